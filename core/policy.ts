@@ -1,0 +1,170 @@
+/**
+ * The sale policy of DESIGN §5: how bold a desk may be when it cannot see the truth.
+ * Pure: the same function decides at the desk, in the preview, and in the policy simulator.
+ */
+import { z } from 'zod';
+import type { SalePolicyParams } from './conference';
+import { normalQuantile } from './normal';
+import type { Staleness } from './staleness';
+import { stalenessReasonText } from './staleness';
+
+export const SaleTier = z.enum(['online', 'allotment', 'overdraft', 'override']);
+export type SaleTier = z.infer<typeof SaleTier>;
+
+export const FailedConditionCode = z.enum([
+  'invalid_numbers',
+  'no_capacity',
+  'staleness_unknown',
+  'too_stale',
+  'too_few_seats_left',
+  'overdraft_limit_reached',
+]);
+export type FailedConditionCode = z.infer<typeof FailedConditionCode>;
+
+export const FailedCondition = z.object({ code: FailedConditionCode, message: z.string() }).strict();
+export type FailedCondition = z.infer<typeof FailedCondition>;
+
+/** Everything a decision rested on; recorded on the sale and in its SeatSold event. */
+export const SaleBasis = z
+  .object({
+    online: z.boolean(),
+    allotmentRemaining: z.number(),
+    stalenessMin: z.number().nullable(),
+    stalenessUnknownReason: z.string().nullable(),
+    maxStalenessMin: z.number(),
+    capacity: z.number(),
+    sold: z.number(),
+    allotted: z.number(),
+    /** U: seats neither sold nor held in allotments at the last sync. */
+    unallocated: z.number(),
+    remainingRatio: z.number().nullable(),
+    minRemainingRatio: z.number(),
+    salesRatePerMin: z.number(),
+    alpha: z.number(),
+    z: z.number(),
+    /** μΔ: seats HQ probably sold elsewhere since the last sync. */
+    expectedSalesSinceSync: z.number().nullable(),
+    kMax: z.number().nullable(),
+    /** k: this station's overdraft sales for the session that HQ has not decided yet. */
+    pendingOverdraft: z.number(),
+    overdraftCap: z.number(),
+    failed: z.array(FailedCondition),
+  })
+  .strict();
+export type SaleBasis = z.infer<typeof SaleBasis>;
+
+export interface SaleContext {
+  /** Connected and the feed is current: HQ decides. */
+  online: boolean;
+  capacity: number;
+  sold: number;
+  allotted: number;
+  salesRatePerMin: number;
+  /** Seats this station holds in hand for the session (granted, not used, not returned). */
+  allotmentRemaining: number;
+  staleness: Staleness;
+  /** k: this station's undecided overdraft sales for the session. */
+  pendingOverdraft: number;
+  /** A supervisor PIN was verified for this sale. */
+  override: boolean;
+  params: SalePolicyParams;
+}
+
+export type SaleDecision =
+  | { allowed: true; tier: SaleTier; basis: SaleBasis; failed: FailedCondition[] }
+  | { allowed: false; tier: null; basis: SaleBasis; failed: FailedCondition[] };
+
+const isCount = (n: number) => Number.isFinite(n) && n >= 0;
+
+/** k_max = min(cap, floor(U − μΔ − z·√(μΔ))), never below 0. */
+export function overdraftLimit(unallocated: number, ratePerMin: number, stalenessMin: number, z: number, cap: number): number {
+  const expected = ratePerMin * stalenessMin;
+  return Math.max(0, Math.min(cap, Math.floor(unallocated - expected - z * Math.sqrt(expected))));
+}
+
+export function decideSale(ctx: SaleContext): SaleDecision {
+  const p = ctx.params;
+  const failed: FailedCondition[] = [];
+  const fail = (code: FailedConditionCode, message: string) => failed.push({ code, message });
+
+  const unallocated = ctx.capacity - ctx.sold - ctx.allotted;
+  const z = normalQuantile(1 - p.alpha);
+  const stalenessMin = ctx.staleness.known ? ctx.staleness.minutes : null;
+  const numbersValid =
+    [ctx.capacity, ctx.sold, ctx.allotted, ctx.salesRatePerMin, ctx.allotmentRemaining, ctx.pendingOverdraft].every(isCount) &&
+    (stalenessMin === null || isCount(stalenessMin));
+  const remainingRatio = numbersValid && ctx.capacity > 0 ? unallocated / ctx.capacity : null;
+  const expected = numbersValid && stalenessMin !== null ? ctx.salesRatePerMin * stalenessMin : null;
+  const kMax = numbersValid && stalenessMin !== null ? overdraftLimit(unallocated, ctx.salesRatePerMin, stalenessMin, z, p.overdraftCap) : null;
+
+  const basis = (): SaleBasis => ({
+    online: ctx.online,
+    allotmentRemaining: ctx.allotmentRemaining,
+    stalenessMin,
+    stalenessUnknownReason: ctx.staleness.known ? null : ctx.staleness.reason,
+    maxStalenessMin: p.maxStalenessMin,
+    capacity: ctx.capacity,
+    sold: ctx.sold,
+    allotted: ctx.allotted,
+    unallocated,
+    remainingRatio,
+    minRemainingRatio: p.minRemainingRatio,
+    salesRatePerMin: ctx.salesRatePerMin,
+    alpha: p.alpha,
+    z,
+    expectedSalesSinceSync: expected,
+    kMax,
+    pendingOverdraft: ctx.pendingOverdraft,
+    overdraftCap: p.overdraftCap,
+    failed: [...failed],
+  });
+
+  if (!numbersValid) {
+    fail('invalid_numbers', 'the seat numbers for this session are not valid (negative or missing); sync with HQ first');
+    return refuseOrOverride(ctx, basis, failed);
+  }
+  // 1. Online: HQ decides (the station waits for the verdict).
+  if (ctx.online) return { allowed: true, tier: 'online', basis: basis(), failed };
+  // 2. Seats in hand never oversell.
+  if (ctx.allotmentRemaining >= 1) return { allowed: true, tier: 'allotment', basis: basis(), failed };
+
+  // 3. Overdraft: every condition is checked so that a refusal can list all of them.
+  if (ctx.capacity === 0) fail('no_capacity', 'the session has no seats (capacity 0)');
+  if (!ctx.staleness.known) {
+    fail('staleness_unknown', `no offline sale: ${stalenessReasonText[ctx.staleness.reason]}`);
+  } else if (ctx.staleness.minutes > p.maxStalenessMin) {
+    fail('too_stale', `last contact with HQ was ${fmtMin(ctx.staleness.minutes)} ago; offline sales need contact within ${fmtMin(p.maxStalenessMin)}`);
+  }
+  if (ctx.capacity > 0 && remainingRatio !== null && remainingRatio < p.minRemainingRatio) {
+    fail(
+      'too_few_seats_left',
+      `${Math.max(0, unallocated)} of ${ctx.capacity} seats (${fmtPct(remainingRatio)}) were free at the last sync; offline sales need at least ${fmtPct(p.minRemainingRatio)}`,
+    );
+  }
+  if (kMax !== null && ctx.pendingOverdraft + 1 > kMax) {
+    fail(
+      'overdraft_limit_reached',
+      ctx.pendingOverdraft === 0
+        ? `the expected sales elsewhere since the last sync (${expected!.toFixed(1)} seats) leave no safe margin`
+        : `this desk already has ${ctx.pendingOverdraft} unconfirmed offline sale(s) for this session; the limit now is ${kMax}`,
+    );
+  }
+  if (failed.length === 0) return { allowed: true, tier: 'overdraft', basis: basis(), failed };
+  return refuseOrOverride(ctx, basis, failed);
+}
+
+function refuseOrOverride(ctx: SaleContext, basis: () => SaleBasis, failed: FailedCondition[]): SaleDecision {
+  // 4. A supervisor may override; the failed conditions stay on record in the basis.
+  if (ctx.override) return { allowed: true, tier: 'override', basis: basis(), failed };
+  return { allowed: false, tier: null, basis: basis(), failed };
+}
+
+function fmtMin(min: number): string {
+  if (min < 1) return `${Math.round(min * 60)} s`;
+  if (min < 120) return `${Math.round(min)} min`;
+  return `${(min / 60).toFixed(1)} h`;
+}
+
+function fmtPct(r: number): string {
+  return `${(Math.round(r * 1000) / 10).toString()}%`;
+}
