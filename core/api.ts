@@ -1,0 +1,250 @@
+/**
+ * The station API, declared once: channel name (noun.verb) → request schema → result type. The same contract is
+ * served in-process (tests, CLI), over Electron IPC (preload allow-list) and over the loopback WebSocket. Adding a
+ * feature means one entry here and one handler in main/station.
+ */
+import { z } from 'zod';
+import { ConferenceFile, Registrant as RegistrantSchema, registrantCsvFields } from './conference';
+import type { Conference } from './conference';
+import { Id } from './ids';
+import type { FailedCondition, SaleBasis, SaleTier } from './policy';
+import type { Result } from './result';
+import type { StalenessUnknownReason } from './staleness';
+
+// ---- result shapes ----------------------------------------------------------------------------------------------
+
+export interface Progress {
+  operation: string;
+  phase: 'validating' | 'writing' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface ImportReport {
+  conferenceId: string;
+  sessions: number;
+  ticketTypes: number;
+  registrants: { inserted: number; updated: number };
+  entitlements: number;
+}
+
+export interface RegistrantSummary {
+  id: string;
+  confirmationCode: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  company: string;
+  ticketTypeId: string;
+}
+
+export interface RegistrantDetail extends RegistrantSummary {
+  ticketTypeName: string;
+  origin: 'import' | 'walkup' | 'hq';
+  flaggedForContact: boolean;
+  sessions: { sessionId: string; title: string; source: 'import' | 'sale'; saleId: string | null }[];
+  checkIns: { sessionId: string | null; at: string }[];
+}
+
+export type SaleStatus = 'pending' | 'confirmed' | 'oversold' | 'released' | 'refused';
+
+export interface Sale {
+  id: string;
+  sessionId: string;
+  registrantId: string;
+  tier: SaleTier;
+  status: SaleStatus;
+  /** Sold without HQ's word and not yet decided: may turn out oversold. */
+  atRisk: boolean;
+  /** The person leaves with the seat (badge may print) even though HQ has not answered yet. */
+  proceed: boolean;
+  allotmentId: string | null;
+  basis: SaleBasis;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface AvailabilityView {
+  sessionId: string;
+  capacity: number;
+  sold: number;
+  allotted: number;
+  version: number;
+  salesRatePerMin: number;
+  /** HQ's time of the numbers, null if never heard from HQ (numbers come from the import). */
+  hqTime: string | null;
+  /** Seats in this station's hands (allotments), and this station's sales HQ has not decided yet. */
+  allotmentRemaining: number;
+  pendingHere: number;
+}
+
+export interface SessionView {
+  id: string;
+  title: string;
+  room: string;
+  startsAt: string;
+  endsAt: string;
+  sellable: boolean;
+  availability: AvailabilityView;
+}
+
+export interface SalePreview {
+  allowed: boolean;
+  tier: SaleTier | null;
+  basis: SaleBasis;
+  failed: FailedCondition[];
+  availability: AvailabilityView;
+}
+
+export interface SaleOutcome {
+  /**
+   * confirmed: HQ confirmed; proceed: sold on the station's own authority (allotment, overdraft, override, or no
+   * verdict in time but covered); awaiting: no verdict in time and not covered (wait or cancel); refused: the
+   * policy or HQ said no.
+   */
+  outcome: 'confirmed' | 'proceed' | 'awaiting' | 'refused';
+  sale: Sale | null;
+  failed: FailedCondition[];
+  message: string;
+}
+
+export interface StaffView {
+  id: string;
+  name: string;
+  role: 'desk' | 'supervisor';
+  lockedUntil: string | null;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  problem: string | null;
+  firstBadSeq: number | null;
+}
+
+export interface OversellCase {
+  id: string;
+  saleId: string;
+  sessionId: string;
+  registrantId: string;
+  tier: SaleTier;
+  overBy: number;
+  basis: SaleBasis;
+  status: 'open' | 'resolved';
+  openedAt: string;
+}
+
+export interface StationStatus {
+  stationId: string;
+  conference: Pick<Conference, 'id' | 'name' | 'startsOn' | 'endsOn'> | null;
+  counts: { sessions: number; registrants: number; sales: number; pendingSales: number; checkIns: number };
+  outbox: { depth: number; oldestUnsentAt: string | null; lastSeq: number };
+  inbox: { applied: number; quarantined: number };
+  staleness: { known: true; minutes: number } | { known: false; reason: StalenessUnknownReason };
+  lastHqContact: string | null;
+  openCases: number;
+}
+
+export interface FeedApplyResult {
+  status: 'applied' | 'duplicate' | 'ignored';
+  type: string;
+  note: string | null;
+}
+
+// ---- requests -----------------------------------------------------------------------------------------------------
+
+const PinText = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
+export const SupervisorAuth = z.object({ supervisorId: Id, pin: PinText }).strict();
+const Note = z.string().trim().max(500);
+const NoArgs = z.object({}).strict();
+
+export const CsvMapping = z
+  .partialRecord(z.enum(registrantCsvFields), z.string().min(1).max(200))
+  .refine((m) => Object.keys(m).length > 0, 'map at least one column');
+
+const op = <Req extends z.ZodType>(request: Req, opts: { ui?: boolean } = {}) => ({
+  returns: <Res>() => ({ request, ui: opts.ui ?? true, result: undefined as unknown as Res }),
+});
+
+export const contract = {
+  'station.status': op(NoArgs).returns<StationStatus>(),
+  'conference.import': op(z.object({ data: ConferenceFile }).strict()).returns<ImportReport>(),
+  'registrants.importCsv': op(
+    z
+      .object({
+        csv: z.string().min(1, 'the CSV is empty').max(100_000_000),
+        mapping: CsvMapping,
+        /** Used where the mapped column is absent or empty. */
+        defaults: z.object({ ticketTypeId: Id.optional() }).strict().default({}),
+        sessionsSeparator: z.string().min(1).max(3).default(';'),
+      })
+      .strict(),
+  ).returns<ImportReport>(),
+  'sessions.list': op(NoArgs).returns<SessionView[]>(),
+  'registrant.search': op(
+    z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(20) }).strict(),
+  ).returns<RegistrantSummary[]>(),
+  'registrant.get': op(z.object({ id: Id }).strict()).returns<RegistrantDetail>(),
+  'registrant.registerWalkUp': op(
+    z
+      .object({
+        firstName: z.string().trim().max(120),
+        lastName: z.string().trim().max(120),
+        email: z.union([z.literal(''), z.email().max(254)]).default(''),
+        company: z.string().trim().max(200).default(''),
+        ticketTypeId: Id,
+        staffId: Id.optional(),
+      })
+      .strict()
+      .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] }),
+  ).returns<RegistrantDetail>(),
+  'sale.preview': op(z.object({ sessionId: Id, registrantId: Id.optional() }).strict()).returns<SalePreview>(),
+  'sale.sell': op(
+    z.object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional(), staffId: Id.optional() }).strict(),
+  ).returns<SaleOutcome>(),
+  'registration.upgrade': op(
+    z.object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional(), staffId: Id.optional() }).strict(),
+  ).returns<SaleOutcome>(),
+  'sale.release': op(z.object({ saleId: Id, reason: Note.min(1, 'give a reason'), staffId: Id.optional() }).strict()).returns<Sale>(),
+  'checkin.record': op(z.object({ registrantId: Id, sessionId: Id.nullable().default(null), staffId: Id.optional() }).strict()).returns<{
+    registrantId: string;
+    sessionId: string | null;
+    at: string;
+    firstTime: boolean;
+  }>(),
+  'staff.add': op(
+    z
+      .object({
+        id: Id,
+        name: z.string().trim().min(1).max(120),
+        role: z.enum(['desk', 'supervisor']),
+        pin: PinText,
+        /** Required once any supervisor exists; the very first staff member must be a supervisor. */
+        by: SupervisorAuth.optional(),
+      })
+      .strict(),
+  ).returns<StaffView>(),
+  'staff.verify': op(z.object({ staffId: Id, pin: PinText }).strict()).returns<StaffView>(),
+  'staff.list': op(NoArgs).returns<StaffView[]>(),
+  'audit.verify': op(NoArgs).returns<AuditVerification>(),
+  'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict()).returns<OversellCase[]>(),
+  /** HQ feed messages; the sync receiver calls this, the renderer may not. */
+  'feed.apply': op(z.object({ envelope: z.unknown() }).strict(), { ui: false }).returns<FeedApplyResult>(),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type RequestOf<C extends Channel> = z.input<Contract[C]['request']>;
+export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']>;
+export type ResultOf<C extends Channel> = Contract[C]['result'];
+
+export const channels = Object.keys(contract) as Channel[];
+export const uiChannels = channels.filter((c) => contract[c].ui);
+export const isChannel = (name: unknown): name is Channel => typeof name === 'string' && Object.hasOwn(contract, name);
+
+/** What every transport offers: call a channel, get a Result. */
+export interface StationApi {
+  call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
+}
+
+export type RegistrantInput = z.input<typeof RegistrantSchema>;

@@ -1,0 +1,112 @@
+/**
+ * What every handler is given: the database, the station's identity, the clock, and small shared services.
+ * Built once by createStation (the composition root).
+ */
+import { Subject } from 'rxjs';
+import type { Progress, Sale } from '../../core/api';
+import { defaultPolicy, SalePolicyParams } from '../../core/conference';
+import type { Clock, HqContact, Staleness } from '../../core/staleness';
+import { estimateStaleness } from '../../core/staleness';
+import { DomainError } from '../../core/result';
+import type { OversellCase } from '../../core/api';
+import type { Db, Tx } from '../store/db';
+import { appendAudit, type AuditEntry } from '../store/audit';
+import { getConference, getSession } from '../store/catalog';
+import { getValue, setValue, type EventOrigin } from '../store/queues';
+
+export type StationEvent =
+  | ({ type: 'progress' } & Progress)
+  | { type: 'outbox.appended'; lastSeq: number }
+  | { type: 'sale.decided'; sale: Sale }
+  | { type: 'case.opened'; case: OversellCase }
+  | { type: 'hq.contact'; hqTime: string };
+
+export interface StationContext {
+  db: Db;
+  stationId: string;
+  clock: Clock;
+  /** Connected and the feed is current (fed by the sync engine; false when headless). */
+  isOnline(): boolean;
+  events: Subject<StationEvent>;
+  verdicts: VerdictWaiters;
+}
+
+export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now()).toISOString();
+
+/** One command = one transaction; a DomainError thrown inside rolls everything back. */
+export function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute(fn);
+}
+
+export async function requireConference(q: Db | Tx): Promise<{ id: string; policy: Partial<SalePolicyParams> }> {
+  const c = await getConference(q);
+  if (!c) throw new DomainError('not_found', 'No conference is loaded on this station yet. Import one first.');
+  return { id: c.id, policy: c.policy_json ? (JSON.parse(c.policy_json) as Partial<SalePolicyParams>) : {} };
+}
+
+export async function eventOrigin(ctx: StationContext, tx: Tx): Promise<EventOrigin> {
+  const c = await requireConference(tx);
+  return { stationId: ctx.stationId, conferenceId: c.id, at: nowIso(ctx) };
+}
+
+export async function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): Promise<void> {
+  await appendAudit(tx, nowIso(ctx), entry);
+}
+
+/** Conference defaults, then the session's own settings. */
+export async function policyFor(q: Db | Tx, sessionId: string): Promise<SalePolicyParams> {
+  const c = await requireConference(q);
+  const s = await getSession(q, sessionId);
+  const sessionPolicy = s?.policy_json ? (JSON.parse(s.policy_json) as Partial<SalePolicyParams>) : {};
+  return SalePolicyParams.parse({ ...defaultPolicy, ...c.policy, ...sessionPolicy });
+}
+
+// ---- HQ contact and staleness --------------------------------------------------------------------------------
+
+const CONTACT_KEY = 'hq_contact';
+
+export async function recordContact(ctx: StationContext, tx: Tx, hqTime: number): Promise<void> {
+  const contact: HqContact = { hqTime, wallTime: ctx.clock.now(), monoTime: ctx.clock.monotonic(), bootId: ctx.clock.bootId };
+  await setValue(tx, 'sync_state', CONTACT_KEY, JSON.stringify(contact));
+}
+
+export async function lastContact(q: Db | Tx): Promise<HqContact | null> {
+  const v = await getValue(q, 'sync_state', CONTACT_KEY);
+  return v ? (JSON.parse(v) as HqContact) : null;
+}
+
+export async function staleness(ctx: StationContext, q: Db | Tx): Promise<Staleness> {
+  return estimateStaleness(await lastContact(q), { wall: ctx.clock.now(), mono: ctx.clock.monotonic(), bootId: ctx.clock.bootId });
+}
+
+// ---- waiting for HQ's verdict on an online sale ---------------------------------------------------------------
+
+export type Verdict = 'confirmed' | 'oversold';
+
+export class VerdictWaiters {
+  private waiting = new Map<string, Set<(v: Verdict) => void>>();
+
+  wait(saleId: string, timeoutMs: number): Promise<Verdict | 'timeout'> {
+    return new Promise((resolve) => {
+      const set = this.waiting.get(saleId) ?? new Set();
+      this.waiting.set(saleId, set);
+      const done = (v: Verdict | 'timeout') => {
+        clearTimeout(timer);
+        set.delete(settle);
+        if (set.size === 0) this.waiting.delete(saleId);
+        resolve(v);
+      };
+      const settle = (v: Verdict) => done(v);
+      const timer = setTimeout(() => done('timeout'), timeoutMs);
+      set.add(settle);
+    });
+  }
+
+  settle(saleId: string, verdict: Verdict): void {
+    for (const f of [...(this.waiting.get(saleId) ?? [])]) f(verdict);
+  }
+
+  cancelAll(): void {
+    for (const [, set] of this.waiting) for (const f of [...set]) f('oversold');
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The composition root of a station: opens its database, wires the handlers of the API contract, and exposes the
+ * API plus the few things the sync engine and the shells (Electron, WebSocket, CLI) need. The world — clock,
+ * connectivity — is passed in, so the same station runs headless, in tests and inside Electron.
+ */
+import { Subject, type Observable } from 'rxjs';
+import type { StationApi } from '../../core/api';
+import { StationId } from '../../core/ids';
+import type { Result } from '../../core/result';
+import type { Clock } from '../../core/staleness';
+import { openStationDb } from '../store/db';
+import { getValue, setValue } from '../store/queues';
+import { systemClock } from './clock';
+import { VerdictWaiters, type StationContext, type StationEvent } from './context';
+import { catalogHandlers } from './handlers/catalog';
+import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
+import { salesHandlers } from './handlers/sales';
+import { staffHandlers } from './handlers/staff';
+import { statusHandlers } from './handlers/status';
+import { serve, type Handlers } from './serve';
+import type { Db } from '../store/db';
+
+export interface StationOptions {
+  dbPath: string;
+  /** Required for a new database; must match the stored one for an existing database. */
+  stationId?: string;
+  clock?: Clock;
+  /** Connected and the feed is current. The sync engine provides this; headless stations are offline. */
+  isOnline?: () => boolean;
+  onInternalError?: (channel: string, e: unknown) => void;
+}
+
+export interface Station extends StationApi {
+  readonly stationId: string;
+  /** Calls a channel named at run time (IPC, WebSocket, CLI): unknown names and bad payloads are error values. */
+  callUnknown(channel: unknown, request: unknown): Promise<Result<unknown>>;
+  readonly events$: Observable<StationEvent>;
+  quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
+  /** For the sync engine's outbox relay and inbox (repositories only run SQL; they take this handle). */
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+export async function createStation(options: StationOptions): Promise<Station> {
+  const opened = await openStationDb(options.dbPath);
+  try {
+    const stationId = await resolveStationId(opened.db, options.stationId);
+    const events = new Subject<StationEvent>();
+    const ctx: StationContext = {
+      db: opened.db,
+      stationId,
+      clock: options.clock ?? systemClock(),
+      isOnline: options.isOnline ?? (() => false),
+      events,
+      verdicts: new VerdictWaiters(),
+    };
+    const handlers: Handlers = {
+      ...statusHandlers(ctx),
+      ...catalogHandlers(ctx),
+      ...salesHandlers(ctx),
+      ...staffHandlers(ctx),
+      ...feedHandlers(ctx),
+    };
+    const api = serve(handlers, options.onInternalError);
+    return {
+      stationId,
+      call: api.call,
+      callUnknown: api.callUnknown,
+      events$: events.asObservable(),
+      quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
+      db: opened.db,
+      close: async () => {
+        ctx.verdicts.cancelAll();
+        events.complete();
+        await opened.close();
+      },
+    };
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+}
+
+async function resolveStationId(db: Db, requested: string | undefined): Promise<string> {
+  const stored = await getValue(db, 'settings', 'station.id');
+  if (requested !== undefined) {
+    const parsed = StationId.safeParse(requested);
+    if (!parsed.success) throw new Error(`Invalid station id "${requested}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  }
+  if (stored && requested && stored !== requested) {
+    throw new Error(`This database belongs to station "${stored}", not "${requested}".`);
+  }
+  if (stored) return stored;
+  if (!requested) throw new Error('A new station database needs a station id (for example "desk-a").');
+  await setValue(db, 'settings', 'station.id', requested);
+  return requested;
+}

@@ -1,0 +1,150 @@
+/**
+ * Applying what HQ says (DESIGN §4, §6): validate, then record in the inbox and apply in one transaction.
+ * Every apply is idempotent: the inbox keeps every id, availability applies only when newer, verdicts are keyed
+ * by sale id.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { FeedApplyResult } from '../../../core/api';
+import type { Envelope, FeedMessageType } from '../../../core/messages';
+import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
+import { DomainError } from '../../../core/result';
+import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertRegistrants, upsertSessions } from '../../store/catalog';
+import type { Tx } from '../../store/db';
+import { appendEvent, inboxSeen, recordInbox } from '../../store/queues';
+import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
+import { audit, eventOrigin, inTx, nowIso, recordContact, type StationContext } from '../context';
+import type { Handlers } from '../serve';
+
+type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
+
+export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply'> {
+  return {
+    'feed.apply': async ({ envelope: raw }) => {
+      const parsed = parseEnvelope(raw, feedMessageTypes);
+      if (!parsed.ok) throw new DomainError('invalid_input', `Rejected feed message: ${parsed.reason}`);
+      const env = parsed.envelope;
+      if (env.origin !== 'hq') throw new DomainError('invalid_input', `Rejected feed message: origin must be "hq", not "${env.origin}"`);
+      let after: (() => void) | undefined;
+      const result = await inTx(ctx, async (tx): Promise<FeedApplyResult> => {
+        if (await inboxSeen(tx, env.id)) return { status: 'duplicate', type: env.type, note: null };
+        const hqTime = env.type === 'Heartbeat' ? Date.parse(env.payload.hqTime) : Date.parse(env.at);
+        await recordContact(ctx, tx, hqTime);
+        const conference = await getConference(tx);
+        const r: Applied =
+          conference && env.conferenceId !== conference.id
+            ? { status: 'ignored', note: `for conference "${env.conferenceId}", not this station's "${conference.id}"` }
+            : await apply(ctx, tx, env);
+        await recordInbox(tx, { id: env.id, type: env.type, origin: env.origin, originSeq: env.seq, status: r.status, note: r.note, body: JSON.stringify(env), at: nowIso(ctx) });
+        after = r.after;
+        return { status: r.status, type: env.type, note: r.note };
+      });
+      ctx.events.next({ type: 'hq.contact', hqTime: env.at });
+      after?.(); // notifications only after the transaction committed
+      return result;
+    },
+  };
+}
+
+/**
+ * Records a message that failed validation in the local quarantine list (the sync receiver dead-letters it on the
+ * bus). Kept apart from `feed.apply`, which writes nothing for bad input.
+ */
+export async function quarantineFeedMessage(ctx: StationContext, body: string, reason: string, messageId?: string): Promise<void> {
+  await inTx(ctx, (tx) =>
+    recordInbox(tx, { id: `quarantine:${messageId ?? uuidv7()}:${uuidv7()}`, type: 'invalid', origin: 'unknown', originSeq: null, status: 'quarantined', note: reason.slice(0, 1000), body: body.slice(0, 64_000), at: nowIso(ctx) }),
+  );
+}
+
+async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>): Promise<Applied> {
+  const me = `station:${ctx.stationId}`;
+  const at = nowIso(ctx);
+  switch (env.type) {
+    case 'Heartbeat':
+      return { status: 'applied', note: null };
+
+    case 'SeatAvailability': {
+      const p = env.payload;
+      if (!(await getSession(tx, p.sessionId))) return { status: 'ignored', note: `unknown session ${p.sessionId}` };
+      const changed = await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at });
+      return changed ? { status: 'applied', note: null } : { status: 'ignored', note: 'older or same version' };
+    }
+
+    case 'SaleConfirmed': {
+      const sale = await getSale(tx, env.payload.saleId);
+      if (!sale) return { status: 'ignored', note: 'not a sale of this station' };
+      if (sale.status !== 'pending') return { status: 'ignored', note: `sale already ${sale.status}` };
+      await updateSale(tx, sale.id, { status: 'confirmed', decided_at: at, at_risk: 0, proceed: 1 });
+      if (!(await hasEntitlement(tx, sale.registrant_id, sale.session_id))) await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, at);
+      const decided = toSale((await getSale(tx, sale.id))!);
+      return { status: 'applied', note: null, after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+    }
+
+    case 'SaleOversold': {
+      const p = env.payload;
+      if (p.station !== me) return { status: 'ignored', note: 'another station’s sale' };
+      const sale = await getSale(tx, p.saleId);
+      if (!sale) return { status: 'ignored', note: 'unknown sale' };
+      if (sale.status !== 'pending') return { status: 'ignored', note: `sale already ${sale.status}` };
+      if (sale.proceed === 0) {
+        // Nobody left with this seat yet: refuse on the spot and give the seat back at HQ.
+        await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
+        await appendEvent(tx, await eventOrigin(ctx, tx), 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
+        const decided = toSale((await getSale(tx, sale.id))!);
+        return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+      }
+      // The person already has the seat: staff must resolve it (DESIGN §8).
+      await updateSale(tx, sale.id, { status: 'oversold', decided_at: at, at_risk: 0 });
+      const caseId = uuidv7();
+      await openCase(tx, { id: caseId, saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, tier: sale.tier, overBy: p.overBy, basisJson: sale.basis_json, at });
+      await audit(ctx, tx, { actor: 'hq', action: 'case.opened', subject: caseId, details: { saleId: sale.id, sessionId: sale.session_id, overBy: p.overBy } });
+      const opened = (await listCases(tx, 'open')).find((c) => c.id === caseId)!;
+      const decided = toSale((await getSale(tx, sale.id))!);
+      return {
+        status: 'applied',
+        note: 'oversell case opened',
+        after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided }), ctx.events.next({ type: 'case.opened', case: opened })),
+      };
+    }
+
+    case 'AllotmentGranted': {
+      const p = env.payload;
+      if (p.station !== me) return { status: 'ignored', note: 'another station’s allotment' };
+      if (!(await getSession(tx, p.sessionId))) return { status: 'ignored', note: `unknown session ${p.sessionId}` };
+      const added = await upsertAllotment(tx, { id: p.allotmentId, sessionId: p.sessionId, requestId: p.requestId, seats: p.seats, at });
+      return added ? { status: 'applied', note: null } : { status: 'ignored', note: 'allotment already known' };
+    }
+
+    case 'AllotmentRecalled': {
+      const p = env.payload;
+      if (p.station !== me) return { status: 'ignored', note: 'another station’s allotment' };
+      const closed = await closeAllotment(tx, p.allotmentId, 'recalled', at);
+      return closed ? { status: 'applied', note: `${closed.unused} unused seat(s) recalled` } : { status: 'ignored', note: 'no such active allotment' };
+    }
+
+    case 'RegistrantUpserted': {
+      const r = env.payload.registrant;
+      const conference = await getConference(tx);
+      if (!conference) return { status: 'ignored', note: 'no conference loaded' };
+      if (!(await ticketTypeExists(tx, r.ticketTypeId))) return { status: 'ignored', note: `unknown ticket type ${r.ticketTypeId}` };
+      for (const s of r.sessions) if (!(await getSession(tx, s))) return { status: 'ignored', note: `unknown session ${s}` };
+      await upsertRegistrants(tx, conference.id, [r], 'hq', at);
+      return { status: 'applied', note: null };
+    }
+
+    case 'SessionUpserted': {
+      const conference = await getConference(tx);
+      if (!conference) return { status: 'ignored', note: 'no conference loaded' };
+      await upsertSessions(tx, conference.id, [env.payload.session]);
+      await refreshImportedAvailability(tx);
+      return { status: 'applied', note: null };
+    }
+
+    // Kept in the inbox for the features that act on them (reconciliation, door scanning, late join).
+    case 'OversellCaseOpened':
+    case 'OversellCaseResolved':
+    case 'BadgeRevoked':
+    case 'StationKeys':
+    case 'ConferenceSnapshotChunk':
+      return { status: 'ignored', note: 'recorded; not acted on by this station version' };
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Selling seats (DESIGN §5): preview, sell (all tiers), upgrade, release, check-in.
+ * The policy is core/policy.ts; this file gathers its inputs from the store and records its outcome.
+ */
+import type { Selectable } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { SaleOutcome, SalePreview } from '../../../core/api';
+import { decideSale, type SaleDecision } from '../../../core/policy';
+import { DomainError } from '../../../core/result';
+import { getRegistrantRow, getSession } from '../../store/catalog';
+import type { Db, Tx } from '../../store/db';
+import { appendEvent } from '../../store/queues';
+import {
+  allotmentRemaining, allotmentWithSeat, availabilityView, getAvailability, getSale, grantEntitlement, hasEntitlement, insertSale,
+  pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
+} from '../../store/sales';
+import type { SaleRow } from '../../store/schema';
+import { audit, eventOrigin, inTx, nowIso, policyFor, staleness, type StationContext } from '../context';
+import type { Handlers } from '../serve';
+import { checkSupervisor } from './staff';
+
+type SellRequest = { sessionId: string; registrantId: string; override?: { supervisorId: string; pin: string } | undefined; staffId?: string | undefined };
+
+export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview' | 'sale.sell' | 'registration.upgrade' | 'sale.release' | 'checkin.record'> {
+  return {
+    'sale.preview': async ({ sessionId, registrantId }) => {
+      await requireSellable(ctx.db, sessionId);
+      if (registrantId) await requireBuyer(ctx.db, registrantId, sessionId);
+      const decision = await decide(ctx, ctx.db, sessionId, false, ctx.isOnline());
+      const preview: SalePreview = { ...decision, availability: (await availabilityView(ctx.db, sessionId))! };
+      return preview;
+    },
+    'sale.sell': (req) => sell(ctx, req, false),
+    'registration.upgrade': (req) => sell(ctx, req, true),
+
+    'sale.release': async ({ saleId, reason, staffId }) =>
+      inTx(ctx, async (tx) => {
+        const sale = await getSale(tx, saleId);
+        if (!sale) throw new DomainError('not_found', `No sale with id "${saleId}".`);
+        if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
+        const at = nowIso(ctx);
+        await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
+        await revokeEntitlementForSale(tx, saleId);
+        const ev = await appendEvent(tx, await eventOrigin(ctx, tx), 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
+        await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
+        ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
+        const updated = toSale((await getSale(tx, saleId))!);
+        ctx.verdicts.settle(saleId, 'oversold'); // anyone still waiting on this sale stops waiting
+        return updated;
+      }),
+
+    'checkin.record': async ({ registrantId, sessionId, staffId }) =>
+      inTx(ctx, async (tx) => {
+        if (!(await getRegistrantRow(tx, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+        if (sessionId !== null) {
+          if (!(await getSession(tx, sessionId))) throw new DomainError('not_found', `No session with id "${sessionId}".`);
+          const session = (await getSession(tx, sessionId))!;
+          if (session.sellable === 1 && !(await hasEntitlement(tx, registrantId, sessionId)))
+            throw new DomainError('conflict', `No seat for "${session.title}" on this registration.`);
+        }
+        const at = nowIso(ctx);
+        const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: staffId ?? null });
+        const ev = await appendEvent(tx, await eventOrigin(ctx, tx), 'CheckedIn', { registrantId, sessionId, at }, sessionId);
+        ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
+        return { registrantId, sessionId, at, firstTime };
+      }),
+  };
+}
+
+async function requireSellable(q: Db | Tx, sessionId: string) {
+  const s = await getSession(q, sessionId);
+  if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
+  if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
+  return s;
+}
+
+async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string) {
+  const r = await getRegistrantRow(q, registrantId);
+  if (!r) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+  if (await hasEntitlement(q, registrantId, sessionId)) throw new DomainError('conflict', `${`${r.first_name} ${r.last_name}`.trim()} already has a seat in this session.`);
+  return r;
+}
+
+async function decide(ctx: StationContext, q: Db | Tx, sessionId: string, override: boolean, online: boolean): Promise<SaleDecision> {
+  const a = await getAvailability(q, sessionId);
+  if (!a) throw new DomainError('not_found', `No seat numbers for session "${sessionId}".`);
+  return decideSale({
+    online,
+    capacity: a.capacity,
+    sold: a.sold,
+    allotted: a.allotted,
+    salesRatePerMin: a.sales_rate,
+    allotmentRemaining: await allotmentRemaining(q, sessionId),
+    staleness: await staleness(ctx, q),
+    pendingOverdraft: await pendingAtRisk(q, sessionId),
+    override,
+    params: await policyFor(q, sessionId),
+  });
+}
+
+async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Promise<SaleOutcome> {
+  // The PIN is checked before the sale's transaction: scrypt is slow and a wrong PIN must not hold the database.
+  const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
+  const online = ctx.isOnline();
+  const recorded = await inTx(ctx, async (tx) => {
+    await requireSellable(tx, req.sessionId);
+    await requireBuyer(tx, req.registrantId, req.sessionId);
+    const d = await decide(ctx, tx, req.sessionId, supervisor !== null, online);
+    if (!d.allowed) {
+      throw new DomainError('refused', `Sale refused: ${d.failed.map((f) => f.message).join('; ')}.`, { failed: d.failed, basis: d.basis });
+    }
+    const at = nowIso(ctx);
+    const saleId = uuidv7();
+    let allotmentId: string | null = null;
+    if (d.tier === 'allotment') {
+      allotmentId = (await allotmentWithSeat(tx, req.sessionId))!.id;
+      await useAllotmentSeat(tx, allotmentId);
+    }
+    // Online: HQ decides before the person gets the seat. Otherwise the desk decides now.
+    const proceed = d.tier !== 'online';
+    const atRisk = d.tier === 'overdraft' || d.tier === 'override';
+    await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: req.staffId ?? null, at });
+    if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
+    const origin = await eventOrigin(ctx, tx);
+    let { seq } = await appendEvent(tx, origin, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId);
+    if (upgrade) ({ seq } = await appendEvent(tx, origin, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId));
+    await audit(ctx, tx, {
+      actor: supervisor?.id ?? req.staffId ?? 'desk',
+      action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
+      subject: saleId,
+      details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code) },
+    });
+    ctx.events.next({ type: 'outbox.appended', lastSeq: seq });
+    return { saleId, tier: d.tier, failed: d.failed, policy: await policyFor(tx, req.sessionId) };
+  });
+
+  const saleNow = async () => toSale((await getSale(ctx.db, recorded.saleId))!);
+  if (recorded.tier !== 'online') {
+    const sale = await saleNow();
+    const how = { allotment: 'from this desk’s allotment (no risk)', overdraft: 'offline, within the overdraft limit (at risk until HQ confirms)', override: 'by supervisor override (at risk until HQ confirms)' }[recorded.tier];
+    return { outcome: 'proceed', sale, failed: recorded.failed, message: `Seat sold ${how}.` };
+  }
+
+  const verdict = await ctx.verdicts.wait(recorded.saleId, recorded.policy.verdictTimeoutMs);
+  if (verdict === 'confirmed') return { outcome: 'confirmed', sale: await saleNow(), failed: [], message: 'Seat confirmed by HQ.' };
+  if (verdict === 'oversold') {
+    return { outcome: 'refused', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
+  }
+  return fallBackOffline(ctx, recorded.saleId, req.sessionId);
+}
+
+/**
+ * No verdict in time: decide for the person in front of the desk as if offline. Covered by an allotment seat or
+ * by the overdraft rule → proceed; otherwise staff may wait for the verdict or cancel the sale.
+ */
+async function fallBackOffline(ctx: StationContext, saleId: string, sessionId: string): Promise<SaleOutcome> {
+  return inTx(ctx, async (tx) => {
+    const sale = await getSale(tx, saleId);
+    if (!sale || sale.status !== 'pending') {
+      // The verdict arrived between the timeout and this transaction.
+      const s = toSale(sale!);
+      return { outcome: s.status === 'confirmed' ? 'confirmed' : 'refused', sale: s, failed: [], message: `HQ answered: ${s.status}.` } satisfies SaleOutcome;
+    }
+    const d = await decide(ctx, tx, sessionId, false, false);
+    if (!d.allowed) {
+      return { outcome: 'awaiting', sale: toSale(sale), failed: d.failed, message: `No answer from HQ yet, and the desk may not sell on its own: ${d.failed.map((f) => f.message).join('; ')}. Wait for HQ or cancel the sale.` } satisfies SaleOutcome;
+    }
+    await proceedWithoutVerdict(ctx, tx, sale, d.tier === 'allotment');
+    return { outcome: 'proceed', sale: toSale((await getSale(tx, saleId))!), failed: [], message: d.tier === 'allotment' ? 'No answer from HQ in time; sold from this desk’s allotment.' : 'No answer from HQ in time; sold within the overdraft limit (at risk until HQ answers).' } satisfies SaleOutcome;
+  });
+}
+
+async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: Selectable<SaleRow>, fromAllotment: boolean): Promise<void> {
+  let atRisk = 1;
+  if (fromAllotment) {
+    // HQ counts a station's own unused allotment seat against a sale it cannot otherwise confirm (DESIGN §7),
+    // so using one here keeps both sides' numbers in step.
+    const a = await allotmentWithSeat(tx, sale.session_id);
+    if (a) {
+      await useAllotmentSeat(tx, a.id);
+      atRisk = 0;
+    }
+  }
+  await updateSale(tx, sale.id, { proceed: 1, at_risk: atRisk });
+  await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, nowIso(ctx));
+  await audit(ctx, tx, { actor: 'desk', action: 'sale.proceedWithoutVerdict', subject: sale.id, details: { fromAllotment } });
+}

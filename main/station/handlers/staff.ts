@@ -1,0 +1,73 @@
+/** Staff, PINs and supervisor authorisation. */
+import type { Selectable } from 'kysely';
+import type { StaffView } from '../../../core/api';
+import { DomainError } from '../../../core/result';
+import { verifyAudit } from '../../store/audit';
+import type { StaffRow } from '../../store/schema';
+import { clearPinFailures, countSupervisors, findStaff, hashPin, insertStaff, listStaff, pinMatches, recordPinFailure } from '../../store/staff';
+import { audit, inTx, nowIso, type StationContext } from '../context';
+import type { Handlers } from '../serve';
+
+/** Wrong PINs in a row before the account locks, and for how long. */
+export const MAX_PIN_ATTEMPTS = 5;
+export const LOCKOUT_MS = 5 * 60_000;
+
+const view = (s: Selectable<StaffRow>): StaffView => ({ id: s.id, name: s.name, role: s.role, lockedUntil: s.locked_until });
+
+/**
+ * Checks a PIN. A wrong PIN is counted (in its own small transaction, before the command's own) and locks the
+ * account after MAX_PIN_ATTEMPTS; the command itself then fails without writing anything.
+ */
+export async function checkPin(ctx: StationContext, staffId: string, pin: string): Promise<Selectable<StaffRow>> {
+  const s = await findStaff(ctx.db, staffId);
+  if (!s) throw new DomainError('unauthorized', 'Unknown staff member or wrong PIN.');
+  const now = ctx.clock.now();
+  if (s.locked_until && Date.parse(s.locked_until) > now) {
+    throw new DomainError('locked_out', `${s.name} is locked out after ${MAX_PIN_ATTEMPTS} wrong PINs; try again after ${new Date(s.locked_until).toLocaleTimeString('en-GB')}.`);
+  }
+  if (!(await pinMatches(pin, s.pin_hash))) {
+    await inTx(ctx, async (tx) => {
+      const attempts = s.failed_attempts + 1;
+      const lock = attempts >= MAX_PIN_ATTEMPTS ? new Date(now + LOCKOUT_MS).toISOString() : null;
+      await recordPinFailure(tx, s.id, lock);
+      if (lock) await audit(ctx, tx, { actor: s.id, action: 'staff.lockedOut', subject: s.id, details: { attempts } });
+    });
+    const left = MAX_PIN_ATTEMPTS - (s.failed_attempts + 1);
+    throw left > 0
+      ? new DomainError('unauthorized', `Wrong PIN. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`)
+      : new DomainError('locked_out', `Wrong PIN. ${s.name} is now locked out for ${LOCKOUT_MS / 60_000} minutes.`);
+  }
+  if (s.failed_attempts > 0 || s.locked_until) await clearPinFailures(ctx.db, s.id);
+  return s;
+}
+
+export async function checkSupervisor(ctx: StationContext, auth: { supervisorId: string; pin: string }): Promise<Selectable<StaffRow>> {
+  const s = await checkPin(ctx, auth.supervisorId, auth.pin);
+  if (s.role !== 'supervisor') throw new DomainError('forbidden', `${s.name} is not a supervisor; a supervisor's PIN is needed.`);
+  return s;
+}
+
+export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' | 'staff.verify' | 'staff.list' | 'audit.verify'> {
+  return {
+    'staff.add': async (req) => {
+      const supervisors = await countSupervisors(ctx.db);
+      let by = 'bootstrap';
+      if (supervisors === 0) {
+        if (req.role !== 'supervisor') throw new DomainError('conflict', 'The first staff member on a station must be a supervisor.');
+      } else {
+        if (!req.by) throw new DomainError('forbidden', 'Adding staff needs a supervisor PIN.');
+        by = (await checkSupervisor(ctx, req.by)).id;
+      }
+      if (await findStaff(ctx.db, req.id)) throw new DomainError('conflict', `Staff id "${req.id}" is already taken.`);
+      const pinHash = await hashPin(req.pin);
+      return inTx(ctx, async (tx) => {
+        await insertStaff(tx, { id: req.id, name: req.name, role: req.role, pinHash, at: nowIso(ctx) });
+        await audit(ctx, tx, { actor: by, action: 'staff.add', subject: req.id, details: { name: req.name, role: req.role } });
+        return view((await findStaff(tx, req.id))!);
+      });
+    },
+    'staff.verify': async (req) => view(await checkPin(ctx, req.staffId, req.pin)),
+    'staff.list': async () => (await listStaff(ctx.db)).map(view),
+    'audit.verify': async () => verifyAudit(ctx.db),
+  };
+}

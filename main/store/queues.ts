@@ -1,0 +1,108 @@
+/** The two durable queues: the outbox of events this station produced and the inbox of what HQ told it. */
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Envelope, Payload, StationEventType } from '../../core/messages';
+import { schemaVersion } from '../../core/messages';
+import type { Db, Tx } from './db';
+
+type Q = Db | Tx;
+
+/** Next value of a named gap-free counter; must run inside the caller's transaction. */
+export async function nextCounter(tx: Q, name: string): Promise<number> {
+  const row = await tx
+    .insertInto('counter')
+    .values({ name, value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export interface EventOrigin {
+  stationId: string;
+  conferenceId: string;
+  at: string;
+}
+
+/** Appends one event to the outbox with the next per-station seq; returns its envelope. */
+export async function appendEvent<T extends StationEventType>(
+  tx: Tx,
+  origin: EventOrigin,
+  type: T,
+  payload: Payload<T>,
+  sessionId: string | null = null,
+): Promise<Envelope<T>> {
+  const seq = await nextCounter(tx, 'outbox');
+  const envelope = {
+    id: uuidv7(),
+    type,
+    schema: schemaVersion[type],
+    conferenceId: origin.conferenceId,
+    origin: `station:${origin.stationId}`,
+    seq,
+    at: origin.at,
+    payload,
+  } as Envelope<T>;
+  await tx
+    .insertInto('outbox')
+    .values({ seq, id: envelope.id, type, session_id: sessionId, body: JSON.stringify(envelope), created_at: origin.at })
+    .execute();
+  return envelope;
+}
+
+export async function unsentEvents(q: Q, limit: number): Promise<{ seq: number; id: string; type: string; sessionId: string | null; body: string }[]> {
+  const rows = await q.selectFrom('outbox').select(['seq', 'id', 'type', 'session_id', 'body']).where('sent_at', 'is', null).orderBy('seq').limit(limit).execute();
+  return rows.map((r) => ({ seq: r.seq, id: r.id, type: r.type, sessionId: r.session_id, body: r.body }));
+}
+
+export async function markSent(q: Q, seqs: number[], at: string): Promise<void> {
+  if (seqs.length === 0) return;
+  await q.updateTable('outbox').set({ sent_at: at }).where('seq', 'in', seqs).where('sent_at', 'is', null).execute();
+}
+
+export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
+  const r = await q
+    .selectFrom('outbox')
+    .select([
+      sql<number>`count(*) filter (where sent_at is null)`.as('depth'),
+      sql<string | null>`min(created_at) filter (where sent_at is null)`.as('oldest'),
+    ])
+    .executeTakeFirstOrThrow();
+  const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
+  return { depth: r.depth, oldestUnsentAt: r.oldest, lastSeq: last?.value ?? 0 };
+}
+
+export async function inboxSeen(q: Q, id: string): Promise<boolean> {
+  return (await q.selectFrom('inbox').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+export async function recordInbox(
+  q: Q,
+  row: { id: string; type: string; origin: string; originSeq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; at: string },
+): Promise<void> {
+  await q
+    .insertInto('inbox')
+    .values({ id: row.id, type: row.type, origin: row.origin, origin_seq: row.originSeq, status: row.status, note: row.note, body: row.body, received_at: row.at })
+    .execute();
+}
+
+export async function inboxStats(q: Q): Promise<{ applied: number; quarantined: number }> {
+  const r = await q
+    .selectFrom('inbox')
+    .select([
+      sql<number>`count(*) filter (where status != 'quarantined')`.as('applied'),
+      sql<number>`count(*) filter (where status = 'quarantined')`.as('quarantined'),
+    ])
+    .executeTakeFirstOrThrow();
+  return r;
+}
+
+// ---- small key/value stores -------------------------------------------------------------------------------------
+
+export async function getValue(q: Q, table: 'settings' | 'sync_state', key: string): Promise<string | null> {
+  return (await q.selectFrom(table).select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
+}
+
+export async function setValue(q: Q, table: 'settings' | 'sync_state', key: string, value: string): Promise<void> {
+  await q.insertInto(table).values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}

@@ -1,0 +1,202 @@
+/** Selling: sales, seat entitlements, allotments, HQ's availability numbers, oversell cases and check-ins. */
+import { sql, type Selectable } from 'kysely';
+import type { AvailabilityView, OversellCase, Sale } from '../../core/api';
+import type { SaleBasis, SaleTier } from '../../core/policy';
+import type { Db, Tx } from './db';
+import type { AvailabilityRow, ReconciliationCaseRow, SaleRow } from './schema';
+
+type Q = Db | Tx;
+
+export function toSale(r: Selectable<SaleRow>): Sale {
+  return {
+    id: r.id, sessionId: r.session_id, registrantId: r.registrant_id, tier: r.tier, status: r.status, atRisk: r.at_risk === 1,
+    proceed: r.proceed === 1, allotmentId: r.allotment_id, basis: JSON.parse(r.basis_json) as SaleBasis, createdAt: r.created_at, decidedAt: r.decided_at,
+  };
+}
+
+export async function insertSale(
+  q: Q,
+  s: { id: string; sessionId: string; registrantId: string; tier: SaleTier; status: SaleRow['status']; atRisk: boolean; proceed: boolean; allotmentId: string | null; basis: SaleBasis; staffId: string | null; at: string },
+): Promise<void> {
+  await q
+    .insertInto('sale')
+    .values({
+      id: s.id, session_id: s.sessionId, registrant_id: s.registrantId, tier: s.tier, status: s.status, at_risk: s.atRisk ? 1 : 0, proceed: s.proceed ? 1 : 0,
+      allotment_id: s.allotmentId, basis_json: JSON.stringify(s.basis), staff_id: s.staffId, created_at: s.at,
+      decided_at: s.status === 'pending' ? null : s.at, released_at: null, release_reason: null,
+    })
+    .execute();
+}
+
+export async function getSale(q: Q, id: string): Promise<Selectable<SaleRow> | undefined> {
+  return q.selectFrom('sale').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateSale(q: Q, id: string, set: Partial<Pick<SaleRow, 'status' | 'at_risk' | 'proceed' | 'decided_at' | 'released_at' | 'release_reason'>>): Promise<void> {
+  await q.updateTable('sale').set(set).where('id', '=', id).execute();
+}
+
+export async function countSales(q: Q): Promise<{ sales: number; pending: number }> {
+  const r = await q
+    .selectFrom('sale')
+    .select([sql<number>`count(*)`.as('sales'), sql<number>`count(*) filter (where status = 'pending')`.as('pending')])
+    .executeTakeFirstOrThrow();
+  return r;
+}
+
+/** k of the overdraft rule: this station's sales for the session that are at risk and not yet decided by HQ. */
+export async function pendingAtRisk(q: Q, sessionId: string): Promise<number> {
+  const r = await q
+    .selectFrom('sale')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'pending')
+    .where('at_risk', '=', 1)
+    .executeTakeFirstOrThrow();
+  return r.n;
+}
+
+export async function pendingHere(q: Q, sessionId: string): Promise<number> {
+  const r = await q.selectFrom('sale').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return r.n;
+}
+
+// ---- entitlements ---------------------------------------------------------------------------------------------
+
+export async function hasEntitlement(q: Q, registrantId: string, sessionId: string): Promise<boolean> {
+  return (await q.selectFrom('entitlement').select('session_id').where('registrant_id', '=', registrantId).where('session_id', '=', sessionId).executeTakeFirst()) !== undefined;
+}
+
+export async function grantEntitlement(q: Q, registrantId: string, sessionId: string, saleId: string, at: string): Promise<void> {
+  await q.insertInto('entitlement').values({ registrant_id: registrantId, session_id: sessionId, source: 'sale', sale_id: saleId, created_at: at }).execute();
+}
+
+export async function revokeEntitlementForSale(q: Q, saleId: string): Promise<void> {
+  await q.deleteFrom('entitlement').where('sale_id', '=', saleId).execute();
+}
+
+// ---- allotments -----------------------------------------------------------------------------------------------
+
+/** The active allotment with a free seat for the session, oldest first. */
+export async function allotmentWithSeat(q: Q, sessionId: string): Promise<{ id: string; free: number } | undefined> {
+  const r = await q
+    .selectFrom('allotment')
+    .select(['id', sql<number>`seats - used`.as('free')])
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`used < seats`)
+    .orderBy('granted_at')
+    .executeTakeFirst();
+  return r;
+}
+
+export async function allotmentRemaining(q: Q, sessionId: string): Promise<number> {
+  const r = await q
+    .selectFrom('allotment')
+    .select(sql<number>`coalesce(sum(seats - used), 0)`.as('n'))
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return r.n;
+}
+
+export async function useAllotmentSeat(q: Q, id: string): Promise<void> {
+  await q.updateTable('allotment').set((eb) => ({ used: eb('used', '+', 1) })).where('id', '=', id).execute();
+}
+
+export async function freeAllotmentSeat(q: Q, id: string): Promise<void> {
+  await q.updateTable('allotment').set((eb) => ({ used: eb('used', '-', 1) })).where('id', '=', id).where('used', '>', 0).execute();
+}
+
+export async function upsertAllotment(q: Q, a: { id: string; sessionId: string; requestId: string | null; seats: number; at: string }): Promise<boolean> {
+  const r = await q
+    .insertInto('allotment')
+    .values({ id: a.id, session_id: a.sessionId, request_id: a.requestId, seats: a.seats, status: 'active', granted_at: a.at, closed_at: null })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function closeAllotment(q: Q, id: string, status: 'recalled' | 'returned', at: string): Promise<{ sessionId: string; unused: number } | undefined> {
+  const r = await q
+    .updateTable('allotment')
+    .set({ status, closed_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .returning(['session_id', sql<number>`seats - used`.as('unused')])
+    .executeTakeFirst();
+  return r ? { sessionId: r.session_id, unused: r.unused } : undefined;
+}
+
+// ---- availability ---------------------------------------------------------------------------------------------
+
+export async function getAvailability(q: Q, sessionId: string): Promise<Selectable<AvailabilityRow> | undefined> {
+  return q.selectFrom('availability').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+}
+
+/** Applies HQ's numbers only if `version` is newer; returns whether anything changed. */
+export async function applyAvailability(
+  q: Q,
+  a: { sessionId: string; capacity: number; sold: number; allotted: number; version: number; salesRatePerMin: number; hqTime: string; receivedAt: string },
+): Promise<boolean> {
+  const r = await q
+    .updateTable('availability')
+    .set({ capacity: a.capacity, sold: a.sold, allotted: a.allotted, version: a.version, sales_rate: a.salesRatePerMin, hq_time: a.hqTime, received_at: a.receivedAt })
+    .where('session_id', '=', a.sessionId)
+    .where('version', '<', a.version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function availabilityView(q: Q, sessionId: string): Promise<AvailabilityView | undefined> {
+  const a = await getAvailability(q, sessionId);
+  if (!a) return undefined;
+  return {
+    sessionId, capacity: a.capacity, sold: a.sold, allotted: a.allotted, version: a.version, salesRatePerMin: a.sales_rate, hqTime: a.hq_time,
+    allotmentRemaining: await allotmentRemaining(q, sessionId), pendingHere: await pendingHere(q, sessionId),
+  };
+}
+
+// ---- oversell cases -------------------------------------------------------------------------------------------
+
+export async function openCase(q: Q, c: { id: string; saleId: string; sessionId: string; registrantId: string; tier: string; overBy: number; basisJson: string; at: string }): Promise<boolean> {
+  const r = await q
+    .insertInto('reconciliation_case')
+    .values({ id: c.id, sale_id: c.saleId, session_id: c.sessionId, registrant_id: c.registrantId, tier: c.tier, over_by: c.overBy, basis_json: c.basisJson, status: 'open', resolution: null, opened_at: c.at, resolved_at: null })
+    .onConflict((oc) => oc.column('sale_id').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function listCases(q: Q, status: 'open' | 'resolved' | 'all'): Promise<OversellCase[]> {
+  let sel = q.selectFrom('reconciliation_case').selectAll().orderBy('opened_at');
+  if (status !== 'all') sel = sel.where('status', '=', status);
+  return (await sel.execute()).map(toCase);
+}
+
+function toCase(r: Selectable<ReconciliationCaseRow>): OversellCase {
+  return {
+    id: r.id, saleId: r.sale_id, sessionId: r.session_id, registrantId: r.registrant_id, tier: r.tier as OversellCase['tier'],
+    overBy: r.over_by, basis: JSON.parse(r.basis_json) as SaleBasis, status: r.status, openedAt: r.opened_at,
+  };
+}
+
+export async function countOpenCases(q: Q): Promise<number> {
+  const r = await q.selectFrom('reconciliation_case').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow();
+  return r.n;
+}
+
+// ---- check-ins ------------------------------------------------------------------------------------------------
+
+export async function recordCheckIn(q: Q, c: { registrantId: string; sessionId: string | null; at: string; staffId: string | null }): Promise<boolean> {
+  let prior = q.selectFrom('check_in').select('id').where('registrant_id', '=', c.registrantId);
+  prior = c.sessionId === null ? prior.where('session_id', 'is', null) : prior.where('session_id', '=', c.sessionId);
+  const firstTime = (await prior.executeTakeFirst()) === undefined;
+  await q.insertInto('check_in').values({ registrant_id: c.registrantId, session_id: c.sessionId, at: c.at, staff_id: c.staffId }).execute();
+  return firstTime;
+}
+
+export async function countCheckIns(q: Q): Promise<number> {
+  const r = await q.selectFrom('check_in').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return r.n;
+}

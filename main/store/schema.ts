@@ -1,0 +1,74 @@
+/** Row types of the station database (migrations/station). Column names are snake_case as in SQL. */
+import type { Generated } from 'kysely';
+
+export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string }
+export interface SessionRow { id: string; conference_id: string; title: string; room: string; starts_at: string; ends_at: string; capacity: number; sellable: number; policy_json: string | null }
+export interface TicketTypeRow { id: string; conference_id: string; name: string; badge_template: string }
+export interface RegistrantRow {
+  rid: Generated<number>;
+  id: string;
+  conference_id: string;
+  confirmation_code: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  company: string;
+  ticket_type_id: string;
+  origin: 'import' | 'walkup' | 'hq';
+  flagged_for_contact: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export interface EntitlementRow { registrant_id: string; session_id: string; source: 'import' | 'sale'; sale_id: string | null; created_at: string }
+export interface AllotmentRow { id: string; session_id: string; request_id: string | null; seats: number; used: Generated<number>; status: 'active' | 'recalled' | 'returned'; granted_at: string; closed_at: string | null }
+export interface SaleRow {
+  id: string;
+  session_id: string;
+  registrant_id: string;
+  tier: 'online' | 'allotment' | 'overdraft' | 'override';
+  status: 'pending' | 'confirmed' | 'oversold' | 'released' | 'refused';
+  at_risk: number;
+  proceed: number;
+  allotment_id: string | null;
+  basis_json: string;
+  staff_id: string | null;
+  created_at: string;
+  decided_at: string | null;
+  released_at: string | null;
+  release_reason: string | null;
+}
+export interface AvailabilityRow { session_id: string; capacity: number; sold: number; allotted: number; version: number; sales_rate: number; hq_time: string | null; received_at: string | null }
+export interface ReconciliationCaseRow { id: string; sale_id: string; session_id: string; registrant_id: string; tier: string; over_by: number; basis_json: string; status: 'open' | 'resolved'; resolution: string | null; opened_at: string; resolved_at: string | null }
+export interface CheckInRow { id: Generated<number>; registrant_id: string; session_id: string | null; at: string; staff_id: string | null }
+export interface OutboxRow { seq: number; id: string; type: string; session_id: string | null; body: string; created_at: string; sent_at: string | null }
+export interface InboxRow { id: string; type: string; origin: string; origin_seq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; received_at: string }
+export interface KeyValueRow { key: string; value: string }
+export interface CounterRow { name: string; value: number }
+export interface StaffRow { id: string; name: string; role: 'desk' | 'supervisor'; pin_hash: string; failed_attempts: Generated<number>; locked_until: string | null; created_at: string }
+export interface AuditLogRow { seq: number; at: string; actor: string; action: string; subject: string; details_json: string; prev_hash: string; hash: string }
+export interface AuditHeadRow { id: number; seq: number; hash: string }
+
+/** The contentless FTS5 index; columns hold folded text (see fold.ts). */
+export interface RegistrantFtsRow { rowid: number; name: string; email: string; company: string; confirmation_code: string }
+
+export interface StationDB {
+  registrant_fts: RegistrantFtsRow;
+  conference: ConferenceRow;
+  session: SessionRow;
+  ticket_type: TicketTypeRow;
+  registrant: RegistrantRow;
+  entitlement: EntitlementRow;
+  allotment: AllotmentRow;
+  sale: SaleRow;
+  availability: AvailabilityRow;
+  reconciliation_case: ReconciliationCaseRow;
+  check_in: CheckInRow;
+  outbox: OutboxRow;
+  inbox: InboxRow;
+  counter: CounterRow;
+  sync_state: KeyValueRow;
+  settings: KeyValueRow;
+  staff: StaffRow;
+  audit_log: AuditLogRow;
+  audit_head: AuditHeadRow;
+}

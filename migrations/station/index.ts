@@ -1,0 +1,16 @@
+/**
+ * The station's migrations: numbered, append-only, statically imported (no file-system scanning, so the
+ * packaged app and the bundler see them). Never edit a landed migration; add the next number.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-catalog';
+import * as m0002 from './0002-sales';
+import * as m0003 from './0003-sync';
+import * as m0004 from './0004-staff-audit';
+
+export const stationMigrations: Record<string, Migration> = {
+  '0001-catalog': m0001,
+  '0002-sales': m0002,
+  '0003-sync': m0003,
+  '0004-staff-audit': m0004,
+};
