@@ -24,6 +24,11 @@ export default tseslint.config(
     { regex: '^(?!zod$|\\.{1,2}/)', message: 'core/ is pure: it may import zod and other core/ files only.' },
     { regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|tools|tests|bench)(/|$)', message: 'core/ may not import outer layers.' },
   ]),
+  // Tests of core/ may use the test runner.
+  layer(['core/**/*.test.ts'], [
+    { regex: '^(?!zod$|vitest$|\\.{1,2}/)', message: 'core/ is pure: it may import zod and other core/ files only.' },
+    { regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|tools|tests|bench)(/|$)', message: 'core/ may not import outer layers.' },
+  ]),
   // The station: electron only in main/electron/, SQL only in main/store/.
   layer(['main/**/*.ts'], [
     { regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)', message: 'main/ may import core/ and migrations/ only.' },

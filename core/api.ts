@@ -4,8 +4,8 @@
  * feature means one entry here and one handler in main/station.
  */
 import { z } from 'zod';
-import { ConferenceFile, Registrant as RegistrantSchema, registrantCsvFields } from './conference';
-import type { Conference } from './conference';
+import { ConferenceFile, registrantCsvFields } from './conference';
+import type { Conference , Registrant as RegistrantSchema} from './conference';
 import { Id } from './ids';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
 import type { Result } from './result';

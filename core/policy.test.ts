@@ -81,6 +81,9 @@ describe('decideSale boundaries', () => {
     ['NaN capacity', { capacity: Number.NaN }, ['invalid_numbers']],
     ['absurd rate (Infinity)', { salesRatePerMin: Infinity }, ['invalid_numbers']],
     ['negative allotment', { allotmentRemaining: -3 }, ['invalid_numbers']],
+    ['alpha out of range (0)', { params: { ...defaultPolicy, alpha: 0 } }, ['invalid_numbers']],
+    ['alpha above 0.5', { params: { ...defaultPolicy, alpha: 0.7 } }, ['invalid_numbers']],
+    ['negative staleness limit', { params: { ...defaultPolicy, maxStalenessMin: -5 } }, ['invalid_numbers']],
   ] as const)('%s', (_n, over, expected) => {
     expect(codes(over as Partial<SaleContext>)).toEqual(expected);
   });

@@ -3,7 +3,7 @@
  * Pure: the same function decides at the desk, in the preview, and in the policy simulator.
  */
 import { z } from 'zod';
-import type { SalePolicyParams } from './conference';
+import { SalePolicyParams } from './conference';
 import { normalQuantile } from './normal';
 import type { Staleness } from './staleness';
 import { stalenessReasonText } from './staleness';
@@ -88,9 +88,12 @@ export function decideSale(ctx: SaleContext): SaleDecision {
   const fail = (code: FailedConditionCode, message: string) => failed.push({ code, message });
 
   const unallocated = ctx.capacity - ctx.sold - ctx.allotted;
-  const z = normalQuantile(1 - p.alpha);
+  // Settings normally arrive validated; a merge of per-session overrides must still never make this throw.
+  const paramsValid = SalePolicyParams.safeParse(p).success;
+  const z = paramsValid ? normalQuantile(1 - p.alpha) : Number.NaN;
   const stalenessMin = ctx.staleness.known ? ctx.staleness.minutes : null;
   const numbersValid =
+    paramsValid &&
     [ctx.capacity, ctx.sold, ctx.allotted, ctx.salesRatePerMin, ctx.allotmentRemaining, ctx.pendingOverdraft].every(isCount) &&
     (stalenessMin === null || isCount(stalenessMin));
   const remainingRatio = numbersValid && ctx.capacity > 0 ? unallocated / ctx.capacity : null;
@@ -120,7 +123,7 @@ export function decideSale(ctx: SaleContext): SaleDecision {
   });
 
   if (!numbersValid) {
-    fail('invalid_numbers', 'the seat numbers for this session are not valid (negative or missing); sync with HQ first');
+    fail('invalid_numbers', paramsValid ? 'the seat numbers for this session are not valid (negative or missing); sync with HQ first' : 'the sale policy settings for this session are not valid; check the conference configuration');
     return refuseOrOverride(ctx, basis, failed);
   }
   // 1. Online: HQ decides (the station waits for the verdict).

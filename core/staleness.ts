@@ -11,9 +11,9 @@ export interface HqContact {
   hqTime: number;
   /** Local wall clock at receipt (ms since epoch). */
   wallTime: number;
-  /** Local monotonic clock at receipt (ms, arbitrary origin, only meaningful within one boot of the process). */
+  /** Local monotonic clock at receipt (ms, arbitrary origin, only meaningful within one boot of the machine). */
   monoTime: number;
-  /** Identifies the process lifetime the monotonic reading belongs to. */
+  /** Identifies the machine boot the monotonic reading belongs to. */
   bootId: string;
 }
 
@@ -23,7 +23,7 @@ export interface Clock {
   now(): number;
   /** Monotonic clock, ms; never goes backwards within one boot, does not advance while suspended. */
   monotonic(): number;
-  /** Changes on every process start, so a monotonic reading from another boot is never compared. */
+  /** Changes on every machine boot, so a monotonic reading from another boot is never compared. */
   readonly bootId: string;
 }
 

@@ -2,7 +2,7 @@
  * What every handler is given: the database, the station's identity, the clock, and small shared services.
  * Built once by createStation (the composition root).
  */
-import { Subject } from 'rxjs';
+import type { Subject } from 'rxjs';
 import type { Progress, Sale } from '../../core/api';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
 import type { Clock, HqContact, Staleness } from '../../core/staleness';

@@ -4,11 +4,11 @@ import type { RegistrantDetail, RegistrantSummary } from '../../core/api';
 import type { Conference, Registrant, Session, TicketType } from '../../core/conference';
 import type { Db, Tx } from './db';
 import { foldText, queryTokens } from './fold';
-import type { RegistrantRow, SessionRow } from './schema';
+import type { ConferenceRow, RegistrantRow, SessionRow } from './schema';
 
 type Q = Db | Tx;
 
-export async function getConference(q: Q): Promise<Selectable<import('./schema').ConferenceRow> | undefined> {
+export async function getConference(q: Q): Promise<Selectable<ConferenceRow> | undefined> {
   return q.selectFrom('conference').selectAll().limit(1).executeTakeFirst();
 }
 
@@ -96,7 +96,10 @@ export async function upsertRegistrants(
       )
       .returning(['rid', 'id', 'first_name', 'last_name', 'email', 'company', 'confirmation_code'])
       .execute();
-    for (const w of written) (existing.has(w.id) ? updated++ : inserted++);
+    for (const w of written) {
+      if (existing.has(w.id)) updated++;
+      else inserted++;
+    }
     // The index is contentless: REPLACE by rowid keeps it in step with inserted and updated rows.
     if (written.length) await q.replaceInto('registrant_fts').values(written.map(indexRow)).execute();
     const withSessions = part.filter((r) => r.sessions.length > 0 || existing.has(r.id));

@@ -1,5 +1,5 @@
 /** Row types of the station database (migrations/station). Column names are snake_case as in SQL. */
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string }
 export interface SessionRow { id: string; conference_id: string; title: string; room: string; starts_at: string; ends_at: string; capacity: number; sellable: number; policy_json: string | null }
@@ -51,6 +51,39 @@ export interface AuditHeadRow { id: number; seq: number; hash: string }
 /** The contentless FTS5 index; columns hold folded text (see fold.ts). */
 export interface RegistrantFtsRow { rowid: number; name: string; email: string; company: string; confirmation_code: string }
 
+export interface StationKeyRow { key_id: string; public_key: string; private_key: string; created_at: string; retired_at: string | null }
+export interface BadgeRow {
+  registrant_id: string;
+  version: number;
+  status: 'issued' | 'printed' | 'voided';
+  template_id: string;
+  code: string;
+  key_id: string;
+  created_at: string;
+  printed_at: string | null;
+  voided_at: string | null;
+  void_reason: string | null;
+}
+export interface PrinterRow { uri: string; language: string; media: string; state: string | null; words: string | null; paper_low: Generated<number>; checked_at: string | null; last_job_at: string | null }
+export type PrintJobStatus = 'queued' | 'sending' | 'printed' | 'failed' | 'uncertain';
+export interface PrintJobRow {
+  id: string;
+  printer_uri: string;
+  kind: 'badge' | 'test';
+  registrant_id: string | null;
+  badge_version: number | null;
+  status: PrintJobStatus;
+  words: string | null;
+  reason: string | null;
+  reprint_of: string | null;
+  staff_id: string | null;
+  bytes: Uint8Array;
+  created_at: string;
+  sending_at: string | null;
+  finished_at: string | null;
+}
+export interface PrintLogRow { seq: Generated<number>; at: string; job_id: string | null; printer_uri: string; event: string; status: string | null; words: string | null; actor: string }
+
 export interface StationDB {
   registrant_fts: RegistrantFtsRow;
   conference: ConferenceRow;
@@ -71,4 +104,13 @@ export interface StationDB {
   staff: StaffRow;
   audit_log: AuditLogRow;
   audit_head: AuditHeadRow;
+  station_key: StationKeyRow;
+  badge: BadgeRow;
+  printer: PrinterRow;
+  print_job: PrintJobRow;
+  print_log: PrintLogRow;
 }
+
+/** Rows as read back (generated columns resolved), for code outside the store. */
+export type StaffRecord = Selectable<StaffRow>;
+export type SaleRecord = Selectable<SaleRow>;

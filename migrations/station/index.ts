@@ -7,10 +7,12 @@ import * as m0001 from './0001-catalog';
 import * as m0002 from './0002-sales';
 import * as m0003 from './0003-sync';
 import * as m0004 from './0004-staff-audit';
+import * as m0005 from './0005-printing';
 
 export const stationMigrations: Record<string, Migration> = {
   '0001-catalog': m0001,
   '0002-sales': m0002,
   '0003-sync': m0003,
   '0004-staff-audit': m0004,
+  '0005-printing': m0005,
 };

@@ -2,7 +2,6 @@
  * Selling seats (DESIGN §5): preview, sell (all tiers), upgrade, release, check-in.
  * The policy is core/policy.ts; this file gathers its inputs from the store and records its outcome.
  */
-import type { Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { SaleOutcome, SalePreview } from '../../../core/api';
 import { decideSale, type SaleDecision } from '../../../core/policy';
@@ -14,8 +13,8 @@ import {
   allotmentRemaining, allotmentWithSeat, availabilityView, getAvailability, getSale, grantEntitlement, hasEntitlement, insertSale,
   pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
 } from '../../store/sales';
-import type { SaleRow } from '../../store/schema';
-import { audit, eventOrigin, inTx, nowIso, policyFor, staleness, type StationContext } from '../context';
+import type { SaleRecord } from '../../store/schema';
+import { audit, eventOrigin, inTx, nowIso, policyFor, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 
@@ -68,6 +67,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 }
 
 async function requireSellable(q: Db | Tx, sessionId: string) {
+  await requireConference(q);
   const s = await getSession(q, sessionId);
   if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
   if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
@@ -170,7 +170,7 @@ async function fallBackOffline(ctx: StationContext, saleId: string, sessionId: s
   });
 }
 
-async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: Selectable<SaleRow>, fromAllotment: boolean): Promise<void> {
+async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleRecord, fromAllotment: boolean): Promise<void> {
   let atRisk = 1;
   if (fromAllotment) {
     // HQ counts a station's own unused allotment seat against a sale it cannot otherwise confirm (DESIGN §7),

@@ -1,9 +1,8 @@
 /** Staff, PINs and supervisor authorisation. */
-import type { Selectable } from 'kysely';
 import type { StaffView } from '../../../core/api';
 import { DomainError } from '../../../core/result';
 import { verifyAudit } from '../../store/audit';
-import type { StaffRow } from '../../store/schema';
+import type { StaffRecord } from '../../store/schema';
 import { clearPinFailures, countSupervisors, findStaff, hashPin, insertStaff, listStaff, pinMatches, recordPinFailure } from '../../store/staff';
 import { audit, inTx, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
@@ -12,13 +11,13 @@ import type { Handlers } from '../serve';
 export const MAX_PIN_ATTEMPTS = 5;
 export const LOCKOUT_MS = 5 * 60_000;
 
-const view = (s: Selectable<StaffRow>): StaffView => ({ id: s.id, name: s.name, role: s.role, lockedUntil: s.locked_until });
+const view = (s: StaffRecord): StaffView => ({ id: s.id, name: s.name, role: s.role, lockedUntil: s.locked_until });
 
 /**
  * Checks a PIN. A wrong PIN is counted (in its own small transaction, before the command's own) and locks the
  * account after MAX_PIN_ATTEMPTS; the command itself then fails without writing anything.
  */
-export async function checkPin(ctx: StationContext, staffId: string, pin: string): Promise<Selectable<StaffRow>> {
+export async function checkPin(ctx: StationContext, staffId: string, pin: string): Promise<StaffRecord> {
   const s = await findStaff(ctx.db, staffId);
   if (!s) throw new DomainError('unauthorized', 'Unknown staff member or wrong PIN.');
   const now = ctx.clock.now();
@@ -37,11 +36,12 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
       ? new DomainError('unauthorized', `Wrong PIN. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`)
       : new DomainError('locked_out', `Wrong PIN. ${s.name} is now locked out for ${LOCKOUT_MS / 60_000} minutes.`);
   }
-  if (s.failed_attempts > 0 || s.locked_until) await clearPinFailures(ctx.db, s.id);
-  return s;
+  if (s.failed_attempts === 0 && !s.locked_until) return s;
+  await clearPinFailures(ctx.db, s.id);
+  return { ...s, failed_attempts: 0, locked_until: null };
 }
 
-export async function checkSupervisor(ctx: StationContext, auth: { supervisorId: string; pin: string }): Promise<Selectable<StaffRow>> {
+export async function checkSupervisor(ctx: StationContext, auth: { supervisorId: string; pin: string }): Promise<StaffRecord> {
   const s = await checkPin(ctx, auth.supervisorId, auth.pin);
   if (s.role !== 'supervisor') throw new DomainError('forbidden', `${s.name} is not a supervisor; a supervisor's PIN is needed.`);
   return s;

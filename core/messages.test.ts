@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { feedMessageTypes, parseEnvelope, payloadSchemas, stationEventTypes, type MessageType } from './messages';
+
+const basis = {
+  online: false, allotmentRemaining: 0, stalenessMin: 10, stalenessUnknownReason: null, maxStalenessMin: 60, capacity: 10, sold: 5, allotted: 0,
+  unallocated: 5, remainingRatio: 0.5, minRemainingRatio: 0.1, salesRatePerMin: 0, alpha: 0.05, z: 1.64, expectedSalesSinceSync: 0, kMax: 2,
+  pendingOverdraft: 0, overdraftCap: 2, failed: [],
+};
+const registrant = { id: 'r1', confirmationCode: 'C-1', firstName: 'Zoë', lastName: 'Łukasz', email: 'z@example.com', company: '', ticketTypeId: 'full', sessions: [] };
+const session = { id: 's1', title: 'Panel', room: 'A', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: 20, sellable: true };
+
+/** One valid payload per message type: the table must cover every type. */
+const samples: Record<MessageType, unknown> = {
+  StationHello: { stationId: 'desk-a', publicKey: 'MCowBQYDK2VwAyEA', keyId: 'k1', softwareVersion: '0.1.0' },
+  RegistrantRegistered: { registrant },
+  RegistrationUpgraded: { registrantId: 'r1', sessionId: 's1', saleId: 'sale-1' },
+  SeatSold: { saleId: 'sale-1', sessionId: 's1', registrantId: 'r1', tier: 'overdraft', allotmentId: null, basis },
+  SeatReleased: { saleId: 'sale-1', sessionId: 's1', registrantId: 'r1', reason: 'changed mind' },
+  AllotmentRequested: { requestId: 'q1', sessionId: 's1', seats: 2 },
+  AllotmentReturned: { allotmentId: 'a1', sessionId: 's1', seats: 1 },
+  BadgePrinted: { registrantId: 'r1', badgeVersion: 1, jobId: 'j1' },
+  BadgeVoided: { registrantId: 'r1', badgeVersion: 1, reason: 'reversed' },
+  CheckedIn: { registrantId: 'r1', sessionId: null, at: '2026-12-01T08:50:00Z' },
+  OversellResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'honor', moveToSessionId: null, note: '' },
+  SeatAvailability: { sessionId: 's1', capacity: 20, sold: 3, allotted: 2, version: 4, salesRatePerMin: 0.3 },
+  SaleConfirmed: { saleId: 'sale-1', sessionId: 's1' },
+  SaleOversold: { saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
+  AllotmentGranted: { allotmentId: 'a1', requestId: 'q1', station: 'station:desk-a', sessionId: 's1', seats: 2 },
+  AllotmentRecalled: { allotmentId: 'a1', station: 'station:desk-a', sessionId: 's1' },
+  RegistrantUpserted: { registrant },
+  SessionUpserted: { session },
+  OversellCaseOpened: { caseId: 'c1', saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
+  OversellCaseResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'reverse', by: 'station:desk-b' },
+  BadgeRevoked: { registrantId: 'r1', badgeVersion: 2 },
+  StationKeys: { keys: [{ keyId: 'k1', station: 'station:desk-a', publicKey: 'MCowBQYDK2VwAyEA' }] },
+  Heartbeat: { hqTime: '2026-12-01T08:45:00Z' },
+  ConferenceSnapshotChunk: { station: 'station:desk-c', chunk: 0, of: 1, conference: null, sessions: [session], registrants: [registrant] },
+};
+
+const envelope = (type: string, payload: unknown, over: Record<string, unknown> = {}) => ({
+  id: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', type, schema: 1, conferenceId: 'ldc26', origin: 'hq', seq: 1, at: '2026-12-01T08:45:00Z', payload, ...over,
+});
+const all = [...stationEventTypes, ...feedMessageTypes];
+
+describe('message contracts', () => {
+  it('every type is either a station event or a feed message, and has a sample here', () => {
+    expect(new Set(all).size).toBe(all.length);
+    expect([...all].sort()).toEqual(Object.keys(payloadSchemas).sort());
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(payloadSchemas).sort());
+  });
+
+  it.each(Object.keys(samples) as MessageType[])('%s: a valid sample parses; a wrong field does not', (type) => {
+    const ok = parseEnvelope(envelope(type, samples[type]), all);
+    expect(ok.ok).toBe(true);
+    const bad = parseEnvelope(envelope(type, { ...(samples[type] as object), unexpected: true }), all);
+    expect(bad).toMatchObject({ ok: false });
+    if (!bad.ok) expect(bad.reason).toContain(`invalid ${type} payload`);
+  });
+
+  it.each([
+    ['a type outside the allowed set', envelope('SeatSold', samples.SeatSold), feedMessageTypes, 'unexpected message type'],
+    ['an unknown schema version', envelope('Heartbeat', samples.Heartbeat, { schema: 2 }), feedMessageTypes, 'unsupported schema version'],
+    ['a non-UUID id', envelope('Heartbeat', samples.Heartbeat, { id: 'x' }), feedMessageTypes, 'id: must be a UUID'],
+    ['seq 0', envelope('Heartbeat', samples.Heartbeat, { seq: 0 }), feedMessageTypes, 'seq'],
+    ['a bad origin', envelope('Heartbeat', samples.Heartbeat, { origin: 'desk-a' }), feedMessageTypes, 'origin'],
+    ['a local time without offset', envelope('Heartbeat', samples.Heartbeat, { at: '2026-12-01 08:45' }), feedMessageTypes, 'at'],
+    ['extra envelope fields', envelope('Heartbeat', samples.Heartbeat, { admin: true }), feedMessageTypes, 'invalid envelope'],
+    ['a string instead of an object', 'hello', feedMessageTypes, 'invalid envelope'],
+    ['a prototype-named type', envelope('__proto__', {}), feedMessageTypes, 'unexpected message type'],
+  ] as const)('rejects %s', (_n, raw, allowed, reason) => {
+    const r = parseEnvelope(raw, allowed);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain(reason);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * The station command line: the same API contract as the UI, for scripting and operations.
+ *   npm run -s station -- --db FILE [--station ID] <command> [options]
+ * Prints the result as JSON on stdout; on error prints a readable message on stderr, the error as JSON on stdout,
+ * and exits with 1 (2 for a usage error).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Result } from '../../core/result';
+import { createStation, type Station } from './create-station';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  usage: string;
+  options?: Options;
+  /** Positional arguments the command takes (names, for the usage text). */
+  positionals?: string[];
+  run(station: Station, values: Values, positionals: string[]): Promise<Result<unknown>>;
+}
+
+class UsageError extends Error {}
+
+const str = (v: Values, name: string): string => {
+  const x = v[name];
+  if (typeof x !== 'string' || x === '') throw new UsageError(`--${name} is required`);
+  return x;
+};
+const opt = (v: Values, name: string): string | undefined => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+const int = (v: Values, name: string): number | undefined => {
+  const x = opt(v, name);
+  if (x === undefined) return undefined;
+  if (!/^\d+$/.test(x)) throw new UsageError(`--${name} must be a whole number`);
+  return Number(x);
+};
+const readText = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+};
+const readJson = (file: string): unknown => {
+  const text = readText(file);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+};
+const override = (v: Values) => (opt(v, 'supervisor') ? { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } : undefined);
+
+export const commands: Record<string, Command> = {
+  status: { usage: 'status', run: (s) => s.call('station.status', {}) },
+  import: {
+    usage: 'import FILE.json',
+    positionals: ['FILE'],
+    run: (s, _v, [file]) => s.call('conference.import', { data: readJson(file!) as never }),
+  },
+  'import-csv': {
+    usage: 'import-csv FILE.csv --map field=Column[,field=Column...] [--ticket-type ID] [--separator ";"]',
+    positionals: ['FILE'],
+    options: { map: { type: 'string' }, 'ticket-type': { type: 'string' }, separator: { type: 'string' } },
+    run: (s, v, [file]) => {
+      const mapping: Record<string, string> = {};
+      for (const pair of str(v, 'map').split(',')) {
+        const i = pair.indexOf('=');
+        if (i <= 0) throw new UsageError(`--map entries look like field=Column, got "${pair}"`);
+        mapping[pair.slice(0, i).trim()] = pair.slice(i + 1).trim();
+      }
+      return s.call('registrants.importCsv', {
+        csv: readText(file!),
+        mapping,
+        defaults: opt(v, 'ticket-type') ? { ticketTypeId: opt(v, 'ticket-type') } : {},
+        ...(opt(v, 'separator') ? { sessionsSeparator: opt(v, 'separator') } : {}),
+      });
+    },
+  },
+  search: {
+    usage: 'search TEXT [--limit N]',
+    positionals: ['TEXT'],
+    options: { limit: { type: 'string' } },
+    run: (s, v, [text]) => s.call('registrant.search', { query: text!, ...(int(v, 'limit') ? { limit: int(v, 'limit') } : {}) }),
+  },
+  registrant: { usage: 'registrant ID', positionals: ['ID'], run: (s, _v, [id]) => s.call('registrant.get', { id: id! }) },
+  sessions: { usage: 'sessions', run: (s) => s.call('sessions.list', {}) },
+  preview: {
+    usage: 'preview --session ID [--registrant ID]',
+    options: { session: { type: 'string' }, registrant: { type: 'string' } },
+    run: (s, v) => s.call('sale.preview', { sessionId: str(v, 'session'), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}) }),
+  },
+  sell: {
+    usage: 'sell --session ID --registrant ID [--supervisor ID --pin PIN] [--staff ID]',
+    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, staff: { type: 'string' } },
+    run: (s, v) =>
+      s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}) }),
+  },
+  release: {
+    usage: 'release --sale ID --reason TEXT',
+    options: { sale: { type: 'string' }, reason: { type: 'string' } },
+    run: (s, v) => s.call('sale.release', { saleId: str(v, 'sale'), reason: str(v, 'reason') }),
+  },
+  checkin: {
+    usage: 'checkin --registrant ID [--session ID]',
+    options: { registrant: { type: 'string' }, session: { type: 'string' } },
+    run: (s, v) => s.call('checkin.record', { registrantId: str(v, 'registrant'), sessionId: opt(v, 'session') ?? null }),
+  },
+  walkup: {
+    usage: 'walkup --first NAME --last NAME --ticket-type ID [--email E] [--company C]',
+    options: { first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, 'ticket-type': { type: 'string' } },
+    run: (s, v) =>
+      s.call('registrant.registerWalkUp', { firstName: opt(v, 'first') ?? '', lastName: opt(v, 'last') ?? '', email: opt(v, 'email') ?? '', company: opt(v, 'company') ?? '', ticketTypeId: str(v, 'ticket-type') }),
+  },
+  'staff-add': {
+    usage: 'staff-add --id ID --name NAME --role desk|supervisor --pin PIN [--supervisor ID --supervisor-pin PIN]',
+    options: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, pin: { type: 'string' }, supervisor: { type: 'string' }, 'supervisor-pin': { type: 'string' } },
+    run: (s, v) =>
+      s.call('staff.add', {
+        id: str(v, 'id'), name: str(v, 'name'), role: str(v, 'role') as 'desk', pin: str(v, 'pin'),
+        ...(opt(v, 'supervisor') ? { by: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') } } : {}),
+      }),
+  },
+  cases: { usage: 'cases [--all]', options: { all: { type: 'boolean' } }, run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }) },
+  'audit-verify': { usage: 'audit-verify', run: (s) => s.call('audit.verify', {}) },
+  apply: {
+    usage: 'apply FILE.json   (one HQ feed message, or an array of them)',
+    positionals: ['FILE'],
+    run: async (s, _v, [file]) => {
+      const data = readJson(file!);
+      const results: unknown[] = [];
+      for (const envelope of Array.isArray(data) ? data : [data]) {
+        const r = await s.call('feed.apply', { envelope });
+        if (!r.ok) return r;
+        results.push(r.value);
+      }
+      return { ok: true, value: results };
+    },
+  },
+};
+
+export function usage(): string {
+  return [
+    'usage: npm run -s station -- --db FILE [--station ID] <command> [options]',
+    '',
+    'commands:',
+    ...Object.values(commands).map((c) => `  ${c.usage}`),
+  ].join('\n');
+}
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Runs one command line; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const ci = argv.findIndex((a) => !a.startsWith('-') && Object.hasOwn(commands, a));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(usage());
+    return 0;
+  }
+  if (ci < 0) {
+    const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station'].includes(argv[i - 1] ?? ''));
+    io.err(unknown ? `error: unknown command "${unknown}"\n\n${usage()}` : `error: no command given\n\n${usage()}`);
+    return 2;
+  }
+  const name = argv[ci]!;
+  const command = commands[name]!;
+  let station: Station | undefined;
+  try {
+    const global = parseArgs({ args: argv.slice(0, ci), options: { db: { type: 'string' }, station: { type: 'string' } }, strict: true, allowPositionals: false });
+    const local = parseArgs({ args: argv.slice(ci + 1), options: command.options ?? {}, strict: true, allowPositionals: true });
+    const wanted = command.positionals ?? [];
+    if (local.positionals.length !== wanted.length) {
+      throw new UsageError(`${name} takes ${wanted.length ? wanted.join(' ') : 'no positional arguments'}; usage: ${command.usage}`);
+    }
+    const db = global.values.db;
+    if (!db) throw new UsageError('--db FILE is required (the station database; created if missing)');
+    // A new database gets the given station id, or "desk-1"; an existing one keeps its own.
+    const stationId = global.values.station ?? (existsSync(db) ? undefined : 'desk-1');
+    station = await createStation({ dbPath: db, ...(stationId ? { stationId } : {}) });
+    const progress = station.events$.subscribe((e) => {
+      if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400)) io.err(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
+    });
+    const result = await command.run(station, local.values as Values, local.positionals);
+    progress.unsubscribe();
+    io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
+    if (!result.ok) {
+      io.err(`error (${result.error.code}): ${result.error.message}`);
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const isUsage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.out(JSON.stringify({ error: { code: isUsage ? 'invalid_input' : 'internal', message } }, null, 2));
+    io.err(`error: ${message}${isUsage ? `\nusage: ${command.usage}` : ''}`);
+    return isUsage ? 2 : 1;
+  } finally {
+    await station?.close();
+  }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('main/station/cli.ts');
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') });
+  process.exitCode = code;
+}

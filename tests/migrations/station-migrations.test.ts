@@ -1,0 +1,99 @@
+/**
+ * Each station migration, run from the previous version with data in place: the data survives, and what the
+ * migration adds is there and usable. A new migration adds its seed and check here.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { stationMigrations } from '../../migrations/station/index';
+import { migrate } from '../../main/store/db';
+import type { StationDB } from '../../main/store/schema';
+import { tempDir } from '../support/fixtures';
+
+type Raw = Database.Database;
+
+/** Rows each migration's tables get once it has run; later migrations must keep them. */
+const seeds: Record<string, (db: Raw) => void> = {
+  '0001-catalog': (db) => {
+    db.exec(`INSERT INTO conference VALUES ('c1', 'Conf', 'UTC', '2026-12-01', '2026-12-02', NULL, '2026-11-01T00:00:00Z')`);
+    db.exec(`INSERT INTO session VALUES ('s1', 'c1', 'Panel', 'A', '2026-12-01T10:00:00Z', '2026-12-01T11:00:00Z', 20, 1, NULL)`);
+    db.exec(`INSERT INTO ticket_type VALUES ('full', 'c1', 'Full', 'standard')`);
+    db.exec(`INSERT INTO registrant (id, conference_id, confirmation_code, first_name, last_name, email, company, ticket_type_id, origin, created_at, updated_at)
+             VALUES ('r1', 'c1', 'C-1', 'Zoë', 'Łukasz', 'z@example.com', 'Acme', 'full', 'import', 'now', 'now')`);
+    db.exec(`INSERT INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (1, 'zoe lukasz', 'z example com', 'acme', 'c 1')`);
+    db.exec(`INSERT INTO entitlement VALUES ('r1', 's1', 'import', NULL, 'now')`);
+  },
+  '0002-sales': (db) => {
+    db.exec(`INSERT INTO allotment VALUES ('a1', 's1', NULL, 3, 1, 'active', 'now', NULL)`);
+    db.exec(`INSERT INTO sale VALUES ('sale1', 's1', 'r1', 'overdraft', 'pending', 1, 1, NULL, '{}', NULL, 'now', NULL, NULL, NULL)`);
+    db.exec(`INSERT INTO availability VALUES ('s1', 20, 5, 3, 7, 0.2, 'now', 'now')`);
+    db.exec(`INSERT INTO reconciliation_case VALUES ('case1', 'sale1', 's1', 'r1', 'overdraft', 1, '{}', 'open', NULL, 'now', NULL)`);
+    db.exec(`INSERT INTO check_in (registrant_id, session_id, at) VALUES ('r1', NULL, 'now')`);
+  },
+  '0003-sync': (db) => {
+    db.exec(`INSERT INTO outbox VALUES (1, 'e1', 'SeatSold', 's1', '{}', 'now', NULL)`);
+    db.exec(`INSERT INTO inbox VALUES ('m1', 'Heartbeat', 'hq', 1, 'applied', NULL, '{}', 'now')`);
+    db.exec(`INSERT INTO counter VALUES ('outbox', 1)`);
+    db.exec(`INSERT INTO settings VALUES ('station.id', 'desk-a')`);
+  },
+  '0004-staff-audit': (db) => {
+    db.exec(`INSERT INTO staff (id, name, role, pin_hash, created_at) VALUES ('sup', 'Sup', 'supervisor', 'scrypt$x', 'now')`);
+    db.exec(`INSERT INTO audit_log VALUES (1, 'now', 'sup', 'test', 'x', '{}', '${'0'.repeat(64)}', 'h')`);
+    db.exec(`INSERT INTO audit_head VALUES (1, 1, 'h')`);
+  },
+};
+
+/** What must hold once the migration (and every earlier one) has run. */
+const checks: Record<string, (db: Raw) => void> = {
+  '0001-catalog': (db) => {
+    expect(db.prepare(`SELECT first_name FROM registrant WHERE id = 'r1'`).get()).toEqual({ first_name: 'Zoë' });
+    expect(db.prepare(`SELECT rowid FROM registrant_fts WHERE registrant_fts MATCH 'luk*'`).all()).toEqual([{ rowid: 1 }]);
+    expect(db.prepare(`SELECT count(*) n FROM entitlement`).get()).toEqual({ n: 1 });
+  },
+  '0002-sales': (db) => {
+    expect(db.prepare(`SELECT status FROM sale WHERE id = 'sale1'`).get()).toEqual({ status: 'pending' });
+    expect(db.prepare(`SELECT version FROM availability WHERE session_id = 's1'`).get()).toEqual({ version: 7 });
+    expect(() => db.exec(`INSERT INTO sale VALUES ('bad', 's1', 'r1', 'psychic', 'pending', 0, 0, NULL, '{}', NULL, 'now', NULL, NULL, NULL)`)).toThrow(/CHECK/);
+  },
+  '0003-sync': (db) => {
+    expect(db.prepare(`SELECT type FROM outbox WHERE seq = 1`).get()).toEqual({ type: 'SeatSold' });
+    expect(db.prepare(`SELECT value FROM settings WHERE key = 'station.id'`).get()).toEqual({ value: 'desk-a' });
+  },
+  '0004-staff-audit': (db) => {
+    expect(db.prepare(`SELECT name FROM staff`).all()).toEqual([{ name: 'Sup' }]);
+    expect(() => db.exec(`DELETE FROM audit_log`)).toThrow(/append-only/);
+  },
+};
+
+const names = Object.keys(stationMigrations);
+
+describe('station migrations', () => {
+  it('are numbered, in order, and every one has a seed and a check', () => {
+    expect(names).toEqual([...names].sort());
+    names.forEach((n, i) => expect(n.startsWith(String(i + 1).padStart(4, '0') + '-')).toBe(true));
+    for (const n of names) {
+      expect(seeds[n], `seed for ${n}`).toBeTypeOf('function');
+      expect(checks[n], `check for ${n}`).toBeTypeOf('function');
+    }
+  });
+
+  names.forEach((name, i) => {
+    it(`${i === 0 ? 'empty' : names[i - 1]} → ${name} with data in place`, async () => {
+      const t = tempDir();
+      const raw = new Database(`${t.dir}/m.db`);
+      raw.pragma('foreign_keys = ON');
+      const db = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: raw }) });
+      try {
+        if (i > 0) await migrate(db, names[i - 1]);
+        for (const earlier of names.slice(0, i)) seeds[earlier]!(raw);
+        await migrate(db, name);
+        for (const earlier of names.slice(0, i)) checks[earlier]!(raw);
+        seeds[name]!(raw);
+        checks[name]!(raw);
+      } finally {
+        await db.destroy();
+        t.cleanup();
+      }
+    });
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Bad input at the API boundary: every command answers a typed error a person can read, and writes nothing.
+ * Hand-picked cases per command, then a seeded random barrage at every command with a database digest check.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channels, type Channel } from '../../core/api';
+import { errorCodes } from '../../core/result';
+import type { Station } from '../../main/station/create-station';
+import { dbDigest } from '../support/db-snapshot';
+import { hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
+
+let t: ReturnType<typeof tempDir>;
+let s: Station;
+const dbPath = () => `${t.dir}/desk-a.db`;
+
+beforeAll(async () => {
+  t = tempDir();
+  s = await openStation(t.dir);
+  must(await s.call('conference.import', { data: smallConference() }));
+  must(await s.call('staff.add', { id: 'sup', name: 'Sup', role: 'supervisor', pin: '2468' }));
+  must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }) }));
+});
+afterAll(async () => {
+  await s.close();
+  t.cleanup();
+});
+
+/** Commands that only read: whatever they are given, nothing may change. */
+const readOnly = new Set<Channel>(['station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list']);
+
+const cases: Record<Channel, unknown[]> = {
+  'station.status': [null, 'x', { extra: 1 }],
+  'conference.import': [{}, { data: {} }, { data: { ...smallConference(), format: 'other/2' } }, { data: { ...smallConference(), sessions: [{ id: 'x' }] } }, { data: smallConference(), more: 1 }],
+  'registrants.importCsv': [{ csv: '', mapping: { firstName: 'a' } }, { csv: 'a,b\n1,2', mapping: {} }, { csv: 'a\n1', mapping: { nonsense: 'a' } }, { csv: 'Code\nX', mapping: { confirmationCode: 'Code' } }],
+  'sessions.list': [[], { all: true }],
+  'registrant.search': [{}, { query: 5 }, { query: 'a', limit: 0 }, { query: 'a', limit: 10_000 }, { query: 'x'.repeat(201) }],
+  'registrant.get': [{}, { id: '' }, { id: 'nope' }, { id: "r1' OR '1'='1" }, { id: 'x'.repeat(200) }],
+  'registrant.registerWalkUp': [{}, { firstName: '', lastName: '', ticketTypeId: 'full' }, { firstName: 'A', ticketTypeId: 'full', email: 'not-mail' }, { firstName: 'A', lastName: 'B', ticketTypeId: 'ghost' }],
+  'sale.preview': [{}, { sessionId: 'ghost' }, { sessionId: 'keynote' }, { sessionId: 'panel', registrantId: 'r1' }],
+  'sale.sell': [
+    {}, { sessionId: 'panel' }, { sessionId: 'ghost', registrantId: 'r2' }, { sessionId: 'panel', registrantId: 'ghost' },
+    { sessionId: 'panel', registrantId: 'r1' }, { sessionId: 'keynote', registrantId: 'r2' }, { sessionId: 'panel', registrantId: 'r2', override: { supervisorId: 'sup', pin: 'abcd' } },
+  ],
+  'registration.upgrade': [{}, { sessionId: 'panel', registrantId: 'r1' }, { sessionId: 'panel', registrantId: 'r2', tier: 'online' }],
+  'sale.release': [{}, { saleId: 'ghost', reason: 'x' }, { saleId: 'ghost', reason: '' }, { saleId: 'ghost' }],
+  'checkin.record': [{}, { registrantId: 'ghost' }, { registrantId: 'r2', sessionId: 'panel' }, { registrantId: 'r1', sessionId: 'ghost' }],
+  'staff.add': [{}, { id: 'x', name: 'X', role: 'admin', pin: '1234' }, { id: 'x', name: 'X', role: 'desk', pin: '12' }, { id: 'x', name: 'X', role: 'desk', pin: '1234' }, { id: 'sup', name: 'S', role: 'supervisor', pin: '1234', by: { supervisorId: 'sup', pin: '2468' } }],
+  'staff.verify': [{}, { staffId: 'sup' }, { staffId: 'sup', pin: 'letters' }],
+  'staff.list': [{ id: 1 }],
+  'audit.verify': [{ fix: true }],
+  'cases.list': [{ status: 'closed' }],
+  'feed.apply': [
+    {}, { envelope: null }, { envelope: 'garbage' },
+    { envelope: { ...hq('Heartbeat', { hqTime: 'yesterday' }) } },
+    { envelope: { ...hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }), origin: 'station:evil' } },
+    { envelope: { ...hq('SeatAvailability', { sessionId: 'panel', capacity: -1, sold: 0, allotted: 0, version: 99, salesRatePerMin: 0 }) } },
+    { envelope: { ...hq('SeatSold' as never, {} as never) } },
+    { envelope: { ...hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }), schema: 99 } },
+  ],
+};
+
+describe('every command rejects bad input with a typed error and writes nothing', () => {
+  it('covers every channel of the contract', () => {
+    expect(Object.keys(cases).sort()).toEqual([...channels].sort());
+  });
+
+  for (const channel of channels) {
+    it(channel, async () => {
+      for (const request of cases[channel]) {
+        const before = dbDigest(dbPath());
+        const r = await s.callUnknown(channel, request);
+        expect(r.ok, `${channel} ${JSON.stringify(request)?.slice(0, 120)}`).toBe(false);
+        if (!r.ok) {
+          expect(errorCodes).toContain(r.error.code);
+          expect(r.error.code).not.toBe('internal');
+          expect(r.error.message.length).toBeGreaterThan(10);
+        }
+        expect(dbDigest(dbPath()), `${channel} wrote for ${JSON.stringify(request)?.slice(0, 120)}`).toBe(before);
+      }
+    });
+  }
+
+  it('unknown channels and prototype tricks are rejected', async () => {
+    for (const name of ['nope', '__proto__', 'constructor', 'toString', '', null, 42]) {
+      const r = await s.callUnknown(name, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+  });
+});
+
+// ---- the random barrage ---------------------------------------------------------------------------------------
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hostileStrings = ['', ' ', "'; DROP TABLE sale; --", '"*', 'NEAR(', '\u0000', '😀'.repeat(50), 'x'.repeat(5000), '../../etc/passwd', '<script>', 'r1', 'panel', 'sup', '2468', 'José'];
+const keys = ['id', 'query', 'sessionId', 'registrantId', 'saleId', 'reason', 'limit', 'pin', 'staffId', 'supervisorId', 'role', 'name', 'data', 'csv', 'mapping', 'envelope', 'override', 'by', 'status', 'firstName', 'ticketTypeId', '__proto__', 'constructor'];
+
+function randomValue(r: () => number, depth = 0): unknown {
+  const k = Math.floor(r() * (depth > 2 ? 7 : 10));
+  switch (k) {
+    case 0: return null;
+    case 1: return undefined;
+    case 2: return r() < 0.5;
+    case 3: return [0, -1, 1e308, -0, 3.5, Number.NaN, Infinity, 2 ** 53][Math.floor(r() * 8)];
+    case 4: case 5: case 6: return hostileStrings[Math.floor(r() * hostileStrings.length)];
+    case 7: return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+    default: {
+      const o: Record<string, unknown> = {};
+      for (let i = Math.floor(r() * 5); i > 0; i--) o[keys[Math.floor(r() * keys.length)]!] = randomValue(r, depth + 1);
+      return o;
+    }
+  }
+}
+
+describe('random malformed input at every command', () => {
+  it('never crashes, never answers internal, and an error never writes (PIN failures excepted)', async () => {
+    const r = rng(20261201);
+    let errors = 0;
+    const N = 1500;
+    for (let i = 0; i < N; i++) {
+      const channel = channels[Math.floor(r() * channels.length)]!;
+      const request = randomValue(r);
+      const before = dbDigest(dbPath());
+      const res = await s.callUnknown(channel, request);
+      const label = `#${i} ${channel} ${JSON.stringify(request)?.slice(0, 200)}`;
+      if (!res.ok) {
+        errors++;
+        expect(res.error.code, label).not.toBe('internal');
+        // A wrong PIN is counted on purpose (lockout); that is the only write an error may make.
+        if (res.error.code !== 'unauthorized' && res.error.code !== 'locked_out') expect(dbDigest(dbPath()), label).toBe(before);
+      } else if (readOnly.has(channel)) {
+        expect(dbDigest(dbPath()), label).toBe(before);
+      }
+    }
+    expect(errors).toBeGreaterThan(N * 0.8);
+  });
+});

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/station/cli';
+import { hq, tempDir } from '../support/fixtures';
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['--db', `${t.dir}/s.db`, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const text = out.join('\n');
+  return { code, json: text ? (JSON.parse(text) as any) : undefined, err: err.join('\n') }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+describe('station command line', () => {
+  it('works on the demo conference: import, search, preview, sell, status', async () => {
+    const imp = await cli('import', 'assets/demo-conference.json');
+    expect(imp.code).toBe(0);
+    expect(imp.json).toMatchObject({ conferenceId: 'ldc26', registrants: { inserted: 2000 } });
+    expect(imp.err).toContain('conference.import: done 2000/2000');
+
+    const found = await cli('search', 'jose nunez', '--limit', '3');
+    expect(found.code).toBe(0);
+    const jose = found.json.find((r: { lastName: string }) => r.lastName === 'Ñúñez');
+    expect(jose).toMatchObject({ firstName: 'José', lastName: 'Ñúñez' });
+
+    const preview = await cli('preview', '--session', 's-d1-talk-qr-codes');
+    expect(preview.code).toBe(0);
+    expect(preview.json.failed.map((f: { code: string }) => f.code)).toEqual(['staleness_unknown']);
+
+    // Not heard from HQ: refused with the reason, exit 1.
+    const refused = await cli('sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
+    expect(refused.code).toBe(1);
+    expect(refused.json.error.code).toBe('refused');
+    expect(refused.err).toContain('has not heard from HQ yet');
+
+    writeFileSync(`${t.dir}/hb.json`, JSON.stringify([hq('Heartbeat', { hqTime: new Date().toISOString() }, { conferenceId: 'ldc26', at: new Date().toISOString() })]));
+    expect((await cli('apply', `${t.dir}/hb.json`)).code).toBe(0);
+    const sold = await cli('sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
+    expect(sold.code).toBe(0);
+    expect(sold.json).toMatchObject({ outcome: 'proceed', sale: { tier: 'overdraft' } });
+
+    const status = await cli('status');
+    expect(status.json).toMatchObject({ stationId: 'desk-1', counts: { registrants: 2000, sales: 1 }, outbox: { depth: 1 } });
+  });
+
+  it.each([
+    [['frobnicate'], 2, 'unknown command'],
+    [[], 2, 'no command'],
+    [['search'], 2, 'search takes TEXT'],
+    [['sell', '--session'], 2, "argument missing"],
+    [['sell', '--session', 's1', '--bogus', 'x'], 2, "Unknown option '--bogus'"],
+    [['import', '/nonexistent.json'], 2, 'cannot read /nonexistent.json'],
+    [['search', 'x', '--limit', 'ten'], 2, '--limit must be a whole number'],
+    [['registrant', 'ghost'], 1, 'No registrant with id "ghost"'],
+  ])('%j → exit %i with a readable message', async (args, code, message) => {
+    const r = await cli(...args);
+    expect(r.code).toBe(code);
+    expect(r.err).toContain(message);
+  });
+
+  it('rejects a file that is not JSON', async () => {
+    writeFileSync(`${t.dir}/bad.json`, '{ not json');
+    const r = await cli('import', `${t.dir}/bad.json`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('is not valid JSON');
+    expect(r.json.error.code).toBe('invalid_input');
+  });
+
+  it('runs as a real process through npm run -s station', () => {
+    const ok = spawnSync('npm', ['run', '-s', 'station', '--', '--db', `${t.dir}/p.db`, 'status'], { encoding: 'utf8', timeout: 60_000 });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ stationId: 'desk-1', conference: null });
+    const bad = spawnSync('npm', ['run', '-s', 'station', '--', '--db', `${t.dir}/p.db`, 'sell', '--session', 'x', '--registrant', 'y'], { encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('No conference is loaded');
+  });
+});
