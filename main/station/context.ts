@@ -11,7 +11,7 @@ import { DomainError } from '../../core/result';
 import type { OversellCase } from '../../core/api';
 import type { Db, Tx } from '../store/db';
 import { appendAudit, type AuditEntry } from '../store/audit';
-import { getConference, getSession } from '../store/catalog';
+import { getConference, type RegistrantWriter } from '../store/catalog';
 import { getValue, setValue, type EventOrigin } from '../store/queues';
 
 export type StationEvent =
@@ -23,6 +23,8 @@ export type StationEvent =
 
 export interface StationContext {
   db: Db;
+  /** Bulk registrant writes (prepared statements); use inside `inTx`. */
+  registrants: RegistrantWriter;
   stationId: string;
   clock: Clock;
   /** Connected and the feed is current (fed by the sync engine; false when headless). */
@@ -54,11 +56,9 @@ export async function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): Pro
 }
 
 /** Conference defaults, then the session's own settings. */
-export async function policyFor(q: Db | Tx, sessionId: string): Promise<SalePolicyParams> {
-  const c = await requireConference(q);
-  const s = await getSession(q, sessionId);
-  const sessionPolicy = s?.policy_json ? (JSON.parse(s.policy_json) as Partial<SalePolicyParams>) : {};
-  return SalePolicyParams.parse({ ...defaultPolicy, ...c.policy, ...sessionPolicy });
+export function policyOf(conferencePolicy: Partial<SalePolicyParams>, sessionPolicyJson: string | null): SalePolicyParams {
+  const sessionPolicy = sessionPolicyJson ? (JSON.parse(sessionPolicyJson) as Partial<SalePolicyParams>) : {};
+  return SalePolicyParams.parse({ ...defaultPolicy, ...conferencePolicy, ...sessionPolicy });
 }
 
 // ---- HQ contact and staleness --------------------------------------------------------------------------------

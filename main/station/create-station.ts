@@ -8,12 +8,14 @@ import type { StationApi } from '../../core/api';
 import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
+import { registrantWriter } from '../store/catalog';
 import { openStationDb } from '../store/db';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
 import { VerdictWaiters, type StationContext, type StationEvent } from './context';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
+import { printingHandlers, type PrintingOptions } from './handlers/printing';
 import { salesHandlers } from './handlers/sales';
 import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
@@ -28,6 +30,8 @@ export interface StationOptions {
   /** Connected and the feed is current. The sync engine provides this; headless stations are offline. */
   isOnline?: () => boolean;
   onInternalError?: (channel: string, e: unknown) => void;
+  /** Badge printing: printer transports, templates, health polling (defaults: Lanyard's own transports). */
+  printing?: PrintingOptions;
 }
 
 export interface Station extends StationApi {
@@ -48,6 +52,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     const events = new Subject<StationEvent>();
     const ctx: StationContext = {
       db: opened.db,
+      registrants: registrantWriter(opened.raw),
       stationId,
       clock: options.clock ?? systemClock(),
       isOnline: options.isOnline ?? (() => false),
@@ -60,6 +65,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...salesHandlers(ctx),
       ...staffHandlers(ctx),
       ...feedHandlers(ctx),
+      ...printingHandlers(ctx, options.printing),
     };
     const api = serve(handlers, options.onInternalError);
     return {

@@ -50,8 +50,8 @@ export async function pendingAtRisk(q: Q, sessionId: string): Promise<number> {
     .selectFrom('sale')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('session_id', '=', sessionId)
-    .where('status', '=', 'pending')
-    .where('at_risk', '=', 1)
+    // Literal constants, so SQLite can use the partial index sale_pending_at_risk.
+    .where(sql<boolean>`status = 'pending' AND at_risk = 1`)
     .executeTakeFirstOrThrow();
   return r.n;
 }

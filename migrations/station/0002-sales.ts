@@ -18,6 +18,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       basis_json TEXT NOT NULL, staff_id TEXT, created_at TEXT NOT NULL, decided_at TEXT, released_at TEXT,
       release_reason TEXT) STRICT`,
     `CREATE INDEX sale_session_status ON sale(session_id, status)`,
+    // k of the overdraft rule is counted on every sale; only undecided at-risk sales are in this index.
+    `CREATE INDEX sale_pending_at_risk ON sale(session_id) WHERE status = 'pending' AND at_risk = 1`,
     `CREATE INDEX sale_registrant ON sale(registrant_id)`,
     `CREATE TABLE availability (
       session_id TEXT PRIMARY KEY REFERENCES session(id), capacity INTEGER NOT NULL, sold INTEGER NOT NULL,

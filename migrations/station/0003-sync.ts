@@ -7,7 +7,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // seq is assigned from `counter`, never from max(seq)+1, so it stays gap-free and is never reused even
     // after sent rows are compacted away.
     `CREATE TABLE outbox (
-      seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, session_id TEXT, body TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, session_id TEXT, body TEXT NOT NULL,
       created_at TEXT NOT NULL, sent_at TEXT) STRICT`,
     `CREATE INDEX outbox_unsent ON outbox(seq) WHERE sent_at IS NULL`,
     // Every applied (or refused) id is kept: Service Bus duplicate detection forgets after at most 7 days.

@@ -41,6 +41,13 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO audit_log VALUES (1, 'now', 'sup', 'test', 'x', '{}', '${'0'.repeat(64)}', 'h')`);
     db.exec(`INSERT INTO audit_head VALUES (1, 1, 'h')`);
   },
+  '0005-printing': (db) => {
+    db.exec(`INSERT INTO station_key VALUES ('0123456789ab', 'pub', 'priv', 'now', NULL)`);
+    db.exec(`INSERT INTO badge VALUES ('r1', 1, 'printed', 'standard', 'LY1|c1|r1|1|0123456789ab|sig', '0123456789ab', 'now', 'now', NULL, NULL)`);
+    db.exec(`INSERT INTO printer (uri, language, media) VALUES ('tcp://127.0.0.1:9100', 'escpos', 'escpos-80-203')`);
+    db.prepare(`INSERT INTO print_job VALUES ('j1', 'tcp://127.0.0.1:9100', 'badge', 'r1', 1, 'printed', 'printed', NULL, NULL, NULL, ?, 'now', 'now', 'now')`).run(Buffer.from([0x1b, 0x40]));
+    db.exec(`INSERT INTO print_log (at, job_id, printer_uri, event, status, words, actor) VALUES ('now', 'j1', 'tcp://127.0.0.1:9100', 'finished', 'printed', 'printed', 'station')`);
+  },
 };
 
 /** What must hold once the migration (and every earlier one) has run. */
@@ -62,6 +69,12 @@ const checks: Record<string, (db: Raw) => void> = {
   '0004-staff-audit': (db) => {
     expect(db.prepare(`SELECT name FROM staff`).all()).toEqual([{ name: 'Sup' }]);
     expect(() => db.exec(`DELETE FROM audit_log`)).toThrow(/append-only/);
+  },
+  '0005-printing': (db) => {
+    expect(db.prepare(`SELECT status, length(bytes) n FROM print_job WHERE id = 'j1'`).get()).toEqual({ status: 'printed', n: 2 });
+    expect(db.prepare(`SELECT version, status FROM badge WHERE registrant_id = 'r1'`).get()).toEqual({ version: 1, status: 'printed' });
+    expect(() => db.exec(`INSERT INTO print_job VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', NULL, NULL, NULL, NULL, x'00', 'now', NULL, NULL)`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO badge VALUES ('ghost', 1, 'issued', 'standard', 'c', '0123456789ab', 'now', NULL, NULL, NULL)`)).toThrow(/FOREIGN KEY/);
   },
 };
 

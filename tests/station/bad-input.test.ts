@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 /** Commands that only read: whatever they are given, nothing may change. */
-const readOnly = new Set<Channel>(['station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list']);
+const readOnly = new Set<Channel>(['station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify']);
 
 const cases: Record<Channel, unknown[]> = {
   'station.status': [null, 'x', { extra: 1 }],
@@ -57,6 +57,20 @@ const cases: Record<Channel, unknown[]> = {
     { envelope: { ...hq('SeatSold' as never, {} as never) } },
     { envelope: { ...hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }), schema: 99 } },
   ],
+  'badge.preview': [{}, { registrantId: 'ghost' }, { registrantId: 'r1', printer: 'lpt1:' }, { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100?lang=pdf' }],
+  'badge.print': [
+    {}, { registrantId: 'r1' }, { registrantId: 'r1', printer: 'ftp://printer' }, { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' },
+    { registrantId: 'r1', printer: 'tcp://127.0.0.1:99999' }, { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100', reason: '' },
+  ],
+  'print.jobs': [{ status: 'lost' }, { limit: 0 }],
+  'print.confirm': [{}, { jobId: 'ghost', printed: true }, { jobId: 'x', printed: 'yes' }],
+  'print.reprint': [{}, { jobId: 'ghost', reason: 'lost badge' }, { jobId: 'ghost', reason: '' }],
+  'print.log': [{ limit: 0 }, { jobId: '' }],
+  'printer.status': [{}, { printer: 'http://printer' }, { printer: 'usb:relative/path' }],
+  'printer.list': [{ all: true }],
+  'printer.testPage': [{}, { printer: 'spooler:' }, { printer: 'tcp://127.0.0.1:9100?dpi=600' }],
+  'badge.verify': [{}, { code: 5 }, { code: 'x'.repeat(1001) }],
+  'badge.stationKey': [{ rotate: true }],
 };
 
 describe('every command rejects bad input with a typed error and writes nothing', () => {

@@ -6,7 +6,7 @@ import type { ImportReport, SessionView } from '../../../core/api';
 import { describeIssues, Registrant, type ConferenceFile } from '../../../core/conference';
 import { DomainError } from '../../../core/result';
 import {
-  getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, searchRegistrants, ticketTypeExists, upsertConference, upsertRegistrants,
+  getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, searchRegistrants, ticketTypeExists, upsertConference,
   upsertSessions, upsertTicketTypes,
 } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
@@ -36,7 +36,7 @@ export function catalogHandlers(
       return inTx(ctx, async (tx) => {
         const total = registrants.length;
         progress('registrants.importCsv', 'writing', 0, total);
-        const r = await upsertRegistrants(tx, conference.id, registrants, 'import', nowIso(ctx), (done) => progress('registrants.importCsv', 'writing', done, total));
+        const r = ctx.registrants.upsert(conference.id, registrants, 'import', nowIso(ctx), (done) => progress('registrants.importCsv', 'writing', done, total));
         await refreshImportedAvailability(tx);
         await audit(ctx, tx, { actor: 'import', action: 'registrants.importCsv', subject: conference.id, details: { rows: total, inserted: r.inserted, updated: r.updated } });
         progress('registrants.importCsv', 'done', total, total);
@@ -76,7 +76,7 @@ export function catalogHandlers(
         sessions: [],
       });
       return inTx(ctx, async (tx) => {
-        await upsertRegistrants(tx, conference.id, [registrant], 'walkup', nowIso(ctx));
+        ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
         const origin = await eventOrigin(ctx, tx);
         const ev = await appendEvent(tx, origin, 'RegistrantRegistered', { registrant });
         await audit(ctx, tx, { actor: req.staffId ?? 'kiosk', action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
@@ -99,7 +99,7 @@ async function importConference(
   await upsertConference(tx, data.conference, at);
   await upsertTicketTypes(tx, data.conference.id, data.ticketTypes);
   await upsertSessions(tx, data.conference.id, data.sessions);
-  const r = await upsertRegistrants(tx, data.conference.id, data.registrants, 'import', at, (done) => progress('conference.import', 'writing', done, total));
+  const r = ctx.registrants.upsert(data.conference.id, data.registrants, 'import', at, (done) => progress('conference.import', 'writing', done, total));
   // Availability is derived from the entitlements just written (until HQ sends its own numbers).
   await refreshImportedAvailability(tx);
   await audit(ctx, tx, {

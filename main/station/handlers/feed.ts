@@ -8,7 +8,7 @@ import type { FeedApplyResult } from '../../../core/api';
 import type { Envelope, FeedMessageType } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
-import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertRegistrants, upsertSessions } from '../../store/catalog';
+import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { appendEvent, inboxSeen, recordInbox } from '../../store/queues';
 import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
@@ -127,7 +127,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       if (!conference) return { status: 'ignored', note: 'no conference loaded' };
       if (!(await ticketTypeExists(tx, r.ticketTypeId))) return { status: 'ignored', note: `unknown ticket type ${r.ticketTypeId}` };
       for (const s of r.sessions) if (!(await getSession(tx, s))) return { status: 'ignored', note: `unknown session ${s}` };
-      await upsertRegistrants(tx, conference.id, [r], 'hq', at);
+      ctx.registrants.upsert(conference.id, [r], 'hq', at);
       return { status: 'applied', note: null };
     }
 

@@ -4,6 +4,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { SaleOutcome, SalePreview } from '../../../core/api';
+import type { SalePolicyParams } from '../../../core/conference';
 import { decideSale, type SaleDecision } from '../../../core/policy';
 import { DomainError } from '../../../core/result';
 import { getRegistrantRow, getSession } from '../../store/catalog';
@@ -14,7 +15,7 @@ import {
   pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
 } from '../../store/sales';
 import type { SaleRecord } from '../../store/schema';
-import { audit, eventOrigin, inTx, nowIso, policyFor, requireConference, staleness, type StationContext } from '../context';
+import { audit, eventOrigin, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 
@@ -23,9 +24,9 @@ type SellRequest = { sessionId: string; registrantId: string; override?: { super
 export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview' | 'sale.sell' | 'registration.upgrade' | 'sale.release' | 'checkin.record'> {
   return {
     'sale.preview': async ({ sessionId, registrantId }) => {
-      await requireSellable(ctx.db, sessionId);
+      const scope = await requireSellable(ctx.db, sessionId);
       if (registrantId) await requireBuyer(ctx.db, registrantId, sessionId);
-      const decision = await decide(ctx, ctx.db, sessionId, false, ctx.isOnline());
+      const decision = await decide(ctx, ctx.db, scope, false, ctx.isOnline());
       const preview: SalePreview = { ...decision, availability: (await availabilityView(ctx.db, sessionId))! };
       return preview;
     },
@@ -66,12 +67,19 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
   };
 }
 
-async function requireSellable(q: Db | Tx, sessionId: string) {
-  await requireConference(q);
+/** What a sale is decided in: the conference, the session, and the policy settings that apply to it. */
+interface SaleScope {
+  conferenceId: string;
+  sessionId: string;
+  params: SalePolicyParams;
+}
+
+async function requireSellable(q: Db | Tx, sessionId: string): Promise<SaleScope> {
+  const conference = await requireConference(q);
   const s = await getSession(q, sessionId);
   if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
   if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
-  return s;
+  return { conferenceId: conference.id, sessionId, params: policyOf(conference.policy, s.policy_json) };
 }
 
 async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string) {
@@ -81,7 +89,7 @@ async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string)
   return r;
 }
 
-async function decide(ctx: StationContext, q: Db | Tx, sessionId: string, override: boolean, online: boolean): Promise<SaleDecision> {
+async function decide(ctx: StationContext, q: Db | Tx, { sessionId, params }: SaleScope, override: boolean, online: boolean): Promise<SaleDecision> {
   const a = await getAvailability(q, sessionId);
   if (!a) throw new DomainError('not_found', `No seat numbers for session "${sessionId}".`);
   return decideSale({
@@ -94,7 +102,7 @@ async function decide(ctx: StationContext, q: Db | Tx, sessionId: string, overri
     staleness: await staleness(ctx, q),
     pendingOverdraft: await pendingAtRisk(q, sessionId),
     override,
-    params: await policyFor(q, sessionId),
+    params,
   });
 }
 
@@ -103,9 +111,9 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
   const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
   const online = ctx.isOnline();
   const recorded = await inTx(ctx, async (tx) => {
-    await requireSellable(tx, req.sessionId);
+    const scope = await requireSellable(tx, req.sessionId);
     await requireBuyer(tx, req.registrantId, req.sessionId);
-    const d = await decide(ctx, tx, req.sessionId, supervisor !== null, online);
+    const d = await decide(ctx, tx, scope, supervisor !== null, online);
     if (!d.allowed) {
       throw new DomainError('refused', `Sale refused: ${d.failed.map((f) => f.message).join('; ')}.`, { failed: d.failed, basis: d.basis });
     }
@@ -121,7 +129,7 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
     const atRisk = d.tier === 'overdraft' || d.tier === 'override';
     await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: req.staffId ?? null, at });
     if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
-    const origin = await eventOrigin(ctx, tx);
+    const origin = { stationId: ctx.stationId, conferenceId: scope.conferenceId, at };
     let { seq } = await appendEvent(tx, origin, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId);
     if (upgrade) ({ seq } = await appendEvent(tx, origin, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId));
     await audit(ctx, tx, {
@@ -131,7 +139,7 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
       details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code) },
     });
     ctx.events.next({ type: 'outbox.appended', lastSeq: seq });
-    return { saleId, tier: d.tier, failed: d.failed, policy: await policyFor(tx, req.sessionId) };
+    return { saleId, tier: d.tier, failed: d.failed, scope };
   });
 
   const saleNow = async () => toSale((await getSale(ctx.db, recorded.saleId))!);
@@ -141,19 +149,19 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
     return { outcome: 'proceed', sale, failed: recorded.failed, message: `Seat sold ${how}.` };
   }
 
-  const verdict = await ctx.verdicts.wait(recorded.saleId, recorded.policy.verdictTimeoutMs);
+  const verdict = await ctx.verdicts.wait(recorded.saleId, recorded.scope.params.verdictTimeoutMs);
   if (verdict === 'confirmed') return { outcome: 'confirmed', sale: await saleNow(), failed: [], message: 'Seat confirmed by HQ.' };
   if (verdict === 'oversold') {
     return { outcome: 'refused', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
   }
-  return fallBackOffline(ctx, recorded.saleId, req.sessionId);
+  return fallBackOffline(ctx, recorded.saleId, recorded.scope);
 }
 
 /**
  * No verdict in time: decide for the person in front of the desk as if offline. Covered by an allotment seat or
  * by the overdraft rule → proceed; otherwise staff may wait for the verdict or cancel the sale.
  */
-async function fallBackOffline(ctx: StationContext, saleId: string, sessionId: string): Promise<SaleOutcome> {
+async function fallBackOffline(ctx: StationContext, saleId: string, scope: SaleScope): Promise<SaleOutcome> {
   return inTx(ctx, async (tx) => {
     const sale = await getSale(tx, saleId);
     if (!sale || sale.status !== 'pending') {
@@ -161,7 +169,7 @@ async function fallBackOffline(ctx: StationContext, saleId: string, sessionId: s
       const s = toSale(sale!);
       return { outcome: s.status === 'confirmed' ? 'confirmed' : 'refused', sale: s, failed: [], message: `HQ answered: ${s.status}.` } satisfies SaleOutcome;
     }
-    const d = await decide(ctx, tx, sessionId, false, false);
+    const d = await decide(ctx, tx, scope, false, false);
     if (!d.allowed) {
       return { outcome: 'awaiting', sale: toSale(sale), failed: d.failed, message: `No answer from HQ yet, and the desk may not sell on its own: ${d.failed.map((f) => f.message).join('; ')}. Wait for HQ or cancel the sale.` } satisfies SaleOutcome;
     }

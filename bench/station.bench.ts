@@ -1,0 +1,167 @@
+/**
+ * Station core benchmarks (issue 2): sale.commit, search.p99, import.rate, station.rss.
+ * Baselines are measured in the same run on the same machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ConferenceFile } from '../core/conference';
+import { schemaVersion } from '../core/messages';
+import { createStation } from '../main/station/create-station';
+import { openSqlite } from '../main/store/db';
+import { searchRegistrantsNaive } from '../main/store/catalog';
+import { generateConference, mulberry32 } from '../tools/demo-data/generate';
+import { percentile, round, type Benchmark } from './harness';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'lanyard-bench-'));
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** A conference with one big sellable session and `n` registrants holding nothing. */
+function sellingConference(n: number): ConferenceFile {
+  const c = generateConference({ registrants: n });
+  for (const r of c.registrants) r.sessions = [];
+  c.sessions.push({ id: 'bench-hall', title: 'Bench hall', room: 'X', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: n * 2, sellable: true });
+  return c;
+}
+
+const hqMsg = (type: 'AllotmentGranted', payload: object, conferenceId: string) => ({
+  id: randomUUID(), type, schema: schemaVersion[type], conferenceId, origin: 'hq', seq: 1, at: new Date().toISOString(), payload,
+});
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'sale.commit',
+    async run() {
+      const N = 5000;
+      const dir = scratch();
+      try {
+        // Baseline: raw better-sqlite3, same pragmas, one row per transaction.
+        const raw = openSqlite(join(dir, 'raw.db'));
+        raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, session_id TEXT, registrant_id TEXT, body TEXT)');
+        const ins = raw.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
+        const one = raw.transaction((i: number) => ins.run(`s${i}`, 'bench-hall', `r${i}`, '{"tier":"allotment"}'));
+        let t0 = performance.now();
+        for (let i = 0; i < N; i++) one(i);
+        const rawRate = N / ((performance.now() - t0) / 1000);
+        raw.close();
+
+        // Lanyard: sellSeat from an allotment (policy + sale + entitlement + outbox + audit), one transaction each.
+        const conf = sellingConference(N);
+        const s = await createStation({ dbPath: join(dir, 'station.db'), stationId: 'bench' });
+        must(await s.call('conference.import', { data: conf }));
+        must(await s.call('feed.apply', { envelope: hqMsg('AllotmentGranted', { allotmentId: 'a1', requestId: null, station: 'station:bench', sessionId: 'bench-hall', seats: N }, conf.conference.id) }));
+        t0 = performance.now();
+        for (let i = 0; i < N; i++) {
+          const r = await s.call('sale.sell', { sessionId: 'bench-hall', registrantId: conf.registrants[i]!.id });
+          if (!r.ok || r.value.outcome !== 'proceed') throw new Error(`sale ${i} failed: ${JSON.stringify(r)}`);
+        }
+        const rate = N / ((performance.now() - t0) / 1000);
+        await s.close();
+        const ratio = rate / rawRate;
+        return { name: 'sale.commit', value: round(rate, 1), unit: 'sales/s', baseline: round(rawRate, 1), ratio: round(ratio), goal: 'ratio >= 0.5', pass: ratio >= 0.5 };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'search.p99',
+    async run() {
+      const dir = scratch();
+      try {
+        const conf = generateConference({ registrants: 50_000 });
+        const s = await createStation({ dbPath: join(dir, 'station.db'), stationId: 'bench' });
+        must(await s.call('conference.import', { data: conf }));
+        const queries = mixedQueries(conf, 1000);
+        const fts = await timeQueries(queries, (q) => s.call('registrant.search', { query: q, limit: 20 }).then(must));
+        const naive = await timeQueries(queries.slice(0, 200), (q) => searchRegistrantsNaive(s.db, q, 20));
+        await s.close();
+        const p99 = percentile(fts, 99);
+        const base = percentile(naive, 99);
+        return { name: 'search.p99', value: round(p99), unit: 'ms', baseline: round(base), ratio: round(p99 / base), goal: '<= 5 ms', pass: p99 <= 5, detail: { p50: round(percentile(fts, 50)), queries: queries.length, registrants: 50_000 } };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'import.rate',
+    async run() {
+      const dir = scratch();
+      try {
+        const conf = generateConference({ registrants: 50_000 });
+        const json = JSON.stringify(conf);
+        // Baseline: raw prepared inserts of the same rows, one transaction (no validation, no index).
+        const raw = openSqlite(join(dir, 'raw.db'));
+        raw.exec('CREATE TABLE r (id TEXT PRIMARY KEY, code TEXT, first TEXT, last TEXT, email TEXT, company TEXT, ticket TEXT)');
+        const ins = raw.prepare('INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?)');
+        let t0 = performance.now();
+        raw.transaction(() => {
+          for (const r of conf.registrants) ins.run(r.id, r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId);
+        })();
+        const rawRate = conf.registrants.length / ((performance.now() - t0) / 1000);
+        raw.close();
+
+        const s = await createStation({ dbPath: join(dir, 'station.db'), stationId: 'bench' });
+        const data = JSON.parse(json) as ConferenceFile;
+        t0 = performance.now(); // validation + write, as a desk importing a file
+        must(await s.call('conference.import', { data }));
+        const rate = conf.registrants.length / ((performance.now() - t0) / 1000);
+        await s.close();
+        return { name: 'import.rate', value: round(rate, 0), unit: 'registrants/s', baseline: round(rawRate, 0), ratio: round(rate / rawRate), goal: '>= 20000 registrants/s', pass: rate >= 20_000 };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'station.rss',
+    async run() {
+      // Measured in fresh processes so earlier benchmarks' garbage does not count.
+      const child = (mode: string) => {
+        const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'station-rss-child.ts'), mode], { encoding: 'utf8', timeout: 300_000 });
+        if (r.status !== 0) throw new Error(`rss child (${mode}) failed: ${r.stderr}`);
+        return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rssMb: number };
+      };
+      const loaded = child('loaded');
+      const bare = child('bare');
+      return { name: 'station.rss', value: round(loaded.rssMb, 1), unit: 'MB', baseline: round(bare.rssMb, 1), ratio: round(loaded.rssMb / bare.rssMb), goal: '<= 200 MB', pass: loaded.rssMb <= 200, detail: { registrants: 50_000 } };
+    },
+  },
+];
+
+/** Names, name prefixes, two-word queries in either order, emails and codes — what desk staff type. */
+export function mixedQueries(conf: ConferenceFile, n: number): string[] {
+  const rnd = mulberry32(7);
+  const pick = () => conf.registrants[Math.floor(rnd() * conf.registrants.length)]!;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = pick();
+    const kind = i % 6;
+    if (kind === 0) out.push(r.lastName || r.firstName);
+    else if (kind === 1) out.push((r.firstName || r.lastName).slice(0, 3));
+    else if (kind === 2) out.push(`${r.lastName} ${r.firstName}`.trim());
+    else if (kind === 3) out.push(`${r.firstName.slice(0, 2)} ${r.lastName.slice(0, 4)}`.trim());
+    else if (kind === 4) out.push(r.email.split('@')[0]!);
+    else out.push(r.confirmationCode);
+  }
+  return out;
+}
+
+async function timeQueries(queries: string[], run: (q: string) => Promise<unknown>): Promise<number[]> {
+  for (const q of queries.slice(0, 20)) await run(q); // warm the page cache and statement paths
+  const times: number[] = [];
+  for (const q of queries) {
+    const t0 = performance.now();
+    await run(q);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}
+

@@ -1,0 +1,313 @@
+/**
+ * Badges and printing (DESIGN §9): preview, print through the durable queue, confirm or reprint an uncertain job,
+ * printer status and test pages, and door-side verification of signed badge codes.
+ *
+ * Badge versions: a registrant's first badge is version 1. Printing again after a badge may exist (printed, or an
+ * uncertain job) needs a reason, voids the old version (BadgeVoided; door scanners reject it) and prints a new one,
+ * so there is never more than one valid badge per person. A job that failed before sending reuses its version.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { BadgeVerification, PrintJobView, PrinterView } from '../../../core/badge/views';
+import { parseBadgeCode } from '../../../core/badge/badge-code';
+import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
+import { StationKeys, BadgeRevoked } from '../../../core/messages';
+import { DomainError } from '../../../core/result';
+import { generateStationKey, signBadge, verifyBadge, type StationKeyPair } from '../../printing/badge-keys';
+import { badgeContent, layoutFor, previewBadge, renderBadge, renderTestJob } from '../../printing/badges';
+import { recordBadgePrinted, sqliteJobStore } from '../../printing/job-store';
+import { PrintQueue } from '../../printing/queue';
+import { createTransport, type TransportFactory } from '../../printing/transport';
+import { loadBadgeAssets, type BadgeAssets } from '../../printing/templates';
+import { getConference, getRegistrantRow } from '../../store/catalog';
+import type { Db, Tx } from '../../store/db';
+import { appendEvent } from '../../store/queues';
+import {
+  activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
+  listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
+} from '../../store/printing';
+import { audit, inTx, nowIso, type StationContext } from '../context';
+import type { Handlers } from '../serve';
+
+export interface PrintingOptions {
+  /** How bytes reach a printer; default: Lanyard's TCP, USB device file and Windows spooler transports. */
+  transportFor?: TransportFactory;
+  /** Where badge templates and logos live; default assets/badge-templates. */
+  assetsDir?: string;
+  /** Printer health polling interval (ms); 0 turns it off. Default 30 s. */
+  healthPollMs?: number;
+  /** Queued jobs older than this when the station starts are not printed. Default 10 minutes. */
+  maxQueuedAgeMs?: number;
+  softwareVersion?: string;
+  onError?: (where: string, e: unknown) => void;
+}
+
+type PrintingChannels =
+  | 'badge.preview' | 'badge.print' | 'print.jobs' | 'print.confirm' | 'print.reprint' | 'print.log' | 'printer.status' | 'printer.list'
+  | 'printer.testPage' | 'badge.verify' | 'badge.stationKey';
+
+const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
+
+export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}): Pick<Handlers, PrintingChannels> {
+  let assets: BadgeAssets | undefined;
+  const getAssets = () => (assets ??= loadBadgeAssets(opts.assetsDir));
+  let disposed = false;
+  const queue = new PrintQueue(
+    sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.next({ type: 'outbox.appended', lastSeq: seq }) }),
+    opts.transportFor ?? createTransport,
+    {
+      ...(opts.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: opts.maxQueuedAgeMs } : {}),
+      onError: (where, e) => {
+        if (!disposed) (opts.onError ?? ((w, x) => console.error(`[printing] ${w}:`, x)))(where, e);
+      },
+    },
+  );
+  let stopPolling: (() => void) | null = null;
+  let started: Promise<void> | null = null;
+  // Lazily, on the first printing call: a station that never prints never touches the queue.
+  const start = () =>
+    (started ??= queue.resume().then(() => {
+      const every = opts.healthPollMs ?? 30_000;
+      if (every > 0 && !disposed) stopPolling = queue.pollHealth(every, async () => (await listPrinters(ctx.db)).map((p) => p.uri));
+    }));
+  ctx.events.subscribe({
+    complete: () => {
+      disposed = true;
+      stopPolling?.();
+      queue.dispose();
+    },
+  });
+
+  const printerOf = (uri: string): PrinterConfig => {
+    const p = parsePrinterUri(uri);
+    if (!p.ok) throw new DomainError('invalid_input', `Printer: ${p.reason}.`);
+    return p.printer;
+  };
+  const waitBudget = (p: PrinterConfig) => p.timeouts.connectMs + 2 * p.timeouts.statusMs + 2 * p.timeouts.writeMs + 2000;
+
+  const finishRequest = async (jobId: string, printer: PrinterConfig, wait: boolean): Promise<PrintJobView> => {
+    queue.kick(printer.uri);
+    if (wait) await queue.waitFor(jobId, waitBudget(printer));
+    return jobView((await getJob(ctx.db, jobId))!);
+  };
+
+  /** The station's signing key, created (and announced to HQ) on first use. */
+  const stationKey = async (tx: Tx): Promise<StationKeyPair> => {
+    const row = await activeStationKey(tx);
+    if (row) return { keyId: row.key_id, publicKey: row.public_key, privateKey: row.private_key };
+    const key = generateStationKey();
+    const at = nowIso(ctx);
+    await insertStationKey(tx, { ...key, at });
+    const conference = await getConference(tx);
+    if (conference) {
+      const ev = await appendEvent(tx, { stationId: ctx.stationId, conferenceId: conference.id, at }, 'StationHello', {
+        stationId: ctx.stationId, publicKey: key.publicKey, keyId: key.keyId, softwareVersion: opts.softwareVersion ?? '0.1.0',
+      });
+      ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
+    }
+    await audit(ctx, tx, { actor: 'station', action: 'badge.key.created', subject: key.keyId, details: { publicKey: key.publicKey } });
+    return key;
+  };
+
+  /** Which version a print now gets, and whether it needs a new badge (voiding the current one). */
+  const planVersion = async (q: Db | Tx, registrantId: string, reason: string | undefined) => {
+    const jobs = await jobsOfRegistrant(q, registrantId);
+    const active = jobs.find((j) => j.status === 'queued' || j.status === 'sending');
+    if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`);
+    const latest = await latestBadge(q, registrantId);
+    if (!latest) return { version: 1, reuse: null, voids: null };
+    if (latest.status === 'voided') return { version: latest.version + 1, reuse: null, voids: null };
+    const unknown = jobs.find((j) => j.badge_version === latest.version && j.status === 'uncertain');
+    if (latest.status === 'printed' || unknown) {
+      if (!reason) {
+        throw new DomainError(
+          'conflict',
+          latest.status === 'printed'
+            ? 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).'
+            : `Job ${unknown!.id} may or may not have printed. Look at the printer and confirm it, or reprint with a reason.`,
+          { jobId: unknown?.id ?? null },
+        );
+      }
+      return { version: latest.version + 1, reuse: null, voids: latest.version };
+    }
+    return { version: latest.version, reuse: latest.code, voids: null };
+  };
+
+  /** Renders a badge job and queues it (inside the caller's transaction). */
+  const queueBadge = async (tx: Tx, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; staffId?: string | undefined; reprintOf?: string }) => {
+    const data = await registrantBadgeData(tx, req.registrantId);
+    if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
+    const plan = await planVersion(tx, req.registrantId, req.reason);
+    const at = nowIso(ctx);
+    const actor = req.staffId ?? 'desk';
+    if (plan.voids !== null) {
+      const why = req.reason ?? 'reprinted';
+      await voidBadge(tx, req.registrantId, plan.voids, why, at);
+      const ev = await appendEvent(tx, { stationId: ctx.stationId, conferenceId: data.conference.id, at }, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why });
+      ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
+      await audit(ctx, tx, { actor, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
+    }
+    const template = getAssets().template(data.ticketType.badgeTemplate);
+    let code = plan.reuse;
+    if (code === null) {
+      const key = await stationKey(tx);
+      code = signBadge({ conferenceId: data.conference.id, registrantId: req.registrantId, version: plan.version }, key);
+      await insertBadge(tx, { registrantId: req.registrantId, version: plan.version, templateId: template.id, code, keyId: key.keyId, at });
+    }
+    const layout = layoutFor(badgeContent(data, code), template, req.printer.media, getAssets());
+    const { bytes } = await renderBadge(layout, req.printer, getAssets());
+    const id = uuidv7();
+    await upsertPrinter(tx, { uri: req.printer.uri, language: req.printer.language, media: req.printer.media.id });
+    await insertJob(tx, { id, printerUri: req.printer.uri, kind: 'badge', registrantId: req.registrantId, badgeVersion: plan.version, reason: req.reason ?? null, reprintOf: req.reprintOf ?? null, staffId: req.staffId ?? null, bytes, at });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: req.printer.uri, event: req.reprintOf ? 'reprint' : 'queued', status: 'queued', words: req.reason ?? null, actor });
+    return id;
+  };
+
+  return {
+    'badge.preview': async ({ registrantId, printer }) => {
+      const p = printerOf(printer ?? DEFAULT_PREVIEW_PRINTER);
+      return inTx(ctx, async (tx) => {
+        const data = await registrantBadgeData(tx, registrantId);
+        if (!data) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+        const latest = await latestBadge(tx, registrantId);
+        // What a print now would carry: the current unprinted badge, or the next version.
+        const reuse = latest && latest.status === 'issued' ? latest : null;
+        const version = reuse ? reuse.version : (latest?.version ?? 0) + 1;
+        const code = reuse ? reuse.code : signBadge({ conferenceId: data.conference.id, registrantId, version }, await stationKey(tx));
+        const template = getAssets().template(data.ticketType.badgeTemplate);
+        const layout = layoutFor(badgeContent(data, code), template, p.media, getAssets());
+        const pv = previewBadge(layout, getAssets());
+        return { registrantId, templateId: template.id, version, code, media: p.media.id, png: pv.png.toString('base64'), width: pv.width, height: pv.height, lines: pv.lines, warnings: pv.warnings };
+      });
+    },
+
+    'badge.print': async ({ registrantId, printer, reason, staffId, wait }) => {
+      await start();
+      const p = printerOf(printer);
+      const id = await inTx(ctx, (tx) => queueBadge(tx, { registrantId, printer: p, reason, staffId }));
+      return finishRequest(id, p, wait);
+    },
+
+    'print.jobs': async ({ status, registrantId, limit }) => (await listJobs(ctx.db, { ...(status ? { status } : {}), ...(registrantId ? { registrantId } : {}), limit })).map(jobView),
+
+    'print.confirm': async ({ jobId, printed, staffId }) => {
+      await start();
+      await inTx(ctx, async (tx) => {
+        const job = await getJob(tx, jobId);
+        if (!job) throw new DomainError('not_found', `No print job with id "${jobId}".`);
+        if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`);
+        const at = nowIso(ctx);
+        const words = printed ? 'confirmed printed by staff' : 'confirmed not printed by staff';
+        await transitionJob(tx, jobId, ['uncertain'], { status: printed ? 'printed' : 'failed', words, finished_at: at });
+        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: staffId ?? 'desk' });
+        await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'print.confirm', subject: jobId, details: { printed } });
+        if (printed && job.kind === 'badge') {
+          const latest = job.registrant_id ? await latestBadge(tx, job.registrant_id) : undefined;
+          // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".
+          if (latest && latest.version === job.badge_version && latest.status === 'issued') {
+            const seq = await recordBadgePrinted(tx, ctx.stationId, job, at);
+            if (seq !== null) ctx.events.next({ type: 'outbox.appended', lastSeq: seq });
+          }
+        }
+      });
+      return jobView((await getJob(ctx.db, jobId))!);
+    },
+
+    'print.reprint': async ({ jobId, reason, printer, staffId, wait }) => {
+      await start();
+      const original = await getJob(ctx.db, jobId);
+      if (!original) throw new DomainError('not_found', `No print job with id "${jobId}".`);
+      if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`);
+      const p = printerOf(printer ?? original.printer_uri);
+      const id = await inTx(ctx, async (tx) => {
+        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, staffId, jobId, reason);
+        return queueBadge(tx, { registrantId: original.registrant_id, printer: p, reason, staffId, reprintOf: jobId });
+      });
+      return finishRequest(id, p, wait);
+    },
+
+    'print.log': async ({ jobId, limit }) =>
+      (await listPrintLog(ctx.db, { ...(jobId ? { jobId } : {}), limit })).map((r) => ({ seq: r.seq, at: r.at, jobId: r.job_id, printer: r.printer_uri, event: r.event, status: r.status, words: r.words, actor: r.actor })),
+
+    'printer.status': async ({ printer }) => {
+      await start();
+      const p = printerOf(printer);
+      await upsertPrinter(ctx.db, { uri: p.uri, language: p.language, media: p.media.id });
+      await queue.checkPrinter(p.uri);
+      const row = (await listPrinters(ctx.db)).find((r) => r.uri === p.uri)!;
+      const view = printerView(row);
+      return queue.busy(p.uri) ? { ...view, words: `${view.words ?? 'unknown'} (printing now; status from the last job)` } : view;
+    },
+
+    'printer.list': async () => (await listPrinters(ctx.db)).map(printerView),
+
+    'printer.testPage': async ({ printer, wait }) => {
+      await start();
+      const p = printerOf(printer);
+      const id = await inTx(ctx, (tx) => queueTest(tx, p, undefined, null, null));
+      return finishRequest(id, p, wait);
+    },
+
+    'badge.verify': async ({ code }) => {
+      const parsed = parseBadgeCode(code.trim());
+      const conference = await getConference(ctx.db);
+      const keys = new Map<string, { publicKey: string; station: string | null }>();
+      for (const k of await ownPublicKeys(ctx.db)) keys.set(k.keyId, { publicKey: k.publicKey, station: `station:${ctx.stationId}` });
+      for (const body of await inboxBodies(ctx.db, 'StationKeys')) {
+        const p = StationKeys.safeParse((JSON.parse(body) as { payload?: unknown }).payload);
+        if (p.success) for (const k of p.data.keys) keys.set(k.keyId, { publicKey: k.publicKey, station: k.station });
+      }
+      const registrantId = parsed.ok ? parsed.claims.registrantId : '';
+      const local = parsed.ok ? await badgeRevocations(ctx.db, registrantId) : { voided: [], latest: null };
+      const revoked = new Set(local.voided);
+      for (const body of await inboxBodies(ctx.db, 'BadgeRevoked')) {
+        const p = BadgeRevoked.safeParse((JSON.parse(body) as { payload?: unknown }).payload);
+        if (p.success && p.data.registrantId === registrantId) revoked.add(p.data.badgeVersion);
+      }
+      const verdict = verifyBadge(code.trim(), {
+        keys,
+        conferenceId: conference?.id ?? null,
+        revocations: { isRevoked: (_r, v) => revoked.has(v), currentVersion: () => local.latest },
+      });
+      const claims = verdict.claims;
+      const reg = claims ? await getRegistrantRow(ctx.db, claims.registrantId) : undefined;
+      const result: BadgeVerification = {
+        valid: verdict.valid,
+        reason: verdict.valid ? null : verdict.reason,
+        message: verdict.valid ? 'Valid badge.' : verdict.message,
+        conferenceId: claims?.conferenceId ?? null,
+        registrantId: claims?.registrantId ?? null,
+        version: claims?.version ?? null,
+        keyId: claims?.keyId ?? null,
+        station: verdict.valid ? verdict.station : null,
+        name: reg ? `${reg.first_name} ${reg.last_name}`.trim() : null,
+      };
+      return result;
+    },
+
+    'badge.stationKey': async () => {
+      const key = await inTx(ctx, (tx) => stationKey(tx));
+      return { keyId: key.keyId, publicKey: key.publicKey };
+    },
+  };
+
+  async function queueTest(tx: Tx, p: PrinterConfig, staffId: string | undefined, reprintOf: string | null, reason: string | null): Promise<string> {
+    const at = nowIso(ctx);
+    const id = uuidv7();
+    const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at);
+    await upsertPrinter(tx, { uri: p.uri, language: p.language, media: p.media.id });
+    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: staffId ?? null, bytes, at });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor: staffId ?? 'desk' });
+    return id;
+  }
+}
+
+function jobView(j: JobMeta): PrintJobView {
+  return {
+    id: j.id, printer: j.printer_uri, kind: j.kind, registrantId: j.registrant_id, badgeVersion: j.badge_version, status: j.status, words: j.words, reason: j.reason,
+    reprintOf: j.reprint_of, bytes: j.byte_count, createdAt: j.created_at, sendingAt: j.sending_at, finishedAt: j.finished_at,
+  };
+}
+
+function printerView(r: { uri: string; language: string; media: string; state: string | null; words: string | null; paper_low: number; checked_at: string | null; last_job_at: string | null }): PrinterView {
+  return { uri: r.uri, language: r.language, media: r.media, state: r.state, words: r.words, paperLow: r.paper_low === 1, checkedAt: r.checked_at, lastJobAt: r.last_job_at };
+}

@@ -1,0 +1,196 @@
+/** Badge printing rows: station keys, badge versions, printers, the durable print queue and the print log. */
+import type { Selectable } from 'kysely';
+import type { Db, Tx } from './db';
+import type { BadgeRow, PrintJobRow, PrintJobStatus, PrinterRow, StationKeyRow } from './schema';
+
+type Q = Db | Tx;
+
+// ---- keys ----------------------------------------------------------------------------------------------------------
+
+export async function activeStationKey(q: Q): Promise<Selectable<StationKeyRow> | undefined> {
+  return q.selectFrom('station_key').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
+}
+
+export async function insertStationKey(q: Q, k: { keyId: string; publicKey: string; privateKey: string; at: string }): Promise<void> {
+  await q.insertInto('station_key').values({ key_id: k.keyId, public_key: k.publicKey, private_key: k.privateKey, created_at: k.at, retired_at: null }).execute();
+}
+
+/** Every key this station ever used (public halves only). */
+export async function ownPublicKeys(q: Q): Promise<{ keyId: string; publicKey: string }[]> {
+  const rows = await q.selectFrom('station_key').select(['key_id', 'public_key']).execute();
+  return rows.map((r) => ({ keyId: r.key_id, publicKey: r.public_key }));
+}
+
+/** Raw bodies of recorded HQ feed messages of one type (StationKeys, BadgeRevoked), oldest first. */
+export async function inboxBodies(q: Q, type: string): Promise<string[]> {
+  const rows = await q.selectFrom('inbox').select('body').where('type', '=', type).where('status', '!=', 'quarantined').orderBy('received_at').execute();
+  return rows.map((r) => r.body);
+}
+
+// ---- badges --------------------------------------------------------------------------------------------------------
+
+export async function latestBadge(q: Q, registrantId: string): Promise<Selectable<BadgeRow> | undefined> {
+  return q.selectFrom('badge').selectAll().where('registrant_id', '=', registrantId).orderBy('version', 'desc').executeTakeFirst();
+}
+
+export async function getBadge(q: Q, registrantId: string, version: number): Promise<Selectable<BadgeRow> | undefined> {
+  return q.selectFrom('badge').selectAll().where('registrant_id', '=', registrantId).where('version', '=', version).executeTakeFirst();
+}
+
+export async function insertBadge(q: Q, b: { registrantId: string; version: number; templateId: string; code: string; keyId: string; at: string }): Promise<void> {
+  await q
+    .insertInto('badge')
+    .values({ registrant_id: b.registrantId, version: b.version, status: 'issued', template_id: b.templateId, code: b.code, key_id: b.keyId, created_at: b.at, printed_at: null, voided_at: null, void_reason: null })
+    .execute();
+}
+
+export async function markBadgePrinted(q: Q, registrantId: string, version: number, at: string): Promise<void> {
+  await q.updateTable('badge').set({ status: 'printed', printed_at: at }).where('registrant_id', '=', registrantId).where('version', '=', version).where('status', '=', 'issued').execute();
+}
+
+export async function voidBadge(q: Q, registrantId: string, version: number, reason: string, at: string): Promise<boolean> {
+  const r = await q
+    .updateTable('badge')
+    .set({ status: 'voided', voided_at: at, void_reason: reason })
+    .where('registrant_id', '=', registrantId)
+    .where('version', '=', version)
+    .where('status', '!=', 'voided')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Voided versions and the newest version per registrant, for door scanning. */
+export async function badgeRevocations(q: Q, registrantId: string): Promise<{ voided: number[]; latest: number | null }> {
+  const rows = await q.selectFrom('badge').select(['version', 'status']).where('registrant_id', '=', registrantId).execute();
+  return {
+    voided: rows.filter((r) => r.status === 'voided').map((r) => r.version),
+    latest: rows.length ? Math.max(...rows.map((r) => r.version)) : null,
+  };
+}
+
+// ---- printers ------------------------------------------------------------------------------------------------------
+
+export async function upsertPrinter(q: Q, p: { uri: string; language: string; media: string }): Promise<void> {
+  await q.insertInto('printer').values({ uri: p.uri, language: p.language, media: p.media, state: null, words: null, checked_at: null, last_job_at: null }).onConflict((oc) => oc.column('uri').doUpdateSet({ language: p.language, media: p.media })).execute();
+}
+
+export async function recordPrinterStatus(q: Q, uri: string, s: { state: string; words: string; paperLow: boolean; at: string }): Promise<void> {
+  await q.updateTable('printer').set({ state: s.state, words: s.words, paper_low: s.paperLow ? 1 : 0, checked_at: s.at }).where('uri', '=', uri).execute();
+}
+
+export async function listPrinters(q: Q): Promise<Selectable<PrinterRow>[]> {
+  return q.selectFrom('printer').selectAll().orderBy('uri').execute();
+}
+
+// ---- jobs ----------------------------------------------------------------------------------------------------------
+
+export type JobMeta = Omit<Selectable<PrintJobRow>, 'bytes'> & { byte_count: number };
+
+const metaColumns = ['id', 'printer_uri', 'kind', 'registrant_id', 'badge_version', 'status', 'words', 'reason', 'reprint_of', 'staff_id', 'created_at', 'sending_at', 'finished_at'] as const;
+
+export async function insertJob(
+  q: Q,
+  j: { id: string; printerUri: string; kind: 'badge' | 'test'; registrantId: string | null; badgeVersion: number | null; reason: string | null; reprintOf: string | null; staffId: string | null; bytes: Uint8Array; at: string },
+): Promise<void> {
+  await q
+    .insertInto('print_job')
+    .values({
+      id: j.id, printer_uri: j.printerUri, kind: j.kind, registrant_id: j.registrantId, badge_version: j.badgeVersion, status: 'queued', words: null, reason: j.reason,
+      reprint_of: j.reprintOf, staff_id: j.staffId, bytes: j.bytes, created_at: j.at, sending_at: null, finished_at: null,
+    })
+    .execute();
+}
+
+export async function getJob(q: Q, id: string): Promise<JobMeta | undefined> {
+  const r = await q.selectFrom('print_job').select([...metaColumns, (eb) => eb.fn<number>('length', ['bytes']).as('byte_count')]).where('id', '=', id).executeTakeFirst();
+  return r;
+}
+
+export async function listJobs(q: Q, f: { status?: PrintJobStatus; registrantId?: string; limit: number }): Promise<JobMeta[]> {
+  let query = q.selectFrom('print_job').select([...metaColumns, (eb) => eb.fn<number>('length', ['bytes']).as('byte_count')]);
+  if (f.status) query = query.where('status', '=', f.status);
+  if (f.registrantId) query = query.where('registrant_id', '=', f.registrantId);
+  return query.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+export async function jobsOfRegistrant(q: Q, registrantId: string): Promise<JobMeta[]> {
+  return listJobs(q, { registrantId, limit: 1000 });
+}
+
+/** The oldest queued job of a printer, with its bytes. */
+export async function nextQueuedJob(q: Q, printerUri: string): Promise<{ id: string; bytes: Uint8Array; createdAt: string } | undefined> {
+  const r = await q.selectFrom('print_job').select(['id', 'bytes', 'created_at']).where('printer_uri', '=', printerUri).where('status', '=', 'queued').orderBy('id').executeTakeFirst();
+  return r ? { id: r.id, bytes: r.bytes, createdAt: r.created_at } : undefined;
+}
+
+export async function printersWithQueuedJobs(q: Q): Promise<string[]> {
+  const rows = await q.selectFrom('print_job').select('printer_uri').distinct().where('status', '=', 'queued').execute();
+  return rows.map((r) => r.printer_uri);
+}
+
+export async function jobsInStatus(q: Q, status: PrintJobStatus): Promise<JobMeta[]> {
+  return listJobs(q, { status, limit: 100_000 });
+}
+
+/** Conditional transition: only from one of `from`; returns whether the row changed. */
+export async function transitionJob(
+  q: Q,
+  id: string,
+  from: PrintJobStatus[],
+  set: { status: PrintJobStatus; words?: string | null; sending_at?: string; finished_at?: string },
+): Promise<boolean> {
+  const r = await q.updateTable('print_job').set(set).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function touchPrinterJob(q: Q, uri: string, at: string): Promise<void> {
+  await q.updateTable('printer').set({ last_job_at: at }).where('uri', '=', uri).execute();
+}
+
+// ---- print log -----------------------------------------------------------------------------------------------------
+
+export async function appendPrintLog(q: Q, e: { at: string; jobId: string | null; printerUri: string; event: string; status: string | null; words: string | null; actor: string }): Promise<void> {
+  await q.insertInto('print_log').values({ at: e.at, job_id: e.jobId, printer_uri: e.printerUri, event: e.event, status: e.status, words: e.words, actor: e.actor }).execute();
+}
+
+export async function listPrintLog(q: Q, f: { jobId?: string; limit: number }) {
+  let query = q.selectFrom('print_log').selectAll();
+  if (f.jobId) query = query.where('job_id', '=', f.jobId);
+  return query.orderBy('seq', 'desc').limit(f.limit).execute();
+}
+
+// ---- what goes on a badge ------------------------------------------------------------------------------------------
+
+export interface RegistrantBadgeData {
+  conference: { id: string; name: string; timezone: string };
+  registrant: { id: string; firstName: string; lastName: string; company: string };
+  ticketType: { id: string; name: string; badgeTemplate: string };
+  sessions: { title: string; startsAt: string }[];
+}
+
+export async function registrantBadgeData(q: Q, registrantId: string): Promise<RegistrantBadgeData | undefined> {
+  const r = await q
+    .selectFrom('registrant')
+    .innerJoin('ticket_type', 'ticket_type.id', 'registrant.ticket_type_id')
+    .innerJoin('conference', 'conference.id', 'registrant.conference_id')
+    .select([
+      'registrant.id as id', 'registrant.first_name', 'registrant.last_name', 'registrant.company', 'ticket_type.id as tt_id', 'ticket_type.name as tt_name',
+      'ticket_type.badge_template', 'conference.id as conf_id', 'conference.name as conf_name', 'conference.timezone',
+    ])
+    .where('registrant.id', '=', registrantId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const sessions = await q
+    .selectFrom('entitlement')
+    .innerJoin('session', 'session.id', 'entitlement.session_id')
+    .select(['session.title', 'session.starts_at'])
+    .where('entitlement.registrant_id', '=', registrantId)
+    .orderBy('session.starts_at')
+    .execute();
+  return {
+    conference: { id: r.conf_id, name: r.conf_name, timezone: r.timezone },
+    registrant: { id: r.id, firstName: r.first_name, lastName: r.last_name, company: r.company },
+    ticketType: { id: r.tt_id, name: r.tt_name, badgeTemplate: r.badge_template },
+    sessions: sessions.map((s) => ({ title: s.title, startsAt: s.starts_at })),
+  };
+}
