@@ -10,6 +10,8 @@ import { Id } from './ids';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
 import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
+import { PrinterUri } from './badge/printer';
+import type { BadgePreview, BadgeVerification, PrintJobView, PrinterView, PrintLogEntry, StationKeyView } from './badge/views';
 
 // ---- result shapes ----------------------------------------------------------------------------------------------
 
@@ -145,6 +147,20 @@ export interface StationStatus {
   openCases: number;
 }
 
+export interface SyncStatus {
+  /** False for a station without sync configuration (headless, tests, the demo without a bus). */
+  configured: boolean;
+  state: 'offline' | 'connecting' | 'online' | 'degraded';
+  /** Why, in words for staff. */
+  reason: string;
+  workOffline: boolean;
+  lastHqContact: string | null;
+  staleness: StationStatus['staleness'];
+  outbox: { depth: number; oldestUnsentAt: string | null; oldestAgeMin: number | null; sentTotal: number; ratePerSec: number };
+  inbox: { applied: number; quarantined: number };
+  lastError: string | null;
+}
+
 export interface FeedApplyResult {
   status: 'applied' | 'duplicate' | 'ignored';
   type: string;
@@ -228,8 +244,35 @@ export const contract = {
   'staff.list': op(NoArgs).returns<StaffView[]>(),
   'audit.verify': op(NoArgs).returns<AuditVerification>(),
   'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict()).returns<OversellCase[]>(),
+  'sync.status': op(NoArgs).returns<SyncStatus>(),
+  /** The manual "work offline" switch (DESIGN §6). */
+  'sync.setWorkOffline': op(z.object({ on: z.boolean(), staffId: Id.optional() }).strict()).returns<SyncStatus>(),
   /** HQ feed messages; the sync receiver calls this, the renderer may not. */
   'feed.apply': op(z.object({ envelope: z.unknown() }).strict(), { ui: false }).returns<FeedApplyResult>(),
+  // ---- badges and printing (DESIGN §9) ----
+  'badge.preview': op(z.object({ registrantId: Id, printer: PrinterUri.optional() }).strict()).returns<BadgePreview>(),
+  /** Prints the registrant's badge through the queue; with `wait` (default) returns once the job is final. */
+  'badge.print': op(
+    z.object({ registrantId: Id, printer: PrinterUri, reason: Note.min(1).optional(), staffId: Id.optional(), wait: z.boolean().default(true) }).strict(),
+  ).returns<PrintJobView>(),
+  'print.jobs': op(
+    z
+      .object({ status: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']).optional(), registrantId: Id.optional(), limit: z.number().int().min(1).max(500).default(50) })
+      .strict(),
+  ).returns<PrintJobView[]>(),
+  /** Staff looked at the printer after an uncertain job: did the badge come out? */
+  'print.confirm': op(z.object({ jobId: Id, printed: z.boolean(), staffId: Id.optional() }).strict()).returns<PrintJobView>(),
+  'print.reprint': op(
+    z.object({ jobId: Id, reason: Note.min(1, 'give a reason'), printer: PrinterUri.optional(), staffId: Id.optional(), wait: z.boolean().default(true) }).strict(),
+  ).returns<PrintJobView>(),
+  'print.log': op(z.object({ jobId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict()).returns<PrintLogEntry[]>(),
+  'printer.status': op(z.object({ printer: PrinterUri }).strict()).returns<PrinterView>(),
+  'printer.list': op(NoArgs).returns<PrinterView[]>(),
+  'printer.testPage': op(z.object({ printer: PrinterUri, wait: z.boolean().default(true) }).strict()).returns<PrintJobView>(),
+  /** Door scanning: checks a scanned badge code offline (signature, station key, revocation). */
+  'badge.verify': op(z.object({ code: z.string().max(1000) }).strict()).returns<BadgeVerification>(),
+  /** This station's signing key (created, and announced in StationHello, on first use). */
+  'badge.stationKey': op(NoArgs).returns<StationKeyView>(),
 } as const;
 
 export type Contract = typeof contract;

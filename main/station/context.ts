@@ -10,6 +10,7 @@ import { estimateStaleness } from '../../core/staleness';
 import { DomainError } from '../../core/result';
 import type { OversellCase } from '../../core/api';
 import type { Db, Tx } from '../store/db';
+import type { SyncEngine } from '../sync/sync-engine';
 import { appendAudit, type AuditEntry } from '../store/audit';
 import { getConference, type RegistrantWriter } from '../store/catalog';
 import { getValue, setValue, type EventOrigin } from '../store/queues';
@@ -31,6 +32,8 @@ export interface StationContext {
   isOnline(): boolean;
   events: Subject<StationEvent>;
   verdicts: VerdictWaiters;
+  /** The sync engine, when sync is configured (set once the station is built). */
+  sync: { engine: SyncEngine | null };
 }
 
 export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now()).toISOString();

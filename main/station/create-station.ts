@@ -3,7 +3,7 @@
  * API plus the few things the sync engine and the shells (Electron, WebSocket, CLI) need. The world — clock,
  * connectivity — is passed in, so the same station runs headless, in tests and inside Electron.
  */
-import { Subject, type Observable } from 'rxjs';
+import { filter, Subject, type Observable } from 'rxjs';
 import type { StationApi } from '../../core/api';
 import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
@@ -19,6 +19,9 @@ import { printingHandlers, type PrintingOptions } from './handlers/printing';
 import { salesHandlers } from './handlers/sales';
 import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
+import { syncHandlers } from './handlers/sync';
+import { parseSyncConfig } from '../sync/config';
+import { startSync } from '../sync/sync-engine';
 import { serve, type Handlers } from './serve';
 import type { Db } from '../store/db';
 
@@ -27,7 +30,14 @@ export interface StationOptions {
   /** Required for a new database; must match the stored one for an existing database. */
   stationId?: string;
   clock?: Clock;
-  /** Connected and the feed is current. The sync engine provides this; headless stations are offline. */
+  /**
+   * Service Bus sync (validated; see main/sync/config.ts). Without it the station is headless and offline, unless
+   * `isOnline` says otherwise (tests).
+   */
+  sync?: unknown;
+  /** The operating system's network signal, for the connectivity state machine (Electron feeds it). */
+  osOnline$?: Observable<boolean>;
+  /** Overrides "connected and the feed is current" (tests of the online tier without a bus). */
   isOnline?: () => boolean;
   onInternalError?: (channel: string, e: unknown) => void;
   /** Badge printing: printer transports, templates, health polling (defaults: Lanyard's own transports). */
@@ -55,12 +65,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
       registrants: registrantWriter(opened.raw),
       stationId,
       clock: options.clock ?? systemClock(),
-      isOnline: options.isOnline ?? (() => false),
+      isOnline: options.isOnline ?? (() => ctx.sync.engine?.connectivity.snapshot().state === 'online'),
       events,
       verdicts: new VerdictWaiters(),
+      sync: { engine: null },
     };
     const handlers: Handlers = {
       ...statusHandlers(ctx),
+      ...syncHandlers(ctx),
       ...catalogHandlers(ctx),
       ...salesHandlers(ctx),
       ...staffHandlers(ctx),
@@ -68,6 +80,19 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...printingHandlers(ctx, options.printing),
     };
     const api = serve(handlers, options.onInternalError);
+    if (options.sync !== undefined) {
+      const config = parseSyncConfig(options.sync);
+      if (!config.ok) throw new Error(config.error);
+      ctx.sync.engine = startSync({
+        config: config.value,
+        stationId,
+        db: opened.db,
+        sink: { call: api.call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
+        outboxAppended$: events.pipe(filter((e) => e.type === 'outbox.appended')),
+        ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
+        now: () => ctx.clock.now(),
+      });
+    }
     return {
       stationId,
       call: api.call,
@@ -76,6 +101,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
       db: opened.db,
       close: async () => {
+        await ctx.sync.engine?.stop();
         ctx.verdicts.cancelAll();
         events.complete();
         await opened.close();

@@ -49,6 +49,8 @@ const cases: Record<Channel, unknown[]> = {
   'staff.list': [{ id: 1 }],
   'audit.verify': [{ fix: true }],
   'cases.list': [{ status: 'closed' }],
+  'sync.status': [{ verbose: true }, 'now'],
+  'sync.setWorkOffline': [{}, { on: 'yes' }, { on: true, extra: 1 }],
   'feed.apply': [
     {}, { envelope: null }, { envelope: 'garbage' },
     { envelope: { ...hq('Heartbeat', { hqTime: 'yesterday' }) } },

@@ -50,9 +50,13 @@ export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply'> 
  * bus). Kept apart from `feed.apply`, which writes nothing for bad input.
  */
 export async function quarantineFeedMessage(ctx: StationContext, body: string, reason: string, messageId?: string): Promise<void> {
-  await inTx(ctx, (tx) =>
-    recordInbox(tx, { id: `quarantine:${messageId ?? uuidv7()}:${uuidv7()}`, type: 'invalid', origin: 'unknown', originSeq: null, status: 'quarantined', note: reason.slice(0, 1000), body: body.slice(0, 64_000), at: nowIso(ctx) }),
-  );
+  // Keyed by the bus message id when there is one, so a redelivery before the dead-letter took effect is not
+  // recorded twice.
+  const id = `quarantine:${messageId ?? uuidv7()}`;
+  await inTx(ctx, async (tx) => {
+    if (await inboxSeen(tx, id)) return;
+    await recordInbox(tx, { id, type: 'invalid', origin: 'unknown', originSeq: null, status: 'quarantined', note: reason.slice(0, 1000), body: body.slice(0, 64_000), at: nowIso(ctx) });
+  });
 }
 
 async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>): Promise<Applied> {

@@ -1,0 +1,92 @@
+/**
+ * Sync configuration for a station, validated at the boundary. The connection string's secret never appears in
+ * an error message, a log line or the status shown to staff.
+ */
+import { z } from 'zod';
+
+export interface ParsedConnectionString {
+  endpoint: string;
+  host: string;
+  port: number | null;
+  keyName: string | null;
+  hasKey: boolean;
+  hasSignature: boolean;
+  developmentEmulator: boolean;
+}
+
+const knownKeys = new Set(['endpoint', 'sharedaccesskeyname', 'sharedaccesskey', 'sharedaccesssignature', 'entitypath', 'usedevelopmentemulator']);
+
+/** Parses `Endpoint=sb://host[:port]/;SharedAccessKeyName=...;SharedAccessKey=...[;UseDevelopmentEmulator=true]`. */
+export function parseConnectionString(cs: string): { ok: true; value: ParsedConnectionString } | { ok: false; error: string } {
+  if (typeof cs !== 'string' || cs.trim() === '') return { ok: false, error: 'the connection string is empty' };
+  if (cs.length > 4096) return { ok: false, error: 'the connection string is too long' };
+  const parts = new Map<string, string>();
+  for (const raw of cs.split(';')) {
+    const item = raw.trim();
+    if (!item) continue;
+    const i = item.indexOf('=');
+    if (i <= 0) return { ok: false, error: `the connection string has a part without "name=value" (part ${parts.size + 1})` };
+    const name = item.slice(0, i).trim().toLowerCase();
+    if (!knownKeys.has(name)) return { ok: false, error: `the connection string has an unknown part "${item.slice(0, i).trim().slice(0, 40)}"` };
+    if (parts.has(name)) return { ok: false, error: `the connection string repeats "${item.slice(0, i).trim()}"` };
+    parts.set(name, item.slice(i + 1).trim());
+  }
+  const endpoint = parts.get('endpoint');
+  if (!endpoint) return { ok: false, error: 'the connection string has no Endpoint' };
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return { ok: false, error: 'the Endpoint is not a valid URL (expected sb://<namespace>.servicebus.windows.net/)' };
+  }
+  if (url.protocol !== 'sb:') return { ok: false, error: `the Endpoint must start with sb:// (got ${url.protocol}//)` };
+  if (!url.hostname) return { ok: false, error: 'the Endpoint has no host name' };
+  const keyName = parts.get('sharedaccesskeyname') ?? null;
+  const hasKey = Boolean(parts.get('sharedaccesskey'));
+  const hasSignature = Boolean(parts.get('sharedaccesssignature'));
+  if (!hasSignature && !(keyName && hasKey)) return { ok: false, error: 'the connection string needs SharedAccessKeyName and SharedAccessKey (or a SharedAccessSignature)' };
+  const emulator = parts.get('usedevelopmentemulator');
+  if (emulator !== undefined && !/^(true|false)$/i.test(emulator)) return { ok: false, error: 'UseDevelopmentEmulator must be true or false' };
+  return {
+    ok: true,
+    value: { endpoint: `sb://${url.host}/`, host: url.hostname, port: url.port ? Number(url.port) : null, keyName, hasKey, hasSignature, developmentEmulator: /^true$/i.test(emulator ?? '') },
+  };
+}
+
+/** For logs and the status screen: the endpoint and key name, never the key. */
+export function redactConnectionString(cs: string): string {
+  return cs.replace(/(SharedAccessKey|SharedAccessSignature)=[^;]*/gi, '$1=***');
+}
+
+const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
+
+export const SyncConfig = z
+  .object({
+    connectionString: z.string().superRefine((cs, ctx) => {
+      const p = parseConnectionString(cs);
+      if (!p.ok) ctx.addIssue({ code: 'custom', message: p.error });
+    }),
+    eventsTopic: EntityName.default('station-events'),
+    feedTopic: EntityName.default('station-feed'),
+    /** Defaults to `station-<stationId>`. */
+    feedSubscription: EntityName.optional(),
+    /** Largest number of outbox rows read per batch. */
+    batchSize: z.number().int().min(1).max(5000).default(500),
+    /** HQ sends a heartbeat; without any feed message for this long the link counts as degraded. */
+    feedFreshMs: z.number().int().min(1000).max(3_600_000).default(90_000),
+    retry: z
+      .object({ initialMs: z.number().int().min(10).max(60_000).default(250), maxMs: z.number().int().min(10).max(600_000).default(15_000) })
+      .strict()
+      .default({ initialMs: 250, maxMs: 15_000 }),
+  })
+  .strict();
+export type SyncConfig = z.infer<typeof SyncConfig>;
+export type SyncConfigInput = z.input<typeof SyncConfig>;
+
+/** Validates sync configuration; the message names the bad field and never echoes the connection string. */
+export function parseSyncConfig(input: unknown): { ok: true; value: SyncConfig } | { ok: false; error: string } {
+  const r = SyncConfig.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const first = r.error.issues[0]!;
+  return { ok: false, error: `invalid sync configuration: ${first.path.join('.') || '(root)'}: ${first.message}` };
+}

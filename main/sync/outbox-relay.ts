@@ -1,0 +1,112 @@
+/**
+ * The outbox relay: while the link is up, sends unsent outbox rows in seq order in `createMessageBatch` batches,
+ * and marks them sent in one transaction after the broker accepted them. A crash between the two only re-sends;
+ * the broker's duplicate detection and HQ's inbox absorb that.
+ */
+import type { ServiceBusSender } from '@azure/service-bus';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type { Db } from '../store/db';
+import { markSent, outboxStats, unsentEvents } from '../store/queues';
+import type { Connectivity } from './connectivity';
+import { toServiceBusMessage } from './service-bus';
+
+export interface RelayProgress {
+  unsent: number;
+  oldestUnsentAt: string | null;
+  sentTotal: number;
+  /** Rows per second over the last flush. */
+  ratePerSec: number;
+  flushing: boolean;
+  lastError: string | null;
+}
+
+export interface OutboxRelay {
+  readonly progress$: Observable<RelayProgress>;
+  progress(): RelayProgress;
+  /** Sends whatever is unsent, if connected. Safe to call often: concurrent calls coalesce. */
+  kick(): void;
+  /** Resolves when the current flush (if any) ends. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createOutboxRelay(opts: {
+  db: Db;
+  sender: ServiceBusSender;
+  connectivity: Connectivity;
+  origin: string;
+  batchSize: number;
+  now: () => number;
+}): OutboxRelay {
+  const progress = new BehaviorSubject<RelayProgress>({ unsent: 0, oldestUnsentAt: null, sentTotal: 0, ratePerSec: 0, flushing: false, lastError: null });
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const update = (p: Partial<RelayProgress>) => progress.next({ ...progress.getValue(), ...p });
+  const connected = () => {
+    const s = opts.connectivity.snapshot().state;
+    return s === 'online' || s === 'degraded';
+  };
+
+  async function flush(): Promise<void> {
+    const started = opts.now();
+    let sent = 0;
+    update({ flushing: true });
+    try {
+      while (!stopped && connected()) {
+        const rows = await unsentEvents(opts.db, opts.batchSize);
+        if (rows.length === 0) break;
+        const batch = await opts.sender.createMessageBatch();
+        const included: number[] = [];
+        for (const row of rows) {
+          if (!batch.tryAddMessage(toServiceBusMessage(row, opts.origin))) break;
+          included.push(row.seq);
+        }
+        if (included.length === 0) throw new Error(`outbox row ${rows[0]!.seq} is larger than the broker's message size limit`);
+        await opts.sender.sendMessages(batch);
+        await markSent(opts.db, included, new Date(opts.now()).toISOString());
+        sent += included.length;
+        opts.connectivity.reportSuccess();
+        const stats = await outboxStats(opts.db);
+        const elapsed = Math.max(1, opts.now() - started) / 1000;
+        update({ unsent: stats.depth, oldestUnsentAt: stats.oldestUnsentAt, sentTotal: progress.getValue().sentTotal + included.length, ratePerSec: sent / elapsed, lastError: null });
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      update({ lastError: `sending to HQ failed: ${message.slice(0, 300)}` });
+      if (!stopped) opts.connectivity.reportFailure(e);
+    } finally {
+      const stats = await outboxStats(opts.db).catch(() => null);
+      update({ flushing: false, ...(stats ? { unsent: stats.depth, oldestUnsentAt: stats.oldestUnsentAt } : {}) });
+    }
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = flush().finally(() => {
+      running = null;
+      if (again && !stopped) {
+        again = false;
+        kick();
+      }
+    });
+  }
+
+  return {
+    progress$: progress.asObservable(),
+    progress: () => progress.getValue(),
+    kick,
+    idle: async () => {
+      while (running) await running;
+    },
+    stop: async () => {
+      stopped = true;
+      while (running) await running;
+      progress.complete();
+    },
+  };
+}

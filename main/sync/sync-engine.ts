@@ -1,0 +1,88 @@
+/**
+ * The sync engine of one station: connectivity, outbox relay and feed receiver over one Service Bus client.
+ * Built by the station's composition root when sync is configured.
+ */
+import { BehaviorSubject, defer, filter, from, type Observable, type Subscription } from 'rxjs';
+import type { Db } from '../store/db';
+import type { SyncConfig } from './config';
+import { createConnectivity, type Connectivity, type ConnectivitySnapshot } from './connectivity';
+import { startFeedReceiver, type FeedReceiver, type FeedReceiverStats, type FeedSink } from './feed-receiver';
+import { createOutboxRelay, type OutboxRelay, type RelayProgress } from './outbox-relay';
+import { openStationBus } from './service-bus';
+
+export interface SyncEngine {
+  readonly connectivity: Connectivity;
+  readonly relay: OutboxRelay;
+  receiverStats(): FeedReceiverStats;
+  setWorkOffline(on: boolean): void;
+  info(): { connectivity: ConnectivitySnapshot; relay: RelayProgress; receiver: FeedReceiverStats; workOffline: boolean };
+  stop(): Promise<void>;
+}
+
+export function startSync(opts: {
+  config: SyncConfig;
+  stationId: string;
+  db: Db;
+  sink: FeedSink;
+  /** Fires when a command appended to the outbox, so the relay sends at once. */
+  outboxAppended$: Observable<unknown>;
+  osOnline$?: Observable<boolean>;
+  now?: () => number;
+}): SyncEngine {
+  const now = opts.now ?? Date.now;
+  const bus = openStationBus(opts.config, opts.stationId);
+  const osOnline$ = opts.osOnline$ ?? new BehaviorSubject(true);
+  const connectivity = createConnectivity({
+    osOnline$,
+    probe: () => defer(() => from(bus.probe())),
+    backoff: { initialMs: opts.config.retry.initialMs, maxMs: opts.config.retry.maxMs },
+    feedFreshMs: opts.config.feedFreshMs,
+  });
+  const relay = createOutboxRelay({ db: opts.db, sender: bus.sender, connectivity, origin: `station:${opts.stationId}`, batchSize: opts.config.batchSize, now });
+
+  // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
+  // broker is merely unreachable, the SDK's subscription reconnects by itself.
+  let workOffline = false;
+  let osOnline = true;
+  let receiver: FeedReceiver | null = null;
+  let lastStats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
+  const syncReceiver = () => {
+    const want = !workOffline && osOnline;
+    if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity });
+    if (!want && receiver) {
+      const r = receiver;
+      lastStats = r.stats();
+      receiver = null;
+      void r.stop();
+    }
+  };
+
+  const subs: Subscription[] = [
+    osOnline$.subscribe((on) => {
+      osOnline = on;
+      syncReceiver();
+    }),
+    connectivity.state$.pipe(filter((s) => s.state === 'online' || s.state === 'degraded')).subscribe(() => relay.kick()),
+    opts.outboxAppended$.subscribe(() => relay.kick()),
+  ];
+  syncReceiver();
+
+  return {
+    connectivity,
+    relay,
+    receiverStats: () => receiver?.stats() ?? lastStats,
+    setWorkOffline(on) {
+      workOffline = on;
+      connectivity.setWorkOffline(on);
+      syncReceiver();
+    },
+    info: () => ({ connectivity: connectivity.snapshot(), relay: relay.progress(), receiver: receiver?.stats() ?? lastStats, workOffline }),
+    async stop() {
+      for (const s of subs) s.unsubscribe();
+      await relay.stop();
+      if (receiver) await receiver.stop();
+      connectivity.dispose();
+      await bus.close();
+    },
+  };
+}
