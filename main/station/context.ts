@@ -84,7 +84,8 @@ export async function staleness(ctx: StationContext, q: Db | Tx): Promise<Stalen
 
 // ---- waiting for HQ's verdict on an online sale ---------------------------------------------------------------
 
-export type Verdict = 'confirmed' | 'oversold';
+/** HQ's answer, or `cancelled` when staff released the sale (or the station closed) while waiting. */
+export type Verdict = 'confirmed' | 'oversold' | 'cancelled';
 
 export class VerdictWaiters {
   private waiting = new Map<string, Set<(v: Verdict) => void>>();
@@ -110,6 +111,6 @@ export class VerdictWaiters {
   }
 
   cancelAll(): void {
-    for (const [, set] of this.waiting) for (const f of [...set]) f('oversold');
+    for (const [, set] of this.waiting) for (const f of [...set]) f('cancelled');
   }
 }

@@ -45,7 +45,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
         ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
         const updated = toSale((await getSale(tx, saleId))!);
-        ctx.verdicts.settle(saleId, 'oversold'); // anyone still waiting on this sale stops waiting
+        ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
         return updated;
       }),
 
@@ -154,6 +154,7 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
   if (verdict === 'oversold') {
     return { outcome: 'refused', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
   }
+  if (verdict === 'cancelled') return { outcome: 'refused', sale: await saleNow(), failed: [], message: 'The sale was cancelled while waiting for HQ.' };
   return fallBackOffline(ctx, recorded.saleId, recorded.scope);
 }
 
