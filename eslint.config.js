@@ -10,7 +10,7 @@ const electronOnly = { name: 'electron', message: 'Only main/electron/ (and the 
 const sqlOnly = (name) => ({ name, message: 'Only repositories (main/store/, hq/store/) and migrations run SQL.' });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'renderer/dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'renderer/dist/**', 'scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
