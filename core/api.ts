@@ -273,6 +273,12 @@ export const contract = {
   'badge.verify': op(z.object({ code: z.string().max(1000) }).strict()).returns<BadgeVerification>(),
   /** This station's signing key (created, and announced in StationHello, on first use). */
   'badge.stationKey': op(NoArgs).returns<StationKeyView>(),
+  /** Seats in hand (DESIGN §5 tier 2): ask HQ for an allotment; HQ answers with AllotmentGranted on the feed. */
+  'allotment.request': op(z.object({ sessionId: Id, seats: z.number().int().min(1).max(1000) }).strict()).returns<{ requestId: string; sessionId: string; seats: number }>(),
+  /** Gives unused allotment seats back to HQ: one allotment, or every active one of a session. */
+  'allotment.return': op(
+    z.object({ allotmentId: Id.optional(), sessionId: Id.optional() }).strict().refine((r) => (r.allotmentId === undefined) !== (r.sessionId === undefined), 'give an allotmentId or a sessionId'),
+  ).returns<{ returned: { allotmentId: string; sessionId: string; seats: number }[] }>(),
 } as const;
 
 export type Contract = typeof contract;

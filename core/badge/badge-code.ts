@@ -66,7 +66,7 @@ export interface RevocationView {
 }
 
 /** The checks after the signature: conference, revocation, supersession (pure). */
-export function judgeClaims(claims: BadgeClaims, conferenceId: string | null, revocations: RevocationView): BadgeVerdict | null {
+export function judgeClaims(claims: BadgeClaims, conferenceId: string | null, revocations: RevocationView): Extract<BadgeVerdict, { valid: false }> | null {
   if (conferenceId !== null && claims.conferenceId !== conferenceId)
     return { valid: false, reason: 'wrong_conference', message: `This badge is for another conference ("${claims.conferenceId}").`, claims };
   if (revocations.isRevoked(claims.registrantId, claims.version))

@@ -114,8 +114,14 @@ export function glyphRows(ch: string): number[] {
   const rows = baseRows(base);
   if (!rows || marks.some((m) => !MARKS[m])) {
     if (ch === ' ') return cell;
-    for (let y = 2; y <= 8; y++) put(0, y), put(4, y);
-    for (let x = 0; x <= 4; x++) put(x, 2), put(x, 8);
+    for (let y = 2; y <= 8; y++) {
+      put(0, y);
+      put(4, y);
+    }
+    for (let x = 0; x <= 4; x++) {
+      put(x, 2);
+      put(x, 8);
+    }
     return cell;
   }
   drawBase(rows);
@@ -129,7 +135,7 @@ const glyphCache = new Map<string, number[]>();
  * Draws `text` with its top-left at (x, y), each font pixel becoming sx × sy dots; one character takes
  * CELL_W × sx dots. Returns the width drawn.
  */
-export function drawText(bmp: Bitmap, x: number, y: number, text: string, sx: number, sy: number, bold = false): number {
+export function drawText(bmp: Bitmap, x: number, y: number, text: string, sx: number, sy: number, bold = false, ink = 1): number {
   let cx = x;
   for (const ch of Array.from(text.normalize('NFC'))) {
     let rows = glyphCache.get(ch);
@@ -139,7 +145,7 @@ export function drawText(bmp: Bitmap, x: number, y: number, text: string, sx: nu
       if (bits === 0) continue;
       for (let c = 0; c < CELL_W; c++) {
         if (!(bits & (1 << (CELL_W - 1 - c)))) continue;
-        fillRect(bmp, cx + c * sx, y + r * sy, sx + (bold ? Math.max(1, sx >> 1) : 0), sy);
+        fillRect(bmp, cx + c * sx, y + r * sy, sx + (bold ? Math.max(1, sx >> 1) : 0), sy, ink);
       }
     }
     cx += CELL_W * sx;

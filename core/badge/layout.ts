@@ -75,7 +75,9 @@ export function layoutBadge(content: BadgeContent, template: BadgeTemplate, medi
   };
   const fitted = (role: TextRole, text: string, scales: number[], maxLines: number, align: Align, bold: boolean, invert = false) => {
     const f = fitText(text, { scales: scales.map(scaleOf), maxLines, colsAt: (s) => colsAt(media, s) });
-    if (f.truncated) warnings.push(`The ${role === 'ticketType' ? 'ticket type' : role} did not fit and was shortened.`);
+    const what = role === 'ticketType' ? 'ticket type' : role;
+    if (f.truncated && f.lines[f.lines.length - 1]?.endsWith('...')) warnings.push(`The ${what} did not fit and was shortened.`);
+    else if (f.truncated) warnings.push(`The ${what} has a word longer than a line; it was split at the line end.`);
     pushText(role, f.lines, f.scale, align, bold, invert);
   };
 
@@ -161,12 +163,17 @@ export const textWidthDots = (media: Media, line: string, scale: number): number
 
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** "Tue 14:00" in the conference's time zone. */
 export function sessionTime(iso: string, timezone: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   try {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+    let f = formats.get(timezone);
+    // Building a DateTimeFormat costs more than a whole badge layout: one per time zone.
+    if (!f) formats.set(timezone, (f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+    const parts = f.formatToParts(d);
     const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
     return `${get('weekday')} ${get('hour')}:${get('minute')}`;
   } catch {

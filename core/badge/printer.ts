@@ -46,12 +46,12 @@ const escpos = (paper: 58 | 80, dpi: 180 | 203): Media => ({
 });
 
 const zpl = (dpi: 203 | 300): Media => ({
-  id: `zpl-4x3-${dpi}`,
+  id: `zpl-4x6-${dpi}`,
   language: 'zpl',
   dpi,
-  // 4 × 3 inch badge stock.
+  // 4 × 6 inch badge stock (a name, sessions and a QR need the length; 4 × 3 cuts the QR off).
   widthDots: dpi === 203 ? 812 : 1200,
-  heightDots: dpi === 203 ? 609 : 900,
+  heightDots: dpi === 203 ? 1218 : 1800,
   // Font 0 (CG Triumvirate Bold Condensed) at height 28: glyphs average under 0.5 × height; 0.6 keeps wrapping safe.
   cellWidth: dpi === 203 ? 17 : 25,
   cellHeight: dpi === 203 ? 28 : 41,
@@ -142,7 +142,7 @@ export function parsePrinterUri(input: string): ParsedPrinter {
   let media: Media;
   if (o.lang === 'zpl') {
     if (o.dpi === '180') return { ok: false, reason: 'ZPL printers are 203 or 300 dpi' };
-    media = mediaProfiles[`zpl-4x3-${o.dpi}`]!;
+    media = mediaProfiles[`zpl-4x6-${o.dpi}`]!;
   } else {
     if (o.dpi === '300') return { ok: false, reason: 'ESC/POS printers are 180 or 203 dpi' };
     media = mediaProfiles[`escpos-${o.paper}-${o.dpi}`]!;

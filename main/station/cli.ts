@@ -121,6 +121,15 @@ export const commands: Record<string, Command> = {
         ...(opt(v, 'supervisor') ? { by: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') } } : {}),
       }),
   },
+  print: {
+    usage: 'print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
+    options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' }, staff: { type: 'string' } },
+    run: (s, v) =>
+      s.call('badge.print', {
+        registrantId: str(v, 'registrant'), printer: str(v, 'printer'),
+        ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}),
+      }),
+  },
   cases: { usage: 'cases [--all]', options: { all: { type: 'boolean' } }, run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }) },
   'audit-verify': { usage: 'audit-verify', run: (s) => s.call('audit.verify', {}) },
   apply: {

@@ -73,6 +73,8 @@ const cases: Record<Channel, unknown[]> = {
   'printer.testPage': [{}, { printer: 'spooler:' }, { printer: 'tcp://127.0.0.1:9100?dpi=600' }],
   'badge.verify': [{}, { code: 5 }, { code: 'x'.repeat(1001) }],
   'badge.stationKey': [{ rotate: true }],
+  'allotment.request': [{}, { sessionId: 'ghost', seats: 1 }, { sessionId: 'keynote', seats: 1 }, { sessionId: 'panel', seats: 0 }, { sessionId: 'panel', seats: 2, extra: 1 }],
+  'allotment.return': [{}, { allotmentId: 'ghost' }, { allotmentId: 'a1', sessionId: 'panel' }, { sessionId: 'ghost' }],
 };
 
 describe('every command rejects bad input with a typed error and writes nothing', () => {

@@ -1,0 +1,117 @@
+/**
+ * badge.render: p99 ms to render one badge to ESC/POS with its raster QR (layout, code pages, QR matrix, text and
+ * commands through node-thermal-printer, GS v 0 strips built by Lanyard byte-identical to the library's), for the
+ * standard template on 80 mm / 203 dpi; each badge has its own payload, so the QR matrix is never cached. Baseline, same run: the same
+ * badge text-only (no QR block). Goal: <= 10 ms per badge (absolute; a kiosk prints within a second anyway).
+ *
+ * print.jobs: badge jobs per second through the station's durable queue (SQLite transitions, DLE EOT before and
+ * after, one connection per job) to the virtual printer on loopback. Baseline, same run: raw TCP writes of the same
+ * bytes, one connection per job, no status and no database. ratio = queue rate / raw rate (the share of raw speed
+ * left once every job is durable and checked).
+ */
+import { Socket } from 'node:net';
+import { layoutBadge } from '../core/badge/layout';
+import { mediaProfiles } from '../core/badge/printer';
+import { generateStationKey, signBadge } from '../main/printing/badge-keys';
+import { layoutMeasure } from '../main/printing/badges';
+import { renderEscPos } from '../main/printing/escpos';
+import { DLE_EOT_QUERY } from '../main/printing/status';
+import { loadBadgeAssets } from '../main/printing/templates';
+import { must, openStation, smallConference, tempDir } from '../tests/support/fixtures';
+import { VirtualPrinter } from '../tools/virtual-printer/virtual-printer';
+import { type Benchmark, type BenchResult, percentile, round } from './harness';
+
+const assets = loadBadgeAssets();
+const key = generateStationKey();
+const media = mediaProfiles['escpos-80-203']!;
+const template = assets.template('standard');
+const noQr = { ...template, blocks: template.blocks.filter((b) => b.type !== 'qr') };
+
+async function renderTimes(withQr: boolean, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    // A different registrant each time, so nothing is served from the QR cache.
+    const code = signBadge({ conferenceId: 'ldc26', registrantId: `r-${String(i).padStart(5, '0')}`, version: 1 }, key);
+    const started = performance.now();
+    const layout = layoutBadge(
+      { conferenceName: 'Lanyard Demo Conf 2026', timezone: 'Europe/Lisbon', firstName: 'Zoë', lastName: `Łukasz ${i}`, company: 'Globex', ticketTypeName: 'Full Pass', sessions: [{ title: 'Panel: AI Pair Programmers, One Year In', startsAt: '2026-12-01T14:00:00Z' }], qrCode: code },
+      withQr ? template : noQr,
+      media,
+      layoutMeasure(assets),
+    );
+    await renderEscPos(layout, { qr: 'raster' });
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function rawRate(port: number, jobs: Buffer[]): Promise<number> {
+  const started = performance.now();
+  for (const bytes of jobs) {
+    await new Promise<void>((resolve, reject) => {
+      const s = new Socket();
+      s.once('error', reject);
+      s.connect(port, '127.0.0.1', () => s.end(bytes));
+      s.resume();
+      s.once('close', () => resolve());
+    });
+  }
+  return jobs.length / ((performance.now() - started) / 1000);
+}
+
+function stripStatus(b: Buffer): Buffer {
+  let out = b;
+  if (out.subarray(0, DLE_EOT_QUERY.length).equals(DLE_EOT_QUERY)) out = out.subarray(DLE_EOT_QUERY.length);
+  if (out.subarray(out.length - DLE_EOT_QUERY.length).equals(DLE_EOT_QUERY)) out = out.subarray(0, out.length - DLE_EOT_QUERY.length);
+  return out;
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'badge.render',
+    async run(): Promise<BenchResult> {
+      await renderTimes(true, 50); // warm-up
+      const qr = await renderTimes(true, 400);
+      const text = await renderTimes(false, 400);
+      const value = percentile(qr, 99);
+      const baseline = percentile(text, 99);
+      return {
+        name: 'badge.render', value: round(value, 3), unit: 'ms (p99)', baseline: round(baseline, 3), ratio: round(value / baseline, 2),
+        goal: '<= 10 ms', pass: value <= 10, detail: { p50: round(percentile(qr, 50), 3), textOnlyP50: round(percentile(text, 50), 3), badges: qr.length },
+      };
+    },
+  },
+  {
+    name: 'print.jobs',
+    async run(): Promise<BenchResult> {
+      const t = tempDir('lanyard-bench-');
+      const vp = new VirtualPrinter({ png: false });
+      const port = await vp.start();
+      const station = await openStation(t.dir, { printing: { healthPollMs: 0 } });
+      try {
+        const conf = smallConference();
+        const N = 60;
+        conf.registrants = Array.from({ length: N }, (_, i) => ({ id: `b${i}`, confirmationCode: `B-${i}`, firstName: 'Zoë', lastName: `Łukasz ${i}`, email: '', company: 'Globex', ticketTypeId: 'full', sessions: [] }));
+        must(await station.call('conference.import', { data: conf }));
+        must(await station.call('badge.stationKey', {}));
+        const uri = vp.uri();
+        const started = performance.now();
+        const jobs = await Promise.all(conf.registrants.map((r) => station.call('badge.print', { registrantId: r.id, printer: uri })));
+        const value = N / ((performance.now() - started) / 1000);
+        const printed = jobs.filter((j) => j.ok && j.value.status === 'printed').length;
+        await vp.settled();
+        // The job bytes without Lanyard's status requests (DLE EOT 1, 2, 4 before and after).
+        const bytes = vp.jobs.slice(0, N).map((j) => stripStatus(j.bytes));
+        const baseline = await rawRate(port, bytes);
+        return {
+          name: 'print.jobs', value: round(value, 1), unit: 'jobs/s', baseline: round(baseline, 1), ratio: round(value / baseline, 3),
+          goal: 'all printed, once', pass: printed === N && vp.jobs.filter((j) => j.complete && j.cut).length === 2 * N, detail: { jobs: N, printed, avgBytes: Math.round(bytes.reduce((n, b) => n + b.length, 0) / bytes.length) },
+        };
+      } finally {
+        await station.close();
+        await vp.stop();
+        t.cleanup();
+      }
+    },
+  },
+];
