@@ -13,6 +13,7 @@ import { openStationDb } from '../store/db';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
 import { VerdictWaiters, type StationContext, type StationEvent } from './context';
+import { allotmentHandlers } from './handlers/allotments';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
 import { printingHandlers, type PrintingOptions } from './handlers/printing';
@@ -78,6 +79,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...staffHandlers(ctx),
       ...feedHandlers(ctx),
       ...printingHandlers(ctx, options.printing),
+      ...allotmentHandlers(ctx),
     };
     const api = serve(handlers, options.onInternalError);
     if (options.sync !== undefined) {

@@ -4,6 +4,7 @@
  */
 import { BehaviorSubject, defer, filter, from, type Observable, type Subscription } from 'rxjs';
 import type { Db } from '../store/db';
+import { startAllotmentKeeper } from './allotment-keeper';
 import type { SyncConfig } from './config';
 import { createConnectivity, type Connectivity, type ConnectivitySnapshot } from './connectivity';
 import { startFeedReceiver, type FeedReceiver, type FeedReceiverStats, type FeedSink } from './feed-receiver';
@@ -39,6 +40,7 @@ export function startSync(opts: {
     feedFreshMs: opts.config.feedFreshMs,
   });
   const relay = createOutboxRelay({ db: opts.db, sender: bus.sender, connectivity, origin: `station:${opts.stationId}`, batchSize: opts.config.batchSize, now });
+  const keeper = opts.config.keepSeatsInHand > 0 ? startAllotmentKeeper({ station: opts.sink, connectivity, keep: opts.config.keepSeatsInHand, ...opts.config.allotmentKeeper, now }) : null;
 
   // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
   // broker is merely unreachable, the SDK's subscription reconnects by itself.
@@ -79,6 +81,7 @@ export function startSync(opts: {
     info: () => ({ connectivity: connectivity.snapshot(), relay: relay.progress(), receiver: receiver?.stats() ?? lastStats, workOffline }),
     async stop() {
       for (const s of subs) s.unsubscribe();
+      await keeper?.stop();
       await relay.stop();
       if (receiver) await receiver.stop();
       connectivity.dispose();

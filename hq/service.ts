@@ -1,0 +1,265 @@
+/**
+ * The HQ service: the ledger between two Service Bus entities.
+ *
+ * - Receives `station-events/Subscriptions/hq` in peek-lock. Messages are group-committed: whatever arrived while
+ *   the previous batch was being written is applied in the next single transaction, then each message is
+ *   completed (or dead-lettered with its reason). A crash before completion means a redelivery that the inbox
+ *   recognises.
+ * - Publishes the feed outbox to `station-feed` in seq order with the envelope id as messageId, and marks rows
+ *   sent afterwards; a crash in between re-sends, which duplicate detection and the stations' inboxes absorb.
+ * - Timers: Heartbeat every `heartbeatSeconds`; reclaim/recall housekeeping every `housekeepingSeconds`.
+ */
+import { readFileSync } from 'node:fs';
+import { RetryMode, ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import { ConferenceFile, describeIssues } from '../core/conference';
+import { redact, type HqConfig } from './config';
+import { Ledger, type Disposition, type LedgerEvent } from './ledger';
+import { openHqDb } from './store/db';
+
+export interface HqService {
+  readonly ledger: Ledger;
+  /** Resolves when the feed outbox is empty and no batch is being applied. */
+  idle(timeoutMs?: number): Promise<void>;
+  stats(): HqStats;
+  stop(): Promise<void>;
+}
+
+export interface HqStats {
+  received: number;
+  applied: number;
+  deadLettered: number;
+  published: number;
+  batches: number;
+  lastError: string | null;
+}
+
+export interface HqOptions {
+  /** One line per notable thing (start, errors); default: silent. */
+  log?: (line: string) => void;
+  onEvent?: (e: LedgerEvent) => void;
+  now?: () => number;
+}
+
+export function readConferenceFile(path: string): ConferenceFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the conference file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const r = ConferenceFile.safeParse(json);
+  if (!r.success) throw new Error(`the conference file ${path} is not valid: ${describeIssues(r.error)}`);
+  return r.data;
+}
+
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  return JSON.stringify(body ?? null);
+}
+
+export async function startHq(config: HqConfig, options: HqOptions = {}): Promise<HqService> {
+  const log = options.log ?? (() => {});
+  const file = readConferenceFile(config.conferenceFile);
+  const opened = await openHqDb(config.dbPath);
+  const ledger = new Ledger(opened.db, { ...config, ...(options.now ? { now: options.now } : {}) }, opened.writer);
+  try {
+    const seeded = await ledger.seed(file);
+    log(`ledger ${seeded === 'seeded' ? 'seeded from' : 'kept; conference file'} ${config.conferenceFile} (${file.sessions.length} sessions)`);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  if (options.onEvent) ledger.onEvent(options.onEvent);
+
+  const stats: HqStats = { received: 0, applied: 0, deadLettered: 0, published: 0, batches: 0, lastError: null };
+  const client = new ServiceBusClient(config.connectionString, {
+    // Short exponential retries: the SDK's default (a fixed 30 s) would leave stations waiting for verdicts.
+    retryOptions: { mode: RetryMode.Exponential, maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 2000, timeoutInMs: 10_000 },
+  });
+  const sender = client.createSender(config.feedTopic);
+  const receiver = client.createReceiver(config.eventsTopic, config.eventsSubscription, { receiveMode: 'peekLock' });
+  let stopped = false;
+  let closing = false;
+
+  // ---- publishing -----------------------------------------------------------------------------------------------
+  let publishing: Promise<void> | null = null;
+  let publishAgain = false;
+  let publishRetry: NodeJS.Timeout | null = null;
+  let publishFailures = 0;
+
+  async function publishOnce(): Promise<void> {
+    for (;;) {
+      if (stopped) return;
+      const rows = await ledger.unsentFeed(500);
+      if (rows.length === 0) return;
+      let batch = await sender.createMessageBatch();
+      const sent: number[] = [];
+      for (const row of rows) {
+        const msg: ServiceBusMessage = {
+          body: Buffer.from(row.body, 'utf8'),
+          contentType: 'application/json',
+          messageId: row.id,
+          subject: row.type,
+          applicationProperties: { type: row.type, origin: 'hq', ...(row.station ? { station: row.station } : {}), ...(row.session_id ? { sessionId: row.session_id } : {}) },
+        };
+        if (!batch.tryAddMessage(msg)) {
+          if (batch.count === 0) throw new Error(`feed message ${row.seq} is larger than the broker's message size limit`);
+          await sender.sendMessages(batch);
+          await ledger.markFeedSent(sent.splice(0));
+          batch = await sender.createMessageBatch();
+          if (!batch.tryAddMessage(msg)) throw new Error(`feed message ${row.seq} is larger than the broker's message size limit`);
+        }
+        sent.push(row.seq);
+      }
+      await sender.sendMessages(batch);
+      await ledger.markFeedSent(sent);
+      stats.published += rows.length;
+      publishFailures = 0;
+    }
+  }
+
+  function publish(): void {
+    if (stopped) return;
+    if (publishing) {
+      publishAgain = true;
+      return;
+    }
+    publishing = publishOnce()
+      .catch((e: unknown) => {
+        publishFailures++;
+        stats.lastError = `publishing to ${config.feedTopic} failed: ${redact(e instanceof Error ? e.message : String(e)).slice(0, 300)}`;
+        log(stats.lastError);
+        const delay = Math.min(5000, 100 * 2 ** Math.min(6, publishFailures));
+        if (!stopped && !publishRetry) publishRetry = setTimeout(() => ((publishRetry = null), publish()), delay);
+      })
+      .finally(() => {
+        publishing = null;
+        if (publishAgain && !stopped) {
+          publishAgain = false;
+          publish();
+        }
+      });
+  }
+
+  // ---- receiving: group commit ----------------------------------------------------------------------------------
+  type Pending = { msg: ServiceBusReceivedMessage; resolve: (d: Disposition) => void; reject: (e: unknown) => void };
+  const queue: Pending[] = [];
+  let applying: Promise<void> | null = null;
+
+  async function applyQueued(): Promise<void> {
+    while (queue.length > 0 && !stopped) {
+      const items = queue.splice(0, config.batchSize);
+      const incoming = items.map((p) => ({ messageId: p.msg.messageId === undefined ? null : String(p.msg.messageId), body: bodyText(p.msg.body) }));
+      try {
+        const out = await ledger.applyBatch(incoming);
+        stats.batches++;
+        items.forEach((p, i) => p.resolve(out[i]!));
+      } catch (batchError) {
+        // One bad apple must not spoil the batch: retry one by one; what still fails is abandoned (redelivered, and
+        // dead-lettered by the broker after its max delivery count).
+        for (const [i, p] of items.entries()) {
+          try {
+            const [d] = await ledger.applyBatch([incoming[i]!]);
+            p.resolve(d!);
+          } catch (e) {
+            stats.lastError = `applying a station event failed: ${e instanceof Error ? e.message : String(e)}`;
+            log(stats.lastError);
+            p.reject(e ?? batchError);
+          }
+        }
+      }
+      publish();
+    }
+  }
+
+  function startApplying(): void {
+    if (applying || stopped) return;
+    // setImmediate: messages that arrive in the same turn share the transaction.
+    applying = new Promise<void>((r) => setImmediate(r))
+      .then(applyQueued)
+      .finally(() => {
+        applying = null;
+        if (queue.length > 0) startApplying();
+      });
+  }
+
+  function enqueue(msg: ServiceBusReceivedMessage): Promise<Disposition> {
+    return new Promise((resolve, reject) => {
+      queue.push({ msg, resolve, reject });
+      startApplying();
+    });
+  }
+
+  const subscription = receiver.subscribe(
+    {
+      processMessage: async (msg) => {
+        // Stopping: leave it to the next HQ (abandoned messages are redelivered at once).
+        if (closing) throw new Error('HQ is stopping');
+        stats.received++;
+        const d = await enqueue(msg);
+        if (d.action === 'complete') {
+          stats.applied++;
+          await receiver.completeMessage(msg);
+        } else {
+          stats.deadLettered++;
+          await receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) });
+        }
+      },
+      processError: async (args) => {
+        if (stopped || closing) return;
+        stats.lastError = `receiving from ${config.eventsTopic}/${config.eventsSubscription} failed: ${redact(args.error.message).slice(0, 300)}`;
+        log(stats.lastError);
+      },
+    },
+    { autoCompleteMessages: false, maxConcurrentCalls: config.batchSize },
+  );
+
+  // ---- timers ---------------------------------------------------------------------------------------------------
+  const guarded = (what: string, f: () => Promise<unknown>) => () => {
+    if (stopped) return;
+    f()
+      .then(publish)
+      .catch((e: unknown) => log(`${what} failed: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  const heartbeat = setInterval(guarded('heartbeat', () => ledger.heartbeat()), config.heartbeatSeconds * 1000);
+  const housekeeping = setInterval(guarded('housekeeping', () => ledger.housekeeping()), config.housekeepingSeconds * 1000);
+
+  // Current numbers for everyone (stations that already hold this version ignore them), snapshots for newcomers.
+  await ledger.republishAvailability();
+  await ledger.heartbeat();
+  const snap = await ledger.snapshotsForNewcomers(config.snapshotFor);
+  if (snap.length) log(`conference snapshot sent to ${snap.join(', ')}`);
+  publish();
+  log(`HQ listening on ${config.eventsTopic}/${config.eventsSubscription}, publishing to ${config.feedTopic} (${redact(config.connectionString)})`);
+
+  return {
+    ledger,
+    stats: () => ({ ...stats }),
+    async idle(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (!applying && !publishing && queue.length === 0 && (await ledger.unsentFeed(1)).length === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`HQ not idle after ${timeoutMs} ms`);
+    },
+    async stop() {
+      if (stopped) return;
+      clearInterval(heartbeat);
+      clearInterval(housekeeping);
+      // Let the batch in flight commit and its messages settle, then stop.
+      closing = true;
+      while (applying) await applying;
+      await subscription.close().catch(() => {});
+      stopped = true;
+      for (const p of queue.splice(0)) p.reject(new Error('HQ is stopping'));
+      if (publishRetry) clearTimeout(publishRetry);
+      while (publishing) await publishing;
+      await receiver.close().catch(() => {});
+      await sender.close().catch(() => {});
+      await client.close().catch(() => {});
+      await opened.close();
+    },
+  };
+}

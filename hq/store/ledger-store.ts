@@ -1,0 +1,301 @@
+/** The HQ ledger's repositories: the only code in hq/ that runs SQL (besides migrations). */
+import { sql, type Selectable } from 'kysely';
+import type { HqDb, HqTx } from './db';
+import type { AllotmentStatus, HqDB } from './schema';
+
+type Q = HqDb | HqTx;
+export type SessionRecord = Selectable<HqDB['session']>;
+export type AllotmentRecord = Selectable<HqDB['allotment']>;
+export type SaleRecord = Selectable<HqDB['sale']>;
+export type CaseRecord = Selectable<HqDB['oversell_case']>;
+export type StationRecord = Selectable<HqDB['station']>;
+export type FeedRow = Selectable<HqDB['feed_outbox']>;
+
+// ---- meta and counters ------------------------------------------------------------------------------------------
+
+export async function getMeta(q: Q, key: string): Promise<string | null> {
+  return (await q.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
+}
+
+export async function setMeta(q: Q, key: string, value: string): Promise<void> {
+  await q.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+export async function nextCounter(q: Q, name: string): Promise<number> {
+  const row = await q
+    .insertInto('counter')
+    .values({ name, value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+// ---- catalogue --------------------------------------------------------------------------------------------------
+
+export async function getConferenceRow(q: Q): Promise<{ id: string; body: string } | undefined> {
+  return q.selectFrom('conference').select(['id', 'body']).limit(1).executeTakeFirst();
+}
+
+export async function insertConference(q: Q, id: string, body: string, at: string): Promise<void> {
+  await q.insertInto('conference').values({ id, body, seeded_at: at }).execute();
+}
+
+export async function upsertTicketType(q: Q, id: string, body: string): Promise<void> {
+  await q.insertInto('ticket_type').values({ id, body }).onConflict((oc) => oc.column('id').doUpdateSet({ body })).execute();
+}
+
+export async function listTicketTypes(q: Q): Promise<string[]> {
+  return (await q.selectFrom('ticket_type').select('body').orderBy('id').execute()).map((r) => r.body);
+}
+
+export async function insertSession(
+  q: Q,
+  s: { id: string; body: string; startsAt: string; capacity: number; sellable: boolean; baseSold: number },
+): Promise<void> {
+  await q
+    .insertInto('session')
+    .values({ id: s.id, body: s.body, starts_at: s.startsAt, capacity: s.capacity, sellable: s.sellable ? 1 : 0, base_sold: s.baseSold, sold: s.baseSold, version: 1, rate_at: null })
+    .execute();
+}
+
+export async function getSession(q: Q, id: string): Promise<SessionRecord | undefined> {
+  return q.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listSessions(q: Q): Promise<SessionRecord[]> {
+  return q.selectFrom('session').selectAll().orderBy('starts_at').orderBy('id').execute();
+}
+
+export async function updateSession(q: Q, id: string, set: Partial<Pick<SessionRecord, 'sold' | 'capacity' | 'version' | 'rate' | 'rate_at' | 'body'>>): Promise<void> {
+  await q.updateTable('session').set(set).where('id', '=', id).execute();
+}
+
+/** Seats held in allotments and not used yet, for one session. */
+export async function outstanding(q: Q, sessionId: string): Promise<number> {
+  const r = await q
+    .selectFrom('allotment')
+    .select(sql<number>`coalesce(sum(seats - used), 0)`.as('n'))
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return r.n;
+}
+
+export async function upsertRegistrant(q: Q, id: string, body: string, origin: string, at: string): Promise<void> {
+  await q
+    .insertInto('registrant')
+    .values({ id, body, origin, updated_at: at })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ body, origin, updated_at: at }))
+    .execute();
+}
+
+export async function insertRegistrants(q: Q, rows: { id: string; body: string }[], origin: string, at: string): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    const part = rows.slice(i, i + 200).map((r) => ({ id: r.id, body: r.body, origin, updated_at: at }));
+    await q.insertInto('registrant').values(part).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+}
+
+export async function countRegistrants(q: Q): Promise<number> {
+  return (await q.selectFrom('registrant').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+}
+
+/** Registrants in id order, `limit` after `afterId` (keyset paging for the snapshot). */
+export async function registrantPage(q: Q, afterId: string | null, limit: number): Promise<{ id: string; body: string }[]> {
+  let sel = q.selectFrom('registrant').select(['id', 'body']).orderBy('id').limit(limit);
+  if (afterId !== null) sel = sel.where('id', '>', afterId);
+  return sel.execute();
+}
+
+// ---- stations, inbox, parked events, dead letters ---------------------------------------------------------------
+
+export async function getStation(q: Q, origin: string): Promise<StationRecord | undefined> {
+  return q.selectFrom('station').selectAll().where('origin', '=', origin).executeTakeFirst();
+}
+
+export async function listStations(q: Q): Promise<StationRecord[]> {
+  return q.selectFrom('station').selectAll().orderBy('origin').execute();
+}
+
+export async function ensureStation(q: Q, origin: string, at: string): Promise<StationRecord> {
+  await q.insertInto('station').values({ origin, next_seq: 1, first_seen_at: at, last_event_at: null, key_id: null, public_key: null, snapshot_sent_at: null })
+    .onConflict((oc) => oc.column('origin').doNothing()).execute();
+  return (await getStation(q, origin))!;
+}
+
+export async function updateStation(q: Q, origin: string, set: Partial<Pick<StationRecord, 'next_seq' | 'last_event_at' | 'key_id' | 'public_key' | 'snapshot_sent_at'>>): Promise<void> {
+  await q.updateTable('station').set(set).where('origin', '=', origin).execute();
+}
+
+export async function inboxHas(q: Q, id: string): Promise<boolean> {
+  return (await q.selectFrom('inbox').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+
+export async function inboxCounts(q: Q): Promise<{ applied: number; rejected: number }> {
+  return q
+    .selectFrom('inbox')
+    .select([sql<number>`count(*) filter (where status = 'applied')`.as('applied'), sql<number>`count(*) filter (where status = 'rejected')`.as('rejected')])
+    .executeTakeFirstOrThrow();
+}
+
+export async function getParked(q: Q, origin: string, seq: number): Promise<Selectable<HqDB['parked']> | undefined> {
+  return q.selectFrom('parked').selectAll().where('origin', '=', origin).where('seq', '=', seq).executeTakeFirst();
+}
+
+export async function insertParked(q: Q, p: { origin: string; seq: number; id: string; body: string; poison: string | null; at: string }): Promise<void> {
+  await q.insertInto('parked').values({ origin: p.origin, seq: p.seq, id: p.id, body: p.body, poison: p.poison, parked_at: p.at }).execute();
+}
+
+export async function deleteParked(q: Q, origin: string, seq: number): Promise<void> {
+  await q.deleteFrom('parked').where('origin', '=', origin).where('seq', '=', seq).execute();
+}
+
+export async function listParked(q: Q): Promise<{ origin: string; seq: number; id: string }[]> {
+  return q.selectFrom('parked').select(['origin', 'seq', 'id']).orderBy('origin').orderBy('seq').execute();
+}
+
+export async function insertDeadLetter(q: Q, d: { messageId: string | null; eventId: string | null; origin: string | null; seq: number | null; reason: string; body: string; at: string }): Promise<void> {
+  await q.insertInto('dead_letter').values({ message_id: d.messageId, event_id: d.eventId, origin: d.origin, seq: d.seq, reason: d.reason, body: d.body, at: d.at }).execute();
+}
+
+export async function listDeadLetters(q: Q): Promise<{ message_id: string | null; event_id: string | null; origin: string | null; seq: number | null; reason: string }[]> {
+  return q.selectFrom('dead_letter').select(['message_id', 'event_id', 'origin', 'seq', 'reason']).orderBy('n').execute();
+}
+
+// ---- allotments -------------------------------------------------------------------------------------------------
+
+export async function insertAllotment(q: Q, a: { id: string; station: string; sessionId: string; requestId: string | null; seats: number; at: string; note: string | null }): Promise<void> {
+  await q
+    .insertInto('allotment')
+    .values({ id: a.id, station: a.station, session_id: a.sessionId, request_id: a.requestId, seats: a.seats, status: 'active', granted_at: a.at, closed_at: null, note: a.note })
+    .execute();
+}
+
+export async function getAllotment(q: Q, id: string): Promise<AllotmentRecord | undefined> {
+  return q.selectFrom('allotment').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The station's oldest active allotment for the session with a free seat (the same order a station uses). */
+export async function oldestAllotmentWithSeat(q: Q, station: string, sessionId: string): Promise<AllotmentRecord | undefined> {
+  return q
+    .selectFrom('allotment')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('station', '=', station)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`used < seats`)
+    .orderBy('granted_at')
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+export async function useAllotmentSeat(q: Q, id: string): Promise<void> {
+  await q.updateTable('allotment').set((eb) => ({ used: eb('used', '+', 1) })).where('id', '=', id).execute();
+}
+
+export async function closeAllotment(q: Q, id: string, status: Exclude<AllotmentStatus, 'active'>, at: string, note: string | null): Promise<boolean> {
+  const r = await q.updateTable('allotment').set({ status, closed_at: at, note }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function listActiveAllotments(q: Q): Promise<AllotmentRecord[]> {
+  return q.selectFrom('allotment').selectAll().where('status', '=', 'active').orderBy('granted_at').execute();
+}
+
+export async function listAllotments(q: Q): Promise<AllotmentRecord[]> {
+  return q.selectFrom('allotment').selectAll().orderBy('granted_at').orderBy('id').execute();
+}
+
+// ---- sales and cases --------------------------------------------------------------------------------------------
+
+export async function getSale(q: Q, id: string): Promise<SaleRecord | undefined> {
+  return q.selectFrom('sale').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+
+export async function releaseSale(q: Q, id: string, at: string): Promise<void> {
+  await q.updateTable('sale').set({ held: 0, released_at: at }).where('id', '=', id).execute();
+}
+
+export async function listSales(q: Q): Promise<SaleRecord[]> {
+  return q.selectFrom('sale').selectAll().orderBy('decided_at').orderBy('id').execute();
+}
+
+
+export async function getCaseBySale(q: Q, saleId: string): Promise<CaseRecord | undefined> {
+  return q.selectFrom('oversell_case').selectAll().where('sale_id', '=', saleId).executeTakeFirst();
+}
+
+export async function resolveCase(q: Q, id: string, resolution: string, by: string, at: string): Promise<void> {
+  await q.updateTable('oversell_case').set({ status: 'resolved', resolution, resolved_by: by, resolved_at: at }).where('id', '=', id).execute();
+}
+
+export async function listCases(q: Q): Promise<CaseRecord[]> {
+  return q.selectFrom('oversell_case').selectAll().orderBy('opened_at').orderBy('id').execute();
+}
+
+// ---- the feed outbox --------------------------------------------------------------------------------------------
+
+
+export async function unsentFeed(q: Q, limit: number): Promise<FeedRow[]> {
+  return q.selectFrom('feed_outbox').selectAll().where('sent_at', 'is', null).orderBy('seq').limit(limit).execute();
+}
+
+export async function markFeedSent(q: Q, seqs: number[], at: string): Promise<void> {
+  if (seqs.length === 0) return;
+  await q.updateTable('feed_outbox').set({ sent_at: at }).where('seq', 'in', seqs).where('sent_at', 'is', null).execute();
+}
+
+export async function feedCounts(q: Q): Promise<{ total: number; unsent: number }> {
+  return q
+    .selectFrom('feed_outbox')
+    .select([sql<number>`count(*)`.as('total'), sql<number>`count(*) filter (where sent_at is null)`.as('unsent')])
+    .executeTakeFirstOrThrow();
+}
+
+export async function feedOfType(q: Q, type: string): Promise<FeedRow[]> {
+  return q.selectFrom('feed_outbox').selectAll().where('type', '=', type).orderBy('seq').execute();
+}
+
+/** One transaction (one batch of station events, one housekeeping pass). */
+export function inTransaction<T>(db: HqDb, fn: (tx: HqTx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+// ---- batch helpers: one query for a whole batch ---------------------------------------------------------------
+
+export async function inboxHasAny(q: Q, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    if (part.length) for (const r of await q.selectFrom('inbox').select('id').where('id', 'in', part).execute()) out.add(r.id);
+  }
+  return out;
+}
+
+export async function salesExisting(q: Q, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    if (part.length) for (const r of await q.selectFrom('sale').select('id').where('id', 'in', part).execute()) out.add(r.id);
+  }
+  return out;
+}
+
+export async function hasParked(q: Q, origin: string): Promise<boolean> {
+  return (await q.selectFrom('parked').select('seq').where('origin', '=', origin).limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function getCounter(q: Q, name: string): Promise<number> {
+  return (await q.selectFrom('counter').select('value').where('name', '=', name).executeTakeFirst())?.value ?? 0;
+}
+
+export async function setCounter(q: Q, name: string, value: number): Promise<void> {
+  await q.insertInto('counter').values({ name, value }).onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
+}
+
+export type InboxInsert = { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; at: string };
+export type FeedInsert = { seq: number; id: string; type: string; sessionId: string | null; station: string | null; body: string; at: string };
+

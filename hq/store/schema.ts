@@ -1,0 +1,39 @@
+/** Row types of the HQ database (migrations/hq). Column names are snake_case as in SQL. */
+import type { Generated } from 'kysely';
+
+export type AllotmentStatus = 'active' | 'returned' | 'recalled' | 'reclaimed' | 'reissued';
+
+export interface HqDB {
+  meta: { key: string; value: string };
+  counter: { name: string; value: number };
+  conference: { id: string; body: string; seeded_at: string };
+  ticket_type: { id: string; body: string };
+  session: {
+    id: string; body: string; starts_at: string; capacity: number; sellable: number; base_sold: number; sold: number; version: number;
+    rate: Generated<number>; rate_at: number | null;
+  };
+  registrant: { id: string; body: string; origin: string; updated_at: string };
+  station: {
+    origin: string; next_seq: number; first_seen_at: string; last_event_at: string | null; key_id: string | null; public_key: string | null;
+    snapshot_sent_at: string | null;
+  };
+  inbox: { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; applied_at: string };
+  parked: { origin: string; seq: number; id: string; body: string; poison: string | null; parked_at: string };
+  dead_letter: {
+    n: Generated<number>; message_id: string | null; event_id: string | null; origin: string | null; seq: number | null; reason: string; body: string; at: string;
+  };
+  allotment: {
+    id: string; station: string; session_id: string; request_id: string | null; seats: number; used: Generated<number>; status: AllotmentStatus;
+    granted_at: string; closed_at: string | null; note: string | null;
+  };
+  sale: {
+    id: string; session_id: string; station: string; registrant_id: string; tier: string; allotment_id: string | null;
+    charged_allotment_id: string | null; event_id: string; verdict: 'confirmed' | 'oversold'; over_by: number | null; held: number;
+    decided_at: string; released_at: string | null;
+  };
+  oversell_case: {
+    id: string; sale_id: string; session_id: string; station: string; over_by: number; status: 'open' | 'resolved'; resolution: string | null;
+    resolved_by: string | null; opened_at: string; resolved_at: string | null;
+  };
+  feed_outbox: { seq: number; id: string; type: string; session_id: string | null; station: string | null; body: string; created_at: string; sent_at: string | null };
+}

@@ -1,0 +1,10 @@
+/**
+ * HQ's migrations: numbered, append-only, statically imported. Never edit a landed migration; add the next number
+ * (and its seed and check in tests/hq/migrations.test.ts).
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-ledger';
+
+export const hqMigrations: Record<string, Migration> = {
+  '0001-ledger': m0001,
+};

@@ -1,0 +1,64 @@
+/**
+ * Each HQ migration, run from the previous version with data in place: the data survives, and what the migration
+ * adds is there and usable. A new migration adds its seed and check here.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { hqMigrations } from '../../migrations/hq/index';
+import { migrateHq } from '../../hq/store/db';
+import type { HqDB } from '../../hq/store/schema';
+import { tempDir } from '../support/fixtures';
+
+type Raw = Database.Database;
+
+const seeds: Record<string, (db: Raw) => void> = {
+  '0001-ledger': (db) => {
+    db.exec(`INSERT INTO conference VALUES ('c1', '{}', 'now')`);
+    db.exec(`INSERT INTO session (id, body, starts_at, capacity, sellable, base_sold, sold, version) VALUES ('s1', '{}', '2026-12-01T10:00:00Z', 10, 1, 9, 10, 3)`);
+    db.exec(`INSERT INTO station (origin, next_seq, first_seen_at) VALUES ('station:desk-a', 4, 'now')`);
+    db.exec(`INSERT INTO inbox VALUES ('e1', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`);
+    db.exec(`INSERT INTO allotment (id, station, session_id, request_id, seats, used, status, granted_at) VALUES ('a1', 'station:desk-a', 's1', 'q1', 2, 1, 'active', 'now')`);
+    db.exec(`INSERT INTO sale VALUES ('sale1', 's1', 'station:desk-a', 'r1', 'overdraft', NULL, NULL, 'e1', 'oversold', 1, 1, 'now', NULL)`);
+    db.exec(`INSERT INTO oversell_case VALUES ('case1', 'sale1', 's1', 'station:desk-a', 1, 'open', NULL, NULL, 'now', NULL)`);
+    db.exec(`INSERT INTO feed_outbox VALUES (1, 'f1', 'SaleOversold', 's1', 'station:desk-a', '{}', 'now', NULL)`);
+    db.exec(`INSERT INTO parked VALUES ('station:desk-a', 6, 'e6', '{}', NULL, 'now')`);
+  },
+};
+
+const checks: Record<string, (db: Raw) => void> = {
+  '0001-ledger': (db) => {
+    expect(db.prepare(`SELECT sold, version FROM session WHERE id = 's1'`).get()).toEqual({ sold: 10, version: 3 });
+    expect(db.prepare(`SELECT sum(seats - used) n FROM allotment WHERE status = 'active'`).get()).toEqual({ n: 1 });
+    expect(() => db.exec(`INSERT INTO inbox VALUES ('e2', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`)).toThrow(/UNIQUE/); // one event per origin seq
+    expect(() => db.exec(`INSERT INTO allotment (id, station, session_id, seats, used, status, granted_at) VALUES ('a2', 'x', 's1', 1, 2, 'active', 'now')`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO oversell_case VALUES ('case2', 'ghost', 's1', 'x', 1, 'open', NULL, NULL, 'now', NULL)`)).toThrow(/FOREIGN KEY/);
+  },
+};
+
+describe('HQ migrations', () => {
+  it('every migration has a seed and a check', () => {
+    expect(Object.keys(seeds)).toEqual(Object.keys(hqMigrations));
+    expect(Object.keys(checks)).toEqual(Object.keys(hqMigrations));
+  });
+
+  it('each migration runs on the previous version with data in place, and the data survives every later one', async () => {
+    const t = tempDir('lanyard-hq-mig-');
+    try {
+      const raw = new Database(`${t.dir}/hq.db`);
+      raw.pragma('foreign_keys = ON');
+      const db = new Kysely<HqDB>({ dialect: new SqliteDialect({ database: raw }) });
+      const names = Object.keys(hqMigrations);
+      for (const [i, name] of names.entries()) {
+        await migrateHq(db, name);
+        seeds[name]!(raw);
+        for (const earlier of names.slice(0, i + 1)) checks[earlier]!(raw);
+      }
+      await migrateHq(db); // latest: a no-op now, the data stays
+      for (const name of names) checks[name]!(raw);
+      await db.destroy();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
