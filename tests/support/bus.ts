@@ -2,30 +2,11 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { startEmulator, type RunningEmulator } from '../../tools/servicebus-emulator/index';
+import { lanyardTopology } from '../../tools/servicebus-emulator/lanyard-topology';
 import { schemaVersion, type MessageType, type Payload } from '../../core/messages';
 import { bodyText } from '../../main/sync/service-bus';
 
-/** The Lanyard topology (DESIGN §1) in the official emulator's Config.json format. */
-export function lanyardTopology(stations: string[], opts: { lockDuration?: string; maxDeliveryCount?: number } = {}) {
-  const sub = (name: string) => ({
-    Name: name,
-    Properties: { LockDuration: opts.lockDuration ?? 'PT30S', MaxDeliveryCount: opts.maxDeliveryCount ?? 10, DeadLetteringOnMessageExpiration: true },
-  });
-  const topicProps = { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: 'P7D', DefaultMessageTimeToLive: 'P14D' };
-  return {
-    UserConfig: {
-      Namespaces: [
-        {
-          Name: 'lanyard',
-          Topics: [
-            { Name: 'station-events', Properties: topicProps, Subscriptions: [sub('hq')] },
-            { Name: 'station-feed', Properties: topicProps, Subscriptions: stations.map((s) => sub(`station-${s}`)) },
-          ],
-        },
-      ],
-    },
-  };
-}
+export { lanyardTopology };
 
 export async function startBus(stations: string[], dataDir?: string): Promise<RunningEmulator> {
   return startEmulator({ config: lanyardTopology(stations), port: 0, ...(dataDir ? { dataDir } : {}) });

@@ -12,25 +12,7 @@ import { startHq, type HqOptions, type HqService } from '../../hq/service';
 import { createStation, type Station } from '../../main/station/create-station';
 import { startFaultProxy, type FaultProxy } from '../net-fault-proxy/proxy';
 import { startEmulator, type RunningEmulator } from '../servicebus-emulator/index';
-
-/** The Lanyard topology (DESIGN §1) in the emulator's Config.json format. */
-export function topology(stations: string[], opts: { lockDuration?: string } = {}) {
-  const sub = (name: string) => ({ Name: name, Properties: { LockDuration: opts.lockDuration ?? 'PT30S', MaxDeliveryCount: 10, DeadLetteringOnMessageExpiration: true } });
-  const topicProps = { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: 'P7D', DefaultMessageTimeToLive: 'P14D' };
-  return {
-    UserConfig: {
-      Namespaces: [
-        {
-          Name: 'lanyard',
-          Topics: [
-            { Name: 'station-events', Properties: topicProps, Subscriptions: [sub('hq')] },
-            { Name: 'station-feed', Properties: topicProps, Subscriptions: stations.map((s) => sub(`station-${s}`)) },
-          ],
-        },
-      ],
-    },
-  };
-}
+import { lanyardTopology } from '../servicebus-emulator/lanyard-topology';
 
 export interface StationSpec {
   id: string;
@@ -90,7 +72,7 @@ export interface WorldOptions {
 
 export async function startWorld(o: WorldOptions): Promise<World> {
   mkdirSync(o.dir, { recursive: true });
-  const bus = await startEmulator({ config: topology(o.stations.map((s) => s.id), { lockDuration: o.lockDuration ?? 'PT5S' }), port: 0 });
+  const bus = await startEmulator({ config: lanyardTopology(o.stations.map((s) => s.id), { lockDuration: o.lockDuration ?? 'PT5S' }), port: 0 });
   const conferenceFile = join(o.dir, 'conference.json');
   writeFileSync(conferenceFile, JSON.stringify(o.conference));
   const hqConfigFile = join(o.dir, 'hq.config.json');
