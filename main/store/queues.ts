@@ -61,12 +61,12 @@ export async function markSent(q: Q, seqs: number[], at: string): Promise<void> 
 }
 
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
+  // Only unsent rows: the partial index outbox_unsent keeps this cheap however long the sent history grows (the
+  // relay asks after every batch).
   const r = await q
     .selectFrom('outbox')
-    .select([
-      sql<number>`count(*) filter (where sent_at is null)`.as('depth'),
-      sql<string | null>`min(created_at) filter (where sent_at is null)`.as('oldest'),
-    ])
+    .select([sql<number>`count(*)`.as('depth'), sql<string | null>`min(created_at)`.as('oldest')])
+    .where('sent_at', 'is', null)
     .executeTakeFirstOrThrow();
   const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
   return { depth: r.depth, oldestUnsentAt: r.oldest, lastSeq: last?.value ?? 0 };

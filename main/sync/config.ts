@@ -70,8 +70,9 @@ export const SyncConfig = z
     feedTopic: EntityName.default('station-feed'),
     /** Defaults to `station-<stationId>`. */
     feedSubscription: EntityName.optional(),
-    /** Largest number of outbox rows read per batch. */
-    batchSize: z.number().int().min(1).max(5000).default(500),
+    /** Largest number of outbox rows read per batch (a batch also stops at the broker's message size limit; 1,000
+     * small events usually fill a 256 KB batch, so batches go out full). */
+    batchSize: z.number().int().min(1).max(5000).default(1000),
     /** HQ sends a heartbeat; without any feed message for this long the link counts as degraded. */
     feedFreshMs: z.number().int().min(1000).max(3_600_000).default(90_000),
     retry: z

@@ -82,8 +82,12 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
   let disposed = false;
 
   const subject = new BehaviorSubject<ConnectivitySnapshot>({ state: 'offline', reason: 'starting', failures: 0, nextAttemptAt: null });
-  const set = (state: ConnectivityState, reason: string, nextAttemptAt: number | null = null) =>
+  const set = (state: ConnectivityState, reason: string, nextAttemptAt: number | null = null) => {
+    // Only news is published: every feed message re-confirms "online", and each emission wakes the relay.
+    const c = subject.getValue();
+    if (c.state === state && c.reason === reason && c.failures === failures && c.nextAttemptAt === nextAttemptAt) return;
     subject.next({ state, reason, failures, nextAttemptAt });
+  };
   const current = () => subject.getValue();
 
   const cancelTimers = () => {

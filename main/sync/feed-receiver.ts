@@ -55,6 +55,7 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
     if (r.value.status === 'duplicate') stats.duplicates++;
     else stats.applied++;
     await receiver.completeMessage(msg);
+    stats.lastError = null; // receiving works again: an old error is no longer news for the status screen
     connectivity.reportFeedContact();
     connectivity.reportSuccess();
   }

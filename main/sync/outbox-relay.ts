@@ -42,6 +42,14 @@ export function createOutboxRelay(opts: {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  // A send on a link that just died can hang for the SDK's whole timeout-and-retry budget (tens of seconds), and
+  // every kick meanwhile coalesces into that stuck flush. When connectivity says the link is gone, abort the
+  // operation in flight; the next online state starts a fresh flush. (If the broker did take the batch, the
+  // re-send is a duplicate that duplicate detection drops.)
+  let inflight: AbortController | null = null;
+  const linkWatch = opts.connectivity.state$.subscribe((s) => {
+    if (s.state === 'offline') inflight?.abort(new Error(`the link went down: ${s.reason}`));
+  });
   const update = (p: Partial<RelayProgress>) => progress.next({ ...progress.getValue(), ...p });
   const connected = () => {
     const s = opts.connectivity.snapshot().state;
@@ -51,19 +59,21 @@ export function createOutboxRelay(opts: {
   async function flush(): Promise<void> {
     const started = opts.now();
     let sent = 0;
+    const abort = new AbortController();
+    inflight = abort;
     update({ flushing: true });
     try {
       while (!stopped && connected()) {
         const rows = await unsentEvents(opts.db, opts.batchSize);
         if (rows.length === 0) break;
-        const batch = await opts.sender.createMessageBatch();
+        const batch = await opts.sender.createMessageBatch({ abortSignal: abort.signal });
         const included: number[] = [];
         for (const row of rows) {
           if (!batch.tryAddMessage(toServiceBusMessage(row, opts.origin))) break;
           included.push(row.seq);
         }
         if (included.length === 0) throw new Error(`outbox row ${rows[0]!.seq} is larger than the broker's message size limit`);
-        await opts.sender.sendMessages(batch);
+        await opts.sender.sendMessages(batch, { abortSignal: abort.signal });
         await markSent(opts.db, included, new Date(opts.now()).toISOString());
         sent += included.length;
         opts.connectivity.reportSuccess();
@@ -74,8 +84,10 @@ export function createOutboxRelay(opts: {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       update({ lastError: `sending to HQ failed: ${message.slice(0, 300)}` });
-      if (!stopped) opts.connectivity.reportFailure(e);
+      // An abort is the consequence of a failure connectivity already knows about, not a new one.
+      if (!stopped && !abort.signal.aborted) opts.connectivity.reportFailure(e);
     } finally {
+      inflight = null;
       const stats = await outboxStats(opts.db).catch(() => null);
       update({ flushing: false, ...(stats ? { unsent: stats.depth, oldestUnsentAt: stats.oldestUnsentAt } : {}) });
     }
@@ -105,7 +117,9 @@ export function createOutboxRelay(opts: {
     },
     stop: async () => {
       stopped = true;
+      inflight?.abort(new Error('the station is closing'));
       while (running) await running;
+      linkWatch.unsubscribe();
       progress.complete();
     },
   };
