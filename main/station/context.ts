@@ -13,7 +13,8 @@ import type { Db, Tx } from '../store/db';
 import type { SyncEngine } from '../sync/sync-engine';
 import { appendAudit, type AuditEntry } from '../store/audit';
 import { getConference, type RegistrantWriter } from '../store/catalog';
-import { getValue, setValue, type EventOrigin } from '../store/queues';
+import type { Payload, StationEventType, Envelope } from '../../core/messages';
+import { appendEvent, getValue, setValue, type EventOrigin } from '../store/queues';
 
 export type StationEvent =
   | ({ type: 'progress' } & Progress)
@@ -39,8 +40,36 @@ export interface StationContext {
 export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now()).toISOString();
 
 /** One command = one transaction; a DomainError thrown inside rolls everything back. */
-export function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction().execute(fn);
+export async function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  let open: Tx | null = null;
+  const result = await ctx.db.transaction().execute((tx) => fn((open = tx)));
+  // Wake the outbox relay only once the rows are committed, and for every transaction that appended any
+  // (a verdict applied from the feed can append a release just as a sale does).
+  const lastSeq = open ? appendedIn.get(open) : undefined;
+  if (lastSeq !== undefined) ctx.events.next({ type: 'outbox.appended', lastSeq });
+  return result;
+}
+
+/** The last outbox seq appended in each open transaction (see inTx). */
+const appendedIn = new WeakMap<Tx, number>();
+
+/** Notes an outbox row appended in `tx` by code outside `emit` (the print queue's store). */
+export function noteAppended(tx: Tx, seq: number): void {
+  appendedIn.set(tx, seq);
+}
+
+/** Appends a station event to the outbox in `tx`; the relay is woken when `tx` commits. */
+export async function emit<T extends StationEventType>(
+  ctx: StationContext,
+  tx: Tx,
+  type: T,
+  payload: Payload<T>,
+  sessionId: string | null = null,
+  origin?: EventOrigin,
+): Promise<Envelope<T>> {
+  const ev = await appendEvent(tx, origin ?? (await eventOrigin(ctx, tx)), type, payload, sessionId);
+  noteAppended(tx, ev.seq);
+  return ev;
 }
 
 export async function requireConference(q: Db | Tx): Promise<{ id: string; policy: Partial<SalePolicyParams> }> {

@@ -128,13 +128,21 @@ describe(`three stations, ${SALES} random sales each, random partitions for ${SE
     // Settle: outboxes empty, nothing pending at any desk, everyone holds HQ's numbers.
     const db = (id: string) => join(t.dir, `${id}.db`);
     const one = <T>(id: string, sql: string) => rawAll<T>(db(id), sql);
-    await until(
-      async () =>
-        STATIONS.every((id) => one<{ n: number }>(id, `SELECT count(*) n FROM outbox WHERE sent_at IS NULL`)[0]!.n === 0 && one<{ n: number }>(id, `SELECT count(*) n FROM sale WHERE status = 'pending'`)[0]!.n === 0) &&
-        (await w.agree()),
-      90_000,
-      `convergence (seed ${SEED}, outcomes ${JSON.stringify(outcomes)})`,
-    );
+    const settled = async () =>
+      STATIONS.every((id) => one<{ n: number }>(id, `SELECT count(*) n FROM outbox WHERE sent_at IS NULL`)[0]!.n === 0 && one<{ n: number }>(id, `SELECT count(*) n FROM sale WHERE status = 'pending'`)[0]!.n === 0) &&
+      (await w.agree());
+    await until(settled, 90_000, `convergence (seed ${SEED}, outcomes ${JSON.stringify(outcomes)})`).catch(async (e: unknown) => {
+      // Say where it is stuck: each desk's sync state, what is unsent or pending, and whose numbers differ.
+      const n = await w.numbers();
+      const where = await Promise.all(
+        STATIONS.map(async (id) => {
+          const st = await w.stations[id]!.station.call('sync.status', {});
+          const differs = Object.entries(n.stations[id] ?? {}).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(n.hq?.[k]));
+          return { id, sync: st.ok ? { state: st.value.state, reason: st.value.reason, outbox: st.value.outbox.depth, lastError: st.value.lastError } : st.error, pending: one(id, `SELECT id, session_id, tier FROM sale WHERE status = 'pending'`), differs: differs.map(([k, v]) => ({ session: k, station: v, hq: n.hq?.[k] })) };
+        }),
+      );
+      throw new Error(`${(e as Error).message}\n${JSON.stringify({ hq: w.hq?.stats() ?? null, where }, null, 1)}`);
+    });
     await w.hq!.idle();
     expect(await w.agree()).toBe(true);
 

@@ -91,6 +91,22 @@ describe('sync over the real SDK and the emulator', () => {
     expect(out).toMatchObject({ outcome: 'confirmed', sale: { tier: 'online', status: 'confirmed' } });
   });
 
+  it('an oversold verdict for a seat nobody took yet sends the release to HQ at once, with nothing else happening', async () => {
+    must(await station.call('conference.import', { data: smallConference() }));
+    os.next(true);
+    await hqSide.publish(hqSide.feed('Heartbeat', { hqTime: new Date().toISOString() }));
+    await waitFor(async () => must(await station.call('sync.status', {})).state === 'online', 10_000, 'online');
+    const pending = station.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' });
+    const [sold] = await hqSide.drain(1, 5000);
+    const saleId = (sold!.envelope.payload as { saleId: string }).saleId;
+    await hqSide.publish(hqSide.feed('SaleOversold', { saleId, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }));
+    expect(must(await pending)).toMatchObject({ outcome: 'refused', sale: { status: 'refused' } });
+    // The release is appended by the feed apply, not by a command: the relay must still be woken for it.
+    const [released] = await hqSide.drain(1, 5000);
+    expect(released?.envelope).toMatchObject({ type: 'SeatReleased', seq: 2, payload: { saleId } });
+    await waitFor(async () => must(await station.call('sync.status', {})).outbox.depth === 0, 5000, 'outbox empty');
+  });
+
   it('work offline stops sending; switching back flushes', async () => {
     must(await station.call('conference.import', { data: smallConference() }));
     os.next(true);

@@ -7,18 +7,16 @@ import { v7 as uuidv7 } from 'uuid';
 import { DomainError } from '../../../core/result';
 import { getSession } from '../../store/catalog';
 import type { Tx } from '../../store/db';
-import { appendEvent } from '../../store/queues';
 import { allotmentWithSeat, closeAllotment } from '../../store/sales';
-import { audit, eventOrigin, inTx, nowIso, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return'> {
   async function giveBack(tx: Tx, allotmentId: string, staffId: string): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
     const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
     if (!closed) return null;
-    const ev = await appendEvent(tx, await eventOrigin(ctx, tx), 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
+    await emit(ctx, tx, 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
     await audit(ctx, tx, { actor: staffId, action: 'allotment.return', subject: allotmentId, details: { sessionId: closed.sessionId, seats: closed.unused } });
-    ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
     return { allotmentId, sessionId: closed.sessionId, seats: closed.unused };
   }
 
@@ -29,9 +27,8 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
         if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
         const requestId = uuidv7();
-        const ev = await appendEvent(tx, await eventOrigin(ctx, tx), 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
+        await emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
         await audit(ctx, tx, { actor: 'station', action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
-        ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
         return { requestId, sessionId, seats };
       }),
 

@@ -10,9 +10,8 @@ import {
   upsertSessions, upsertTicketTypes,
 } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
-import { appendEvent } from '../../store/queues';
 import { availabilityView } from '../../store/sales';
-import { audit, eventOrigin, inTx, nowIso, requireConference, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function catalogHandlers(
@@ -77,10 +76,8 @@ export function catalogHandlers(
       });
       return inTx(ctx, async (tx) => {
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
-        const origin = await eventOrigin(ctx, tx);
-        const ev = await appendEvent(tx, origin, 'RegistrantRegistered', { registrant });
+        await emit(ctx, tx, 'RegistrantRegistered', { registrant });
         await audit(ctx, tx, { actor: req.staffId ?? 'kiosk', action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
-        ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
         return (await getRegistrantDetail(tx, registrant.id))!;
       });
     },

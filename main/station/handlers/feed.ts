@@ -10,9 +10,9 @@ import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
 import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
-import { appendEvent, inboxSeen, recordInbox } from '../../store/queues';
+import { inboxSeen, recordInbox } from '../../store/queues';
 import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
-import { audit, eventOrigin, inTx, nowIso, recordContact, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
@@ -92,7 +92,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       if (sale.proceed === 0) {
         // Nobody left with this seat yet: refuse on the spot and give the seat back at HQ.
         await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
-        await appendEvent(tx, await eventOrigin(ctx, tx), 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
+        await emit(ctx, tx, 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
         const decided = toSale((await getSale(tx, sale.id))!);
         return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
       }

@@ -20,12 +20,11 @@ import { createTransport, type TransportFactory } from '../../printing/transport
 import { loadBadgeAssets, type BadgeAssets } from '../../printing/templates';
 import { getConference, getRegistrantRow } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
-import { appendEvent } from '../../store/queues';
 import {
   activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
-import { audit, inTx, nowIso, type StationContext } from '../context';
+import { audit, emit, inTx, noteAppended, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export interface PrintingOptions {
@@ -99,10 +98,9 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     await insertStationKey(tx, { ...key, at });
     const conference = await getConference(tx);
     if (conference) {
-      const ev = await appendEvent(tx, { stationId: ctx.stationId, conferenceId: conference.id, at }, 'StationHello', {
-        stationId: ctx.stationId, publicKey: key.publicKey, keyId: key.keyId, softwareVersion: opts.softwareVersion ?? '0.1.0',
+      await emit(ctx, tx, 'StationHello', { stationId: ctx.stationId, publicKey: key.publicKey, keyId: key.keyId, softwareVersion: opts.softwareVersion ?? '0.1.0' }, null, {
+        stationId: ctx.stationId, conferenceId: conference.id, at,
       });
-      ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
     }
     await audit(ctx, tx, { actor: 'station', action: 'badge.key.created', subject: key.keyId, details: { publicKey: key.publicKey } });
     return key;
@@ -142,8 +140,7 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     if (plan.voids !== null) {
       const why = req.reason ?? 'reprinted';
       await voidBadge(tx, req.registrantId, plan.voids, why, at);
-      const ev = await appendEvent(tx, { stationId: ctx.stationId, conferenceId: data.conference.id, at }, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why });
-      ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
+      await emit(ctx, tx, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why }, null, { stationId: ctx.stationId, conferenceId: data.conference.id, at });
       await audit(ctx, tx, { actor, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
     }
     const template = getAssets().template(data.ticketType.badgeTemplate);
@@ -205,7 +202,7 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
           // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".
           if (latest && latest.version === job.badge_version && latest.status === 'issued') {
             const seq = await recordBadgePrinted(tx, ctx.stationId, job, at);
-            if (seq !== null) ctx.events.next({ type: 'outbox.appended', lastSeq: seq });
+            if (seq !== null) noteAppended(tx, seq);
           }
         }
       });

@@ -9,13 +9,12 @@ import { decideSale, type SaleDecision } from '../../../core/policy';
 import { DomainError } from '../../../core/result';
 import { getRegistrantRow, getSession } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
-import { appendEvent } from '../../store/queues';
 import {
   allotmentRemaining, allotmentWithSeat, availabilityView, getAvailability, getSale, grantEntitlement, hasEntitlement, insertSale,
   pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
 } from '../../store/sales';
 import type { SaleRecord } from '../../store/schema';
-import { audit, eventOrigin, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 
@@ -41,9 +40,8 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         const at = nowIso(ctx);
         await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
         await revokeEntitlementForSale(tx, saleId);
-        const ev = await appendEvent(tx, await eventOrigin(ctx, tx), 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
+        await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
         await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
-        ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
         const updated = toSale((await getSale(tx, saleId))!);
         ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
         return updated;
@@ -60,8 +58,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         }
         const at = nowIso(ctx);
         const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: staffId ?? null });
-        const ev = await appendEvent(tx, await eventOrigin(ctx, tx), 'CheckedIn', { registrantId, sessionId, at }, sessionId);
-        ctx.events.next({ type: 'outbox.appended', lastSeq: ev.seq });
+        await emit(ctx, tx, 'CheckedIn', { registrantId, sessionId, at }, sessionId);
         return { registrantId, sessionId, at, firstTime };
       }),
   };
@@ -130,15 +127,14 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
     await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: req.staffId ?? null, at });
     if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
     const origin = { stationId: ctx.stationId, conferenceId: scope.conferenceId, at };
-    let { seq } = await appendEvent(tx, origin, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId);
-    if (upgrade) ({ seq } = await appendEvent(tx, origin, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId));
+    await emit(ctx, tx, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId, origin);
+    if (upgrade) await emit(ctx, tx, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
     await audit(ctx, tx, {
       actor: supervisor?.id ?? req.staffId ?? 'desk',
       action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
       subject: saleId,
       details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code) },
     });
-    ctx.events.next({ type: 'outbox.appended', lastSeq: seq });
     return { saleId, tier: d.tier, failed: d.failed, scope };
   });
 
