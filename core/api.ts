@@ -167,6 +167,9 @@ export interface FeedApplyResult {
   note: string | null;
 }
 
+/** One result per envelope of `feed.applyBatch`, in order: invalid ones are rejected alone and write nothing. */
+export type FeedBatchItem = FeedApplyResult | { status: 'invalid'; reason: string };
+
 // ---- requests -----------------------------------------------------------------------------------------------------
 
 const PinText = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
@@ -249,6 +252,8 @@ export const contract = {
   'sync.setWorkOffline': op(z.object({ on: z.boolean(), staffId: Id.optional() }).strict()).returns<SyncStatus>(),
   /** HQ feed messages; the sync receiver calls this, the renderer may not. */
   'feed.apply': op(z.object({ envelope: z.unknown() }).strict(), { ui: false }).returns<FeedApplyResult>(),
+  /** Many feed messages in one transaction (the receiver's group commit); each is validated on its own. */
+  'feed.applyBatch': op(z.object({ envelopes: z.array(z.unknown()).min(1).max(1000) }).strict(), { ui: false }).returns<FeedBatchItem[]>(),
   // ---- badges and printing (DESIGN §9) ----
   'badge.preview': op(z.object({ registrantId: Id, printer: PrinterUri.optional() }).strict()).returns<BadgePreview>(),
   /** Prints the registrant's badge through the queue; with `wait` (default) returns once the job is final. */

@@ -11,6 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { RetryMode, ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import { groupCommit } from '../core/group-commit';
+import { settleLane } from '../core/settle-lane';
 import { ConferenceFile, describeIssues } from '../core/conference';
 import { redact, type HqConfig } from './config';
 import { Ledger, type Disposition, type LedgerEvent } from './ledger';
@@ -143,67 +145,36 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   }
 
   // ---- receiving: group commit ----------------------------------------------------------------------------------
-  type Pending = { msg: ServiceBusReceivedMessage; resolve: (d: Disposition) => void; reject: (e: unknown) => void };
-  const queue: Pending[] = [];
-  let applying: Promise<void> | null = null;
+  // Messages arriving together share one transaction. A batch that fails is retried one by one; what still fails
+  // is abandoned (redelivered, and dead-lettered by the broker after its max delivery count).
+  const commits = groupCommit<ServiceBusReceivedMessage, Disposition>({
+    maxBatch: config.batchSize,
+    commit: async (msgs) => {
+      const out = await ledger.applyBatch(msgs.map((m) => ({ messageId: m.messageId === undefined ? null : String(m.messageId), body: bodyText(m.body) })));
+      stats.batches++;
+      return out;
+    },
+    afterBatch: publish,
+    onItemError: (e) => {
+      stats.lastError = `applying a station event failed: ${e instanceof Error ? e.message : String(e)}`;
+      log(stats.lastError);
+    },
+  });
 
-  async function applyQueued(): Promise<void> {
-    while (queue.length > 0 && !stopped) {
-      const items = queue.splice(0, config.batchSize);
-      const incoming = items.map((p) => ({ messageId: p.msg.messageId === undefined ? null : String(p.msg.messageId), body: bodyText(p.msg.body) }));
-      try {
-        const out = await ledger.applyBatch(incoming);
-        stats.batches++;
-        items.forEach((p, i) => p.resolve(out[i]!));
-      } catch (batchError) {
-        // One bad apple must not spoil the batch: retry one by one; what still fails is abandoned (redelivered, and
-        // dead-lettered by the broker after its max delivery count).
-        for (const [i, p] of items.entries()) {
-          try {
-            const [d] = await ledger.applyBatch([incoming[i]!]);
-            p.resolve(d!);
-          } catch (e) {
-            stats.lastError = `applying a station event failed: ${e instanceof Error ? e.message : String(e)}`;
-            log(stats.lastError);
-            p.reject(e ?? batchError);
-          }
-        }
-      }
-      publish();
-    }
-  }
-
-  function startApplying(): void {
-    if (applying || stopped) return;
-    // setImmediate: messages that arrive in the same turn share the transaction.
-    applying = new Promise<void>((r) => setImmediate(r))
-      .then(applyQueued)
-      .finally(() => {
-        applying = null;
-        if (queue.length > 0) startApplying();
-      });
-  }
-
-  function enqueue(msg: ServiceBusReceivedMessage): Promise<Disposition> {
-    return new Promise((resolve, reject) => {
-      queue.push({ msg, resolve, reject });
-      startApplying();
-    });
-  }
-
+  const lane = settleLane(); // see core/settle-lane.ts: a dead-letter must not share a tick with a completion
   const subscription = receiver.subscribe(
     {
       processMessage: async (msg) => {
         // Stopping: leave it to the next HQ (abandoned messages are redelivered at once).
         if (closing) throw new Error('HQ is stopping');
         stats.received++;
-        const d = await enqueue(msg);
+        const d = await commits.submit(msg);
         if (d.action === 'complete') {
           stats.applied++;
-          await receiver.completeMessage(msg);
+          await lane.shared(() => receiver.completeMessage(msg));
         } else {
           stats.deadLettered++;
-          await receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) });
+          await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) }));
         }
       },
       processError: async (args) => {
@@ -239,7 +210,7 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
     async idle(timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
-        if (!applying && !publishing && queue.length === 0 && (await ledger.unsentFeed(1)).length === 0) return;
+        if (commits.pending() === 0 && !publishing && (await ledger.unsentFeed(1)).length === 0) return;
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error(`HQ not idle after ${timeoutMs} ms`);
@@ -250,10 +221,10 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
       clearInterval(housekeeping);
       // Let the batch in flight commit and its messages settle, then stop.
       closing = true;
-      while (applying) await applying;
+      await commits.idle();
       await subscription.close().catch(() => {});
       stopped = true;
-      for (const p of queue.splice(0)) p.reject(new Error('HQ is stopping'));
+      commits.close(new Error('HQ is stopping'));
       if (publishRetry) clearTimeout(publishRetry);
       while (publishing) await publishing;
       await receiver.close().catch(() => {});

@@ -21,7 +21,8 @@ export type StationEvent =
   | { type: 'outbox.appended'; lastSeq: number }
   | { type: 'sale.decided'; sale: Sale }
   | { type: 'case.opened'; case: OversellCase }
-  | { type: 'hq.contact'; hqTime: string };
+  /** Feed messages from HQ were committed (applied, ignored or found duplicate): how many, and the newest's time. */
+  | { type: 'hq.contact'; hqTime: string; messages: number };
 
 export interface StationContext {
   db: Db;

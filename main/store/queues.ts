@@ -76,9 +76,31 @@ export async function inboxSeen(q: Q, id: string): Promise<boolean> {
   return (await q.selectFrom('inbox').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
+/** Which of these ids the inbox already holds (one query per 500 ids). */
+export async function inboxHolds(q: Q, ids: string[]): Promise<Set<string>> {
+  const held = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await q.selectFrom('inbox').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) held.add(r.id);
+  }
+  return held;
+}
+
+export type InboxRow = { id: string; type: string; origin: string; originSeq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; at: string };
+
+/** Records many inbox rows with multi-row inserts (a group-committed feed batch). */
+export async function recordInboxRows(q: Q, rows: InboxRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await q
+      .insertInto('inbox')
+      .values(rows.slice(i, i + 100).map((row) => ({ id: row.id, type: row.type, origin: row.origin, origin_seq: row.originSeq, status: row.status, note: row.note, body: row.body, received_at: row.at })))
+      .execute();
+  }
+}
+
 export async function recordInbox(
   q: Q,
-  row: { id: string; type: string; origin: string; originSeq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; at: string },
+  row: InboxRow,
 ): Promise<void> {
   await q
     .insertInto('inbox')

@@ -60,6 +60,9 @@ export function redactConnectionString(cs: string): string {
 
 const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
 
+/** Feed messages applied per transaction by default (see `feedBatchSize`). */
+export const defaultFeedBatchSize = 200;
+
 export const SyncConfig = z
   .object({
     connectionString: z.string().superRefine((cs, ctx) => {
@@ -73,6 +76,8 @@ export const SyncConfig = z
     /** Largest number of outbox rows read per batch (a batch also stops at the broker's message size limit; 1,000
      * small events usually fill a 256 KB batch, so batches go out full). */
     batchSize: z.number().int().min(1).max(5000).default(1000),
+    /** Feed messages the receiver takes at once and applies in one transaction (group commit). */
+    feedBatchSize: z.number().int().min(1).max(1000).default(defaultFeedBatchSize),
     /** HQ sends a heartbeat; without any feed message for this long the link counts as degraded. */
     feedFreshMs: z.number().int().min(1000).max(3_600_000).default(90_000),
     retry: z

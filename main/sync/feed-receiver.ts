@@ -1,11 +1,14 @@
 /**
  * The feed receiver: peek-lock on the station's own subscription. For each message: validate, then record in the
- * inbox and apply in one transaction (the station's `feed.apply`), then complete. A redelivered message is found in
+ * inbox and apply in one transaction, then complete. Messages that arrive together share the transaction (group
+ * commit through the station's `feed.applyBatch`); each is still completed only after it committed. A redelivered message is found in
  * the inbox and completed without a second apply. An invalid message is dead-lettered with a reason and kept in the
  * local quarantine list; the receiver goes on.
  */
 import type { ProcessErrorArgs, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
-import type { StationApi } from '../../core/api';
+import type { FeedBatchItem, StationApi } from '../../core/api';
+import { groupCommit } from '../../core/group-commit';
+import { settleLane } from '../../core/settle-lane';
 import type { Connectivity } from './connectivity';
 import { bodyText } from './service-bus';
 
@@ -26,13 +29,30 @@ export interface FeedSink extends Pick<StationApi, 'call'> {
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
 }
 
-export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBusReceiver; connectivity: Connectivity }): FeedReceiver {
+/**
+ * @param batchSize messages the SDK hands over at once (its maxConcurrentCalls); those that arrive together are
+ *   applied in one transaction, in arrival order.
+ */
+export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBusReceiver; connectivity: Connectivity; batchSize: number }): FeedReceiver {
   const stats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
   const { station, receiver, connectivity } = opts;
+  const lane = settleLane(); // see core/settle-lane.ts: a dead-letter or abandon must not share a tick with a completion
+  const commits = groupCommit<unknown, FeedBatchItem>({
+    maxBatch: opts.batchSize,
+    commit: async (envelopes) => {
+      const r = await station.call('feed.applyBatch', { envelopes });
+      if (!r.ok) throw new Error(r.error.message);
+      if (r.value.some((x) => x.status !== 'invalid')) {
+        connectivity.reportFeedContact();
+        connectivity.reportSuccess();
+      }
+      return r.value;
+    },
+  });
 
   async function quarantine(msg: ServiceBusReceivedMessage, text: string, reason: string): Promise<void> {
     await station.quarantineFeedMessage(text, reason, msg.messageId === undefined ? undefined : String(msg.messageId));
-    await receiver.deadLetterMessage(msg, { deadLetterReason: 'InvalidFeedMessage', deadLetterErrorDescription: reason.slice(0, 1000) });
+    await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'InvalidFeedMessage', deadLetterErrorDescription: reason.slice(0, 1000) }));
     stats.quarantined++;
   }
 
@@ -44,20 +64,20 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
     } catch {
       return quarantine(msg, text ?? String(msg.body).slice(0, 1000), 'the body is not JSON');
     }
-    const r = await station.call('feed.apply', { envelope });
-    if (!r.ok) {
-      if (r.error.code === 'invalid_input') return quarantine(msg, text!, r.error.message);
-      // Anything else is our problem, not the message's: leave it for redelivery.
-      stats.lastError = r.error.message;
-      await receiver.abandonMessage(msg);
+    let r: FeedBatchItem;
+    try {
+      r = await commits.submit(envelope);
+    } catch (e) {
+      // Our problem, not the message's (the database, a bug): leave it for redelivery.
+      stats.lastError = e instanceof Error ? e.message : String(e);
+      await lane.alone(() => receiver.abandonMessage(msg));
       return;
     }
-    if (r.value.status === 'duplicate') stats.duplicates++;
+    if (r.status === 'invalid') return quarantine(msg, text!, `Rejected feed message: ${r.reason}`);
+    if (r.status === 'duplicate') stats.duplicates++;
     else stats.applied++;
-    await receiver.completeMessage(msg);
+    await lane.shared(() => receiver.completeMessage(msg));
     stats.lastError = null; // receiving works again: an old error is no longer news for the status screen
-    connectivity.reportFeedContact();
-    connectivity.reportSuccess();
   }
 
   const subscription = receiver.subscribe(
@@ -68,11 +88,14 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
         connectivity.reportFailure(args.error);
       },
     },
-    { autoCompleteMessages: false, maxConcurrentCalls: 1 },
+    { autoCompleteMessages: false, maxConcurrentCalls: opts.batchSize },
   );
 
   return {
     stats: () => ({ ...stats }),
-    stop: () => subscription.close(),
+    stop: async () => {
+      await subscription.close();
+      await commits.idle();
+    },
   };
 }

@@ -50,7 +50,7 @@ export function startSync(opts: {
   let lastStats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
   const syncReceiver = () => {
     const want = !workOffline && osOnline;
-    if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity });
+    if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity, batchSize: opts.config.feedBatchSize });
     if (!want && receiver) {
       const r = receiver;
       lastStats = r.stats();

@@ -59,6 +59,8 @@ const cases: Record<Channel, unknown[]> = {
     { envelope: { ...hq('SeatSold' as never, {} as never) } },
     { envelope: { ...hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }), schema: 99 } },
   ],
+  // Per-envelope problems are results, not errors (tested in tests/sync); here the request itself is bad.
+  'feed.applyBatch': [{}, { envelopes: [] }, { envelopes: 'garbage' }, { envelopes: Array.from({ length: 1001 }, () => null) }, { envelopes: [null], extra: 1 }],
   'badge.preview': [{}, { registrantId: 'ghost' }, { registrantId: 'r1', printer: 'lpt1:' }, { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100?lang=pdf' }],
   'badge.print': [
     {}, { registrantId: 'r1' }, { registrantId: 'r1', printer: 'ftp://printer' }, { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' },

@@ -4,7 +4,7 @@
  * with SIGKILL (or, as a safety net, until `--max-ms` passed).
  *
  *   node --import tsx tests/support/station-child.ts --db FILE --mode flush|apply [--backlog N] [--seed N]
- *        [--batch-size N] [--max-ms N] [--wait-go]
+ *        [--batch-size N] [--feed-batch N] [--max-ms N] [--wait-go]
  *
  * The connection string comes in LANYARD_CS (not argv: it holds a key). Every line on stdout is JSON:
  *   {"ev":"ready"}                      the station is open
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     backlog: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'batch-size': { type: 'string', default: '20' },
+    /** Feed messages per transaction: small, so a kill can land between the receiver's transactions. */
+    'feed-batch': { type: 'string', default: '3' },
     'max-ms': { type: 'string', default: '20000' },
     /** Load everything, then wait for a line on stdin before opening the database (the test pre-spawns). */
     'wait-go': { type: 'boolean', default: false },
@@ -54,12 +56,12 @@ const os = new BehaviorSubject(values.mode === 'apply');
 const station = await createStation({
   dbPath: values.db,
   stationId: values.station,
-  sync: { connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: Number(values['batch-size']), feedFreshMs: 60_000 },
+  sync: { connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: Number(values['batch-size']), feedBatchSize: Number(values['feed-batch']), feedFreshMs: 60_000 },
   osOnline$: os,
 });
 let applied = 0;
 station.events$.subscribe((e) => {
-  if (e.type === 'hq.contact') say({ ev: 'applied', n: ++applied });
+  if (e.type === 'hq.contact') say({ ev: 'applied', n: (applied += e.messages) });
 });
 say({ ev: 'ready', loadMs: Math.round(loadedAt), openMs: Math.round(performance.now() - goAt), waitedMs: Math.round(goAt - loadedAt) });
 

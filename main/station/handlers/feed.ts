@@ -4,45 +4,73 @@
  * by sale id.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { FeedApplyResult } from '../../../core/api';
+import type { FeedApplyResult, FeedBatchItem } from '../../../core/api';
 import type { Envelope, FeedMessageType } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
 import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
-import { inboxSeen, recordInbox } from '../../store/queues';
+import { inboxHolds, inboxSeen, recordInbox, recordInboxRows, type InboxRow } from '../../store/queues';
 import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
 import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
 
-export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply'> {
+export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply' | 'feed.applyBatch'> {
   return {
-    'feed.apply': async ({ envelope: raw }) => {
-      const parsed = parseEnvelope(raw, feedMessageTypes);
-      if (!parsed.ok) throw new DomainError('invalid_input', `Rejected feed message: ${parsed.reason}`);
-      const env = parsed.envelope;
-      if (env.origin !== 'hq') throw new DomainError('invalid_input', `Rejected feed message: origin must be "hq", not "${env.origin}"`);
-      let after: (() => void) | undefined;
-      const result = await inTx(ctx, async (tx): Promise<FeedApplyResult> => {
-        if (await inboxSeen(tx, env.id)) return { status: 'duplicate', type: env.type, note: null };
-        const hqTime = env.type === 'Heartbeat' ? Date.parse(env.payload.hqTime) : Date.parse(env.at);
-        await recordContact(ctx, tx, hqTime);
-        const conference = await getConference(tx);
+    'feed.apply': async ({ envelope }) => {
+      const [r] = await applyFeed(ctx, [envelope]);
+      if (r!.status === 'invalid') throw new DomainError('invalid_input', `Rejected feed message: ${r!.reason}`);
+      return r!;
+    },
+    'feed.applyBatch': ({ envelopes }) => applyFeed(ctx, envelopes),
+  };
+}
+
+/** Validates each envelope on its own, then records and applies the valid ones in one transaction. */
+async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatchItem[]> {
+  const checked = raws.map((raw): Envelope<FeedMessageType> | { invalid: string } => {
+    const parsed = parseEnvelope(raw, feedMessageTypes);
+    if (!parsed.ok) return { invalid: parsed.reason };
+    if (parsed.envelope.origin !== 'hq') return { invalid: `origin must be "hq", not "${parsed.envelope.origin}"` };
+    return parsed.envelope;
+  });
+  const valid = checked.filter((c): c is Envelope<FeedMessageType> => !('invalid' in c));
+  const after: (() => void)[] = [];
+  const applied = new Map<Envelope<FeedMessageType>, FeedApplyResult>();
+  if (valid.length > 0) {
+    await inTx(ctx, async (tx) => {
+      const conference = await getConference(tx);
+      const seen = await inboxHolds(tx, valid.map((e) => e.id));
+      const fresh: Envelope<FeedMessageType>[] = [];
+      for (const env of valid) {
+        if (seen.has(env.id)) applied.set(env, { status: 'duplicate', type: env.type, note: null });
+        else {
+          fresh.push(env);
+          seen.add(env.id); // a second copy within the batch is a duplicate too
+        }
+      }
+      if (fresh.length === 0) return;
+      // HQ's clock as of the newest message: the staleness estimate starts from here.
+      await recordContact(ctx, tx, Math.max(...fresh.map((env) => (env.type === 'Heartbeat' ? Date.parse(env.payload.hqTime) : Date.parse(env.at)))));
+      const rows: InboxRow[] = [];
+      const at = nowIso(ctx);
+      for (const env of fresh) {
         const r: Applied =
           conference && env.conferenceId !== conference.id
             ? { status: 'ignored', note: `for conference "${env.conferenceId}", not this station's "${conference.id}"` }
             : await apply(ctx, tx, env);
-        await recordInbox(tx, { id: env.id, type: env.type, origin: env.origin, originSeq: env.seq, status: r.status, note: r.note, body: JSON.stringify(env), at: nowIso(ctx) });
-        after = r.after;
-        return { status: r.status, type: env.type, note: r.note };
-      });
-      ctx.events.next({ type: 'hq.contact', hqTime: env.at });
-      after?.(); // notifications only after the transaction committed
-      return result;
-    },
-  };
+        rows.push({ id: env.id, type: env.type, origin: env.origin, originSeq: env.seq, status: r.status, note: r.note, body: JSON.stringify(env), at });
+        if (r.after) after.push(r.after);
+        applied.set(env, { status: r.status, type: env.type, note: r.note });
+      }
+      await recordInboxRows(tx, rows);
+    });
+    ctx.events.next({ type: 'hq.contact', hqTime: valid[valid.length - 1]!.at, messages: valid.length });
+    for (const f of after) f(); // notifications only after the transaction committed
+  }
+  return checked.map((c) => ('invalid' in c ? { status: 'invalid', reason: c.invalid } : applied.get(c)!));
 }
 
 /**
@@ -68,9 +96,8 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'SeatAvailability': {
       const p = env.payload;
-      if (!(await getSession(tx, p.sessionId))) return { status: 'ignored', note: `unknown session ${p.sessionId}` };
-      const changed = await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at });
-      return changed ? { status: 'applied', note: null } : { status: 'ignored', note: 'older or same version' };
+      if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) return { status: 'applied', note: null };
+      return (await getSession(tx, p.sessionId)) ? { status: 'ignored', note: 'older or same version' } : { status: 'ignored', note: `unknown session ${p.sessionId}` };
     }
 
     case 'SaleConfirmed': {
