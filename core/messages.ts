@@ -3,7 +3,7 @@
  * Nothing from the bus is trusted before `parseEnvelope` accepted it.
  */
 import { z } from 'zod';
-import { Conference, Registrant, Session } from './conference';
+import { Conference, Registrant, Session, TicketType } from './conference';
 import { Id, IsoTime, Origin } from './ids';
 import { SaleBasis, SaleTier } from './policy';
 
@@ -54,8 +54,18 @@ export const StationKeys = z
   .strict();
 export const Heartbeat = z.object({ hqTime: IsoTime }).strict();
 export const ConferenceSnapshotChunk = z
-  .object({ station: Origin, chunk: z.number().int().min(0), of: z.number().int().min(1), conference: Conference.nullable(), sessions: z.array(Session), registrants: z.array(Registrant) })
-  .strict();
+  .object({
+    station: Origin,
+    chunk: z.number().int().min(0),
+    of: z.number().int().min(1),
+    /** The conference, its sessions and ticket types travel in chunk 0; registrants in every chunk. */
+    conference: Conference.nullable(),
+    sessions: z.array(Session),
+    ticketTypes: z.array(TicketType).default([]),
+    registrants: z.array(Registrant),
+  })
+  .strict()
+  .refine((c) => c.chunk < c.of, 'chunk must be below of');
 
 export const payloadSchemas = {
   StationHello,

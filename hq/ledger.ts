@@ -13,7 +13,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { ConferenceFile, Registrant, Session } from '../core/conference';
+import type { ConferenceFile, Registrant, Session, TicketType } from '../core/conference';
 import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
@@ -579,6 +579,7 @@ export class Ledger {
       const conf = await store.getConferenceRow(ctx.tx);
       const sessions = await store.listSessions(ctx.tx);
       const sessionBodies = sessions.map((s) => ({ ...(JSON.parse(s.body) as Session), capacity: s.capacity }));
+      const ticketTypes = (await store.listTicketTypes(ctx.tx)).map((b) => JSON.parse(b) as TicketType);
       const size = this.opts.snapshotChunkSize;
       const total = await store.countRegistrants(ctx.tx);
       const of = Math.max(1, Math.ceil(total / size));
@@ -595,6 +596,7 @@ export class Ledger {
             of,
             conference: chunk === 0 ? (JSON.parse(conf!.body) as ConferenceFile['conference']) : null,
             sessions: chunk === 0 ? sessionBodies : [],
+            ticketTypes: chunk === 0 ? ticketTypes : [],
             registrants: page.map((r) => JSON.parse(r.body) as Registrant),
           },
           { station },

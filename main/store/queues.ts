@@ -98,6 +98,15 @@ export async function recordInboxRows(q: Q, rows: InboxRow[]): Promise<void> {
   }
 }
 
+/** Inbox rows of one type with one note (e.g. snapshot chunks waiting for the first), oldest first. */
+export async function inboxWaiting(q: Q, type: string, note: string): Promise<{ id: string; body: string }[]> {
+  return q.selectFrom('inbox').select(['id', 'body']).where('type', '=', type).where('note', '=', note).orderBy('received_at').execute();
+}
+
+export async function setInboxOutcome(q: Q, id: string, status: 'applied' | 'ignored', note: string | null): Promise<void> {
+  await q.updateTable('inbox').set({ status, note }).where('id', '=', id).execute();
+}
+
 export async function recordInbox(
   q: Q,
   row: InboxRow,

@@ -226,11 +226,11 @@ describe('HQ seat ledger', () => {
     const chunks = await hq.ledger.sendSnapshot('desk-b');
     expect(chunks).toBe(3); // 4 + 20 + 1 registrants in chunks of 10
     await feed.waitFor((g) => g.filter((m) => m.type === 'ConferenceSnapshotChunk').length === 3, 'snapshot');
-    const got = feed.of('ConferenceSnapshotChunk').map((m) => m.payload as unknown as { station: string; chunk: number; of: number; conference: unknown; sessions: unknown[]; registrants: { id: string }[] });
-    expect(got.map((g) => [g.station, g.chunk, g.of, g.conference !== null, g.sessions.length, g.registrants.length])).toEqual([
-      ['station:desk-b', 0, 3, true, 3, 10],
-      ['station:desk-b', 1, 3, false, 0, 10],
-      ['station:desk-b', 2, 3, false, 0, 5],
+    const got = feed.of('ConferenceSnapshotChunk').map((m) => m.payload as unknown as { station: string; chunk: number; of: number; conference: unknown; sessions: unknown[]; ticketTypes: unknown[]; registrants: { id: string }[] });
+    expect(got.map((g) => [g.station, g.chunk, g.of, g.conference !== null, g.sessions.length, g.ticketTypes.length, g.registrants.length])).toEqual([
+      ['station:desk-b', 0, 3, true, 3, 1, 10],
+      ['station:desk-b', 1, 3, false, 0, 0, 10],
+      ['station:desk-b', 2, 3, false, 0, 0, 5],
     ]);
     expect(new Set(got.flatMap((g) => g.registrants.map((r) => r.id))).size).toBe(25);
     const beats = feed.of('Heartbeat').length;

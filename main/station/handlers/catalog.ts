@@ -84,7 +84,7 @@ export function catalogHandlers(
   };
 }
 
-async function importConference(
+export async function importConference(
   ctx: StationContext,
   tx: Tx,
   data: ConferenceFile,

@@ -5,15 +5,17 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { FeedApplyResult, FeedBatchItem } from '../../../core/api';
-import type { Envelope, FeedMessageType } from '../../../core/messages';
+import { ConferenceFile, describeIssues, type Registrant } from '../../../core/conference';
+import type { Envelope, FeedMessageType, Payload } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
 import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
-import { inboxHolds, inboxSeen, recordInbox, recordInboxRows, type InboxRow } from '../../store/queues';
+import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
 import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
 import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
+import { importConference } from './catalog';
 
 type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
 
@@ -57,6 +59,8 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
       const rows: InboxRow[] = [];
       const at = nowIso(ctx);
       for (const env of fresh) {
+        // A first snapshot chunk looks for chunks recorded before it: they must be in the inbox by then.
+        if (env.type === 'ConferenceSnapshotChunk') await recordInboxRows(tx, rows.splice(0));
         const r: Applied =
           conference && env.conferenceId !== conference.id
             ? { status: 'ignored', note: `for conference "${env.conferenceId}", not this station's "${conference.id}"` }
@@ -175,7 +179,50 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
     case 'OversellCaseResolved':
     case 'BadgeRevoked':
     case 'StationKeys':
-    case 'ConferenceSnapshotChunk':
       return { status: 'ignored', note: 'recorded; not acted on by this station version' };
+
+    case 'ConferenceSnapshotChunk':
+      return applySnapshotChunk(ctx, tx, env.payload);
   }
+}
+
+const WAITING_FOR_FIRST_CHUNK = 'waiting for snapshot chunk 0';
+
+/**
+ * A late-joining station's conference, from HQ in chunks addressed to it (DESIGN §7): chunk 0 imports the
+ * conference, ticket types and sessions as a file import would; later chunks add registrants. A chunk that
+ * arrives before chunk 0 waits in the inbox and is applied right after it.
+ */
+async function applySnapshotChunk(ctx: StationContext, tx: Tx, p: Payload<'ConferenceSnapshotChunk'>): Promise<Applied> {
+  if (p.station !== `station:${ctx.stationId}`) return { status: 'ignored', note: 'addressed to another station' };
+  const conference = await getConference(tx);
+  const at = nowIso(ctx);
+  if (p.chunk > 0) {
+    if (!conference) return { status: 'ignored', note: WAITING_FOR_FIRST_CHUNK };
+    return addSnapshotRegistrants(ctx, tx, conference.id, p.registrants, at);
+  }
+  if (!p.conference) return { status: 'ignored', note: 'snapshot chunk 0 without the conference' };
+  const file = ConferenceFile.safeParse({ format: 'lanyard.conference/1', conference: p.conference, ticketTypes: p.ticketTypes, sessions: p.sessions, registrants: p.registrants });
+  if (!file.success) return { status: 'ignored', note: `snapshot chunk 0 is not a usable conference: ${describeIssues(file.error, 3)}` };
+  const report = await importConference(ctx, tx, file.data, () => {});
+  for (const waiting of await inboxWaiting(tx, 'ConferenceSnapshotChunk', WAITING_FOR_FIRST_CHUNK)) {
+    const chunk = (JSON.parse(waiting.body) as Envelope<'ConferenceSnapshotChunk'>).payload;
+    if (chunk.station !== p.station) continue;
+    const r = await addSnapshotRegistrants(ctx, tx, file.data.conference.id, chunk.registrants, at);
+    await setInboxOutcome(tx, waiting.id, r.status, r.note === null ? 'applied after chunk 0' : r.note);
+  }
+  return { status: 'applied', note: `conference ${file.data.conference.id}: ${report.sessions} sessions, ${report.registrants.inserted + report.registrants.updated} registrants (chunk 1 of ${p.of})` };
+}
+
+async function addSnapshotRegistrants(ctx: StationContext, tx: Tx, conferenceId: string, registrants: Registrant[], at: string): Promise<Applied> {
+  const usable: Registrant[] = [];
+  const skipped: string[] = [];
+  for (const r of registrants) {
+    const known = (await ticketTypeExists(tx, r.ticketTypeId)) && (await Promise.all(r.sessions.map((s) => getSession(tx, s)))).every(Boolean);
+    if (known) usable.push(r);
+    else skipped.push(r.id);
+  }
+  ctx.registrants.upsert(conferenceId, usable, 'hq', at);
+  await refreshImportedAvailability(tx);
+  return { status: 'applied', note: skipped.length ? `skipped ${skipped.length} registrant(s) with unknown ticket type or session: ${skipped.slice(0, 5).join(', ')}` : null };
 }
