@@ -24,6 +24,8 @@ export interface GroupCommitOptions<T, R> {
   afterBatch?: () => void;
   /** An item failed on its own too (after its batch failed). */
   onItemError?: (error: unknown, item: T) => void;
+  /** Runs `f` on a later turn of the event loop (`setImmediate` under Node): the timer stays outside core. */
+  defer: (f: () => void) => void;
 }
 
 type Waiting<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
@@ -64,8 +66,8 @@ export function groupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCommit<T
 
   function start(): void {
     if (running) return;
-    // Wait one timer turn: messages arriving in the same burst join the same transaction.
-    running = new Promise<void>((r) => setTimeout(r, 0))
+    // Wait one turn: messages arriving in the same burst join the same transaction.
+    running = new Promise<void>((r) => opts.defer(r))
       .then(drain)
       .finally(() => {
         running = null;

@@ -149,6 +149,7 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   // is abandoned (redelivered, and dead-lettered by the broker after its max delivery count).
   const commits = groupCommit<ServiceBusReceivedMessage, Disposition>({
     maxBatch: config.batchSize,
+    defer: setImmediate,
     commit: async (msgs) => {
       const out = await ledger.applyBatch(msgs.map((m) => ({ messageId: m.messageId === undefined ? null : String(m.messageId), body: bodyText(m.body) })));
       stats.batches++;

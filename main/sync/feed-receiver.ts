@@ -39,6 +39,7 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
   const lane = settleLane(); // see core/settle-lane.ts: a dead-letter or abandon must not share a tick with a completion
   const commits = groupCommit<unknown, FeedBatchItem>({
     maxBatch: opts.batchSize,
+    defer: setImmediate,
     commit: async (envelopes) => {
       const r = await station.call('feed.applyBatch', { envelopes });
       if (!r.ok) throw new Error(r.error.message);
