@@ -163,8 +163,15 @@ export class AmqpServer {
 
     this.server = net.createServer((socket) => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => {});
+      let ended = false;
+      socket.on('end', () => (ended = true));
+      socket.on('error', () => (ended = true)); // rhea treats an error as the end of the connection
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        // rhea learns that a connection is gone from 'end' or 'error' only; a socket destroyed by us (stop, or a
+        // guarded frame) emits neither, and rhea would keep the connection's 240 s heartbeat timer running.
+        if (!ended) socket.emit('end');
+      });
       guardFrames(socket, opts.maxFrameSize, (why) => opts.log(`closing connection from ${socket.remoteAddress}: ${why}`));
       const conn = this.container.create_connection({
         // rhea's typings know only client options; these are the open-frame fields a server announces.
