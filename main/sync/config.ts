@@ -61,7 +61,7 @@ export function redactConnectionString(cs: string): string {
 const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
 
 /** Feed messages applied per transaction by default (see `feedBatchSize`). */
-export const defaultFeedBatchSize = 200;
+export const defaultFeedBatchSize = 50;
 
 export const SyncConfig = z
   .object({

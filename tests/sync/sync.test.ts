@@ -77,7 +77,8 @@ describe('sync over the real SDK and the emulator', () => {
     await dlq.close();
   });
 
-  it('the online tier waits for HQ’s verdict through the bus', async () => {
+  /** Online, with HQ's feed current: a sale that waits for HQ's verdict, and its id as HQ received it. */
+  async function saleAwaitingVerdict() {
     must(await station.call('conference.import', { data: smallConference() }));
     os.next(true);
     await hqSide.publish(hqSide.feed('Heartbeat', { hqTime: new Date().toISOString() }));
@@ -85,20 +86,18 @@ describe('sync over the real SDK and the emulator', () => {
     const pending = station.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' });
     const [sold] = await hqSide.drain(1, 5000);
     expect(sold!.envelope.type).toBe('SeatSold');
-    const saleId = (sold!.envelope.payload as { saleId: string }).saleId;
+    return { pending, saleId: (sold!.envelope.payload as { saleId: string }).saleId };
+  }
+
+  it('the online tier waits for HQ’s verdict through the bus', async () => {
+    const { pending, saleId } = await saleAwaitingVerdict();
     await hqSide.publish(hqSide.feed('SaleConfirmed', { saleId, sessionId: 'panel' }));
     const out = must(await pending);
     expect(out).toMatchObject({ outcome: 'confirmed', sale: { tier: 'online', status: 'confirmed' } });
   });
 
   it('an oversold verdict for a seat nobody took yet sends the release to HQ at once, with nothing else happening', async () => {
-    must(await station.call('conference.import', { data: smallConference() }));
-    os.next(true);
-    await hqSide.publish(hqSide.feed('Heartbeat', { hqTime: new Date().toISOString() }));
-    await waitFor(async () => must(await station.call('sync.status', {})).state === 'online', 10_000, 'online');
-    const pending = station.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' });
-    const [sold] = await hqSide.drain(1, 5000);
-    const saleId = (sold!.envelope.payload as { saleId: string }).saleId;
+    const { pending, saleId } = await saleAwaitingVerdict();
     await hqSide.publish(hqSide.feed('SaleOversold', { saleId, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }));
     expect(must(await pending)).toMatchObject({ outcome: 'refused', sale: { status: 'refused' } });
     // The release is appended by the feed apply, not by a command: the relay must still be woken for it.

@@ -163,6 +163,9 @@ export class AmqpServer {
 
     this.server = net.createServer((socket) => {
       this.sockets.add(socket);
+      // No Nagle: a broker answers with many small frames (dispositions, flow, transfers); batching them behind
+      // the peer's delayed ACK adds ~40-90 ms to a round trip once a receiver holds more than a couple of credits.
+      socket.setNoDelay(true);
       let ended = false;
       socket.on('end', () => (ended = true));
       socket.on('error', () => (ended = true)); // rhea treats an error as the end of the connection
