@@ -50,8 +50,9 @@ export async function appendEvent<T extends StationEventType>(
   return envelope;
 }
 
-export async function unsentEvents(q: Q, limit: number): Promise<{ seq: number; id: string; type: string; sessionId: string | null; body: string }[]> {
-  const rows = await q.selectFrom('outbox').select(['seq', 'id', 'type', 'session_id', 'body']).where('sent_at', 'is', null).orderBy('seq').limit(limit).execute();
+/** Unsent rows in seq order; `afterSeq` skips rows already on their way (the relay reads ahead while it sends). */
+export async function unsentEvents(q: Q, limit: number, afterSeq = 0): Promise<{ seq: number; id: string; type: string; sessionId: string | null; body: string }[]> {
+  const rows = await q.selectFrom('outbox').select(['seq', 'id', 'type', 'session_id', 'body']).where('sent_at', 'is', null).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
   return rows.map((r) => ({ seq: r.seq, id: r.id, type: r.type, sessionId: r.session_id, body: r.body }));
 }
 
@@ -63,13 +64,11 @@ export async function markSent(q: Q, seqs: number[], at: string): Promise<void> 
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
   // Only unsent rows: the partial index outbox_unsent keeps this cheap however long the sent history grows (the
   // relay asks after every batch).
-  const r = await q
-    .selectFrom('outbox')
-    .select([sql<number>`count(*)`.as('depth'), sql<string | null>`min(created_at)`.as('oldest')])
-    .where('sent_at', 'is', null)
-    .executeTakeFirstOrThrow();
+  const r = await q.selectFrom('outbox').select(sql<number>`count(*)`.as('depth')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+  // Rows are appended in seq order, so the oldest unsent is the first by seq (read through the index, not every row).
+  const oldest = await q.selectFrom('outbox').select('created_at').where('sent_at', 'is', null).orderBy('seq').limit(1).executeTakeFirst();
   const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
-  return { depth: r.depth, oldestUnsentAt: r.oldest, lastSeq: last?.value ?? 0 };
+  return { depth: r.depth, oldestUnsentAt: oldest?.created_at ?? null, lastSeq: last?.value ?? 0 };
 }
 
 export async function inboxSeen(q: Q, id: string): Promise<boolean> {

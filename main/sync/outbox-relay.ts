@@ -63,9 +63,8 @@ export function createOutboxRelay(opts: {
     inflight = abort;
     update({ flushing: true });
     try {
-      while (!stopped && connected()) {
-        const rows = await unsentEvents(opts.db, opts.batchSize);
-        if (rows.length === 0) break;
+      let rows = await unsentEvents(opts.db, opts.batchSize);
+      while (!stopped && connected() && rows.length > 0) {
         const batch = await opts.sender.createMessageBatch({ abortSignal: abort.signal });
         const included: number[] = [];
         for (const row of rows) {
@@ -73,8 +72,12 @@ export function createOutboxRelay(opts: {
           included.push(row.seq);
         }
         if (included.length === 0) throw new Error(`outbox row ${rows[0]!.seq} is larger than the broker's message size limit`);
-        await opts.sender.sendMessages(batch, { abortSignal: abort.signal });
+        const sending = opts.sender.sendMessages(batch, { abortSignal: abort.signal });
+        // While the broker takes this batch, read the next one (nothing is marked until the broker has accepted).
+        const next = unsentEvents(opts.db, opts.batchSize, included.at(-1)!);
+        await Promise.all([sending, next]);
         await markSent(opts.db, included, new Date(opts.now()).toISOString());
+        rows = await next;
         sent += included.length;
         opts.connectivity.reportSuccess();
         const stats = await outboxStats(opts.db);
