@@ -36,6 +36,29 @@ describe('groupCommit', () => {
     expect(errors).toEqual([[13, '13 is unlucky']]);
   });
 
+  it('ordered: after an item fails alone, the items behind it in its batch fail too, so they can come back in order', async () => {
+    const g = groupCommit<number, number>({
+      maxBatch: 10,
+      defer,
+      ordered: true,
+      commit: async (xs) => {
+        if (xs.includes(2)) throw new Error('2 cannot be applied now');
+        return xs;
+      },
+      onItemError: () => {
+        throw new Error('a broken reporter changes nothing');
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((x) => g.submit(x)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      1,
+      '2 cannot be applied now',
+      'an earlier message of the same batch failed; retried later, in order',
+      'an earlier message of the same batch failed; retried later, in order',
+    ]);
+    expect(await g.submit(5)).toBe(5); // and it goes on
+  });
+
   it('a commit that returns the wrong number of results is a failure, not a silent mismatch', async () => {
     let calls = 0;
     const g = groupCommit<number, number>({ maxBatch: 10, defer, commit: async (xs) => (calls++, xs.length > 1 ? [1] : xs) });

@@ -26,6 +26,8 @@ export interface GroupCommitOptions<T, R> {
   onItemError?: (error: unknown, item: T) => void;
   /** Runs `f` on a later turn of the event loop (`setImmediate` under Node): the timer stays outside core. */
   defer: (f: () => void) => void;
+  /** When an item fails on its own, fail the items after it in its batch too (their order matters). */
+  ordered?: boolean;
 }
 
 type Waiting<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
@@ -37,13 +39,20 @@ export function groupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCommit<T
   let running: Promise<void> | null = null;
   let closed: Error | null = null;
 
-  async function commitOne(w: Waiting<T, R>): Promise<void> {
+  /** Commits one item alone; false if it failed (and was rejected). */
+  async function commitOne(w: Waiting<T, R>): Promise<boolean> {
     try {
       const [r] = await opts.commit([w.item]);
       w.resolve(r as R);
+      return true;
     } catch (e) {
-      opts.onItemError?.(e, w.item);
+      try {
+        opts.onItemError?.(e, w.item);
+      } catch {
+        // Reporting must not stop the commits.
+      }
       w.reject(e);
+      return false;
     }
   }
 
@@ -56,11 +65,22 @@ export function groupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCommit<T
         if (results.length !== batch.length) throw new Error(`commit returned ${results.length} results for ${batch.length} items`);
         batch.forEach((w, i) => w.resolve(results[i] as R));
       } catch {
-        for (const w of batch) await commitOne(w);
+        for (const [i, w] of batch.entries()) {
+          if (await commitOne(w)) continue;
+          if (opts.ordered) {
+            const why = new Error('an earlier message of the same batch failed; retried later, in order');
+            for (const later of batch.slice(i + 1)) later.reject(why);
+            break;
+          }
+        }
       } finally {
         committing = 0;
       }
-      opts.afterBatch?.();
+      try {
+        opts.afterBatch?.();
+      } catch {
+        // A failing follow-up (e.g. publishing) must not stop the commits; it reports its own errors.
+      }
     }
   }
 
@@ -69,6 +89,7 @@ export function groupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCommit<T
     // Wait one turn: messages arriving in the same burst join the same transaction.
     running = new Promise<void>((r) => opts.defer(r))
       .then(drain)
+      .catch(() => {}) // every item's promise is settled inside drain
       .finally(() => {
         running = null;
         if (queue.length > 0) start();

@@ -165,17 +165,24 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   const lane = settleLane(); // see core/settle-lane.ts: a dead-letter must not share a tick with a completion
   const subscription = receiver.subscribe(
     {
+      // Never throws: the SDK would abandon the message itself, outside the settle lane.
       processMessage: async (msg) => {
-        // Stopping: leave it to the next HQ (abandoned messages are redelivered at once).
-        if (closing) throw new Error('HQ is stopping');
-        stats.received++;
-        const d = await commits.submit(msg);
-        if (d.action === 'complete') {
-          stats.applied++;
-          await lane.shared(() => receiver.completeMessage(msg));
-        } else {
-          stats.deadLettered++;
-          await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) }));
+        try {
+          // Stopping: leave it to the next HQ (abandoned messages are redelivered at once).
+          if (closing) throw new Error('HQ is stopping');
+          stats.received++;
+          const d = await commits.submit(msg);
+          if (d.action === 'complete') {
+            stats.applied++;
+            await lane.shared(() => receiver.completeMessage(msg));
+          } else {
+            stats.deadLettered++;
+            await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) }));
+          }
+        } catch {
+          // Not applied (stopping, or the database failed): redelivered, and dead-lettered by the broker after its
+          // max delivery count if it keeps failing. If even the abandon fails, the lock expires.
+          await lane.alone(() => receiver.abandonMessage(msg)).catch(() => {});
         }
       },
       processError: async (args) => {

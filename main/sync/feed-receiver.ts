@@ -8,7 +8,7 @@
 import type { ProcessErrorArgs, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { FeedBatchItem, StationApi } from '../../core/api';
 import { groupCommit } from '../../core/group-commit';
-import { settleLane } from '../../core/settle-lane';
+import { settleLane, type SettleLane } from '../../core/settle-lane';
 import type { Connectivity } from './connectivity';
 import { bodyText } from './service-bus';
 
@@ -29,6 +29,8 @@ export interface FeedSink extends Pick<StationApi, 'call'> {
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
 }
 
+const lanes = new WeakMap<ServiceBusReceiver, SettleLane>();
+
 /**
  * @param batchSize messages the SDK hands over at once (its maxConcurrentCalls); those that arrive together are
  *   applied in one transaction, in arrival order.
@@ -36,10 +38,16 @@ export interface FeedSink extends Pick<StationApi, 'call'> {
 export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBusReceiver; connectivity: Connectivity; batchSize: number }): FeedReceiver {
   const stats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
   const { station, receiver, connectivity } = opts;
-  const lane = settleLane(); // see core/settle-lane.ts: a dead-letter or abandon must not share a tick with a completion
+  // See core/settle-lane.ts: a dead-letter or abandon must not share a tick with a completion. One lane per SDK
+  // receiver, so a receiver restarted while the old one still settles shares it.
+  const lane = lanes.get(receiver) ?? settleLane();
+  lanes.set(receiver, lane);
   const commits = groupCommit<unknown, FeedBatchItem>({
     maxBatch: opts.batchSize,
     defer: setImmediate,
+    // Feed messages must apply in arrival order (a grant before its recall): after a failed item, the rest of its
+    // batch is turned back too, so all of them are redelivered in order.
+    ordered: true,
     commit: async (envelopes) => {
       const r = await station.call('feed.applyBatch', { envelopes });
       if (!r.ok) throw new Error(r.error.message);
@@ -57,7 +65,17 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
     stats.quarantined++;
   }
 
+  /** Never throws: the SDK would abandon the message itself, outside the settle lane. */
   async function processMessage(msg: ServiceBusReceivedMessage): Promise<void> {
+    try {
+      await handle(msg);
+    } catch (e) {
+      stats.lastError = `handling a feed message failed: ${e instanceof Error ? e.message : String(e)}`;
+      // Not settled: the lock expires and the broker redelivers it.
+    }
+  }
+
+  async function handle(msg: ServiceBusReceivedMessage): Promise<void> {
     const text = bodyText(msg.body);
     let envelope: unknown;
     try {

@@ -43,7 +43,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
   const applied = new Map<Envelope<FeedMessageType>, FeedApplyResult>();
   if (valid.length > 0) {
     await inTx(ctx, async (tx) => {
-      const conference = await getConference(tx);
+      let conference = await getConference(tx);
       const seen = await inboxHolds(tx, valid.map((e) => e.id));
       const fresh: Envelope<FeedMessageType>[] = [];
       for (const env of valid) {
@@ -68,6 +68,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
         rows.push({ id: env.id, type: env.type, origin: env.origin, originSeq: env.seq, status: r.status, note: r.note, body: JSON.stringify(env), at });
         if (r.after) after.push(r.after);
         applied.set(env, { status: r.status, type: env.type, note: r.note });
+        if (env.type === 'ConferenceSnapshotChunk' && !conference) conference = await getConference(tx); // just imported
       }
       await recordInboxRows(tx, rows);
     });
