@@ -16,16 +16,17 @@ import { schemaVersion } from '../core/messages';
 import { Ledger } from '../hq/ledger';
 import { openHqDb } from '../hq/store/db';
 import { startWorld } from '../tools/demo/world';
-import { percentile, round, type Benchmark } from './harness';
+import { benchDay, percentile, round, type Benchmark } from './harness';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'lanyard-hq-bench-'));
 
 function conference(sessions: number, registrants: number): ConferenceFile {
+  const day = benchDay();
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'bench-conf', name: 'Bench', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-01' },
+    conference: { id: 'bench-conf', name: 'Bench', timezone: 'UTC', startsOn: day, endsOn: day },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: Array.from({ length: sessions }, (_, i) => ({ id: `s${i}`, title: `Session ${i}`, room: 'R', startsAt: '2026-12-01T14:00:00Z', endsAt: '2026-12-01T15:00:00Z', capacity: 100_000, sellable: true })),
+    sessions: Array.from({ length: sessions }, (_, i) => ({ id: `s${i}`, title: `Session ${i}`, room: 'R', startsAt: `${day}T14:00:00Z`, endsAt: `${day}T15:00:00Z`, capacity: 100_000, sellable: true })),
     registrants: Array.from({ length: registrants }, (_, i) => ({ id: `r${i}`, confirmationCode: `C-${i}`, firstName: 'Guest', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] })),
   };
 }

@@ -13,7 +13,8 @@ import { createStation } from '../main/station/create-station';
 import { openSqlite } from '../main/store/db';
 import { searchRegistrantsNaive } from '../main/store/catalog';
 import { generateConference, mulberry32 } from '../tools/demo-data/generate';
-import { percentile, round, type Benchmark } from './harness';
+import { shiftConference } from '../core/calendar';
+import { benchDay, percentile, round, type Benchmark } from './harness';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'lanyard-bench-'));
 
@@ -24,9 +25,10 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
 
 /** A conference with one big sellable session and `n` registrants holding nothing. */
 function sellingConference(n: number): ConferenceFile {
-  const c = generateConference({ registrants: n });
+  const day = benchDay();
+  const c = shiftConference(generateConference({ registrants: n }), day);
   for (const r of c.registrants) r.sessions = [];
-  c.sessions.push({ id: 'bench-hall', title: 'Bench hall', room: 'X', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: n * 2, sellable: true });
+  c.sessions.push({ id: 'bench-hall', title: 'Bench hall', room: 'X', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, capacity: n * 2, sellable: true });
   return c;
 }
 

@@ -22,7 +22,7 @@ import { defaultFeedBatchSize } from '../main/sync/config';
 import { toServiceBusMessage } from '../main/sync/service-bus';
 import { startEmulator } from '../tools/servicebus-emulator/index';
 import { startFaultProxy } from '../tools/net-fault-proxy/proxy';
-import { percentile, round, type Benchmark, type BenchResult } from './harness';
+import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
 const DRAIN_ROWS = 10_000;
 const APPLY_MESSAGES = 20_000;
@@ -48,11 +48,12 @@ function topology(feedSubscriptions: string[]) {
 }
 
 function conference(): ConferenceFile {
+  const day = benchDay();
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'conf-bench', name: 'Bench', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-01' },
+    conference: { id: 'conf-bench', name: 'Bench', timezone: 'UTC', startsOn: day, endsOn: day },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: [{ id: 'hall', title: 'Hall', room: 'H', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: 100_000, sellable: true }],
+    sessions: [{ id: 'hall', title: 'Hall', room: 'H', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, capacity: 100_000, sellable: true }],
     registrants: [{ id: 'r1', confirmationCode: 'B-1', firstName: 'Bench', lastName: 'Person', email: '', company: '', ticketTypeId: 'full', sessions: [] }],
   };
 }

@@ -24,6 +24,8 @@ export interface Progress {
 
 export interface ImportReport {
   conferenceId: string;
+  /** The conference's first day as imported (after a shift). */
+  startsOn?: string;
   sessions: number;
   ticketTypes: number;
   registrants: { inserted: number; updated: number };
@@ -187,7 +189,11 @@ const op = <Req extends z.ZodType>(request: Req, opts: { ui?: boolean } = {}) =>
 
 export const contract = {
   'station.status': op(NoArgs).returns<StationStatus>(),
-  'conference.import': op(z.object({ data: ConferenceFile }).strict()).returns<ImportReport>(),
+  /**
+   * `shiftTo` moves the conference so that its first day is that date (or the venue's today): for the embedded demo
+   * only, so that it is always upcoming. A real conference is imported as it is.
+   */
+  'conference.import': op(z.object({ data: ConferenceFile, shiftTo: z.union([z.iso.date(), z.literal('today')]).optional() }).strict()).returns<ImportReport>(),
   'registrants.importCsv': op(
     z
       .object({

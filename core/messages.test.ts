@@ -7,6 +7,7 @@ const basis = {
   pendingOverdraft: 0, overdraftCap: 2, failed: [],
 };
 const registrant = { id: 'r1', confirmationCode: 'C-1', firstName: 'Zoë', lastName: 'Łukasz', email: 'z@example.com', company: '', ticketTypeId: 'full', sessions: [] };
+// Fixed dates in this file are parsed and validated only; nothing compares them with now.
 const session = { id: 's1', title: 'Panel', room: 'A', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: 20, sellable: true };
 
 /** One valid payload per message type: the table must cover every type. */

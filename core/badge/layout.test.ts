@@ -15,6 +15,7 @@ const templates = Object.fromEntries([standard, speaker, sponsor].map((json) => 
 const measure: LayoutMeasure = { qrModules: () => 45, logoSize: (a) => (a === 'lanyard-logo.png' ? { width: 256, height: 64 } : null) };
 const content = (over: Partial<BadgeContent> = {}): BadgeContent => ({
   conferenceName: 'Lanyard Demo Conf 2026', timezone: 'Europe/Lisbon', firstName: 'Zoë', lastName: 'Łukasz', company: 'Globex',
+  // The session date is only formatted here; nothing compares it with now.
   ticketTypeName: 'Full Pass', sessions: [{ title: 'Panel discussion', startsAt: '2026-12-01T14:00:00Z' }], qrCode: 'LY1|x', ...over,
 });
 

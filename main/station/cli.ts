@@ -54,9 +54,14 @@ const override = (v: Values) => (opt(v, 'supervisor') ? { supervisorId: str(v, '
 export const commands: Record<string, Command> = {
   status: { usage: 'status', run: (s) => s.call('station.status', {}) },
   import: {
-    usage: 'import FILE.json',
+    usage: 'import FILE.json [--shift-to YYYY-MM-DD|today]   (--shift-to moves a demo conference so that day 1 is that date)',
     positionals: ['FILE'],
-    run: (s, _v, [file]) => s.call('conference.import', { data: readJson(file!) as never }),
+    options: { 'shift-to': { type: 'string' } },
+    run: (s, v, [file]) => {
+      const shiftTo = opt(v, 'shift-to');
+      if (shiftTo !== undefined && shiftTo !== 'today' && !/^\d{4}-\d{2}-\d{2}$/.test(shiftTo)) throw new UsageError(`--shift-to takes a date (YYYY-MM-DD) or "today", got "${shiftTo}"`);
+      return s.call('conference.import', { data: readJson(file!) as never, ...(shiftTo ? { shiftTo: shiftTo as 'today' } : {}) });
+    },
   },
   'import-csv': {
     usage: 'import-csv FILE.csv --map field=Column[,field=Column...] [--ticket-type ID] [--separator ";"]',

@@ -15,9 +15,10 @@ try {
   let status = await station.call('station.status', {});
   if (status.ok && !status.value.conference) {
     const data = JSON.parse(readFileSync(new URL('../../assets/demo-conference.json', import.meta.url), 'utf8')) as never;
-    const r = await station.call('conference.import', { data });
+    // The embedded demo is moved so that its day 1 is today at the venue: it is always upcoming.
+    const r = await station.call('conference.import', { data, shiftTo: 'today' });
     if (!r.ok) throw new Error(r.error.message);
-    console.log(`Loaded the demo conference: ${r.value.sessions} sessions, ${r.value.registrants.inserted} registrants.`);
+    console.log(`Loaded the demo conference: ${r.value.sessions} sessions, ${r.value.registrants.inserted} registrants, day 1 is ${r.value.startsOn}.`);
     status = await station.call('station.status', {});
   }
   if (!status.ok) throw new Error(status.error.message);

@@ -15,6 +15,7 @@ type Raw = Database.Database;
 const seeds: Record<string, (db: Raw) => void> = {
   '0001-ledger': (db) => {
     db.exec(`INSERT INTO conference VALUES ('c1', '{}', 'now')`);
+    // A fixed date: a row for the migration only; nothing compares it with now.
     db.exec(`INSERT INTO session (id, body, starts_at, capacity, sellable, base_sold, sold, version) VALUES ('s1', '{}', '2026-12-01T10:00:00Z', 10, 1, 9, 10, 3)`);
     db.exec(`INSERT INTO station (origin, next_seq, first_seen_at) VALUES ('station:desk-a', 4, 'now')`);
     db.exec(`INSERT INTO inbox VALUES ('e1', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`);

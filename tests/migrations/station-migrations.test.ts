@@ -15,6 +15,7 @@ type Raw = Database.Database;
 /** Rows each migration's tables get once it has run; later migrations must keep them. */
 const seeds: Record<string, (db: Raw) => void> = {
   '0001-catalog': (db) => {
+    // Fixed dates: rows for the migration only; nothing compares them with now.
     db.exec(`INSERT INTO conference VALUES ('c1', 'Conf', 'UTC', '2026-12-01', '2026-12-02', NULL, '2026-11-01T00:00:00Z')`);
     db.exec(`INSERT INTO session VALUES ('s1', 'c1', 'Panel', 'A', '2026-12-01T10:00:00Z', '2026-12-01T11:00:00Z', 20, 1, NULL)`);
     db.exec(`INSERT INTO ticket_type VALUES ('full', 'c1', 'Full', 'standard')`);

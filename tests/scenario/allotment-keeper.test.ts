@@ -17,14 +17,17 @@ afterEach(async () => {
 
 function conference(soonStartsAt: string): ConferenceFile {
   const iso = (ms: number) => new Date(ms).toISOString();
+  // "Next month" and the span of the conference are built from the real clock: HQ and the keeper compare them with now.
+  const day = (n: number) => iso(Date.now() + n * 86_400_000).slice(0, 10);
+  const later = (hhmm: string) => `${day(30)}T${hhmm}:00Z`;
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'keep-conf', name: 'Keeper Conf', timezone: 'UTC', startsOn: '2026-11-01', endsOn: '2026-12-31' },
+    conference: { id: 'keep-conf', name: 'Keeper Conf', timezone: 'UTC', startsOn: day(0), endsOn: day(31) },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
     sessions: [
       { id: 'soon', title: 'Starts in a few seconds', room: 'A', startsAt: soonStartsAt, endsAt: iso(Date.parse(soonStartsAt) + 3_600_000), capacity: 20, sellable: true },
-      { id: 'later', title: 'Next month', room: 'B', startsAt: '2026-12-20T10:00:00Z', endsAt: '2026-12-20T11:00:00Z', capacity: 40, sellable: true },
-      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: '2026-12-20T09:00:00Z', endsAt: '2026-12-20T10:00:00Z', capacity: 400, sellable: false },
+      { id: 'later', title: 'Next month', room: 'B', startsAt: later('10:00'), endsAt: later('11:00'), capacity: 40, sellable: true },
+      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: later('09:00'), endsAt: later('10:00'), capacity: 400, sellable: false },
     ],
     registrants: [{ id: 'r1', confirmationCode: 'C-1', firstName: 'Ana', lastName: 'Silva', email: '', company: '', ticketTypeId: 'full', sessions: [] }],
   };

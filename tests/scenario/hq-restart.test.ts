@@ -11,7 +11,7 @@ import { Ledger } from '../../hq/ledger';
 import { openHqDb } from '../../hq/store/db';
 import { startWorld, until, type World } from '../../tools/demo/world';
 import { rawAll } from '../support/db-snapshot';
-import { tempDir } from '../support/fixtures';
+import { conferenceDay, dayAt, tempDir } from '../support/fixtures';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let t: ReturnType<typeof tempDir>;
@@ -41,9 +41,9 @@ function conference(): ConferenceFile {
   for (let i = 0; i < 240; i++) registrants.push({ id: `g${i}`, confirmationCode: `G-${i}`, firstName: 'Guest', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] });
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'restart-conf', name: 'Restart Conf', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-01' },
+    conference: { id: 'restart-conf', name: 'Restart Conf', timezone: 'UTC', startsOn: conferenceDay(), endsOn: conferenceDay() },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: [{ id: 'hall', title: 'Big hall talk', room: 'Hall', startsAt: '2026-12-01T14:00:00Z', endsAt: '2026-12-01T15:00:00Z', capacity: 1000, sellable: true }],
+    sessions: [{ id: 'hall', title: 'Big hall talk', room: 'Hall', startsAt: dayAt('14:00'), endsAt: dayAt('15:00'), capacity: 1000, sellable: true }],
     registrants,
   };
 }

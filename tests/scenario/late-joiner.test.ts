@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConferenceFile } from '../../core/conference';
 import { startWorld, until, type World } from '../../tools/demo/world';
-import { must, tempDir } from '../support/fixtures';
+import { conferenceDay, dayAt, must, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 let world: World | null = null;
@@ -22,11 +22,11 @@ function conference(): ConferenceFile {
   }
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'late-conf', name: 'Late Conf', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-01' },
+    conference: { id: 'late-conf', name: 'Late Conf', timezone: 'UTC', startsOn: conferenceDay(), endsOn: conferenceDay() },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }, { id: 'speaker', name: 'Speaker', badgeTemplate: 'speaker' }],
     sessions: [
-      { id: 'panel', title: 'Panel', room: 'A', startsAt: '2026-12-01T14:00:00Z', endsAt: '2026-12-01T15:00:00Z', capacity: 40, sellable: true },
-      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: '2026-12-01T09:00:00Z', endsAt: '2026-12-01T10:00:00Z', capacity: 500, sellable: false },
+      { id: 'panel', title: 'Panel', room: 'A', startsAt: dayAt('14:00'), endsAt: dayAt('15:00'), capacity: 40, sellable: true },
+      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: dayAt('09:00'), endsAt: dayAt('10:00'), capacity: 500, sellable: false },
     ],
     registrants,
   };

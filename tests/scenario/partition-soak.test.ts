@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConferenceFile } from '../../core/conference';
 import { startWorld, until, type World } from '../../tools/demo/world';
 import { rawAll } from '../support/db-snapshot';
-import { tempDir } from '../support/fixtures';
+import { addDays } from '../../core/calendar';
+import { conferenceDay, dayAt, tempDir } from '../support/fixtures';
 
 const SECONDS = Number(process.env.LANYARD_SOAK_SECONDS ?? 120);
 const SALES = 500;
@@ -36,17 +37,19 @@ const sessions: [id: string, capacity: number, held: number][] = [
   ['t2', 700, 100],
 ];
 function conference(): ConferenceFile {
+  // Two days from the fixtures' conference day (tomorrow by the real clock): HQ compares session starts with now.
+  const days = [conferenceDay(), addDays(conferenceDay(), 1)] as const;
   const registrants: ConferenceFile['registrants'] = [];
   let h = 0;
   for (const [id, , held] of sessions) for (let i = 0; i < held; i++) registrants.push({ id: `h${h}`, confirmationCode: `H-${h++}`, firstName: 'Holder', lastName: id, email: '', company: '', ticketTypeId: 'full', sessions: [id] });
   for (const st of STATIONS) for (let i = 0; i < 200; i++) registrants.push({ id: `b-${st}-${i}`, confirmationCode: `B-${st}-${i}`, firstName: 'Buyer', lastName: `${st} ${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] });
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'soak-conf', name: 'Soak Conf', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-02' },
+    conference: { id: 'soak-conf', name: 'Soak Conf', timezone: 'UTC', startsOn: days[0], endsOn: days[1] },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
     sessions: [
-      ...sessions.map(([id, capacity], i) => ({ id, title: `Session ${id}`, room: `R${i}`, startsAt: `2026-12-0${1 + (i % 2)}T1${i}:00:00Z`, endsAt: `2026-12-0${1 + (i % 2)}T1${i}:45:00Z`, capacity, sellable: true })),
-      { id: 'k', title: 'Keynote', room: 'Hall', startsAt: '2026-12-01T09:00:00Z', endsAt: '2026-12-01T10:00:00Z', capacity: 1000, sellable: false },
+      ...sessions.map(([id, capacity], i) => ({ id, title: `Session ${id}`, room: `R${i}`, startsAt: dayAt(`1${i}:00`, days[i % 2]), endsAt: dayAt(`1${i}:45`, days[i % 2]), capacity, sellable: true })),
+      { id: 'k', title: 'Keynote', room: 'Hall', startsAt: dayAt('09:00'), endsAt: dayAt('10:00'), capacity: 1000, sellable: false },
     ],
     registrants,
   };

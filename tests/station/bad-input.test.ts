@@ -7,7 +7,7 @@ import { channels, type Channel } from '../../core/api';
 import { errorCodes } from '../../core/result';
 import type { Station } from '../../main/station/create-station';
 import { dbDigest } from '../support/db-snapshot';
-import { hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { dayAt, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 let s: Station;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   s = await openStation(t.dir);
   must(await s.call('conference.import', { data: smallConference() }));
   must(await s.call('staff.add', { id: 'sup', name: 'Sup', role: 'supervisor', pin: '2468' }));
-  must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }) }));
+  must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: dayAt('08:45') }) }));
 });
 afterAll(async () => {
   await s.close();
@@ -54,10 +54,10 @@ const cases: Record<Channel, unknown[]> = {
   'feed.apply': [
     {}, { envelope: null }, { envelope: 'garbage' },
     { envelope: { ...hq('Heartbeat', { hqTime: 'yesterday' }) } },
-    { envelope: { ...hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }), origin: 'station:evil' } },
+    { envelope: { ...hq('Heartbeat', { hqTime: dayAt('08:45') }), origin: 'station:evil' } },
     { envelope: { ...hq('SeatAvailability', { sessionId: 'panel', capacity: -1, sold: 0, allotted: 0, version: 99, salesRatePerMin: 0 }) } },
     { envelope: { ...hq('SeatSold' as never, {} as never) } },
-    { envelope: { ...hq('Heartbeat', { hqTime: '2026-12-01T08:45:00Z' }), schema: 99 } },
+    { envelope: { ...hq('Heartbeat', { hqTime: dayAt('08:45') }), schema: 99 } },
   ],
   // Per-envelope problems are results, not errors (tested in tests/sync); here the request itself is bad.
   'feed.applyBatch': [{}, { envelopes: [] }, { envelopes: 'garbage' }, { envelopes: Array.from({ length: 1001 }, () => null) }, { envelopes: [null], extra: 1 }],

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Station } from '../../main/station/create-station';
 import { dbDigest } from '../support/db-snapshot';
-import { demoConference, must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { addDays, daysBetween, localDay } from '../../core/calendar';
+import { demoConference, FakeClock, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 let s: Station;
@@ -35,6 +36,40 @@ describe('conference.import', () => {
     expect(status.counts.registrants).toBe(demo.registrants.length);
     expect(status.counts.sessions).toBe(demo.sessions.length);
     expect(must(await s.call('registrant.search', { query: 'Renamed' })).map((r) => r.id)).toEqual([demo.registrants[5]!.id]);
+  });
+
+  it('moves the demo conference to the venue\'s today on request, keeping each session\'s time of day', async () => {
+    await s.close();
+    // "Today" is the venue's day by the clock the test hands the station.
+    const clock = new FakeClock();
+    s = await openStation(t.dir, { clock });
+    const committed = demoConference(demoConference().conference.startsOn); // unshifted copy of the committed file
+    const r = must(await s.call('conference.import', { data: committed, shiftTo: 'today' }));
+    const today = localDay(clock.now(), committed.conference.timezone);
+    expect(r.startsOn).toBe(today);
+    const sessions = must(await s.call('sessions.list', {}));
+    const localTime = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Lisbon', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    const byId = new Map(committed.sessions.map((x) => [x.id, x]));
+    for (const x of sessions) {
+      const orig = byId.get(x.id)!;
+      expect(localTime(x.startsAt)).toBe(localTime(orig.startsAt));
+      expect(daysBetween(orig.startsAt.slice(0, 10), localDay(Date.parse(x.startsAt), 'Europe/Lisbon'))).toBe(daysBetween(committed.conference.startsOn, today));
+    }
+    const order = (list: { id: string; startsAt: string }[]) => [...list].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1)).map((x) => x.id);
+    expect(order(sessions)).toEqual(order(committed.sessions));
+    const status = must(await s.call('station.status', {}));
+    expect(status.conference).toMatchObject({ startsOn: today, endsOn: addDays(today, daysBetween(committed.conference.startsOn, committed.conference.endsOn)) });
+  });
+
+  it('imports a conference as it is unless asked to move it, and refuses a bad target date writing nothing', async () => {
+    const data = smallConference('2031-05-05'); // no code compares this file's dates with now in this test
+    expect(must(await s.call('conference.import', { data })).startsOn).toBe('2031-05-05');
+    const before = dbDigest(dbPath());
+    for (const shiftTo of ['2026-02-30', 'tomorrow', '05/05/2031']) {
+      const r = await s.call('conference.import', { data, shiftTo: shiftTo as 'today' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(dbDigest(dbPath())).toBe(before);
   });
 
   it('derives seat numbers from entitlements until HQ speaks', async () => {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDays } from '../../core/calendar';
 import { runCli } from '../../main/station/cli';
 import { hq, tempDir } from '../support/fixtures';
 
@@ -20,9 +21,11 @@ async function cli(...args: string[]) {
 
 describe('station command line', () => {
   it('works on the demo conference: import, search, preview, sell, status', async () => {
-    const imp = await cli('import', 'assets/demo-conference.json');
+    // Moved to tomorrow by the clock this test runs under, so every session is still ahead.
+    const tomorrow = addDays(new Date().toISOString().slice(0, 10), 1);
+    const imp = await cli('import', 'assets/demo-conference.json', '--shift-to', tomorrow);
     expect(imp.code).toBe(0);
-    expect(imp.json).toMatchObject({ conferenceId: 'ldc26', registrants: { inserted: 2000 } });
+    expect(imp.json).toMatchObject({ conferenceId: 'ldc26', startsOn: tomorrow, registrants: { inserted: 2000 } });
     expect(imp.err).toContain('conference.import: done 2000/2000');
 
     const found = await cli('search', 'jose nunez', '--limit', '3');
@@ -58,6 +61,8 @@ describe('station command line', () => {
     [['sell', '--session', 's1', '--bogus', 'x'], 2, "Unknown option '--bogus'"],
     [['import', '/nonexistent.json'], 2, 'cannot read /nonexistent.json'],
     [['search', 'x', '--limit', 'ten'], 2, '--limit must be a whole number'],
+    [['import', 'assets/demo-conference.json', '--shift-to', 'next-week'], 2, '--shift-to takes a date (YYYY-MM-DD) or "today"'],
+    [['import', 'assets/demo-conference.json', '--shift-to', '2026-02-30'], 1, 'shiftTo: Invalid ISO date'],
     [['registrant', 'ghost'], 1, 'No registrant with id "ghost"'],
   ])('%j → exit %i with a readable message', async (args, code, message) => {
     const r = await cli(...args);

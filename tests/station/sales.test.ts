@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../core/messages';
 import type { Station } from '../../main/station/create-station';
 import { dbDigest, rawAll } from '../support/db-snapshot';
-import { FakeClock, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { dayAt, FakeClock, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 let s: Station;
@@ -197,7 +197,7 @@ describe('verdicts and cases', () => {
   it('RegistrantUpserted and SessionUpserted update the catalogue', async () => {
     must(await s.call('feed.apply', { envelope: hq('RegistrantUpserted', { registrant: { id: 'r-b1', confirmationCode: 'WDB-1', firstName: 'From', lastName: 'Desk B', email: '', company: '', ticketTypeId: 'full', sessions: [] } }) }));
     expect(must(await s.call('registrant.search', { query: 'desk b from' }))[0]!.id).toBe('r-b1');
-    must(await s.call('feed.apply', { envelope: hq('SessionUpserted', { session: { id: 'new-s', title: 'Late addition', room: 'C', startsAt: '2026-12-01T16:00:00Z', endsAt: '2026-12-01T17:00:00Z', capacity: 30, sellable: true } }) }));
+    must(await s.call('feed.apply', { envelope: hq('SessionUpserted', { session: { id: 'new-s', title: 'Late addition', room: 'C', startsAt: dayAt('16:00'), endsAt: dayAt('17:00'), capacity: 30, sellable: true } }) }));
     expect(must(await s.call('sessions.list', {})).find((x) => x.id === 'new-s')!.availability.capacity).toBe(30);
   });
 

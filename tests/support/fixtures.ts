@@ -3,17 +3,33 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { addDays, shiftConference } from '../../core/calendar';
 import type { ConferenceFile } from '../../core/conference';
 import type { MessageType, Payload } from '../../core/messages';
 import { schemaVersion } from '../../core/messages';
 import type { Clock } from '../../core/staleness';
 import { createStation, type Station, type StationOptions } from '../../main/station/create-station';
 
+/**
+ * The day the fixtures' conferences run: tomorrow (UTC) by the clock this test process runs under, read when the
+ * test asks. Sessions on it (09:00–17:00 UTC) are always at least seven hours ahead of the real clock, so code that
+ * compares them with now (HQ's "starts soon", the allotment keeper) sees an upcoming conference on any date.
+ */
+export function conferenceDay(nowMs = Date.now()): string {
+  return addDays(new Date(nowMs).toISOString().slice(0, 10), 1);
+}
+
+/** `HH:MM` UTC on `day` (default: the fixtures' conference day). */
+export function dayAt(hhmm: string, day = conferenceDay()): string {
+  return `${day}T${hhmm}:00Z`;
+}
+
 export class FakeClock implements Clock {
   wall: number;
   mono = 1_000;
   bootId = 'boot-test';
-  constructor(startIso = '2026-12-01T08:45:00Z') {
+  /** Starts at 08:45 UTC on the fixtures' conference day unless told otherwise. */
+  constructor(startIso = dayAt('08:45')) {
     this.wall = Date.parse(startIso);
   }
   now = () => this.wall;
@@ -30,21 +46,23 @@ export function tempDir(prefix = 'lanyard-'): { dir: string; cleanup(): void } {
 }
 
 let demo: ConferenceFile | undefined;
-export function demoConference(): ConferenceFile {
+/** The committed demo conference, moved so that its day 1 is `firstDay` (default: the fixtures' conference day). */
+export function demoConference(firstDay = conferenceDay()): ConferenceFile {
   demo ??= JSON.parse(readFileSync(new URL('../../assets/demo-conference.json', import.meta.url), 'utf8')) as ConferenceFile;
-  return structuredClone(demo);
+  return shiftConference(demo, firstDay);
 }
 
-/** A tiny conference for focused tests. */
-export function smallConference(): ConferenceFile {
+/** A tiny conference for focused tests, on `day` (default: the fixtures' conference day). */
+export function smallConference(day = conferenceDay()): ConferenceFile {
+  const at = (hhmm: string) => dayAt(hhmm, day);
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'conf-1', name: 'Small Conf', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-01' },
+    conference: { id: 'conf-1', name: 'Small Conf', timezone: 'UTC', startsOn: day, endsOn: day },
     ticketTypes: [{ id: 'full', name: 'Full pass', badgeTemplate: 'standard' }],
     sessions: [
-      { id: 'panel', title: 'Panel discussion', room: 'Room A', startsAt: '2026-12-01T14:00:00Z', endsAt: '2026-12-01T15:00:00Z', capacity: 10, sellable: true },
-      { id: 'workshop', title: 'Workshop', room: 'Room B', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T12:00:00Z', capacity: 100, sellable: true },
-      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: '2026-12-01T09:00:00Z', endsAt: '2026-12-01T10:00:00Z', capacity: 500, sellable: false },
+      { id: 'panel', title: 'Panel discussion', room: 'Room A', startsAt: at('14:00'), endsAt: at('15:00'), capacity: 10, sellable: true },
+      { id: 'workshop', title: 'Workshop', room: 'Room B', startsAt: at('10:00'), endsAt: at('12:00'), capacity: 100, sellable: true },
+      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: at('09:00'), endsAt: at('10:00'), capacity: 500, sellable: false },
     ],
     registrants: [
       { id: 'r1', confirmationCode: 'LDC-AAA111', firstName: 'José', lastName: 'Ñúñez', email: 'jose@example.com', company: 'Acme', ticketTypeId: 'full', sessions: ['panel'] },
@@ -69,7 +87,7 @@ export function hq<T extends MessageType>(type: T, payload: Payload<T>, opts: { 
     conferenceId: opts.conferenceId ?? 'conf-1',
     origin: 'hq',
     seq: ++hqSeq,
-    at: opts.at ?? '2026-12-01T08:45:00.000Z',
+    at: opts.at ?? dayAt('08:45'), // the FakeClock's default start: HQ's clock and the station's agree
     payload,
   };
 }

@@ -14,7 +14,7 @@ import { startEmulator, type RunningEmulator } from '../../tools/servicebus-emul
 import { startFaultProxy, type FaultProxy } from '../../tools/net-fault-proxy/proxy';
 import { fakeHq, lanyardTopology, waitFor } from '../support/bus';
 import { rawAll } from '../support/db-snapshot';
-import { must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { dayAt, must, openStation, smallConference, tempDir } from '../support/fixtures';
 import { HqRecorder, kill9, sleep, startEmulatorProcess, strictlyIncreasing, type Child } from '../support/sync-faults';
 
 const SOAK_SECONDS = Number(process.env.LANYARD_SOAK_SECONDS ?? 60);
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 function conference() {
   const c = smallConference();
-  c.sessions.push({ id: 'hall', title: 'Big hall', room: 'H', startsAt: '2026-12-01T13:00:00Z', endsAt: '2026-12-01T14:00:00Z', capacity: 100_000, sellable: true });
+  c.sessions.push({ id: 'hall', title: 'Big hall', room: 'H', startsAt: dayAt('13:00'), endsAt: dayAt('14:00'), capacity: 100_000, sellable: true });
   return c;
 }
 

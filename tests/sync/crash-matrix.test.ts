@@ -20,7 +20,7 @@ import { schemaVersion, type MessageType, type Payload } from '../../core/messag
 import { intBetween, mulberry32 } from '../../tools/simulator/prng';
 import { startEmulator, type RunningEmulator } from '../../tools/servicebus-emulator/index';
 import { fastRetry, lanyardTopology, waitFor } from '../support/bus';
-import { must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { dayAt, must, openStation, smallConference, tempDir } from '../support/fixtures';
 import { HqRecorder, kill9, sleep, spawnJsonChild, stationChildScript, strictlyIncreasing, type Child } from '../support/sync-faults';
 
 const FLUSH_KILLS = Number(process.env.LANYARD_CRASH_FLUSH_KILLS ?? 30);
@@ -181,7 +181,7 @@ describe('crash matrix: SIGKILL while flushing and while applying', () => {
     // The station's database: the conference, and a large allotment on the hall so offline sales always proceed.
     {
       const c = smallConference();
-      c.sessions.push({ id: 'hall', title: 'Big hall', room: 'H', startsAt: '2026-12-01T13:00:00Z', endsAt: '2026-12-01T14:00:00Z', capacity: 100_000, sellable: true });
+      c.sessions.push({ id: 'hall', title: 'Big hall', room: 'H', startsAt: dayAt('13:00'), endsAt: dayAt('14:00'), capacity: 100_000, sellable: true });
       const s = await openStation(t.dir);
       must(await s.call('conference.import', { data: c }));
       must(await s.call('feed.apply', { envelope: feed.make('AllotmentGranted', { allotmentId: 'a-hall', requestId: null, station: ME, sessionId: 'hall', seats: 100_000 }) }));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Station } from '../../main/station/create-station';
 import { fakeHq, startBus, waitFor } from '../support/bus';
 import { rawAll } from '../support/db-snapshot';
-import { hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { dayAt, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
 import type { RunningEmulator } from '../../tools/servicebus-emulator/index';
 
 let t: ReturnType<typeof tempDir>;
@@ -15,7 +15,7 @@ const dbPath = () => `${t.dir}/desk-a.db`;
 
 function bigConference() {
   const c = smallConference();
-  c.sessions.push({ id: 'hall', title: 'Big hall', room: 'H', startsAt: '2026-12-01T13:00:00Z', endsAt: '2026-12-01T14:00:00Z', capacity: 5000, sellable: true });
+  c.sessions.push({ id: 'hall', title: 'Big hall', room: 'H', startsAt: dayAt('13:00'), endsAt: dayAt('14:00'), capacity: 5000, sellable: true });
   for (let i = 0; i < 200; i++) c.registrants.push({ id: `x${i}`, confirmationCode: `X-${i}`, firstName: 'Guest', lastName: `Number ${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] });
   return c;
 }

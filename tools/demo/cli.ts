@@ -60,7 +60,10 @@ async function main(): Promise<void> {
   const [forB, forA] = [buyers[0]!, buyers[1]!];
 
   console.log(c('1', 'Lanyard — the seed’s last seat, played for real'));
-  console.log(`"${conference.sessions.find((s) => s.id === SESSION)!.title}": 10 seats, 9 held. Rule for offline sales: synced within the hour and ≥ 10% of seats left.\n`);
+  const panelSession = conference.sessions.find((s) => s.id === SESSION)!;
+  const venueTime = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: conference.conference.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  console.log(`${conference.conference.name}, ${conference.conference.startsOn} to ${conference.conference.endsOn} (the demo is moved so that day 1 is today, ${conference.conference.timezone}).`);
+  console.log(`"${panelSession.title}" at ${venueTime(panelSession.startsAt)}: 10 seats, 9 held. Rule for offline sales: synced within the hour and ≥ 10% of seats left.\n`);
 
   const hqEvents = (e: LedgerEvent) => {
     if (e.type === 'verdict' || e.type === 'case.opened' || e.type === 'dead-letter') line('hq', describeEvent(e)!);

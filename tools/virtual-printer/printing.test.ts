@@ -268,7 +268,8 @@ describe('durability', () => {
     await s.close();
     const db = `${t.dir}/desk-a.db`;
     rawExec(db, `UPDATE print_job SET status = 'sending', words = NULL, finished_at = NULL WHERE id = ?`, job.id);
-    rawExec(db, `INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at) VALUES ('old-job', ?, 'test', 'queued', x'1b40', '2026-12-01T07:00:00.000Z')`, vp.uri(fast));
+    // Queued two hours before the station's clock: long past the queue's expiry.
+    rawExec(db, `INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at) VALUES ('old-job', ?, 'test', 'queued', x'1b40', ?)`, vp.uri(fast), new Date(clock.now() - 2 * 3_600_000).toISOString());
     s = await openStation(t.dir, { clock, printing: { healthPollMs: 0 } });
     const before = vp.jobs.length;
     must(await s.call('printer.testPage', { printer: vp.uri(fast) }));

@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { ImportReport, SessionView } from '../../../core/api';
+import { localDay, shiftConference } from '../../../core/calendar';
 import { describeIssues, Registrant, type ConferenceFile } from '../../../core/conference';
 import { DomainError } from '../../../core/result';
 import {
@@ -21,7 +22,13 @@ export function catalogHandlers(
     ctx.events.next({ type: 'progress', operation, phase, done, total });
 
   return {
-    'conference.import': async ({ data }) => {
+    'conference.import': async ({ data: file, shiftTo }) => {
+      let data = file;
+      try {
+        if (shiftTo) data = shiftConference(file, shiftTo === 'today' ? localDay(ctx.clock.now(), file.conference.timezone) : shiftTo);
+      } catch (e) {
+        throw new DomainError('invalid_input', `shiftTo: ${(e as Error).message}`);
+      }
       const existing = await getConference(ctx.db);
       if (existing && existing.id !== data.conference.id) {
         throw new DomainError('conflict', `This station holds conference "${existing.name}" (${existing.id}); it cannot also import "${data.conference.id}". Use a new station database.`);
@@ -103,11 +110,12 @@ export async function importConference(
     actor: 'import',
     action: 'conference.import',
     subject: data.conference.id,
-    details: { sessions: data.sessions.length, ticketTypes: data.ticketTypes.length, inserted: r.inserted, updated: r.updated },
+    details: { sessions: data.sessions.length, ticketTypes: data.ticketTypes.length, inserted: r.inserted, updated: r.updated, startsOn: data.conference.startsOn },
   });
   progress('conference.import', 'done', total, total);
   return {
     conferenceId: data.conference.id,
+    startsOn: data.conference.startsOn,
     sessions: data.sessions.length,
     ticketTypes: data.ticketTypes.length,
     registrants: { inserted: r.inserted, updated: r.updated },
