@@ -1,12 +1,15 @@
 /**
  * The station command line: the same API contract as the UI, for scripting and operations.
- *   npm run -s station -- --db FILE [--station ID] <command> [options]
+ *   npm run -s station -- --db FILE [--station ID] [--staff ID [--pin PIN]] <command> [options]
+ * The operator acts as `--staff ID` (who must exist here); commands that need a supervisor need their `--pin` too.
  * Prints the result as JSON on stdout; on error prints a readable message on stderr, the error as JSON on stdout,
  * and exits with 1 (2 for a usage error).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Result } from '../../core/result';
+import type { Caller } from '../../core/access';
+import { describeFailedCondition } from '../../core/policy';
+import type { AppError, Result } from '../../core/result';
 import { createStation, type Station } from './create-station';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -17,8 +20,11 @@ interface Command {
   options?: Options;
   /** Positional arguments the command takes (names, for the usage text). */
   positionals?: string[];
-  run(station: Station, values: Values, positionals: string[]): Promise<Result<unknown>>;
+  run(station: CliStation, values: Values, positionals: string[]): Promise<Result<unknown>>;
 }
+
+/** The station as the operator's caller sees it. */
+type CliStation = Pick<Station, 'call'>;
 
 class UsageError extends Error {}
 
@@ -96,10 +102,9 @@ export const commands: Record<string, Command> = {
     run: (s, v) => s.call('sale.preview', { sessionId: str(v, 'session'), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}) }),
   },
   sell: {
-    usage: 'sell --session ID --registrant ID [--supervisor ID --pin PIN] [--staff ID]',
-    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, staff: { type: 'string' } },
-    run: (s, v) =>
-      s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}) }),
+    usage: 'sell --session ID --registrant ID [--supervisor ID --pin PIN]   (--supervisor: an override by that supervisor\'s PIN)',
+    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' } },
+    run: (s, v) => s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v) }),
   },
   release: {
     usage: 'release --sale ID --reason TEXT',
@@ -128,12 +133,8 @@ export const commands: Record<string, Command> = {
   },
   print: {
     usage: 'print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
-    options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' }, staff: { type: 'string' } },
-    run: (s, v) =>
-      s.call('badge.print', {
-        registrantId: str(v, 'registrant'), printer: str(v, 'printer'),
-        ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}),
-      }),
+    options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' } },
+    run: (s, v) => s.call('badge.print', { registrantId: str(v, 'registrant'), printer: str(v, 'printer'), ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}) }),
   },
   cases: { usage: 'cases [--all]', options: { all: { type: 'boolean' } }, run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }) },
   'audit-verify': { usage: 'audit-verify', run: (s) => s.call('audit.verify', {}) },
@@ -155,7 +156,10 @@ export const commands: Record<string, Command> = {
 
 export function usage(): string {
   return [
-    'usage: npm run -s station -- --db FILE [--station ID] <command> [options]',
+    'usage: npm run -s station -- --db FILE [--station ID] [--staff ID [--pin PIN]] <command> [options]',
+    '',
+    'Act as --staff ID (a member of staff on this station) for commands that change things; commands that need a',
+    'supervisor (import, import-csv, audit-verify) need that supervisor\'s --pin too. staff-add needs neither.',
     '',
     'commands:',
     ...Object.values(commands).map((c) => `  ${c.usage}`),
@@ -175,7 +179,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (ci < 0) {
-    const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station'].includes(argv[i - 1] ?? ''));
+    const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station', '--staff', '--pin'].includes(argv[i - 1] ?? ''));
     io.err(unknown ? `error: unknown command "${unknown}"\n\n${usage()}` : `error: no command given\n\n${usage()}`);
     return 2;
   }
@@ -183,7 +187,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const command = commands[name]!;
   let station: Station | undefined;
   try {
-    const global = parseArgs({ args: argv.slice(0, ci), options: { db: { type: 'string' }, station: { type: 'string' } }, strict: true, allowPositionals: false });
+    const global = parseArgs({
+      args: argv.slice(0, ci),
+      options: { db: { type: 'string' }, station: { type: 'string' }, staff: { type: 'string' }, pin: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (global.values.pin !== undefined && global.values.staff === undefined) throw new UsageError('--pin goes with --staff ID');
     const local = parseArgs({ args: argv.slice(ci + 1), options: command.options ?? {}, strict: true, allowPositionals: true });
     const wanted = command.positionals ?? [];
     if (local.positionals.length !== wanted.length) {
@@ -197,11 +207,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const progress = station.events$.subscribe((e) => {
       if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400)) io.err(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
     });
-    const result = await command.run(station, local.values as Values, local.positionals);
+    const caller = await operator(station, global.values.staff, global.values.pin);
+    if (!caller.ok) {
+      io.out(JSON.stringify({ error: caller.error }, null, 2));
+      io.err(`error (${caller.error.code}): ${caller.error.message}`);
+      return 1;
+    }
+    const acting = station;
+    const as: CliStation = { call: (channel, request) => acting.callAs(caller.value, channel, request) };
+    const result = await command.run(as, local.values as Values, local.positionals);
     progress.unsubscribe();
     io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
     if (!result.ok) {
-      io.err(`error (${result.error.code}): ${result.error.message}`);
+      io.err(`error (${result.error.code}): ${describeError(result.error)}`);
       return 1;
     }
     return 0;
@@ -214,6 +232,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await station?.close();
   }
+}
+
+/**
+ * The operator's caller: `--staff ID` must be someone on this station; with `--pin` (checked, and counted towards the
+ * lockout like any PIN) they act in their own role, without it as desk staff at most.
+ */
+async function operator(station: Station, staffId: string | undefined, pin: string | undefined): Promise<Result<Caller>> {
+  const caller: Caller = { transport: 'cli', mode: station.mode, session: null };
+  if (staffId === undefined) return { ok: true, value: caller };
+  if (pin !== undefined) {
+    const v = await station.call('staff.verify', { staffId, pin });
+    if (!v.ok) return v;
+    return { ok: true, value: { ...caller, session: { staffId: v.value.id, role: v.value.role } } };
+  }
+  const list = await station.call('staff.list', {});
+  if (!list.ok) return list;
+  if (!list.value.some((s) => s.id === staffId)) return { ok: false, error: { code: 'unauthorized', message: `No staff member "${staffId}" on this station (add one with staff-add).` } };
+  return { ok: true, value: { ...caller, session: { staffId, role: 'desk' } } };
+}
+
+/** The error in English for a person at a terminal: a refusal lists every failed condition in words. */
+export function describeError(e: AppError): string {
+  if (e.code === 'refused' && e.details) return `Sale refused: ${e.details.failed.map(describeFailedCondition).join('; ')}.`;
+  return e.message;
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('main/station/cli.ts');

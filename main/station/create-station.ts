@@ -3,8 +3,11 @@
  * API plus the few things the sync engine and the shells (Electron, WebSocket, CLI) need. The world — clock,
  * connectivity — is passed in, so the same station runs headless, in tests and inside Electron.
  */
-import { filter, Subject, type Observable } from 'rxjs';
-import type { StationApi } from '../../core/api';
+import { filter, type Observable } from 'rxjs';
+import type { Channel, RequestOf, ResultOf, StationApi, StationSettings } from '../../core/api';
+import { internalCaller, type Caller, type StationMode } from '../../core/access';
+import type { SalePolicyParams } from '../../core/conference';
+import type { StationEvent } from '../../core/events';
 import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
@@ -12,7 +15,8 @@ import { registrantWriter } from '../store/catalog';
 import { openStationDb } from '../store/db';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
-import { VerdictWaiters, type StationContext, type StationEvent } from './context';
+import { VerdictWaiters, type StationContext } from './context';
+import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
@@ -43,13 +47,27 @@ export interface StationOptions {
   onInternalError?: (channel: string, e: unknown) => void;
   /** Badge printing: printer transports, templates, health polling (defaults: Lanyard's own transports). */
   printing?: PrintingOptions;
+  /** The mode whose screens this station serves (default desk); in-process calls act in it. */
+  mode?: StationMode;
+  /** Printers the screens may use, the first being the default (validated printer URIs). */
+  printers?: string[];
+  kioskIdleSec?: number;
+  staffIdleMin?: number;
+  /** This station's adjustments to the conference's sale policy. */
+  policyOverrides?: Partial<SalePolicyParams>;
 }
 
-export interface Station extends StationApi {
-  readonly stationId: string;
-  /** Calls a channel named at run time (IPC, WebSocket, CLI): unknown names and bad payloads are error values. */
-  callUnknown(channel: unknown, request: unknown): Promise<Result<unknown>>;
+/** What the shells (Electron IPC, WebSocket) need of a station, in-process or in its own process. */
+export interface StationEndpoint {
+  callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>>;
   readonly events$: Observable<StationEvent>;
+}
+
+export interface Station extends StationApi, StationEndpoint {
+  readonly stationId: string;
+  readonly mode: StationMode;
+  /** `call` is the in-process shorthand (the station's own code, tests): an internal caller. This names the caller. */
+  callAs<C extends Channel>(caller: Caller, channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
   /** For the sync engine's outbox relay and inbox (repositories only run SQL; they take this handle). */
   readonly db: Db;
@@ -60,7 +78,15 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const opened = await openStationDb(options.dbPath);
   try {
     const stationId = await resolveStationId(opened.db, options.stationId);
-    const events = new Subject<StationEvent>();
+    const events = createStationEvents();
+    const mode = options.mode ?? 'desk';
+    const settings: StationSettings = {
+      stationId,
+      mode,
+      printers: options.printers ?? [],
+      kioskIdleSec: options.kioskIdleSec ?? 60,
+      staffIdleMin: options.staffIdleMin ?? 15,
+    };
     const ctx: StationContext = {
       db: opened.db,
       registrants: registrantWriter(opened.raw),
@@ -68,6 +94,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       clock: options.clock ?? systemClock(),
       isOnline: options.isOnline ?? (() => ctx.sync.engine?.connectivity.snapshot().state === 'online'),
       events,
+      settings,
+      policyOverrides: options.policyOverrides ?? {},
       verdicts: new VerdictWaiters(),
       sync: { engine: null },
     };
@@ -82,30 +110,37 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...allotmentHandlers(ctx),
     };
     const api = serve(handlers, options.onInternalError);
+    const internal = internalCaller(mode);
+    const call = ((channel: Channel, request: unknown) => api.callUnknown(internal, channel, request)) as StationApi['call'];
     if (options.sync !== undefined) {
       const config = parseSyncConfig(options.sync);
       if (!config.ok) throw new Error(config.error);
-      ctx.sync.engine = startSync({
+      const engine = startSync({
         config: config.value,
         stationId,
         db: opened.db,
-        sink: { call: api.call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
-        outboxAppended$: events.pipe(filter((e) => e.type === 'outbox.appended')),
+        sink: { call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
+        outboxAppended$: events.events$.pipe(filter((e) => e.type === 'outbox.appended')),
         ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
         now: () => ctx.clock.now(),
       });
+      ctx.sync.engine = engine;
+      const sub = engine.connectivity.state$.subscribe((c) => events.emit({ type: 'connectivity', state: c.state, reason: c.reason }));
+      events.onClose(() => sub.unsubscribe());
     }
     return {
       stationId,
-      call: api.call,
+      mode,
+      call,
+      callAs: api.call,
       callUnknown: api.callUnknown,
-      events$: events.asObservable(),
+      events$: events.events$,
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
       db: opened.db,
       close: async () => {
         await ctx.sync.engine?.stop();
         ctx.verdicts.cancelAll();
-        events.complete();
+        events.close();
         await opened.close();
       },
     };

@@ -76,8 +76,8 @@ async function main(): Promise<void> {
     const B = world.stations['desk-b']!;
     for (const ws of [A, B]) {
       ws.station.events$.subscribe((e) => {
-        if (e.type === 'case.opened') line(ws.id, `⚠ reconciliation case opened: sale ${e.case.saleId.slice(-8)} for ${names.get(e.case.registrantId) ?? e.case.registrantId}, over by ${e.case.overBy} — staff must honor, reverse, move or waitlist`);
-        if (e.type === 'sale.decided' && e.sale.sessionId === SESSION) line(ws.id, `HQ's verdict on sale …${e.sale.id.slice(-8)} arrived: ${e.sale.status.toUpperCase()}`);
+        if (e.type === 'case.opened') line(ws.id, `⚠ reconciliation case opened: sale ${e.saleId.slice(-8)} for ${names.get(e.registrantId) ?? e.registrantId}, over by ${e.overBy} — staff must honor, reverse, move or waitlist`);
+        if (e.type === 'sale.decided' && e.sessionId === SESSION) line(ws.id, `HQ's verdict on sale …${e.saleId.slice(-8)} arrived: ${e.status.toUpperCase()}`);
       });
     }
     const status = async (s: Station) => (await s.call('sync.status', {})) as { ok: true; value: { state: string } };

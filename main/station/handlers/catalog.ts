@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { ImportReport, SessionView } from '../../../core/api';
+import type { Caller } from '../../../core/access';
 import { localDay, shiftConference } from '../../../core/calendar';
 import { describeIssues, Registrant, type ConferenceFile } from '../../../core/conference';
 import { DomainError } from '../../../core/result';
@@ -12,14 +13,14 @@ import {
 } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import { availabilityView } from '../../store/sales';
-import { audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
+import { actor, audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function catalogHandlers(
   ctx: StationContext,
 ): Pick<Handlers, 'conference.import' | 'registrants.importCsv' | 'sessions.list' | 'registrant.search' | 'registrant.get' | 'registrant.registerWalkUp'> {
   const progress = (operation: string, phase: 'validating' | 'writing' | 'done', done: number, total: number) =>
-    ctx.events.next({ type: 'progress', operation, phase, done, total });
+    ctx.events.emit({ type: 'progress', operation, phase, done, total });
 
   return {
     'conference.import': async ({ data: file, shiftTo }) => {
@@ -60,15 +61,18 @@ export function catalogHandlers(
       return out;
     },
 
-    'registrant.search': async ({ query, limit }) => searchRegistrants(ctx.db, query, limit),
-
-    'registrant.get': async ({ id }) => {
-      const r = await getRegistrantDetail(ctx.db, id);
-      if (!r) throw new DomainError('not_found', `No registrant with id "${id}".`);
-      return r;
+    'registrant.search': async ({ query, limit }, caller) => {
+      const found = await searchRegistrants(ctx.db, query, limit);
+      return publicFacing(caller) ? found.map((r) => ({ ...r, email: maskEmail(r.email) })) : found;
     },
 
-    'registrant.registerWalkUp': async (req) => {
+    'registrant.get': async ({ id }, caller) => {
+      const r = await getRegistrantDetail(ctx.db, id);
+      if (!r) throw new DomainError('not_found', `No registrant with id "${id}".`);
+      return publicFacing(caller) ? { ...r, email: maskEmail(r.email) } : r;
+    },
+
+    'registrant.registerWalkUp': async (req, caller) => {
       const conference = await requireConference(ctx.db);
       if (!(await ticketTypeExists(ctx.db, req.ticketTypeId))) throw new DomainError('not_found', `Unknown ticket type "${req.ticketTypeId}".`);
       const registrant = Registrant.parse({
@@ -84,11 +88,21 @@ export function catalogHandlers(
       return inTx(ctx, async (tx) => {
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
         await emit(ctx, tx, 'RegistrantRegistered', { registrant });
-        await audit(ctx, tx, { actor: req.staffId ?? 'kiosk', action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
+        await audit(ctx, tx, { actor: actor(caller), action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
         return (await getRegistrantDetail(tx, registrant.id))!;
       });
     },
   };
+}
+
+/** A kiosk screen with nobody from staff signed in: whoever stands there may not be the person they look up. */
+const publicFacing = (caller: Caller) => caller.mode === 'kiosk' && caller.session === null && caller.transport !== 'internal';
+
+/** "jose.nunez@example.com" → "j•••@example.com": enough for a person to recognise their own address. */
+export function maskEmail(email: string): string {
+  const at = email.indexOf('@');
+  if (at < 1) return email ? '•••' : '';
+  return `${email[0]}•••${email.slice(at)}`;
 }
 
 export async function importConference(

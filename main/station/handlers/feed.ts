@@ -4,7 +4,8 @@
  * by sale id.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { FeedApplyResult, FeedBatchItem } from '../../../core/api';
+import type { FeedApplyResult, FeedBatchItem, Sale } from '../../../core/api';
+import type { StationEvent } from '../../../core/events';
 import { ConferenceFile, describeIssues, type Registrant } from '../../../core/conference';
 import type { Envelope, FeedMessageType, Payload } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
@@ -72,7 +73,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
       }
       await recordInboxRows(tx, rows);
     });
-    ctx.events.next({ type: 'hq.contact', hqTime: valid[valid.length - 1]!.at, messages: valid.length });
+    ctx.events.emit({ type: 'hq.contact', hqTime: valid[valid.length - 1]!.at, messages: valid.length });
     for (const f of after) f(); // notifications only after the transaction committed
   }
   return checked.map((c) => ('invalid' in c ? { status: 'invalid', reason: c.invalid } : applied.get(c)!));
@@ -101,7 +102,9 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'SeatAvailability': {
       const p = env.payload;
-      if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) return { status: 'applied', note: null };
+      if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) {
+        return { status: 'applied', note: null, after: () => ctx.events.emit({ type: 'availability.changed', sessionIds: [p.sessionId] }) };
+      }
       return (await getSession(tx, p.sessionId)) ? { status: 'ignored', note: 'older or same version' } : { status: 'ignored', note: `unknown session ${p.sessionId}` };
     }
 
@@ -112,7 +115,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       await updateSale(tx, sale.id, { status: 'confirmed', decided_at: at, at_risk: 0, proceed: 1 });
       if (!(await hasEntitlement(tx, sale.registrant_id, sale.session_id))) await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, at);
       const decided = toSale((await getSale(tx, sale.id))!);
-      return { status: 'applied', note: null, after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+      return { status: 'applied', note: null, after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.emit(decidedEvent(decided))) };
     }
 
     case 'SaleOversold': {
@@ -126,7 +129,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
         await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
         await emit(ctx, tx, 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
         const decided = toSale((await getSale(tx, sale.id))!);
-        return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+        return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
       }
       // The person already has the seat: staff must resolve it (DESIGN §8).
       await updateSale(tx, sale.id, { status: 'oversold', decided_at: at, at_risk: 0 });
@@ -138,7 +141,11 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       return {
         status: 'applied',
         note: 'oversell case opened',
-        after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided }), ctx.events.next({ type: 'case.opened', case: opened })),
+        after: () => {
+          ctx.verdicts.settle(sale.id, 'oversold');
+          ctx.events.emit(decidedEvent(decided));
+          ctx.events.emit({ type: 'case.opened', caseId: opened.id, saleId: opened.saleId, sessionId: opened.sessionId, registrantId: opened.registrantId, overBy: opened.overBy });
+        },
       };
     }
 
@@ -186,6 +193,8 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       return applySnapshotChunk(ctx, tx, env.payload);
   }
 }
+
+const decidedEvent = (s: Sale): StationEvent => ({ type: 'sale.decided', saleId: s.id, sessionId: s.sessionId, registrantId: s.registrantId, status: s.status });
 
 const WAITING_FOR_FIRST_CHUNK = 'waiting for snapshot chunk 0';
 

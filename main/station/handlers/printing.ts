@@ -12,6 +12,7 @@ import { parseBadgeCode } from '../../../core/badge/badge-code';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
 import { StationKeys, BadgeRevoked } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
+import type { Caller } from '../../../core/access';
 import { generateStationKey, signBadge, verifyBadge, type StationKeyPair } from '../../printing/badge-keys';
 import { badgeContent, layoutFor, previewBadge, renderBadge, renderTestJob } from '../../printing/badges';
 import { recordBadgePrinted, sqliteJobStore } from '../../printing/job-store';
@@ -24,7 +25,7 @@ import {
   activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
-import { audit, emit, inTx, noteAppended, nowIso, type StationContext } from '../context';
+import { actor, audit, emit, inTx, noteAppended, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export interface PrintingOptions {
@@ -46,12 +47,15 @@ type PrintingChannels =
 
 const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
 
+/** Someone at a kiosk with no member of staff signed in: they may print their own first badge, nothing more. */
+const isAttendee = (caller: Caller) => caller.mode === 'kiosk' && caller.session === null && caller.transport !== 'internal' && caller.transport !== 'cli';
+
 export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}): Pick<Handlers, PrintingChannels> {
   let assets: BadgeAssets | undefined;
   const getAssets = () => (assets ??= loadBadgeAssets(opts.assetsDir));
   let disposed = false;
   const queue = new PrintQueue(
-    sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.next({ type: 'outbox.appended', lastSeq: seq }) }),
+    sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.emit({ type: 'outbox.appended', lastSeq: seq }) }),
     opts.transportFor ?? createTransport,
     {
       ...(opts.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: opts.maxQueuedAgeMs } : {}),
@@ -68,13 +72,35 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       const every = opts.healthPollMs ?? 30_000;
       if (every > 0 && !disposed) stopPolling = queue.pollHealth(every, async () => (await listPrinters(ctx.db)).map((p) => p.uri));
     }));
-  ctx.events.subscribe({
-    complete: () => {
-      disposed = true;
-      stopPolling?.();
-      queue.dispose();
-    },
+  // Every move of a job reaches the screens (the kiosk's "take your badge", the desk's queue).
+  const jobEvents = queue.jobEvents$.subscribe((e) => {
+    void getJob(ctx.db, e.jobId).then(
+      (j) => ctx.events.emit({ type: 'print.job', jobId: e.jobId, printer: e.printerUri, state: e.state, words: e.words, registrantId: j?.registrant_id ?? null }),
+      () => {}, // closing: nobody is listening any more
+    );
   });
+  ctx.events.onClose(() => {
+    disposed = true;
+    jobEvents.unsubscribe();
+    stopPolling?.();
+    queue.dispose();
+  });
+
+  /**
+   * The printer a request names, or the station's default. A screen may only use the station's configured printers
+   * (a page must not make the station open connections of its choosing); the operator's CLI may name any.
+   */
+  const printerFor = (uri: string | undefined, caller: Caller): PrinterConfig => {
+    const configured = ctx.settings.printers;
+    if (uri === undefined) {
+      if (configured.length === 0) throw new DomainError('conflict', 'No printer is configured on this station; name one (--printer) or add one to its configuration.');
+      return printerOf(configured[0]!);
+    }
+    if ((caller.transport === 'ipc' || caller.transport === 'ws') && !configured.includes(uri.trim())) {
+      throw new DomainError('forbidden', 'That printer is not one of this station’s printers.', { need: 'mode' });
+    }
+    return printerOf(uri);
+  };
 
   const printerOf = (uri: string): PrinterConfig => {
     const p = parsePrinterUri(uri);
@@ -107,23 +133,21 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   };
 
   /** Which version a print now gets, and whether it needs a new badge (voiding the current one). */
-  const planVersion = async (q: Db | Tx, registrantId: string, reason: string | undefined) => {
+  const planVersion = async (q: Db | Tx, registrantId: string, reason: string | undefined, caller: Caller) => {
     const jobs = await jobsOfRegistrant(q, registrantId);
     const active = jobs.find((j) => j.status === 'queued' || j.status === 'sending');
-    if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`);
+    if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`, { reason: 'other' });
     const latest = await latestBadge(q, registrantId);
     if (!latest) return { version: 1, reuse: null, voids: null };
     if (latest.status === 'voided') return { version: latest.version + 1, reuse: null, voids: null };
     const unknown = jobs.find((j) => j.badge_version === latest.version && j.status === 'uncertain');
     if (latest.status === 'printed' || unknown) {
-      if (!reason) {
-        throw new DomainError(
-          'conflict',
-          latest.status === 'printed'
-            ? 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).'
-            : `Job ${unknown!.id} may or may not have printed. Look at the printer and confirm it, or reprint with a reason.`,
-          { jobId: unknown?.id ?? null },
-        );
+      // An attendee on their own (a kiosk) never prints a second badge: staff do, at a desk, with a reason.
+      if (!reason || isAttendee(caller)) {
+        if (unknown) throw new DomainError('conflict', `Job ${unknown.id} may or may not have printed. Look at the printer and confirm it, or reprint with a reason.`, { reason: 'print_uncertain', jobId: unknown.id });
+        throw new DomainError('conflict', 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).', {
+          reason: 'already_printed', registrantId, version: latest.version, printedAt: latest.printed_at ?? latest.created_at, station: `station:${ctx.stationId}`,
+        });
       }
       return { version: latest.version + 1, reuse: null, voids: latest.version };
     }
@@ -131,17 +155,17 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   };
 
   /** Renders a badge job and queues it (inside the caller's transaction). */
-  const queueBadge = async (tx: Tx, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; staffId?: string | undefined; reprintOf?: string }) => {
+  const queueBadge = async (tx: Tx, caller: Caller, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; reprintOf?: string }) => {
     const data = await registrantBadgeData(tx, req.registrantId);
     if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
-    const plan = await planVersion(tx, req.registrantId, req.reason);
+    const plan = await planVersion(tx, req.registrantId, req.reason, caller);
     const at = nowIso(ctx);
-    const actor = req.staffId ?? 'desk';
+    const by = actor(caller);
     if (plan.voids !== null) {
       const why = req.reason ?? 'reprinted';
       await voidBadge(tx, req.registrantId, plan.voids, why, at);
       await emit(ctx, tx, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why }, null, { stationId: ctx.stationId, conferenceId: data.conference.id, at });
-      await audit(ctx, tx, { actor, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
+      await audit(ctx, tx, { actor: by, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
     }
     const template = getAssets().template(data.ticketType.badgeTemplate);
     let code = plan.reuse;
@@ -154,14 +178,14 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     const { bytes } = await renderBadge(layout, req.printer, getAssets());
     const id = uuidv7();
     await upsertPrinter(tx, { uri: req.printer.uri, language: req.printer.language, media: req.printer.media.id });
-    await insertJob(tx, { id, printerUri: req.printer.uri, kind: 'badge', registrantId: req.registrantId, badgeVersion: plan.version, reason: req.reason ?? null, reprintOf: req.reprintOf ?? null, staffId: req.staffId ?? null, bytes, at });
-    await appendPrintLog(tx, { at, jobId: id, printerUri: req.printer.uri, event: req.reprintOf ? 'reprint' : 'queued', status: 'queued', words: req.reason ?? null, actor });
+    await insertJob(tx, { id, printerUri: req.printer.uri, kind: 'badge', registrantId: req.registrantId, badgeVersion: plan.version, reason: req.reason ?? null, reprintOf: req.reprintOf ?? null, staffId: caller.session?.staffId ?? null, bytes, at });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: req.printer.uri, event: req.reprintOf ? 'reprint' : 'queued', status: 'queued', words: req.reason ?? null, actor: by });
     return id;
   };
 
   return {
-    'badge.preview': async ({ registrantId, printer }) => {
-      const p = printerOf(printer ?? DEFAULT_PREVIEW_PRINTER);
+    'badge.preview': async ({ registrantId, printer }, caller) => {
+      const p = printer === undefined && ctx.settings.printers.length === 0 ? printerOf(DEFAULT_PREVIEW_PRINTER) : printerFor(printer, caller);
       return inTx(ctx, async (tx) => {
         const data = await registrantBadgeData(tx, registrantId);
         if (!data) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
@@ -177,26 +201,26 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       });
     },
 
-    'badge.print': async ({ registrantId, printer, reason, staffId, wait }) => {
+    'badge.print': async ({ registrantId, printer, reason, wait }, caller) => {
       await start();
-      const p = printerOf(printer);
-      const id = await inTx(ctx, (tx) => queueBadge(tx, { registrantId, printer: p, reason, staffId }));
+      const p = printerFor(printer, caller);
+      const id = await inTx(ctx, (tx) => queueBadge(tx, caller, { registrantId, printer: p, reason }));
       return finishRequest(id, p, wait);
     },
 
     'print.jobs': async ({ status, registrantId, limit }) => (await listJobs(ctx.db, { ...(status ? { status } : {}), ...(registrantId ? { registrantId } : {}), limit })).map(jobView),
 
-    'print.confirm': async ({ jobId, printed, staffId }) => {
+    'print.confirm': async ({ jobId, printed }, caller) => {
       await start();
       await inTx(ctx, async (tx) => {
         const job = await getJob(tx, jobId);
         if (!job) throw new DomainError('not_found', `No print job with id "${jobId}".`);
-        if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`);
+        if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`, { reason: 'other' });
         const at = nowIso(ctx);
         const words = printed ? 'confirmed printed by staff' : 'confirmed not printed by staff';
         await transitionJob(tx, jobId, ['uncertain'], { status: printed ? 'printed' : 'failed', words, finished_at: at });
-        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: staffId ?? 'desk' });
-        await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'print.confirm', subject: jobId, details: { printed } });
+        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: actor(caller) });
+        await audit(ctx, tx, { actor: actor(caller), action: 'print.confirm', subject: jobId, details: { printed } });
         if (printed && job.kind === 'badge') {
           const latest = job.registrant_id ? await latestBadge(tx, job.registrant_id) : undefined;
           // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".
@@ -209,15 +233,15 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       return jobView((await getJob(ctx.db, jobId))!);
     },
 
-    'print.reprint': async ({ jobId, reason, printer, staffId, wait }) => {
+    'print.reprint': async ({ jobId, reason, printer, wait }, caller) => {
       await start();
       const original = await getJob(ctx.db, jobId);
       if (!original) throw new DomainError('not_found', `No print job with id "${jobId}".`);
-      if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`);
-      const p = printerOf(printer ?? original.printer_uri);
+      if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`, { reason: 'other' });
+      const p = printerFor(printer ?? original.printer_uri, caller);
       const id = await inTx(ctx, async (tx) => {
-        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, staffId, jobId, reason);
-        return queueBadge(tx, { registrantId: original.registrant_id, printer: p, reason, staffId, reprintOf: jobId });
+        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, actor(caller), jobId, reason);
+        return queueBadge(tx, caller, { registrantId: original.registrant_id, printer: p, reason, reprintOf: jobId });
       });
       return finishRequest(id, p, wait);
     },
@@ -225,9 +249,9 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     'print.log': async ({ jobId, limit }) =>
       (await listPrintLog(ctx.db, { ...(jobId ? { jobId } : {}), limit })).map((r) => ({ seq: r.seq, at: r.at, jobId: r.job_id, printer: r.printer_uri, event: r.event, status: r.status, words: r.words, actor: r.actor })),
 
-    'printer.status': async ({ printer }) => {
+    'printer.status': async ({ printer }, caller) => {
       await start();
-      const p = printerOf(printer);
+      const p = printerFor(printer, caller);
       await upsertPrinter(ctx.db, { uri: p.uri, language: p.language, media: p.media.id });
       await queue.checkPrinter(p.uri);
       const row = (await listPrinters(ctx.db)).find((r) => r.uri === p.uri)!;
@@ -237,10 +261,10 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
 
     'printer.list': async () => (await listPrinters(ctx.db)).map(printerView),
 
-    'printer.testPage': async ({ printer, wait }) => {
+    'printer.testPage': async ({ printer, wait }, caller) => {
       await start();
-      const p = printerOf(printer);
-      const id = await inTx(ctx, (tx) => queueTest(tx, p, undefined, null, null));
+      const p = printerFor(printer, caller);
+      const id = await inTx(ctx, (tx) => queueTest(tx, p, actor(caller), null, null));
       return finishRequest(id, p, wait);
     },
 
@@ -287,13 +311,13 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     },
   };
 
-  async function queueTest(tx: Tx, p: PrinterConfig, staffId: string | undefined, reprintOf: string | null, reason: string | null): Promise<string> {
+  async function queueTest(tx: Tx, p: PrinterConfig, by: string, reprintOf: string | null, reason: string | null): Promise<string> {
     const at = nowIso(ctx);
     const id = uuidv7();
     const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at);
     await upsertPrinter(tx, { uri: p.uri, language: p.language, media: p.media.id });
-    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: staffId ?? null, bytes, at });
-    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor: staffId ?? 'desk' });
+    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: by, bytes, at });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor: by });
     return id;
   }
 }

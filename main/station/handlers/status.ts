@@ -5,8 +5,9 @@ import { countCheckIns, countOpenCases, countSales, listCases } from '../../stor
 import { lastContact, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
-export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status' | 'cases.list'> {
+export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status' | 'station.settings' | 'cases.list'> {
   return {
+    'station.settings': async () => ctx.settings,
     'station.status': async () => {
       const c = await getConference(ctx.db);
       const counts = await catalogCounts(ctx.db);
