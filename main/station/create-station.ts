@@ -20,7 +20,7 @@ import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
-import { printingHandlers, type PrintingOptions } from './handlers/printing';
+import { printingService, type PrintingOptions } from './handlers/printing';
 import { salesHandlers } from './handlers/sales';
 import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
@@ -69,6 +69,8 @@ export interface Station extends StationApi, StationEndpoint {
   /** `call` is the in-process shorthand (the station's own code, tests): an internal caller. This names the caller. */
   callAs<C extends Channel>(caller: Caller, channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
+  /** Starts the print queue (recovering jobs cut off by a stop) instead of waiting for the first printing call. */
+  startPrinting(): Promise<void>;
   /** For the sync engine's outbox relay and inbox (repositories only run SQL; they take this handle). */
   readonly db: Db;
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       verdicts: new VerdictWaiters(),
       sync: { engine: null },
     };
+    const printing = printingService(ctx, options.printing);
     const handlers: Handlers = {
       ...statusHandlers(ctx),
       ...syncHandlers(ctx),
@@ -106,7 +109,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...salesHandlers(ctx),
       ...staffHandlers(ctx),
       ...feedHandlers(ctx),
-      ...printingHandlers(ctx, options.printing),
+      ...printing.handlers,
       ...allotmentHandlers(ctx),
     };
     const api = serve(handlers, options.onInternalError);
@@ -136,6 +139,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       callUnknown: api.callUnknown,
       events$: events.events$,
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
+      startPrinting: printing.start,
       db: opened.db,
       close: async () => {
         await ctx.sync.engine?.stop();

@@ -50,7 +50,16 @@ const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
 /** Someone at a kiosk with no member of staff signed in: they may print their own first badge, nothing more. */
 const isAttendee = (caller: Caller) => caller.mode === 'kiosk' && caller.session === null && caller.transport !== 'internal' && caller.transport !== 'cli';
 
-export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}): Pick<Handlers, PrintingChannels> {
+export interface Printing {
+  handlers: Pick<Handlers, PrintingChannels>;
+  /**
+   * Starts the print queue now (otherwise on the first printing call): jobs that were `sending` when the station
+   * stopped become `uncertain` for staff to confirm, and the configured printers are checked and polled.
+   */
+  start(): Promise<void>;
+}
+
+export function printingService(ctx: StationContext, opts: PrintingOptions = {}): Printing {
   let assets: BadgeAssets | undefined;
   const getAssets = () => (assets ??= loadBadgeAssets(opts.assetsDir));
   let disposed = false;
@@ -68,7 +77,13 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   let started: Promise<void> | null = null;
   // Lazily, on the first printing call: a station that never prints never touches the queue.
   const start = () =>
-    (started ??= queue.resume().then(() => {
+    (started ??= (async () => {
+      for (const uri of ctx.settings.printers) {
+        const p = parsePrinterUri(uri);
+        if (p.ok) await upsertPrinter(ctx.db, { uri: p.printer.uri, language: p.printer.language, media: p.printer.media.id });
+      }
+      await queue.resume();
+    })().then(() => {
       const every = opts.healthPollMs ?? 30_000;
       if (every > 0 && !disposed) stopPolling = queue.pollHealth(every, async () => (await listPrinters(ctx.db)).map((p) => p.uri));
     }));
@@ -183,7 +198,7 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     return id;
   };
 
-  return {
+  const handlers: Pick<Handlers, PrintingChannels> = {
     'badge.preview': async ({ registrantId, printer }, caller) => {
       const p = printer === undefined && ctx.settings.printers.length === 0 ? printerOf(DEFAULT_PREVIEW_PRINTER) : printerFor(printer, caller);
       return inTx(ctx, async (tx) => {
@@ -310,6 +325,7 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       return { keyId: key.keyId, publicKey: key.publicKey };
     },
   };
+  return { handlers, start };
 
   async function queueTest(tx: Tx, p: PrinterConfig, by: string, reprintOf: string | null, reason: string | null): Promise<string> {
     const at = nowIso(ctx);
