@@ -9,6 +9,7 @@ import type { Conference , Registrant as RegistrantSchema} from './conference';
 import { Id } from './ids';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
 import { allModes, staffModes, type Access, type Caller, type StaffRole, type StationMode } from './access';
+import type { StationEvent, StationEventType } from './events';
 import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
 import { PrinterUri } from './badge/printer';
@@ -374,6 +375,16 @@ export interface StationBoundary {
   call<C extends Channel>(caller: Caller, channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
   /** A channel named at run time (IPC, WebSocket, CLI): unknown names and bad payloads are error values. */
   callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>>;
+}
+
+/**
+ * What the desktop app's preload puts on `window.lanyard` for its page (preload/bridge.ts): the contract's screen
+ * channels and the station's events, nothing else.
+ */
+export interface ScreenBridge {
+  invoke(channel: string, request: unknown): Promise<Result<unknown>>;
+  /** Returns a function that stops listening. */
+  on(event: StationEventType, listener: (event: StationEvent) => void): () => void;
 }
 
 export type RegistrantInput = z.input<typeof RegistrantSchema>;
