@@ -50,6 +50,8 @@ export interface RegistrantDetail extends RegistrantSummary {
   flaggedForContact: boolean;
   sessions: { sessionId: string; title: string; source: 'import' | 'sale'; saleId: string | null }[];
   checkIns: { sessionId: string | null; at: string }[];
+  /** The newest print of this person's badge known here (this station's or another's), null if none yet. */
+  lastPrint: BadgePrintView | null;
 }
 
 export type SaleStatus = 'pending' | 'confirmed' | 'oversold' | 'released' | 'refused';
@@ -92,6 +94,8 @@ export interface SessionView {
   endsAt: string;
   sellable: boolean;
   availability: AvailabilityView;
+  /** People checked in at this session's door (scans on this station). */
+  checkedIn: number;
 }
 
 export interface SalePreview {
@@ -256,6 +260,7 @@ export const contract = {
     supervisor(),
   ).returns<ImportReport>(),
   'sessions.list': op(NoArgs, anyone(staffModes)).returns<SessionView[]>(),
+  'ticketTypes.list': op(NoArgs, anyone(selling)).returns<{ id: string; name: string }[]>(),
   /** At a kiosk without staff signed in, results leave out e-mail addresses (a stranger may be typing). */
   'registrant.search': op(
     z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(20) }).strict(),
@@ -325,6 +330,10 @@ export const contract = {
     z.object({ registrantId: Id, printer: PrinterUri.optional(), reason: Note.min(1).optional(), wait: z.boolean().default(true) }).strict(),
     anyone(printing),
   ).returns<PrintJobView>(),
+  /** Every print of the registrant's badges known here (this station's, and others' through HQ). */
+  'badge.prints': op(z.object({ registrantId: Id }).strict(), staff(selling)).returns<BadgePrintView[]>(),
+  /** Badges printed at two stations that could not see each other. */
+  'badge.duplicates': op(NoArgs, staff(selling)).returns<DuplicatePrint[]>(),
   'print.jobs': op(
     z
       .object({ status: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']).optional(), registrantId: Id.optional(), limit: z.number().int().min(1).max(500).default(50) })

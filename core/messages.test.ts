@@ -33,6 +33,7 @@ const samples: Record<MessageType, unknown> = {
   OversellCaseOpened: { caseId: 'c1', saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
   OversellCaseResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'reverse', by: 'station:desk-b' },
   BadgeRevoked: { registrantId: 'r1', badgeVersion: 2 },
+  BadgePrintRecorded: { registrantId: 'r1', badgeVersion: 1, station: 'station:kiosk-2', jobId: 'j1', printedAt: '2026-12-01T08:12:00.000Z' },
   StationKeys: { keys: [{ keyId: 'k1', station: 'station:desk-a', publicKey: 'MCowBQYDK2VwAyEA' }] },
   Heartbeat: { hqTime: '2026-12-01T08:45:00Z' },
   ConferenceSnapshotChunk: { station: 'station:desk-c', chunk: 0, of: 1, conference: null, sessions: [session], registrants: [registrant] },

@@ -49,6 +49,8 @@ export const SessionUpserted = z.object({ session: Session }).strict();
 export const OversellCaseOpened = z.object({ caseId: Id, saleId: Id, sessionId: Id, station: Origin, overBy: z.number().int().min(1) }).strict();
 export const OversellCaseResolved = z.object({ caseId: Id, saleId: Id, resolution: OversellResolution, by: Origin }).strict();
 export const BadgeRevoked = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1) }).strict();
+/** A station printed a badge (HQ relays every BadgePrinted): kiosks elsewhere will not print it again. */
+export const BadgePrintRecorded = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), station: Origin, jobId: Id, printedAt: IsoTime }).strict();
 export const StationKeys = z
   .object({ keys: z.array(z.object({ keyId: z.string().max(64), station: Origin, publicKey: z.string().max(200) }).strict()).max(1000) })
   .strict();
@@ -89,6 +91,7 @@ export const payloadSchemas = {
   OversellCaseOpened,
   OversellCaseResolved,
   BadgeRevoked,
+  BadgePrintRecorded,
   StationKeys,
   Heartbeat,
   ConferenceSnapshotChunk,
@@ -104,7 +107,7 @@ export const stationEventTypes = [
 export const feedMessageTypes = [
   'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'RegistrantUpserted',
   'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'BadgeRevoked', 'StationKeys', 'Heartbeat',
-  'ConferenceSnapshotChunk',
+  'ConferenceSnapshotChunk', 'BadgePrintRecorded',
 ] as const satisfies readonly MessageType[];
 export type StationEventType = (typeof stationEventTypes)[number];
 export type FeedMessageType = (typeof feedMessageTypes)[number];

@@ -357,8 +357,12 @@ export class Ledger {
       case 'BadgeVoided':
         await this.emit(ctx, 'BadgeRevoked', { registrantId: env.payload.registrantId, badgeVersion: env.payload.badgeVersion });
         return { ok: true, note: null };
-      case 'RegistrationUpgraded':
       case 'BadgePrinted':
+        // Every station hears of every print: a kiosk elsewhere will not print it again, and two stations that
+        // printed the same badge while apart find out (DESIGN §9).
+        await this.emit(ctx, 'BadgePrintRecorded', { registrantId: env.payload.registrantId, badgeVersion: env.payload.badgeVersion, station: env.origin, jobId: env.payload.jobId, printedAt: env.at });
+        return { ok: true, note: null };
+      case 'RegistrationUpgraded':
       case 'CheckedIn':
         return { ok: true, note: 'recorded' };
     }

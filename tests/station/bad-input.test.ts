@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 /** Commands that only read: whatever they are given, nothing may change. */
-const readOnly = new Set<Channel>(['station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify']);
+const readOnly = new Set<Channel>(['station.status', 'station.settings', 'ticketTypes.list', 'badge.prints', 'badge.duplicates', 'staff.session', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify']);
 
 const internal = internalCaller();
 
@@ -37,6 +37,9 @@ const cases: Record<Channel, unknown[]> = {
   'staff.signIn': [{}, { staffId: 'sup' }, { staffId: 'sup', pin: 'letters' }, { staffId: 'sup', pin: '2468', role: 'supervisor' }],
   'staff.signOut': [{ staffId: 'sup' }],
   'staff.session': [{ staffId: 'sup' }],
+  'ticketTypes.list': [{ conferenceId: 'conf-1' }],
+  'badge.prints': [{}, { registrantId: 'ghost' }, { registrantId: '' }],
+  'badge.duplicates': [{ all: true }],
   'conference.import': [{}, { data: {} }, { data: { ...smallConference(), format: 'other/2' } }, { data: { ...smallConference(), sessions: [{ id: 'x' }] } }, { data: smallConference(), more: 1 }],
   'registrants.importCsv': [{ csv: '', mapping: { firstName: 'a' } }, { csv: 'a,b\n1,2', mapping: {} }, { csv: 'a\n1', mapping: { nonsense: 'a' } }, { csv: 'Code\nX', mapping: { confirmationCode: 'Code' } }],
   'sessions.list': [[], { all: true }],

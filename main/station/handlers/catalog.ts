@@ -8,17 +8,17 @@ import { localDay, shiftConference } from '../../../core/calendar';
 import { describeIssues, Registrant, type ConferenceFile } from '../../../core/conference';
 import { DomainError } from '../../../core/result';
 import {
-  getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, searchRegistrants, ticketTypeExists, upsertConference,
+  getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, listTicketTypes, searchRegistrants, ticketTypeExists, upsertConference,
   upsertSessions, upsertTicketTypes,
 } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
-import { availabilityView } from '../../store/sales';
+import { availabilityView, checkInsBySession } from '../../store/sales';
 import { actor, audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function catalogHandlers(
   ctx: StationContext,
-): Pick<Handlers, 'conference.import' | 'registrants.importCsv' | 'sessions.list' | 'registrant.search' | 'registrant.get' | 'registrant.registerWalkUp'> {
+): Pick<Handlers, 'conference.import' | 'registrants.importCsv' | 'sessions.list' | 'ticketTypes.list' | 'registrant.search' | 'registrant.get' | 'registrant.registerWalkUp'> {
   const progress = (operation: string, phase: 'validating' | 'writing' | 'done', done: number, total: number) =>
     ctx.events.emit({ type: 'progress', operation, phase, done, total });
 
@@ -53,13 +53,16 @@ export function catalogHandlers(
 
     'sessions.list': async () => {
       const out: SessionView[] = [];
+      const checkedIn = await checkInsBySession(ctx.db);
       for (const s of await listSessions(ctx.db)) {
         const availability = await availabilityView(ctx.db, s.id);
         if (!availability) continue;
-        out.push({ id: s.id, title: s.title, room: s.room, startsAt: s.starts_at, endsAt: s.ends_at, sellable: s.sellable === 1, availability });
+        out.push({ id: s.id, title: s.title, room: s.room, startsAt: s.starts_at, endsAt: s.ends_at, sellable: s.sellable === 1, availability, checkedIn: checkedIn.get(s.id) ?? 0 });
       }
       return out;
     },
+
+    'ticketTypes.list': async () => listTicketTypes(ctx.db),
 
     'registrant.search': async ({ query, limit }, caller) => {
       const found = await searchRegistrants(ctx.db, query, limit);

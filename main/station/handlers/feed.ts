@@ -10,7 +10,8 @@ import { ConferenceFile, describeIssues, type Registrant } from '../../../core/c
 import type { Envelope, FeedMessageType, Payload } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
-import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
+import { getConference, getRegistrantRow, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
+import { printsOf, recordPrint } from '../../store/printing';
 import type { Tx } from '../../store/db';
 import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
 import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
@@ -191,7 +192,41 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'ConferenceSnapshotChunk':
       return applySnapshotChunk(ctx, tx, env.payload);
+
+    case 'BadgePrintRecorded':
+      return applyPrintElsewhere(ctx, tx, env.payload);
   }
+}
+
+/**
+ * Another station printed a badge. Recorded, so this station's kiosk will not print it again; and if a different
+ * station printed the same version (two kiosks offline at once), staff are told — never silently merged.
+ */
+async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'BadgePrintRecorded'>): Promise<Applied> {
+  if (p.station === `station:${ctx.stationId}`) return { status: 'ignored', note: 'this station’s own print' };
+  const r = await getRegistrantRow(tx, p.registrantId);
+  if (!r) return { status: 'ignored', note: `unknown registrant ${p.registrantId}` };
+  if (!(await recordPrint(tx, { station: p.station, jobId: p.jobId, registrantId: p.registrantId, version: p.badgeVersion, printedAt: p.printedAt }))) {
+    return { status: 'ignored', note: 'print already known' };
+  }
+  const same = (await printsOf(tx, p.registrantId)).filter((x) => x.version === p.badgeVersion);
+  if (new Set(same.map((x) => x.station)).size < 2) return { status: 'applied', note: null };
+  const name = `${r.first_name} ${r.last_name}`.trim();
+  const [a, b] = [same[0]!, same.find((x) => x.station !== same[0]!.station)!];
+  const text = `The badge of ${name} was printed twice while stations could not see each other: at ${a.station.replace('station:', '')} ${a.printedAt} and ${b.station.replace('station:', '')} ${b.printedAt}. Reprint it with a reason so that only one works at the doors.`;
+  await audit(ctx, tx, { actor: 'hq', action: 'badge.printedTwice', subject: p.registrantId, details: { version: p.badgeVersion, prints: same.map((x) => ({ station: x.station, at: x.printedAt })) } });
+  return {
+    status: 'applied',
+    note: 'printed twice: staff told',
+    after: () =>
+      ctx.events.emit({
+        type: 'notification',
+        kind: 'badge.printed_twice',
+        level: 'warning',
+        params: { registrantId: p.registrantId, name, version: p.badgeVersion, firstStation: a.station, firstAt: a.printedAt, secondStation: b.station, secondAt: b.printedAt },
+        text,
+      }),
+  };
 }
 
 const decidedEvent = (s: Sale): StationEvent => ({ type: 'sale.decided', saleId: s.id, sessionId: s.sessionId, registrantId: s.registrantId, status: s.status });

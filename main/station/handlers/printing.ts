@@ -7,6 +7,7 @@
  * so there is never more than one valid badge per person. A job that failed before sending reuses its version.
  */
 import { v7 as uuidv7 } from 'uuid';
+import type { DuplicatePrint } from '../../../core/api';
 import type { BadgeVerification, PrintJobView, PrinterView } from '../../../core/badge/views';
 import { parseBadgeCode } from '../../../core/badge/badge-code';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
@@ -22,7 +23,7 @@ import { loadBadgeAssets, type BadgeAssets } from '../../printing/templates';
 import { getConference, getRegistrantRow } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import {
-  activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
+  activeStationKey, appendPrintLog, duplicatePrints, printsOf, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
 import { actor, audit, emit, inTx, noteAppended, nowIso, type StationContext } from '../context';
@@ -42,7 +43,7 @@ export interface PrintingOptions {
 }
 
 type PrintingChannels =
-  | 'badge.preview' | 'badge.print' | 'print.jobs' | 'print.confirm' | 'print.reprint' | 'print.log' | 'printer.status' | 'printer.list'
+  | 'badge.preview' | 'badge.print' | 'badge.prints' | 'badge.duplicates' | 'print.jobs' | 'print.confirm' | 'print.reprint' | 'print.log' | 'printer.status' | 'printer.list'
   | 'printer.testPage' | 'badge.verify' | 'badge.stationKey';
 
 const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
@@ -153,16 +154,27 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     const active = jobs.find((j) => j.status === 'queued' || j.status === 'sending');
     if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`, { reason: 'other' });
     const latest = await latestBadge(q, registrantId);
+    // Prints by other stations that reached this one through HQ count as printed here (DESIGN §9).
+    const elsewhere = (await printsOf(q, registrantId)).filter((p) => p.station !== `station:${ctx.stationId}`);
+    const newestElsewhere = elsewhere.reduce<(typeof elsewhere)[number] | null>((m, p) => (!m || p.version > m.version || (p.version === m.version && p.printedAt > m.printedAt) ? p : m), null);
+    const refuseSecond = (version: number, printedAt: string, station: string) => {
+      throw new DomainError('conflict', 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).', {
+        reason: 'already_printed', registrantId, version, printedAt, station,
+      });
+    };
+    const localVersion = latest?.version ?? 0;
+    if (newestElsewhere && newestElsewhere.version >= localVersion && !(latest?.status === 'voided' && latest.version >= newestElsewhere.version)) {
+      // An attendee on their own (a kiosk) never prints a second badge: staff do, at a desk, with a reason.
+      if (!reason || isAttendee(caller)) refuseSecond(newestElsewhere.version, newestElsewhere.printedAt, newestElsewhere.station);
+      return { version: newestElsewhere.version + 1, reuse: null, voids: newestElsewhere.version };
+    }
     if (!latest) return { version: 1, reuse: null, voids: null };
     if (latest.status === 'voided') return { version: latest.version + 1, reuse: null, voids: null };
     const unknown = jobs.find((j) => j.badge_version === latest.version && j.status === 'uncertain');
     if (latest.status === 'printed' || unknown) {
-      // An attendee on their own (a kiosk) never prints a second badge: staff do, at a desk, with a reason.
       if (!reason || isAttendee(caller)) {
         if (unknown) throw new DomainError('conflict', `Job ${unknown.id} may or may not have printed. Look at the printer and confirm it, or reprint with a reason.`, { reason: 'print_uncertain', jobId: unknown.id });
-        throw new DomainError('conflict', 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).', {
-          reason: 'already_printed', registrantId, version: latest.version, printedAt: latest.printed_at ?? latest.created_at, station: `station:${ctx.stationId}`,
-        });
+        refuseSecond(latest.version, latest.printed_at ?? latest.created_at, `station:${ctx.stationId}`);
       }
       return { version: latest.version + 1, reuse: null, voids: latest.version };
     }
@@ -318,6 +330,21 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
         name: reg ? `${reg.first_name} ${reg.last_name}`.trim() : null,
       };
       return result;
+    },
+
+    'badge.prints': async ({ registrantId }) => {
+      if (!(await getRegistrantRow(ctx.db, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+      return (await printsOf(ctx.db, registrantId)).map(({ registrantId: r, version, station, printedAt }) => ({ registrantId: r, version, station, printedAt }));
+    },
+
+    'badge.duplicates': async () => {
+      const out: DuplicatePrint[] = [];
+      for (const d of await duplicatePrints(ctx.db)) {
+        const r = await getRegistrantRow(ctx.db, d.registrantId);
+        const prints = (await printsOf(ctx.db, d.registrantId)).filter((p) => p.version === d.version);
+        out.push({ registrantId: d.registrantId, name: r ? `${r.first_name} ${r.last_name}`.trim() : d.registrantId, prints: prints.map(({ registrantId, version, station, printedAt }) => ({ registrantId, version, station, printedAt })) });
+      }
+      return out;
     },
 
     'badge.stationKey': async () => {
