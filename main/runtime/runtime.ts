@@ -89,6 +89,24 @@ async function loadConference(station: Station, config: RuntimeConfig, log: (lin
   const r = await station.call('conference.import', { data, ...(shift ? { shiftTo: 'today' as const } : {}) });
   if (!r.ok) throw new Error(`the conference could not be imported: ${r.error.message}`);
   log(`${shift ? 'Loaded the demo conference' : `Imported ${config.conferenceFile}`}: ${r.value.sessions} sessions, ${r.value.registrants.inserted} registrants, day 1 is ${r.value.startsOn}.`);
+  if (config.demo) await addDemoStaff(station, log);
+}
+
+/** The demo's staff, so that its screens can be tried at once (a real station's staff are added with staff-add). */
+export const demoStaff = [
+  { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' },
+  { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' },
+] as const;
+
+async function addDemoStaff(station: Station, log: (line: string) => void): Promise<void> {
+  const existing = await station.call('staff.list', {});
+  if (!existing.ok || existing.value.length > 0) return;
+  const [sup, desk] = demoStaff;
+  const a = await station.call('staff.add', { ...sup });
+  const b = await station.call('staff.add', { ...desk, by: { supervisorId: sup.id, pin: sup.pin } });
+  const failed = !a.ok ? a : !b.ok ? b : null;
+  if (failed && !failed.ok) throw new Error(`the demo staff could not be added: ${failed.error.message}`);
+  log(`Demo staff: ${sup.name} (supervisor, PIN ${sup.pin}) and ${desk.name} (desk, PIN ${desk.pin}).`);
 }
 
 function readJson(file: string | URL): ConferenceFile {

@@ -37,6 +37,9 @@ describe('the embedded default', () => {
     expect([before, localDay(Date.now(), 'Europe/Lisbon')]).toContain(status.conference?.startsOn);
     expect(status.counts.registrants).toBe(2000);
     expect(lines.join('\n')).toContain('Loaded the demo conference: 40 sessions, 2000 registrants');
+    // The demo comes with staff, so its screens can be tried at once.
+    expect(lines.join('\n')).toContain('Demo staff: Sam Supervisor (supervisor, PIN 2468) and Dee Desk (desk, PIN 1357).');
+    expect(must(await runtime.station.call('staff.list', {})).map((s) => [s.id, s.role])).toEqual([['dee', 'desk'], ['sam', 'supervisor']]);
     expect(must(await runtime.station.call('station.settings', {}))).toEqual({ stationId: 'kiosk-1', mode: 'kiosk', printers: [`folder:${t.dir}/prints`], kioskIdleSec: 60, staffIdleMin: 15 });
 
     // An attendee at the kiosk prints their own badge: the PNG lands in the folder and its QR verifies.
