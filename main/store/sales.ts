@@ -196,8 +196,9 @@ export async function recordCheckIn(q: Q, c: { registrantId: string; sessionId: 
   return firstTime;
 }
 
+/** People checked in (each counted once, however often they were scanned). */
 export async function countCheckIns(q: Q): Promise<number> {
-  const r = await q.selectFrom('check_in').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await q.selectFrom('check_in').select((eb) => eb.fn.count<number>('registrant_id').distinct().as('n')).executeTakeFirstOrThrow();
   return r.n;
 }
 

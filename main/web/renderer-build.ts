@@ -32,7 +32,16 @@ export function rendererStale(): boolean {
 export async function buildRenderer(log: (line: string) => void = () => {}): Promise<void> {
   log('building the screens (renderer/dist)…');
   const vite = await import('vite');
-  await vite.build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  // Always React's production build, whatever NODE_ENV the caller runs under (a test runner sets "test", and Vite
+  // and the React plugin would then build for development).
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
 }
 
 export async function ensureRenderer(log: (line: string) => void = () => {}): Promise<string> {

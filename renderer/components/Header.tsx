@@ -19,8 +19,7 @@ export function Header({ children }: { children?: ReactNode }) {
         <span className="mode">{w.header.modes[settings.mode]}</span>
         <span className="station">{w.header.station(settings.stationId)}</span>
       </div>
-      {settings.mode !== 'kiosk' && sync && <SyncFacts sync={sync} />}
-      {settings.mode === 'kiosk' && sync && <LinkDot sync={sync} />}
+      {sync && <SyncFacts sync={sync} />}
       <div className="header-end">
         {children}
         <LanguageSwitch />
@@ -39,22 +38,12 @@ function linkWords(w: ReturnType<typeof useWords>, sync: SyncStatus): { state: s
   return { state: sync.state, text: w.header.link[sync.state] };
 }
 
-function LinkDot({ sync }: { sync: SyncStatus }) {
-  const w = useWords();
-  const l = linkWords(w, sync);
-  return (
-    <div className="sync-facts" aria-label={l.text}>
-      <span className={`dot dot-${l.state}`} aria-hidden="true" />
-    </div>
-  );
-}
-
 function SyncFacts({ sync }: { sync: SyncStatus }) {
   const w = useWords();
   const l = linkWords(w, sync);
   const age = sync.staleness.known ? w.header.hqAge(sync.staleness.minutes) : `${w.header.hqUnknown} (${w.staleness[sync.staleness.reason]})`;
   return (
-    <ul className="sync-facts" aria-label="Sync">
+    <ul className="sync-facts">
       <li>
         <span className={`dot dot-${l.state}`} aria-hidden="true" /> {l.text}
       </li>

@@ -125,7 +125,8 @@ function Confirm({ id, onBack, onStep }: { id: string; onBack(): void; onStep(s:
   const preview = useStation('badge.preview', { registrantId: id });
   const printButton = useRef<HTMLButtonElement>(null);
   const p: RegistrantDetail | undefined = person.data;
-  useEffect(() => printButton.current?.focus(), [p]);
+  // The hands go to the one thing to do next (it is enabled once the badge preview is there).
+  useEffect(() => printButton.current?.focus(), [p, preview.data]);
   if (person.error) return <ErrorNotice error={person.error} />;
   if (!p) return <p className="loading">{w.common.loading}</p>;
   // Printed before (here or elsewhere): no second badge from the kiosk.
@@ -271,10 +272,10 @@ function Outcome({ title, kind, onDone, children }: { title: string; kind: 'ok' 
   useEffect(() => done.current?.focus(), []);
   return (
     <section className={`kiosk-outcome outcome-${kind}`} aria-labelledby="outcome-title">
-      <h1 id="outcome-title" role={kind === 'ok' ? 'status' : 'alert'}>
-        {title}
-      </h1>
-      {children}
+      <div role={kind === 'ok' ? 'status' : 'alert'}>
+        <h1 id="outcome-title">{title}</h1>
+        {children}
+      </div>
       <button ref={done} type="button" className="primary" onClick={onDone}>
         {kind === 'ok' ? w.common.done : w.kiosk.startOver}
       </button>
