@@ -106,7 +106,7 @@ export const en = {
     staffCheck: 'Staff: check the printer',
     didItPrint: 'Did the badge come out of the printer?',
     itPrinted: 'Yes, it printed',
-    itDidNot: 'No, nothing printed',
+    itDidNot: 'No — print it again',
     alreadyTitle: 'Your badge has already been printed',
     alreadyBody: (station: string, time: string) => `It was printed at ${station} at ${time}. For a new one, please go to the registration desk.`,
     needsDesk: 'This badge needs a member of staff. Please go to the registration desk.',

@@ -100,7 +100,7 @@ export const pt: Words = {
     staffCheck: 'Equipa: verificar a impressora',
     didItPrint: 'O crachá saiu da impressora?',
     itPrinted: 'Sim, foi impresso',
-    itDidNot: 'Não, nada saiu',
+    itDidNot: 'Não — imprimir de novo',
     alreadyTitle: 'O seu crachá já foi impresso',
     alreadyBody: (station: string, time: string) => `Foi impresso em ${station} às ${time}. Para um novo, dirija-se ao balcão de registo.`,
     needsDesk: 'Este crachá precisa da equipa. Dirija-se ao balcão de registo, por favor.',

@@ -96,7 +96,7 @@ beforeAll(async () => {
   vp = new VirtualPrinter({ outDir: join(t.dir, 'printer') });
   await vp.start();
 
-  const k = await configure('kiosk-1', 'kiosk', { printers: [vp.uri(fast)] });
+  const k = await configure('kiosk-1', 'kiosk', { printers: [vp.uri(fast)], kioskIdleSec: 12 });
   const d = await configure('desk-1', 'desk', { printers: [`folder:${join(t.dir, 'desk-prints')}`], sync: { keepSeatsInHand: 2, allotmentKeeper: { sessions: ['keep'], checkEveryMs: 300, requestTimeoutMs: 3000 } } });
   const g = await configure('door-1', 'door');
   await addStaff(k.dataDir, 'kiosk-1', [{ id: 'kim', name: 'Kim Kiosk', role: 'supervisor', pin: '4321' }]);
@@ -193,6 +193,45 @@ describe('kiosk', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Start over' }).click();
     const jobs = vp.jobs.filter((j) => j.text.some((l) => l.includes('Silva'))).length;
     expect(jobs).toBe(1);
+  });
+});
+
+describe('kiosk, when things go wrong', { timeout: 60_000 }, () => {
+  it('a job that may or may not have printed asks staff, and is never printed again by itself', async () => {
+    const page = pages[0]!;
+    await page.getByLabel('Your name, e-mail or confirmation code').fill('samuel okafor');
+    await page.getByRole('button', { name: /Samuel Okafor/ }).click();
+    vp.set({ dropAfterBytes: 200 }); // the connection drops in the middle of the job
+    const jobsBefore = vp.jobs.length;
+    await page.getByRole('button', { name: 'Print my badge' }).click();
+    await page.getByRole('heading', { name: 'We are not sure your badge printed' }).waitFor({ timeout: 20_000 });
+    await expectAccessible(page, 'kiosk uncertain');
+    await shot(page, 'kiosk-7-uncertain');
+    await page.getByRole('button', { name: 'Staff: check the printer' }).click();
+    await signIn(page, 'Kim Kiosk', '4321');
+    await page.getByText('Did the badge come out of the printer?').waitFor();
+    await shot(page, 'kiosk-8-staff-confirm');
+    await page.getByRole('button', { name: 'Yes, it printed' }).click();
+    await page.getByRole('heading', { name: 'Welcome! Print your badge' }).waitFor();
+    await vp.settled();
+    expect(vp.jobs.length).toBe(jobsBefore + 1); // the cut-off job, and no second one
+    expect(vp.jobs.at(-1)!.complete).toBe(false);
+    // Confirmed printed: the kiosk now sends Samuel to the desk rather than print again.
+    await page.getByLabel('Your name, e-mail or confirmation code').fill('samuel okafor');
+    await page.getByRole('button', { name: /Samuel Okafor/ }).click();
+    await page.getByRole('heading', { name: 'Your badge has already been printed' }).waitFor();
+    await page.getByRole('button', { name: 'Start over' }).click();
+  });
+
+  it('left alone, the kiosk starts over (and warns first)', async () => {
+    const page = pages[0]!;
+    await page.getByLabel('Your name, e-mail or confirmation code').fill('zoe');
+    await page.getByRole('button', { name: /Zoë Łukasz/ }).click();
+    await page.getByRole('heading', { name: 'Is this you?' }).waitFor();
+    await page.getByText('Still there? This screen starts over in a moment.').waitFor({ timeout: 10_000 });
+    await shot(page, 'kiosk-9-still-there');
+    await page.getByRole('heading', { name: 'Welcome! Print your badge' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('Your name, e-mail or confirmation code').inputValue()).toBe('');
   });
 });
 

@@ -1,5 +1,6 @@
 /** What needs staff: oversold sales (cases), badges printed twice while stations were apart, and news as it comes. */
 import { useState } from 'react';
+import type { OversellCase } from '../../../core/api';
 import type { StationEventOf } from '../../../core/events';
 import { Notice } from '../../components/Notice';
 import { useWords } from '../../i18n/i18n';
@@ -12,6 +13,8 @@ export function AlertsPanel({ onPerson }: { onPerson(id: string): void }) {
   const [news, setNews] = useState<StationEventOf<'notification'>[]>([]);
   useStationEvent(['notification'], (e) => e.type === 'notification' && setNews((n) => [e, ...n].slice(0, 20)));
   const t = (s: string, at: string) => [w.common.stationName(s), w.common.time(at)] as const;
+  const sessions = useStation('sessions.list', {});
+  const titles = new Map((sessions.data ?? []).map((x) => [x.id, x.title]));
   const nothing = (cases.data?.length ?? 0) === 0 && (dups.data?.length ?? 0) === 0 && news.length === 0;
   return (
     <section className="alerts" aria-labelledby="alerts-title">
@@ -46,16 +49,24 @@ export function AlertsPanel({ onPerson }: { onPerson(id: string): void }) {
           <h3>{w.desk.alerts.cases}</h3>
           <ul className="alert-list">
             {cases.data!.map((c) => (
-              <li key={c.id}>
-                <button type="button" className="link" onClick={() => onPerson(c.registrantId)}>
-                  {c.registrantId}
-                </button>{' '}
-                — {c.sessionId}, {w.desk.alerts.overBy(c.overBy)} ({w.common.time(c.openedAt)})
-              </li>
+              <CaseRow key={c.id} c={c} title={titles.get(c.sessionId) ?? c.sessionId} onPerson={onPerson} />
             ))}
           </ul>
         </>
       )}
     </section>
+  );
+}
+
+function CaseRow({ c, title, onPerson }: { c: OversellCase; title: string; onPerson(id: string): void }) {
+  const w = useWords();
+  const who = useStation('registrant.get', { id: c.registrantId });
+  return (
+    <li>
+      <button type="button" className="link" onClick={() => onPerson(c.registrantId)}>
+        {who.data ? `${who.data.firstName} ${who.data.lastName}` : c.registrantId}
+      </button>{' '}
+      — {title}, {w.desk.alerts.overBy(c.overBy)} ({w.common.time(c.openedAt)})
+    </li>
   );
 }

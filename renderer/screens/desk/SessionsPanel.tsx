@@ -122,11 +122,16 @@ function Sell({ person, session, onDone, onSignedOut }: { person: string; sessio
       )}
       {outcome && (
         <>
-          <Notice kind={outcome.outcome === 'confirmed' ? 'ok' : outcome.outcome === 'proceed' ? (outcome.sale?.atRisk ? 'warn' : 'ok') : 'error'}>
-            <p>{w.desk.sessions.outcome[outcome.why]}</p>
-            {outcome.failed.length > 0 && outcome.outcome === 'awaiting' && <ReasonList reasons={outcome.failed.map(w.failed)} />}
-          </Notice>
+          {/* HQ's later word replaces what the desk decided on its own; that stays below, smaller, as history. */}
           {later && <Notice kind={later === 'confirmed' ? 'ok' : 'error'}>{later === 'confirmed' ? w.desk.sessions.confirmedLater : w.desk.sessions.oversoldLater}</Notice>}
+          {later ? (
+            <p className="history">{w.desk.sessions.outcome[outcome.why]}</p>
+          ) : (
+            <Notice kind={outcome.outcome === 'confirmed' ? 'ok' : outcome.outcome === 'proceed' ? (outcome.sale?.atRisk ? 'warn' : 'ok') : 'error'}>
+              <p>{w.desk.sessions.outcome[outcome.why]}</p>
+              {outcome.failed.length > 0 && outcome.outcome === 'awaiting' && <ReasonList reasons={outcome.failed.map(w.failed)} />}
+            </Notice>
+          )}
           {error && <ErrorNotice error={error} />}
           <div className="actions">
             {outcome.outcome === 'awaiting' && !later && (

@@ -108,7 +108,7 @@ function Scan({ door, onChange, onSignedOut }: { door: Door; onChange(): void; o
     if (e.code === 'unauthorized') onSignedOut();
     else setError(e);
   }
-  useScanner((code) => void check(code), { enabled: true, minLength: 8 });
+  useScanner((code) => void check(code), { minLength: 8 });
   useEffect(() => {
     if (!verdict) return;
     const t = setTimeout(() => setVerdict(null), verdict.ok ? 2500 : 5000);

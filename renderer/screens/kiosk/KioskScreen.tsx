@@ -219,6 +219,7 @@ function Uncertain({ job, onDone }: { job: PrintJobView; onDone(): void }) {
     if (e.type === 'print.job' && e.jobId === job.id) setState(e.state);
   });
   if (state === 'printed') return <Printed onDone={onDone} />;
+  if (state === 'sending' || state === 'queued') return <Printing />;
   if (state === 'failed') {
     return (
       <Outcome title={w.kiosk.failedTitle} kind="error" onDone={onDone}>
@@ -229,8 +230,16 @@ function Uncertain({ job, onDone }: { job: PrintJobView; onDone(): void }) {
   async function confirm(printed: boolean) {
     const r = await call('print.confirm', { jobId: job.id, printed });
     if (!r.ok) return setError(r.error);
+    if (printed) {
+      await call('staff.signOut', {});
+      return onDone();
+    }
+    // Staff saw nothing come out: print it now, while they stand there (the job failed; no second badge exists).
+    setState('sending');
+    const again = await call('badge.print', { registrantId: job.registrantId! });
     await call('staff.signOut', {});
-    onDone();
+    if (!again.ok) return setError(again.error);
+    setState(again.value.status);
   }
   return (
     <section className="kiosk-outcome" aria-labelledby="uncertain-title">
