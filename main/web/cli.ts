@@ -76,7 +76,11 @@ const isMain = process.argv[1]?.endsWith('main/web/cli.ts');
 if (isMain) {
   const running = await runWeb(process.argv.slice(2), (l) => console.log(l));
   if (running) {
-    const quit = () => void running.stop().then(() => process.exit(process.exitCode ?? 0));
+    const quit = () =>
+      void running.stop().then(() => {
+        console.log('Stopped: the station closed cleanly.');
+        process.exit(process.exitCode ?? 0);
+      });
     process.once('SIGINT', quit);
     process.once('SIGTERM', quit);
   }

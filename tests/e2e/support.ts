@@ -73,12 +73,24 @@ export async function startWeb(id: string, configFile: string, dataDir: string, 
     port: Number(u.port),
     dataDir,
     output,
+    // SIGTERM to the whole tree (npm, its shell, tsx, the server, the station host), as Ctrl-C would; done when
+    // every one of them has let go of the output, or killed after 15 s.
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const kill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
-        child.once('exit', () => (clearTimeout(kill), resolve()));
-        process.kill(-child.pid!, 'SIGTERM');
+        const kill = setTimeout(() => {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, 15_000);
+        child.stdout!.once('close', () => (clearTimeout(kill), resolve()));
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          clearTimeout(kill);
+          resolve();
+        }
       })),
   };
 }
