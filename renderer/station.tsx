@@ -38,6 +38,8 @@ export function useCall(): Call {
 
 export interface Loaded<T> {
   data: T | undefined;
+  /** The request (as JSON) that `data` answers: it may lag the newest request while that one is on its way. */
+  for: string | null;
   error: AppError | null;
   loading: boolean;
   reload(): void;
@@ -49,7 +51,7 @@ export interface Loaded<T> {
  */
 export function useStation<C extends Channel>(channel: C, request: RequestOf<C> | null, opts: { refreshOn?: StationEventType[]; pollMs?: number } = {}): Loaded<ResultOf<C>> {
   const { transport } = useCx();
-  const [state, setState] = useState<{ data: ResultOf<C> | undefined; error: AppError | null; loading: boolean }>({ data: undefined, error: null, loading: request !== null });
+  const [state, setState] = useState<{ data: ResultOf<C> | undefined; for: string | null; error: AppError | null; loading: boolean }>({ data: undefined, for: null, error: null, loading: request !== null });
   const key = request === null ? null : JSON.stringify(request);
   const seq = useRef(0);
   const [tick, setTick] = useState(0);
@@ -57,14 +59,14 @@ export function useStation<C extends Channel>(channel: C, request: RequestOf<C> 
 
   useEffect(() => {
     if (key === null) {
-      setState({ data: undefined, error: null, loading: false });
+      setState({ data: undefined, for: null, error: null, loading: false });
       return;
     }
     const mine = ++seq.current;
     setState((s) => ({ ...s, loading: true }));
     void transport.call(channel, JSON.parse(key)).then((r) => {
       if (mine !== seq.current) return;
-      setState(r.ok ? { data: r.value as ResultOf<C>, error: null, loading: false } : (s) => ({ data: s.data, error: r.error, loading: false }));
+      setState(r.ok ? { data: r.value as ResultOf<C>, for: key, error: null, loading: false } : (s) => ({ ...s, error: r.error, loading: false }));
     });
   }, [transport, channel, key, tick]);
 

@@ -7,14 +7,14 @@ import { ErrorNotice, Notice } from '../../components/Notice';
 import { useScanner } from '../../components/useScanner';
 import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
-import { fullName } from '../kiosk/KioskScreen';
+import { fullName, useTypedQuery } from '../kiosk/KioskScreen';
 import { signedOutBy } from './common';
 
 export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { person: string | null; onPerson(id: string | null): void; onAddSession(id: string): void; onSignedOut(): void }) {
   const w = useWords();
   const call = useCall();
   const [query, setQuery] = useState('');
-  const q = query.trim();
+  const q = useTypedQuery(query.trim());
   const results = useStation('registrant.search', q.length >= 2 ? { query: q, limit: 12 } : null);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
