@@ -358,6 +358,9 @@ describe('door', { timeout: 60_000 }, () => {
     await expectAccessible(page, 'door scan');
     await shot(page, 'door-2-scan');
 
+    // The door checks badges on its own: with its link cut, it still knows a good badge from a forged one.
+    inst.cut('door-1');
+    await page.getByText('Online', { exact: true }).waitFor({ state: 'detached', timeout: 30_000 });
     await page.keyboard.type(anaCode, { delay: 3 });
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Welcome, Ana Silva' }).waitFor();
@@ -375,6 +378,7 @@ describe('door', { timeout: 60_000 }, () => {
     await expectAccessible(page, 'door refused');
     await shot(page, 'door-4-forged');
     await page.getByRole('button', { name: 'Next badge' }).click();
+    inst.heal('door-1');
 
     // At a session's door, a badge without a seat for it is refused, with the reason.
     await page.getByRole('button', { name: 'Change door' }).click();

@@ -65,3 +65,26 @@ describe('runtime configuration', () => {
     expect(userDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/Lanyard$/);
   });
 });
+
+describe('random configuration files', () => {
+  it('never throw, name a field for every problem, and never echo the secret', () => {
+    let seed = 424242;
+    const r = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const values = [null, 0, -5, 1e9, '', 'x', 'Desk A', 'kiosk', 'door', '../../etc', true, [], {}, [1, 'a'], { connectionString: cs }, { connectionString: `${cs};X=1` }, { encrypted: '!!' }];
+    const keys = ['stationId', 'mode', 'dataDir', 'sync', 'printers', 'policy', 'conferenceFile', 'demo', 'kioskIdleSec', 'staffIdleMin', 'colour', '__proto__'];
+    let failures = 0;
+    for (let i = 0; i < 1000; i++) {
+      const o: Record<string, unknown> = r() < 0.8 ? { stationId: 'desk-a' } : {};
+      for (const k of keys) if (r() < 0.3) o[k] = values[Math.floor(r() * values.length)];
+      const res = parseRuntimeConfig(r() < 0.05 ? values[Math.floor(r() * values.length)] : o, cx);
+      // The secret is in a valid configuration (it is used), never in what is shown or in an error.
+      expect(JSON.stringify(res.ok ? describeConfig(res.config) : res.errors)).not.toContain(SECRET.slice(0, 12));
+      if (!res.ok) {
+        failures++;
+        expect(res.errors.length).toBeGreaterThan(0);
+        for (const e of res.errors) expect(e).toMatch(/^(\(the file\)|[\w.[\]]+): ./);
+      }
+    }
+    expect(failures).toBeGreaterThan(500);
+  });
+});
