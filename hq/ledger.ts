@@ -912,6 +912,7 @@ export class Ledger {
       sales: await store.listSales(q),
       cases: await store.listCases(q),
       waitlist: await store.listWaitlist(q),
+      badgePrints: await store.listBadgePrints(q),
       allotments: await store.listAllotments(q),
       stations: await store.listStations(q),
       parked: await store.listParked(q),

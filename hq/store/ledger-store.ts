@@ -303,6 +303,10 @@ export async function badgePrintedSince(q: Q, registrantId: string, since: strin
   return (await q.selectFrom('badge_print').select('version').where('registrant_id', '=', registrantId).where('applied_at', '>=', since).limit(1).executeTakeFirst()) !== undefined;
 }
 
+export async function listBadgePrints(q: Q): Promise<Selectable<HqDB['badge_print']>[]> {
+  return q.selectFrom('badge_print').selectAll().orderBy('applied_at').orderBy('registrant_id').execute();
+}
+
 /** Printed versions of the registrant that HQ has not revoked yet. */
 export async function unrevokedPrints(q: Q, registrantId: string): Promise<number[]> {
   const rows = await q
