@@ -104,6 +104,12 @@ describe('HQ arbitration', () => {
     expect(await panel()).toMatchObject(winner === 'reverse' ? { capacity: 4, sold: 4 } : { capacity: 5, sold: 5 });
     const v = await hq!.ledger.view();
     expect(v.cases).toEqual([expect.objectContaining({ status: 'resolved', resolution: winner, decided_by: 'station', resolution_id: won!.payload.resolutionId })]);
+
+    // A late joiner's snapshot carries the cases so far, as they stand.
+    await hq!.ledger.sendSnapshot('desk-b');
+    await feedB.waitFor((g) => g.filter((m) => m.type === 'OversellCaseResolved').length === 2, 'the case in the snapshot');
+    expect(feedB.of('OversellCaseOpened').map((m) => m.payload)).toEqual([c!.payload, c!.payload]);
+    expect(feedB.of('OversellCaseResolved')[1]!.payload).toEqual(won!.payload);
   });
 
   it('refuses what does not apply and keeps the case open: unknown case, honor without room for a chair, a move to a full session, refuse after print or from another desk', async () => {
