@@ -29,7 +29,8 @@ const sup = { supervisorId: 'sup', pin: '2468' };
 const outbox = () => rawAll<{ type: string; body: string }>(dbPath(), 'SELECT type, body FROM outbox ORDER BY seq').map((r) => JSON.parse(r.body) as Envelope);
 const lastResolved = () => outbox().filter((e) => e.type === 'OversellResolved').at(-1)!.payload as Payload<'OversellResolved'>;
 const feed = async (envelope: unknown) => must(await s.call('feed.apply', { envelope }));
-const caseOf = async (id: string) => must(await s.call('cases.list', { status: 'all' })).find((c) => c.id === id)!;
+const casesAt = async () => must(await s.call('cases.list', { status: 'all' }));
+const caseOf = async (id: string) => (await casesAt()).find((c) => c.id === id)!;
 const seats = async (registrantId: string) => must(await s.call('registrant.get', { id: registrantId })).sessions.map((x) => x.sessionId);
 const noOutcome = { capacity: null, moveToSessionId: null, moveSaleId: null, waitlistEntryId: null, waitlistPosition: null, revokedBadgeVersions: [] };
 
@@ -88,6 +89,23 @@ describe('cases on every station', () => {
     expect(notes.at(-1)).toMatchObject({ kind: 'case.escalated', audience: 'supervisors', title: 'Due soon: Panel discussion' });
     // The desk that sold it is told nothing more here: only its own sale changes on its own station.
     expect(await seats('r3')).toEqual([]);
+  });
+
+  it('a case nobody holds a seat for is listed without an alert: an online sale refused on the spot, here or at another desk', async () => {
+    // Another desk's online sale: nearly always refused on the spot; HQ closes it a moment later.
+    await feed(opened({ caseId: 'c-on', saleId: 'sale-on-b', registrantId: 'r3', station: 'station:desk-b', tier: 'online' }));
+    await feed(resolved({ caseId: 'c-on', saleId: 'sale-on-b', registrantId: 'r3', resolution: 'refuse', station: 'station:desk-b', by: 'station:desk-b', decidedBy: 'release', supervisorId: null, note: 'oversold at HQ; refused at the desk' }));
+    // This desk's own online sale, refused on the spot when HQ said oversold.
+    online = true;
+    must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date(clock.now()).toISOString() }) }));
+    const pending = s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' });
+    await until(() => outbox().some((e) => e.type === 'SeatSold'));
+    const saleId = (outbox().find((e) => e.type === 'SeatSold')!.payload as { saleId: string }).saleId;
+    await feed(hq('SaleOversold', { saleId, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }));
+    expect(must(await pending).outcome).toBe('refused');
+    await feed(opened({ caseId: 'c-here', saleId, registrantId: 'r2', tier: 'online' }));
+    expect((await casesAt()).map((c) => [c.id, c.status]).sort()).toEqual([['c-here', 'open'], ['c-on', 'resolved']]);
+    expect(notes).toEqual([]);
   });
 
   it('a resolution that arrives before its case opens is kept, and the opening fills in the story without reopening it', async () => {

@@ -57,6 +57,13 @@ async function caseOpened(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseO
   const view = caseView((await getCaseBySale(tx, p.saleId))!, undefined, me(ctx), ctx.clock.now());
   const w = await words(tx, p.registrantId, p.sessionId);
   const soldHere = p.station === me(ctx);
+  // Supervisors are alerted when someone holds the seat. An online sale HQ found oversold is nearly always refused
+  // on the spot by its desk (the person never got the seat; HQ closes the case a moment later), so the other desks
+  // only list it; if that desk had already let the person go (no verdict in time), the case is escalated before
+  // its deadline like any other. The selling desk knows: it alerts when it let the person go.
+  const sale = soldHere ? await getSale(tx, p.saleId) : undefined;
+  const holdsSeat = soldHere ? sale?.proceed === 1 : p.tier !== 'online';
+  if (!holdsSeat) return { status: 'applied', note: 'oversell case opened', after: () => ctx.events.next({ type: 'case.opened', case: view }) };
   const n = notice(ctx, {
     kind: 'case.opened',
     audience: 'supervisors',
@@ -143,12 +150,17 @@ async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCas
     subject: p.caseId,
     details: { saleId: p.saleId, resolution: p.resolution, by: p.by, decidedBy: p.decidedBy, supervisorId: p.supervisorId, note: p.note, outcome: o, requestWon: won },
   });
+  // A case closed because its desk released the seat (most often an online sale refused on the spot) needs nobody.
   const notes = [
-    notice(ctx, {
-      kind: 'case.resolved', audience: won ? 'desk' : 'supervisors', title: `Case resolved: ${w.session}`,
-      message: `${w.person}’s oversold seat was ${how}${p.note ? ` — “${p.note}”` : ''}.`, caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
-      resolutionId: won ? p.resolutionId : null,
-    }),
+    ...(p.decidedBy === 'release'
+      ? []
+      : [
+          notice(ctx, {
+            kind: 'case.resolved', audience: won ? 'desk' : 'supervisors', title: `Case resolved: ${w.session}`,
+            message: `${w.person}’s oversold seat was ${how}${p.note ? ` — “${p.note}”` : ''}.`, caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
+            resolutionId: won ? p.resolutionId : null,
+          }),
+        ]),
     ...answers,
   ];
   if (p.resolution === 'honor') {
