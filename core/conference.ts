@@ -31,6 +31,25 @@ export const defaultPolicy: SalePolicyParams = {
 
 const text = (max: number) => z.string().trim().max(max, `is too long (${max} characters at most)`);
 
+/** What HQ does with an oversell case nobody resolved by its deadline (DESIGN §8). */
+export const DeadlineAction = z.enum(['honor', 'waitlist', 'reverse']);
+export type DeadlineAction = z.infer<typeof DeadlineAction>;
+
+/**
+ * Oversell case terms for a conference; each overrides HQ's configuration. A case is due `dueAfterMin` after it
+ * opens or `dueBeforeStartMin` before its session starts, whichever comes first.
+ */
+export const ReconciliationSettings = z
+  .object({
+    dueAfterMin: z.number().min(1).max(7 * 24 * 60),
+    dueBeforeStartMin: z.number().min(0).max(24 * 60),
+    /** Every supervisor is alerted this long before a case is due. */
+    escalateBeforeDueMin: z.number().min(0).max(24 * 60),
+    defaultAction: DeadlineAction,
+  })
+  .strict();
+export type ReconciliationSettings = z.infer<typeof ReconciliationSettings>;
+
 export const Conference = z
   .object({
     id: Id,
@@ -39,6 +58,7 @@ export const Conference = z
     startsOn: z.iso.date(),
     endsOn: z.iso.date(),
     policy: SalePolicyParams.partial().optional(),
+    reconciliation: ReconciliationSettings.partial().optional(),
   })
   .strict();
 export type Conference = z.infer<typeof Conference>;
@@ -54,9 +74,17 @@ export const Session = z
     /** Sessions open to upgrades at desks (workshops, panels). Keynotes included in every ticket are not. */
     sellable: z.boolean().default(true),
     policy: SalePolicyParams.partial().optional(),
+    /** false: the room cannot take an extra chair, so an oversold seat cannot be honored (absent means true). */
+    roomForExtraChair: z.boolean().optional(),
+    /** What HQ does with this session's unresolved oversell cases at their deadline (overrides the conference). */
+    oversellDefault: DeadlineAction.optional(),
   })
   .strict()
-  .refine((s) => s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+  .refine((s) => s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] })
+  .refine((s) => !(s.oversellDefault === 'honor' && s.roomForExtraChair === false), {
+    message: 'a session without room for an extra chair cannot default to honor',
+    path: ['oversellDefault'],
+  });
 export type Session = z.infer<typeof Session>;
 
 export const TicketType = z

@@ -70,6 +70,11 @@ export interface BadgeVerification {
   station: string | null;
   /** The registrant's name when this station knows them, for the door staff to compare. */
   name: string | null;
+  /**
+   * How current this door's list of revoked badges is: current while online; offline it may miss revocations
+   * issued since the last word from HQ (`ageMinutes` ago), and `message` says so.
+   */
+  revocationList: { current: boolean; lastHqContact: string | null; ageMinutes: number | null; message: string | null };
 }
 
 export interface StationKeyView {

@@ -22,6 +22,7 @@ export async function upsertSessions(q: Q, conferenceId: string, sessions: Sessi
     const rows = part.map((s) => ({
       id: s.id, conference_id: conferenceId, title: s.title, room: s.room, starts_at: s.startsAt, ends_at: s.endsAt,
       capacity: s.capacity, sellable: s.sellable ? 1 : 0, policy_json: s.policy ? JSON.stringify(s.policy) : null,
+      room_for_extra_chair: s.roomForExtraChair === false ? 0 : 1, oversell_default: s.oversellDefault ?? null,
     }));
     await q
       .insertInto('session')
@@ -30,7 +31,8 @@ export async function upsertSessions(q: Q, conferenceId: string, sessions: Sessi
         oc.column('id').doUpdateSet((eb) => ({
           title: eb.ref('excluded.title'), room: eb.ref('excluded.room'), starts_at: eb.ref('excluded.starts_at'),
           ends_at: eb.ref('excluded.ends_at'), capacity: eb.ref('excluded.capacity'), sellable: eb.ref('excluded.sellable'),
-          policy_json: eb.ref('excluded.policy_json'),
+          policy_json: eb.ref('excluded.policy_json'), room_for_extra_chair: eb.ref('excluded.room_for_extra_chair'),
+          oversell_default: eb.ref('excluded.oversell_default'),
         })),
       )
       .execute();

@@ -10,7 +10,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { BadgeVerification, PrintJobView, PrinterView } from '../../../core/badge/views';
 import { parseBadgeCode } from '../../../core/badge/badge-code';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
-import { StationKeys, BadgeRevoked } from '../../../core/messages';
+import { StationKeys } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
 import { generateStationKey, signBadge, verifyBadge, type StationKeyPair } from '../../printing/badge-keys';
 import { badgeContent, layoutFor, previewBadge, renderBadge, renderTestJob } from '../../printing/badges';
@@ -24,7 +24,8 @@ import {
   activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
-import { audit, emit, inTx, noteAppended, nowIso, type StationContext } from '../context';
+import { revocationsOf } from '../../store/cases';
+import { audit, emit, inTx, lastContact, noteAppended, nowIso, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export interface PrintingOptions {
@@ -255,11 +256,9 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       }
       const registrantId = parsed.ok ? parsed.claims.registrantId : '';
       const local = parsed.ok ? await badgeRevocations(ctx.db, registrantId) : { voided: [], latest: null };
-      const revoked = new Set(local.voided);
-      for (const body of await inboxBodies(ctx.db, 'BadgeRevoked')) {
-        const p = BadgeRevoked.safeParse((JSON.parse(body) as { payload?: unknown }).payload);
-        if (p.success && p.data.registrantId === registrantId) revoked.add(p.data.badgeVersion);
-      }
+      // HQ's revocations (applied from the feed, also after a reconnect) and this station's own voids.
+      const revoked = parsed.ok ? await revocationsOf(ctx.db, registrantId) : new Map<number, string>();
+      for (const v of local.voided) if (!revoked.has(v)) revoked.set(v, '');
       const verdict = verifyBadge(code.trim(), {
         keys,
         conferenceId: conference?.id ?? null,
@@ -267,16 +266,20 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       });
       const claims = verdict.claims;
       const reg = claims ? await getRegistrantRow(ctx.db, claims.registrantId) : undefined;
+      const why = !verdict.valid && verdict.reason === 'revoked' && claims ? revoked.get(claims.version) : undefined;
+      const list = await revocationListState(ctx);
+      const message = `${verdict.valid ? 'Valid badge.' : why ? `${verdict.message.replace(/\.$/, '')}: ${why}.` : verdict.message}${list.message ? ` ${list.message}` : ''}`;
       const result: BadgeVerification = {
         valid: verdict.valid,
         reason: verdict.valid ? null : verdict.reason,
-        message: verdict.valid ? 'Valid badge.' : verdict.message,
+        message,
         conferenceId: claims?.conferenceId ?? null,
         registrantId: claims?.registrantId ?? null,
         version: claims?.version ?? null,
         keyId: claims?.keyId ?? null,
         station: verdict.valid ? verdict.station : null,
         name: reg ? `${reg.first_name} ${reg.last_name}`.trim() : null,
+        revocationList: list,
       };
       return result;
     },
@@ -307,4 +310,20 @@ function jobView(j: JobMeta): PrintJobView {
 
 function printerView(r: { uri: string; language: string; media: string; state: string | null; words: string | null; paper_low: number; checked_at: string | null; last_job_at: string | null }): PrinterView {
   return { uri: r.uri, language: r.language, media: r.media, state: r.state, words: r.words, paperLow: r.paper_low === 1, checkedAt: r.checked_at, lastJobAt: r.last_job_at };
+}
+
+/**
+ * How current the door's revocation list is: revocations reach a station on its feed, so while it is offline it
+ * may not know those issued since its last word from HQ. Online the list is current.
+ */
+async function revocationListState(ctx: StationContext): Promise<BadgeVerification['revocationList']> {
+  const contact = await lastContact(ctx.db);
+  const lastHqContact = contact ? new Date(contact.hqTime).toISOString() : null;
+  const s = await staleness(ctx, ctx.db);
+  const since = s.known ? s.minutes : contact && ctx.clock.now() >= contact.wallTime ? (ctx.clock.now() - contact.wallTime) / 60_000 : null;
+  const ageMinutes = since === null ? null : Math.round(since * 10) / 10;
+  if (ctx.isOnline()) return { current: true, lastHqContact, ageMinutes, message: null };
+  if (!contact) return { current: false, lastHqContact, ageMinutes, message: 'This door has never heard from HQ: badges revoked at other stations are not known here.' };
+  const age = ageMinutes === null ? 'an unknown time' : ageMinutes < 1 ? 'less than a minute' : ageMinutes < 120 ? `${Math.round(ageMinutes)} min` : `${(ageMinutes / 60).toFixed(1)} h`;
+  return { current: false, lastHqContact, ageMinutes, message: `Offline: the list of revoked badges may be stale (last word from HQ ${age} ago).` };
 }
