@@ -43,6 +43,8 @@ export const HqConfig = z
     snapshotChunkSize: z.number().int().min(1).max(2000).default(250),
     /** Stations that get the conference snapshot once (late joiners without a conference of their own). */
     snapshotFor: z.array(StationId).max(1000).default([]),
+    /** Port of the health endpoint, GET http://127.0.0.1:<port>/health (loopback only); absent: off; 0: any free port. */
+    healthPort: z.number().int().min(0).max(65535).optional(),
   })
   .strict();
 export type HqConfig = z.infer<typeof HqConfig>;
