@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import type { ServiceBusClient } from '@azure/service-bus';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HealthReport } from '../../hq/health';
+import { startHealthServer, type HealthReport } from '../../hq/health';
 import type { HqService } from '../../hq/service';
 import type { RunningEmulator } from '../../tools/servicebus-emulator/index';
 import { startBus, waitFor } from '../support/bus';
@@ -99,6 +99,17 @@ describe('HQ health endpoint', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     // Bound to 127.0.0.1 itself: Linux answers all of 127/8, so a server on 0.0.0.0 would take this one too.
     await expect(fetch(`http://127.0.0.2:${hq.healthPort}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+  });
+
+  it('answers 503 with up: false when the ledger cannot be read', async () => {
+    const server = await startHealthServer(0, () => Promise.reject(new Error('SQLITE_CORRUPT: database disk image is malformed')));
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ up: false, service: 'lanyard-hq', error: 'the ledger cannot be read: SQLITE_CORRUPT: database disk image is malformed' });
+    } finally {
+      await server.close();
+    }
   });
 
   it('is off unless configured', async () => {
