@@ -53,6 +53,8 @@ export const HqConfig = z
     caseDueBeforeStartMinutes: z.number().min(0).max(24 * 60).default(10),
     caseEscalateBeforeDueMinutes: z.number().min(0).max(24 * 60).default(15),
     caseDefaultAction: DeadlineAction.default('honor'),
+    /** Port of the health endpoint, GET http://127.0.0.1:<port>/health (loopback only); absent: off; 0: any free port. */
+    healthPort: z.number().int().min(0).max(65535).optional(),
   })
   .strict();
 export type HqConfig = z.infer<typeof HqConfig>;
