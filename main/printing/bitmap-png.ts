@@ -1,6 +1,6 @@
 /** 1-bit bitmaps to and from PNG (pngjs). */
 import { PNG } from 'pngjs';
-import { createBitmap, type Bitmap } from '../../core/badge/bitmap-font';
+import { createBitmap, type Bitmap } from '../../core/badge/bitmap';
 
 /**
  * Black ink on white, 8-bit grayscale PNG. No filter search and the fastest deflate: these images are small and

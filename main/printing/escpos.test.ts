@@ -3,7 +3,7 @@ import { layoutBadge, type BadgeContent } from '../../core/badge/layout';
 import { mediaProfiles } from '../../core/badge/printer';
 import { fallbackTemplate } from '../../core/badge/template';
 import { codePages, segmentText } from './codepages';
-import { createBitmap } from '../../core/badge/bitmap-font';
+import { createBitmap } from '../../core/badge/bitmap';
 import { newEncoder, printBitmap, printLine, renderEscPos, setScale } from './escpos';
 import { qrModules } from './qr';
 

@@ -5,7 +5,7 @@
  */
 import jsQR from 'jsqr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Bitmap } from '../../core/badge/bitmap-font';
+import type { Bitmap } from '../../core/badge/bitmap';
 import { bitmapToRgba } from '../../main/printing/bitmap-png';
 import type { Station } from '../../main/station/create-station';
 import { rawAll, rawExec } from '../../tests/support/db-snapshot';
