@@ -447,7 +447,7 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     // Each session is one line; their own talks may take two (the role and time push the title along).
     const entries = ordered.slice(0, b.max).map((s) => {
       const role = s.role === 'speaker' ? 'Speaking' : s.role === 'moderator' ? 'Moderating' : '';
-      const text = `${role ? `${role} · ` : ''}${sessionTime(s.startsAt, content.conference.timezone)}  ${normalizeText(s.title)}`;
+      const text = `${role ? `${role} · ` : ''}${sessionTime(s.startsAt, content.conference.timezone)} ${normalizeText(s.title)}`;
       const font = { size, bold: !!s.role, lang: langOf(s.title) };
       const lines = s.role
         ? fitText(text, { sizes: [size], maxLines: 2, maxWidth: inner, width: (t) => tm.width(t, font), lang: font.lang }).lines

@@ -52,10 +52,11 @@ export const TemplateBlock = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('sessions'), heading: z.string().trim().max(40).default('Your sessions'), sizeMm: Mm(2, 10).default(3.6), max: z.number().int().min(1).max(12).default(6), align: Align.default('start') }).strict(),
   /**
-   * The signed QR code, `sizeMm` wide with its 4-module quiet zone (phone cameras at a door read 0.6 mm modules and
-   * up). `side` lists registrant fields printed in the space beside it.
+   * The signed QR code, `sizeMm` wide with its 4-module quiet zone: a badge code is ~45 modules, so 34 mm gives
+   * modules of 0.6 mm, which phone cameras read at arm's length at a door. `side` lists registrant fields printed in
+   * the space beside it.
    */
-  z.object({ type: z.literal('qr'), sizeMm: Mm(15, 80).default(40), ecLevel: z.enum(['L', 'M', 'Q', 'H']).default('M'), align: Align.default('end'), side: z.array(RegistrantField).max(6).default([]), sideSizeMm: Mm(2, 8).default(3.6) }).strict(),
+  z.object({ type: z.literal('qr'), sizeMm: Mm(15, 80).default(34), ecLevel: z.enum(['L', 'M', 'Q', 'H']).default('M'), align: Align.default('end'), side: z.array(RegistrantField).max(6).default([]), sideSizeMm: Mm(2, 8).default(3.6) }).strict(),
   /** A PNG from assets/badge-templates/ (a sponsor's logo on a sponsor template); a missing file is skipped with a warning. */
   z.object({ type: z.literal('logo'), asset: z.string().regex(/^[\w.-]+\.png$/, 'a PNG file name in assets/badge-templates/'), heightMm: Mm(4, 60).default(12), align: Align.default('center') }).strict(),
   z.object({ type: z.literal('rule'), thicknessMm: Mm(0.2, 3).default(0.5) }).strict(),
