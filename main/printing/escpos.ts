@@ -63,9 +63,14 @@ export function rasterStrip(bmp: Bitmap, y0: number, rows: number): Buffer {
   const h = Math.max(0, Math.min(rows, bmp.height - y0));
   const out = Buffer.alloc(8 + wBytes * h);
   out.set([0x1d, 0x76, 0x30, 48, wBytes & 0xff, (wBytes >> 8) & 0xff, h & 0xff, (h >> 8) & 0xff]);
+  const d = bmp.data;
+  const whole = bmp.width >> 3;
   for (let y = 0; y < h; y++) {
-    const row = (y0 + y) * bmp.width;
-    for (let x = 0; x < bmp.width; x++) if (bmp.data[row + x]) out[8 + y * wBytes + (x >> 3)]! |= 0x80 >> (x & 7);
+    let i = (y0 + y) * bmp.width;
+    let o = 8 + y * wBytes;
+    // Eight dots to a byte, leftmost in the high bit (0 or 1 per dot in the bitmap).
+    for (let b = 0; b < whole; b++, i += 8) out[o++] = (d[i]! << 7) | (d[i + 1]! << 6) | (d[i + 2]! << 5) | (d[i + 3]! << 4) | (d[i + 4]! << 3) | (d[i + 5]! << 2) | (d[i + 6]! << 1) | d[i + 7]!;
+    for (let x = whole * 8; x < bmp.width; x++, i++) if (d[i]) out[o]! |= 0x80 >> (x & 7);
   }
   return out;
 }

@@ -22,7 +22,8 @@ function canvasOf(width: number, height: number): SKRSContext2D {
   if (!c) {
     if (canvases.size > 8) canvases.clear();
     const canvas = createCanvas(width, height);
-    c = { canvas, ctx: canvas.getContext('2d') };
+    // Opaque, and read back often: Skia keeps the pixels where reading them is cheapest.
+    c = { canvas, ctx: canvas.getContext('2d', { alpha: false, willReadFrequently: true }) };
     canvases.set(key, c);
   }
   return c.ctx;
@@ -33,13 +34,13 @@ export function drawBadge(layout: BadgeLayout, fonts: BadgeFonts, images: BadgeI
   const width = Math.ceil(layout.width / 8) * 8;
   const out = createBitmap(width, layout.height);
   for (const panel of layout.panels) {
-    const bmp = drawPanel(panel, width, fonts, images);
     const at = panel.y * width;
     if (panel.rotated) {
       // Turned 180°: the last dot of the panel becomes its first.
+      const bmp = drawPanel(panel, createBitmap(width, panel.height), fonts, images);
       const n = bmp.data.length;
       for (let i = 0; i < n; i++) out.data[at + i] = bmp.data[n - 1 - i]!;
-    } else out.data.set(bmp.data, at);
+    } else drawPanel(panel, { width, height: panel.height, data: out.data.subarray(at, at + width * panel.height) }, fonts, images);
   }
   // Fold marks: short ticks at both edges where a fold-over badge folds.
   const tick = Math.round(layout.media.dpi / 8);
@@ -50,66 +51,89 @@ export function drawBadge(layout: BadgeLayout, fonts: BadgeFonts, images: BadgeI
   return out;
 }
 
-function drawPanel(panel: Panel, width: number, fonts: BadgeFonts, images: BadgeImages): Bitmap {
-  const ctx = canvasOf(width, panel.height);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, width, panel.height);
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'alphabetic';
-  for (const b of panel.blocks) {
-    if (b.kind === 'text') drawText(ctx, b, width, fonts);
-    else if (b.kind === 'rule') {
-      ctx.fillStyle = '#000';
-      ctx.fillRect(0, b.y, width, b.thickness);
-    }
+/** Draws a panel into `bmp` (panel-sized, white). */
+function drawPanel(panel: Panel, bmp: Bitmap, fonts: BadgeFonts, images: BadgeImages): Bitmap {
+  const width = bmp.width;
+  const text = panel.blocks.filter((b): b is Extract<LaidBlock, { kind: 'text' }> => b.kind === 'text');
+  // Bands and inverted cells go straight into the raster; glyphs are drawn by Skia, black on white, then read back
+  // line by line (reading pixels back is the costly step: only where text is, never the QR code or blank space).
+  for (const b of text) {
+    if (b.band) fillRect(bmp, 0, b.y, width, b.height);
+    for (const l of b.lines) if (l.invert && l.cell) fillRect(bmp, l.cell.x, l.y, l.cell.width, l.height);
   }
-  const bmp = threshold(ctx, width, panel.height);
+  if (text.length > 0) {
+    const ctx = canvasOf(width, panel.height);
+    const boxes = text.flatMap((b) => b.lines.map((l) => readBox(l, b, bmp)));
+    // Only the boxes that are read back need to be white (the canvas is reused from badge to badge).
+    ctx.fillStyle = '#fff';
+    for (const r of boxes) ctx.fillRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
+    ctx.fillStyle = '#000';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    for (const b of text) for (const l of b.lines) drawLine(ctx, l, fonts);
+    // Black text first, then white text on bands: a neighbour's box that reaches into a band reads the band's
+    // glyphs as ink, and the band's own read then turns them white.
+    const lines = text.flatMap((b) => b.lines);
+    for (const pass of [false, true]) lines.forEach((l, k) => l.invert === pass && readLine(ctx, bmp, l, boxes[k]!));
+  }
   for (const b of panel.blocks) {
-    if (b.kind === 'qr') {
-      const q = qrBitmap(b.data, b.ecLevel, b.moduleDots, b.quietModules);
-      put(bmp, q, b.x, b.y);
-    } else if (b.kind === 'image') {
+    if (b.kind === 'rule') fillRect(bmp, 0, b.y, width, b.thickness);
+    else if (b.kind === 'qr') put(bmp, qrBitmap(b.data, b.ecLevel, b.moduleDots, b.quietModules), b.x, b.y);
+    else if (b.kind === 'image') {
       const img = images.bitmap(b.ref, b.width, b.height);
       if (img) put(bmp, img, b.x, b.y);
     }
   }
+  for (const b of text) for (const l of b.lines) if (l.strike) strike(bmp, l);
   return bmp;
-}
-
-function drawText(ctx: SKRSContext2D, b: Extract<LaidBlock, { kind: 'text' }>, width: number, fonts: BadgeFonts): void {
-  if (b.band) {
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, b.y, width, b.height);
-  }
-  for (const l of b.lines) drawLine(ctx, l, fonts);
 }
 
 function drawLine(ctx: SKRSContext2D, l: LaidLine, fonts: BadgeFonts): void {
-  const box = l.cell ?? { x: l.x - Math.round(l.font.size * 0.15), width: l.width + Math.round(l.font.size * 0.3) };
-  if (l.invert && l.cell) {
-    ctx.fillStyle = '#000';
-    ctx.fillRect(box.x, l.y, box.width, l.height);
-  }
-  ctx.font = fonts.css(l.font);
+  const font = fonts.css(l.font);
+  if (ctx.font !== font) ctx.font = font;
   ctx.direction = l.dir;
   ctx.lang = l.font.lang === 'und' ? 'en' : l.font.lang;
-  ctx.fillStyle = l.invert ? '#fff' : '#000';
   ctx.fillText(l.text, l.x, l.baseline);
-  if (l.strike) {
-    // Struck out across its cell, thick enough to read at two metres.
-    const t = Math.max(3, Math.round(l.font.size * 0.14));
-    ctx.fillStyle = '#000';
-    ctx.fillRect(box.x, Math.round(l.baseline - l.font.size * 0.36 - t / 2), box.width, t);
+}
+
+/**
+ * Where a line's pixels are read back: past the line for accents, descenders and overhangs, but never outside the
+ * band or cell of an inverted line (so it cannot erase its neighbours' ink).
+ */
+function readBox(l: LaidLine, block: { y: number; height: number }, bmp: Bitmap): { x0: number; x1: number; y0: number; y1: number } {
+  const over = Math.ceil(l.font.size * 0.3);
+  let x0 = Math.max(0, l.x - over);
+  let x1 = Math.min(bmp.width, l.x + l.width + over);
+  let y0 = Math.max(0, l.y - over);
+  let y1 = Math.min(bmp.height, l.y + l.height + over);
+  if (l.invert) {
+    const box = l.cell ?? { x: 0, width: bmp.width };
+    const top = l.cell ? l.y : block.y;
+    const bottom = l.cell ? l.y + l.height : block.y + block.height;
+    [x0, x1, y0, y1] = [Math.max(x0, box.x), Math.min(x1, box.x + box.width), Math.max(y0, top), Math.min(y1, bottom)];
+  }
+  return { x0, x1: Math.max(x0, x1), y0, y1: Math.max(y0, y1) };
+}
+
+/** The line's pixels into the raster: glyphs become ink, or white on a band or an inverted cell. */
+function readLine(ctx: SKRSContext2D, bmp: Bitmap, l: LaidLine, r: { x0: number; x1: number; y0: number; y1: number }): void {
+  const w = r.x1 - r.x0;
+  const h = r.y1 - r.y0;
+  if (w <= 0 || h <= 0) return;
+  const rgba = ctx.getImageData(r.x0, r.y0, w, h).data;
+  const d = bmp.data;
+  const ink = l.invert ? 0 : 1;
+  for (let y = 0; y < h; y++) {
+    const row = (r.y0 + y) * bmp.width + r.x0;
+    for (let x = 0, p = y * w * 4; x < w; x++, p += 4) if (rgba[p]! < 128) d[row + x] = ink;
   }
 }
 
-/** Dark pixels become ink (text is antialiased by Skia; 50% keeps strokes their drawn weight). */
-function threshold(ctx: SKRSContext2D, width: number, height: number): Bitmap {
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const bmp = createBitmap(width, height);
-  const d = bmp.data;
-  for (let i = 0, p = 0; i < d.length; i++, p += 4) d[i] = rgba[p]! < 128 ? 1 : 0;
-  return bmp;
+/** Struck out across its cell, thick enough to read at two metres. */
+function strike(bmp: Bitmap, l: LaidLine): void {
+  const box = l.cell ?? { x: l.x, width: l.width };
+  const t = Math.max(3, Math.round(l.font.size * 0.14));
+  fillRect(bmp, box.x, Math.round(l.baseline - l.font.size * 0.36 - t / 2), box.width, t);
 }
 
 /** Copies src into dst at (x, y), white dots included (the QR's quiet zone stays white whatever is under it). */
@@ -139,5 +163,8 @@ export function drawSample(width: number, lines: readonly string[], size: number
     ctx.direction = 'ltr';
     ctx.fillText(text, w / 2, i * lh + Math.round(size * 1.05));
   });
-  return threshold(ctx, w, lh * lines.length);
+  const bmp = createBitmap(w, lh * lines.length);
+  const rgba = ctx.getImageData(0, 0, w, bmp.height).data;
+  for (let i = 0; i < bmp.data.length; i++) bmp.data[i] = rgba[i * 4]! < 128 ? 1 : 0;
+  return bmp;
 }

@@ -81,7 +81,7 @@ const checks: Record<string, (db: Raw) => void> = {
   '0005-printing': (db) => {
     expect(db.prepare(`SELECT status, length(bytes) n FROM print_job WHERE id = 'j1'`).get()).toEqual({ status: 'printed', n: 2 });
     expect(db.prepare(`SELECT version, status FROM badge WHERE registrant_id = 'r1'`).get()).toEqual({ version: 1, status: 'printed' });
-    expect(() => db.exec(`INSERT INTO print_job VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', NULL, NULL, NULL, NULL, x'00', 'now', NULL, NULL)`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO print_job (id, printer_uri, kind, registrant_id, badge_version, status, bytes, created_at) VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', x'00', 'now')`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO badge VALUES ('ghost', 1, 'issued', 'standard', 'c', '0123456789ab', 'now', NULL, NULL, NULL)`)).toThrow(/FOREIGN KEY/);
   },
   '0007-badges': (db) => {

@@ -38,6 +38,8 @@ export interface PrintingOptions {
    * pack on a machine without one, region-specific CJK faces, or a script the bundled fonts lack.
    */
   fontDirs?: string[];
+  /** Use the operating system's CJK fonts (default true; false shows what a station without them would print). */
+  osFonts?: boolean;
   /** Printer health polling interval (ms); 0 turns it off. Default 30 s. */
   healthPollMs?: number;
   /** Queued jobs older than this when the station starts are not printed. Default 10 minutes. */
@@ -55,7 +57,7 @@ const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
 export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}): Pick<Handlers, PrintingChannels> {
   let env: BadgeEnv | undefined;
   // Templates and fonts load on first use: a station that never prints never reads them.
-  const getEnv = (): BadgeEnv => (env ??= { assets: loadBadgeAssets(opts.assetsDir), fonts: loadBadgeFonts({ dirs: opts.fontDirs ?? [] }) });
+  const getEnv = (): BadgeEnv => (env ??= { assets: loadBadgeAssets(opts.assetsDir), fonts: loadBadgeFonts({ dirs: opts.fontDirs ?? [], osFonts: opts.osFonts ?? true }) });
   let disposed = false;
   const queue = new PrintQueue(
     sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.next({ type: 'outbox.appended', lastSeq: seq }) }),
