@@ -79,7 +79,7 @@ export function rasterStrip(bmp: Bitmap, y0: number, rows: number): Buffer {
 export async function printBitmap(p: ThermalPrinter, bmp: Bitmap, stripRows = STRIP_ROWS, viaLibrary = false): Promise<void> {
   const src = padToBytes(bmp);
   for (let y = 0; y < src.height; y += stripRows) {
-    if (viaLibrary) await p.printImageBuffer(bitmapToPng(src, y, stripRows));
+    if (viaLibrary) await p.printImageBuffer(bitmapToPng(src, y, stripRows, 0));
     else p.add(rasterStrip(src, y, stripRows));
   }
 }
