@@ -58,6 +58,8 @@ describe('printed names read back by OCR', () => {
     const bmp = printed.decoded!.bitmap;
     const qr = jsQR(bitmapToRgba(bmp), bmp.width, bmp.height);
     expect(must(await s.call('badge.verify', { code: qr!.data }))).toMatchObject({ valid: true, registrantId: `r-${n.id}` });
+    // The door sees the name as the badge writes it (CJK family name first, no space).
+    if (n.id === 'ko') expect(must(await s.call('badge.verify', { code: qr!.data })).name).toBe('김지우');
     // Everything above the QR code: header, name, company, ticket.
     const text = squeeze(await ocr(cropRows(bmp, 0, qr!.location.topLeftCorner.y - 20), n.langs));
     for (const word of n.read) expect(text, `OCR read: ${text}`).toContain(squeeze(word));

@@ -9,6 +9,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { BadgeVerification, BadgeWarning, PrintJobView, PrinterView } from '../../../core/badge/views';
 import { parseBadgeCode } from '../../../core/badge/badge-code';
+import { badgeName, type NameOrder } from '../../../core/badge/names';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
 import { StationKeys, BadgeRevoked } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
@@ -290,7 +291,8 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
         version: claims?.version ?? null,
         keyId: claims?.keyId ?? null,
         station: verdict.valid ? verdict.station : null,
-        name: reg ? `${reg.first_name} ${reg.last_name}`.trim() : null,
+        // As the badge writes it (김지우, not "지우 김"), so door staff can compare.
+        name: reg ? badgeName({ firstName: reg.first_name, lastName: reg.last_name, nameOrder: reg.profile_json ? (JSON.parse(reg.profile_json) as { nameOrder?: NameOrder }).nameOrder : null }).full : null,
       };
       return result;
     },
