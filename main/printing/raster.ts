@@ -101,11 +101,13 @@ function drawLine(ctx: SKRSContext2D, l: LaidLine, fonts: BadgeFonts): void {
  * band or cell of an inverted line (so it cannot erase its neighbours' ink).
  */
 function readBox(l: LaidLine, block: { y: number; height: number }, bmp: Bitmap): { x0: number; x1: number; y0: number; y1: number } {
-  const over = Math.ceil(l.font.size * 0.3);
-  let x0 = Math.max(0, l.x - over);
-  let x1 = Math.min(bmp.width, l.x + l.width + over);
-  let y0 = Math.max(0, l.y - over);
-  let y1 = Math.min(bmp.height, l.y + l.height + over);
+  // Stacked accents rise up to ~0.3 em above the line box (Vietnamese, Yoruba capitals), Thai and Devanagari marks
+  // hang ~0.2 em below it, overhangs (J, f) reach ~0.1 em sideways: every pixel read back costs.
+  const em = l.font.size;
+  let x0 = Math.max(0, l.x - Math.ceil(em * 0.12));
+  let x1 = Math.min(bmp.width, l.x + l.width + Math.ceil(em * 0.12));
+  let y0 = Math.max(0, l.y - Math.ceil(em * 0.3));
+  let y1 = Math.min(bmp.height, l.y + l.height + Math.ceil(em * 0.2));
   if (l.invert) {
     const box = l.cell ?? { x: 0, width: bmp.width };
     const top = l.cell ? l.y : block.y;
