@@ -1,12 +1,15 @@
 /** Row types of the station database (migrations/station). Column names are snake_case as in SQL. */
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string }
+/** A column added by a later migration: NULL in older rows, optional when inserting. */
+type Added<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string; logo: Added<string> }
 export interface SessionRow {
   id: string; conference_id: string; title: string; room: string; starts_at: string; ends_at: string; capacity: number; sellable: number; policy_json: string | null;
   room_for_extra_chair: Generated<number>; oversell_default: string | null;
 }
-export interface TicketTypeRow { id: string; conference_id: string; name: string; badge_template: string }
+export interface TicketTypeRow { id: string; conference_id: string; name: string; badge_template: string; badge_label: Added<string>; days_json: Added<string> }
 export interface RegistrantRow {
   rid: Generated<number>;
   id: string;
@@ -21,6 +24,8 @@ export interface RegistrantRow {
   flagged_for_contact: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** The import format's optional fields for badges (core/conference.ts Registrant), JSON; NULL when none. */
+  profile_json: Added<string>;
 }
 export interface EntitlementRow { registrant_id: string; session_id: string; source: 'import' | 'sale'; sale_id: string | null; created_at: string }
 export interface AllotmentRow { id: string; session_id: string; request_id: string | null; seats: number; used: Generated<number>; status: 'active' | 'recalled' | 'returned'; granted_at: string; closed_at: string | null }
@@ -102,6 +107,8 @@ export interface PrintJobRow {
   created_at: string;
   sending_at: string | null;
   finished_at: string | null;
+  /** BadgeWarning[] as JSON (core/badge/views.ts); NULL when there were none. */
+  warnings_json: Added<string>;
 }
 export interface PrintLogRow { seq: Generated<number>; at: string; job_id: string | null; printer_uri: string; event: string; status: string | null; words: string | null; actor: string }
 

@@ -52,6 +52,13 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.prepare(`INSERT INTO print_job VALUES ('j1', 'tcp://127.0.0.1:9100', 'badge', 'r1', 1, 'printed', 'printed', NULL, NULL, NULL, ?, 'now', 'now', 'now')`).run(Buffer.from([0x1b, 0x40]));
     db.exec(`INSERT INTO print_log (at, job_id, printer_uri, event, status, words, actor) VALUES ('now', 'j1', 'tcp://127.0.0.1:9100', 'finished', 'printed', 'printed', 'station')`);
   },
+  '0007-badges': (db) => {
+    db.exec(`UPDATE conference SET logo = 'data:image/png;base64,iVBORw0KGgo=' WHERE id = 'c1'`);
+    db.exec(`INSERT INTO ticket_type VALUES ('day-1', 'c1', 'Day pass', 'standard', 'DAY PASS', '[1]')`);
+    db.exec(`UPDATE registrant SET profile_json = '{"preferredName":"Zo","pronouns":"she/her"}' WHERE id = 'r1'`);
+    db.prepare(`INSERT INTO print_job VALUES ('j3', 'tcp://127.0.0.1:9100', 'badge', 'r1', 1, 'printed', 'printed', NULL, NULL, NULL, ?, 'now', 'now', 'now', ?)`)
+      .run(Buffer.from([0x1b, 0x40]), JSON.stringify([{ code: 'missing_glyphs', words: 'needs CJK' }]));
+  },
   '0008-reconciliation': (db) => {
     // A case of another station's sale: no local sale row.
     db.exec(`INSERT INTO reconciliation_case (id, sale_id, session_id, registrant_id, station, tier, over_by, status, opened_at, due_at, default_action)
@@ -85,8 +92,16 @@ const checks: Record<string, (db: Raw) => void> = {
   '0005-printing': (db) => {
     expect(db.prepare(`SELECT status, length(bytes) n FROM print_job WHERE id = 'j1'`).get()).toEqual({ status: 'printed', n: 2 });
     expect(db.prepare(`SELECT version, status FROM badge WHERE registrant_id = 'r1'`).get()).toEqual({ version: 1, status: 'printed' });
-    expect(() => db.exec(`INSERT INTO print_job VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', NULL, NULL, NULL, NULL, x'00', 'now', NULL, NULL)`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO print_job (id, printer_uri, kind, registrant_id, badge_version, status, bytes, created_at) VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', x'00', 'now')`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO badge VALUES ('ghost', 1, 'issued', 'standard', 'c', '0123456789ab', 'now', NULL, NULL, NULL)`)).toThrow(/FOREIGN KEY/);
+  },
+  '0007-badges': (db) => {
+    // Rows from before the migration have no optional fields: NULL, and they still print.
+    expect(db.prepare(`SELECT badge_label, days_json FROM ticket_type WHERE id = 'full'`).get()).toEqual({ badge_label: null, days_json: null });
+    expect(db.prepare(`SELECT warnings_json FROM print_job WHERE id = 'j1'`).get()).toEqual({ warnings_json: null });
+    expect(db.prepare(`SELECT days_json FROM ticket_type WHERE id = 'day-1'`).get()).toEqual({ days_json: '[1]' });
+    expect(JSON.parse((db.prepare(`SELECT profile_json p FROM registrant WHERE id = 'r1'`).get() as { p: string }).p)).toEqual({ preferredName: 'Zo', pronouns: 'she/her' });
+    expect(db.prepare(`SELECT logo FROM conference`).get()).toEqual({ logo: 'data:image/png;base64,iVBORw0KGgo=' });
   },
   '0008-reconciliation': (db) => {
     // The station's own case kept its story, took HQ's id from the inbox, and says who sold it.
