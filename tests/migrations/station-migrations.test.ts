@@ -135,8 +135,11 @@ describe('station migrations', () => {
       raw.pragma('foreign_keys = ON');
       const db = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: raw }) });
       try {
-        if (i > 0) await migrate(db, names[i - 1]);
-        for (const earlier of names.slice(0, i)) seeds[earlier]!(raw);
+        // Each earlier version writes its rows as that version would (its seed runs right after its own migration).
+        for (const earlier of names.slice(0, i)) {
+          await migrate(db, earlier);
+          seeds[earlier]!(raw);
+        }
         await migrate(db, name);
         for (const earlier of names.slice(0, i)) checks[earlier]!(raw);
         seeds[name]!(raw);
