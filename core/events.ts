@@ -30,15 +30,23 @@ export const stationEventSchemas = {
   /** An oversold sale became a case for staff (DESIGN §8). */
   'case.opened': z.object({ caseId: Id, saleId: Id, sessionId: Id, registrantId: Id, overBy: z.number().int().min(1) }).strict(),
   /**
-   * Something staff must see: `kind` names it (a screen words it from `params`), `text` is the English fallback.
-   * E.g. `badge.printed_twice` with the stations and times.
+   * Something staff should notice now (reconciliation, a badge printed twice): `title` and `message` are English;
+   * `kind` and `params` let a screen word it in its own language.
    */
   notification: z
     .object({
-      kind: z.string().min(1).max(80),
-      level: z.enum(['info', 'warning', 'alert']),
-      params: z.record(z.string().max(80), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])),
-      text: z.string().max(1000),
+      kind: z.enum(['case.opened', 'case.escalated', 'case.resolved', 'resolution.lost', 'resolution.refused', 'waitlist.promoted', 'extra.chair', 'badge.printed_twice']),
+      /** Who it is for: supervisors, the staff of a desk, the room staff (doors), or everyone. */
+      audience: z.enum(['supervisors', 'desk', 'room', 'everyone']),
+      title: z.string().max(500),
+      message: z.string().max(2000),
+      at: z.string().max(40),
+      caseId: Id.nullable(),
+      sessionId: Id.nullable(),
+      registrantId: Id.nullable(),
+      /** The request of this station the notification answers, if any. */
+      resolutionId: Id.nullable(),
+      params: z.record(z.string().max(80), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
     })
     .strict(),
   /** A long command's progress (imports). */
@@ -46,6 +54,7 @@ export const stationEventSchemas = {
 } as const;
 
 export type StationEventType = keyof typeof stationEventSchemas;
+export type StaffNotification = z.infer<(typeof stationEventSchemas)['notification']>;
 export type StationEventOf<T extends StationEventType> = { type: T } & z.infer<(typeof stationEventSchemas)[T]>;
 export type StationEvent = { [T in StationEventType]: StationEventOf<T> }[StationEventType];
 export const stationEventTypes = Object.keys(stationEventSchemas) as StationEventType[];
@@ -72,7 +81,7 @@ export const eventAudience: Record<StationEventType, readonly StationMode[]> = {
   'sale.decided': ['desk', 'supervisor'],
   'print.job': ['kiosk', 'desk', 'supervisor'],
   'case.opened': ['desk', 'supervisor'],
-  notification: ['desk', 'supervisor'],
+  notification: ['desk', 'door', 'supervisor'],
   progress: ['desk', 'supervisor'],
 };
 

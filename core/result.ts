@@ -4,6 +4,7 @@
  * command line and logs.
  */
 import type { FailedCondition, SaleBasis } from './policy';
+import type { ResolutionProblem } from './reconciliation';
 
 export const errorCodes = [
   'invalid_input', // the request does not match its schema, or a value is out of range
@@ -23,14 +24,16 @@ export type ConflictDetails =
   | { reason: 'already_printed'; registrantId: string; version: number; printedAt: string; station: string }
   /** A print job may or may not have printed: staff look at the printer and confirm it. */
   | { reason: 'print_uncertain'; jobId: string }
+  /** Why a case resolution does not apply (core/reconciliation.ts). */
+  | { reason: ResolutionProblem['reason'] }
   | { reason: 'other' };
 
 /** The details each code carries; `undefined` where the message says all there is. */
 export interface ErrorDetails {
   invalid_input: { issues: { path: string; message: string }[] } | { problems: string[] } | undefined;
-  not_found: undefined;
+  not_found: { reason: ResolutionProblem['reason'] } | undefined;
   conflict: ConflictDetails | undefined;
-  refused: { failed: FailedCondition[]; basis: SaleBasis };
+  refused: { failed: FailedCondition[]; basis: SaleBasis } | { reason: ResolutionProblem['reason'] };
   unauthorized: { need: 'sign_in' } | { attemptsLeft: number } | undefined;
   locked_out: { until: string } | undefined;
   forbidden: { need: 'supervisor' | 'staff' | 'mode' } | undefined;

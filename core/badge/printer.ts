@@ -8,16 +8,21 @@
  *   folder:/var/lanyard/prints                           PNG badges written to a folder (the embedded default)
  *   system:Zebra%20ZD421                                 an operating-system printer, driven by the desktop app
  *
+ * Query options: lang=escpos|zpl, paper=58|80, dpi=180|203|300, mode=raster|text, qr=raster|native (text mode
+ * only), status=dle-eot|none, connectMs, writeMs, statusMs (timeouts).
+ *
+ * `mode=raster` (the default) sends the badge as one picture drawn with Lanyard's fonts, the same picture as the
+ * preview; `mode=text` uses the printer's own font and code pages, for printers that cannot take a large raster.
+ *
  * `folder:` and `system:` printers get the badge as a picture (lang=png): the same raster as the screen preview.
- * Query options: lang=escpos|zpl, paper=58|80, dpi=180|203|300, qr=raster|native, status=dle-eot|none,
- * connectMs, writeMs, statusMs (timeouts).
  */
 import { z } from 'zod';
 
 export type PrinterLanguage = 'escpos' | 'zpl' | 'png';
 export type QrMode = 'raster' | 'native';
+export type PrintMode = 'raster' | 'text';
 
-/** The printable area and font cell of one kind of stock. Text metrics are the printer's own (ESC/POS font A). */
+/** The printable area of one kind of stock, and the printer's own font cell (for text mode: ESC/POS font A, ZPL font 0). */
 export interface Media {
   id: string;
   language: PrinterLanguage;
@@ -82,6 +87,7 @@ export interface PrinterConfig {
   transport: PrinterTransportSpec;
   language: PrinterLanguage;
   media: Media;
+  mode: PrintMode;
   qr: QrMode;
   /** Whether to ask the printer for real-time status (DLE EOT) before and after each job. */
   status: 'dle-eot' | 'none';
@@ -96,6 +102,7 @@ const Query = z
     lang: z.enum(['escpos', 'zpl', 'png']).optional(),
     paper: z.enum(['58', '80']).default('80'),
     dpi: z.enum(['180', '203', '300']).default('203'),
+    mode: z.enum(['raster', 'text']).default('raster'),
     qr: z.enum(['raster', 'native']).default('raster'),
     status: z.enum(['dle-eot', 'none']).optional(),
     connectMs: ms.default(defaultTimeouts.connectMs),
@@ -158,6 +165,8 @@ export function parsePrinterUri(input: string): ParsedPrinter {
   const o = parsed.data;
   const lang = o.lang ?? (pictures ? 'png' : 'escpos');
   if (pictures !== (lang === 'png')) return { ok: false, reason: pictures ? `a ${transport.kind} printer takes pictures (lang=png)` : 'lang=png is for folder: and system: printers' };
+  // In raster mode the QR code is part of the badge's picture; the printer's own QR command only exists in text mode.
+  if (o.qr === 'native' && o.mode !== 'text') return { ok: false, reason: 'qr=native needs mode=text (in raster mode the QR code is part of the badge picture)' };
   let media: Media;
   if (lang === 'png') {
     media = mediaProfiles['png-80-203']!;
@@ -175,6 +184,7 @@ export function parsePrinterUri(input: string): ParsedPrinter {
       transport,
       language: lang,
       media,
+      mode: o.mode,
       qr: o.qr,
       // ZPL printers answer ~HS, not DLE EOT; Lanyard does not rely on it.
       status: o.status ?? (lang === 'escpos' ? 'dle-eot' : 'none'),

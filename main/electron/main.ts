@@ -29,7 +29,7 @@ export interface Desktop {
 export interface DesktopOptions {
   argv?: string[];
   env?: NodeJS.ProcessEnv;
-  /** Where the bundles live (out/electron); default: beside this file. */
+  /** Where the bundles live (dist/electron); default: beside this file. */
   dir?: string;
   log?: (line: string) => void;
   onlinePollMs?: number;

@@ -1,5 +1,5 @@
 /**
- * Entry of the utility process that hosts the station (bundled to out/electron/station-host.mjs). It does not
+ * Entry of the utility process that hosts the station (bundled to dist/electron/station-host.mjs). It does not
  * import `electron`: the parent port is on `process`.
  */
 import type { FromHost, ToHost } from '../runtime/host-protocol';

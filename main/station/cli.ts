@@ -5,7 +5,7 @@
  * Prints the result as JSON on stdout; on error prints a readable message on stderr, the error as JSON on stdout,
  * and exits with 1 (2 for a usage error).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Caller } from '../../core/access';
 import { describeFailedCondition } from '../../core/policy';
@@ -152,6 +152,34 @@ export const commands: Record<string, Command> = {
       return { ok: true, value: results };
     },
   },
+  // ---- reconciliation (DESIGN §8) ----
+  resolve: {
+    usage: 'resolve --case ID --action honor|reverse|move|waitlist|refuse --supervisor ID --pin PIN [--to SESSION] [--note TEXT]',
+    options: { case: { type: 'string' }, action: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, to: { type: 'string' }, note: { type: 'string' } },
+    run: (s, v) =>
+      s.call('cases.resolve', {
+        caseId: str(v, 'case'), action: str(v, 'action') as 'honor', supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+        ...(opt(v, 'to') ? { moveToSessionId: opt(v, 'to') } : {}), ...(opt(v, 'note') !== undefined ? { note: opt(v, 'note') } : {}),
+      }),
+  },
+  waitlist: { usage: 'waitlist --session ID', options: { session: { type: 'string' } }, run: (s, v) => s.call('waitlist.list', { sessionId: str(v, 'session') }) },
+  export: {
+    usage: 'export contacts|cases --out FILE   (CSV, UTF-8 with a byte order mark)',
+    positionals: ['REPORT'],
+    options: { out: { type: 'string' } },
+    run: async (s, v, [report]) => {
+      if (report !== 'contacts' && report !== 'cases') throw new UsageError(`export takes "contacts" or "cases", not "${report}"`);
+      const file = str(v, 'out');
+      const r = await s.call('reports.export', { report });
+      if (!r.ok) return r;
+      try {
+        writeFileSync(file, r.value.csv, 'utf8');
+      } catch (e) {
+        throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+      return { ok: true, value: { report, file, rows: r.value.rows } };
+    },
+  },
 };
 
 export function usage(): string {
@@ -254,7 +282,7 @@ async function operator(station: Station, staffId: string | undefined, pin: stri
 
 /** The error in English for a person at a terminal: a refusal lists every failed condition in words. */
 export function describeError(e: AppError): string {
-  if (e.code === 'refused' && e.details) return `Sale refused: ${e.details.failed.map(describeFailedCondition).join('; ')}.`;
+  if (e.code === 'refused' && e.details && 'failed' in e.details) return `Sale refused: ${e.details.failed.map(describeFailedCondition).join('; ')}.`;
   return e.message;
 }
 

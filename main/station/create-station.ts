@@ -18,6 +18,8 @@ import { systemClock } from './clock';
 import { VerdictWaiters, type StationContext } from './context';
 import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
+import { caseHandlers } from './handlers/cases';
+import { reportHandlers } from './handlers/reports';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
 import { printingService, type PrintingOptions } from './handlers/printing';
@@ -68,6 +70,8 @@ export interface Station extends StationApi, StationEndpoint {
   readonly mode: StationMode;
   /** `call` is the in-process shorthand (the station's own code, tests): an internal caller. This names the caller. */
   callAs<C extends Channel>(caller: Caller, channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
+  /** What staff should notice now (reconciliation, badges printed twice): `events$` filtered to notifications. */
+  readonly notifications$: Observable<Extract<StationEvent, { type: 'notification' }>>;
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
   /** Starts the print queue (recovering jobs cut off by a stop) instead of waiting for the first printing call. */
   startPrinting(): Promise<void>;
@@ -111,6 +115,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...feedHandlers(ctx),
       ...printing.handlers,
       ...allotmentHandlers(ctx),
+      ...caseHandlers(ctx),
+      ...reportHandlers(ctx),
     };
     const api = serve(handlers, options.onInternalError);
     const internal = internalCaller(mode);
@@ -138,6 +144,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       callAs: api.call,
       callUnknown: api.callUnknown,
       events$: events.events$,
+      notifications$: events.events$.pipe(filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification')),
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
       startPrinting: printing.start,
       db: opened.db,

@@ -28,7 +28,7 @@ export const useWords = (): Words => useContext(Cx).words;
 export function describeError(w: Words, e: AppError): string[] {
   switch (e.code) {
     case 'refused':
-      return e.details ? e.details.failed.map(w.failed) : [w.errors.refused];
+      return e.details && 'failed' in e.details ? e.details.failed.map(w.failed) : [e.message];
     case 'unauthorized':
       return [e.details && 'attemptsLeft' in e.details ? w.wrongPin(e.details.attemptsLeft) : w.errors.unauthorized];
     case 'locked_out':

@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import WebSocket from 'ws';
 import jsQR from 'jsqr';
 import { expect } from 'vitest';
-import type { Bitmap } from '../../core/badge/bitmap-font';
+import type { Bitmap } from '../../core/badge/bitmap';
 import { runCli } from '../../main/station/cli';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

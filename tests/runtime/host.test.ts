@@ -29,9 +29,11 @@ describe('the station host process', () => {
     expect(await desk.call('registrant.search', { query: 'dimitris papadopoulos' })).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ id: 'r-00002' })]) });
     // Nobody signed in: a sale is refused before its payload is even looked at.
     expect(await desk.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00002' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    // The first supervisor is added without a PIN (a fresh station), signs in, and sells; events cross the pipe.
+    // The demo's supervisor, signed in at a supervisor's screen, adds staff without typing a PIN again.
     const boss = openConnection(host, { transport: 'ws', mode: 'supervisor', idleMs: 60_000 });
-    expect(await boss.call('staff.add', { id: 'sam', name: 'Sam', role: 'supervisor', pin: '2468' })).toMatchObject({ ok: true });
+    expect(await boss.call('staff.add', { id: 'tess', name: 'Tess', role: 'desk', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await boss.call('staff.signIn', { staffId: 'sam', pin: '2468' })).toMatchObject({ ok: true });
+    expect(await boss.call('staff.add', { id: 'tess', name: 'Tess', role: 'desk', pin: '1111' })).toMatchObject({ ok: true, value: { id: 'tess', role: 'desk' } });
     expect(await desk.call('staff.signIn', { staffId: 'sam', pin: '2468' })).toMatchObject({ ok: true, value: { staffId: 'sam', role: 'supervisor' } });
     const changed = firstValueFrom(host.events$.pipe(filter((e): e is Extract<StationEvent, { type: 'availability.changed' }> => e.type === 'availability.changed'), timeout(10_000)));
     const sold = await desk.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00002', override: { supervisorId: 'sam', pin: '2468' } });

@@ -55,8 +55,8 @@ describe('prints elsewhere', () => {
     expect(must(await s.call('feed.apply', { envelope: printed('r3', 'kiosk-3', 1, '08:14') })).note).toBe('printed twice: staff told');
     const told = events.filter((e) => e.type === 'notification');
     expect(told).toHaveLength(1);
-    expect(told[0]).toMatchObject({ kind: 'badge.printed_twice', level: 'warning', params: { registrantId: 'r3', name: 'Søren Ødegård', firstStation: 'station:kiosk-3', firstAt: dayAt('08:14'), secondStation: 'station:desk-a' } });
-    expect((told[0] as { text: string }).text).toContain('printed twice');
+    expect(told[0]).toMatchObject({ kind: 'badge.printed_twice', audience: 'desk', registrantId: 'r3', params: { name: 'Søren Ødegård', firstStation: 'station:kiosk-3', firstAt: dayAt('08:14'), secondStation: 'station:desk-a' } });
+    expect((told[0] as { message: string }).message).toContain('printed twice');
     const dups = must(await s.call('badge.duplicates', {}));
     expect(dups).toEqual([{ registrantId: 'r3', name: 'Søren Ødegård', prints: [expect.objectContaining({ station: 'station:kiosk-3', version: 1, printedAt: dayAt('08:14') }), expect.objectContaining({ station: 'station:desk-a', version: 1 })] }]);
     // The same print again (HQ redelivering under another message id): known, no second alert.

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseStationEvent, type StationEvent } from '../../core/events';
 import type { Station } from '../../main/station/create-station';
 import { createStationEvents } from '../../main/station/events';
-import { FakeClock, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
+import { dayAt, FakeClock, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 let s: Station;
@@ -32,6 +32,11 @@ describe('station events', () => {
     const out = must(await s.callAs(desk, 'sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
     must(await s.call('feed.apply', { envelope: hq('SeatAvailability', { sessionId: 'panel', capacity: 10, sold: 2, allotted: 0, version: 5, salesRatePerMin: 0 }) }));
     must(await s.call('feed.apply', { envelope: hq('SaleOversold', { saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }) }));
+    must(await s.call('feed.apply', {
+      envelope: hq('OversellCaseOpened', {
+        caseId: 'case-1', saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1, registrantId: 'r2', tier: 'overdraft', basis: out.sale!.basis, dueAt: dayAt('09:45'), defaultAction: 'honor',
+      }),
+    }));
 
     const types = seen.map((e) => e.type);
     expect(types).toContain('progress');
@@ -39,7 +44,9 @@ describe('station events', () => {
     expect(types).toContain('outbox.appended');
     expect(seen.filter((e) => e.type === 'availability.changed').map((e) => e.sessionIds)).toEqual([['panel'], ['panel']]);
     expect(seen.find((e) => e.type === 'sale.decided')).toEqual({ type: 'sale.decided', saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', status: 'oversold' });
-    expect(seen.find((e) => e.type === 'case.opened')).toMatchObject({ saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', overBy: 1 });
+    expect(seen.find((e) => e.type === 'case.opened')).toMatchObject({ caseId: 'case-1', saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', overBy: 1 });
+    // The person holds the seat: supervisors are told.
+    expect(seen.find((e) => e.type === 'notification')).toMatchObject({ kind: 'case.opened', audience: 'supervisors', caseId: 'case-1' });
     for (const e of seen) expect(parseStationEvent(JSON.parse(JSON.stringify(e))), JSON.stringify(e)).toEqual(e);
   });
 

@@ -14,12 +14,14 @@ import { getConference, getRegistrantRow, getSession, refreshImportedAvailabilit
 import { printsOf, recordPrint } from '../../store/printing';
 import type { Tx } from '../../store/db';
 import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
-import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
+import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, toSale, updateSale, upsertAllotment } from '../../store/sales';
 import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
+import { applyReconciliation } from './case-feed';
 import { importConference } from './catalog';
 
-type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
+/** What applying one feed message did; `after` runs once the transaction committed (notifications). */
+export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
 
 export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply' | 'feed.applyBatch'> {
   return {
@@ -132,22 +134,11 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
         const decided = toSale((await getSale(tx, sale.id))!);
         return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
       }
-      // The person already has the seat: staff must resolve it (DESIGN §8).
+      // The person already has the seat: staff must resolve it (DESIGN §8). HQ opens the case for every station
+      // (OversellCaseOpened, right behind this verdict).
       await updateSale(tx, sale.id, { status: 'oversold', decided_at: at, at_risk: 0 });
-      const caseId = uuidv7();
-      await openCase(tx, { id: caseId, saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, tier: sale.tier, overBy: p.overBy, basisJson: sale.basis_json, at });
-      await audit(ctx, tx, { actor: 'hq', action: 'case.opened', subject: caseId, details: { saleId: sale.id, sessionId: sale.session_id, overBy: p.overBy } });
-      const opened = (await listCases(tx, 'open')).find((c) => c.id === caseId)!;
       const decided = toSale((await getSale(tx, sale.id))!);
-      return {
-        status: 'applied',
-        note: 'oversell case opened',
-        after: () => {
-          ctx.verdicts.settle(sale.id, 'oversold');
-          ctx.events.emit(decidedEvent(decided));
-          ctx.events.emit({ type: 'case.opened', caseId: opened.id, saleId: opened.saleId, sessionId: opened.sessionId, registrantId: opened.registrantId, overBy: opened.overBy });
-        },
-      };
+      return { status: 'applied', note: 'oversold; HQ opens the case', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
     }
 
     case 'AllotmentGranted': {
@@ -183,12 +174,17 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       return { status: 'applied', note: null };
     }
 
-    // Kept in the inbox for the features that act on them (reconciliation, door scanning, late join).
     case 'OversellCaseOpened':
+    case 'OversellCaseEscalated':
     case 'OversellCaseResolved':
+    case 'OversellResolutionRejected':
+    case 'WaitlistPromoted':
     case 'BadgeRevoked':
+      return applyReconciliation(ctx, tx, env);
+
+    // Kept in the inbox: door scanning reads the keys from there (badge.verify).
     case 'StationKeys':
-      return { status: 'ignored', note: 'recorded; not acted on by this station version' };
+      return { status: 'ignored', note: 'recorded' };
 
     case 'ConferenceSnapshotChunk':
       return applySnapshotChunk(ctx, tx, env.payload);
@@ -213,6 +209,7 @@ async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'Badg
   if (new Set(same.map((x) => x.station)).size < 2) return { status: 'applied', note: null };
   const name = `${r.first_name} ${r.last_name}`.trim();
   const [a, b] = [same[0]!, same.find((x) => x.station !== same[0]!.station)!];
+  const at = nowIso(ctx);
   const text = `The badge of ${name} was printed twice while stations could not see each other: at ${a.station.replace('station:', '')} ${a.printedAt} and ${b.station.replace('station:', '')} ${b.printedAt}. Reprint it with a reason so that only one works at the doors.`;
   await audit(ctx, tx, { actor: 'hq', action: 'badge.printedTwice', subject: p.registrantId, details: { version: p.badgeVersion, prints: same.map((x) => ({ station: x.station, at: x.printedAt })) } });
   return {
@@ -222,9 +219,15 @@ async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'Badg
       ctx.events.emit({
         type: 'notification',
         kind: 'badge.printed_twice',
-        level: 'warning',
-        params: { registrantId: p.registrantId, name, version: p.badgeVersion, firstStation: a.station, firstAt: a.printedAt, secondStation: b.station, secondAt: b.printedAt },
-        text,
+        audience: 'desk',
+        title: `Badge printed twice: ${name}`,
+        message: text,
+        at,
+        caseId: null,
+        sessionId: null,
+        registrantId: p.registrantId,
+        resolutionId: null,
+        params: { name, version: p.badgeVersion, firstStation: a.station, firstAt: a.printedAt, secondStation: b.station, secondAt: b.printedAt },
       }),
   };
 }

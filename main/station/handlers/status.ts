@@ -1,11 +1,12 @@
 /** The station's own state at a glance: what it holds, what it still has to send, how fresh its numbers are. */
 import { catalogCounts, getConference } from '../../store/catalog';
 import { inboxStats, outboxStats } from '../../store/queues';
-import { countCheckIns, countOpenCases, countSales, listCases } from '../../store/sales';
+import { countOpenCases } from '../../store/cases';
+import { countCheckIns, countSales } from '../../store/sales';
 import { lastContact, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
-export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status' | 'station.settings' | 'cases.list'> {
+export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status' | 'station.settings'> {
   return {
     'station.settings': async () => ctx.settings,
     'station.status': async () => {
@@ -25,6 +26,5 @@ export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.sta
         openCases: await countOpenCases(ctx.db),
       };
     },
-    'cases.list': async ({ status }) => listCases(ctx.db, status),
   };
 }

@@ -21,8 +21,8 @@ export function AlertsPanel({ onPerson }: { onPerson(id: string): void }) {
       <h2 id="alerts-title">{w.desk.alerts.title}</h2>
       {nothing && <p>{w.desk.alerts.none}</p>}
       {news.map((n, i) => (
-        <Notice key={i} kind={n.level === 'info' ? 'info' : 'warn'}>
-          {n.text}
+        <Notice key={i} kind={n.kind === 'case.resolved' || n.kind === 'waitlist.promoted' ? 'info' : 'warn'} title={n.title}>
+          <p>{n.message}</p>
         </Notice>
       ))}
       {(dups.data?.length ?? 0) > 0 && (
@@ -66,7 +66,9 @@ function CaseRow({ c, title, onPerson }: { c: OversellCase; title: string; onPer
       <button type="button" className="link" onClick={() => onPerson(c.registrantId)}>
         {who.data ? `${who.data.firstName} ${who.data.lastName}` : c.registrantId}
       </button>{' '}
-      — {title}, {w.desk.alerts.overBy(c.overBy)} ({w.common.time(c.openedAt)})
+      — {title}
+      {c.overBy !== null && `, ${w.desk.alerts.overBy(c.overBy)}`}
+      {c.openedAt && ` (${w.common.time(c.openedAt)})`}
     </li>
   );
 }
