@@ -24,6 +24,8 @@ export type ConflictDetails =
   | { reason: 'already_printed'; registrantId: string; version: number; printedAt: string; station: string }
   /** A print job may or may not have printed: staff look at the printer and confirm it. */
   | { reason: 'print_uncertain'; jobId: string }
+  /** An attendee's own print that would not be a usable badge (core/badge/views.ts `blocksSelfPrint`): staff fix it. */
+  | { reason: 'needs_staff'; warnings: string[] }
   /** Why a case resolution does not apply (core/reconciliation.ts). */
   | { reason: ResolutionProblem['reason'] }
   | { reason: 'other' };

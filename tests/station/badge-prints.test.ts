@@ -90,3 +90,24 @@ describe('through HQ', () => {
     }
   });
 });
+
+describe('a badge the attendee cannot print alone', () => {
+  it('letters no font here can draw: the kiosk sends the attendee to a desk (nothing queued); staff print it', async () => {
+    const t2 = tempDir();
+    const conf = smallConference();
+    conf.registrants.push({ id: 'r9', confirmationCode: 'LDC-CHR999', firstName: 'ᎠᎡᎢ', lastName: 'Sequoyah', email: '', company: '', ticketTypeId: 'full', sessions: [] });
+    const k = await openStation(t2.dir, { clock: new FakeClock(), printers: [`folder:${t2.dir}/prints`], mode: 'kiosk' });
+    try {
+      must(await k.call('conference.import', { data: conf }));
+      const preview = must(await k.callAs(attendee, 'badge.preview', { registrantId: 'r9' }));
+      expect(preview.warnings).toEqual([expect.objectContaining({ code: 'missing_glyphs', script: 'Cherokee' })]);
+      expect(await k.callAs(attendee, 'badge.print', { registrantId: 'r9' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'needs_staff', warnings: ['missing_glyphs'] } } });
+      expect(must(await k.call('print.jobs', {}))).toEqual([]);
+      // Staff decide (they may add the font, or print it as it is after telling the person).
+      expect(must(await k.callAs(deskStaff, 'badge.print', { registrantId: 'r9' })).status).toBe('printed');
+    } finally {
+      await k.close();
+      t2.cleanup();
+    }
+  });
+});

@@ -9,7 +9,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { DuplicatePrint } from '../../../core/api';
 import type { Caller } from '../../../core/access';
-import type { BadgeVerification, BadgeWarning, PrintJobView, PrinterView } from '../../../core/badge/views';
+import { blocksSelfPrint, type BadgeVerification, type BadgeWarning, type PrintJobView, type PrinterView } from '../../../core/badge/views';
 import { parseBadgeCode } from '../../../core/badge/badge-code';
 import { badgeName, type NameOrder } from '../../../core/badge/names';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
@@ -213,6 +213,10 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
       await insertBadge(tx, { registrantId: req.registrantId, version: plan.version, templateId: template.id, code, keyId: key.keyId, at });
     }
     const badge = composeBadge(badgeContent(data, code, at), data.conference.logo, template, req.printer, getEnv());
+    const blocking = badge.warnings.filter(blocksSelfPrint);
+    if (isAttendee(caller) && blocking.length > 0) {
+      throw new DomainError('conflict', `This badge needs a member of staff: ${blocking.map((w) => w.words).join(' ')}`, { reason: 'needs_staff', warnings: blocking.map((w) => w.code) });
+    }
     const bytes = await badge.bytes();
     const id = uuidv7();
     await upsertPrinter(tx, { uri: req.printer.uri, language: req.printer.language, media: req.printer.media.id });

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RegistrantDetail, RegistrantSummary } from '../../../core/api';
-import type { PrintJobView } from '../../../core/badge/views';
+import { blocksSelfPrint, type PrintJobView } from '../../../core/badge/views';
 import type { AppError, ConflictDetails } from '../../../core/result';
 import { BadgeImage } from '../../components/BadgeImage';
 import { Header } from '../../components/Header';
@@ -139,7 +139,8 @@ function Confirm({ id, onBack, onStep }: { id: string; onBack(): void; onStep(s:
       </Outcome>
     );
   }
-  const needsStaff = (preview.data?.warnings.length ?? 0) > 0;
+  // The station's own rule: a badge that would print boxes for letters, or a QR doors cannot read, goes to a desk.
+  const needsStaff = preview.data?.warnings.some(blocksSelfPrint) ?? false;
 
   async function print() {
     onStep({ at: 'printing', id });
@@ -147,7 +148,7 @@ function Confirm({ id, onBack, onStep }: { id: string; onBack(): void; onStep(s:
     if (!r.ok) {
       const d = r.error.details as ConflictDetails | undefined;
       if (r.error.code === 'conflict' && d?.reason === 'already_printed') return onStep({ at: 'already', station: d.station, printedAt: d.printedAt });
-      if (r.error.code === 'conflict' && d?.reason === 'print_uncertain') return onStep({ at: 'desk' });
+      if (r.error.code === 'conflict' && (d?.reason === 'print_uncertain' || d?.reason === 'needs_staff')) return onStep({ at: 'desk' });
       return onStep({ at: 'error', error: r.error });
     }
     const job = r.value;
