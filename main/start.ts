@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { buildElectron } from './electron/build';
 import { electronBinary } from './electron/binary';
 import { ensureRenderer, repoRoot } from './web/renderer-build';
-import { runWeb } from './web/cli';
+import { runWeb, type RunningWeb as RunWeb } from './web/cli';
 
 const args = process.argv.slice(2);
 const out = (line: string) => console.log(line);
@@ -25,14 +25,22 @@ if ('path' in electron && !process.env.LANYARD_BROWSER_MODE) {
 } else {
   const why = 'path' in electron ? 'LANYARD_BROWSER_MODE is set' : electron.missing;
   out(`Starting in browser mode: ${why}.`);
-  const running = await runWeb(args, out, 'no desktop window on this machine');
-  if (running) {
-    const quit = () =>
-      void running.stop().then(() => {
-        out('Stopped: the station closed cleanly.');
-        process.exit(process.exitCode ?? 0);
-      });
-    process.once('SIGINT', quit);
-    process.once('SIGTERM', quit);
-  }
+  // Handlers first: a stop asked for while the station is still starting waits for it, then stops it.
+  let running: RunWeb | null = null;
+  let quitting = false;
+  const finish = async () => {
+    await running?.stop();
+    out('Stopped: the station closed cleanly.');
+    process.exit(process.exitCode ?? 0);
+  };
+  const quit = () => {
+    if (quitting) return;
+    quitting = true;
+    if (running) void finish();
+  };
+  process.on('SIGINT', quit);
+  process.on('SIGTERM', quit);
+  running = await runWeb(args, out, 'no desktop window on this machine');
+  if (!running) process.exit(process.exitCode ?? 1);
+  if (quitting) await finish();
 }

@@ -74,14 +74,22 @@ export async function runWeb(argv: string[], out: (line: string) => void, why?: 
 
 const isMain = process.argv[1]?.endsWith('main/web/cli.ts');
 if (isMain) {
-  const running = await runWeb(process.argv.slice(2), (l) => console.log(l));
-  if (running) {
-    const quit = () =>
-      void running.stop().then(() => {
-        console.log('Stopped: the station closed cleanly.');
-        process.exit(process.exitCode ?? 0);
-      });
-    process.once('SIGINT', quit);
-    process.once('SIGTERM', quit);
-  }
+  // Handlers first: a stop asked for while the station is still starting waits for it, then stops it.
+  let running: RunningWeb | null = null;
+  let quitting = false;
+  const finish = async () => {
+    await running?.stop();
+    console.log('Stopped: the station closed cleanly.');
+    process.exit(process.exitCode ?? 0);
+  };
+  const quit = () => {
+    if (quitting) return;
+    quitting = true;
+    if (running) void finish();
+  };
+  process.on('SIGINT', quit);
+  process.on('SIGTERM', quit);
+  running = await runWeb(process.argv.slice(2), (l) => console.log(l));
+  if (!running) process.exit(process.exitCode ?? 1);
+  if (quitting) await finish();
 }
