@@ -53,10 +53,15 @@ describe('the station host process', () => {
 
   it('a host that dies answers every waiting call with an error', async () => {
     t = tempDir();
-    let link!: HostLink;
-    host = await connectHost((link = forkNodeHost()), embeddedConfig(join(t.dir, 'data')), { healthPollMs: 0 });
+    const real = forkNodeHost();
+    // The host gets this call but dies before it answers (its calls are held back from it here, so the test does
+    // not race the child): the caller must get an error, not wait forever.
+    let holdCalls = false;
+    const link: HostLink = { ...real, send: (m) => (holdCalls && m.t === 'call' ? undefined : real.send(m)) };
+    host = await connectHost(link, embeddedConfig(join(t.dir, 'data')), { healthPollMs: 0 });
+    holdCalls = true;
     const waiting = host.callUnknown({ transport: 'internal', mode: 'desk', session: null }, 'station.status', {});
-    link.kill();
+    real.kill();
     expect(await waiting).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(await host.exited).toBe('killed by SIGKILL');
     host = null;

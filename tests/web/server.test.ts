@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { Station } from '../../main/station/create-station';
 import { parseMessage, startWebServer, type WebServer } from '../../main/web/server';
@@ -123,8 +123,7 @@ describe('the WebSocket', () => {
     ws.send(JSON.stringify([1, 2]));
     ws.send(JSON.stringify({ id: 'x', channel: 'station.status' }));
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(replies).toHaveLength(4);
+    await vi.waitFor(() => expect(replies).toHaveLength(4), { timeout: 5000 });
     for (const r of replies) expect(r).toMatchObject({ id: null, result: { ok: false, error: { code: 'invalid_input' } } });
     ws.close();
   });
@@ -136,9 +135,8 @@ describe('the WebSocket', () => {
     await new Promise((r) => setTimeout(r, 50));
     must(await s.call('staff.add', { id: 'sup', name: 'Sam', role: 'supervisor', pin: '2468' }));
     must(await s.callAs({ transport: 'internal', mode: 'desk', session: null }, 'sale.sell', { sessionId: 'workshop', registrantId: 'r2', override: { supervisorId: 'sup', pin: '2468' } }));
-    await new Promise((r) => setTimeout(r, 200));
+    await vi.waitFor(() => expect(got.map((m) => m.event?.type)).toContain('outbox.appended'), { timeout: 5000 });
     const types = got.map((m) => m.event?.type);
-    expect(types).toContain('outbox.appended');
     expect(types).not.toContain('availability.changed');
     expect(types).not.toContain('sale.decided');
     ws.close();
