@@ -89,6 +89,15 @@ describe('conference.import', () => {
     expect(dbDigest(dbPath())).toBe(before);
   });
 
+  it('rejects a file where two registrants share a confirmation code, naming both, and writes nothing', async () => {
+    const before = dbDigest(dbPath());
+    const data = smallConference();
+    data.registrants[2]!.confirmationCode = data.registrants[0]!.confirmationCode;
+    const r = await s.call('conference.import', { data });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('registrants[2].confirmationCode: confirmation code "LDC-AAA111" is used by both "r1" and "r3"') } });
+    expect(dbDigest(dbPath())).toBe(before);
+  });
+
   it('rejects an invalid file naming the bad field, and writes nothing', async () => {
     const before = dbDigest(dbPath());
     const data = smallConference();
