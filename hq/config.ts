@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { stripBom } from '../core/file-text';
 import { StationId } from '../core/ids';
 
 const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
@@ -64,7 +65,7 @@ export function parseHqConfig(input: unknown, baseDir = process.cwd()): HqConfig
 export function loadHqConfig(file: string): HqConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = stripBom(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new HqConfigError(`cannot read the HQ configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
