@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AuditVerification, ImportReport, SaleOutcome, StationStatus } from '../../core/api';
 import type { PrintJobView } from '../../core/badge/views';
 import { stripBom } from '../../core/file-text';
+import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import { damagedMessage } from './context';
 import { createStation, type Station } from './create-station';
@@ -109,7 +110,7 @@ export const commands: Record<string, Command> = {
       if (r.rejectedCount === 0) return null;
       const first = r.rejected[0]!;
       const imported = r.registrants.inserted + r.registrants.updated;
-      return { exit: EXIT.uncertain, line: `warning: ${r.rejectedCount} row${r.rejectedCount === 1 ? ' was' : 's were'} rejected and not imported (line ${first.line}: ${first.reason}${r.rejectedCount > 1 ? '; all of them are listed in "rejected"' : ''}); ${imported} imported.` };
+      return { exit: EXIT.uncertain, line: `warning: ${r.rejectedCount} row${r.rejectedCount === 1 ? ' was' : 's were'} rejected and not imported (line ${first.line}: ${first.reason}${r.rejectedCount > 1 ? '; see "rejected" in the output' : ''}); ${imported} imported.` };
     },
   },
   search: {
@@ -172,7 +173,7 @@ export const commands: Record<string, Command> = {
     judge: (j: PrintJobView) => {
       const words = j.words ? ` (${j.words})` : '';
       if (j.status === 'printed') return null;
-      if (j.status === 'failed') return { exit: EXIT.failed, line: `error (print failed): print job ${j.id} failed${words}; nothing was printed. Fix the printer and print again.` };
+      if (j.status === 'failed') return { exit: EXIT.failed, line: `error (print failed): print job ${j.id} failed${words}. Fix the printer, then print again.` };
       if (j.status === 'uncertain') return { exit: EXIT.uncertain, line: `warning: print job ${j.id} may or may not have printed${words}. Look at the printer, then confirm the job or reprint with a reason.` };
       return { exit: EXIT.uncertain, line: `warning: print job ${j.id} is still ${j.status}${words}; see print jobs for its outcome.` };
     },
@@ -181,7 +182,8 @@ export const commands: Record<string, Command> = {
   'audit-verify': {
     usage: 'audit-verify   (the audit log\'s hash chain and SQLite\'s full integrity check)',
     run: (s) => s.call('audit.verify', {}),
-    judge: (v: AuditVerification) => (v.ok ? null : { exit: EXIT.failed, line: `error (audit): ${v.integrity.state === 'damaged' ? v.integrity.message! : `the audit log was altered: ${v.problem ?? 'unknown problem'}.`}` }),
+    judge: (v: AuditVerification) =>
+      v.ok ? null : { exit: EXIT.failed, line: v.integrity.state === 'damaged' ? `error (damaged): ${v.integrity.message!}` : `error (audit): the audit log was altered: ${v.problem ?? 'unknown problem'}.` },
   },
   apply: {
     usage: 'apply FILE.json   (one HQ feed message, or an array of them)',
@@ -249,6 +251,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(`${name} takes ${wanted.length ? wanted.join(' ') : 'no positional arguments'}`);
     }
     const db = checkDbPath(global.values.db);
+    if (global.values.station !== undefined && !StationId.safeParse(global.values.station).success) {
+      throw new UsageError(`--station "${global.values.station}" is not a station id (lowercase letters, digits and dashes, e.g. desk-2)`);
+    }
     // A new database gets the given station id, or "desk-1"; an existing one keeps its own.
     const stationId = global.values.station ?? (existsSync(db) ? undefined : 'desk-1');
     station = await createStation({ dbPath: db, ...(stationId ? { stationId } : {}) });

@@ -67,6 +67,11 @@ export interface Station extends StationApi {
 }
 
 export async function createStation(options: StationOptions): Promise<Station> {
+  if (options.stationId !== undefined) {
+    const parsed = StationId.safeParse(options.stationId);
+    // Before the file is opened: a bad id must not leave a new, empty database behind.
+    if (!parsed.success) throw new Error(`Invalid station id "${options.stationId}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  }
   const opened = await openStationDb(options.dbPath, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
   let closed = false;
   try {
@@ -175,10 +180,6 @@ function checkIntegrity(opened: OpenedDb, path: string, inlineMaxPages: number, 
 
 async function resolveStationId(db: Db, requested: string | undefined): Promise<string> {
   const stored = await getValue(db, 'settings', 'station.id');
-  if (requested !== undefined) {
-    const parsed = StationId.safeParse(requested);
-    if (!parsed.success) throw new Error(`Invalid station id "${requested}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
-  }
   if (stored && requested && stored !== requested) {
     throw new Error(`This database belongs to station "${stored}", not "${requested}".`);
   }
