@@ -290,7 +290,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 /** The station database is a file: ":memory:" or "" would report an import and keep nothing. */
 function checkDbPath(db: string | undefined): string {
   if (db === undefined) throw new UsageError('--db FILE is required (the station database; created if missing)');
-  if (db.trim() === '' || db === ':memory:' || db.startsWith('file:')) throw new UsageError(`--db needs a file name ("${db}" would keep nothing)`);
+  if (db.trim() === '' || db === ':memory:') throw new UsageError(`--db needs a file name ("${db}" would keep nothing)`);
   if (existsSync(db) && statSync(db).isDirectory()) throw new UsageError(`--db ${db} is a folder; give the station database file in it (created if missing)`);
   if (!existsSync(dirname(db))) throw new UsageError(`--db ${db}: the folder ${dirname(db)} does not exist`);
   return db;

@@ -9,7 +9,7 @@ import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
 import { registrantWriter } from '../store/catalog';
-import { databaseFailure, openStationDb, type OpenedDb } from '../store/db';
+import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '../store/db';
 import { fullIntegrityCheck, pageCount, quickCheck, quickCheckInWorker, refuseWrites, type IntegrityVerdict } from '../store/integrity';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
@@ -142,6 +142,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
     };
   } catch (e) {
     await opened.close();
+    const failure = databaseFailure(e);
+    if (failure === 'damaged') throw new StationDbError('damaged', damagedMessage([e instanceof Error ? e.message : String(e)]));
+    if (failure === 'busy') throw new StationDbError('busy', BUSY_MESSAGE);
     throw e;
   }
 }

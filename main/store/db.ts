@@ -29,7 +29,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /** Why the station database cannot be opened, in words for staff (the file is left as it was). */
 export class StationDbError extends Error {
   constructor(
-    readonly kind: 'not_a_database' | 'newer_version' | 'damaged',
+    readonly kind: 'not_a_database' | 'newer_version' | 'damaged' | 'busy',
     message: string,
   ) {
     super(message);
