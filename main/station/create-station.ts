@@ -23,7 +23,6 @@ import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
 import { syncHandlers } from './handlers/sync';
 import { parseSyncConfig } from '../sync/config';
-import { startSync } from '../sync/sync-engine';
 import { serve, type Handlers } from './serve';
 import type { Db } from '../store/db';
 
@@ -110,6 +109,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     if (options.sync !== undefined) {
       const config = parseSyncConfig(options.sync);
       if (!config.ok) throw new Error(config.error);
+      // Loaded only when sync is configured: the Service Bus SDK is half a second of start-up for a CLI call.
+      const { startSync } = await import('../sync/sync-engine');
       ctx.sync.engine = startSync({
         config: config.value,
         stationId,
