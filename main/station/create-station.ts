@@ -142,6 +142,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       },
     };
   } catch (e) {
+    closed = true; // a background check that answers later records nothing
     await opened.close();
     const failure = databaseFailure(e);
     if (failure === 'damaged') throw new StationDbError('damaged', damagedMessage([e instanceof Error ? e.message : String(e)]));
