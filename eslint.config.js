@@ -52,5 +52,8 @@ export default tseslint.config(
   layer(['migrations/**/*.ts'], [
     { regex: '^(\\.\\./)+(main|preload|renderer|hq|tools)(/|$)', message: 'migrations/ import kysely only.' },
   ], [electronOnly]),
+  layer(['infra/**/*.ts'], [
+    { regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|bench)(/|$)', message: 'infra/ may import core/ (and tools/ in its tests) only.' },
+  ], [electronOnly]),
   layer(['tools/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'], [], [electronOnly]),
 );

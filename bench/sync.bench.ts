@@ -21,6 +21,7 @@ import { appendEvent, unsentEvents } from '../main/store/queues';
 import { defaultFeedBatchSize } from '../main/sync/config';
 import { toServiceBusMessage } from '../main/sync/service-bus';
 import { startEmulator } from '../tools/servicebus-emulator/index';
+import { lanyardTopology } from '../tools/servicebus-emulator/lanyard-topology';
 import { startFaultProxy } from '../tools/net-fault-proxy/proxy';
 import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
@@ -29,23 +30,8 @@ const APPLY_MESSAGES = 20_000;
 const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 10);
 const sdkRetry = { retryOptions: { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000, timeoutInMs: 10_000 } };
 
-function topology(feedSubscriptions: string[]) {
-  const sub = (name: string) => ({ Name: name, Properties: { LockDuration: 'PT1M', MaxDeliveryCount: 10 } });
-  const props = { RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: 'P7D' };
-  return {
-    UserConfig: {
-      Namespaces: [
-        {
-          Name: 'bench',
-          Topics: [
-            { Name: 'station-events', Properties: props, Subscriptions: [sub('hq')] },
-            { Name: 'station-feed', Properties: props, Subscriptions: feedSubscriptions.map(sub) },
-          ],
-        },
-      ],
-    },
-  };
-}
+/** The Lanyard topology (infra/topology.ts) for the bench station and, for the raw SDK, a second subscription. */
+const topology = (stations: string[]) => lanyardTopology(stations, { lockDuration: 'PT1M' });
 
 function conference(): ConferenceFile {
   const day = benchDay();
@@ -88,7 +74,7 @@ const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 /** The station: 10,000 rows written while working offline, then "work online": ms until the last is marked sent. */
 async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage[] }> {
   return withDir(async (dir) => {
-    const bus = await startEmulator({ config: topology(['station-bench']), port: 0 });
+    const bus = await startEmulator({ config: topology(['bench']), port: 0 });
     let station: Station | null = null;
     try {
       station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: new BehaviorSubject(true) });
@@ -119,7 +105,7 @@ async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage
 
 /** The raw SDK: the same messages, createMessageBatch batches, a warm sender. */
 async function drainRaw(messages: ServiceBusMessage[]): Promise<number> {
-  const bus = await startEmulator({ config: topology(['station-bench']), port: 0 });
+  const bus = await startEmulator({ config: topology(['bench']), port: 0 });
   const client = new ServiceBusClient(bus.connectionString, sdkRetry);
   try {
     const sender = client.createSender('station-events');
@@ -209,7 +195,7 @@ async function applyRaw(cs: string, subscription: string, count: number): Promis
 
 async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
   return withDir(async (dir) => {
-    const bus = await startEmulator({ config: topology(['station-bench', 'raw']), port: 0 });
+    const bus = await startEmulator({ config: topology(['bench', 'raw']), port: 0 });
     const os = new BehaviorSubject(false);
     let station: Station | null = null;
     try {
@@ -218,7 +204,7 @@ async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
       must(await s.call('conference.import', { data: conference() }));
       // One publish, fanned out by the topic to both subscriptions: the very same messages.
       await publish(bus.connectionString, feedMessages(APPLY_MESSAGES));
-      const rawMs = await applyRaw(bus.connectionString, 'raw', APPLY_MESSAGES);
+      const rawMs = await applyRaw(bus.connectionString, 'station-raw', APPLY_MESSAGES);
       // Counted from the station's own "applied" events (emitted after each commit): no polling load on the database.
       let applied = 0;
       const counting = s.events$.subscribe((e) => {
@@ -245,7 +231,7 @@ async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
 
 async function reconnectTrials(): Promise<{ kind: 'heal' | 'os'; ms: number; downMs: number }[]> {
   return withDir(async (dir) => {
-    const bus = await startEmulator({ config: topology(['station-bench']), port: 0 });
+    const bus = await startEmulator({ config: topology(['bench']), port: 0 });
     const proxy = await startFaultProxy({ targetHost: '127.0.0.1', targetPort: bus.port });
     const os = new BehaviorSubject(true);
     let station: Station | null = null;

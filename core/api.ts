@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { ConferenceFile, registrantCsvFields } from './conference';
 import type { Conference , Registrant as RegistrantSchema} from './conference';
 import { Id } from './ids';
+import type { DeadlineAction } from './conference';
+import { type CaseOutcome as CaseOutcomeSchema, OversellResolution } from './messages';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
 import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
@@ -153,16 +155,103 @@ export interface DatabaseIntegrity {
   message: string | null;
 }
 
+// ---- reconciliation (DESIGN §8) ----
+
+export type ResolutionAction = z.infer<typeof OversellResolution>;
+
+/** A resolution this station asked HQ for, and HQ's answer. */
+export interface CaseRequestView {
+  id: string;
+  action: ResolutionAction;
+  moveToSessionId: string | null;
+  supervisorId: string;
+  note: string;
+  requestedAt: string;
+  /** pending: no answer from HQ yet (queued while offline); won: HQ applied it; lost: another one won; refused: it did not apply. */
+  status: 'pending' | 'won' | 'lost' | 'refused';
+  answeredAt: string | null;
+  answer: string | null;
+}
+
+/** An oversell case of the conference, whichever station sold the seat: its whole story. */
 export interface OversellCase {
   id: string;
   saleId: string;
   sessionId: string;
   registrantId: string;
-  tier: SaleTier;
-  overBy: number;
-  basis: SaleBasis;
+  /** The station that sold the seat ("station:desk-a"), and whether that is this one. */
+  station: string;
+  soldHere: boolean;
+  /** Null only until HQ's OversellCaseOpened arrives (its resolution came first). */
+  tier: SaleTier | null;
+  overBy: number | null;
+  basis: SaleBasis | null;
   status: 'open' | 'resolved';
-  openedAt: string;
+  openedAt: string | null;
+  dueAt: string | null;
+  /** Time left by this station's clock (negative once overdue); null once resolved. */
+  minutesLeft: number | null;
+  /** What HQ applies at `dueAt` if nobody resolved it. */
+  defaultAction: DeadlineAction | null;
+  /** Due soon: every supervisor was alerted. */
+  escalated: boolean;
+  resolution: ResolutionAction | null;
+  resolvedAt: string | null;
+  /** Whose resolution HQ applied ("station:desk-b", or "hq" for the deadline). */
+  resolvedBy: string | null;
+  decidedBy: 'station' | 'deadline' | 'release' | null;
+  supervisorId: string | null;
+  note: string | null;
+  outcome: z.infer<typeof CaseOutcomeSchema> | null;
+  /** This station's latest request for the case. */
+  request: CaseRequestView | null;
+}
+
+export interface CaseResolutionOutcome {
+  /** applied: HQ applied this request; pending: no answer yet (sent, or queued offline: another one may win); lost; refused. */
+  outcome: 'applied' | 'pending' | 'lost' | 'refused';
+  case: OversellCase;
+  message: string;
+}
+
+export interface WaitlistEntryView {
+  id: string;
+  sessionId: string;
+  registrantId: string;
+  name: string | null;
+  /** The desk that registered the person (told when they are promoted). */
+  station: string;
+  caseId: string | null;
+  /** Place in line among those still waiting (1 = next); null once promoted. */
+  place: number | null;
+  status: 'waiting' | 'promoted';
+  addedAt: string | null;
+  promotedAt: string | null;
+  saleId: string | null;
+}
+
+export interface CsvExport {
+  report: 'contacts' | 'cases';
+  /** A suggested file name. */
+  filename: string;
+  rows: number;
+  /** UTF-8 text starting with a byte order mark, so spreadsheet programs read accents right. */
+  csv: string;
+}
+
+/** Something staff should notice now (the UI turns these into toasts and OS notifications). */
+export interface StaffNotification {
+  kind: 'case.opened' | 'case.escalated' | 'case.resolved' | 'resolution.lost' | 'resolution.refused' | 'waitlist.promoted' | 'extra.chair';
+  /** Who it is for: supervisors, the staff of this desk, the room staff (doors), or everyone. */
+  audience: 'supervisors' | 'desk' | 'room' | 'everyone';
+  title: string;
+  message: string;
+  at: string;
+  caseId: string | null;
+  sessionId: string | null;
+  registrantId: string | null;
+  /** The request of this station the notification answers, if any. */
+  resolutionId: string | null;
 }
 
 export interface StationStatus {
@@ -322,6 +411,21 @@ export const contract = {
   /** Seats in hand (DESIGN §5 tier 2): ask HQ for an allotment; HQ answers with AllotmentGranted on the feed. */
   'allotment.request': op(z.object({ sessionId: Id, seats: z.number().int().min(1).max(1000) }).strict()).returns<{ requestId: string; sessionId: string; seats: number }>(),
   /** Gives unused allotment seats back to HQ: one allotment, or every active one of a session. */
+  // ---- reconciliation (DESIGN §8) ----
+  /**
+   * A supervisor's one-action resolution of an oversell case, sent to HQ: HQ applies the first resolution it
+   * receives, and every station (this one included) applies HQ's decision. Waits briefly for HQ's answer when online.
+   */
+  'cases.resolve': op(
+    z
+      .object({ caseId: Id, action: OversellResolution, supervisor: SupervisorAuth, moveToSessionId: Id.optional(), note: Note.default('') })
+      .strict()
+      .refine((r) => (r.action === 'move') === (r.moveToSessionId !== undefined), { message: 'give moveToSessionId for a move, and only for a move', path: ['moveToSessionId'] }),
+  ).returns<CaseResolutionOutcome>(),
+  /** A session's waitlist as HQ keeps it (people waiting in order, then those promoted). */
+  'waitlist.list': op(z.object({ sessionId: Id }).strict()).returns<WaitlistEntryView[]>(),
+  /** CSV exports: the contact/refund list, and the cases report per session, station and sale tier. */
+  'reports.export': op(z.object({ report: z.enum(['contacts', 'cases']) }).strict()).returns<CsvExport>(),
   'allotment.return': op(
     z.object({ allotmentId: Id.optional(), sessionId: Id.optional() }).strict().refine((r) => (r.allotmentId === undefined) !== (r.sessionId === undefined), 'give an allotmentId or a sessionId'),
   ).returns<{ returned: { allotmentId: string; sessionId: string; seats: number }[] }>(),

@@ -31,6 +31,25 @@ export const defaultPolicy: SalePolicyParams = {
 
 const text = (max: number) => z.string().trim().max(max, `is too long (${max} characters at most)`);
 
+/** What HQ does with an oversell case nobody resolved by its deadline (DESIGN §8). */
+export const DeadlineAction = z.enum(['honor', 'waitlist', 'reverse']);
+export type DeadlineAction = z.infer<typeof DeadlineAction>;
+
+/**
+ * Oversell case terms for a conference; each overrides HQ's configuration. A case is due `dueAfterMin` after it
+ * opens or `dueBeforeStartMin` before its session starts, whichever comes first.
+ */
+export const ReconciliationSettings = z
+  .object({
+    dueAfterMin: z.number().min(1).max(7 * 24 * 60),
+    dueBeforeStartMin: z.number().min(0).max(24 * 60),
+    /** Every supervisor is alerted this long before a case is due. */
+    escalateBeforeDueMin: z.number().min(0).max(24 * 60),
+    defaultAction: DeadlineAction,
+  })
+  .strict();
+export type ReconciliationSettings = z.infer<typeof ReconciliationSettings>;
+
 export const Conference = z
   .object({
     id: Id,
@@ -39,6 +58,13 @@ export const Conference = z
     startsOn: z.iso.date(),
     endsOn: z.iso.date(),
     policy: SalePolicyParams.partial().optional(),
+    reconciliation: ReconciliationSettings.partial().optional(),
+    /** The conference's logo for badge headers: a PNG, JPEG, WebP or SVG as a base64 data URI (a file travels whole). */
+    logo: z
+      .string()
+      .max(700_000, 'is too large (a logo of up to about 500 kB)')
+      .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/, 'is a data:image/png|jpeg|webp|svg+xml;base64,… URI')
+      .optional(),
   })
   .strict();
 export type Conference = z.infer<typeof Conference>;
@@ -54,9 +80,17 @@ export const Session = z
     /** Sessions open to upgrades at desks (workshops, panels). Keynotes included in every ticket are not. */
     sellable: z.boolean().default(true),
     policy: SalePolicyParams.partial().optional(),
+    /** false: the room cannot take an extra chair, so an oversold seat cannot be honored (absent means true). */
+    roomForExtraChair: z.boolean().optional(),
+    /** What HQ does with this session's unresolved oversell cases at their deadline (overrides the conference). */
+    oversellDefault: DeadlineAction.optional(),
   })
   .strict()
-  .refine((s) => s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+  .refine((s) => s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] })
+  .refine((s) => !(s.oversellDefault === 'honor' && s.roomForExtraChair === false), {
+    message: 'a session without room for an extra chair cannot default to honor',
+    path: ['oversellDefault'],
+  });
 export type Session = z.infer<typeof Session>;
 
 export const TicketType = z
@@ -65,8 +99,13 @@ export const TicketType = z
     name: text(120).min(1, 'is required'),
     /** Badge template id (assets/badge-templates); defaults to "standard". */
     badgeTemplate: text(64).default('standard'),
+    /** A short label printed large on the badge ("DAY PASS"); the name when absent. */
+    badgeLabel: text(24).optional(),
+    /** The conference days the ticket is valid on, 1 being the first; every day when absent. */
+    days: z.array(z.number().int().min(1).max(31)).min(1).max(31).optional(),
   })
-  .strict();
+  .strict()
+  .refine((t) => !t.days || new Set(t.days).size === t.days.length, { message: 'a day is listed twice', path: ['days'] });
 export type TicketType = z.infer<typeof TicketType>;
 
 export const Registrant = z
@@ -80,6 +119,21 @@ export const Registrant = z
     ticketTypeId: Id,
     /** Session seats the registrant already holds (bought online before the event). */
     sessions: z.array(Id).max(500).default([]),
+    // Optional fields for badges (each template chooses which it prints; see assets/README.md).
+    /** The name they go by, printed largest ("Bill" for William). */
+    preferredName: text(120).optional(),
+    /** Overrides the name order guessed from the script (CJK names are family name first). */
+    nameOrder: z.enum(['given-first', 'family-first']).optional(),
+    pronouns: text(40).optional(),
+    /** ISO 3166-1 alpha-2 ("PT"); printed as the country's name. */
+    country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'is a two-letter country code (ISO 3166-1)').transform((c) => c.toUpperCase()).optional(),
+    accessibility: text(120).optional(),
+    dietary: text(120).optional(),
+    /** Answers to the registration's custom questions: question id → answer. */
+    answers: z.record(z.string().regex(/^[\w.-]{1,40}$/, 'a question id is 1 to 40 letters, digits, ".", "-" or "_"'), text(200)).optional()
+      .refine((a) => !a || Object.keys(a).length <= 30, 'at most 30 answers'),
+    /** Sessions they speak at or moderate: listed first on their badge. */
+    sessionRoles: z.array(z.object({ sessionId: Id, role: z.enum(['speaker', 'moderator']) }).strict()).max(50).optional(),
   })
   .strict()
   .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'a registrant needs a first or last name', path: ['firstName'] });
@@ -119,6 +173,15 @@ export const ConferenceFile = z
         ctx.addIssue({ code: 'custom', path: ['registrants', i, 'ticketTypeId'], message: `unknown ticket type "${r.ticketTypeId}"` });
       r.sessions.forEach((s, j) => {
         if (!sessions.has(s)) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'sessions', j], message: `unknown session "${s}"` });
+      });
+      r.sessionRoles?.forEach((s, j) => {
+        if (!sessions.has(s.sessionId)) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'sessionRoles', j, 'sessionId'], message: `unknown session "${s.sessionId}"` });
+      });
+    });
+    const days = Math.round((Date.parse(f.conference.endsOn) - Date.parse(f.conference.startsOn)) / 86_400_000) + 1;
+    f.ticketTypes.forEach((t, i) => {
+      t.days?.forEach((d, j) => {
+        if (d > days) ctx.addIssue({ code: 'custom', path: ['ticketTypes', i, 'days', j], message: `day ${d} is after the conference's last day (${days})` });
       });
     });
   });

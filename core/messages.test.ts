@@ -22,7 +22,7 @@ const samples: Record<MessageType, unknown> = {
   BadgePrinted: { registrantId: 'r1', badgeVersion: 1, jobId: 'j1' },
   BadgeVoided: { registrantId: 'r1', badgeVersion: 1, reason: 'reversed' },
   CheckedIn: { registrantId: 'r1', sessionId: null, at: '2026-12-01T08:50:00Z' },
-  OversellResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'honor', moveToSessionId: null, note: '' },
+  OversellResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'honor', moveToSessionId: null, note: '', resolutionId: 'res-1', supervisorId: 'sam' },
   SeatAvailability: { sessionId: 's1', capacity: 20, sold: 3, allotted: 2, version: 4, salesRatePerMin: 0.3 },
   SaleConfirmed: { saleId: 'sale-1', sessionId: 's1' },
   SaleOversold: { saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
@@ -30,9 +30,18 @@ const samples: Record<MessageType, unknown> = {
   AllotmentRecalled: { allotmentId: 'a1', station: 'station:desk-a', sessionId: 's1' },
   RegistrantUpserted: { registrant },
   SessionUpserted: { session },
-  OversellCaseOpened: { caseId: 'c1', saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
-  OversellCaseResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'reverse', by: 'station:desk-b' },
-  BadgeRevoked: { registrantId: 'r1', badgeVersion: 2 },
+  OversellCaseOpened: {
+    caseId: 'c1', saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1, registrantId: 'r1', tier: 'overdraft', basis, dueAt: '2026-12-01T09:45:00Z', defaultAction: 'honor',
+  },
+  OversellCaseResolved: {
+    caseId: 'c1', saleId: 'sale-1', sessionId: 's1', registrantId: 'r1', station: 'station:desk-a', resolution: 'reverse', by: 'station:desk-b', decidedBy: 'station',
+    resolutionId: 'res-1', supervisorId: 'sam', note: 'called her',
+    outcome: { capacity: null, moveToSessionId: null, moveSaleId: null, waitlistEntryId: null, waitlistPosition: null, revokedBadgeVersions: [1] },
+  },
+  OversellCaseEscalated: { caseId: 'c1', saleId: 'sale-1', sessionId: 's1', dueAt: '2026-12-01T09:45:00Z', defaultAction: 'waitlist' },
+  OversellResolutionRejected: { caseId: 'c1', saleId: 'sale-1', resolutionId: 'res-2', station: 'station:desk-a', resolution: 'honor', outcome: 'lost', reason: 'already resolved', resolvedAs: 'reverse' },
+  WaitlistPromoted: { entryId: 'w1', sessionId: 's1', registrantId: 'r1', saleId: 'sale-9', station: 'station:desk-a', caseId: 'c1' },
+  BadgeRevoked: { registrantId: 'r1', badgeVersion: 2, reason: 'oversold seat reversed' },
   StationKeys: { keys: [{ keyId: 'k1', station: 'station:desk-a', publicKey: 'MCowBQYDK2VwAyEA' }] },
   Heartbeat: { hqTime: '2026-12-01T08:45:00Z' },
   ConferenceSnapshotChunk: { station: 'station:desk-c', chunk: 0, of: 1, conference: null, sessions: [session], registrants: [registrant] },
@@ -68,6 +77,10 @@ describe('message contracts', () => {
     ['extra envelope fields', envelope('Heartbeat', samples.Heartbeat, { admin: true }), feedMessageTypes, 'invalid envelope'],
     ['a string instead of an object', 'hello', feedMessageTypes, 'invalid envelope'],
     ['a prototype-named type', envelope('__proto__', {}), feedMessageTypes, 'unexpected message type'],
+    ['a move without its target', envelope('OversellResolved', { ...samples.OversellResolved as object, resolution: 'move' }), stationEventTypes, 'moveToSessionId'],
+    ['a target for an action that is not a move', envelope('OversellResolved', { ...samples.OversellResolved as object, moveToSessionId: 's2' }), stationEventTypes, 'moveToSessionId'],
+    ['an unknown deadline action', envelope('OversellCaseOpened', { ...samples.OversellCaseOpened as object, defaultAction: 'move' }), feedMessageTypes, 'defaultAction'],
+    ['a resolution answer that is neither lost nor refused', envelope('OversellResolutionRejected', { ...samples.OversellResolutionRejected as object, outcome: 'won' }), feedMessageTypes, 'outcome'],
   ] as const)('rejects %s', (_n, raw, allowed, reason) => {
     const r = parseEnvelope(raw, allowed);
     expect(r.ok).toBe(false);

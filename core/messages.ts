@@ -3,7 +3,7 @@
  * Nothing from the bus is trusted before `parseEnvelope` accepted it.
  */
 import { z } from 'zod';
-import { Conference, Registrant, Session, TicketType } from './conference';
+import { Conference, DeadlineAction, Registrant, Session, TicketType } from './conference';
 import { Id, IsoTime, Origin } from './ids';
 import { SaleBasis, SaleTier } from './policy';
 
@@ -24,9 +24,20 @@ export const BadgePrinted = z.object({ registrantId: Id, badgeVersion: z.number(
 export const BadgeVoided = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), reason: z.string().max(500) }).strict();
 export const CheckedIn = z.object({ registrantId: Id, sessionId: Id.nullable(), at: IsoTime }).strict();
 export const OversellResolution = z.enum(['honor', 'reverse', 'move', 'waitlist', 'refuse']);
+/** A supervisor's resolution: a request HQ applies if it is the first, or answers with OversellResolutionRejected. */
 export const OversellResolved = z
-  .object({ caseId: Id, saleId: Id, resolution: OversellResolution, moveToSessionId: Id.nullable(), note: z.string().max(1000) })
-  .strict();
+  .object({
+    caseId: Id,
+    saleId: Id,
+    resolution: OversellResolution,
+    moveToSessionId: Id.nullable(),
+    note: z.string().max(1000),
+    /** The station's id for this request; HQ's answer (either one) carries it back. */
+    resolutionId: Id,
+    supervisorId: Id,
+  })
+  .strict()
+  .refine((p) => (p.resolution === 'move') === (p.moveToSessionId !== null), { message: 'moveToSessionId is given for a move, and only then', path: ['moveToSessionId'] });
 
 // ---- HQ → station-feed --------------------------------------------------------------------------------------
 
@@ -46,9 +57,75 @@ export const AllotmentGranted = z.object({ allotmentId: Id, requestId: Id.nullab
 export const AllotmentRecalled = z.object({ allotmentId: Id, station: Origin, sessionId: Id }).strict();
 export const RegistrantUpserted = z.object({ registrant: Registrant }).strict();
 export const SessionUpserted = z.object({ session: Session }).strict();
-export const OversellCaseOpened = z.object({ caseId: Id, saleId: Id, sessionId: Id, station: Origin, overBy: z.number().int().min(1) }).strict();
-export const OversellCaseResolved = z.object({ caseId: Id, saleId: Id, resolution: OversellResolution, by: Origin }).strict();
-export const BadgeRevoked = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1) }).strict();
+/** Every station hears of every case (the selling station's SaleOversold only settles its own sale). */
+export const OversellCaseOpened = z
+  .object({
+    caseId: Id,
+    saleId: Id,
+    sessionId: Id,
+    station: Origin,
+    overBy: z.number().int().min(1),
+    registrantId: Id,
+    tier: SaleTier,
+    /** The selling desk's decision basis (null for a case opened before HQ kept it). */
+    basis: SaleBasis.nullable(),
+    dueAt: IsoTime,
+    /** What HQ applies at `dueAt` if nobody resolved the case. */
+    defaultAction: DeadlineAction,
+  })
+  .strict();
+/** What HQ did when it applied a resolution; stations apply exactly this. */
+export const CaseOutcome = z
+  .object({
+    /** honor: the session's capacity with the extra chair. */
+    capacity: count.nullable(),
+    moveToSessionId: Id.nullable(),
+    /** move: HQ's sale of the seat in the other session. */
+    moveSaleId: Id.nullable(),
+    waitlistEntryId: Id.nullable(),
+    waitlistPosition: z.number().int().min(1).nullable(),
+    /** Badge versions HQ revoked (BadgeRevoked follows for each). */
+    revokedBadgeVersions: z.array(z.number().int().min(1)).max(100),
+  })
+  .strict();
+export const OversellCaseResolved = z
+  .object({
+    caseId: Id,
+    saleId: Id,
+    sessionId: Id,
+    registrantId: Id,
+    /** The station that sold the seat. */
+    station: Origin,
+    resolution: OversellResolution,
+    /** Whose resolution HQ applied: a station, or HQ itself (deadline). */
+    by: Origin,
+    decidedBy: z.enum(['station', 'deadline', 'release']),
+    /** The winning request (null when HQ decided: deadline, or the sale released at its desk). */
+    resolutionId: Id.nullable(),
+    supervisorId: Id.nullable(),
+    note: z.string().max(1000),
+    outcome: CaseOutcome,
+  })
+  .strict();
+/** A case is close to its deadline: every supervisor is alerted. */
+export const OversellCaseEscalated = z.object({ caseId: Id, saleId: Id, sessionId: Id, dueAt: IsoTime, defaultAction: DeadlineAction }).strict();
+/** HQ's answer to a resolution it did not apply: another one won (lost), or it does not apply (refused). */
+export const OversellResolutionRejected = z
+  .object({
+    caseId: Id,
+    saleId: Id,
+    resolutionId: Id,
+    station: Origin,
+    resolution: OversellResolution,
+    outcome: z.enum(['lost', 'refused']),
+    reason: z.string().max(1000),
+    /** For a lost request: the resolution HQ had already applied. */
+    resolvedAs: OversellResolution.nullable(),
+  })
+  .strict();
+/** A seat freed and HQ gave it to the first person on the session's waitlist; `station` is the desk to call them. */
+export const WaitlistPromoted = z.object({ entryId: Id, sessionId: Id, registrantId: Id, saleId: Id, station: Origin, caseId: Id.nullable() }).strict();
+export const BadgeRevoked = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), reason: z.string().max(500).optional() }).strict();
 export const StationKeys = z
   .object({ keys: z.array(z.object({ keyId: z.string().max(64), station: Origin, publicKey: z.string().max(200) }).strict()).max(1000) })
   .strict();
@@ -88,6 +165,9 @@ export const payloadSchemas = {
   SessionUpserted,
   OversellCaseOpened,
   OversellCaseResolved,
+  OversellCaseEscalated,
+  OversellResolutionRejected,
+  WaitlistPromoted,
   BadgeRevoked,
   StationKeys,
   Heartbeat,
@@ -103,8 +183,8 @@ export const stationEventTypes = [
 ] as const satisfies readonly MessageType[];
 export const feedMessageTypes = [
   'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'RegistrantUpserted',
-  'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'BadgeRevoked', 'StationKeys', 'Heartbeat',
-  'ConferenceSnapshotChunk',
+  'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'OversellCaseEscalated', 'OversellResolutionRejected',
+  'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk',
 ] as const satisfies readonly MessageType[];
 export type StationEventType = (typeof stationEventTypes)[number];
 export type FeedMessageType = (typeof feedMessageTypes)[number];

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { stripBom } from '../core/file-text';
+import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
 
 const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
@@ -44,6 +45,17 @@ export const HqConfig = z
     snapshotChunkSize: z.number().int().min(1).max(2000).default(250),
     /** Stations that get the conference snapshot once (late joiners without a conference of their own). */
     snapshotFor: z.array(StationId).max(1000).default([]),
+    /**
+     * Oversell cases (DESIGN §8; a conference's `reconciliation` overrides each): due this long after they open, or
+     * this long before their session starts, whichever is first; every supervisor is alerted this long before; at
+     * the deadline HQ applies the default action (a session without room for an extra chair waitlists instead).
+     */
+    caseDueAfterMinutes: z.number().min(1).max(7 * 24 * 60).default(60),
+    caseDueBeforeStartMinutes: z.number().min(0).max(24 * 60).default(10),
+    caseEscalateBeforeDueMinutes: z.number().min(0).max(24 * 60).default(15),
+    caseDefaultAction: DeadlineAction.default('honor'),
+    /** Port of the health endpoint, GET http://127.0.0.1:<port>/health (loopback only); absent: off; 0: any free port. */
+    healthPort: z.number().int().min(0).max(65535).optional(),
   })
   .strict();
 export type HqConfig = z.infer<typeof HqConfig>;

@@ -8,7 +8,17 @@ export function describeEvent(e: LedgerEvent): string | null {
     case 'case.opened':
       return `case ${e.caseId} opened for sale ${e.saleId} at ${e.station}`;
     case 'case.resolved':
-      return `case ${e.caseId} resolved: ${e.resolution} by ${e.by}`;
+      return `case ${e.caseId} resolved: ${e.resolution} by ${e.by}${e.decidedBy === 'deadline' ? ' (deadline passed: default action)' : e.decidedBy === 'release' ? ' (sale released at its desk)' : ''}`;
+    case 'case.escalated':
+      return `case ${e.caseId} escalated to every supervisor: due at ${e.dueAt}`;
+    case 'case.rejected':
+      return `${e.resolution} of case ${e.caseId} from ${e.station} ${e.outcome}: ${e.reason}`;
+    case 'waitlist.added':
+      return `${e.registrantId} waitlisted for ${e.sessionId} (position ${e.position})`;
+    case 'waitlist.promoted':
+      return `${e.registrantId} promoted from the waitlist of ${e.sessionId} (sale ${e.saleId}; ${e.station} is told)`;
+    case 'badge.revoked':
+      return `badge v${e.version} of ${e.registrantId} revoked: ${e.reason}`;
     case 'released':
       return `released sale ${e.saleId} (${e.sessionId}) from ${e.station}`;
     case 'allotment.granted':

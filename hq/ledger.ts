@@ -9,14 +9,18 @@
  * - any other sale is confirmed while sold + outstanding allotment seats < capacity;
  * - otherwise, if the selling station still holds an unused allotment seat for the session, that seat is charged
  *   and the sale confirmed (the allotment is re-issued so the station's count matches HQ's);
- * - otherwise the sale is oversold: it counts as sold (the person holds a badge) and a case is opened.
+ * - otherwise the sale is oversold: it counts as sold (the person holds a badge) and a case is opened;
+ * - the first resolution of a case HQ applies wins; any other is answered (lost, or refused when it does not
+ *   apply); at its deadline HQ applies the default itself. A freed seat goes to the session's waitlist first.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { ConferenceFile, Registrant, Session, TicketType } from '../core/conference';
+import type { Conference, ConferenceFile, DeadlineAction, Registrant, ReconciliationSettings, Session, TicketType } from '../core/conference';
 import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
+import type { SaleBasis, SaleTier } from '../core/policy';
+import { caseTerms, defaultReconciliation, reconciliationSettings, resolutionProblem, type Resolution } from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
 import type { HqWriter } from './store/writer';
@@ -34,7 +38,12 @@ export interface Incoming {
 export type LedgerEvent =
   | { type: 'verdict'; saleId: string; sessionId: string; station: string; tier: string; verdict: 'confirmed' | 'oversold'; overBy: number | null; via: 'allotment' | 'pool' | 'own-allotment' | 'over' }
   | { type: 'case.opened'; caseId: string; saleId: string; sessionId: string; station: string; overBy: number }
-  | { type: 'case.resolved'; caseId: string; saleId: string; resolution: string; by: string }
+  | { type: 'case.resolved'; caseId: string; saleId: string; resolution: string; by: string; decidedBy: string }
+  | { type: 'case.escalated'; caseId: string; saleId: string; dueAt: string }
+  | { type: 'case.rejected'; caseId: string; station: string; resolution: string; outcome: 'lost' | 'refused'; reason: string }
+  | { type: 'waitlist.added'; entryId: string; sessionId: string; registrantId: string; position: number }
+  | { type: 'waitlist.promoted'; entryId: string; sessionId: string; registrantId: string; saleId: string; station: string }
+  | { type: 'badge.revoked'; registrantId: string; version: number; reason: string }
   | { type: 'released'; saleId: string; sessionId: string; station: string }
   | { type: 'allotment.granted'; allotmentId: string; station: string; sessionId: string; seats: number; asked: number | null }
   | { type: 'allotment.denied'; station: string; sessionId: string; asked: number; reason: string }
@@ -46,9 +55,26 @@ export type LedgerEvent =
   | { type: 'availability'; sessionId: string; capacity: number; sold: number; allotted: number; version: number; salesRatePerMin: number }
   | { type: 'snapshot'; station: string; chunks: number };
 
-export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> & {
-  now?: () => number;
-};
+export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
+  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction'>> & {
+    now?: () => number;
+  };
+
+/** How a resolution reached HQ: a station's request, the deadline, or the sale released at its desk. */
+interface ResolutionInput {
+  resolution: Resolution;
+  by: string;
+  decidedBy: 'station' | 'deadline' | 'release';
+  resolutionId: string | null;
+  supervisorId: string | null;
+  note: string;
+  moveToSessionId: string | null;
+}
+
+type CaseOutcome = Payload<'OversellCaseResolved'>['outcome'];
+const noOutcome = (): CaseOutcome => ({ capacity: null, moveToSessionId: null, moveSaleId: null, waitlistEntryId: null, waitlistPosition: null, revokedBadgeVersions: [] });
+const asOrigin = (o: string) => o as Payload<'OversellCaseOpened'>['station'];
+const sessionBody = (s: store.SessionRecord) => JSON.parse(s.body) as Partial<Session>;
 
 /**
  * One transaction's unit of work. Session counters, station cursors and the feed counter are read once per batch,
@@ -76,6 +102,8 @@ interface BatchCtx {
   /** Sales and cases decided in this batch, inserted at its end (a release in the same batch edits them here). */
   newSales: Map<string, store.SaleRecord>;
   newCases: Map<string, store.CaseRecord>;
+  /** Sessions with people on their waitlist (read once per batch, when a seat may have freed). */
+  waiting: Set<string> | null;
 }
 
 const Head = z.object({ id: z.string().min(1).max(128), origin: Origin, seq: z.number().int().min(1) });
@@ -87,6 +115,7 @@ export class Ledger {
   /** Silence is measured from no earlier than this: a restarted HQ does not reclaim from everyone at once. */
   private readonly startedAt: number;
   private conferenceId: string | null = null;
+  private settings: ReconciliationSettings | null = null;
   private listeners: ((e: LedgerEvent) => void)[] = [];
 
   constructor(
@@ -176,9 +205,11 @@ export class Ledger {
       const ctx: BatchCtx = {
         tx, nowMs, at: new Date(nowMs).toISOString(), conferenceId, touched: new Set(), events: [], sessions: new Map(), dirtySessions: new Set(),
         outstanding: new Map(), stations: new Map(), parkedOrigins: new Map(), feedSeq: null, seenIds: new Set(), knownSales: new Set(),
-        inboxRows: [], feedRows: [], newSales: new Map(), newCases: new Map(),
+        inboxRows: [], feedRows: [], newSales: new Map(), newCases: new Map(), waiting: null,
       };
       const out = await fn(ctx);
+      // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first.
+      for (const id of [...ctx.touched]) await this.promoteWaitlist(ctx, id);
       await this.flushAvailability(ctx);
       for (const id of ctx.dirtySessions) {
         const s = ctx.sessions.get(id)!;
@@ -242,6 +273,27 @@ export class Ledger {
 
   private async getCase(ctx: BatchCtx, saleId: string): Promise<store.CaseRecord | undefined> {
     return ctx.newCases.get(saleId) ?? (await store.getCaseBySale(ctx.tx, saleId));
+  }
+
+  private async caseById(ctx: BatchCtx, id: string): Promise<store.CaseRecord | undefined> {
+    for (const c of ctx.newCases.values()) if (c.id === id) return c;
+    return store.getCase(ctx.tx, id);
+  }
+
+  /** HQ's case terms: its configuration, overridden by the conference's `reconciliation`. */
+  private async reconciliation(q: HqDb | HqTx): Promise<ReconciliationSettings> {
+    if (this.settings) return this.settings;
+    const row = await store.getConferenceRow(q);
+    const conference = row ? (JSON.parse(row.body) as Partial<Conference>) : {};
+    const o = this.opts;
+    const base: ReconciliationSettings = {
+      dueAfterMin: o.caseDueAfterMinutes ?? defaultReconciliation.dueAfterMin,
+      dueBeforeStartMin: o.caseDueBeforeStartMinutes ?? defaultReconciliation.dueBeforeStartMin,
+      escalateBeforeDueMin: o.caseEscalateBeforeDueMinutes ?? defaultReconciliation.escalateBeforeDueMin,
+      defaultAction: o.caseDefaultAction ?? defaultReconciliation.defaultAction,
+    };
+    this.settings = reconciliationSettings(base, conference.reconciliation);
+    return this.settings;
   }
 
   private async mayHaveParked(ctx: BatchCtx, origin: string): Promise<boolean> {
@@ -336,7 +388,7 @@ export class Ledger {
       case 'AllotmentReturned':
         return this.returned(ctx, env.origin, env.payload);
       case 'OversellResolved':
-        return this.resolve(ctx, env.origin, env.payload);
+        return this.resolve(ctx, env.origin, env.id, env.payload);
       case 'RegistrantRegistered': {
         const r = env.payload.registrant;
         await store.upsertRegistrant(ctx.tx, r.id, JSON.stringify(r), env.origin, ctx.at);
@@ -354,11 +406,16 @@ export class Ledger {
         await this.emit(ctx, 'StationKeys', { keys });
         return { ok: true, note: null };
       }
-      case 'BadgeVoided':
-        await this.emit(ctx, 'BadgeRevoked', { registrantId: env.payload.registrantId, badgeVersion: env.payload.badgeVersion });
-        return { ok: true, note: null };
-      case 'RegistrationUpgraded':
+      case 'BadgeVoided': {
+        const p = env.payload;
+        const fresh = await this.revokeBadge(ctx, p.registrantId, p.badgeVersion, p.reason);
+        return { ok: true, note: fresh ? null : 'already revoked' };
+      }
       case 'BadgePrinted':
+        // Kept: a sale whose badge printed cannot be refused, and a reversal revokes what printed.
+        await store.recordBadgePrint(ctx.tx, { registrantId: env.payload.registrantId, version: env.payload.badgeVersion, station: env.origin, at: ctx.at });
+        return { ok: true, note: 'recorded' };
+      case 'RegistrationUpgraded':
       case 'CheckedIn':
         return { ok: true, note: 'recorded' };
     }
@@ -407,8 +464,16 @@ export class Ledger {
     } else {
       await this.emit(ctx, 'SaleOversold', { saleId: p.saleId, sessionId: s.id, station: station as Payload<'SaleOversold'>['station'], overBy: overBy! }, { sessionId: s.id, station });
       caseId = uuidv7();
-      ctx.newCases.set(p.saleId, { id: caseId, sale_id: p.saleId, session_id: s.id, station, over_by: overBy!, status: 'open', resolution: null, resolved_by: null, opened_at: ctx.at, resolved_at: null });
-      await this.emit(ctx, 'OversellCaseOpened', { caseId, saleId: p.saleId, sessionId: s.id, station: station as Payload<'OversellCaseOpened'>['station'], overBy: overBy! }, { sessionId: s.id, station });
+      const body = sessionBody(s);
+      const terms = caseTerms({ openedAtMs: ctx.nowMs, sessionStartsAtMs: Date.parse(s.starts_at), settings: await this.reconciliation(ctx.tx), session: body });
+      const c: store.CaseRecord = {
+        id: caseId, sale_id: p.saleId, session_id: s.id, station, over_by: overBy!, status: 'open', resolution: null, resolved_by: null, opened_at: ctx.at, resolved_at: null,
+        registrant_id: p.registrantId, tier: p.tier, basis_json: JSON.stringify(p.basis), due_at: new Date(terms.dueAtMs).toISOString(),
+        escalate_at: new Date(terms.escalateAtMs).toISOString(), default_action: terms.defaultAction, escalated_at: null, decided_by: null, resolution_id: null,
+        supervisor_id: null, note: null, outcome_json: null,
+      };
+      ctx.newCases.set(p.saleId, c);
+      await this.emit(ctx, 'OversellCaseOpened', caseOpenedPayload(c, p.registrantId), { sessionId: s.id, station });
     }
     ctx.events.push({ type: 'verdict', saleId: p.saleId, sessionId: s.id, station, tier: p.tier, verdict, overBy, via });
     if (caseId !== null) ctx.events.push({ type: 'case.opened', caseId, saleId: p.saleId, sessionId: s.id, station, overBy: overBy! });
@@ -437,7 +502,9 @@ export class Ledger {
     await this.freeSeat(ctx, sale);
     // An oversold online sale the desk refused before handing it out: its case closes with that.
     const c = await this.getCase(ctx, sale.id);
-    if (c && c.status === 'open') await this.closeCase(ctx, c, 'refuse', station);
+    if (c && c.status === 'open') {
+      await this.closeCase(ctx, c, sale, { resolution: 'refuse', by: station, decidedBy: 'release', resolutionId: null, supervisorId: null, note: p.reason, moveToSessionId: null }, noOutcome());
+    }
     return { ok: true, note: null };
   }
 
@@ -448,29 +515,156 @@ export class Ledger {
     else await store.releaseSale(ctx.tx, sale.id, ctx.at);
     this.change(ctx, s, { sold: Math.max(0, s.sold - 1) });
     ctx.events.push({ type: 'released', saleId: sale.id, sessionId: s.id, station: sale.station });
+    await this.promoteWaitlist(ctx, s.id);
   }
 
-  private async closeCase(ctx: BatchCtx, c: store.CaseRecord, resolution: Payload<'OversellCaseResolved'>['resolution'], by: string): Promise<void> {
+  private async closeCase(ctx: BatchCtx, c: store.CaseRecord, sale: store.SaleRecord, r: ResolutionInput, outcome: CaseOutcome): Promise<void> {
+    const set: store.CaseResolution = {
+      resolution: r.resolution, resolved_by: r.by, resolved_at: ctx.at, decided_by: r.decidedBy, resolution_id: r.resolutionId, supervisor_id: r.supervisorId,
+      note: r.note, outcome_json: JSON.stringify(outcome),
+    };
     const pending = ctx.newCases.get(c.sale_id);
-    if (pending) Object.assign(pending, { status: 'resolved', resolution, resolved_by: by, resolved_at: ctx.at });
-    else await store.resolveCase(ctx.tx, c.id, resolution, by, ctx.at);
-    await this.emit(ctx, 'OversellCaseResolved', { caseId: c.id, saleId: c.sale_id, resolution, by: by as Payload<'OversellCaseResolved'>['by'] }, { sessionId: c.session_id, station: c.station });
-    ctx.events.push({ type: 'case.resolved', caseId: c.id, saleId: c.sale_id, resolution, by });
+    if (pending) Object.assign(pending, { status: 'resolved', ...set });
+    else await store.resolveCase(ctx.tx, c.id, set);
+    await this.emit(
+      ctx,
+      'OversellCaseResolved',
+      caseResolvedPayload({ ...c, status: 'resolved', ...set }, c.registrant_id ?? sale.registrant_id, outcome),
+      { sessionId: c.session_id, station: c.station },
+    );
+    ctx.events.push({ type: 'case.resolved', caseId: c.id, saleId: c.sale_id, resolution: r.resolution, by: r.by, decidedBy: r.decidedBy });
   }
 
-  private async resolve(ctx: BatchCtx, station: string, p: Payload<'OversellResolved'>): Promise<Applied> {
-    const c = await this.getCase(ctx, p.saleId);
-    if (!c) return { ok: true, note: 'no oversell case for this sale' };
-    if (c.status === 'resolved') return { ok: true, note: `case already resolved (${c.resolution ?? '?'}); the first resolution wins` };
-    const sale = (await this.getSale(ctx, p.saleId))!;
-    if (p.resolution === 'honor') {
+  /**
+   * A station's resolution. The first one HQ applies wins; any other gets an answer addressed to its station
+   * (lost, with what was applied; or refused, with why), so no request waits forever.
+   */
+  private async resolve(ctx: BatchCtx, station: string, eventId: string, p: Payload<'OversellResolved'>): Promise<Applied> {
+    const answer = async (outcome: 'lost' | 'refused', reason: string, resolvedAs: Resolution | null): Promise<Applied> => {
+      await this.emit(
+        ctx,
+        'OversellResolutionRejected',
+        { caseId: p.caseId, saleId: p.saleId, resolutionId: p.resolutionId, station: asOrigin(station), resolution: p.resolution, outcome, reason: reason.slice(0, 1000), resolvedAs },
+        { station },
+      );
+      ctx.events.push({ type: 'case.rejected', caseId: p.caseId, station, resolution: p.resolution, outcome, reason });
+      return { ok: true, note: `${outcome}: ${reason}` };
+    };
+    const c = await this.caseById(ctx, p.caseId);
+    if (!c || c.sale_id !== p.saleId) return answer('refused', `HQ has no oversell case ${p.caseId} for sale ${p.saleId}`, null);
+    if (c.status === 'resolved') {
+      const how = c.decided_by === 'deadline' ? 'by HQ at its deadline' : `by ${c.resolved_by ?? '?'}`;
+      return answer('lost', `the case was already resolved (${c.resolution ?? '?'} ${how}); the first resolution wins`, c.resolution as Resolution);
+    }
+    const sale = (await this.getSale(ctx, c.sale_id))!;
+    const s = (await this.session(ctx, c.session_id))!;
+    const problem = resolutionProblem(p.resolution, {
+      caseOpen: true,
+      roomForExtraChair: sessionBody(s).roomForExtraChair !== false,
+      badgePrinted: await store.badgePrintedSince(ctx.tx, sale.registrant_id, sale.decided_at),
+      fromSellingStation: station === c.station,
+      moveTarget: p.moveToSessionId === null ? null : await this.moveTarget(ctx, station, sale, p.moveToSessionId),
+    });
+    if (problem) return answer('refused', problem.message, null);
+    await this.applyResolution(ctx, c, sale, { resolution: p.resolution, by: station, decidedBy: 'station', resolutionId: p.resolutionId, supervisorId: p.supervisorId, note: p.note, moveToSessionId: p.moveToSessionId }, eventId);
+    return { ok: true, note: null };
+  }
+
+  /** The move target as HQ sees it: full unless the pool or the requesting station's own allotment has a seat. */
+  private async moveTarget(ctx: BatchCtx, station: string, sale: store.SaleRecord, targetId: string) {
+    const t = await this.session(ctx, targetId);
+    if (!t) return { exists: false, sameSession: false, sellable: false, alreadyHolds: false, full: true };
+    const imported = ((await store.getRegistrantBody(ctx.tx, sale.registrant_id)) ?? '{}') as string;
+    const alreadyHolds = (await store.heldSaleOf(ctx.tx, sale.registrant_id, t.id)) !== undefined || ((JSON.parse(imported) as Partial<Registrant>).sessions ?? []).includes(t.id);
+    const free = t.sold + (await this.outstandingOf(ctx, t.id)) < t.capacity;
+    const full = !free && (await store.oldestAllotmentWithSeat(ctx.tx, station, t.id)) === undefined;
+    return { exists: true, sameSession: t.id === sale.session_id, sellable: t.sellable === 1, alreadyHolds, full };
+  }
+
+  /** Applies a resolution's effects at HQ and closes the case; stations apply the same from OversellCaseResolved. */
+  private async applyResolution(ctx: BatchCtx, c: store.CaseRecord, sale: store.SaleRecord, r: ResolutionInput, eventId: string): Promise<void> {
+    const outcome = noOutcome();
+    const why = `oversold seat: ${r.resolution}`;
+    if (r.resolution === 'honor') {
       const s = (await this.session(ctx, c.session_id))!;
       this.change(ctx, s, { capacity: s.capacity + 1 });
-    } else if (sale.held === 1) {
-      await this.freeSeat(ctx, sale);
+      outcome.capacity = s.capacity;
+    } else {
+      if (sale.held === 1) await this.freeSeat(ctx, sale);
+      if (r.resolution === 'move') {
+        outcome.moveToSessionId = r.moveToSessionId;
+        outcome.moveSaleId = await this.sellMove(ctx, c, sale, r.moveToSessionId!, r.by, eventId);
+      } else if (r.resolution === 'waitlist') {
+        const entryId = uuidv7();
+        const position = await store.addToWaitlist(ctx.tx, { id: entryId, sessionId: c.session_id, registrantId: sale.registrant_id, station: c.station, caseId: c.id, at: ctx.at });
+        (await this.waitingSessions(ctx)).add(c.session_id);
+        ctx.touched.add(c.session_id); // the end-of-batch sweep promotes them at once if a seat is free
+        Object.assign(outcome, { waitlistEntryId: entryId, waitlistPosition: position });
+        ctx.events.push({ type: 'waitlist.added', entryId, sessionId: c.session_id, registrantId: sale.registrant_id, position });
+      }
+      // The badge the person holds carries the seat: every printed version HQ knows of stops working at the doors.
+      if (r.resolution !== 'refuse') {
+        for (const v of await store.unrevokedPrints(ctx.tx, sale.registrant_id)) if (await this.revokeBadge(ctx, sale.registrant_id, v, why)) outcome.revokedBadgeVersions.push(v);
+      }
     }
-    await this.closeCase(ctx, c, p.resolution, station);
-    return { ok: true, note: null };
+    await this.closeCase(ctx, c, sale, r, outcome);
+  }
+
+  /** The moved seat: HQ's own sale in the target session, charged to the pool or the requesting station's allotment. */
+  private async sellMove(ctx: BatchCtx, c: store.CaseRecord, sale: store.SaleRecord, targetId: string, requester: string, eventId: string): Promise<string> {
+    const t = (await this.session(ctx, targetId))!;
+    let charged: store.AllotmentRecord | undefined;
+    if (t.sold + (await this.outstandingOf(ctx, t.id)) >= t.capacity) {
+      charged = await store.oldestAllotmentWithSeat(ctx.tx, requester, t.id);
+      if (charged) {
+        await store.useAllotmentSeat(ctx.tx, charged.id);
+        this.allotmentsChanged(ctx, t.id);
+        await this.reissue(ctx, charged);
+      }
+    }
+    this.change(ctx, t, { sold: t.sold + 1 });
+    const id = uuidv7();
+    ctx.newSales.set(id, {
+      id, session_id: t.id, station: c.station, registrant_id: sale.registrant_id, tier: 'move', allotment_id: null, charged_allotment_id: charged?.id ?? null, event_id: eventId,
+      verdict: 'confirmed', over_by: null, held: 1, decided_at: ctx.at, released_at: null,
+    });
+    return id;
+  }
+
+  private async revokeBadge(ctx: BatchCtx, registrantId: string, version: number, reason: string): Promise<boolean> {
+    if (!(await store.recordRevocation(ctx.tx, { registrantId, version, reason, at: ctx.at }))) return false;
+    await this.emit(ctx, 'BadgeRevoked', { registrantId, badgeVersion: version, reason: reason.slice(0, 500) });
+    ctx.events.push({ type: 'badge.revoked', registrantId, version, reason });
+    return true;
+  }
+
+  // ---- waitlists --------------------------------------------------------------------------------------------------
+
+  private async waitingSessions(ctx: BatchCtx): Promise<Set<string>> {
+    return (ctx.waiting ??= await store.sessionsWithWaiting(ctx.tx));
+  }
+
+  /** Gives free seats of the session to the people on its waitlist, in order, never past capacity. */
+  private async promoteWaitlist(ctx: BatchCtx, sessionId: string): Promise<void> {
+    const waiting = await this.waitingSessions(ctx);
+    if (!waiting.has(sessionId)) return;
+    const s = (await this.session(ctx, sessionId))!;
+    while (s.sold + (await this.outstandingOf(ctx, s.id)) < s.capacity) {
+      const e = await store.firstWaiting(ctx.tx, s.id);
+      if (!e) {
+        waiting.delete(s.id);
+        return;
+      }
+      const saleId = uuidv7();
+      ctx.newSales.set(saleId, {
+        id: saleId, session_id: s.id, station: e.station, registrant_id: e.registrant_id, tier: 'waitlist', allotment_id: null, charged_allotment_id: null,
+        event_id: `waitlist:${e.id}`, verdict: 'confirmed', over_by: null, held: 1, decided_at: ctx.at, released_at: null,
+      });
+      this.change(ctx, s, { sold: s.sold + 1 });
+      await store.promoteWaiting(ctx.tx, e.id, saleId, ctx.at);
+      await this.emit(ctx, 'WaitlistPromoted', { entryId: e.id, sessionId: s.id, registrantId: e.registrant_id, saleId, station: asOrigin(e.station), caseId: e.case_id }, { sessionId: s.id, station: e.station });
+      ctx.events.push({ type: 'waitlist.promoted', entryId: e.id, sessionId: s.id, registrantId: e.registrant_id, saleId, station: e.station });
+    }
   }
 
   private async grant(ctx: BatchCtx, station: string, p: Payload<'AllotmentRequested'>): Promise<Applied> {
@@ -511,7 +705,7 @@ export class Ledger {
    * Reclaims allotments of stations silent for longer than `reclaimAfterMinutes`, and recalls allotments of
    * sessions about to start. Either way the unused seats go back to the pool at once and the station is told.
    */
-  async housekeeping(): Promise<{ reclaimed: number; recalled: number }> {
+  async housekeeping(): Promise<{ reclaimed: number; recalled: number; decided: number; escalated: number }> {
     const { out, events } = await this.batch(async (ctx) => {
       let reclaimed = 0;
       let recalled = 0;
@@ -534,10 +728,34 @@ export class Ledger {
         if (status === 'reclaimed') reclaimed++;
         else recalled++;
       }
-      return { reclaimed, recalled };
+      const { decided, escalated } = await this.caseDeadlines(ctx);
+      return { reclaimed, recalled, decided, escalated };
     });
     this.publishEvents(events);
     return out;
+  }
+
+  /**
+   * Cases past their deadline get the default action, decided by HQ; cases close to it are escalated to every
+   * supervisor (once). Deadlines first: a case decided now needs no alert.
+   */
+  private async caseDeadlines(ctx: BatchCtx): Promise<{ decided: number; escalated: number }> {
+    let decided = 0;
+    let escalated = 0;
+    for (const c of await store.dueCases(ctx.tx, ctx.at)) {
+      const sale = (await this.getSale(ctx, c.sale_id))!;
+      const action = (c.default_action ?? 'honor') as DeadlineAction;
+      const note = `not resolved by its deadline (${c.due_at ?? '?'}); HQ applied the default action`;
+      await this.applyResolution(ctx, c, sale, { resolution: action, by: 'hq', decidedBy: 'deadline', resolutionId: null, supervisorId: null, note, moveToSessionId: null }, `deadline:${c.id}`);
+      decided++;
+    }
+    for (const c of await store.casesToEscalate(ctx.tx, ctx.at)) {
+      await store.markEscalated(ctx.tx, c.id, ctx.at);
+      await this.emit(ctx, 'OversellCaseEscalated', { caseId: c.id, saleId: c.sale_id, sessionId: c.session_id, dueAt: c.due_at!, defaultAction: (c.default_action ?? 'honor') as DeadlineAction }, { sessionId: c.session_id, station: c.station });
+      ctx.events.push({ type: 'case.escalated', caseId: c.id, saleId: c.sale_id, dueAt: c.due_at! });
+      escalated++;
+    }
+    return { decided, escalated };
   }
 
   /** Recalls one allotment now (operator action); its unused seats go back to the pool. */
@@ -603,6 +821,12 @@ export class Ledger {
         );
       }
       for (const s of sessions) await this.emitAvailability(ctx, s);
+      // The conference's cases so far (a station hears of every case); stations that hold them already ignore them.
+      for (const c of await store.listCases(ctx.tx)) {
+        const registrantId = c.registrant_id ?? (await this.getSale(ctx, c.sale_id))!.registrant_id;
+        await this.emit(ctx, 'OversellCaseOpened', caseOpenedPayload(c, registrantId), { sessionId: c.session_id, station: c.station });
+        if (c.status === 'resolved') await this.emit(ctx, 'OversellCaseResolved', caseResolvedPayload(c, registrantId, c.outcome_json ? (JSON.parse(c.outcome_json) as CaseOutcome) : noOutcome()), { sessionId: c.session_id, station: c.station });
+      }
       await store.ensureStation(ctx.tx, station, ctx.at);
       await store.updateStation(ctx.tx, station, { snapshot_sent_at: ctx.at });
       ctx.events.push({ type: 'snapshot', station, chunks: of });
@@ -687,6 +911,8 @@ export class Ledger {
       ),
       sales: await store.listSales(q),
       cases: await store.listCases(q),
+      waitlist: await store.listWaitlist(q),
+      badgePrints: await store.listBadgePrints(q),
       allotments: await store.listAllotments(q),
       stations: await store.listStations(q),
       parked: await store.listParked(q),
@@ -699,4 +925,18 @@ export class Ledger {
   async feedOfType(type: FeedMessageType): Promise<{ seq: number; id: string; station: string | null; payload: unknown }[]> {
     return (await store.feedOfType(this.db, type)).map((r) => ({ seq: r.seq, id: r.id, station: r.station, payload: (JSON.parse(r.body) as { payload: unknown }).payload }));
   }
+}
+
+function caseOpenedPayload(c: store.CaseRecord, registrantId: string): Payload<'OversellCaseOpened'> {
+  return {
+    caseId: c.id, saleId: c.sale_id, sessionId: c.session_id, station: asOrigin(c.station), overBy: c.over_by, registrantId, tier: (c.tier ?? 'overdraft') as SaleTier,
+    basis: c.basis_json ? (JSON.parse(c.basis_json) as SaleBasis) : null, dueAt: c.due_at ?? c.opened_at, defaultAction: (c.default_action ?? 'honor') as DeadlineAction,
+  };
+}
+
+function caseResolvedPayload(c: store.CaseRecord, registrantId: string, outcome: CaseOutcome): Payload<'OversellCaseResolved'> {
+  return {
+    caseId: c.id, saleId: c.sale_id, sessionId: c.session_id, registrantId, station: asOrigin(c.station), resolution: c.resolution as Resolution, by: asOrigin(c.resolved_by ?? 'hq'),
+    decidedBy: c.decided_by ?? 'station', resolutionId: c.resolution_id, supervisorId: c.supervisor_id, note: (c.note ?? '').slice(0, 1000), outcome,
+  };
 }

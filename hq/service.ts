@@ -18,11 +18,14 @@ import { ConferenceFile, describeIssues } from '../core/conference';
 import { stripBom } from '../core/file-text';
 import { BrokerLink, type BrokerLinkOptions } from './broker-link';
 import { HqConfigError, redact, type HqConfig } from './config';
+import { healthReport, startHealthServer, type HealthServer } from './health';
 import { Ledger, type Disposition, type LedgerEvent } from './ledger';
 import { openHqDb } from './store/db';
 
 export interface HqService {
   readonly ledger: Ledger;
+  /** Where GET /health answers on 127.0.0.1 (config `healthPort`), or null when it is off. */
+  readonly healthPort: number | null;
   /** Resolves when the feed outbox is empty and no batch is being applied. */
   idle(timeoutMs?: number): Promise<void>;
   stats(): HqStats;
@@ -79,6 +82,8 @@ function bodyText(body: unknown): string {
 
 export async function startHq(config: HqConfig, options: HqOptions = {}): Promise<HqService> {
   const log = options.log ?? (() => {});
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   const file = readConferenceFile(config.conferenceFile);
   checkDbPath(config.dbPath);
   const opened = await openHqDb(config.dbPath);
@@ -252,8 +257,12 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   publish();
   log(`HQ listening on ${config.eventsTopic}/${config.eventsSubscription}, publishing to ${config.feedTopic} (${redact(config.connectionString)})`);
 
-  return {
+  let health: HealthServer | null = null;
+  const service: HqService = {
     ledger,
+    get healthPort() {
+      return health?.port ?? null;
+    },
     stats: () => ({ ...stats }),
     async idle(timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
@@ -265,6 +274,7 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
     },
     async stop() {
       if (stopped) return;
+      await health?.close();
       clearInterval(heartbeat);
       clearInterval(housekeeping);
       // Let the batch in flight commit and its messages settle, then stop.
@@ -283,4 +293,14 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
       await opened.close();
     },
   };
+  if (config.healthPort !== undefined) {
+    try {
+      health = await startHealthServer(config.healthPort, () => healthReport({ db: opened.db, startedAt, now, pending: () => commits.pending(), stats: () => stats }));
+    } catch (e) {
+      await service.stop();
+      throw new Error(`the health endpoint cannot listen on 127.0.0.1:${config.healthPort}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    log(`health endpoint on http://127.0.0.1:${health.port}/health`);
+  }
+  return service;
 }

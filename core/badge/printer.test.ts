@@ -3,9 +3,10 @@ import { parsePrinterUri } from './printer';
 
 describe('printer URIs', () => {
   it.each([
-    ['tcp://127.0.0.1:9100', { transport: { kind: 'tcp', host: '127.0.0.1', port: 9100 }, language: 'escpos', mediaId: 'escpos-80-203', qr: 'raster', status: 'dle-eot' }],
+    ['tcp://127.0.0.1:9100', { transport: { kind: 'tcp', host: '127.0.0.1', port: 9100 }, language: 'escpos', mediaId: 'escpos-80-203', mode: 'raster', qr: 'raster', status: 'dle-eot' }],
     ['tcp://printer.local', { transport: { kind: 'tcp', host: 'printer.local', port: 9100 }, mediaId: 'escpos-80-203' }],
-    ['tcp://[::1]:9101?paper=58&dpi=180&qr=native', { transport: { kind: 'tcp', host: '::1', port: 9101 }, mediaId: 'escpos-58-180', qr: 'native' }],
+    ['tcp://[::1]:9101?paper=58&dpi=180&mode=text&qr=native', { transport: { kind: 'tcp', host: '::1', port: 9101 }, mediaId: 'escpos-58-180', mode: 'text', qr: 'native' }],
+    ['tcp://10.0.0.7?lang=zpl&mode=text', { language: 'zpl', mode: 'text' }],
     ['tcp://10.0.0.7?lang=zpl', { language: 'zpl', mediaId: 'zpl-4x6-203', status: 'none' }],
     ['tcp://10.0.0.7?lang=zpl&dpi=300', { mediaId: 'zpl-4x6-300' }],
     ['usb:/dev/usb/lp0?paper=58', { transport: { kind: 'usb', path: '/dev/usb/lp0' }, mediaId: 'escpos-58-203' }],
@@ -31,6 +32,8 @@ describe('printer URIs', () => {
     ['tcp://127.0.0.1?lang=zpl&dpi=180', 'ZPL printers are 203 or 300 dpi'],
     ['tcp://127.0.0.1?connectMs=1', 'connectMs'],
     ['tcp://127.0.0.1?colour=red', 'colour'],
+    ['tcp://127.0.0.1?mode=pdf', 'mode'],
+    ['tcp://127.0.0.1?qr=native', 'qr=native needs mode=text'],
     ['usb:dev/usb/lp0', 'usb:/dev/usb/lpN'],
     ['tcp://127.0.0.1/\u0000', 'control characters'],
     ['spooler:', 'spooler:NAME'],

@@ -6,15 +6,19 @@
  *   usb:/dev/usb/lp0?paper=58&dpi=180                    a USB device file (or any configured path)
  *   spooler:Badge%20Printer?lang=escpos                  the Windows spooler in RAW mode (Windows only)
  *
- * Query options: lang=escpos|zpl, paper=58|80, dpi=180|203|300, qr=raster|native, status=dle-eot|none,
- * connectMs, writeMs, statusMs (timeouts).
+ * Query options: lang=escpos|zpl, paper=58|80, dpi=180|203|300, mode=raster|text, qr=raster|native (text mode
+ * only), status=dle-eot|none, connectMs, writeMs, statusMs (timeouts).
+ *
+ * `mode=raster` (the default) sends the badge as one picture drawn with Lanyard's fonts, the same picture as the
+ * preview; `mode=text` uses the printer's own font and code pages, for printers that cannot take a large raster.
  */
 import { z } from 'zod';
 
 export type PrinterLanguage = 'escpos' | 'zpl';
 export type QrMode = 'raster' | 'native';
+export type PrintMode = 'raster' | 'text';
 
-/** The printable area and font cell of one kind of stock. Text metrics are the printer's own (ESC/POS font A). */
+/** The printable area of one kind of stock, and the printer's own font cell (for text mode: ESC/POS font A, ZPL font 0). */
 export interface Media {
   id: string;
   language: PrinterLanguage;
@@ -74,6 +78,7 @@ export interface PrinterConfig {
   transport: PrinterTransportSpec;
   language: PrinterLanguage;
   media: Media;
+  mode: PrintMode;
   qr: QrMode;
   /** Whether to ask the printer for real-time status (DLE EOT) before and after each job. */
   status: 'dle-eot' | 'none';
@@ -88,6 +93,7 @@ const Query = z
     lang: z.enum(['escpos', 'zpl']).default('escpos'),
     paper: z.enum(['58', '80']).default('80'),
     dpi: z.enum(['180', '203', '300']).default('203'),
+    mode: z.enum(['raster', 'text']).default('raster'),
     qr: z.enum(['raster', 'native']).default('raster'),
     status: z.enum(['dle-eot', 'none']).optional(),
     connectMs: ms.default(defaultTimeouts.connectMs),
@@ -139,6 +145,8 @@ export function parsePrinterUri(input: string): ParsedPrinter {
     return { ok: false, reason: `printer option ${i?.path.join('.') || ''}: ${i?.message ?? 'invalid'}`.replace('option : ', 'options: ') };
   }
   const o = parsed.data;
+  // In raster mode the QR code is part of the badge's picture; the printer's own QR command only exists in text mode.
+  if (o.qr === 'native' && o.mode !== 'text') return { ok: false, reason: 'qr=native needs mode=text (in raster mode the QR code is part of the badge picture)' };
   let media: Media;
   if (o.lang === 'zpl') {
     if (o.dpi === '180') return { ok: false, reason: 'ZPL printers are 203 or 300 dpi' };
@@ -154,6 +162,7 @@ export function parsePrinterUri(input: string): ParsedPrinter {
       transport,
       language: o.lang,
       media,
+      mode: o.mode,
       qr: o.qr,
       // ZPL printers answer ~HS, not DLE EOT; Lanyard does not rely on it.
       status: o.status ?? (o.lang === 'escpos' ? 'dle-eot' : 'none'),

@@ -1,6 +1,34 @@
 /** Result shapes of the printing channels of the station API (core/api.ts). */
 import type { BadgeRejection } from './badge-code';
 
+/**
+ * Something staff should know about a badge before or after it prints, as a code the UI can act on and words it can
+ * show. `missing_glyphs` is the one a kiosk must not print through: it sends the attendee to a desk.
+ */
+export type BadgeWarningCode =
+  /** Part of a text needs a font this station does not have (`script`, and the `fontPack` that would draw it). */
+  | 'missing_glyphs'
+  /** The text had to be shortened ("…") or a word split to fit. */
+  | 'text_shortened'
+  /** A logo is missing, unreadable or too wide, and was left out. */
+  | 'logo_missing'
+  /** The QR code does not fit the paper at a size phones can read. */
+  | 'qr_too_small'
+  /** The content does not fit the template's length: the badge came out longer (continuous stock) or is cut off (labels). */
+  | 'badge_too_long';
+
+export interface BadgeWarning {
+  code: BadgeWarningCode;
+  /** For staff, in words: "This name needs the CJK font pack (Han: 杨洋); it would print as boxes." */
+  words: string;
+  /** Which part of the badge: name, company, fields, ticket, sessions, header, logo, qr. */
+  field?: string;
+  /** missing_glyphs: the Unicode script ("Han", "Tamil"), the font pack that covers it (null: none known), the characters. */
+  script?: string;
+  fontPack?: string | null;
+  chars?: string;
+}
+
 export type PrintJobStatus = 'queued' | 'sending' | 'printed' | 'failed' | 'uncertain';
 
 export interface PrintJobView {
@@ -16,6 +44,8 @@ export interface PrintJobView {
   reason: string | null;
   reprintOf: string | null;
   bytes: number;
+  /** What the badge's layout warned about when the job was rendered (empty for test pages). */
+  warnings: BadgeWarning[];
   createdAt: string;
   sendingAt: string | null;
   finishedAt: string | null;
@@ -28,12 +58,21 @@ export interface BadgePreview {
   version: number;
   code: string;
   media: string;
-  /** PNG, base64. */
+  /** How the printer gets it: the badge as one picture (raster, the default) or the printer's own font (text). */
+  mode: 'raster' | 'text';
+  /**
+   * The badge as it prints, PNG, base64 (`data:image/png;base64,` + png shows it in a browser). In raster mode these
+   * are the very dots the printer gets; in text mode the printer's own font draws the text, so the text is a
+   * likeness.
+   */
   png: string;
   width: number;
   height: number;
+  /** The printer's resolution, so a screen can show the badge at its real size. */
+  dpi: number;
+  /** The badge's words, line by line. */
   lines: string[];
-  warnings: string[];
+  warnings: BadgeWarning[];
 }
 
 export interface PrinterView {
@@ -70,6 +109,11 @@ export interface BadgeVerification {
   station: string | null;
   /** The registrant's name when this station knows them, for the door staff to compare. */
   name: string | null;
+  /**
+   * How current this door's list of revoked badges is: current while online; offline it may miss revocations
+   * issued since the last word from HQ (`ageMinutes` ago), and `message` says so.
+   */
+  revocationList: { current: boolean; lastHqContact: string | null; ageMinutes: number | null; message: string | null };
 }
 
 export interface StationKeyView {

@@ -228,8 +228,104 @@ export async function getCaseBySale(q: Q, saleId: string): Promise<CaseRecord | 
   return q.selectFrom('oversell_case').selectAll().where('sale_id', '=', saleId).executeTakeFirst();
 }
 
-export async function resolveCase(q: Q, id: string, resolution: string, by: string, at: string): Promise<void> {
-  await q.updateTable('oversell_case').set({ status: 'resolved', resolution, resolved_by: by, resolved_at: at }).where('id', '=', id).execute();
+export type CaseResolution = Pick<CaseRecord, 'resolution' | 'resolved_by' | 'resolved_at' | 'decided_by' | 'resolution_id' | 'supervisor_id' | 'note' | 'outcome_json'>;
+
+export async function resolveCase(q: Q, id: string, r: CaseResolution): Promise<void> {
+  await q.updateTable('oversell_case').set({ status: 'resolved', ...r }).where('id', '=', id).where('status', '=', 'open').execute();
+}
+
+export async function getCase(q: Q, id: string): Promise<CaseRecord | undefined> {
+  return q.selectFrom('oversell_case').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Open cases whose deadline has passed by `at`. */
+export async function dueCases(q: Q, at: string): Promise<CaseRecord[]> {
+  return q.selectFrom('oversell_case').selectAll().where('status', '=', 'open').where('due_at', '<=', at).orderBy('due_at').orderBy('id').execute();
+}
+
+/** Open cases that reached their escalation time and have not been escalated yet. */
+export async function casesToEscalate(q: Q, at: string): Promise<CaseRecord[]> {
+  return q.selectFrom('oversell_case').selectAll().where('status', '=', 'open').where('escalated_at', 'is', null).where('escalate_at', '<=', at).orderBy('escalate_at').execute();
+}
+
+export async function markEscalated(q: Q, id: string, at: string): Promise<void> {
+  await q.updateTable('oversell_case').set({ escalated_at: at }).where('id', '=', id).execute();
+}
+
+/** The registrant's held sale in a session, if any (a move target they already sit in). */
+export async function heldSaleOf(q: Q, registrantId: string, sessionId: string): Promise<SaleRecord | undefined> {
+  return q.selectFrom('sale').selectAll().where('registrant_id', '=', registrantId).where('session_id', '=', sessionId).where('held', '=', 1).executeTakeFirst();
+}
+
+export async function getRegistrantBody(q: Q, id: string): Promise<string | undefined> {
+  return (await q.selectFrom('registrant').select('body').where('id', '=', id).executeTakeFirst())?.body;
+}
+
+// ---- waitlists --------------------------------------------------------------------------------------------------
+
+export type WaitlistRecord = Selectable<HqDB['waitlist']>;
+
+export async function addToWaitlist(q: Q, e: { id: string; sessionId: string; registrantId: string; station: string; caseId: string | null; at: string }): Promise<number> {
+  const last = await q.selectFrom('waitlist').select(sql<number>`coalesce(max(position), 0)`.as('n')).where('session_id', '=', e.sessionId).executeTakeFirstOrThrow();
+  const position = last.n + 1;
+  await q
+    .insertInto('waitlist')
+    .values({ id: e.id, session_id: e.sessionId, registrant_id: e.registrantId, station: e.station, case_id: e.caseId, position, status: 'waiting', added_at: e.at, promoted_at: null, sale_id: null })
+    .execute();
+  return position;
+}
+
+export async function firstWaiting(q: Q, sessionId: string): Promise<WaitlistRecord | undefined> {
+  return q.selectFrom('waitlist').selectAll().where('session_id', '=', sessionId).where('status', '=', 'waiting').orderBy('position').limit(1).executeTakeFirst();
+}
+
+/** Sessions with someone waiting (one query per batch). */
+export async function sessionsWithWaiting(q: Q): Promise<Set<string>> {
+  return new Set((await q.selectFrom('waitlist').select('session_id').distinct().where('status', '=', 'waiting').execute()).map((r) => r.session_id));
+}
+
+export async function promoteWaiting(q: Q, id: string, saleId: string, at: string): Promise<void> {
+  await q.updateTable('waitlist').set({ status: 'promoted', promoted_at: at, sale_id: saleId }).where('id', '=', id).where('status', '=', 'waiting').execute();
+}
+
+export async function listWaitlist(q: Q): Promise<WaitlistRecord[]> {
+  return q.selectFrom('waitlist').selectAll().orderBy('session_id').orderBy('position').execute();
+}
+
+// ---- badge prints and revocations -------------------------------------------------------------------------------
+
+export async function recordBadgePrint(q: Q, p: { registrantId: string; version: number; station: string; at: string }): Promise<void> {
+  await q.insertInto('badge_print').values({ registrant_id: p.registrantId, version: p.version, station: p.station, applied_at: p.at }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Whether a station reported a badge of the registrant printed at or after `since` (HQ's clock: after the sale). */
+export async function badgePrintedSince(q: Q, registrantId: string, since: string): Promise<boolean> {
+  return (await q.selectFrom('badge_print').select('version').where('registrant_id', '=', registrantId).where('applied_at', '>=', since).limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function listBadgePrints(q: Q): Promise<Selectable<HqDB['badge_print']>[]> {
+  return q.selectFrom('badge_print').selectAll().orderBy('applied_at').orderBy('registrant_id').execute();
+}
+
+/** Printed versions of the registrant that HQ has not revoked yet. */
+export async function unrevokedPrints(q: Q, registrantId: string): Promise<number[]> {
+  const rows = await q
+    .selectFrom('badge_print as p')
+    .select('p.version')
+    .distinct()
+    .where('p.registrant_id', '=', registrantId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('badge_revocation as r').select('r.version').whereRef('r.registrant_id', '=', 'p.registrant_id').whereRef('r.version', '=', 'p.version'))),
+    )
+    .orderBy('p.version')
+    .execute();
+  return rows.map((r) => r.version);
+}
+
+/** Records a revocation; false when the version was already revoked. */
+export async function recordRevocation(q: Q, r: { registrantId: string; version: number; reason: string; at: string }): Promise<boolean> {
+  const res = await q.insertInto('badge_revocation').values({ registrant_id: r.registrantId, version: r.version, reason: r.reason, at: r.at }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function listCases(q: Q): Promise<CaseRecord[]> {

@@ -34,6 +34,16 @@ export interface HqDB {
   oversell_case: {
     id: string; sale_id: string; session_id: string; station: string; over_by: number; status: 'open' | 'resolved'; resolution: string | null;
     resolved_by: string | null; opened_at: string; resolved_at: string | null;
+    // 0003-reconciliation
+    registrant_id: string | null; tier: string | null; basis_json: string | null; due_at: string | null; escalate_at: string | null;
+    default_action: string | null; escalated_at: string | null; decided_by: 'station' | 'deadline' | 'release' | null; resolution_id: string | null;
+    supervisor_id: string | null; note: string | null; outcome_json: string | null;
   };
+  waitlist: {
+    id: string; session_id: string; registrant_id: string; station: string; case_id: string | null; position: number; status: 'waiting' | 'promoted';
+    added_at: string; promoted_at: string | null; sale_id: string | null;
+  };
+  badge_print: { registrant_id: string; version: number; station: string; applied_at: string };
+  badge_revocation: { registrant_id: string; version: number; reason: string; at: string };
   feed_outbox: { seq: number; id: string; type: string; session_id: string | null; station: string | null; body: string; created_at: string; sent_at: string | null };
 }

@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { layoutBadge, type BadgeContent } from '../../core/badge/layout';
+import { createBitmap } from '../../core/badge/bitmap';
+import type { BadgeContent } from '../../core/badge/layout';
 import { mediaProfiles } from '../../core/badge/printer';
 import { fallbackTemplate } from '../../core/badge/template';
+import { composeBadge } from './badges';
 import { codePages, segmentText } from './codepages';
-import { createBitmap } from '../../core/badge/bitmap-font';
-import { newEncoder, printBitmap, printLine, renderEscPos, setScale } from './escpos';
-import { qrModules } from './qr';
+import { newEncoder, printBitmap, printLine, setScale } from './escpos';
+import { loadBadgeFonts } from './fonts';
+import { loadBadgeAssets } from './templates';
 
+// Dates are only formatted and compared with `now`, which the content carries.
 const content: BadgeContent = {
-  conferenceName: 'Conf', timezone: 'UTC', firstName: 'Zoë', lastName: 'Łukasz', company: 'José Ñúñez & Søren Ødegård', ticketTypeName: 'Full pass', sessions: [], qrCode: 'LY1|conf-1|r2|1|0123456789ab|' + 'A'.repeat(86),
+  conference: { name: 'Conf', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-02', hasLogo: false },
+  person: { firstName: 'Zoë', lastName: 'Łukasz', company: 'José Ñúñez & Søren Ødegård' },
+  ticket: { name: 'Full pass' },
+  sessions: [],
+  qrCode: 'LY1|conf-1|r2|1|0123456789ab|' + 'A'.repeat(86),
+  now: '2026-12-01T08:00:00Z',
 };
-const measure = { qrModules, logoSize: () => null };
+const env = { assets: loadBadgeAssets(), fonts: loadBadgeFonts() };
 
 /** Positions of ESC t n in a buffer. */
 const codePageSelects = (b: Buffer) => [...b.entries()].filter(([i, v]) => v === 0x1b && b[i + 1] === 0x74).map(([i]) => b[i + 2]);
@@ -79,25 +87,49 @@ describe('ESC/POS rendering', () => {
   });
 
   for (const media of Object.values(mediaProfiles).filter((m) => m.language === 'escpos')) {
-    it(`${media.id}: starts with ESC @, uses only Lanyard's code pages, ends with a cut`, async () => {
-      const layout = layoutBadge(content, fallbackTemplate, media, measure);
-      const { bytes, replaced } = await renderEscPos(layout, { qr: 'raster' });
+    it(`${media.id}: a badge is one raster: ESC @, GS v 0 strips of at most 256 rows at the paper's width, feed to the cutter and cut`, async () => {
+      const badge = composeBadge(content, null, fallbackTemplate, { language: 'escpos', media, mode: 'raster', qr: 'raster' }, env);
+      const bytes = await badge.bytes();
       expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
-      expect(replaced).toBe(0);
+      expect([...bytes.subarray(-4)]).toEqual([0x1d, 0x56, 0x41, 0x00]);
+      // No text commands: no code page, no size, no line feed; every byte is in a strip.
+      expect(codePageSelects(bytes)).toEqual([]);
+      let at = 2;
+      let rows = 0;
+      while (at < bytes.length - 4) {
+        expect([...bytes.subarray(at, at + 4)]).toEqual([0x1d, 0x76, 0x30, 48]);
+        const wBytes = bytes[at + 4]! + 256 * bytes[at + 5]!;
+        const h = bytes[at + 6]! + 256 * bytes[at + 7]!;
+        expect(wBytes).toBe(Math.ceil(media.widthDots / 8));
+        expect(h).toBeLessThanOrEqual(256);
+        rows += h;
+        at += 8 + wBytes * h;
+      }
+      expect(at).toBe(bytes.length - 4);
+      expect(rows).toBe(badge.layout.height);
+      expect(badge.raster()).toMatchObject({ width: Math.ceil(media.widthDots / 8) * 8, height: rows });
+    });
+
+    it(`${media.id}: text mode uses the printer's font, only Lanyard's code pages, and ends with a cut`, async () => {
+      const badge = composeBadge(content, null, fallbackTemplate, { language: 'escpos', media, mode: 'text', qr: 'raster' }, env);
+      const bytes = await badge.bytes();
+      expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
       const allowed = new Set(codePages.map((c) => c.escT));
+      expect(codePageSelects(bytes).length).toBeGreaterThan(0);
       for (const n of codePageSelects(bytes)) expect(allowed.has(n!)).toBe(true);
-      expect(bytes.includes(Buffer.from([0x1d, 0x56, 0x00]))).toBe(true);
-      // Raster strips are at most 256 rows and as wide as the QR (multiple of 8 dots).
-      const gsv0 = [...bytes.entries()].filter(([i, v]) => v === 0x1d && bytes[i + 1] === 0x76 && bytes[i + 2] === 0x30).map(([i]) => ({ wBytes: bytes[i + 4]!, h: bytes[i + 6]! + 256 * bytes[i + 7]! }));
-      expect(gsv0.length).toBeGreaterThan(0);
-      for (const s of gsv0) expect(s.h).toBeLessThanOrEqual(256);
-      expect(Math.max(...gsv0.map((s) => s.wBytes * 8))).toBeLessThanOrEqual(media.widthDots);
+      expect(bytes.includes(Buffer.from([0x1d, 0x56, 0x41, 0x00]))).toBe(true);
+      expect(badge.warnings).toEqual([]);
     });
   }
 
-  it('the native QR option stores exactly the payload bytes (GS ( k with the right length)', async () => {
-    const layout = layoutBadge(content, fallbackTemplate, mediaProfiles['escpos-80-203']!, measure);
-    const { bytes } = await renderEscPos(layout, { qr: 'native' });
+  it('text mode warns that what no code page holds needs raster mode', async () => {
+    const badge = composeBadge({ ...content, person: { ...content.person, firstName: '지우', lastName: '김' } }, null, fallbackTemplate, { language: 'escpos', media: mediaProfiles['escpos-80-203']!, mode: 'text', qr: 'raster' }, env);
+    expect(badge.warnings).toContainEqual(expect.objectContaining({ code: 'missing_glyphs', script: 'Hangul', fontPack: 'raster' }));
+  });
+
+  it('the native QR option (text mode) stores exactly the payload bytes (GS ( k with the right length)', async () => {
+    const badge = composeBadge(content, null, fallbackTemplate, { language: 'escpos', media: mediaProfiles['escpos-80-203']!, mode: 'text', qr: 'native' }, env);
+    const bytes = await badge.bytes();
     const data = Buffer.from(content.qrCode!, 'ascii');
     const store = bytes.indexOf(Buffer.concat([Buffer.from([0x1d, 0x28, 0x6b]), Buffer.from([(data.length + 3) & 0xff, (data.length + 3) >> 8, 0x31, 0x50, 0x30]), data]));
     expect(store).toBeGreaterThan(0);

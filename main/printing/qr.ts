@@ -1,6 +1,6 @@
 /** QR symbols as 1-bit bitmaps (npm qrcode builds the matrix; Lanyard draws the modules). */
 import QRCode from 'qrcode';
-import { createBitmap, fillRect, type Bitmap } from '../../core/badge/bitmap-font';
+import { createBitmap, fillRect, type Bitmap } from '../../core/badge/bitmap';
 
 export type EcLevel = 'L' | 'M' | 'Q' | 'H';
 

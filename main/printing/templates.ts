@@ -1,11 +1,9 @@
-/** Badge templates and logos from assets/badge-templates/, read once and cached. */
+/** Badge templates and their image assets from assets/badge-templates/, read once and cached. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIssues } from '../../core/conference';
-import type { Bitmap } from '../../core/badge/bitmap-font';
 import { BadgeTemplate, fallbackTemplate } from '../../core/badge/template';
-import { pngToBitmap } from './bitmap-png';
 
 export const defaultAssetsDir = fileURLToPath(new URL('../../assets/badge-templates/', import.meta.url));
 
@@ -13,7 +11,8 @@ export interface BadgeAssets {
   /** The template of that id, or the fallback when this station does not have it. */
   template(id: string): BadgeTemplate;
   templateIds(): string[];
-  logo(asset: string): Bitmap | null;
+  /** The bytes of an image asset (a PNG named by a template's logo block), or null when there is none. */
+  asset(name: string): Buffer | null;
 }
 
 export function loadBadgeAssets(dir: string = defaultAssetsDir): BadgeAssets {
@@ -26,16 +25,16 @@ export function loadBadgeAssets(dir: string = defaultAssetsDir): BadgeAssets {
       templates.set(parsed.data.id, parsed.data);
     }
   }
-  const logos = new Map<string, Bitmap | null>();
+  const assets = new Map<string, Buffer | null>();
   return {
     template: (id) => templates.get(id) ?? templates.get('standard') ?? fallbackTemplate,
     templateIds: () => [...templates.keys()],
-    logo(asset) {
-      if (!logos.has(asset)) {
-        const file = join(dir, asset);
-        logos.set(asset, /^[\w.-]+\.png$/.test(asset) && existsSync(file) ? pngToBitmap(readFileSync(file)) : null);
+    asset(name) {
+      if (!assets.has(name)) {
+        const file = join(dir, name);
+        assets.set(name, /^[\w.-]+\.png$/.test(name) && existsSync(file) ? readFileSync(file) : null);
       }
-      return logos.get(asset) ?? null;
+      return assets.get(name) ?? null;
     },
   };
 }

@@ -4,7 +4,7 @@
  * Prints the result as JSON on stdout (the error as JSON when it failed) and exits with one of EXIT's codes; a
  * failure, or a result that needs a look, is said in one line on stderr.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AuditVerification, ImportReport, SaleOutcome, StationStatus } from '../../core/api';
@@ -197,6 +197,34 @@ export const commands: Record<string, Command> = {
         results.push(r.value);
       }
       return { ok: true, value: results };
+    },
+  },
+  // ---- reconciliation (DESIGN §8) ----
+  resolve: {
+    usage: 'resolve --case ID --action honor|reverse|move|waitlist|refuse --supervisor ID --pin PIN [--to SESSION] [--note TEXT]',
+    options: { case: { type: 'string' }, action: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, to: { type: 'string' }, note: { type: 'string' } },
+    run: (s, v) =>
+      s.call('cases.resolve', {
+        caseId: str(v, 'case'), action: str(v, 'action') as 'honor', supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+        ...(opt(v, 'to') ? { moveToSessionId: opt(v, 'to') } : {}), ...(opt(v, 'note') !== undefined ? { note: opt(v, 'note') } : {}),
+      }),
+  },
+  waitlist: { usage: 'waitlist --session ID', options: { session: { type: 'string' } }, run: (s, v) => s.call('waitlist.list', { sessionId: str(v, 'session') }) },
+  export: {
+    usage: 'export contacts|cases --out FILE   (CSV, UTF-8 with a byte order mark)',
+    positionals: ['REPORT'],
+    options: { out: { type: 'string' } },
+    run: async (s, v, [report]) => {
+      if (report !== 'contacts' && report !== 'cases') throw new UsageError(`export takes "contacts" or "cases", not "${report}"`);
+      const file = str(v, 'out');
+      const r = await s.call('reports.export', { report });
+      if (!r.ok) return r;
+      try {
+        writeFileSync(file, r.value.csv, 'utf8');
+      } catch (e) {
+        throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+      return { ok: true, value: { report, file, rows: r.value.rows } };
     },
   },
 };

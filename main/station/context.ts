@@ -3,7 +3,7 @@
  * Built once by createStation (the composition root).
  */
 import type { Subject } from 'rxjs';
-import type { DatabaseIntegrity, Progress, Sale } from '../../core/api';
+import type { DatabaseIntegrity, Progress, Sale, StaffNotification } from '../../core/api';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
 import type { Clock, HqContact, Staleness } from '../../core/staleness';
 import { estimateStaleness } from '../../core/staleness';
@@ -23,7 +23,9 @@ export type StationEvent =
   | { type: 'sale.decided'; sale: Sale }
   | { type: 'case.opened'; case: OversellCase }
   /** Feed messages from HQ were committed (applied, ignored or found duplicate): how many, and the newest's time. */
-  | { type: 'hq.contact'; hqTime: string; messages: number };
+  | { type: 'hq.contact'; hqTime: string; messages: number }
+  /** Something staff should notice (reconciliation): the station's `notifications$`. */
+  | ({ type: 'notification' } & StaffNotification);
 
 export interface StationContext {
   db: Db;

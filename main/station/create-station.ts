@@ -15,6 +15,8 @@ import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
 import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type StationEvent, type StationIntegrity } from './context';
 import { allotmentHandlers } from './handlers/allotments';
+import { caseHandlers } from './handlers/cases';
+import { reportHandlers } from './handlers/reports';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
 import { printingHandlers, type PrintingOptions } from './handlers/printing';
@@ -57,6 +59,8 @@ export interface Station extends StationApi {
   /** Calls a channel named at run time (IPC, WebSocket, CLI): unknown names and bad payloads are error values. */
   callUnknown(channel: unknown, request: unknown): Promise<Result<unknown>>;
   readonly events$: Observable<StationEvent>;
+  /** What staff should notice now (reconciliation): `events$` filtered to notifications. */
+  readonly notifications$: Observable<Extract<StationEvent, { type: 'notification' }>>;
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
   /** For the sync engine's outbox relay and inbox (repositories only run SQL; they take this handle). */
   readonly db: Db;
@@ -97,6 +101,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...feedHandlers(ctx),
       ...printingHandlers(ctx, options.printing),
       ...allotmentHandlers(ctx),
+      ...caseHandlers(ctx),
+      ...reportHandlers(ctx),
     };
     const api = serve(handlers, options.onInternalError, (e) => {
       const failure = databaseFailure(e);
@@ -126,6 +132,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       call: api.call,
       callUnknown: api.callUnknown,
       events$: events.asObservable(),
+      notifications$: events.pipe(filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification')),
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
       db: opened.db,
       integrity: async () => {

@@ -145,6 +145,8 @@ function planRow(
   const field = (f: 'firstName' | 'lastName' | 'email' | 'company', current: string | undefined) => get(f) ?? current ?? '';
   const sessionsCell = get('sessions');
   const parsed = Registrant.safeParse({
+    // The badge fields a CSV cannot map (preferred name, pronouns...) stay as they are.
+    ...(existing?.profile_json ? (JSON.parse(existing.profile_json) as object) : {}),
     id,
     confirmationCode: code,
     firstName: field('firstName', existing?.first_name),

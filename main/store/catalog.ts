@@ -13,7 +13,7 @@ export async function getConference(q: Q): Promise<Selectable<ConferenceRow> | u
 }
 
 export async function upsertConference(q: Q, c: Conference, at: string): Promise<void> {
-  const row = { id: c.id, name: c.name, timezone: c.timezone, starts_on: c.startsOn, ends_on: c.endsOn, policy_json: c.policy ? JSON.stringify(c.policy) : null, imported_at: at };
+  const row = { id: c.id, name: c.name, timezone: c.timezone, starts_on: c.startsOn, ends_on: c.endsOn, policy_json: c.policy ? JSON.stringify(c.policy) : null, imported_at: at, logo: c.logo ?? null };
   await q.insertInto('conference').values(row).onConflict((oc) => oc.column('id').doUpdateSet({ ...row })).execute();
 }
 
@@ -22,6 +22,7 @@ export async function upsertSessions(q: Q, conferenceId: string, sessions: Sessi
     const rows = part.map((s) => ({
       id: s.id, conference_id: conferenceId, title: s.title, room: s.room, starts_at: s.startsAt, ends_at: s.endsAt,
       capacity: s.capacity, sellable: s.sellable ? 1 : 0, policy_json: s.policy ? JSON.stringify(s.policy) : null,
+      room_for_extra_chair: s.roomForExtraChair === false ? 0 : 1, oversell_default: s.oversellDefault ?? null,
     }));
     await q
       .insertInto('session')
@@ -30,7 +31,8 @@ export async function upsertSessions(q: Q, conferenceId: string, sessions: Sessi
         oc.column('id').doUpdateSet((eb) => ({
           title: eb.ref('excluded.title'), room: eb.ref('excluded.room'), starts_at: eb.ref('excluded.starts_at'),
           ends_at: eb.ref('excluded.ends_at'), capacity: eb.ref('excluded.capacity'), sellable: eb.ref('excluded.sellable'),
-          policy_json: eb.ref('excluded.policy_json'),
+          policy_json: eb.ref('excluded.policy_json'), room_for_extra_chair: eb.ref('excluded.room_for_extra_chair'),
+          oversell_default: eb.ref('excluded.oversell_default'),
         })),
       )
       .execute();
@@ -51,7 +53,7 @@ export async function refreshImportedAvailability(q: Q): Promise<void> {
 
 export async function upsertTicketTypes(q: Q, conferenceId: string, types: TicketType[]): Promise<void> {
   for (const t of types) {
-    const row = { id: t.id, conference_id: conferenceId, name: t.name, badge_template: t.badgeTemplate };
+    const row = { id: t.id, conference_id: conferenceId, name: t.name, badge_template: t.badgeTemplate, badge_label: t.badgeLabel || null, days_json: t.days ? JSON.stringify(t.days) : null };
     await q.insertInto('ticket_type').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
   }
 }
@@ -66,14 +68,14 @@ export function registrantWriter(raw: RawDb) {
   const byId = raw.prepare<[string], RegistrantKeyRow>(`SELECT ${keyColumns} FROM registrant WHERE id = ?`);
   const byCode = raw.prepare<[string], RegistrantKeyRow>(`SELECT ${keyColumns} FROM registrant WHERE confirmation_code = ? ORDER BY id`);
   const upsert = raw.prepare(`
-    INSERT INTO registrant (id, conference_id, confirmation_code, first_name, last_name, email, company, ticket_type_id, origin, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO registrant (id, conference_id, confirmation_code, first_name, last_name, email, company, ticket_type_id, origin, created_at, updated_at, profile_json)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET confirmation_code = excluded.confirmation_code, first_name = excluded.first_name,
       last_name = excluded.last_name, email = excluded.email, company = excluded.company, ticket_type_id = excluded.ticket_type_id,
-      updated_at = excluded.updated_at
+      updated_at = excluded.updated_at, profile_json = excluded.profile_json
     -- unchanged rows are not rewritten: a re-import of the same file touches nothing but entitlements
-    WHERE (registrant.confirmation_code, registrant.first_name, registrant.last_name, registrant.email, registrant.company, registrant.ticket_type_id)
-      IS NOT (excluded.confirmation_code, excluded.first_name, excluded.last_name, excluded.email, excluded.company, excluded.ticket_type_id)`);
+    WHERE (registrant.confirmation_code, registrant.first_name, registrant.last_name, registrant.email, registrant.company, registrant.ticket_type_id, registrant.profile_json)
+      IS NOT (excluded.confirmation_code, excluded.first_name, excluded.last_name, excluded.email, excluded.company, excluded.ticket_type_id, excluded.profile_json)`);
   // The index is contentless: REPLACE by rowid keeps it in step with inserted and updated rows.
   const index = raw.prepare('INSERT OR REPLACE INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (?, ?, ?, ?, ?)');
   const dropImported = raw.prepare(`DELETE FROM entitlement WHERE registrant_id = ? AND source = 'import'`);
@@ -106,7 +108,7 @@ export function registrantWriter(raw: RawDb) {
       const toIndex: [number, Registrant][] = [];
       registrants.forEach((r, i) => {
         const existing = exists.get(r.id);
-        const written = upsert.run(r.id, conferenceId, r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, origin, at, at);
+        const written = upsert.run(r.id, conferenceId, r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, origin, at, at, profileJson(r));
         if (written.changes > 0) {
           if (existing) updated++;
           else inserted++;
@@ -128,7 +130,7 @@ export function registrantWriter(raw: RawDb) {
 }
 export type RegistrantWriter = ReturnType<typeof registrantWriter>;
 
-const keyColumns = 'id, confirmation_code, first_name, last_name, email, company, ticket_type_id';
+const keyColumns = 'id, confirmation_code, first_name, last_name, email, company, ticket_type_id, profile_json';
 /** What an import needs to know about an existing registrant to match a row to them, or refuse to. */
 export interface RegistrantKeyRow {
   id: string;
@@ -138,12 +140,28 @@ export interface RegistrantKeyRow {
   email: string;
   company: string;
   ticket_type_id: string;
+  profile_json: string | null;
+}
+
+/** The optional fields for badges, as stored (keys in a fixed order, so an unchanged re-import compares equal). */
+export const profileKeys = ['preferredName', 'nameOrder', 'pronouns', 'country', 'accessibility', 'dietary', 'answers', 'sessionRoles'] as const;
+export type RegistrantProfile = Partial<Pick<Registrant, (typeof profileKeys)[number]>>;
+
+export function profileJson(r: RegistrantProfile): string | null {
+  const out: Record<string, unknown> = {};
+  for (const k of profileKeys) {
+    const v = r[k];
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) continue;
+    out[k] = v;
+  }
+  return Object.keys(out).length > 0 ? JSON.stringify(out) : null;
 }
 
 function indexRow(rowid: number, r: Registrant) {
   return {
     rowid,
-    name: foldText(`${r.firstName} ${r.lastName}`),
+    // The preferred name too: staff search for "Bill" when William asks for his badge.
+    name: foldText(`${r.firstName} ${r.lastName}${r.preferredName ? ` ${r.preferredName}` : ''}`),
     email: foldText(r.email),
     company: foldText(r.company),
     confirmation_code: foldText(r.confirmationCode),

@@ -1,5 +1,7 @@
 /** Badge printing rows: station keys, badge versions, printers, the durable print queue and the print log. */
 import type { Selectable } from 'kysely';
+import type { BadgeWarning } from '../../core/badge/views';
+import type { RegistrantProfile } from './catalog';
 import type { Db, Tx } from './db';
 import type { BadgeRow, PrintJobRow, PrintJobStatus, PrinterRow, StationKeyRow } from './schema';
 
@@ -86,17 +88,21 @@ export async function listPrinters(q: Q): Promise<Selectable<PrinterRow>[]> {
 
 export type JobMeta = Omit<Selectable<PrintJobRow>, 'bytes'> & { byte_count: number };
 
-const metaColumns = ['id', 'printer_uri', 'kind', 'registrant_id', 'badge_version', 'status', 'words', 'reason', 'reprint_of', 'staff_id', 'created_at', 'sending_at', 'finished_at'] as const;
+const metaColumns = ['id', 'printer_uri', 'kind', 'registrant_id', 'badge_version', 'status', 'words', 'reason', 'reprint_of', 'staff_id', 'created_at', 'sending_at', 'finished_at', 'warnings_json'] as const;
 
 export async function insertJob(
   q: Q,
-  j: { id: string; printerUri: string; kind: 'badge' | 'test'; registrantId: string | null; badgeVersion: number | null; reason: string | null; reprintOf: string | null; staffId: string | null; bytes: Uint8Array; at: string },
+  j: {
+    id: string; printerUri: string; kind: 'badge' | 'test'; registrantId: string | null; badgeVersion: number | null; reason: string | null; reprintOf: string | null; staffId: string | null;
+    bytes: Uint8Array; at: string; warnings?: BadgeWarning[];
+  },
 ): Promise<void> {
   await q
     .insertInto('print_job')
     .values({
       id: j.id, printer_uri: j.printerUri, kind: j.kind, registrant_id: j.registrantId, badge_version: j.badgeVersion, status: 'queued', words: null, reason: j.reason,
       reprint_of: j.reprintOf, staff_id: j.staffId, bytes: j.bytes, created_at: j.at, sending_at: null, finished_at: null,
+      warnings_json: j.warnings && j.warnings.length > 0 ? JSON.stringify(j.warnings) : null,
     })
     .execute();
 }
@@ -162,10 +168,11 @@ export async function listPrintLog(q: Q, f: { jobId?: string; limit: number }) {
 // ---- what goes on a badge ------------------------------------------------------------------------------------------
 
 export interface RegistrantBadgeData {
-  conference: { id: string; name: string; timezone: string };
-  registrant: { id: string; firstName: string; lastName: string; company: string };
-  ticketType: { id: string; name: string; badgeTemplate: string };
-  sessions: { title: string; startsAt: string }[];
+  conference: { id: string; name: string; timezone: string; startsOn: string; endsOn: string; logo: string | null };
+  registrant: { id: string; firstName: string; lastName: string; company: string; profile: Omit<RegistrantProfile, 'sessionRoles'> };
+  ticketType: { id: string; name: string; badgeTemplate: string; badgeLabel: string | null; days: number[] | null };
+  /** Seats held and sessions they speak at or moderate (`role`), by start. */
+  sessions: { title: string; startsAt: string; endsAt: string; role: 'speaker' | 'moderator' | null }[];
 }
 
 export async function registrantBadgeData(q: Q, registrantId: string): Promise<RegistrantBadgeData | undefined> {
@@ -174,23 +181,27 @@ export async function registrantBadgeData(q: Q, registrantId: string): Promise<R
     .innerJoin('ticket_type', 'ticket_type.id', 'registrant.ticket_type_id')
     .innerJoin('conference', 'conference.id', 'registrant.conference_id')
     .select([
-      'registrant.id as id', 'registrant.first_name', 'registrant.last_name', 'registrant.company', 'ticket_type.id as tt_id', 'ticket_type.name as tt_name',
-      'ticket_type.badge_template', 'conference.id as conf_id', 'conference.name as conf_name', 'conference.timezone',
+      'registrant.id as id', 'registrant.first_name', 'registrant.last_name', 'registrant.company', 'registrant.profile_json', 'ticket_type.id as tt_id',
+      'ticket_type.name as tt_name', 'ticket_type.badge_template', 'ticket_type.badge_label', 'ticket_type.days_json', 'conference.id as conf_id',
+      'conference.name as conf_name', 'conference.timezone', 'conference.starts_on', 'conference.ends_on', 'conference.logo',
     ])
     .where('registrant.id', '=', registrantId)
     .executeTakeFirst();
   if (!r) return undefined;
-  const sessions = await q
-    .selectFrom('entitlement')
-    .innerJoin('session', 'session.id', 'entitlement.session_id')
-    .select(['session.title', 'session.starts_at'])
-    .where('entitlement.registrant_id', '=', registrantId)
-    .orderBy('session.starts_at')
-    .execute();
+  const { sessionRoles, ...profile } = parseJson<RegistrantProfile>(r.profile_json) ?? {};
+  const roleOf = new Map((sessionRoles ?? []).map((s) => [s.sessionId, s.role]));
+  const seats = await q.selectFrom('entitlement').select('session_id').where('registrant_id', '=', registrantId).execute();
+  const ids = [...new Set([...seats.map((s) => s.session_id), ...roleOf.keys()])];
+  const sessions = ids.length === 0 ? [] : await q.selectFrom('session').select(['id', 'title', 'starts_at', 'ends_at']).where('id', 'in', ids).orderBy('starts_at').execute();
   return {
-    conference: { id: r.conf_id, name: r.conf_name, timezone: r.timezone },
-    registrant: { id: r.id, firstName: r.first_name, lastName: r.last_name, company: r.company },
-    ticketType: { id: r.tt_id, name: r.tt_name, badgeTemplate: r.badge_template },
-    sessions: sessions.map((s) => ({ title: s.title, startsAt: s.starts_at })),
+    conference: { id: r.conf_id, name: r.conf_name, timezone: r.timezone, startsOn: r.starts_on, endsOn: r.ends_on, logo: r.logo },
+    registrant: { id: r.id, firstName: r.first_name, lastName: r.last_name, company: r.company, profile },
+    ticketType: { id: r.tt_id, name: r.tt_name, badgeTemplate: r.badge_template, badgeLabel: r.badge_label, days: parseJson<number[]>(r.days_json) },
+    sessions: sessions.map((s) => ({ title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, role: roleOf.get(s.id) ?? null })),
   };
+}
+
+/** JSON this station wrote itself (validated on the way in); null for NULL. */
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
 }

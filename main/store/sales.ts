@@ -1,9 +1,9 @@
-/** Selling: sales, seat entitlements, allotments, HQ's availability numbers, oversell cases and check-ins. */
+/** Selling: sales, seat entitlements, allotments, HQ's availability numbers and check-ins (cases: cases.ts). */
 import { sql, type Selectable } from 'kysely';
-import type { AvailabilityView, OversellCase, Sale } from '../../core/api';
+import type { AvailabilityView, Sale } from '../../core/api';
 import type { SaleBasis, SaleTier } from '../../core/policy';
 import type { Db, Tx } from './db';
-import type { AvailabilityRow, ReconciliationCaseRow, SaleRow } from './schema';
+import type { AvailabilityRow, SaleRow } from './schema';
 
 type Q = Db | Tx;
 
@@ -155,35 +155,6 @@ export async function availabilityView(q: Q, sessionId: string): Promise<Availab
     sessionId, capacity: a.capacity, sold: a.sold, allotted: a.allotted, version: a.version, salesRatePerMin: a.sales_rate, hqTime: a.hq_time,
     allotmentRemaining: await allotmentRemaining(q, sessionId), pendingHere: await pendingHere(q, sessionId),
   };
-}
-
-// ---- oversell cases -------------------------------------------------------------------------------------------
-
-export async function openCase(q: Q, c: { id: string; saleId: string; sessionId: string; registrantId: string; tier: string; overBy: number; basisJson: string; at: string }): Promise<boolean> {
-  const r = await q
-    .insertInto('reconciliation_case')
-    .values({ id: c.id, sale_id: c.saleId, session_id: c.sessionId, registrant_id: c.registrantId, tier: c.tier, over_by: c.overBy, basis_json: c.basisJson, status: 'open', resolution: null, opened_at: c.at, resolved_at: null })
-    .onConflict((oc) => oc.column('sale_id').doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
-export async function listCases(q: Q, status: 'open' | 'resolved' | 'all'): Promise<OversellCase[]> {
-  let sel = q.selectFrom('reconciliation_case').selectAll().orderBy('opened_at');
-  if (status !== 'all') sel = sel.where('status', '=', status);
-  return (await sel.execute()).map(toCase);
-}
-
-function toCase(r: Selectable<ReconciliationCaseRow>): OversellCase {
-  return {
-    id: r.id, saleId: r.sale_id, sessionId: r.session_id, registrantId: r.registrant_id, tier: r.tier as OversellCase['tier'],
-    overBy: r.over_by, basis: JSON.parse(r.basis_json) as SaleBasis, status: r.status, openedAt: r.opened_at,
-  };
-}
-
-export async function countOpenCases(q: Q): Promise<number> {
-  const r = await q.selectFrom('reconciliation_case').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow();
-  return r.n;
 }
 
 // ---- check-ins ------------------------------------------------------------------------------------------------

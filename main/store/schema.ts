@@ -1,9 +1,15 @@
 /** Row types of the station database (migrations/station). Column names are snake_case as in SQL. */
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string }
-export interface SessionRow { id: string; conference_id: string; title: string; room: string; starts_at: string; ends_at: string; capacity: number; sellable: number; policy_json: string | null }
-export interface TicketTypeRow { id: string; conference_id: string; name: string; badge_template: string }
+/** A column added by a later migration: NULL in older rows, optional when inserting. */
+type Added<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string; logo: Added<string> }
+export interface SessionRow {
+  id: string; conference_id: string; title: string; room: string; starts_at: string; ends_at: string; capacity: number; sellable: number; policy_json: string | null;
+  room_for_extra_chair: Generated<number>; oversell_default: string | null;
+}
+export interface TicketTypeRow { id: string; conference_id: string; name: string; badge_template: string; badge_label: Added<string>; days_json: Added<string> }
 export interface RegistrantRow {
   rid: Generated<number>;
   id: string;
@@ -18,6 +24,8 @@ export interface RegistrantRow {
   flagged_for_contact: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** The import format's optional fields for badges (core/conference.ts Registrant), JSON; NULL when none. */
+  profile_json: Added<string>;
 }
 export interface EntitlementRow { registrant_id: string; session_id: string; source: 'import' | 'sale'; sale_id: string | null; created_at: string }
 export interface AllotmentRow { id: string; session_id: string; request_id: string | null; seats: number; used: Generated<number>; status: 'active' | 'recalled' | 'returned'; granted_at: string; closed_at: string | null }
@@ -38,7 +46,25 @@ export interface SaleRow {
   release_reason: string | null;
 }
 export interface AvailabilityRow { session_id: string; capacity: number; sold: number; allotted: number; version: number; sales_rate: number; hq_time: string | null; received_at: string | null }
-export interface ReconciliationCaseRow { id: string; sale_id: string; session_id: string; registrant_id: string; tier: string; over_by: number; basis_json: string; status: 'open' | 'resolved'; resolution: string | null; opened_at: string; resolved_at: string | null }
+export type ResolutionName = 'honor' | 'reverse' | 'move' | 'waitlist' | 'refuse';
+/** An oversell case of the conference (any station's sale), as HQ opened and resolved it. */
+export interface ReconciliationCaseRow {
+  id: string; sale_id: string; session_id: string; registrant_id: string; station: string; tier: string | null; over_by: number | null; basis_json: string | null;
+  status: 'open' | 'resolved'; resolution: ResolutionName | null; opened_at: string | null; resolved_at: string | null; due_at: string | null;
+  default_action: string | null; escalated_at: string | null; resolved_by: string | null; decided_by: 'station' | 'deadline' | 'release' | null;
+  resolution_id: string | null; supervisor_id: string | null; note: string | null; outcome_json: string | null;
+}
+/** This station's resolution requests and HQ's answers. */
+export interface CaseRequestRow {
+  id: string; case_id: string; sale_id: string; action: ResolutionName; move_to_session_id: string | null; supervisor_id: string; note: string; requested_at: string;
+  status: 'pending' | 'won' | 'lost' | 'refused'; answered_at: string | null; answer: string | null;
+}
+export interface WaitlistEntryRow {
+  id: string; session_id: string; registrant_id: string; station: string; case_id: string | null; position: number | null; status: 'waiting' | 'promoted';
+  added_at: string | null; promoted_at: string | null; sale_id: string | null;
+}
+export interface ContactFlagRow { case_id: string; registrant_id: string; session_id: string; action: string; refund: number; reason: string; flagged_at: string; updated_at: string }
+export interface BadgeRevocationRow { registrant_id: string; version: number; reason: string; received_at: string }
 export interface CheckInRow { id: Generated<number>; registrant_id: string; session_id: string | null; at: string; staff_id: string | null }
 export interface OutboxRow { seq: number; id: string; type: string; session_id: string | null; body: string; created_at: string; sent_at: string | null }
 export interface InboxRow { id: string; type: string; origin: string; origin_seq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; received_at: string }
@@ -81,6 +107,8 @@ export interface PrintJobRow {
   created_at: string;
   sending_at: string | null;
   finished_at: string | null;
+  /** BadgeWarning[] as JSON (core/badge/views.ts); NULL when there were none. */
+  warnings_json: Added<string>;
 }
 export interface PrintLogRow { seq: Generated<number>; at: string; job_id: string | null; printer_uri: string; event: string; status: string | null; words: string | null; actor: string }
 
@@ -95,6 +123,10 @@ export interface StationDB {
   sale: SaleRow;
   availability: AvailabilityRow;
   reconciliation_case: ReconciliationCaseRow;
+  case_request: CaseRequestRow;
+  waitlist_entry: WaitlistEntryRow;
+  contact_flag: ContactFlagRow;
+  badge_revocation: BadgeRevocationRow;
   check_in: CheckInRow;
   outbox: OutboxRow;
   inbox: InboxRow;

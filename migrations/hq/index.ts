@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-ledger';
+import * as m0003 from './0003-reconciliation';
 
 export const hqMigrations: Record<string, Migration> = {
   '0001-ledger': m0001,
+  '0003-reconciliation': m0003,
 };

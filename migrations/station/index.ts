@@ -8,6 +8,8 @@ import * as m0002 from './0002-sales';
 import * as m0003 from './0003-sync';
 import * as m0004 from './0004-staff-audit';
 import * as m0005 from './0005-printing';
+import * as m0007 from './0007-badges';
+import * as m0008 from './0008-reconciliation';
 
 export const stationMigrations: Record<string, Migration> = {
   '0001-catalog': m0001,
@@ -15,4 +17,6 @@ export const stationMigrations: Record<string, Migration> = {
   '0003-sync': m0003,
   '0004-staff-audit': m0004,
   '0005-printing': m0005,
+  '0007-badges': m0007,
+  '0008-reconciliation': m0008,
 };

@@ -25,6 +25,11 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO feed_outbox VALUES (1, 'f1', 'SaleOversold', 's1', 'station:desk-a', '{}', 'now', NULL)`);
     db.exec(`INSERT INTO parked VALUES ('station:desk-a', 6, 'e6', '{}', NULL, 'now')`);
   },
+  '0003-reconciliation': (db) => {
+    db.exec(`INSERT INTO waitlist (id, session_id, registrant_id, station, case_id, position, status, added_at) VALUES ('w1', 's1', 'r2', 'station:desk-a', 'case1', 1, 'waiting', 'now')`);
+    db.exec(`INSERT INTO badge_print VALUES ('r1', 1, 'station:desk-a', 'now')`);
+    db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'reversed', 'now')`);
+  },
 };
 
 const checks: Record<string, (db: Raw) => void> = {
@@ -33,7 +38,14 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT sum(seats - used) n FROM allotment WHERE status = 'active'`).get()).toEqual({ n: 1 });
     expect(() => db.exec(`INSERT INTO inbox VALUES ('e2', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`)).toThrow(/UNIQUE/); // one event per origin seq
     expect(() => db.exec(`INSERT INTO allotment (id, station, session_id, seats, used, status, granted_at) VALUES ('a2', 'x', 's1', 1, 2, 'active', 'now')`)).toThrow(/CHECK/);
-    expect(() => db.exec(`INSERT INTO oversell_case VALUES ('case2', 'ghost', 's1', 'x', 1, 'open', NULL, NULL, 'now', NULL)`)).toThrow(/FOREIGN KEY/);
+    expect(() => db.exec(`INSERT INTO oversell_case (id, sale_id, session_id, station, over_by, status, opened_at) VALUES ('case2', 'ghost', 's1', 'x', 1, 'open', 'now')`)).toThrow(/FOREIGN KEY/);
+  },
+  '0003-reconciliation': (db) => {
+    // The case opened before keeps its story, with registrant and tier from its sale and HQ's default terms.
+    expect(db.prepare(`SELECT registrant_id, tier, default_action, decided_by FROM oversell_case WHERE id = 'case1'`).get()).toEqual({ registrant_id: 'r1', tier: 'overdraft', default_action: 'honor', decided_by: null });
+    expect(db.prepare(`SELECT status, position FROM waitlist`).all()).toEqual([{ status: 'waiting', position: 1 }]);
+    expect(() => db.exec(`INSERT INTO waitlist (id, session_id, registrant_id, station, position, status, added_at) VALUES ('w2', 's1', 'r3', 'x', 1, 'waiting', 'now')`)).toThrow(/UNIQUE/);
+    expect(() => db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'again', 'now')`)).toThrow(/UNIQUE|PRIMARY/);
   },
 };
 

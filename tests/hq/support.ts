@@ -6,15 +6,22 @@ import { join } from 'node:path';
 import type { ConferenceFile } from '../../core/conference';
 import { schemaVersion, type MessageType, type Payload, type StationEventType } from '../../core/messages';
 import { parseHqConfig, type HqConfigInput } from '../../hq/config';
-import { startHq, type HqService } from '../../hq/service';
+import { startHq, type HqOptions, type HqService } from '../../hq/service';
 import { bodyText } from '../../main/sync/service-bus';
 import { fastRetry, waitFor } from '../support/bus';
 
-export async function startTestHq(dir: string, connectionString: string, conference: ConferenceFile, overrides: Partial<HqConfigInput> = {}, name = 'hq'): Promise<HqService> {
+export async function startTestHq(
+  dir: string,
+  connectionString: string,
+  conference: ConferenceFile,
+  overrides: Partial<HqConfigInput> = {},
+  name = 'hq',
+  options: HqOptions = {},
+): Promise<HqService> {
   const conferenceFile = join(dir, `${name}-conference.json`);
   writeFileSync(conferenceFile, JSON.stringify(conference));
   const config = parseHqConfig({ connectionString, dbPath: join(dir, `${name}.db`), conferenceFile, heartbeatSeconds: 1, housekeepingSeconds: 0.2, ...overrides });
-  return startHq(config);
+  return startHq(config, options);
 }
 
 /** A station played with the raw SDK: it numbers its events like a real one and sends them to station-events. */

@@ -34,6 +34,9 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0003-sync': (db) => {
     db.exec(`INSERT INTO outbox VALUES (1, 'e1', 'SeatSold', 's1', '{}', 'now', NULL)`);
     db.exec(`INSERT INTO inbox VALUES ('m1', 'Heartbeat', 'hq', 1, 'applied', NULL, '{}', 'now')`);
+    // HQ messages an earlier version only recorded: HQ's id for the case of sale1, a badge revocation.
+    db.exec(`INSERT INTO inbox VALUES ('m2', 'OversellCaseOpened', 'hq', 2, 'ignored', NULL, '{"payload":{"caseId":"hq-case-1","saleId":"sale1","sessionId":"s1","station":"station:desk-a","overBy":1}}', 'now')`);
+    db.exec(`INSERT INTO inbox VALUES ('m3', 'BadgeRevoked', 'hq', 3, 'ignored', NULL, '{"payload":{"registrantId":"r1","badgeVersion":1}}', 'now')`);
     db.exec(`INSERT INTO counter VALUES ('outbox', 1)`);
     db.exec(`INSERT INTO settings VALUES ('station.id', 'desk-a')`);
   },
@@ -48,6 +51,21 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO printer (uri, language, media) VALUES ('tcp://127.0.0.1:9100', 'escpos', 'escpos-80-203')`);
     db.prepare(`INSERT INTO print_job VALUES ('j1', 'tcp://127.0.0.1:9100', 'badge', 'r1', 1, 'printed', 'printed', NULL, NULL, NULL, ?, 'now', 'now', 'now')`).run(Buffer.from([0x1b, 0x40]));
     db.exec(`INSERT INTO print_log (at, job_id, printer_uri, event, status, words, actor) VALUES ('now', 'j1', 'tcp://127.0.0.1:9100', 'finished', 'printed', 'printed', 'station')`);
+  },
+  '0007-badges': (db) => {
+    db.exec(`UPDATE conference SET logo = 'data:image/png;base64,iVBORw0KGgo=' WHERE id = 'c1'`);
+    db.exec(`INSERT INTO ticket_type VALUES ('day-1', 'c1', 'Day pass', 'standard', 'DAY PASS', '[1]')`);
+    db.exec(`UPDATE registrant SET profile_json = '{"preferredName":"Zo","pronouns":"she/her"}' WHERE id = 'r1'`);
+    db.prepare(`INSERT INTO print_job VALUES ('j3', 'tcp://127.0.0.1:9100', 'badge', 'r1', 1, 'printed', 'printed', NULL, NULL, NULL, ?, 'now', 'now', 'now', ?)`)
+      .run(Buffer.from([0x1b, 0x40]), JSON.stringify([{ code: 'missing_glyphs', words: 'needs CJK' }]));
+  },
+  '0008-reconciliation': (db) => {
+    // A case of another station's sale: no local sale row.
+    db.exec(`INSERT INTO reconciliation_case (id, sale_id, session_id, registrant_id, station, tier, over_by, status, opened_at, due_at, default_action)
+             VALUES ('hq-case-2', 'sale-at-b', 's1', 'r1', 'station:desk-b', 'overdraft', 1, 'open', 'now', 'later', 'waitlist')`);
+    db.exec(`INSERT INTO case_request VALUES ('res-1', 'hq-case-2', 'sale-at-b', 'reverse', NULL, 'sup', '', 'now', 'pending', NULL, NULL)`);
+    db.exec(`INSERT INTO waitlist_entry VALUES ('w1', 's1', 'r1', 'station:desk-b', 'hq-case-2', 1, 'waiting', 'now', NULL, NULL)`);
+    db.exec(`INSERT INTO contact_flag VALUES ('hq-case-2', 'r1', 's1', 'waitlist', 1, 'on the waitlist', 'now', 'now')`);
   },
 };
 
@@ -74,8 +92,25 @@ const checks: Record<string, (db: Raw) => void> = {
   '0005-printing': (db) => {
     expect(db.prepare(`SELECT status, length(bytes) n FROM print_job WHERE id = 'j1'`).get()).toEqual({ status: 'printed', n: 2 });
     expect(db.prepare(`SELECT version, status FROM badge WHERE registrant_id = 'r1'`).get()).toEqual({ version: 1, status: 'printed' });
-    expect(() => db.exec(`INSERT INTO print_job VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', NULL, NULL, NULL, NULL, x'00', 'now', NULL, NULL)`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO print_job (id, printer_uri, kind, registrant_id, badge_version, status, bytes, created_at) VALUES ('j2', 'x', 'badge', 'r1', 1, 'maybe', x'00', 'now')`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO badge VALUES ('ghost', 1, 'issued', 'standard', 'c', '0123456789ab', 'now', NULL, NULL, NULL)`)).toThrow(/FOREIGN KEY/);
+  },
+  '0007-badges': (db) => {
+    // Rows from before the migration have no optional fields: NULL, and they still print.
+    expect(db.prepare(`SELECT badge_label, days_json FROM ticket_type WHERE id = 'full'`).get()).toEqual({ badge_label: null, days_json: null });
+    expect(db.prepare(`SELECT warnings_json FROM print_job WHERE id = 'j1'`).get()).toEqual({ warnings_json: null });
+    expect(db.prepare(`SELECT days_json FROM ticket_type WHERE id = 'day-1'`).get()).toEqual({ days_json: '[1]' });
+    expect(JSON.parse((db.prepare(`SELECT profile_json p FROM registrant WHERE id = 'r1'`).get() as { p: string }).p)).toEqual({ preferredName: 'Zo', pronouns: 'she/her' });
+    expect(db.prepare(`SELECT logo FROM conference`).get()).toEqual({ logo: 'data:image/png;base64,iVBORw0KGgo=' });
+  },
+  '0008-reconciliation': (db) => {
+    // The station's own case kept its story, took HQ's id from the inbox, and says who sold it.
+    expect(db.prepare(`SELECT id, station, tier, over_by, status FROM reconciliation_case WHERE sale_id = 'sale1'`).get()).toEqual({ id: 'hq-case-1', station: 'station:desk-a', tier: 'overdraft', over_by: 1, status: 'open' });
+    expect(db.prepare(`SELECT registrant_id, version FROM badge_revocation`).all()).toEqual([{ registrant_id: 'r1', version: 1 }]);
+    expect(db.prepare(`SELECT room_for_extra_chair, oversell_default FROM session WHERE id = 's1'`).get()).toEqual({ room_for_extra_chair: 1, oversell_default: null });
+    expect(db.prepare(`SELECT count(*) n FROM reconciliation_case`).get()).toEqual({ n: 2 });
+    expect(() => db.exec(`INSERT INTO case_request VALUES ('res-2', 'x', 'y', 'shrug', NULL, 'sup', '', 'now', 'pending', NULL, NULL)`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO reconciliation_case (id, sale_id, session_id, registrant_id, station, status) VALUES ('c9', 'sale1', 's1', 'r1', 'x', 'open')`)).toThrow(/UNIQUE/);
   },
 };
 
@@ -84,7 +119,9 @@ const names = Object.keys(stationMigrations);
 describe('station migrations', () => {
   it('are numbered, in order, and every one has a seed and a check', () => {
     expect(names).toEqual([...names].sort());
-    names.forEach((n, i) => expect(n.startsWith(String(i + 1).padStart(4, '0') + '-')).toBe(true));
+    // Numbers are handed out per feature branch, so a branch may skip some; they never repeat or go back.
+    const numbers = names.map((n) => Number(/^(\d{4})-[a-z0-9-]+$/.exec(n)?.[1]));
+    numbers.forEach((n, i) => expect(n).toBeGreaterThan(i === 0 ? 0 : numbers[i - 1]!));
     for (const n of names) {
       expect(seeds[n], `seed for ${n}`).toBeTypeOf('function');
       expect(checks[n], `check for ${n}`).toBeTypeOf('function');
@@ -98,8 +135,11 @@ describe('station migrations', () => {
       raw.pragma('foreign_keys = ON');
       const db = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: raw }) });
       try {
-        if (i > 0) await migrate(db, names[i - 1]);
-        for (const earlier of names.slice(0, i)) seeds[earlier]!(raw);
+        // Each earlier version writes its rows as that version would (its seed runs right after its own migration).
+        for (const earlier of names.slice(0, i)) {
+          await migrate(db, earlier);
+          seeds[earlier]!(raw);
+        }
         await migrate(db, name);
         for (const earlier of names.slice(0, i)) checks[earlier]!(raw);
         seeds[name]!(raw);

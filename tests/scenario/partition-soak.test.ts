@@ -172,14 +172,18 @@ describe(`three stations, ${SALES} random sales each, random partitions for ${SE
     // One case per oversold sale, at HQ, and at the desk for every sale the person walked away with.
     const oversold = v.sales.filter((s) => s.verdict === 'oversold');
     expect(v.cases.map((c) => c.sale_id).sort()).toEqual(oversold.map((s) => s.id).sort());
-    // A person who walked away with an oversold seat may come back and give it up (a release): the case stays, so
-    // a case's sale is oversold or released, and HQ called it oversold.
+    // Every station holds every case of the conference, open or closed as at HQ. A desk's own sale with a case is
+    // oversold (the person walked away with it), released (given up before HQ's verdict arrived) or refused (on the
+    // spot, before it was handed out: HQ closed the case as a refusal), and HQ called it oversold.
+    const hqCases = new Map(v.cases.map((c) => [c.sale_id, c.status]));
     for (const id of STATIONS) {
+      const all = one<{ sale_id: string; status: string }>(id, `SELECT sale_id, status FROM reconciliation_case`);
+      expect(new Map(all.map((c) => [c.sale_id, c.status])), `${id}: cases as at HQ`).toEqual(hqCases);
       const cases = one<{ sale_id: string; status: string }>(id, `SELECT c.sale_id, s.status FROM reconciliation_case c JOIN sale s ON s.id = c.sale_id`);
       const walkedAway = one<{ id: string }>(id, `SELECT id FROM sale WHERE status = 'oversold'`).map((s) => s.id);
       expect(walkedAway.filter((sale) => !cases.some((c) => c.sale_id === sale)), `${id}: oversold sales without a case`).toEqual([]);
       for (const c of cases) {
-        expect(['oversold', 'released'], `${id}: case for ${c.sale_id}`).toContain(c.status);
+        expect(['oversold', 'released', 'refused'], `${id}: case for ${c.sale_id}`).toContain(c.status);
         expect(hqSale.get(c.sale_id)?.verdict, `${id}: case for ${c.sale_id}`).toBe('oversold');
       }
     }

@@ -57,8 +57,10 @@ describe('the seed’s last-seat scenario', () => {
     const oversold = await hq.ledger.feedOfType('SaleOversold');
     expect(oversold.map((m) => m.payload)).toEqual([{ saleId: sa.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }]);
     const [aCase] = must(await A.station.call('cases.list', { status: 'all' }));
-    expect(aCase).toMatchObject({ saleId: sa.sale!.id, sessionId: 'panel', registrantId: 'b2', tier: 'overdraft', overBy: 1, status: 'open' });
-    expect(must(await B.station.call('cases.list', { status: 'all' }))).toEqual([]);
+    expect(aCase).toMatchObject({ saleId: sa.sale!.id, sessionId: 'panel', registrantId: 'b2', tier: 'overdraft', overBy: 1, status: 'open', station: 'station:desk-a', soldHere: true });
+    // Every station sees the case (a supervisor anywhere can resolve it); B did not sell it.
+    await until(async () => must(await B.station.call('cases.list', { status: 'all' })).length === 1, 5000, 'the case at B');
+    expect(must(await B.station.call('cases.list', { status: 'all' }))).toEqual([{ ...aCase, soldHere: false, minutesLeft: expect.any(Number) }]);
     expect(must(await A.station.call('registrant.get', { id: 'b2' })).sessions.map((s) => s.sessionId)).toEqual(['panel']); // the person keeps the badge until staff resolve it
 
     const n = await world.numbers();

@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 /** Commands that only read: whatever they are given, nothing may change. */
-const readOnly = new Set<Channel>(['station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify']);
+const readOnly = new Set<Channel>([
+  'station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify',
+  'waitlist.list', 'reports.export',
+]);
 
 const cases: Record<Channel, unknown[]> = {
   'station.status': [null, 'x', { extra: 1 }],
@@ -77,6 +80,14 @@ const cases: Record<Channel, unknown[]> = {
   'badge.stationKey': [{ rotate: true }],
   'allotment.request': [{}, { sessionId: 'ghost', seats: 1 }, { sessionId: 'keynote', seats: 1 }, { sessionId: 'panel', seats: 0 }, { sessionId: 'panel', seats: 2, extra: 1 }],
   'allotment.return': [{}, { allotmentId: 'ghost' }, { allotmentId: 'a1', sessionId: 'panel' }, { sessionId: 'ghost' }],
+  // Per-case problems (closed case, refuse after print, move to a full session...) are in tests/station/cases.test.ts.
+  'cases.resolve': [
+    {}, { caseId: 'ghost', action: 'honor', supervisor: { supervisorId: 'sup', pin: '2468' } }, { caseId: 'c1', action: 'shrug', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { caseId: 'c1', action: 'move', supervisor: { supervisorId: 'sup', pin: '2468' } }, { caseId: 'c1', action: 'honor' }, { caseId: 'c1', action: 'honor', supervisor: { supervisorId: 'sup', pin: '12' } },
+    { caseId: 'c1', action: 'honor', supervisor: { supervisorId: 'sup', pin: '2468' }, note: 'x'.repeat(501) },
+  ],
+  'waitlist.list': [{}, { sessionId: 'ghost' }, { sessionId: 'panel', all: true }],
+  'reports.export': [{}, { report: 'everything' }, { report: 'contacts', out: '/etc/passwd' }],
 };
 
 describe('every command rejects bad input with a typed error and writes nothing', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Station } from '../../main/station/create-station';
-import { dbDigest } from '../support/db-snapshot';
+import { dbDigest, rawAll } from '../support/db-snapshot';
 import { addDays, daysBetween, localDay } from '../../core/calendar';
 import { demoConference, FakeClock, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
@@ -199,11 +199,19 @@ describe('registrants.importCsv never overwrites a different person', () => {
 
   it('matches on confirmation code and email together, and changes only the mapped fields', async () => {
     const j = jakub();
+    // Badge fields a CSV cannot map must survive the update too.
+    const data = demoConference();
+    Object.assign(data.registrants.find((r) => r.id === 'r-00003')!, { preferredName: 'Kuba', pronouns: 'he/him' });
+    must(await s.call('conference.import', { data }));
+    const profile = () => JSON.parse(rawAll<{ profile_json: string }>(dbPath(), `SELECT profile_json FROM registrant WHERE id = 'r-00003'`)[0]!.profile_json) as object;
+    const profileBefore = profile();
+    expect(profileBefore).toMatchObject({ preferredName: 'Kuba', pronouns: 'he/him' });
     const r = must(await s.call('registrants.importCsv', { csv: orderCsv([`${j.confirmationCode},Jakub,Černý-Novák,${j.email.toUpperCase()}`]), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
     expect(r.registrants).toEqual({ inserted: 0, updated: 1 });
     const after = must(await s.call('registrant.get', { id: 'r-00003' }));
     expect(after).toMatchObject({ lastName: 'Černý-Novák', company: j.company, ticketTypeId: j.ticketTypeId });
     expect(await seatsOf('r-00003')).toEqual([...j.sessions].sort());
+    expect(profile()).toEqual(profileBefore);
   });
 
   it('rejects, by line and naming whom, a row whose code belongs to someone with another email; the rest imports', async () => {

@@ -162,7 +162,7 @@ describe('online tier', () => {
 });
 
 describe('verdicts and cases', () => {
-  it('SaleOversold for a sale already handed out opens one case, once', async () => {
+  it('SaleOversold for a sale already handed out marks it oversold; HQ’s OversellCaseOpened opens one case, once', async () => {
     must(await heartbeat());
     const out = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
     const msg = hq('SaleOversold', { saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1 });
@@ -170,12 +170,21 @@ describe('verdicts and cases', () => {
     const sub = s.events$.subscribe((e) => e.type === 'case.opened' && opened.push(e.case.saleId));
     expect(must(await s.call('feed.apply', { envelope: msg })).status).toBe('applied');
     expect(must(await s.call('feed.apply', { envelope: msg })).status).toBe('duplicate');
+    expect(must(await s.call('registrant.get', { id: 'r2' })).sessions.map((x) => x.sessionId)).toContain('panel'); // the person keeps the seat for now
+    const caseMsg = hq('OversellCaseOpened', {
+      caseId: 'case-1', saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1, registrantId: 'r2', tier: 'overdraft', basis: out.sale!.basis,
+      dueAt: dayAt('09:45'), defaultAction: 'honor',
+    });
+    expect(must(await s.call('feed.apply', { envelope: caseMsg })).status).toBe('applied');
+    expect(must(await s.call('feed.apply', { envelope: { ...caseMsg, id: crypto.randomUUID() } })).status).toBe('applied'); // a re-send (late-join snapshot) changes nothing
     sub.unsubscribe();
     expect(opened).toEqual([out.sale!.id]);
     const cases = must(await s.call('cases.list', { status: 'open' }));
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', tier: 'overdraft', overBy: 1 });
-    expect(cases[0]!.basis.stalenessMin).toBe(0);
+    expect(cases[0]).toMatchObject({ id: 'case-1', saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', tier: 'overdraft', overBy: 1, soldHere: true, minutesLeft: 60 });
+    expect(cases[0]!.basis!.stalenessMin).toBe(0);
+    // With a case open, the seat goes only through a supervisor's resolution.
+    expect(await s.call('sale.release', { saleId: out.sale!.id, reason: 'changed mind' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
   it('ignores verdicts and grants for other stations', async () => {

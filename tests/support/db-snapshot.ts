@@ -1,15 +1,15 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 
-/** A digest of every row of every table: equal digests mean nothing was written. */
-export function dbDigest(path: string): string {
+/** A digest of every row of every table (but `except`): equal digests mean nothing was written. */
+export function dbDigest(path: string, except: string[] = []): string {
   const db = new Database(path, { readonly: true });
   try {
     const tables = db
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
       .all() as { name: string }[];
     const h = createHash('sha256');
-    for (const { name } of tables) {
+    for (const { name } of tables.filter((t) => !except.includes(t.name))) {
       h.update(`#${name}\n`);
       for (const row of db.prepare(`SELECT * FROM "${name}"`).raw().iterate()) h.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)) + '\n');
     }

@@ -286,28 +286,28 @@ const CULTURES: Culture[] = [
 ];
 
 /** People the demo always contains (edge cases for badges, search and email folding); placed at seeded positions. */
-const FEATURED: { first: string; last: string; ascii?: [string, string] }[] = [
-  { first: 'José', last: 'Ñúñez' },
-  { first: 'Zoë', last: 'Łukasz' },
-  { first: 'Søren', last: 'Ødegård' },
-  { first: 'Łucja', last: 'Wróblewska' },
-  { first: 'Thị Minh', last: 'Nguyễn' },
-  { first: 'Şükrü', last: 'Çelik' },
-  { first: 'Maria da Conceição', last: 'Albuquerque de Vasconcelos Figueiredo' },
-  { first: 'Venkata Satya Subrahmanya Lakshmi', last: 'Narasimha Chakravarthula' },
-  { first: 'Hubertus Maximilian', last: 'Freiherr von Schwarzenberg-Lichtenau' },
-  { first: 'Oluwadamilọ́lá', last: 'Adébáyọ̀-Ogunlesi' },
-  { first: 'Siobhán', last: "O'Connor-Nakamura" },
-  { first: 'Þórunn', last: 'Sigurðardóttir' },
-  { first: 'İrem', last: 'Yıldırım' },
-  { first: 'Jiří', last: 'Dvořák' },
-  { first: 'Sakurako', last: 'Ōtsuka' },
-  { first: '芳', last: '王', ascii: ['fang', 'wang'] },
-  { first: '지우', last: '김', ascii: ['jiwoo', 'kim'] },
-  { first: 'Γιώργος', last: 'Παπαδόπουλος', ascii: ['giorgos', 'papadopoulos'] },
-  { first: 'Suharti', last: '' },
-  { first: 'Wulandari', last: '' },
-  { first: 'Aung', last: '' },
+const FEATURED: { first: string; last: string; ascii?: [string, string]; preferred?: string; country: string }[] = [
+  { first: 'José', last: 'Ñúñez', country: 'ES' },
+  { first: 'Zoë', last: 'Łukasz', country: 'PL' },
+  { first: 'Søren', last: 'Ødegård', country: 'DK' },
+  { first: 'Łucja', last: 'Wróblewska', country: 'PL' },
+  { first: 'Thị Minh', last: 'Nguyễn', country: 'VN' },
+  { first: 'Şükrü', last: 'Çelik', country: 'TR' },
+  { first: 'Maria da Conceição', last: 'Albuquerque de Vasconcelos Figueiredo', country: 'PT' },
+  { first: 'Venkata Satya Subrahmanya Lakshmi', last: 'Narasimha Chakravarthula', preferred: 'Satya', country: 'IN' },
+  { first: 'Hubertus Maximilian', last: 'Freiherr von Schwarzenberg-Lichtenau', country: 'DE' },
+  { first: 'Oluwadamilọ́lá', last: 'Adébáyọ̀-Ogunlesi', country: 'NG' },
+  { first: 'Siobhán', last: "O'Connor-Nakamura", country: 'IE' },
+  { first: 'Þórunn', last: 'Sigurðardóttir', country: 'IS' },
+  { first: 'İrem', last: 'Yıldırım', country: 'TR' },
+  { first: 'Jiří', last: 'Dvořák', country: 'CZ' },
+  { first: 'Sakurako', last: 'Ōtsuka', country: 'JP' },
+  { first: '芳', last: '王', ascii: ['fang', 'wang'], country: 'CN' },
+  { first: '지우', last: '김', ascii: ['jiwoo', 'kim'], country: 'KR' },
+  { first: 'Γιώργος', last: 'Παπαδόπουλος', ascii: ['giorgos', 'papadopoulos'], country: 'GR' },
+  { first: 'Suharti', last: '', country: 'ID' },
+  { first: 'Wulandari', last: '', country: 'ID' },
+  { first: 'Aung', last: '', country: 'MM' },
 ];
 
 // ───────────────────────────── Companies ─────────────────────────────
@@ -629,12 +629,12 @@ function planTickets(days: number): TicketPlan[] {
   for (let d = 0; d < days; d++) {
     const date = dateOf(d);
     const label = `${WEEKDAYS[date.getUTCDay()] ?? ''} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()] ?? ''}`;
-    plans.push({ type: { id: `day-${d + 1}`, name: `Day Pass — ${label}`, badgeTemplate: 'standard' }, weight: 16 / days, day: d, role: 'attendee' });
+    plans.push({ type: { id: `day-${d + 1}`, name: `Day Pass — ${label}`, badgeTemplate: 'standard', badgeLabel: 'Day pass', days: [d + 1] }, weight: 16 / days, day: d, role: 'attendee' });
   }
   plans.push(
     { type: { id: 'student', name: 'Student Pass', badgeTemplate: 'standard' }, weight: 12, role: 'student' },
     { type: { id: 'speaker', name: 'Speaker', badgeTemplate: 'speaker' }, weight: 3, role: 'speaker' },
-    { type: { id: 'sponsor', name: 'Sponsor Staff', badgeTemplate: 'sponsor' }, weight: 6, role: 'sponsor' },
+    { type: { id: 'sponsor', name: 'Sponsor Staff', badgeTemplate: 'sponsor', badgeLabel: 'Sponsor' }, weight: 6, role: 'sponsor' },
   );
   return plans;
 }
@@ -674,12 +674,14 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
   const width = Math.max(5, String(count).length);
   const registrants: ConferenceFile['registrants'] = new Array(count);
   const ticketOf = new Array<TicketPlan>(count);
+  const personOf = new Array<{ culture: string; female: boolean; preferred?: string; country?: string }>(count);
 
   for (let i = 0; i < count; i++) {
     const ticket = weighted(rng, ticketWeights);
     ticketOf[i] = ticket;
     const culture = weighted(rng, cultureWeights);
     const female = rng() < 0.5;
+    personOf[i] = { culture: culture.key, female };
     const native = culture.native && rng() < culture.native.share ? culture.native : undefined;
     const src = native ?? culture;
     const first = pick(rng, female ? src.female : src.male);
@@ -701,6 +703,8 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
       firstName = feat.first;
       lastName = feat.last;
       [firstAscii, lastAscii] = feat.ascii ?? [feat.first, feat.last];
+      if (feat.preferred) personOf[i]!.preferred = feat.preferred;
+      personOf[i]!.country = feat.country;
     }
 
     // Company and email.
@@ -787,6 +791,9 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
     }
   }
 
+  addBadgeFields(registrants, personOf, stream(seed, 5));
+  assignSpeakers(registrants, ticketOf, planned, stream(seed, 6));
+
   return {
     format: 'lanyard.conference/1',
     conference: {
@@ -795,11 +802,77 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
       timezone: 'Europe/Lisbon',
       startsOn: isoDate(0),
       endsOn: isoDate(days - 1),
+      logo: DEMO_LOGO,
     },
     sessions: planned.map((p) => p.session),
     ticketTypes: tickets.map((t) => t.type),
     registrants,
   };
+}
+
+// ───────────────────────────── Badge fields ─────────────────────────────
+// Their own PRNG streams: adding them changed no name, email, code or seat of the people generated before.
+
+/** The demo's logo: a tile (Lisbon's azulejos) drawn with shapes only, so it looks the same on every machine. */
+const DEMO_LOGO = `data:image/svg+xml;base64,${Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 24 24">' +
+    '<rect x="0.5" y="0.5" width="23" height="23" rx="3" fill="#0b3d91"/>' +
+    '<path d="M12 3 L21 12 L12 21 L3 12 Z" fill="none" stroke="#fff" stroke-width="1.6"/>' +
+    '<circle cx="12" cy="12" r="3.2" fill="#f4b400"/>' +
+    '<path d="M3 3 h4 M3 3 v4 M21 3 h-4 M21 3 v4 M3 21 h4 M3 21 v-4 M21 21 h-4 M21 21 v-4" stroke="#fff" stroke-width="1.2"/>' +
+    '</svg>',
+).toString('base64')}`;
+
+const COUNTRY: Record<string, string> = {
+  pt: 'PT', es: 'ES', de: 'DE', fr: 'FR', pl: 'PL', nordic: 'NO', en: 'GB', it: 'IT', nl: 'NL', tr: 'TR', vi: 'VN', zh: 'CN',
+  ja: 'JP', ko: 'KR', in: 'IN', ar: 'EG', ng: 'NG', gr: 'GR', cz: 'CZ', ua: 'UA', id: 'ID',
+};
+const NICKNAMES: Record<string, string> = {
+  William: 'Bill', Robert: 'Bob', Elizabeth: 'Liz', Alexander: 'Alex', Katharina: 'Kathi', Margarida: 'Guida',
+  Francisca: 'Kika', Jonathan: 'Jon', Michael: 'Mike', Christopher: 'Chris', Alessandro: 'Sandro', Aleksandra: 'Ola',
+};
+const DIETS = ['Vegetarian', 'Vegan', 'Halal', 'Kosher', 'Gluten-free', 'Nut allergy'];
+const ACCESS = ['Step-free access', 'Sign language', 'Hearing loop', 'Large print'];
+
+function addBadgeFields(registrants: ConferenceFile['registrants'], people: { culture: string; female: boolean; preferred?: string; country?: string }[], rng: Rng): void {
+  registrants.forEach((r, i) => {
+    const p = people[i]!;
+    const nick = NICKNAMES[r.firstName];
+    const preferred = p.preferred ?? (nick && rng() < 0.5 ? nick : undefined);
+    if (preferred) r.preferredName = preferred;
+    if (rng() < 0.35) r.pronouns = rng() < 0.06 ? 'they/them' : p.female ? 'she/her' : 'he/him';
+    const country = p.country ?? COUNTRY[p.culture];
+    if (country) r.country = country;
+    if (rng() < 0.08) r.dietary = pick(rng, DIETS);
+    if (rng() < 0.02) r.accessibility = pick(rng, ACCESS);
+  });
+}
+
+/**
+ * Who speaks where: every keynote, talk and workshop gets a speaker, every panel a moderator and two panellists,
+ * drawn from the people on a Speaker ticket who hold no seat at the same time.
+ */
+function assignSpeakers(registrants: ConferenceFile['registrants'], tickets: TicketPlan[], planned: Planned[], rng: Rng): void {
+  const byId = new Map(planned.map((p) => [p.session.id, p.session]));
+  const pool = shuffled(rng, registrants.filter((_, i) => tickets[i]?.role === 'speaker'));
+  if (pool.length === 0) return;
+  const busy = (r: ConferenceFile['registrants'][number], s: ConferenceFile['sessions'][number]) =>
+    [...r.sessions, ...(r.sessionRoles ?? []).map((x) => x.sessionId)].some((id) => {
+      const o = byId.get(id);
+      return o !== undefined && o.startsAt < s.endsAt && s.startsAt < o.endsAt;
+    });
+  let next = 0;
+  for (const p of planned) {
+    const roles: ('speaker' | 'moderator')[] = p.kind === 'panel' ? ['moderator', 'speaker', 'speaker'] : ['speaker'];
+    for (const role of roles) {
+      for (let tries = 0; tries < pool.length; tries++) {
+        const r = pool[next++ % pool.length]!;
+        if (busy(r, p.session)) continue;
+        (r.sessionRoles ??= []).push({ sessionId: p.session.id, role });
+        break;
+      }
+    }
+  }
 }
 
 // ───────────────────────────── Reporting and output ─────────────────────────────

@@ -2,7 +2,8 @@
  * `npm run demo [-- --out DIR]`: the seed's scenario, played for real. Starts the Service Bus emulator, the HQ
  * ledger and two headless stations (desk A behind a fault proxy), and narrates: A and B in sync with one seat
  * left, A's link drops, B sells the last seat, A sells it too under the seed's rule, A reconnects, HQ's verdict,
- * the reconciliation case, and the numbers everyone ends up with.
+ * the reconciliation case on every station, the numbers everyone ends up with — and, last, a supervisor reverses
+ * the oversold seat and every station agrees.
  *
  * With `--out DIR` the databases stay in DIR (desk-a.db, desk-b.db, hq.db, plus conference.json and
  * hq.config.json) for the station command line and the browser mode. Bad arguments exit with code 2.
@@ -11,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Sale } from '../../core/api';
+import type { Result } from '../../core/result';
 import { describeEvent } from '../../hq/describe';
 import type { LedgerEvent } from '../../hq/ledger';
 import type { Station } from '../../main/station/create-station';
@@ -37,6 +39,11 @@ function parseArgs(argv: string[]): { out: string | null; color: boolean } {
     } else fail(`unknown argument "${a}"`);
   }
   return { out, color };
+}
+
+function must<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
 }
 
 function fail(message: string): never {
@@ -66,7 +73,7 @@ async function main(): Promise<void> {
   console.log(`"${panelSession.title}" at ${venueTime(panelSession.startsAt)}: 10 seats, 9 held. Rule for offline sales: synced within the hour and ≥ 10% of seats left.\n`);
 
   const hqEvents = (e: LedgerEvent) => {
-    if (e.type === 'verdict' || e.type === 'case.opened' || e.type === 'dead-letter') line('hq', describeEvent(e)!);
+    if (['verdict', 'case.opened', 'case.resolved', 'badge.revoked', 'dead-letter'].includes(e.type)) line('hq', describeEvent(e)!);
   };
   let world: World | null = null;
   try {
@@ -76,9 +83,10 @@ async function main(): Promise<void> {
     const B = world.stations['desk-b']!;
     for (const ws of [A, B]) {
       ws.station.events$.subscribe((e) => {
-        if (e.type === 'case.opened') line(ws.id, `⚠ reconciliation case opened: sale ${e.case.saleId.slice(-8)} for ${names.get(e.case.registrantId) ?? e.case.registrantId}, over by ${e.case.overBy} — staff must honor, reverse, move or waitlist`);
         if (e.type === 'sale.decided' && e.sale.sessionId === SESSION) line(ws.id, `HQ's verdict on sale …${e.sale.id.slice(-8)} arrived: ${e.sale.status.toUpperCase()}`);
       });
+      // What staff would see as toasts: the case on every station, its resolution, the extra chair or the refund.
+      ws.station.notifications$.subscribe((n) => line(ws.id, `🔔 [${n.audience}] ${n.title} — ${n.message}`));
     }
     const status = async (s: Station) => (await s.call('sync.status', {})) as { ok: true; value: { state: string } };
     const panel = async (s: Station) => {
@@ -126,10 +134,32 @@ async function main(): Promise<void> {
     const fmt = (x: { capacity: number; sold: number; allotted: number; version: number }) => `${x.sold}/${x.capacity} sold, ${x.allotted} allotted, v${x.version}`;
     line('all', `numbers for ${SESSION}: HQ ${fmt(n.hq![SESSION]!)} | desk A ${fmt(n.stations['desk-a']![SESSION]!)} | desk B ${fmt(n.stations['desk-b']![SESSION]!)} — they agree`);
     const oversold = await world.hq!.ledger.feedOfType('SaleOversold');
-    line('all', `SaleOversold messages: ${oversold.length} (desk A's); desk B's sale stands; desk A has 1 open case`);
+    line('all', `SaleOversold messages: ${oversold.length} (desk A's); desk B's sale stands; the case is open on both desks`);
+
+    // ---- last act: a supervisor resolves the case (reverse), and every station agrees ----
+    console.log('');
+    const sam = { supervisorId: 'sam', pin: '2468' };
+    for (const ws of [A, B]) must(await ws.station.call('staff.add', { id: 'sam', name: 'Sam (supervisor)', role: 'supervisor', pin: sam.pin }));
+    const [kase] = must(await B.station.call('cases.list', { status: 'open' }));
+    line('desk-b', `supervisor console: ${names.get(kase!.registrantId)}'s seat, sold at desk A (${kase!.tier}), due at ${venueTime(kase!.dueAt!)} (${Math.round(kase!.minutesLeft!)} min left); untouched, HQ would ${kase!.defaultAction} it`);
+    const resolved = must(await B.station.call('cases.resolve', { caseId: kase!.id, action: 'reverse', supervisor: sam, note: 'apologised at the desk; refund by card' }));
+    line('desk-b', `Sam reverses it with a PIN (audited, sent to HQ): ${resolved.outcome.toUpperCase()} — ${resolved.message}`);
+    await until(async () => {
+      const both = await Promise.all([A, B].map(async (ws) => must(await ws.station.call('cases.list', { status: 'all' }))[0]?.status));
+      return both.every((x) => x === 'resolved') && (await world!.agree());
+    }, 15_000, 'every station applies the reversal');
+    const after = await world.numbers();
+    line('all', `numbers for ${SESSION}: HQ ${fmt(after.hq![SESSION]!)} | desk A ${fmt(after.stations['desk-a']![SESSION]!)} | desk B ${fmt(after.stations['desk-b']![SESSION]!)} — back to full, nobody over, and they agree`);
+    for (const ws of [A, B]) {
+      const [c] = must(await ws.station.call('cases.list', { status: 'all' }));
+      const seats = must(await ws.station.call('registrant.get', { id: forA.id })).sessions.filter((x) => x.sessionId === SESSION).length;
+      const contacts = must(await ws.station.call('reports.export', { report: 'contacts' }));
+      line(ws.id, `case ${c!.resolution} by ${c!.resolvedBy} (“${c!.note}”); ${names.get(forA.id)} holds ${seats} seat(s) in the panel; contact/refund list: ${contacts.rows} row(s)`);
+    }
     if (args.out) {
       console.log(`\nDatabases left in ${dir}: desk-a.db, desk-b.db, hq.db (and conference.json, hq.config.json). For example:`);
-      console.log(`  npm run -s station -- --db ${join(dir, 'desk-a.db')} cases`);
+      console.log(`  npm run -s station -- --db ${join(dir, 'desk-a.db')} cases --all`);
+      console.log(`  npm run -s station -- --db ${join(dir, 'desk-b.db')} export contacts --out contacts.csv`);
     }
   } finally {
     await world?.stop();

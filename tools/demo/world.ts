@@ -12,7 +12,7 @@ import { startHq, type HqOptions, type HqService } from '../../hq/service';
 import { createStation, type Station } from '../../main/station/create-station';
 import { startFaultProxy, type FaultProxy } from '../net-fault-proxy/proxy';
 import { startEmulator, type RunningEmulator } from '../servicebus-emulator/index';
-import { lanyardTopology } from '../servicebus-emulator/lanyard-topology';
+import { hqConnectionString, lanyardTopology, stationConnectionString } from '../servicebus-emulator/lanyard-topology';
 
 export interface StationSpec {
   id: string;
@@ -78,7 +78,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
   const hqConfigFile = join(o.dir, 'hq.config.json');
   writeFileSync(
     hqConfigFile,
-    JSON.stringify({ connectionString: bus.connectionString, dbPath: 'hq.db', conferenceFile: 'conference.json', heartbeatSeconds: 1, housekeepingSeconds: 0.5, allotmentShare: 0.5, ...o.hq }, null, 2),
+    // HQ and each station connect with their own least-privilege keys, as they would to a real namespace.
+    JSON.stringify({ connectionString: hqConnectionString(bus), dbPath: 'hq.db', conferenceFile: 'conference.json', heartbeatSeconds: 1, housekeepingSeconds: 0.5, allotmentShare: 0.5, ...o.hq }, null, 2),
   );
   const world: World = {
     bus,
@@ -128,7 +129,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
         stationId: spec.id,
         osOnline$: os,
         sync: {
-          connectionString: bus.connectionString.replace(`:${bus.port};`, `:${proxy.port};`),
+          connectionString: stationConnectionString(bus, spec.id).replace(`:${bus.port};`, `:${proxy.port};`),
           retry: { initialMs: 100, maxMs: 1000 },
           feedFreshMs: 5000,
           keepSeatsInHand: spec.keepSeatsInHand ?? 0,

@@ -26,6 +26,14 @@ export function audiencePath(uri: string): string {
   return (slash < 0 ? '' : noScheme.slice(slash + 1)).replace(/\/+$/, '').toLowerCase();
 }
 
+/**
+ * A token for an entity's `$management` node is a token for the entity: the SDK asks for the dead-letter queue's
+ * management node that way (`…/$DeadLetterQueue/$management`), for other entities by the entity's own path.
+ */
+function entityOf(path: string): string {
+  return path.replace(/\/\$management$/, '');
+}
+
 function covers(scope: string, path: string): boolean {
   return scope === '' || path === scope || path.startsWith(scope + '/');
 }
@@ -69,8 +77,8 @@ export class Authenticator {
     if (!Number.isFinite(expiry) || expiry * 1000 <= now) throw new AuthError('ExpiredToken: the token has expired');
     const keyName = decodeURIComponent(skn);
     const resource = decodeURIComponent(sr);
-    const tokenScope = audiencePath(resource);
-    const target = audiencePath(audience);
+    const tokenScope = entityOf(audiencePath(resource));
+    const target = entityOf(audiencePath(audience));
     if (!covers(tokenScope, target)) throw new AuthError(`InvalidAudience: the token's resource '${resource}' does not cover '${audience}'`);
     // The string-to-sign uses the URL-encoded resource exactly as it appears in the token.
     const candidates = this.policies.filter((p) => p.policy.name === keyName && covers(p.scope, target));

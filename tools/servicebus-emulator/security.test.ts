@@ -58,6 +58,13 @@ describe('SAS authorization', () => {
     await expect(station.createSender('q').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
   });
 
+  it("lets a key peek a dead-letter queue it may listen on (the SDK's token names the DLQ's $management node), no other", async () => {
+    expect(await as('root', 'root-secret').createReceiver('station-events', 'other', { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
+    const hq = as('hq', 'hq-secret');
+    expect(await hq.createReceiver('station-events', 'hq', { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
+    await expect(hq.createReceiver('station-events', 'other', { subQueueType: 'deadLetter' }).peekMessages(5)).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+  });
+
   it('rejects tokens signed with a wrong key or an unknown key name', async () => {
     await expect(as('station', 'wrong-secret').createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
     await expect(as('nobody', 'root-secret').createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });

@@ -7,7 +7,8 @@
  * recognised at a command boundary and never inside raster data.
  */
 import QRCode from 'qrcode';
-import { blit, createBitmap, CELL_H, CELL_W, drawText, fillRect, type Bitmap } from '../../core/badge/bitmap-font';
+import { blit, createBitmap, fillRect, type Bitmap } from '../../core/badge/bitmap';
+import { CELL_H, CELL_W, drawText } from './bitmap-font';
 
 // ---- code pages ------------------------------------------------------------------------------------------------
 

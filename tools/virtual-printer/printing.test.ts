@@ -5,7 +5,7 @@
  */
 import jsQR from 'jsqr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Bitmap } from '../../core/badge/bitmap-font';
+import type { Bitmap } from '../../core/badge/bitmap';
 import { bitmapToRgba } from '../../main/printing/bitmap-png';
 import type { Station } from '../../main/station/create-station';
 import { rawAll, rawExec } from '../../tests/support/db-snapshot';
@@ -47,50 +47,63 @@ describe('printing a badge to the virtual printer', () => {
     ['r1', 'José Ñúñez'],
     ['r2', 'Zoë Łukasz'],
     ['r3', 'Søren Ødegård'],
-  ])('%s: the name comes back as text, the QR decodes from the raster and verifies', async (id, name) => {
+  ])('%s: one raster of the template\'s length, the QR decodes from it and verifies', async (id, name) => {
     const job = must(await s.call('badge.print', { registrantId: id, printer: vp.uri(fast) }));
-    expect(job).toMatchObject({ status: 'printed', words: 'printed', badgeVersion: 1, kind: 'badge' });
+    expect(job).toMatchObject({ status: 'printed', words: 'printed', badgeVersion: 1, kind: 'badge', warnings: [] });
     await vp.settled();
     const printed = lastJob();
-    // The name is the biggest text on the badge (one or two lines at 4×).
-    const big = printed.decoded!.lines.filter((l) => l.scaleW === 4);
-    expect(big.map((l) => l.text).join(' ')).toBe(name);
-    for (const l of big) expect(l).toMatchObject({ scaleH: 4, align: 'center', bold: true });
-    expect(printed.decoded!.undecodable).toBe(0);
+    // No text commands: the name is in the dots (ocr.test.ts reads it back), never in a printer code page.
+    expect(printed.decoded!.lines).toEqual([]);
+    expect(printed.decoded!.cuts).toBe(1);
+    // The standard template is 120 mm long: every badge the same length (the printer adds its cutter distance).
+    const rasterRows = printed.decoded!.images.reduce((n, i) => n + i.bitmap.height, 0);
+    expect(rasterRows).toBe(Math.round((120 * 203) / 25.4));
     const code = qrOf(printed.decoded!.bitmap);
     expect(code).toMatch(new RegExp(`^LY1\\|conf-1\\|${id}\\|1\\|`));
     expect(must(await s.call('badge.verify', { code: code! }))).toMatchObject({ valid: true, registrantId: id, version: 1, station: 'station:desk-a', name });
     expect(printed.files.map((f) => f.slice(-4))).toEqual(['.bin', '.txt', '.png']);
   });
 
-  it('very long names are wrapped by the app at word boundaries, smaller, and never cut by the printer', async () => {
+  it('text mode: the name comes back as text in the printer\'s font, biggest first, code pages decoded', async () => {
+    must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri(`${fast}&mode=text`) }));
+    await vp.settled();
+    const lines = lastJob().decoded!.lines;
+    expect(lines.map((l) => l.text)).toEqual(expect.arrayContaining(['Zoë', 'Łukasz', 'Globex', 'FULL PASS']));
+    const big = lines.find((l) => l.text === 'Zoë')!;
+    for (const l of lines) expect(l.scaleW).toBeLessThanOrEqual(big.scaleW);
+    expect(lastJob().decoded!.undecodable).toBe(0);
+    expect(qrOf(lastJob().decoded!.bitmap)).toMatch(/^LY1\|conf-1\|r2\|1\|/);
+  });
+
+  it('very long names are wrapped by the app at word boundaries (text mode), and never cut by the printer', async () => {
     for (const paper of ['80', '58']) {
-      must(await s.call('badge.print', { registrantId: 'r5', printer: vp.uri(`${fast}&paper=${paper}&dpi=180`), reason: `paper ${paper}` }));
+      must(await s.call('badge.print', { registrantId: 'r5', printer: vp.uri(`${fast}&paper=${paper}&dpi=180&mode=text`), reason: `paper ${paper}` }));
       await vp.settled();
       const lines = lastJob().decoded!.lines;
       const full = 'Maximilian Alexander von Hohenzollern-Sigmaringen';
-      expect(lines.map((l) => l.text).join(' ')).toContain(full);
       // Every printed word of the name is a whole word: nothing was split mid-word.
       const words = new Set(full.split(' '));
-      const nameLines = lines.filter((l) => l.text.split(' ').some((w) => words.has(w)) && l.text.split(' ').every((w) => words.has(w)));
+      const nameLines = lines.filter((l) => l.text.split(' ').every((w) => words.has(w)));
       expect(nameLines.map((l) => l.text).join(' ')).toBe(full);
       const cols = paper === '80' ? 42 : 30;
       for (const l of lines) expect(Array.from(l.text).length * l.scaleW, l.text).toBeLessThanOrEqual(cols);
     }
     // A 35-letter word fits whole on 80 mm (48 columns at 1×)...
-    must(await s.call('badge.print', { registrantId: 'r6', printer: vp.uri(fast) }));
+    must(await s.call('badge.print', { registrantId: 'r6', printer: vp.uri(`${fast}&mode=text`) }));
     await vp.settled();
-    expect(lastJob().text).toContain('Wolfeschlegelsteinhausenbergerdorff Jr.');
+    expect(lastJob().text).toContain('Wolfeschlegelsteinhausenbergerdorff');
     // ...not on 58 mm (32 columns): as a last resort the app cuts it at the line end (and the preview warns).
-    must(await s.call('badge.print', { registrantId: 'r6', printer: vp.uri(`${fast}&paper=58`), reason: 'narrow paper' }));
+    must(await s.call('badge.print', { registrantId: 'r6', printer: vp.uri(`${fast}&paper=58&mode=text`), reason: 'narrow paper' }));
     await vp.settled();
-    expect(lastJob().text).toContain('Wolfeschlegelsteinhausenbergerdo');
-    expect(lastJob().text).toContain('rff Jr.');
-    expect(must(await s.call('badge.preview', { registrantId: 'r6', printer: 'tcp://127.0.0.1:9100?paper=58' })).warnings).toContain('The name has a word longer than a line; it was split at the line end.');
+    const cut = lastJob().text.filter((l) => 'Wolfeschlegelsteinhausenbergerdorff'.includes(l));
+    expect(cut.length).toBe(2);
+    expect(cut.join('')).toBe('Wolfeschlegelsteinhausenbergerdorff');
+    const preview = must(await s.call('badge.preview', { registrantId: 'r6', printer: 'tcp://127.0.0.1:9100?paper=58&mode=text' }));
+    expect(preview.warnings).toContainEqual(expect.objectContaining({ code: 'text_shortened', field: 'name' }));
   });
 
-  it('the native QR option prints GS ( k, which the printer renders and jsqr reads', async () => {
-    must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri(`${fast}&qr=native`) }));
+  it('the native QR option (text mode) prints GS ( k, which the printer renders and jsqr reads', async () => {
+    must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri(`${fast}&mode=text&qr=native`) }));
     await vp.settled();
     const d = lastJob().decoded!;
     expect(d.nativeQr).toHaveLength(1);
@@ -98,13 +111,13 @@ describe('printing a badge to the virtual printer', () => {
     expect(must(await s.call('badge.verify', { code: d.nativeQr[0]! })).valid).toBe(true);
   });
 
-  it('ZPL to a Zebra on TCP: captured, rendered with zpl-renderer-js, QR decoded and verified', async () => {
+  it('ZPL to a Zebra on TCP: one ^GF raster, captured, rendered with zpl-renderer-js, QR decoded and verified', async () => {
     const job = must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri(`${fast}&lang=zpl`) }));
     expect(job.status).toBe('printed');
     await vp.settled();
     const printed = lastJob();
     expect(printed.language).toBe('zpl');
-    expect(printed.text).toContain('Zoë Łukasz');
+    expect(printed.bytes.toString('utf8')).toContain('^GFA,');
     const { ready } = await import('zpl-renderer-js');
     const { api } = await ready;
     const { PNG } = await import('pngjs');
@@ -112,6 +125,24 @@ describe('printing a badge to the virtual printer', () => {
     const code = jsQR(new Uint8ClampedArray(img.data), img.width, img.height)?.data;
     expect(must(await s.call('badge.verify', { code: code! })).valid).toBe(true);
   }, 30_000);
+
+  it('the preview is the raster that prints, as a PNG a browser shows, with the badge\'s words and warnings', async () => {
+    const pv = must(await s.call('badge.preview', { registrantId: 'r2', printer: vp.uri(fast) }));
+    expect(pv).toMatchObject({ templateId: 'standard', media: 'escpos-80-203', mode: 'raster', dpi: 203, width: 576, warnings: [] });
+    expect(pv.lines).toEqual(expect.arrayContaining(['Zoë', 'Łukasz', 'Globex', 'FULL PASS']));
+    const png = Buffer.from(pv.png, 'base64');
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri(fast) }));
+    await vp.settled();
+    // Dot for dot what the printer got.
+    const { PNG } = await import('pngjs');
+    const img = PNG.sync.read(png);
+    const printed = lastJob().decoded!.images[0]!.bitmap;
+    expect([img.width, img.height]).toEqual([printed.width, pv.height]);
+    let same = 0;
+    for (let y = 0; y < Math.min(printed.height, 256); y++) for (let x = 0; x < printed.width; x++) same += (img.data[(y * img.width + x) * 4]! < 128 ? 1 : 0) === printed.data[y * printed.width + x] ? 1 : 0;
+    expect(same).toBe(Math.min(printed.height, 256) * printed.width);
+  });
 
   it('a test page prints and is logged apart from check-in', async () => {
     const job = must(await s.call('printer.testPage', { printer: vp.uri(fast) }));
@@ -131,6 +162,26 @@ describe('printing a badge to the virtual printer', () => {
     expect(events.map((e) => e.type)).toEqual(['StationHello', 'BadgePrinted']);
     expect(JSON.parse(events[0]!.body).payload).toMatchObject({ stationId: 'desk-a', keyId: key.keyId, publicKey: key.publicKey });
     expect(JSON.parse(events[1]!.body).payload).toMatchObject({ registrantId: 'r1', badgeVersion: 1 });
+  });
+});
+
+describe('a name no font here can draw', () => {
+  it('is flagged on the preview and on the print job with a code and words, never printed as boxes in silence', async () => {
+    // A station without the operating system's CJK fonts (as a kiosk without the CJK font pack would be).
+    await s.close();
+    s = await openStation(t.dir, { clock, printing: { healthPollMs: 0, osFonts: false } });
+    const conf = smallConference();
+    conf.registrants.push({ id: 'r-yang', confirmationCode: 'LDC-YANG01', firstName: '洋', lastName: '杨', email: '', company: 'Harbourview', ticketTypeId: 'full', sessions: [] });
+    must(await s.call('conference.import', { data: conf }));
+    const pv = must(await s.call('badge.preview', { registrantId: 'r-yang', printer: vp.uri(fast) }));
+    const warning = { code: 'missing_glyphs', field: 'name', script: 'Han', fontPack: 'cjk', chars: '杨洋' };
+    expect(pv.warnings).toEqual([expect.objectContaining(warning)]);
+    expect(pv.warnings[0]!.words).toContain('CJK font pack');
+    const job = must(await s.call('badge.print', { registrantId: 'r-yang', printer: vp.uri(fast) }));
+    expect(job.warnings).toEqual([expect.objectContaining(warning)]);
+    expect(must(await s.call('print.jobs', { registrantId: 'r-yang' }))[0]!.warnings).toEqual(job.warnings);
+    // A Latin name on the same station has nothing to flag.
+    expect(must(await s.call('badge.preview', { registrantId: 'r1' })).warnings).toEqual([]);
   });
 });
 
@@ -304,7 +355,7 @@ describe('station command line', () => {
     const io = { out: (l: string) => out.push(l), err: () => undefined };
     expect(await runCli(['--db', db, 'import', file], io)).toBe(0);
     out.length = 0;
-    expect(await runCli(['--db', db, 'print', '--registrant', 'r2', '--printer', vp.uri(fast)], io)).toBe(0);
+    expect(await runCli(['--db', db, 'print', '--registrant', 'r2', '--printer', vp.uri(`${fast}&mode=text`)], io)).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ registrantId: 'r2', status: 'printed', badgeVersion: 1 });
     await vp.settled();
     expect(lastJob().text.join(' ')).toContain('Zoë Łukasz');

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Bitmap } from '../../core/badge/bitmap-font';
+import type { Bitmap } from '../../core/badge/bitmap';
 import { decodeEscPos, EscPosParser, type DecodedJob } from './escpos-decoder';
 
 export interface PrinterFaults {

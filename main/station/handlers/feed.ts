@@ -12,12 +12,14 @@ import { DomainError } from '../../../core/result';
 import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
-import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, listCases, openCase, toSale, updateSale, upsertAllotment } from '../../store/sales';
-import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
+import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, toSale, updateSale, upsertAllotment } from '../../store/sales';
+import { emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
+import { applyReconciliation } from './case-feed';
 import { importConference } from './catalog';
 
-type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
+/** What applying one feed message did; `after` runs once the transaction committed (notifications). */
+export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
 
 export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply' | 'feed.applyBatch'> {
   return {
@@ -128,18 +130,11 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
         const decided = toSale((await getSale(tx, sale.id))!);
         return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
       }
-      // The person already has the seat: staff must resolve it (DESIGN §8).
+      // The person already has the seat: staff must resolve it (DESIGN §8). HQ opens the case for every station
+      // (OversellCaseOpened, right behind this verdict).
       await updateSale(tx, sale.id, { status: 'oversold', decided_at: at, at_risk: 0 });
-      const caseId = uuidv7();
-      await openCase(tx, { id: caseId, saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, tier: sale.tier, overBy: p.overBy, basisJson: sale.basis_json, at });
-      await audit(ctx, tx, { actor: 'hq', action: 'case.opened', subject: caseId, details: { saleId: sale.id, sessionId: sale.session_id, overBy: p.overBy } });
-      const opened = (await listCases(tx, 'open')).find((c) => c.id === caseId)!;
       const decided = toSale((await getSale(tx, sale.id))!);
-      return {
-        status: 'applied',
-        note: 'oversell case opened',
-        after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided }), ctx.events.next({ type: 'case.opened', case: opened })),
-      };
+      return { status: 'applied', note: 'oversold; HQ opens the case', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
     }
 
     case 'AllotmentGranted': {
@@ -175,12 +170,17 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       return { status: 'applied', note: null };
     }
 
-    // Kept in the inbox for the features that act on them (reconciliation, door scanning, late join).
     case 'OversellCaseOpened':
+    case 'OversellCaseEscalated':
     case 'OversellCaseResolved':
+    case 'OversellResolutionRejected':
+    case 'WaitlistPromoted':
     case 'BadgeRevoked':
+      return applyReconciliation(ctx, tx, env);
+
+    // Kept in the inbox: door scanning reads the keys from there (badge.verify).
     case 'StationKeys':
-      return { status: 'ignored', note: 'recorded; not acted on by this station version' };
+      return { status: 'ignored', note: 'recorded' };
 
     case 'ConferenceSnapshotChunk':
       return applySnapshotChunk(ctx, tx, env.payload);

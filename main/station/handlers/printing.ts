@@ -7,24 +7,27 @@
  * so there is never more than one valid badge per person. A job that failed before sending reuses its version.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { BadgeVerification, PrintJobView, PrinterView } from '../../../core/badge/views';
+import type { BadgeVerification, BadgeWarning, PrintJobView, PrinterView } from '../../../core/badge/views';
 import { parseBadgeCode } from '../../../core/badge/badge-code';
+import { badgeName, type NameOrder } from '../../../core/badge/names';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
-import { StationKeys, BadgeRevoked } from '../../../core/messages';
+import { StationKeys } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
 import { generateStationKey, signBadge, verifyBadge, type StationKeyPair } from '../../printing/badge-keys';
-import { badgeContent, layoutFor, previewBadge, renderBadge, renderTestJob } from '../../printing/badges';
+import { badgeContent, composeBadge, previewOf, renderTestJob, type BadgeEnv } from '../../printing/badges';
+import { loadBadgeFonts } from '../../printing/fonts';
 import { recordBadgePrinted, sqliteJobStore } from '../../printing/job-store';
 import { PrintQueue } from '../../printing/queue';
 import { createTransport, type TransportFactory } from '../../printing/transport';
-import { loadBadgeAssets, type BadgeAssets } from '../../printing/templates';
+import { loadBadgeAssets } from '../../printing/templates';
 import { getConference, getRegistrantRow } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import {
   activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
-import { audit, emit, inTx, noteAppended, nowIso, requireActor, type StationContext } from '../context';
+import { revocationsOf } from '../../store/cases';
+import { audit, emit, inTx, lastContact, noteAppended, nowIso, requireActor, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export interface PrintingOptions {
@@ -32,6 +35,13 @@ export interface PrintingOptions {
   transportFor?: TransportFactory;
   /** Where badge templates and logos live; default assets/badge-templates. */
   assetsDir?: string;
+  /**
+   * Folders of extra font files (.ttf, .otf, .ttc) for badges, used ahead of the operating system's: a CJK font
+   * pack on a machine without one, region-specific CJK faces, or a script the bundled fonts lack.
+   */
+  fontDirs?: string[];
+  /** Use the operating system's CJK fonts (default true; false shows what a station without them would print). */
+  osFonts?: boolean;
   /** Printer health polling interval (ms); 0 turns it off. Default 30 s. */
   healthPollMs?: number;
   /** Queued jobs older than this when the station starts are not printed. Default 10 minutes. */
@@ -47,8 +57,9 @@ type PrintingChannels =
 const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
 
 export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}): Pick<Handlers, PrintingChannels> {
-  let assets: BadgeAssets | undefined;
-  const getAssets = () => (assets ??= loadBadgeAssets(opts.assetsDir));
+  let env: BadgeEnv | undefined;
+  // Templates and fonts load on first use: a station that never prints never reads them.
+  const getEnv = (): BadgeEnv => (env ??= { assets: loadBadgeAssets(opts.assetsDir), fonts: loadBadgeFonts({ dirs: opts.fontDirs ?? [], osFonts: opts.osFonts ?? true }) });
   let disposed = false;
   const queue = new PrintQueue(
     sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.next({ type: 'outbox.appended', lastSeq: seq }) }),
@@ -143,18 +154,21 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       await emit(ctx, tx, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why }, null, { stationId: ctx.stationId, conferenceId: data.conference.id, at });
       await audit(ctx, tx, { actor, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
     }
-    const template = getAssets().template(data.ticketType.badgeTemplate);
+    const template = getEnv().assets.template(data.ticketType.badgeTemplate);
     let code = plan.reuse;
     if (code === null) {
       const key = await stationKey(tx);
       code = signBadge({ conferenceId: data.conference.id, registrantId: req.registrantId, version: plan.version }, key);
       await insertBadge(tx, { registrantId: req.registrantId, version: plan.version, templateId: template.id, code, keyId: key.keyId, at });
     }
-    const layout = layoutFor(badgeContent(data, code), template, req.printer.media, getAssets());
-    const { bytes } = await renderBadge(layout, req.printer, getAssets());
+    const badge = composeBadge(badgeContent(data, code, at), data.conference.logo, template, req.printer, getEnv());
+    const bytes = await badge.bytes();
     const id = uuidv7();
     await upsertPrinter(tx, { uri: req.printer.uri, language: req.printer.language, media: req.printer.media.id });
-    await insertJob(tx, { id, printerUri: req.printer.uri, kind: 'badge', registrantId: req.registrantId, badgeVersion: plan.version, reason: req.reason ?? null, reprintOf: req.reprintOf ?? null, staffId: req.staffId ?? null, bytes, at });
+    await insertJob(tx, {
+      id, printerUri: req.printer.uri, kind: 'badge', registrantId: req.registrantId, badgeVersion: plan.version, reason: req.reason ?? null, reprintOf: req.reprintOf ?? null,
+      staffId: req.staffId ?? null, bytes, at, warnings: badge.warnings,
+    });
     await appendPrintLog(tx, { at, jobId: id, printerUri: req.printer.uri, event: req.reprintOf ? 'reprint' : 'queued', status: 'queued', words: req.reason ?? null, actor });
     return id;
   };
@@ -170,10 +184,12 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
         const reuse = latest && latest.status === 'issued' ? latest : null;
         const version = reuse ? reuse.version : (latest?.version ?? 0) + 1;
         const code = reuse ? reuse.code : signBadge({ conferenceId: data.conference.id, registrantId, version }, await stationKey(tx));
-        const template = getAssets().template(data.ticketType.badgeTemplate);
-        const layout = layoutFor(badgeContent(data, code), template, p.media, getAssets());
-        const pv = previewBadge(layout, getAssets());
-        return { registrantId, templateId: template.id, version, code, media: p.media.id, png: pv.png.toString('base64'), width: pv.width, height: pv.height, lines: pv.lines, warnings: pv.warnings };
+        const template = getEnv().assets.template(data.ticketType.badgeTemplate);
+        const pv = previewOf(composeBadge(badgeContent(data, code, nowIso(ctx)), data.conference.logo, template, p, getEnv()));
+        return {
+          registrantId, templateId: template.id, version, code, media: p.media.id, mode: p.mode, png: pv.png.toString('base64'), width: pv.width, height: pv.height, dpi: p.media.dpi,
+          lines: pv.lines, warnings: pv.warnings,
+        };
       });
     },
 
@@ -256,11 +272,9 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       }
       const registrantId = parsed.ok ? parsed.claims.registrantId : '';
       const local = parsed.ok ? await badgeRevocations(ctx.db, registrantId) : { voided: [], latest: null };
-      const revoked = new Set(local.voided);
-      for (const body of await inboxBodies(ctx.db, 'BadgeRevoked')) {
-        const p = BadgeRevoked.safeParse((JSON.parse(body) as { payload?: unknown }).payload);
-        if (p.success && p.data.registrantId === registrantId) revoked.add(p.data.badgeVersion);
-      }
+      // HQ's revocations (applied from the feed, also after a reconnect) and this station's own voids.
+      const revoked = parsed.ok ? await revocationsOf(ctx.db, registrantId) : new Map<number, string>();
+      for (const v of local.voided) if (!revoked.has(v)) revoked.set(v, '');
       const verdict = verifyBadge(code.trim(), {
         keys,
         conferenceId: conference?.id ?? null,
@@ -268,16 +282,21 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       });
       const claims = verdict.claims;
       const reg = claims ? await getRegistrantRow(ctx.db, claims.registrantId) : undefined;
+      const why = !verdict.valid && verdict.reason === 'revoked' && claims ? revoked.get(claims.version) : undefined;
+      const list = await revocationListState(ctx);
+      const message = `${verdict.valid ? 'Valid badge.' : why ? `${verdict.message.replace(/\.$/, '')}: ${why}.` : verdict.message}${list.message ? ` ${list.message}` : ''}`;
       const result: BadgeVerification = {
         valid: verdict.valid,
         reason: verdict.valid ? null : verdict.reason,
-        message: verdict.valid ? 'Valid badge.' : verdict.message,
+        message,
         conferenceId: claims?.conferenceId ?? null,
         registrantId: claims?.registrantId ?? null,
         version: claims?.version ?? null,
         keyId: claims?.keyId ?? null,
         station: verdict.valid ? verdict.station : null,
-        name: reg ? `${reg.first_name} ${reg.last_name}`.trim() : null,
+        // As the badge writes it (김지우, not "지우 김"), so door staff can compare.
+        name: reg ? badgeName({ firstName: reg.first_name, lastName: reg.last_name, nameOrder: reg.profile_json ? (JSON.parse(reg.profile_json) as { nameOrder?: NameOrder }).nameOrder : null }).full : null,
+        revocationList: list,
       };
       return result;
     },
@@ -292,7 +311,7 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     const actor = await requireActor(tx, staffId, 'desk');
     const at = nowIso(ctx);
     const id = uuidv7();
-    const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at);
+    const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at, getEnv().fonts);
     await upsertPrinter(tx, { uri: p.uri, language: p.language, media: p.media.id });
     await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: staffId ?? null, bytes, at });
     await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor });
@@ -303,10 +322,27 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
 function jobView(j: JobMeta): PrintJobView {
   return {
     id: j.id, printer: j.printer_uri, kind: j.kind, registrantId: j.registrant_id, badgeVersion: j.badge_version, status: j.status, words: j.words, reason: j.reason,
-    reprintOf: j.reprint_of, bytes: j.byte_count, createdAt: j.created_at, sendingAt: j.sending_at, finishedAt: j.finished_at,
+    reprintOf: j.reprint_of, bytes: j.byte_count, warnings: j.warnings_json ? (JSON.parse(j.warnings_json) as BadgeWarning[]) : [], createdAt: j.created_at,
+    sendingAt: j.sending_at, finishedAt: j.finished_at,
   };
 }
 
 function printerView(r: { uri: string; language: string; media: string; state: string | null; words: string | null; paper_low: number; checked_at: string | null; last_job_at: string | null }): PrinterView {
   return { uri: r.uri, language: r.language, media: r.media, state: r.state, words: r.words, paperLow: r.paper_low === 1, checkedAt: r.checked_at, lastJobAt: r.last_job_at };
+}
+
+/**
+ * How current the door's revocation list is: revocations reach a station on its feed, so while it is offline it
+ * may not know those issued since its last word from HQ. Online the list is current.
+ */
+async function revocationListState(ctx: StationContext): Promise<BadgeVerification['revocationList']> {
+  const contact = await lastContact(ctx.db);
+  const lastHqContact = contact ? new Date(contact.hqTime).toISOString() : null;
+  const s = await staleness(ctx, ctx.db);
+  const since = s.known ? s.minutes : contact && ctx.clock.now() >= contact.wallTime ? (ctx.clock.now() - contact.wallTime) / 60_000 : null;
+  const ageMinutes = since === null ? null : Math.round(since * 10) / 10;
+  if (ctx.isOnline()) return { current: true, lastHqContact, ageMinutes, message: null };
+  if (!contact) return { current: false, lastHqContact, ageMinutes, message: 'This door has never heard from HQ: badges revoked at other stations are not known here.' };
+  const age = ageMinutes === null ? 'an unknown time' : ageMinutes < 1 ? 'less than a minute' : ageMinutes < 120 ? `${Math.round(ageMinutes)} min` : `${(ageMinutes / 60).toFixed(1)} h`;
+  return { current: false, lastHqContact, ageMinutes, message: `Offline: the list of revoked badges may be stale (last word from HQ ${age} ago).` };
 }

@@ -13,6 +13,7 @@ import {
   allotmentRemaining, allotmentWithSeat, availabilityView, getAvailability, getSale, grantEntitlement, hasEntitlement, insertSale,
   pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
 } from '../../store/sales';
+import { getCaseBySale } from '../../store/cases';
 import type { SaleRecord } from '../../store/schema';
 import { audit, emit, inTx, nowIso, policyOf, requireActor, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
@@ -38,6 +39,9 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         const sale = await getSale(tx, saleId);
         if (!sale) throw new DomainError('not_found', `No sale with id "${saleId}".`);
         if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
+        if ((await getCaseBySale(tx, saleId))?.status === 'open') {
+          throw new DomainError('conflict', 'This sale has an open oversell case: a supervisor resolves it (reverse, refuse...), which HQ and every station then apply.');
+        }
         const at = nowIso(ctx);
         await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
         await revokeEntitlementForSale(tx, saleId);
@@ -67,7 +71,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 }
 
 /** What a sale is decided in: the conference, the session, and the policy settings that apply to it. */
-interface SaleScope {
+export interface SaleScope {
   conferenceId: string;
   sessionId: string;
   params: SalePolicyParams;
@@ -88,7 +92,8 @@ async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string)
   return r;
 }
 
-async function decide(ctx: StationContext, q: Db | Tx, { sessionId, params }: SaleScope, override: boolean, online: boolean): Promise<SaleDecision> {
+/** The sale policy for a session as this station sees it now (also used for a reconciliation move). */
+export async function decide(ctx: StationContext, q: Db | Tx, { sessionId, params }: SaleScope, override: boolean, online: boolean): Promise<SaleDecision> {
   const a = await getAvailability(q, sessionId);
   if (!a) throw new DomainError('not_found', `No seat numbers for session "${sessionId}".`);
   return decideSale({

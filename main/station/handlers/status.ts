@@ -1,11 +1,12 @@
 /** The station's own state at a glance: what it holds, what it still has to send, how fresh its numbers are. */
 import { catalogCounts, getConference } from '../../store/catalog';
 import { inboxStats, outboxStats } from '../../store/queues';
-import { countCheckIns, countOpenCases, countSales, listCases } from '../../store/sales';
+import { countOpenCases } from '../../store/cases';
+import { countCheckIns, countSales } from '../../store/sales';
 import { integrityView, lastContact, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
-export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status' | 'cases.list'> {
+export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status'> {
   return {
     'station.status': async () => {
       const c = await getConference(ctx.db);
@@ -25,6 +26,5 @@ export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.sta
         integrity: integrityView(ctx),
       };
     },
-    'cases.list': async ({ status }) => listCases(ctx.db, status),
   };
 }

@@ -1,9 +1,10 @@
 /**
- * A tiny built-in bitmap font and a 1-bit canvas, for the screen preview and the virtual printer's pictures of what
- * it printed. Honest and simple: 5×7 glyphs for printable ASCII in a 6×10 cell, accents drawn as a few dots above
- * (or a hook below) the base letter, anything else as an outlined box. It is for looking at, not for reading back:
+ * A tiny built-in bitmap font, for the virtual printer's pictures of text it was sent in the printer's own font (text
+ * mode; badges print as rasters by default). Honest and simple: 5×7 glyphs for printable ASCII in a 6×10 cell,
+ * accents drawn as a few dots above (or a hook below) the base letter, anything else as an outlined box. It is for looking at, not for reading back:
  * decoded text comes from the printer commands, never from these pixels.
  */
+import { fillRect, type Bitmap } from '../../core/badge/bitmap';
 
 // 95 glyphs (U+0020..U+007E), 7 rows each, one hex byte per row, bit 4 = leftmost column.
 const GLYPHS =
@@ -22,38 +23,6 @@ const GLYPHS =
 
 export const CELL_W = 6;
 export const CELL_H = 10;
-
-/** A 1-bit image: 1 = ink. */
-export interface Bitmap {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-export function createBitmap(width: number, height: number): Bitmap {
-  return { width, height, data: new Uint8Array(Math.max(0, width * height)) };
-}
-
-export function fillRect(bmp: Bitmap, x: number, y: number, w: number, h: number, ink = 1): void {
-  const x0 = Math.max(0, Math.floor(x));
-  const y0 = Math.max(0, Math.floor(y));
-  const x1 = Math.min(bmp.width, Math.floor(x + w));
-  const y1 = Math.min(bmp.height, Math.floor(y + h));
-  for (let yy = y0; yy < y1; yy++) bmp.data.fill(ink, yy * bmp.width + x0, yy * bmp.width + Math.max(x0, x1));
-}
-
-/** Copies `src` into `dst` at (x, y); ink only (white pixels of src leave dst alone). */
-export function blit(dst: Bitmap, src: Bitmap, x: number, y: number): void {
-  for (let sy = 0; sy < src.height; sy++) {
-    const dy = y + sy;
-    if (dy < 0 || dy >= dst.height) continue;
-    for (let sx = 0; sx < src.width; sx++) {
-      const dx = x + sx;
-      if (dx < 0 || dx >= dst.width || src.data[sy * src.width + sx] === 0) continue;
-      dst.data[dy * dst.width + dx] = 1;
-    }
-  }
-}
 
 // Marks drawn as dots in the 6×10 cell; [x, y] pairs. Rows 0-1 are above the glyph, row 9 below it.
 const MARKS: Record<string, [number, number][]> = {
