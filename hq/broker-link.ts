@@ -15,6 +15,8 @@ export interface BrokerLinkOptions {
   maxRetryMs?: number;
   /** The "still cannot reach" line, at most this often. Default one minute. */
   summaryEveryMs?: number;
+  /** Called once when the broker answers again: users waiting out a long backoff may try at once. */
+  onRecovered?: () => void;
 }
 
 export interface RetryBackoff {
@@ -79,6 +81,7 @@ export class BrokerLink {
     clearInterval(summary);
     this.down = null;
     this.opts.log(`reached the broker at ${this.opts.endpoint} again after ${attempts} failed attempts over ${duration(this.now() - since)}`);
+    this.opts.onRecovered?.();
   }
 
   close(): void {

@@ -108,7 +108,25 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   let closing = false;
 
   // ---- publishing -----------------------------------------------------------------------------------------------
-  const link = new BrokerLink({ endpoint: endpointOf(config.connectionString), log, ...(options.now ? { now: options.now } : {}), ...options.brokerLink });
+  const link = new BrokerLink({
+    endpoint: endpointOf(config.connectionString),
+    log,
+    ...(options.now ? { now: options.now } : {}),
+    ...options.brokerLink,
+    // One side got through (a message received, a batch published): the other need not wait out its backoff.
+    onRecovered: () => {
+      if (publishRetry) {
+        clearTimeout(publishRetry);
+        publishRetry = null;
+        publish();
+      }
+      if (resubscribe) {
+        clearTimeout(resubscribe);
+        resubscribe = null;
+        if (!stopped && !closing) subscribe();
+      }
+    },
+  });
   let publishing: Promise<void> | null = null;
   let publishAgain = false;
   let publishRetry: NodeJS.Timeout | null = null;

@@ -87,6 +87,7 @@ describe('HQ with an unreachable broker', () => {
         basis: { online: true, allotmentRemaining: 0, stalenessMin: 0, stalenessUnknownReason: null, maxStalenessMin: 60, capacity: 10, sold: 1, allotted: 0, unallocated: 9, remainingRatio: 0.9, minRemainingRatio: 0.1, salesRatePerMin: 0, alpha: 0.05, z: 1.64, expectedSalesSinceSync: 0, kMax: 2, pendingOverdraft: 0, overdraftCap: 2, failed: [] },
       }));
       await waitFor(() => decided.includes('sale-1'), 10_000, 'the verdict');
+      await hq.idle(10_000); // and publishes: everything the outage held back (heartbeats, the verdict) is out
     } finally {
       await client.close();
     }
