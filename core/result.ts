@@ -14,6 +14,8 @@ export const errorCodes = [
   'unauthorized', // wrong PIN, or nobody signed in where staff must be
   'locked_out', // too many wrong PINs; try again later
   'forbidden', // this station mode or the signed-in role may not do this
+  'busy', // another program holds the station database longer than the busy timeout; nothing was written, retry
+  'damaged', // the station database failed its integrity check; writes are refused until a backup is restored
   'internal', // a bug or an I/O failure; nothing was written
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -32,13 +34,20 @@ export type ConflictDetails =
 
 /** The details each code carries; `undefined` where the message says all there is. */
 export interface ErrorDetails {
-  invalid_input: { issues: { path: string; message: string }[] } | { problems: string[] } | undefined;
+  invalid_input:
+    | { issues: { path: string; message: string }[] }
+    | { problems: string[] }
+    /** A CSV import where every row was rejected: which rows, and why. */
+    | { rejected: { line: number; reason: string }[]; rejectedCount: number }
+    | undefined;
   not_found: { reason: ResolutionProblem['reason'] } | undefined;
   conflict: ConflictDetails | undefined;
   refused: { failed: FailedCondition[]; basis: SaleBasis } | { reason: ResolutionProblem['reason'] };
   unauthorized: { need: 'sign_in' } | { attemptsLeft: number } | undefined;
   locked_out: { until: string } | undefined;
   forbidden: { need: 'supervisor' | 'staff' | 'mode' } | undefined;
+  busy: undefined;
+  damaged: undefined;
   internal: undefined;
 }
 

@@ -8,11 +8,19 @@ import type { Channel, ParsedRequestOf, ResultOf, StationBoundary } from '../../
 import { contract, isChannel } from '../../core/api';
 import { accessDenied, type Caller } from '../../core/access';
 import { describeIssues } from '../../core/conference';
-import { DomainError, err, ok, type Result } from '../../core/result';
+import { DomainError, err, ok, type AppError, type Result } from '../../core/result';
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>, caller: Caller) => Promise<ResultOf<C>> };
 
-export function serve(handlers: Handlers, onInternalError: (channel: string, e: unknown) => void = () => {}): StationBoundary {
+/**
+ * `translate` turns a failure that is not the request's fault but has a name (the database busy or damaged) into
+ * its typed error; anything else is `internal`.
+ */
+export function serve(
+  handlers: Handlers,
+  onInternalError: (channel: string, e: unknown) => void = () => {},
+  translate: (e: unknown) => AppError | null = () => null,
+): StationBoundary {
   async function callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) return err('invalid_input', `Unknown command "${String(channel).slice(0, 80)}".`);
     const denied = accessDenied(caller, contract[channel].access, channel);
@@ -27,6 +35,8 @@ export function serve(handlers: Handlers, onInternalError: (channel: string, e: 
       return ok(await handler(parsed.data, caller));
     } catch (e) {
       if (e instanceof DomainError) return err(e.code, e.message, e.details);
+      const known = translate(e);
+      if (known) return err(known.code, known.message, known.details);
       onInternalError(channel, e);
       return err('internal', `Something went wrong while running ${channel}; nothing was saved. (${e instanceof Error ? e.message : String(e)})`);
     }

@@ -61,6 +61,8 @@ export const en = {
     unauthorized: 'Sign in with your staff PIN first.',
     locked_out: 'Too many wrong PINs: this account is locked for a few minutes.',
     forbidden: 'This station or your role may not do that.',
+    busy: 'The station is busy with another program; nothing was saved. Try again in a moment.',
+    damaged: 'The station’s database is damaged: nothing more can be saved here. Call a supervisor.',
     internal: 'Something went wrong; nothing was saved.',
   } satisfies Record<ErrorCode, string>,
   wrongPin: (left: number) => `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left.`,

@@ -55,6 +55,8 @@ export const pt: Words = {
     unauthorized: 'Entre primeiro com o seu PIN.',
     locked_out: 'Demasiados PIN errados: esta conta está bloqueada por alguns minutos.',
     forbidden: 'Este posto ou a sua função não permitem isso.',
+    busy: 'O posto está ocupado com outro programa; nada foi guardado. Tente de novo dentro de momentos.',
+    damaged: 'A base de dados do posto está danificada: nada mais pode ser guardado aqui. Chame um supervisor.',
     internal: 'Algo correu mal; nada foi guardado.',
   },
   wrongPin: (left: number) => `PIN errado. ${left === 1 ? 'Resta 1 tentativa' : `Restam ${left} tentativas`}.`,

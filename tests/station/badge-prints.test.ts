@@ -25,6 +25,8 @@ beforeEach(async () => {
   events = [];
   s.events$.subscribe((e) => events.push(e));
   must(await s.call('conference.import', { data: smallConference() }));
+  must(await s.call('staff.add', { id: 'sup', name: 'Sam', role: 'supervisor', pin: '2468' }));
+  must(await s.call('staff.add', { id: 'dee', name: 'Dee', role: 'desk', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }));
 });
 afterEach(async () => {
   await s.close();
@@ -99,6 +101,7 @@ describe('a badge the attendee cannot print alone', () => {
     const k = await openStation(t2.dir, { clock: new FakeClock(), printers: [`folder:${t2.dir}/prints`], mode: 'kiosk' });
     try {
       must(await k.call('conference.import', { data: conf }));
+      must(await k.call('staff.add', { id: 'dee', name: 'Dee', role: 'supervisor', pin: '1357' }));
       const preview = must(await k.callAs(attendee, 'badge.preview', { registrantId: 'r9' }));
       expect(preview.warnings).toEqual([expect.objectContaining({ code: 'missing_glyphs', script: 'Cherokee' })]);
       expect(await k.callAs(attendee, 'badge.print', { registrantId: 'r9' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'needs_staff', warnings: ['missing_glyphs'] } } });

@@ -28,14 +28,14 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
         const requestId = uuidv7();
         await emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
-        await audit(ctx, tx, { actor: actor(caller), action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
+        await audit(ctx, tx, { actor: await actor(tx, caller), action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
         return { requestId, sessionId, seats };
       }),
 
     'allotment.return': async ({ allotmentId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
         if (allotmentId !== undefined) {
-          const r = await giveBack(tx, allotmentId, actor(caller));
+          const r = await giveBack(tx, allotmentId, await actor(tx, caller));
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
@@ -43,7 +43,7 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {
-          const r = await giveBack(tx, a.id, actor(caller));
+          const r = await giveBack(tx, a.id, await actor(tx, caller));
           if (!r) break;
           returned.push(r);
         }

@@ -196,9 +196,9 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
   const queueBadge = async (tx: Tx, caller: Caller, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; reprintOf?: string }) => {
     const data = await registrantBadgeData(tx, req.registrantId);
     if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
+    const by = await actor(tx, caller);
     const plan = await planVersion(tx, req.registrantId, req.reason, caller);
     const at = nowIso(ctx);
-    const by = actor(caller);
     if (plan.voids !== null) {
       const why = req.reason ?? 'reprinted';
       await voidBadge(tx, req.registrantId, plan.voids, why, at);
@@ -260,14 +260,15 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     'print.confirm': async ({ jobId, printed }, caller) => {
       await start();
       await inTx(ctx, async (tx) => {
+        const by = await actor(tx, caller);
         const job = await getJob(tx, jobId);
         if (!job) throw new DomainError('not_found', `No print job with id "${jobId}".`);
         if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`, { reason: 'other' });
         const at = nowIso(ctx);
         const words = printed ? 'confirmed printed by staff' : 'confirmed not printed by staff';
         await transitionJob(tx, jobId, ['uncertain'], { status: printed ? 'printed' : 'failed', words, finished_at: at });
-        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: actor(caller) });
-        await audit(ctx, tx, { actor: actor(caller), action: 'print.confirm', subject: jobId, details: { printed } });
+        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: by });
+        await audit(ctx, tx, { actor: by, action: 'print.confirm', subject: jobId, details: { printed } });
         if (printed && job.kind === 'badge') {
           const latest = job.registrant_id ? await latestBadge(tx, job.registrant_id) : undefined;
           // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".
@@ -287,7 +288,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
       if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`, { reason: 'other' });
       const p = printerFor(printer ?? original.printer_uri, caller);
       const id = await inTx(ctx, async (tx) => {
-        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, actor(caller), jobId, reason);
+        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, caller, jobId, reason);
         return queueBadge(tx, caller, { registrantId: original.registrant_id, printer: p, reason, reprintOf: jobId });
       });
       return finishRequest(id, p, wait);
@@ -311,7 +312,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     'printer.testPage': async ({ printer, wait }, caller) => {
       await start();
       const p = printerFor(printer, caller);
-      const id = await inTx(ctx, (tx) => queueTest(tx, p, actor(caller), null, null));
+      const id = await inTx(ctx, (tx) => queueTest(tx, p, caller, null, null));
       return finishRequest(id, p, wait);
     },
 
@@ -377,12 +378,13 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
   };
   return { handlers, start };
 
-  async function queueTest(tx: Tx, p: PrinterConfig, by: string, reprintOf: string | null, reason: string | null): Promise<string> {
+  async function queueTest(tx: Tx, p: PrinterConfig, caller: Caller, reprintOf: string | null, reason: string | null): Promise<string> {
+    const by = await actor(tx, caller);
     const at = nowIso(ctx);
     const id = uuidv7();
     const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at, getEnv().fonts);
     await upsertPrinter(tx, { uri: p.uri, language: p.language, media: p.media.id });
-    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: by, bytes, at });
+    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: caller.session?.staffId ?? null, bytes, at });
     await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor: by });
     return id;
   }

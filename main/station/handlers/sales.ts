@@ -36,6 +36,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 
     'sale.release': async ({ saleId, reason }, caller) => {
       const released = await inTx(ctx, async (tx) => {
+        const by = await actor(tx, caller);
         const sale = await getSale(tx, saleId);
         if (!sale) throw new DomainError('not_found', `No sale with id "${saleId}".`);
         if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
@@ -46,7 +47,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
         await revokeEntitlementForSale(tx, saleId);
         await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
-        await audit(ctx, tx, { actor: actor(caller), action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
+        await audit(ctx, tx, { actor: by, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
         return toSale((await getSale(tx, saleId))!);
       });
       ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
@@ -56,6 +57,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 
     'checkin.record': async ({ registrantId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
+        await actor(tx, caller); // a session's staff member must still exist here
         if (!(await getRegistrantRow(tx, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
         if (sessionId !== null) {
           if (!(await getSession(tx, sessionId))) throw new DomainError('not_found', `No session with id "${sessionId}".`);
@@ -122,6 +124,7 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
   const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
   const online = ctx.isOnline();
   const recorded = await inTx(ctx, async (tx) => {
+    const by = await actor(tx, caller);
     const scope = await requireSellable(ctx, tx, req.sessionId);
     await requireBuyer(tx, req.registrantId, req.sessionId);
     const d = await decide(ctx, tx, scope, supervisor !== null, online);
@@ -144,10 +147,10 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
     await emit(ctx, tx, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId, origin);
     if (upgrade) await emit(ctx, tx, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
     await audit(ctx, tx, {
-      actor: supervisor?.id ?? actor(caller),
+      actor: supervisor?.id ?? by,
       action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
       subject: saleId,
-      details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code), ...(supervisor ? { staff: actor(caller) } : {}) },
+      details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code), ...(supervisor ? { staff: by } : {}) },
     });
     return { saleId, tier: d.tier, failed: d.failed, scope };
   });
@@ -165,7 +168,7 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
     return { outcome: 'refused', why: 'oversold', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
   }
   if (verdict === 'cancelled') return { outcome: 'refused', why: 'cancelled', sale: await saleNow(), failed: [], message: 'The sale was cancelled while waiting for HQ.' };
-  return fallBackOffline(ctx, recorded.saleId, recorded.scope, actor(caller));
+  return fallBackOffline(ctx, recorded.saleId, recorded.scope, await actor(ctx.db, caller));
 }
 
 /**

@@ -1,10 +1,10 @@
 /** Staff, PINs and supervisor authorisation. */
 import type { StaffSessionView, StaffView } from '../../../core/api';
 import { DomainError } from '../../../core/result';
-import { verifyAudit } from '../../store/audit';
+import { verifyAudit, type AuditChainVerification } from '../../store/audit';
 import type { StaffRecord } from '../../store/schema';
 import { clearPinFailures, countSupervisors, findStaff, hashPin, insertStaff, listStaff, pinMatches, recordPinFailure } from '../../store/staff';
-import { actor, audit, inTx, nowIso, type StationContext } from '../context';
+import { actor, audit, inTx, integrityView, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 /** Wrong PINs in a row before the account locks, and for how long. */
@@ -78,7 +78,7 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
       return sessionView(s);
     },
     'staff.signOut': async (_req, caller) => {
-      if (caller.session) await inTx(ctx, (tx) => audit(ctx, tx, { actor: actor(caller), action: 'staff.signOut', subject: caller.session!.staffId, details: { mode: caller.mode } }));
+      if (caller.session) await inTx(ctx, async (tx) => audit(ctx, tx, { actor: await actor(tx, caller), action: 'staff.signOut', subject: caller.session!.staffId, details: { mode: caller.mode } }));
       return null;
     },
     'staff.session': async (_req, caller) => {
@@ -87,6 +87,18 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
       return s ? sessionView(s) : null;
     },
     'staff.list': async () => (await listStaff(ctx.db)).map(view),
-    'audit.verify': async () => verifyAudit(ctx.db),
+    'audit.verify': async () => {
+      // The chain proves nobody rewrote the log through SQL; the integrity check proves the file under it is sound.
+      const verdict = ctx.integrity.checkNow();
+      let chain: AuditChainVerification;
+      try {
+        chain = await verifyAudit(ctx.db);
+      } catch (e) {
+        if (verdict.ok) throw e;
+        chain = { ok: false, rows: 0, problem: 'the audit log cannot be read', firstBadSeq: null };
+      }
+      const problem = chain.problem ?? (verdict.ok ? null : `the database failed its integrity check (${verdict.problems[0] ?? 'unknown'})`);
+      return { ...chain, ok: chain.ok && verdict.ok, problem, integrity: integrityView(ctx) };
+    },
   };
 }

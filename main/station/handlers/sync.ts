@@ -33,9 +33,10 @@ export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' 
   return {
     'sync.status': status,
     'sync.setWorkOffline': async ({ on }, caller) => {
+      const by = await actor(ctx.db, caller);
       if (ctx.sync.engine) {
         ctx.sync.engine.setWorkOffline(on);
-        await inTx(ctx, (tx) => audit(ctx, tx, { actor: actor(caller), action: on ? 'sync.workOffline' : 'sync.workOnline', subject: ctx.stationId, details: {} }));
+        await inTx(ctx, (tx) => audit(ctx, tx, { actor: by, action: on ? 'sync.workOffline' : 'sync.workOnline', subject: ctx.stationId, details: {} }));
       }
       return status();
     },
