@@ -16,6 +16,8 @@ import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
 import { PrinterUri } from './badge/printer';
 import type { BadgePreview, BadgeVerification, PrintJobView, PrinterView, PrintLogEntry, StationKeyView } from './badge/views';
+import type { SalePolicyParams } from './conference';
+import type { CsvField } from './csv-mapping';
 
 // ---- result shapes ----------------------------------------------------------------------------------------------
 
@@ -322,12 +324,131 @@ export interface FeedApplyResult {
 /** One result per envelope of `feed.applyBatch`, in order: invalid ones are rejected alone and write nothing. */
 export type FeedBatchItem = FeedApplyResult | { status: 'invalid'; reason: string };
 
+// ---- the supervisor console (issue 14) ----
+
+/** One session on the availability board: HQ's numbers with their age, this station's hands, and its verdict. */
+export interface BoardSession {
+  id: string;
+  title: string;
+  room: string;
+  startsAt: string;
+  endsAt: string;
+  sellable: boolean;
+  /** By this station's clock. */
+  phase: 'upcoming' | 'running' | 'over';
+  capacity: number;
+  sold: number;
+  /** Seats held in allotments by every station (HQ's number), this one's included. */
+  allotted: number;
+  /** Of those, the seats in this station's own hands, unused. */
+  heldHere: number;
+  /** Seats neither sold nor held in any allotment (never below 0). */
+  free: number;
+  /** Seats sold beyond capacity (an oversold session: extra chairs or cases). */
+  over: number;
+  /** This station's sales HQ has not decided yet. */
+  pendingHere: number;
+  salesRatePerMin: number;
+  /** HQ's time of these numbers and their age in minutes by this station's clock; both null: from the import. */
+  hqTime: string | null;
+  ageMin: number | null;
+  /** What this station may do now — the sale policy, as `sale.preview` decides it; null for sessions not sold at desks. */
+  verdict: { allowed: boolean; tier: SaleTier | null; failed: FailedCondition[] } | null;
+  /** Oversell cases still open for the session. */
+  openCases: number;
+}
+
+/** Every session, upcoming first (soonest first), then running, then over. */
+export interface SessionBoard {
+  at: string;
+  sessions: BoardSession[];
+}
+
+export interface ConnectivitySpan {
+  state: SyncStatus['state'];
+  reason: string;
+  from: string;
+  to: string;
+}
+
+/** What a supervisor checks when something is not arriving: the sync engine in detail. */
+export interface SyncDetails {
+  status: SyncStatus;
+  /** The link over the last hour (since the station started, if later), oldest first; empty without sync. */
+  history: { from: string; to: string; spans: ConnectivitySpan[] };
+  /** The backlog being sent since the link last came back: null when nothing was waiting then. */
+  drain: { total: number; sent: number; since: string } | null;
+  /** Feed messages that failed validation (dead-lettered on the bus), newest first, with why. */
+  quarantined: { id: string; reason: string; receivedAt: string }[];
+  /** Seats HQ granted this station, still in hand. */
+  allotments: { allotmentId: string; sessionId: string; title: string; seats: number; used: number; remaining: number; grantedAt: string; startsAt: string | null }[];
+}
+
+export type PolicyParamName = keyof SalePolicyParams;
+
+/** One sale-policy setting as it applies on this station, and where its value comes from. */
+export interface PolicySetting {
+  name: PolicyParamName;
+  value: number;
+  defaultValue: number;
+  /** The conference's own value, and this station's (its configuration), when they set one. */
+  conference: number | null;
+  station: number | null;
+  source: 'default' | 'conference' | 'station';
+}
+
+/** The station's setup as a supervisor sees it (the connection's secret never leaves the station). Read-only for now: saving is done in the configuration file. */
+export interface StationSetup {
+  stationId: string;
+  mode: StationMode;
+  connection: { configured: boolean; masked: string | null; endpoint: string | null; keyName: string | null };
+  printers: string[];
+  policy: PolicySetting[];
+  integrity: DatabaseIntegrity;
+}
+
+/** A connection string tried against the bus, step by step (the secret is never echoed). */
+export interface ConnectionCheck {
+  ok: boolean;
+  endpoint: string | null;
+  keyName: string | null;
+  steps: { step: 'read' | 'send' | 'listen'; ok: boolean; words: string }[];
+}
+
+/** The head of a CSV file read as the import would read it, and what the mapping would do with its first rows. */
+export interface CsvPreview {
+  headers: string[];
+  rows: { line: number; cells: string[] }[];
+  /** The mapping as given, or guessed from the header when none was given. */
+  mapping: Partial<Record<CsvField, string>>;
+  fields: { field: CsvField; need: 'always' | 'or_default' | 'optional'; column: string | null }[];
+  /** Required fields neither mapped nor covered by a default: the import would refuse the file. */
+  missing: CsvField[];
+  /** Problems with the file as a whole (a header named twice, a mapped column that is not there): nothing would import. */
+  problems: string[];
+  /** The preview rows checked against this station now (nothing written). */
+  checks: { line: number; outcome: 'insert' | 'update' | 'reject'; reason: string | null }[];
+}
+
+/** A badge version that no longer opens doors (reprinted, reversed), newest first. */
+export interface VoidedBadge {
+  registrantId: string;
+  name: string | null;
+  version: number;
+  voidedAt: string;
+  reason: string;
+}
+
 // ---- requests -----------------------------------------------------------------------------------------------------
 
 const PinText = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
 export const SupervisorAuth = z.object({ supervisorId: Id, pin: PinText }).strict();
 const Note = z.string().trim().max(500);
 const NoArgs = z.object({}).strict();
+
+/** A mapping being built on screen: it may still be empty. */
+const CsvMappingDraft = z.partialRecord(z.enum(registrantCsvFields), z.string().min(1).max(200));
+const ConnectionText = z.string().trim().min(1, 'paste the connection string').max(4096);
 
 export const CsvMapping = z
   .partialRecord(z.enum(registrantCsvFields), z.string().min(1).max(200))
@@ -491,6 +612,30 @@ export const contract = {
     z.object({ allotmentId: Id.optional(), sessionId: Id.optional() }).strict().refine((r) => (r.allotmentId === undefined) !== (r.sessionId === undefined), 'give an allotmentId or a sessionId'),
     staff(selling),
   ).returns<{ returned: { allotmentId: string; sessionId: string; seats: number }[] }>(),
+  // ---- the supervisor console (issue 14) ----
+  /** The availability board: every session with HQ's numbers, their age, this station's seats and its verdict. */
+  'sessions.board': op(NoArgs, staff(selling)).returns<SessionBoard>(),
+  /** The sync engine in detail: the last hour of the link, the backlog draining, quarantined messages, seats in hand. */
+  'sync.details': op(NoArgs, staff(selling)).returns<SyncDetails>(),
+  'settings.get': op(NoArgs, supervisor()).returns<StationSetup>(),
+  /** Tries a connection string against the bus (send on the events topic, listen on this station's feed); saves nothing. */
+  'settings.testConnection': op(z.object({ connectionString: ConnectionText }).strict(), supervisor()).returns<ConnectionCheck>(),
+  /** A new PIN for a member of staff (also lifts a lockout). */
+  'staff.setPin': op(z.object({ id: Id, pin: PinText, by: SupervisorAuth }).strict(), supervisor()).returns<StaffView>(),
+  /** The first rows of a CSV as `registrants.importCsv` would read them, checked against this station; writes nothing. */
+  'registrants.previewCsv': op(
+    z
+      .object({
+        csv: z.string().min(1, 'the CSV is empty').max(4_000_000),
+        mapping: CsvMappingDraft.default({}),
+        defaults: z.object({ ticketTypeId: Id.optional() }).strict().default({}),
+        sessionsSeparator: z.string().min(1).max(3).default(';'),
+        rows: z.number().int().min(1).max(50).default(8),
+      })
+      .strict(),
+    supervisor(),
+  ).returns<CsvPreview>(),
+  'badge.voids': op(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), staff(printing)).returns<VoidedBadge[]>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { AuditVerification, ImportReport, SaleOutcome, StationStatus } from '../../core/api';
+import type { AuditVerification, ConnectionCheck, ImportReport, SaleOutcome, StationStatus } from '../../core/api';
 import type { PrintJobView } from '../../core/badge/views';
 import { stripBom } from '../../core/file-text';
 import { StationId } from '../../core/ids';
@@ -199,6 +199,19 @@ export const commands: Record<string, Command> = {
       }
       return { ok: true, value: results };
     },
+  },
+  // ---- the supervisor console's reads and setup (issue 14) ----
+  board: { usage: 'board   (every session: sold, allotted, held here, free, HQ\'s age, this station\'s verdict)', run: (s) => s.call('sessions.board', {}) },
+  'sync-details': { usage: 'sync-details   (the link\'s last hour, the backlog draining, quarantined messages, seats in hand)', run: (s) => s.call('sync.details', {}) },
+  'set-pin': {
+    usage: 'set-pin --id ID --new-pin PIN --supervisor ID --supervisor-pin PIN   (also lifts a lockout)',
+    options: { id: { type: 'string' }, 'new-pin': { type: 'string' }, supervisor: { type: 'string' }, 'supervisor-pin': { type: 'string' } },
+    run: (s, v) => s.call('staff.setPin', { id: str(v, 'id'), pin: str(v, 'new-pin'), by: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') } }),
+  },
+  'test-connection': {
+    usage: 'test-connection   (reads the connection string from standard input; tries send and listen; saves nothing)',
+    run: (s) => s.call('settings.testConnection', { connectionString: readFileSync(0, 'utf8').trim() }),
+    judge: (c: ConnectionCheck) => (c.ok ? null : { exit: EXIT.failed, line: `error (connection): ${c.steps.at(-1)?.words ?? 'failed'}` }),
   },
   // ---- reconciliation (DESIGN §8) ----
   resolve: {

@@ -10,6 +10,8 @@ import { estimateStaleness } from '../../core/staleness';
 import { DomainError } from '../../core/result';
 import type { Db, Tx } from '../store/db';
 import type { SyncEngine } from '../sync/sync-engine';
+import type { SyncConfig } from '../sync/config';
+import type { SyncWatch } from './sync-watch';
 import { appendAudit, type AuditEntry } from '../store/audit';
 import { getConference, type RegistrantWriter } from '../store/catalog';
 import type { Payload, StationEventType, Envelope } from '../../core/messages';
@@ -33,8 +35,11 @@ export interface StationContext {
   /** This station's adjustments to the conference's sale policy (a session's own settings still win). */
   policyOverrides: Partial<SalePolicyParams>;
   verdicts: VerdictWaiters;
-  /** The sync engine, when sync is configured (set once the station is built). */
-  sync: { engine: SyncEngine | null };
+  /**
+   * The sync engine, when sync is configured (set once the station is built), its configuration, and `watch`: the
+   * link's history and the backlog draining since it came back (the supervisor's sync screen).
+   */
+  sync: { engine: SyncEngine | null; config: SyncConfig | null; watch: SyncWatch };
   /** The database's integrity verdict (checked when the station opens; see create-station.ts). */
   integrity: StationIntegrity;
 }

@@ -28,6 +28,8 @@ import { salesHandlers } from './handlers/sales';
 import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
 import { syncHandlers } from './handlers/sync';
+import { supervisorHandlers, watchLink } from './handlers/supervisor';
+import { SyncWatch } from './sync-watch';
 import { parseSyncConfig } from '../sync/config';
 import { serve, type Handlers } from './serve';
 import type { Db } from '../store/db';
@@ -119,7 +121,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       settings,
       policyOverrides: options.policyOverrides ?? {},
       verdicts: new VerdictWaiters(),
-      sync: { engine: null },
+      sync: { engine: null, config: null, watch: new SyncWatch() },
       integrity,
     };
     const printing = printingService(ctx, options.printing);
@@ -134,6 +136,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...allotmentHandlers(ctx),
       ...caseHandlers(ctx),
       ...reportHandlers(ctx),
+      ...supervisorHandlers(ctx),
     };
     const api = serve(handlers, options.onInternalError, (e) => {
       const failure = databaseFailure(e);
@@ -160,7 +163,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
         now: () => ctx.clock.now(),
       });
       ctx.sync.engine = engine;
-      const sub = engine.connectivity.state$.subscribe((c) => events.emit({ type: 'connectivity', state: c.state, reason: c.reason }));
+      ctx.sync.config = config.value;
+      const sub = engine.connectivity.state$.subscribe((c) => {
+        watchLink(ctx, c.state, c.reason);
+        events.emit({ type: 'connectivity', state: c.state, reason: c.reason });
+      });
       events.onClose(() => sub.unsubscribe());
     }
     return {

@@ -55,6 +55,27 @@ export function readCsvTable(csv: string, mapping: CsvMapping, defaultTicketType
   };
 }
 
+/**
+ * The header and first rows of a file as `readCsvTable` would read them, for the mapping step on screen: problems
+ * with the file are returned as words (the preview is shown whatever it finds), never thrown.
+ */
+export function readCsvHead(csv: string, rows: number): { headers: string[]; rows: { line: number; cells: string[] }[]; problems: string[] } {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // to_line bounds the work: the screen sends the start of a large file, and a row is at most a few lines.
+    records = parseCsv(csv, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: true, to: rows + 1 }) as unknown as typeof records;
+  } catch (e) {
+    return { headers: [], rows: [], problems: [`The CSV could not be read: ${oneLine(e instanceof Error ? e.message : String(e))}`] };
+  }
+  const [head, ...body] = records;
+  const headers = head?.record ?? [];
+  const problems: string[] = [];
+  if (body.length === 0) problems.push('The CSV has a header but no rows.');
+  const twice = headers.filter((h, i) => h !== '' && headers.indexOf(h) !== i);
+  if (twice.length) problems.push(`The CSV header names ${[...new Set(twice)].map((h) => `"${h}"`).join(', ')} twice; which one is meant?`);
+  return { headers, rows: body.map((r) => ({ line: r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0), cells: r.record })), problems };
+}
+
 export interface CsvPlan {
   registrants: Registrant[];
   rejected: RejectedRow[];

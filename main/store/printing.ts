@@ -246,3 +246,16 @@ export async function duplicatePrints(q: Q): Promise<{ registrantId: string; ver
     .orderBy('p.registrant_id')
     .execute();
 }
+
+/** Badge versions voided here (reprints, reversals), newest first, with the person's name when known. */
+export async function voidedBadges(q: Q, limit: number): Promise<{ registrant_id: string; version: number; voided_at: string; void_reason: string | null; first_name: string | null; last_name: string | null }[]> {
+  return q
+    .selectFrom('badge')
+    .leftJoin('registrant', 'registrant.id', 'badge.registrant_id')
+    .select(['badge.registrant_id', 'badge.version', 'badge.voided_at', 'badge.void_reason', 'registrant.first_name', 'registrant.last_name'])
+    .where('badge.status', '=', 'voided')
+    .where('badge.voided_at', 'is not', null)
+    .orderBy('badge.voided_at', 'desc')
+    .limit(limit)
+    .execute() as Promise<{ registrant_id: string; version: number; voided_at: string; void_reason: string | null; first_name: string | null; last_name: string | null }[]>;
+}

@@ -136,3 +136,17 @@ export async function getValue(q: Q, table: 'settings' | 'sync_state', key: stri
 export async function setValue(q: Q, table: 'settings' | 'sync_state', key: string, value: string): Promise<void> {
   await q.insertInto(table).values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }
+
+// ---- for the supervisor's sync screen -----------------------------------------------------------------------------
+
+/** The oldest unsent outbox row's seq (null when everything is sent) and the last seq ever appended. */
+export async function outboxSeqs(q: Q): Promise<{ oldestUnsent: number | null; last: number }> {
+  const oldest = await q.selectFrom('outbox').select('seq').where('sent_at', 'is', null).orderBy('seq').limit(1).executeTakeFirst();
+  const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
+  return { oldestUnsent: oldest?.seq ?? null, last: last?.value ?? 0 };
+}
+
+/** Feed messages that failed validation, newest first (index inbox_status). */
+export async function quarantinedMessages(q: Q, limit: number): Promise<{ id: string; note: string | null; received_at: string }[]> {
+  return q.selectFrom('inbox').select(['id', 'note', 'received_at']).where('status', '=', 'quarantined').orderBy('received_at', 'desc').limit(limit).execute();
+}

@@ -60,3 +60,9 @@ export async function recordPinFailure(q: Q, id: string, lockedUntil: string | n
 export async function clearPinFailures(q: Q, id: string): Promise<void> {
   await q.updateTable('staff').set({ failed_attempts: 0, locked_until: null }).where('id', '=', id).execute();
 }
+
+/** A new PIN, and the slate wiped: no failed attempts, no lockout. */
+export async function setPinHash(q: Q, id: string, pinHash: string): Promise<boolean> {
+  const r = await q.updateTable('staff').set({ pin_hash: pinHash, failed_attempts: 0, locked_until: null }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -30,6 +30,7 @@ afterAll(async () => {
 const readOnly = new Set<Channel>([
   'station.status', 'station.settings', 'ticketTypes.list', 'badge.prints', 'badge.duplicates', 'staff.session', 'sessions.list', 'registrant.search', 'registrant.get',
   'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify', 'waitlist.list', 'reports.export',
+  'sessions.board', 'sync.details', 'settings.get', 'settings.testConnection', 'registrants.previewCsv', 'badge.voids',
 ]);
 
 const internal = internalCaller();
@@ -99,6 +100,16 @@ const cases: Record<Channel, unknown[]> = {
   ],
   'waitlist.list': [{}, { sessionId: 'ghost' }, { sessionId: 'panel', all: true }],
   'reports.export': [{}, { report: 'everything' }, { report: 'contacts', out: '/etc/passwd' }],
+  'sessions.board': [null, { sessionId: 'panel' }],
+  'sync.details': ['x', { window: 60 }],
+  'settings.get': [{ reveal: true }],
+  'settings.testConnection': [{}, { connectionString: '' }, { connectionString: 'x'.repeat(5000) }],
+  'staff.setPin': [
+    {}, { id: 'sup', pin: '1357' }, { id: 'sup', pin: '12', by: { supervisorId: 'sup', pin: '2468' } },
+    { id: 'ghost', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }, { staffId: 'sup', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } },
+  ],
+  'registrants.previewCsv': [{}, { csv: '' }, { csv: 'a,b\n1,2', rows: 0 }, { csv: 'a,b\n1,2', mapping: { nickname: 'a' } }],
+  'badge.voids': [{ limit: 0 }, { limit: 'all' }],
 };
 
 describe('every command rejects bad input with a typed error and writes nothing', () => {

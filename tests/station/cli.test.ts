@@ -90,6 +90,25 @@ describe('station command line', () => {
     expect(r.errLines).toHaveLength(1);
   });
 
+  it('the supervisor console\'s board and a new PIN from the command line', async () => {
+    expect((await cli('staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468')).code).toBe(0);
+    expect((await cli('--staff', 'sam', 'staff-add', '--id', 'dee', '--name', 'Dee', '--role', 'desk', '--pin', '1111', '--supervisor', 'sam', '--supervisor-pin', '2468')).code).toBe(0);
+    const tomorrow = addDays(new Date().toISOString().slice(0, 10), 1);
+    expect((await cli('--staff', 'sam', '--pin', '2468', 'import', 'assets/demo-conference.json', '--shift-to', tomorrow)).code).toBe(0);
+    const board = await cli('--staff', 'sam', 'board');
+    expect(board.code).toBe(0);
+    expect(board.json.sessions.length).toBeGreaterThan(10);
+    expect(board.json.sessions[0]).toMatchObject({ phase: 'upcoming', sold: expect.any(Number), free: expect.any(Number) });
+    const wrong = await cli('--staff', 'sam', '--pin', '2468', 'set-pin', '--id', 'dee', '--new-pin', '12', '--supervisor', 'sam', '--supervisor-pin', '2468');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('a PIN is 4 to 12 digits');
+    expect(wrong.json.error.code).toBe('invalid_input');
+    const ok = await cli('--staff', 'sam', '--pin', '2468', 'set-pin', '--id', 'dee', '--new-pin', '4321', '--supervisor', 'sam', '--supervisor-pin', '2468');
+    expect(ok.code).toBe(0);
+    expect(ok.json).toEqual({ id: 'dee', name: 'Dee', role: 'desk', lockedUntil: null });
+    expect((await cli('--staff', 'dee', '--pin', '4321', 'board')).code).toBe(0);
+  });
+
   it('rejects a file that is not JSON', async () => {
     writeFileSync(`${t.dir}/bad.json`, '{ not json');
     const r = await cli('import', `${t.dir}/bad.json`);

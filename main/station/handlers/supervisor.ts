@@ -1,0 +1,190 @@
+/**
+ * The supervisor console's reads and its few setup commands (issue 14): the availability board, the sync engine in
+ * detail, the station's setup, a connection string tried before anyone relies on it, a new PIN, the CSV mapping
+ * preview, and badges that no longer open doors. The reconciliation actions are `cases.*` (handlers/cases.ts).
+ */
+import type { BoardSession, CsvPreview, PolicyParamName, PolicySetting, SessionBoard, StationSetup, SyncDetails } from '../../../core/api';
+import { defaultPolicy, registrantCsvFields } from '../../../core/conference';
+import { csvFieldNeed, suggestCsvMapping, unmappedRequired, type CsvColumnMapping } from '../../../core/csv-mapping';
+import { decideSale } from '../../../core/policy';
+import { DomainError } from '../../../core/result';
+import { catalogIds, getConference } from '../../store/catalog';
+import { voidedBadges } from '../../store/printing';
+import { outboxSeqs, quarantinedMessages } from '../../store/queues';
+import { activeAllotments, boardRows } from '../../store/sales';
+import { findStaff, hashPin, setPinHash } from '../../store/staff';
+import { checkConnection } from '../../sync/connection-check';
+import { parseConnectionString, redactConnectionString } from '../../sync/config';
+import { planCsvImport, readCsvHead } from '../csv-import';
+import { audit, inTx, integrityView, nowIso, policyOf, staleness, type StationContext } from '../context';
+import type { Handlers } from '../serve';
+import { checkSupervisor } from './staff';
+import { syncHandlers } from './sync';
+
+/** The sync screen's window of link history. */
+export const HISTORY_WINDOW_MS = 60 * 60_000;
+
+type SupervisorChannels = 'sessions.board' | 'sync.details' | 'settings.get' | 'settings.testConnection' | 'staff.setPin' | 'registrants.previewCsv' | 'badge.voids';
+
+/**
+ * Records a connectivity change for the sync screen; when the link comes back with events waiting, notes the
+ * backlog so the screen can show it draining (read outside any transaction: a snapshot is enough for a bar).
+ */
+export function watchLink(ctx: StationContext, state: SyncDetails['status']['state'], reason: string): void {
+  const watch = ctx.sync.watch;
+  watch.record(state, reason, ctx.clock.now());
+  if (!watch.comesBack(state)) return;
+  const at = ctx.clock.now();
+  void outboxSeqs(ctx.db)
+    .then(({ oldestUnsent, last }) => watch.setDrainStart(oldestUnsent === null ? null : { firstSeq: oldestUnsent, lastSeq: last, since: at }))
+    .catch(() => {}); // a closing station: the bar is only a picture
+}
+
+export function supervisorHandlers(ctx: StationContext): Pick<Handlers, SupervisorChannels> {
+  const syncStatus = syncHandlers(ctx)['sync.status'];
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  async function setup(): Promise<StationSetup> {
+    const conference = await getConference(ctx.db);
+    const conferencePolicy = conference ? (JSON.parse(conference.policy_json ?? '{}') as Partial<typeof defaultPolicy>) : {};
+    const policy: PolicySetting[] = (Object.keys(defaultPolicy) as PolicyParamName[]).map((name) => {
+      const c = conferencePolicy[name] ?? null;
+      const s = ctx.policyOverrides[name] ?? null;
+      return { name, value: s ?? c ?? defaultPolicy[name], defaultValue: defaultPolicy[name], conference: c, station: s, source: s !== null ? 'station' : c !== null ? 'conference' : 'default' };
+    });
+    const cs = ctx.sync.config?.connectionString ?? null;
+    const parsed = cs === null ? null : parseConnectionString(cs);
+    return {
+      stationId: ctx.stationId,
+      mode: ctx.settings.mode,
+      connection: {
+        configured: cs !== null,
+        masked: cs === null ? null : redactConnectionString(cs),
+        endpoint: parsed?.ok ? parsed.value.endpoint : null,
+        keyName: parsed?.ok ? parsed.value.keyName : null,
+      },
+      printers: ctx.settings.printers,
+      policy,
+      integrity: integrityView(ctx),
+    };
+  }
+
+  return {
+    'sessions.board': async () => {
+      const now = ctx.clock.now();
+      const conference = await getConference(ctx.db);
+      const conferencePolicy = conference ? (JSON.parse(conference.policy_json ?? '{}') as Partial<typeof defaultPolicy>) : {};
+      const s = await staleness(ctx, ctx.db);
+      const online = ctx.isOnline();
+      const phaseRank = { upcoming: 0, running: 1, over: 2 } as const;
+      const sessions = (await boardRows(ctx.db)).map((r): BoardSession => {
+        const starts = Date.parse(r.starts_at);
+        const phase = now < starts ? 'upcoming' : now < Date.parse(r.ends_at) ? 'running' : 'over';
+        const d =
+          r.sellable === 1
+            ? decideSale({
+                online, capacity: r.capacity, sold: r.sold, allotted: r.allotted, salesRatePerMin: r.sales_rate, allotmentRemaining: r.held_here,
+                staleness: s, pendingOverdraft: r.pending_at_risk, override: false, params: policyOf(conferencePolicy, r.policy_json, ctx.policyOverrides),
+              })
+            : null;
+        return {
+          id: r.id, title: r.title, room: r.room, startsAt: r.starts_at, endsAt: r.ends_at, sellable: r.sellable === 1, phase,
+          capacity: r.capacity, sold: r.sold, allotted: r.allotted, heldHere: r.held_here,
+          free: Math.max(0, r.capacity - r.sold - r.allotted), over: Math.max(0, r.sold - r.capacity),
+          pendingHere: r.pending_here, salesRatePerMin: r.sales_rate,
+          hqTime: r.hq_time, ageMin: r.hq_time === null ? null : Math.max(0, Math.round((now - Date.parse(r.hq_time)) / 6000) / 10),
+          verdict: d === null ? null : { allowed: d.allowed, tier: d.tier, failed: d.failed },
+          openCases: r.open_cases,
+        };
+      });
+      // boardRows is in start order already; a stable sort keeps it within each phase.
+      sessions.sort((a, b) => phaseRank[a.phase] - phaseRank[b.phase]);
+      return { at: iso(now), sessions } satisfies SessionBoard;
+    },
+
+    'sync.details': async (req, caller) => {
+      const now = ctx.clock.now();
+      const status = await syncStatus(req, caller);
+      const h = ctx.sync.watch.history(now, HISTORY_WINDOW_MS);
+      const { oldestUnsent } = await outboxSeqs(ctx.db);
+      const drain = ctx.sync.watch.drain(oldestUnsent);
+      return {
+        status,
+        history: { from: iso(h.from), to: iso(h.to), spans: h.spans.map((sp) => ({ state: sp.state, reason: sp.reason, from: iso(sp.from), to: iso(sp.to) })) },
+        drain: drain === null ? null : { total: drain.total, sent: drain.sent, since: iso(drain.since) },
+        quarantined: (await quarantinedMessages(ctx.db, 100)).map((m) => ({ id: m.id, reason: m.note ?? 'no reason recorded', receivedAt: m.received_at })),
+        allotments: (await activeAllotments(ctx.db)).map((a) => ({
+          allotmentId: a.id, sessionId: a.session_id, title: a.title ?? a.session_id, seats: a.seats, used: a.used, remaining: a.seats - a.used, grantedAt: a.granted_at, startsAt: a.starts_at,
+        })),
+      } satisfies SyncDetails;
+    },
+
+    'settings.get': setup,
+
+    'settings.testConnection': async ({ connectionString }) => {
+      const c = ctx.sync.config;
+      return checkConnection(
+        { connectionString, eventsTopic: c?.eventsTopic ?? 'station-events', feedTopic: c?.feedTopic ?? 'station-feed', ...(c?.feedSubscription ? { feedSubscription: c.feedSubscription } : {}) },
+        ctx.stationId,
+      );
+    },
+
+    'staff.setPin': async ({ id: staffId, pin, by }) => {
+      const supervisor = await checkSupervisor(ctx, by);
+      const target = await findStaff(ctx.db, staffId);
+      if (!target) throw new DomainError('not_found', `No staff member with id "${staffId}".`);
+      const pinHash = await hashPin(pin);
+      return inTx(ctx, async (tx) => {
+        await setPinHash(tx, staffId, pinHash);
+        await audit(ctx, tx, { actor: supervisor.id, action: 'staff.setPin', subject: staffId, details: { at: nowIso(ctx) } });
+        const s = (await findStaff(tx, staffId))!;
+        return { id: s.id, name: s.name, role: s.role, lockedUntil: s.locked_until };
+      });
+    },
+
+    'registrants.previewCsv': async (req) => {
+      const head = readCsvHead(req.csv, req.rows);
+      const given = Object.keys(req.mapping).length > 0;
+      const mapping: CsvColumnMapping = given ? req.mapping : suggestCsvMapping(head.headers);
+      const problems = [...head.problems];
+      const absent = Object.entries(mapping).filter(([, col]) => !head.headers.includes(col!));
+      if (absent.length) problems.push(`These mapped columns are not in the CSV: ${absent.map(([f, col]) => `${f} → "${col}"`).join(', ')}.`);
+      const missing = unmappedRequired(mapping, req.defaults);
+      const preview: CsvPreview = {
+        headers: head.headers,
+        rows: head.rows,
+        mapping,
+        fields: registrantCsvFields.map((field) => ({ field, need: csvFieldNeed[field], column: mapping[field] ?? null })),
+        missing,
+        problems,
+        checks: [],
+      };
+      if (problems.length || missing.length || head.rows.length === 0) return preview;
+      const columns: Record<string, number> = {};
+      for (const [field, col] of Object.entries(mapping)) columns[field] = head.headers.indexOf(col!);
+      const table = { columns, width: head.headers.length, rows: head.rows };
+      const plan = planCsvImport(table, { defaultTicketType: req.defaults.ticketTypeId, separator: req.sessionsSeparator, known: await catalogIds(ctx.db) }, ctx.registrants);
+      const rejected = new Map(plan.rejected.map((r) => [r.line, r.reason]));
+      const accepted = new Map(plan.registrants.map((r, i) => [i, r]));
+      let i = 0;
+      for (const row of head.rows) {
+        const reason = rejected.get(row.line);
+        if (reason !== undefined) preview.checks.push({ line: row.line, outcome: 'reject', reason });
+        else {
+          const r = accepted.get(i++)!;
+          preview.checks.push({ line: row.line, outcome: ctx.registrants.find(r.id) ? 'update' : 'insert', reason: null });
+        }
+      }
+      return preview;
+    },
+
+    'badge.voids': async ({ limit }) =>
+      (await voidedBadges(ctx.db, limit)).map((b) => ({
+        registrantId: b.registrant_id,
+        name: b.first_name === null ? null : `${b.first_name} ${b.last_name ?? ''}`.trim(),
+        version: b.version,
+        voidedAt: b.voided_at,
+        reason: b.void_reason ?? 'voided',
+      })),
+  };
+}
