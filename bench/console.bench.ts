@@ -1,0 +1,111 @@
+/**
+ * The supervisor console (issue 14): ui.board — from a feed update reaching the screen (the station's
+ * `availability.changed` event arriving on the page's socket) to the availability board of 200 sessions painted
+ * with HQ's new number, p95, in browser mode with the station syncing against the project's Service Bus emulator;
+ * HQ's SeatAvailability messages are published with the raw SDK. The baseline is `sessions.board` answered over the
+ * same socket with no page (what the repaint must at least wait for).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceBusClient } from '@azure/service-bus';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+import { shiftConference } from '../core/calendar';
+import { schemaVersion } from '../core/messages';
+import { runCli } from '../main/station/cli';
+import { runWeb } from '../main/web/cli';
+import { generateConference } from '../tools/demo-data/generate';
+import { startEmulator } from '../tools/servicebus-emulator/index';
+import { lanyardTopology } from '../tools/servicebus-emulator/lanyard-topology';
+import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
+
+const UPDATES = 40;
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'ui.board',
+    async run(): Promise<BenchResult> {
+      const dir = mkdtempSync(join(tmpdir(), 'lanyard-bench-board-'));
+      const bus = await startEmulator({ config: lanyardTopology(['sup-b']), port: 0 });
+      const conf = shiftConference(generateConference({ registrants: 2000, sessions: 200 }), benchDay());
+      writeFileSync(join(dir, 'conference.json'), JSON.stringify(conf));
+      writeFileSync(join(dir, 'sup.json'), JSON.stringify({ stationId: 'sup-b', mode: 'supervisor', dataDir: join(dir, 'data'), conferenceFile: join(dir, 'conference.json'), sync: { connectionString: bus.connectionString } }));
+      const quiet = { out: () => {}, err: () => {} };
+      await runCli(['--db', join(dir, 'data', 'station.db'), '--station', 'sup-b', 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], quiet);
+      const running = await runWeb(['--port', '0', '--config', join(dir, 'sup.json')], () => {});
+      if (!running) throw new Error('the supervisor station did not start');
+      const client = new ServiceBusClient(bus.connectionString);
+      const sender = client.createSender('station-feed');
+      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        // The moment an availability.changed event reaches the page's socket (before the app sees it).
+        await page.addInitScript(`{
+          const orig = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+          Object.defineProperty(WebSocket.prototype, 'onmessage', { set(f) { orig.set.call(this, (m) => { if (typeof m.data === 'string' && m.data.includes('availability.changed')) window.__availAt = performance.now(); return f(m); }); }, get() { return orig.get.call(this); } });
+        }`);
+        await page.goto(running.url);
+        await page.getByRole('button', { name: 'Sam' }).click();
+        await page.getByLabel('PIN').fill('2468');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Availability', exact: true }).click();
+        await page.locator('.board-row').nth(199).waitFor({ timeout: 60_000 });
+        await page.evaluate(`window.painted = (id, text) => new Promise((resolve) => {
+          const done = () => { const el = document.querySelector('[data-session="' + id + '"] .board-numbers'); return el && el.textContent.startsWith(text); };
+          const seen = new MutationObserver(() => {
+            if (!done()) return;
+            seen.disconnect();
+            requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - window.__availAt), 0));
+          });
+          seen.observe(document.body, { childList: true, subtree: true, characterData: true });
+        })`);
+        const sellable = conf.sessions.filter((s) => s.sellable);
+        let seq = 0;
+        const ui: number[] = [];
+        for (let i = 0; i < UPDATES; i++) {
+          const s = sellable[i % sellable.length]!;
+          const sold = 1 + i;
+          const painted = page.evaluate(`window.painted(${JSON.stringify(s.id)}, ${JSON.stringify(`${sold}/${s.capacity} sold`)})`) as Promise<number>;
+          const env = { id: randomUUID(), type: 'SeatAvailability', schema: schemaVersion.SeatAvailability, conferenceId: conf.conference.id, origin: 'hq', seq: ++seq, at: new Date().toISOString(), payload: { sessionId: s.id, capacity: s.capacity, sold, allotted: 0, version: 1000 + i, salesRatePerMin: 0 } };
+          await sender.sendMessages({ body: Buffer.from(JSON.stringify(env)), contentType: 'application/json', messageId: env.id });
+          ui.push(await painted);
+        }
+        // Baseline: the board's answer over the same socket, no page.
+        const u = new URL(running.url);
+        const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, { origin: `http://127.0.0.1:${u.port}` });
+        await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+        const raw: number[] = [];
+        for (let i = 0; i <= UPDATES; i++) {
+          const t0 = performance.now();
+          await new Promise<void>((resolve) => {
+            const on = (d: WebSocket.RawData) => {
+              if ((JSON.parse(d.toString()) as { id?: number }).id !== i + 1) return;
+              ws.off('message', on);
+              resolve();
+            };
+            ws.on('message', on);
+            ws.send(JSON.stringify({ id: i + 1, channel: 'sessions.board', request: {} }));
+          });
+          if (i > 0) raw.push(performance.now() - t0); // the first warms the connection
+        }
+        ws.close();
+        const sorted = [...ui].sort((a, b) => a - b);
+        const p95 = percentile(sorted, 95);
+        const base = percentile([...raw].sort((a, b) => a - b), 95);
+        return {
+          name: 'ui.board', value: round(p95, 1), unit: 'ms (p95)', baseline: round(base, 1), ratio: round(p95 / base, 2), goal: '<= 50 ms', pass: p95 <= 50,
+          detail: { p50: round(percentile(sorted, 50), 1), updates: ui.length, sessions: conf.sessions.length },
+        };
+      } finally {
+        await browser.close();
+        await sender.close();
+        await client.close();
+        await running.stop();
+        await bus.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+];

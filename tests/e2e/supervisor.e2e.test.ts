@@ -1,0 +1,176 @@
+/**
+ * The supervisor console end to end (issue 14): a supervisor station started with `npm run start:web`, a headless
+ * second desk, HQ and the Service Bus emulator, the real renderer in Debian's Chromium. The seed's oversold story —
+ * a workshop's last seats sold at another desk while this one was cut off — is resolved from the inbox, and the
+ * other desk sees the case closed. A desk-role member is refused the supervisor's channels over the WebSocket.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ConferenceFile } from '../../core/conference';
+import { parseRuntimeConfig } from '../../main/runtime/config';
+import { startRuntime, type Runtime } from '../../main/runtime/runtime';
+import { waitFor } from '../support/bus';
+import { conferenceDay, dayAt, must, tempDir } from '../support/fixtures';
+import { startInstallation, type Installation } from '../support/installation';
+import { addStaff, expectAccessible, launchBrowser, openScreen, pageProblems, shot, startWeb, wsClient, type WebStation } from './support';
+
+function conference(): ConferenceFile {
+  const day = conferenceDay();
+  const at = (t: string) => dayAt(t, day);
+  const people = Array.from({ length: 16 }, (_, i) => ({
+    id: `p-${String(i + 1).padStart(2, '0')}`,
+    confirmationCode: `LDC-P${String(i + 1).padStart(4, '0')}`,
+    firstName: ['Ana', 'Bruno', 'Carla', 'Duarte', 'Eva', 'Filipe', 'Gita', 'Hugo', 'Inês', 'João', 'Kai', 'Lena', 'Marta', 'Nuno', 'Olga', 'Pedro'][i]!,
+    lastName: 'Costa',
+    email: `p${i + 1}@example.com`,
+    company: 'Azulejo Digital',
+    ticketTypeId: 'full',
+    // The workshop is half full: five seats left before the story starts.
+    sessions: i < 5 ? ['workshop'] : [],
+  }));
+  return {
+    format: 'lanyard.conference/1',
+    conference: { id: 'e2e-sup', name: 'Lisbon Offline-First Summit', timezone: 'Europe/Lisbon', startsOn: day, endsOn: day },
+    ticketTypes: [{ id: 'full', name: 'Full Pass', badgeTemplate: 'standard' }],
+    sessions: [
+      { id: 'keynote', title: 'Opening keynote', room: 'Main hall', startsAt: at('09:00'), endsAt: at('10:00'), capacity: 500, sellable: false },
+      { id: 'workshop', title: 'Workshop: resilient sync', room: 'Lab Chiado', startsAt: at('10:30'), endsAt: at('12:30'), capacity: 10, sellable: true },
+      { id: 'talk', title: 'Funding open source', room: 'Sala Tejo', startsAt: at('11:00'), endsAt: at('12:00'), capacity: 100, sellable: true },
+      { id: 'panel', title: 'Panel: offline-first in practice', room: 'Sala Belém', startsAt: at('16:00'), endsAt: at('17:00'), capacity: 40, sellable: true },
+    ],
+    registrants: people,
+  };
+}
+
+let t: ReturnType<typeof tempDir>;
+let inst: Installation;
+let sup: WebStation;
+let desk2: Runtime;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  t = tempDir('lanyard-e2e-sup-');
+  const c = conference();
+  writeFileSync(join(t.dir, 'conference.json'), JSON.stringify(c));
+  inst = await startInstallation({ dir: join(t.dir, 'hq'), conference: c, stations: ['sup-1', 'desk-2'] });
+  const dataDir = join(t.dir, 'sup-1');
+  const file = join(t.dir, 'sup-1.json');
+  writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('sup-1') }));
+  await addStaff(dataDir, 'sup-1', [{ id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }, { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' }]);
+  sup = await startWeb('sup-1', file, dataDir);
+  const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2') }, { baseDir: t.dir, defaultDataDir: t.dir });
+  if (!c2.ok) throw new Error(c2.errors.join('; '));
+  desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
+  browser = await launchBrowser();
+}, 180_000);
+
+afterEach(async (cx) => {
+  if (cx.task.result?.state === 'fail' && page) await shot(page, `FAILED-supervisor-${cx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sup?.stop();
+  await desk2?.stop();
+  await inst?.stop();
+  t?.cleanup();
+}, 60_000);
+
+describe('supervisor console', { timeout: 120_000 }, () => {
+  it('the oversold workshop: the case’s whole story in the inbox, reversed with one action, and the other desk sees it closed', async () => {
+    // The supervisor station hears HQ, then is cut off; desk-2 sells the workshop's last five seats meanwhile.
+    const ws = await wsClient(sup);
+    expect(await ws.call('staff.signIn', { staffId: 'sam', pin: '2468' })).toMatchObject({ ok: true });
+    await waitFor(async () => (await ws.call('sync.status', {})).value?.staleness?.known === true, 30_000, 'HQ heard at sup-1');
+    inst.cut('sup-1');
+    await waitFor(async () => (await ws.call('sync.status', {})).value?.state === 'offline', 30_000, 'sup-1 offline');
+    for (const r of ['p-06', 'p-07', 'p-08', 'p-09', 'p-10']) expect(must(await desk2.station.call('sale.sell', { sessionId: 'workshop', registrantId: r })).outcome).toBe('confirmed');
+    // sup-1 still sees five seats: it sells one offline, at risk.
+    const sold = await ws.call('sale.sell', { sessionId: 'workshop', registrantId: 'p-11' });
+    expect(sold).toMatchObject({ ok: true, value: { outcome: 'proceed', why: 'overdraft' } });
+
+    page = await openScreen(browser, sup, 'supervisor');
+    await page.getByRole('button', { name: 'Sam Supervisor' }).click();
+    await page.getByLabel('PIN').fill('2468');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Availability', exact: true }).click();
+    await page.locator('.board-row').getByText('Workshop: resilient sync').waitFor();
+    await expectAccessible(page, 'board offline');
+    await shot(page, 'supervisor-1-board-offline');
+
+    inst.heal('sup-1');
+    // The case arrives: a toast on whatever tab is open, and the inbox shows its story.
+    await page.locator('.toast').first().waitFor({ timeout: 45_000 });
+    await shot(page, 'supervisor-2-toast-new-case');
+    await page.locator('.toast').getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.getByRole('button', { name: /^Cases/ }).click();
+    const card = page.getByRole('listitem', { name: /Kai Costa — Workshop: resilient sync/ });
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByText('Sold as: offline, within the safe limit').waitFor();
+    await card.getByText(/was sold a seat at this station; HQ opened the case at /).waitFor();
+    await card.getByText('HQ: the session is over by 1.').waitFor();
+    await card.getByText(/^Decide by /).waitFor();
+    await expectAccessible(page, 'inbox with an open case');
+    await shot(page, 'supervisor-3-inbox-open-case');
+
+    // The board now shows the workshop over capacity.
+    await page.getByRole('button', { name: 'Availability', exact: true }).click();
+    await page.locator('.board-row.is-over').getByText('OVER BY 1').waitFor({ timeout: 15_000 });
+    await expectAccessible(page, 'board oversold');
+    await shot(page, 'supervisor-4-board-oversold');
+    await page.getByRole('button', { name: 'Sync', exact: true }).click();
+    await page.getByText('The link, last hour').waitFor();
+    await page.locator('.tl-offline').first().waitFor();
+    await expectAccessible(page, 'sync');
+    await shot(page, 'supervisor-5-sync');
+
+    // A wrong PIN is refused in words and changes nothing; the right one reverses the sale.
+    await page.getByRole('button', { name: /^Cases/ }).click();
+    await card.getByLabel('Supervisor PIN').fill('1111');
+    await card.getByRole('button', { name: 'Reverse the sale' }).click();
+    await card.getByText(/Wrong PIN/).waitFor();
+    await card.getByLabel('Supervisor PIN').fill('2468');
+    await card.getByLabel('Note (optional)').fill('Kai offered a refund; front row next time');
+    await card.getByRole('button', { name: 'Reverse the sale' }).click();
+    await page.getByText(/^Reversed by sam at /).waitFor({ timeout: 30_000 });
+    await page.getByText('No open cases.').waitFor();
+    await expectAccessible(page, 'inbox resolved');
+    await shot(page, 'supervisor-6-inbox-resolved');
+
+    // The other desk sees the case closed, reversed by this station.
+    await waitFor(async () => {
+      const cases = must(await desk2.station.call('cases.list', { status: 'all' }));
+      return cases.some((x) => x.status === 'resolved' && x.resolution === 'reverse' && x.resolvedBy === 'station:sup-1');
+    }, 30_000, 'the case closed at desk-2');
+    // Kai no longer holds the seat, here or there.
+    await waitFor(async () => !must(await desk2.station.call('registrant.get', { id: 'p-11' })).sessions.some((x) => x.sessionId === 'workshop'), 30_000, 'seat gone at desk-2');
+    expect((await ws.call('registrant.get', { id: 'p-11' })).value.sessions.map((x: { sessionId: string }) => x.sessionId)).not.toContain('workshop');
+    ws.close();
+  });
+
+  it('a desk-role member is refused the supervisor’s channels over the WebSocket, whatever the screen sends', async () => {
+    const ws = await wsClient(sup);
+    expect(await ws.call('staff.signIn', { staffId: 'dee', pin: '1357' })).toMatchObject({ ok: true });
+    for (const [channel, request] of [
+      ['settings.get', {}],
+      ['settings.testConnection', { connectionString: 'Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=b' }],
+      ['reports.export', { report: 'contacts' }],
+      ['registrants.previewCsv', { csv: 'a\n1' }],
+      ['audit.verify', {}],
+    ] as const) {
+      const r = await ws.call(channel, request);
+      expect(r, channel).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    // What a desk may read, it reads.
+    expect(await ws.call('sessions.board', {})).toMatchObject({ ok: true });
+    ws.close();
+  });
+
+  it('ran without a script error or a console error', () => {
+    expect(page, 'the console was opened').toBeDefined();
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
