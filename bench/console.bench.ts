@@ -6,7 +6,7 @@
  * same socket with no page (what the repaint must at least wait for).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
@@ -32,8 +32,10 @@ export const benchmarks: Benchmark[] = [
       const conf = shiftConference(generateConference({ registrants: 2000, sessions: 200 }), benchDay());
       writeFileSync(join(dir, 'conference.json'), JSON.stringify(conf));
       writeFileSync(join(dir, 'sup.json'), JSON.stringify({ stationId: 'sup-b', mode: 'supervisor', dataDir: join(dir, 'data'), conferenceFile: join(dir, 'conference.json'), sync: { connectionString: bus.connectionString } }));
-      const quiet = { out: () => {}, err: () => {} };
-      await runCli(['--db', join(dir, 'data', 'station.db'), '--station', 'sup-b', 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], quiet);
+      const quiet = { out: () => {}, err: (l: string) => console.error(l) };
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      const added = await runCli(['--db', join(dir, 'data', 'station.db'), '--station', 'sup-b', 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], quiet);
+      if (added !== 0) throw new Error(`staff-add failed (${added})`);
       const running = await runWeb(['--port', '0', '--config', join(dir, 'sup.json')], () => {});
       if (!running) throw new Error('the supervisor station did not start');
       const client = new ServiceBusClient(bus.connectionString);
@@ -46,8 +48,29 @@ export const benchmarks: Benchmark[] = [
           const orig = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
           Object.defineProperty(WebSocket.prototype, 'onmessage', { set(f) { orig.set.call(this, (m) => { if (typeof m.data === 'string' && m.data.includes('availability.changed')) window.__availAt = performance.now(); return f(m); }); }, get() { return orig.get.call(this); } });
         }`);
+        // The station imports the conference as it starts: the screen opens once it holds every session.
+        const u = new URL(running.url);
+        const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, { origin: `http://127.0.0.1:${u.port}` });
+        await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+        let id = 0;
+        const ask = (channel: string, request: unknown) =>
+          new Promise<{ ok: boolean; value?: { counts?: { sessions?: number } } }>((resolve) => {
+            const mine = ++id;
+            const on = (d: WebSocket.RawData) => {
+              const m = JSON.parse(d.toString()) as { id?: number; result: { ok: boolean } };
+              if (m.id !== mine) return;
+              ws.off('message', on);
+              resolve(m.result);
+            };
+            ws.on('message', on);
+            ws.send(JSON.stringify({ id: mine, channel, request }));
+          });
+        for (let i = 0; i < 600 && (await ask('station.status', {})).value?.counts?.sessions !== conf.sessions.length; i++) await new Promise((r) => setTimeout(r, 100));
         await page.goto(running.url);
-        await page.getByRole('button', { name: 'Sam' }).click();
+        await page.getByRole('button', { name: 'Sam' }).click().catch(async (e: unknown) => {
+          await page.screenshot({ path: join(tmpdir(), 'lanyard-bench-board-failed.png') });
+          throw e;
+        });
         await page.getByLabel('PIN').fill('2468');
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('button', { name: 'Availability', exact: true }).click();
@@ -73,21 +96,10 @@ export const benchmarks: Benchmark[] = [
           ui.push(await painted);
         }
         // Baseline: the board's answer over the same socket, no page.
-        const u = new URL(running.url);
-        const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, { origin: `http://127.0.0.1:${u.port}` });
-        await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
         const raw: number[] = [];
         for (let i = 0; i <= UPDATES; i++) {
           const t0 = performance.now();
-          await new Promise<void>((resolve) => {
-            const on = (d: WebSocket.RawData) => {
-              if ((JSON.parse(d.toString()) as { id?: number }).id !== i + 1) return;
-              ws.off('message', on);
-              resolve();
-            };
-            ws.on('message', on);
-            ws.send(JSON.stringify({ id: i + 1, channel: 'sessions.board', request: {} }));
-          });
+          await ask('sessions.board', {});
           if (i > 0) raw.push(performance.now() - t0); // the first warms the connection
         }
         ws.close();

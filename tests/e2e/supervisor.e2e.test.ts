@@ -51,6 +51,17 @@ let desk2: Runtime;
 let browser: Browser;
 let page: Page;
 
+/** One call over a fresh socket of the supervisor station, as a signed-in supervisor. */
+async function wsCall(channel: string, request: unknown) {
+  const ws = await wsClient(sup);
+  try {
+    await ws.call('staff.signIn', { staffId: 'sam', pin: '2468' });
+    return await ws.call(channel, request);
+  } finally {
+    ws.close();
+  }
+}
+
 beforeAll(async () => {
   t = tempDir('lanyard-e2e-sup-');
   const c = conference();
@@ -58,8 +69,8 @@ beforeAll(async () => {
   inst = await startInstallation({ dir: join(t.dir, 'hq'), conference: c, stations: ['sup-1', 'desk-2'] });
   const dataDir = join(t.dir, 'sup-1');
   const file = join(t.dir, 'sup-1.json');
-  writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('sup-1') }));
-  await addStaff(dataDir, 'sup-1', [{ id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }, { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' }]);
+  writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), printers: [`folder:${join(t.dir, 'sup-prints')}`], sync: inst.syncFor('sup-1') }));
+  await addStaff(dataDir, 'sup-1', [{ id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }, { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' }, { id: 'max', name: 'Max Desk', role: 'desk', pin: '1111' }]);
   sup = await startWeb('sup-1', file, dataDir);
   const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2') }, { baseDir: t.dir, defaultDataDir: t.dir });
   if (!c2.ok) throw new Error(c2.errors.join('; '));
@@ -149,6 +160,59 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await waitFor(async () => !must(await desk2.station.call('registrant.get', { id: 'p-11' })).sessions.some((x) => x.sessionId === 'workshop'), 30_000, 'seat gone at desk-2');
     expect((await ws.call('registrant.get', { id: 'p-11' })).value.sessions.map((x: { sessionId: string }) => x.sessionId)).not.toContain('workshop');
     ws.close();
+  });
+
+  it('a 50,000-row CSV from another system: the mapping step names what is missing, a bad row is rejected with its line, the rest import', async () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `BK-${String(i).padStart(6, '0')},Guest,Number ${i},guest${i}@example.com,${i === 1234 ? 'platinum' : 'full'},`);
+    const csv = ['Booking Ref,Given Name,Surname,E-mail,Ticket category,Notes', ...rows].join('\n');
+    await page.getByRole('button', { name: 'Imports', exact: true }).click();
+    await page.getByLabel('File to import').setInputFiles({ name: 'other-system.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // The header's "Ticket category" is not guessed: the step says what is still needed, and the import waits.
+    await page.getByText('Still needed before the import can run:').waitFor();
+    expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'import mapping');
+    await shot(page, 'supervisor-7-import-mapping-missing');
+    await page.getByLabel(/^Ticket type/).selectOption('Ticket category');
+    await page.getByText('Still needed before the import can run:').waitFor({ state: 'detached' });
+    await page.locator('.preview-table').getByText('added').first().waitFor();
+    await shot(page, 'supervisor-8-import-mapped');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Import finished').waitFor({ timeout: 90_000 });
+    await page.getByText('49,999 added, 0 updated, 1 rejected.').waitFor();
+    await page.getByText(/^Line 1236: /).waitFor();
+    await expectAccessible(page, 'import report');
+    await shot(page, 'supervisor-9-import-report');
+  });
+
+  it('settings: an invalid connection string gets a clear error and nothing is saved; the policy in plain words; a new PIN', async () => {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sale policy on this station' }).waitFor();
+    await page.getByText('Offline sales stop 60 minutes after the last word from HQ.').waitFor();
+    const before = (await wsCall('settings.get', {})).value;
+    // A string that is not one at all, then the real bus with a wrong key: each refused in words, the key never shown.
+    const box = page.getByLabel('Connection string (from the Azure portal)');
+    await box.fill('Endpoint=https://wrong.example.com/;SharedAccessKeyName=x;SharedAccessKey=topsecret');
+    await page.getByRole('button', { name: 'Test it' }).click();
+    await page.getByText(/the Endpoint must start with sb:\/\//).waitFor({ timeout: 30_000 });
+    await box.fill(inst.bus.connectionString.replace(/SharedAccessKey=[^;]+/, 'SharedAccessKey=topsecret'));
+    await page.getByRole('button', { name: 'Test it' }).click();
+    await page.getByText(/The bus refused this key|No answer from|Could not send/).waitFor({ timeout: 30_000 });
+    await page.getByText('This connection string does not work.').waitFor();
+    expect(await page.locator('.connection-test .notice').innerText()).not.toContain('topsecret');
+    expect((await wsCall('settings.get', {})).value).toEqual(before);
+    await expectAccessible(page, 'settings');
+    await shot(page, 'supervisor-10-settings-bad-connection');
+    await page.getByLabel('Staff member').selectOption({ label: 'Max Desk' });
+    await page.getByLabel('New PIN').fill('9753');
+    await page.getByLabel('Your PIN (supervisor)').fill('2468');
+    await page.getByRole('button', { name: 'Set the PIN' }).click();
+    await page.getByText('Max Desk has a new PIN (and is no longer locked out).').waitFor();
+    expect(await wsCall('staff.verify', { staffId: 'max', pin: '9753' })).toMatchObject({ ok: true });
+    expect(await wsCall('staff.verify', { staffId: 'max', pin: '1111' })).toMatchObject({ ok: false });
+    await page.getByRole('button', { name: 'Printers', exact: true }).click();
+    await page.getByText('Badges that no longer open doors').waitFor();
+    await expectAccessible(page, 'printers');
+    await shot(page, 'supervisor-11-printers');
   });
 
   it('a desk-role member is refused the supervisor’s channels over the WebSocket, whatever the screen sends', async () => {

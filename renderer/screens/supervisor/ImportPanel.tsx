@@ -188,6 +188,7 @@ export function ImportPanel() {
       )}
       {error && <ErrorNotice error={error} />}
       {report && (
+        <div ref={(el) => el?.scrollIntoView({ block: 'nearest' })}>
         <Notice kind={report.rejectedCount > 0 ? 'warn' : 'ok'} title={iw.reportTitle}>
           <p>{iw.report(report.registrants.inserted, report.registrants.updated, report.rejectedCount)}</p>
           {report.rejected.length > 0 && (
@@ -198,6 +199,7 @@ export function ImportPanel() {
             </ul>
           )}
         </Notice>
+        </div>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 /**
- * The supervisor's console (issue 14): the reconciliation inbox, the availability board and the sync engine in
- * detail, beside the desk's own screens (a supervisor also serves the queue). New cases and lost resolutions raise
+ * The supervisor's console (issue 14): the reconciliation inbox, the availability board, the sync engine in detail,
+ * printers, imports and settings, beside the desk's own screens (a supervisor also serves the queue). A desk-role
+ * member signed in here does not see imports and settings. New cases and lost resolutions raise
  * a toast on any tab.
  */
 import { useState } from 'react';
@@ -16,13 +17,15 @@ import { WalkUpForm } from '../desk/WalkUpForm';
 import { BoardPanel } from './BoardPanel';
 import { CasesPanel } from './CasesPanel';
 import { ImportPanel } from './ImportPanel';
+import { PrintersPanel } from './PrintersPanel';
+import { SettingsPanel } from './SettingsPanel';
 import { SyncPanel } from './SyncPanel';
 import { Toasts } from './Toasts';
 
-type Tab = 'cases' | 'board' | 'sync' | 'imports' | 'find' | 'walkup' | 'sessions' | 'queue';
-const tabs: Tab[] = ['cases', 'board', 'sync', 'imports', 'find', 'walkup', 'sessions', 'queue'];
+type Tab = 'cases' | 'board' | 'sync' | 'printers' | 'imports' | 'settings' | 'find' | 'walkup' | 'sessions' | 'queue';
+const tabs: Tab[] = ['cases', 'board', 'sync', 'printers', 'imports', 'settings', 'find', 'walkup', 'sessions', 'queue'];
 /** Tabs a desk-role member signed in here does not see (the station refuses their channels to that role anyway). */
-const supervisorOnly = new Set<Tab>(['imports']);
+const supervisorOnly = new Set<Tab>(['imports', 'settings']);
 
 export function SupervisorScreen() {
   const w = useWords();
@@ -77,7 +80,9 @@ export function SupervisorScreen() {
         {tab === 'cases' && <CasesPanel me={staff.session} onPerson={(id) => choose(id)} />}
         {tab === 'board' && <BoardPanel />}
         {tab === 'sync' && <SyncPanel />}
+        {tab === 'printers' && <PrintersPanel />}
         {tab === 'imports' && staff.session.role === 'supervisor' && <ImportPanel />}
+        {tab === 'settings' && staff.session.role === 'supervisor' && <SettingsPanel me={staff.session} />}
         {tab === 'find' && <FindPanel person={person} onPerson={setPerson} onAddSession={(id) => choose(id, 'sessions')} onSignedOut={signedOut} />}
         {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
         {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
