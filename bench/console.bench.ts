@@ -1,5 +1,7 @@
 /**
- * The supervisor console (issue 14): ui.board — from a feed update reaching the screen (the station's
+ * The supervisor console (issue 14): ui.import — rows/s of a 50,000-row CSV imported through the console's Imports
+ * tab (file picked, mapping guessed, Import pressed, to the report painted), against the station's own import rate
+ * in the same run (the same file through `registrants.importCsv` in process); and ui.board — from a feed update reaching the screen (the station's
  * `availability.changed` event arriving on the page's socket) to the availability board of 200 sessions painted
  * with HQ's new number, p95, in browser mode with the station syncing against the project's Service Bus emulator;
  * HQ's SeatAvailability messages are published with the raw SDK. The baseline is `sessions.board` answered over the
@@ -15,6 +17,7 @@ import WebSocket from 'ws';
 import { shiftConference } from '../core/calendar';
 import { schemaVersion } from '../core/messages';
 import { runCli } from '../main/station/cli';
+import { createStation } from '../main/station/create-station';
 import { runWeb } from '../main/web/cli';
 import { generateConference } from '../tools/demo-data/generate';
 import { startEmulator } from '../tools/servicebus-emulator/index';
@@ -22,8 +25,68 @@ import { lanyardTopology } from '../tools/servicebus-emulator/lanyard-topology';
 import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
 const UPDATES = 40;
+const ROWS = 50_000;
+
+/** A conference with one registrant, and 50,000 more as another system's CSV (headers Lanyard guesses). */
+function importFixture() {
+  const conf = shiftConference(generateConference({ registrants: ROWS }), benchDay());
+  const base = { ...conf, registrants: conf.registrants.slice(0, 1) };
+  const csv = ['code,first,last,email,company,ticket,sessions', ...conf.registrants.map((r) => [r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, r.sessions.join(';')].map((x) => `"${x.replace(/"/g, '""')}"`).join(','))].join('\n');
+  return { base, csv, mapping: { confirmationCode: 'code', firstName: 'first', lastName: 'last', email: 'email', company: 'company', ticketTypeId: 'ticket', sessions: 'sessions' } };
+}
 
 export const benchmarks: Benchmark[] = [
+  {
+    name: 'ui.import',
+    async run(): Promise<BenchResult> {
+      const dir = mkdtempSync(join(tmpdir(), 'lanyard-bench-import-'));
+      const { base, csv, mapping } = importFixture();
+      try {
+        // The station's own rate: the same file, in process.
+        const s = await createStation({ dbPath: join(dir, 'inproc.db'), stationId: 'bench' });
+        await s.call('conference.import', { data: base });
+        const t0 = performance.now();
+        const direct = await s.call('registrants.importCsv', { csv, mapping });
+        const directMs = performance.now() - t0;
+        await s.close();
+        if (!direct.ok) throw new Error(direct.error.message);
+
+        writeFileSync(join(dir, 'conference.json'), JSON.stringify(base));
+        writeFileSync(join(dir, 'sup.json'), JSON.stringify({ stationId: 'sup-i', mode: 'supervisor', dataDir: join(dir, 'data'), conferenceFile: join(dir, 'conference.json') }));
+        mkdirSync(join(dir, 'data'), { recursive: true });
+        const added = await runCli(['--db', join(dir, 'data', 'station.db'), '--station', 'sup-i', 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], { out: () => {}, err: (l) => console.error(l) });
+        if (added !== 0) throw new Error(`staff-add failed (${added})`);
+        const running = await runWeb(['--port', '0', '--config', join(dir, 'sup.json')], () => {});
+        if (!running) throw new Error('the supervisor station did not start');
+        const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+        try {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+          await page.goto(running.url);
+          await page.getByRole('button', { name: 'Sam' }).click({ timeout: 60_000 });
+          await page.getByLabel('PIN').fill('2468');
+          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('button', { name: 'Imports', exact: true }).click();
+          await page.getByLabel('File to import').setInputFiles({ name: 'other-system.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+          await page.locator('.preview-table').waitFor({ timeout: 30_000 });
+          const t1 = performance.now();
+          await page.getByRole('button', { name: 'Import', exact: true }).click();
+          await page.getByText('Import finished').waitFor({ timeout: 300_000 });
+          const uiMs = performance.now() - t1;
+          const ui = ROWS / (uiMs / 1000);
+          const baseline = ROWS / (directMs / 1000);
+          return {
+            name: 'ui.import', value: round(ui, 0), unit: 'rows/s', baseline: round(baseline, 0), ratio: round(ui / baseline, 3), goal: 'ratio >= 0.8', pass: ui / baseline >= 0.8,
+            detail: { rows: ROWS, uiMs: round(uiMs, 0), stationMs: round(directMs, 0) },
+          };
+        } finally {
+          await browser.close();
+          await running.stop();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
   {
     name: 'ui.board',
     async run(): Promise<BenchResult> {
