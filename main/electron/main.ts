@@ -8,7 +8,8 @@
  *   electron . [--config FILE]          (npm start does this where the Electron binary is installed)
  *   electron . --seal-config FILE       encrypt the connection string in FILE for this user and machine
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, powerSaveBlocker, protocol, safeStorage, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerSaveBlocker, protocol, safeStorage, session, utilityProcess } from 'electron';
+import { showOsNotifications } from './os-notifications';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectHost, type HostedStation } from '../runtime/remote';
@@ -81,6 +82,10 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
   const events = host.events$.subscribe((e) => ipc.broadcast(e));
   const win = createStationWindow(BrowserWindow, { mode: config.mode, preload, url: `${APP_ORIGIN}/index.html`, title: modeTitles[config.mode], log });
   ipc.attach(win.webContents);
+  const notices = showOsNotifications(host.events$, config.mode, Notification, () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
   const release = keepAwake(powerSaveBlocker, config.mode);
 
   // The operating system's idea of the network feeds connectivity (a cable pulled is "offline" at once).
@@ -107,6 +112,7 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
     clearInterval(poll);
     release?.();
     events.unsubscribe();
+    notices?.unsubscribe();
     ipc.dispose();
     void host.stop().finally(() => {
       stopped = true;

@@ -87,6 +87,18 @@ class FakeApp extends EventEmitter {
   getPath = () => this.userData;
 }
 
+/** Electron's Notification: what was shown, and its click handler. */
+export class FakeNotification extends EventEmitter {
+  static shown: FakeNotification[] = [];
+  static isSupported = () => true;
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    FakeNotification.shown.push(this);
+  }
+}
+
 export const forkedChildren: (EventEmitter & { messages: unknown[] })[] = [];
 
 export const electron = {
@@ -156,4 +168,5 @@ export const electron = {
   },
   dialog: { showErrorBox: vi.fn() },
   Menu: { setApplicationMenu: vi.fn() },
+  Notification: FakeNotification,
 };
