@@ -72,6 +72,7 @@ beforeAll(async () => {
   writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), printers: [`folder:${join(t.dir, 'sup-prints')}`], sync: inst.syncFor('sup-1') }));
   await addStaff(dataDir, 'sup-1', [{ id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }, { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' }, { id: 'max', name: 'Max Desk', role: 'desk', pin: '1111' }]);
   sup = await startWeb('sup-1', file, dataDir);
+  await addStaff(join(t.dir, 'desk-2'), 'desk-2', [{ id: 'ria', name: 'Ria Supervisor', role: 'supervisor', pin: '8642' }]);
   const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2') }, { baseDir: t.dir, defaultDataDir: t.dir });
   if (!c2.ok) throw new Error(c2.errors.join('; '));
   desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
@@ -99,9 +100,8 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     inst.cut('sup-1');
     await waitFor(async () => (await ws.call('sync.status', {})).value?.state === 'offline', 30_000, 'sup-1 offline');
     for (const r of ['p-06', 'p-07', 'p-08', 'p-09', 'p-10']) expect(must(await desk2.station.call('sale.sell', { sessionId: 'workshop', registrantId: r })).outcome).toBe('confirmed');
-    // sup-1 still sees five seats: it sells one offline, at risk.
-    const sold = await ws.call('sale.sell', { sessionId: 'workshop', registrantId: 'p-11' });
-    expect(sold).toMatchObject({ ok: true, value: { outcome: 'proceed', why: 'overdraft' } });
+    // sup-1 still sees five seats: it sells two offline, at risk (Kai and Lena).
+    for (const r of ['p-11', 'p-12']) expect(await ws.call('sale.sell', { sessionId: 'workshop', registrantId: r })).toMatchObject({ ok: true, value: { outcome: 'proceed', why: 'overdraft' } });
 
     page = await openScreen(browser, sup, 'supervisor');
     await page.getByRole('button', { name: 'Sam Supervisor' }).click();
@@ -122,14 +122,14 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await card.waitFor({ timeout: 15_000 });
     await card.getByText('Sold as: offline, within the safe limit').waitFor();
     await card.getByText(/was sold a seat at this station; HQ opened the case at /).waitFor();
-    await card.getByText('HQ: the session is over by 1.').waitFor();
+    await card.getByText(/^HQ: the session is over by [12]\.$/).waitFor();
     await card.getByText(/^Decide by /).waitFor();
     await expectAccessible(page, 'inbox with an open case');
     await shot(page, 'supervisor-3-inbox-open-case');
 
     // The board now shows the workshop over capacity.
     await page.getByRole('button', { name: 'Availability', exact: true }).click();
-    await page.locator('.board-row.is-over').getByText('OVER BY 1').waitFor({ timeout: 15_000 });
+    await page.locator('.board-row.is-over').getByText('OVER BY 2').waitFor({ timeout: 15_000 });
     await expectAccessible(page, 'board oversold');
     await shot(page, 'supervisor-4-board-oversold');
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
@@ -147,7 +147,6 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await card.getByLabel('Note (optional)').fill('Kai offered a refund; front row next time');
     await card.getByRole('button', { name: 'Reverse the sale' }).click();
     await page.getByText(/^Reversed by sam at /).waitFor({ timeout: 30_000 });
-    await page.getByText('No open cases.').waitFor();
     await expectAccessible(page, 'inbox resolved');
     await shot(page, 'supervisor-6-inbox-resolved');
 
@@ -160,6 +159,33 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await waitFor(async () => !must(await desk2.station.call('registrant.get', { id: 'p-11' })).sessions.some((x) => x.sessionId === 'workshop'), 30_000, 'seat gone at desk-2');
     expect((await ws.call('registrant.get', { id: 'p-11' })).value.sessions.map((x: { sessionId: string }) => x.sessionId)).not.toContain('workshop');
     ws.close();
+  });
+
+  it('two supervisors on two stations resolve the same case at once: one wins, both stations agree, the other is told', async () => {
+    const lenaCase = async (s: { call: Runtime['station']['call'] }) => must(await s.call('cases.list', { status: 'all' })).find((c) => c.registrantId === 'p-12');
+    await waitFor(async () => (await lenaCase(desk2.station))?.status === 'open', 30_000, 'Lena’s case at desk-2');
+    const caseId = (await lenaCase(desk2.station))!.id;
+    await page.getByRole('button', { name: /^Cases/ }).click();
+    const card = page.getByRole('listitem', { name: /Lena Costa — Workshop: resilient sync/ });
+    await card.getByLabel('Supervisor PIN').fill('2468');
+    // Ria at desk-2 honours it while Sam at sup-1 moves Lena to the waitlist.
+    const remote = desk2.station.call('cases.resolve', { caseId, action: 'honor', supervisor: { supervisorId: 'ria', pin: '8642' } });
+    await card.getByRole('button', { name: 'Move to the waitlist' }).click();
+    expect((await remote).ok).toBe(true);
+    await waitFor(async () => (await lenaCase(desk2.station))?.status === 'resolved', 30_000, 'resolved at desk-2');
+    const there = (await lenaCase(desk2.station))!;
+    await waitFor(async () => (await wsCall('cases.list', { status: 'all' })).value.find((c: { id: string }) => c.id === caseId)?.request?.status !== 'pending', 30_000, 'sup-1 told');
+    const here = (await wsCall('cases.list', { status: 'all' })).value.find((c: { id: string }) => c.id === caseId);
+    // One resolution, the same on both stations; the winner's request won and the other's lost.
+    expect(['honor', 'waitlist']).toContain(there.resolution);
+    expect(here).toMatchObject({ status: 'resolved', resolution: there.resolution, resolvedBy: there.resolvedBy });
+    const samWon = there.resolution === 'waitlist';
+    expect(here.request.status).toBe(samWon ? 'won' : 'lost');
+    await waitFor(async () => (await lenaCase(desk2.station))?.request?.status === (samWon ? 'lost' : 'won'), 30_000, 'desk-2 told');
+    await page.getByText(samWon ? /^Waitlisted by sam at / : /^Honored by ria at /).waitFor({ timeout: 30_000 });
+    if (!samWon) await page.getByText(/another station’s decision won/).waitFor();
+    await page.getByText('No open cases.').waitFor();
+    await shot(page, 'supervisor-6b-two-supervisors');
   });
 
   it('a 50,000-row CSV from another system: the mapping step names what is missing, a bad row is rejected with its line, the rest import', async () => {
