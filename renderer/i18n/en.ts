@@ -348,7 +348,7 @@ export const en = {
     printers: {
       title: 'Printers',
       none: 'No printers configured on this station.',
-      state: (s: string | null) => (s === null ? 'State unknown (not checked yet)' : ({ online: 'Online', paper_out: 'Paper out', cover_open: 'Cover open', offline: 'Not answering', unknown: 'State unknown' } as Record<string, string>)[s] ?? s),
+      state: (s: string | null) => (s === null ? 'State unknown (not checked yet)' : ({ ready: 'Online, ready', paper_out: 'Paper out', cover_open: 'Cover open', offline: 'Offline', error: 'In error', unreachable: 'Not reachable', not_responding: 'Not answering', unknown: 'State unknown' } as Record<string, string>)[s] ?? s),
       paperLow: 'paper low',
       checked: (t: string) => `checked ${t}`,
       testPage: 'Print a test page',
@@ -356,6 +356,9 @@ export const en = {
       voidsTitle: 'Badges that no longer open doors',
       noVoids: 'None.',
       void: (name: string, version: number, time: string, reason: string) => `${name}, version ${version}, voided ${time}: ${reason}`,
+      previewTitle: 'A badge on each printer',
+      previewFind: 'Whose badge? (name, e-mail or code)',
+      previewAlt: (name: string, uri: string) => `${name}'s badge as ${uri} prints it`,
       logTitle: 'Print log (newest first)',
     },
     toast: { close: 'Dismiss' },

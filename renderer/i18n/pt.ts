@@ -342,7 +342,7 @@ export const pt: Words = {
     printers: {
       title: 'Impressoras',
       none: 'Nenhuma impressora configurada nesta estação.',
-      state: (s: string | null) => (s === null ? 'Estado desconhecido (ainda não verificado)' : ({ online: 'Online', paper_out: 'Sem papel', cover_open: 'Tampa aberta', offline: 'Não responde', unknown: 'Estado desconhecido' } as Record<string, string>)[s] ?? s),
+      state: (s: string | null) => (s === null ? 'Estado desconhecido (ainda não verificado)' : ({ ready: 'Online, pronta', paper_out: 'Sem papel', cover_open: 'Tampa aberta', offline: 'Offline', error: 'Com erro', unreachable: 'Inacessível', not_responding: 'Não responde', unknown: 'Estado desconhecido' } as Record<string, string>)[s] ?? s),
       paperLow: 'pouco papel',
       checked: (t: string) => `verificada às ${t}`,
       testPage: 'Imprimir página de teste',
@@ -350,6 +350,9 @@ export const pt: Words = {
       voidsTitle: 'Crachás que já não abrem portas',
       noVoids: 'Nenhum.',
       void: (name: string, version: number, time: string, reason: string) => `${name}, versão ${version}, anulado às ${time}: ${reason}`,
+      previewTitle: 'Um crachá em cada impressora',
+      previewFind: 'O crachá de quem? (nome, e-mail ou código)',
+      previewAlt: (name: string, uri: string) => `Crachá de ${name} tal como ${uri} o imprime`,
       logTitle: 'Registo de impressão (mais recente primeiro)',
     },
     toast: { close: 'Fechar' },

@@ -237,6 +237,11 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     expect(await wsCall('staff.verify', { staffId: 'max', pin: '1111' })).toMatchObject({ ok: false });
     await page.getByRole('button', { name: 'Printers', exact: true }).click();
     await page.getByText('Badges that no longer open doors').waitFor();
+    await page.getByText(/^Online, ready · checked /).waitFor({ timeout: 15_000 });
+    // A chosen registrant's badge as the station's printer would print it.
+    await page.getByLabel('Whose badge? (name, e-mail or code)').fill('olga');
+    await page.getByRole('button', { name: 'Olga Costa' }).click();
+    await page.getByRole('img', { name: /^Olga Costa's badge as folder:/ }).waitFor({ timeout: 15_000 });
     await expectAccessible(page, 'printers');
     await shot(page, 'supervisor-11-printers');
   });

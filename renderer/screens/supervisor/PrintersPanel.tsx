@@ -1,9 +1,11 @@
 /**
  * Printers: each configured printer's state as it last answered (online, paper out, cover open, unknown), a test
- * page, the print log with reprints and voids, and the badge versions that no longer open doors.
+ * page, a chosen registrant's badge as each printer would print it, the print log with reprints and voids, and the
+ * badge versions that no longer open doors.
  */
 import { useState } from 'react';
 import type { AppError } from '../../../core/result';
+import { BadgeImage } from '../../components/BadgeImage';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
@@ -33,11 +35,11 @@ export function PrintersPanel() {
       {error && <ErrorNotice error={error} />}
       <ul className="jobs">
         {(printers.data ?? []).map((p) => (
-          <li key={p.uri} className={`job ${p.state === 'online' ? 'job-printed' : p.state ? 'job-failed' : ''}`}>
+          <li key={p.uri} className={`job ${p.state === 'ready' ? 'job-printed' : p.state === null || p.state === 'unknown' ? 'job-uncertain' : 'job-failed'}`}>
             <p className="job-name">{p.uri}</p>
             <p className="job-state">
               {pw.state(p.state)}
-              {p.words ? ` — ${p.words}` : ''}
+              {p.words && p.words !== p.state ? ` — ${p.words}` : ''}
               {p.paperLow ? ` · ${pw.paperLow}` : ''}
               {p.checkedAt ? ` · ${pw.checked(w.common.time(p.checkedAt))}` : ''}
             </p>
@@ -48,6 +50,7 @@ export function PrintersPanel() {
         ))}
       </ul>
       {printers.data && printers.data.length === 0 && <p>{pw.none}</p>}
+      {printers.data && printers.data.length > 0 && <BadgeOnEachPrinter printers={printers.data.map((p) => p.uri)} />}
       <h3>{pw.voidsTitle}</h3>
       {voids.data && voids.data.length === 0 && <p>{pw.noVoids}</p>}
       <ul>
@@ -66,5 +69,52 @@ export function PrintersPanel() {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Whose badge to look at (found by name, e-mail or code), then the station's own render for every printer. */
+function BadgeOnEachPrinter({ printers }: { printers: string[] }) {
+  const w = useWords();
+  const pw = w.supervisor.printers;
+  const [query, setQuery] = useState('');
+  const [who, setWho] = useState<{ id: string; name: string } | null>(null);
+  const found = useStation('registrant.search', query.trim().length >= 2 ? { query: query.trim(), limit: 5 } : null);
+  return (
+    <div className="badge-each">
+      <h3>{pw.previewTitle}</h3>
+      <label className="file-pick">
+        {pw.previewFind}
+        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      </label>
+      <div className="actions">
+        {(found.data ?? []).map((r) => (
+          <button key={r.id} type="button" aria-pressed={who?.id === r.id} onClick={() => setWho({ id: r.id, name: `${r.firstName} ${r.lastName}`.trim() })}>
+            {r.firstName} {r.lastName}
+          </button>
+        ))}
+      </div>
+      {who && (
+        <div className="badge-grid">
+          {printers.map((uri) => (
+            <PrinterBadge key={uri} uri={uri} registrantId={who.id} name={who.name} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PrinterBadge({ uri, registrantId, name }: { uri: string; registrantId: string; name: string }) {
+  const pw = useWords().supervisor.printers;
+  const preview = useStation('badge.preview', { registrantId, printer: uri });
+  return (
+    <figure className="preview-frame">
+      {preview.data && <BadgeImage preview={preview.data} label={pw.previewAlt(name, uri)} />}
+      {preview.error && <ErrorNotice error={preview.error} />}
+      <figcaption>
+        {uri}
+        {preview.data ? ` · ${preview.data.media} · v${preview.data.version}` : ''}
+      </figcaption>
+    </figure>
   );
 }
