@@ -4,9 +4,11 @@
  * a workshop's last seats sold at another desk while this one was cut off — is resolved from the inbox, and the
  * other desk sees the case closed. A desk-role member is refused the supervisor's channels over the WebSocket.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConferenceFile } from '../../core/conference';
 import { parseRuntimeConfig } from '../../main/runtime/config';
@@ -48,8 +50,19 @@ let t: ReturnType<typeof tempDir>;
 let inst: Installation;
 let sup: WebStation;
 let desk2: Runtime;
+let door: Runtime;
 let browser: Browser;
 let page: Page;
+
+/** The QR code of the newest badge in sup-1's folder printer. */
+function printedCode(): string {
+  const dir = join(t.dir, 'sup-prints');
+  const newest = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().at(-1)!;
+  const png = PNG.sync.read(readFileSync(join(dir, newest)));
+  const q = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  if (!q) throw new Error(`no QR code in ${newest}`);
+  return q.data;
+}
 
 /** One call over a fresh socket of the supervisor station, as a signed-in supervisor. */
 async function wsCall(channel: string, request: unknown) {
@@ -66,7 +79,7 @@ beforeAll(async () => {
   t = tempDir('lanyard-e2e-sup-');
   const c = conference();
   writeFileSync(join(t.dir, 'conference.json'), JSON.stringify(c));
-  inst = await startInstallation({ dir: join(t.dir, 'hq'), conference: c, stations: ['sup-1', 'desk-2'] });
+  inst = await startInstallation({ dir: join(t.dir, 'hq'), conference: c, stations: ['sup-1', 'desk-2', 'door-1'] });
   const dataDir = join(t.dir, 'sup-1');
   const file = join(t.dir, 'sup-1.json');
   writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), printers: [`folder:${join(t.dir, 'sup-prints')}`], sync: inst.syncFor('sup-1') }));
@@ -76,6 +89,9 @@ beforeAll(async () => {
   const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2') }, { baseDir: t.dir, defaultDataDir: t.dir });
   if (!c2.ok) throw new Error(c2.errors.join('; '));
   desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
+  const c3 = parseRuntimeConfig({ stationId: 'door-1', mode: 'door', dataDir: join(t.dir, 'door-1'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('door-1') }, { baseDir: t.dir, defaultDataDir: t.dir });
+  if (!c3.ok) throw new Error(c3.errors.join('; '));
+  door = await startRuntime(c3.config, { healthPollMs: 0 });
   browser = await launchBrowser();
 }, 180_000);
 
@@ -87,6 +103,7 @@ afterAll(async () => {
   await browser?.close();
   await sup?.stop();
   await desk2?.stop();
+  await door?.stop();
   await inst?.stop();
   t?.cleanup();
 }, 60_000);
@@ -138,6 +155,11 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await expectAccessible(page, 'sync');
     await shot(page, 'supervisor-5-sync');
 
+    // Kai's badge is printed meanwhile (the station's folder printer): the door lets it in.
+    expect(await ws.call('badge.print', { registrantId: 'p-11' })).toMatchObject({ ok: true, value: { status: 'printed' } });
+    const code = printedCode();
+    await waitFor(async () => must(await door.station.call('badge.verify', { code })).valid, 30_000, 'Kai’s badge valid at the door');
+
     // A wrong PIN is refused in words and changes nothing; the right one reverses the sale.
     await page.getByRole('button', { name: /^Cases/ }).click();
     await card.getByLabel('Supervisor PIN').fill('1111');
@@ -150,6 +172,9 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await expectAccessible(page, 'inbox resolved');
     await shot(page, 'supervisor-6-inbox-resolved');
 
+    // The door now refuses Kai's badge, with the reason.
+    await waitFor(async () => !must(await door.station.call('badge.verify', { code })).valid, 30_000, 'Kai’s badge refused at the door');
+    expect(must(await door.station.call('badge.verify', { code }))).toMatchObject({ valid: false, reason: 'revoked' });
     // The other desk sees the case closed, reversed by this station.
     await waitFor(async () => {
       const cases = must(await desk2.station.call('cases.list', { status: 'all' }));
