@@ -1,0 +1,191 @@
+/**
+ * Allotments sized from what a desk sees (DESIGN §5, tier 2), shared by the station's allotment keeper, HQ and the
+ * policy simulator:
+ * - a desk holds, per session, about what it would sell during one of its outages: its own recent sales rate for
+ *   the session × the outage length it plans for (from the outages it has seen), topped up as seats are used, the
+ *   surplus given back when its sales slow down, everything given back before the session starts;
+ * - HQ grants a small share of the seats nobody holds, and before it turns a sale away it takes back the unused
+ *   seats of the stations it heard from a moment ago.
+ * Pure: numbers in, numbers out. Absurd inputs (NaN, negative, infinite) count as "nothing known": they never
+ * make a desk hold more or HQ grant more.
+ */
+import type { SalePolicyParams } from './conference';
+import { normalQuantile } from './normal';
+
+/** A finite number ≥ 0, else 0. */
+const count = (n: number) => (Number.isFinite(n) && n >= 0 ? n : 0);
+/** A probability in [lo, hi]; anything else (NaN included) is `lo`. */
+const prob = (p: number, lo: number, hi: number) => (Number.isFinite(p) ? Math.min(hi, Math.max(lo, p)) : lo);
+
+// ---- a desk's own sales rate: the same exponentially weighted rate HQ keeps for a whole session ------------------
+
+/** The rate `minutes` later: r·e^(−t/τ). */
+export function decayRate(rate: number, minutes: number, tauMin: number): number {
+  if (!(tauMin > 0) || !Number.isFinite(tauMin)) return 0;
+  return count(rate) * Math.exp(-count(minutes) / tauMin);
+}
+
+/** The rate just after one more sale: r + 1/τ (a steady λ sales per minute reads λ on average). */
+export function addSale(rate: number, tauMin: number): number {
+  return tauMin > 0 && Number.isFinite(tauMin) ? count(rate) + 1 / tauMin : count(rate);
+}
+
+/** The rate now, from the ages in minutes of past sales: Σ e^(−age/τ)/τ. A sale "in the future" (clock skew) counts as now. */
+export function salesRate(ageMinutes: readonly number[], tauMin: number): number {
+  if (!(tauMin > 0) || !Number.isFinite(tauMin)) return 0;
+  let r = 0;
+  for (const a of ageMinutes) if (!Number.isNaN(a) && a !== Infinity) r += Math.exp(-Math.max(0, a) / tauMin) / tauMin;
+  return r;
+}
+
+// ---- the outages a desk has seen -------------------------------------------------------------------------------------
+
+export interface OutageHistory {
+  /** Outages seen. */
+  count: number;
+  /** Their total length, minutes. */
+  totalMin: number;
+}
+
+export const noOutages: OutageHistory = { count: 0, totalMin: 0 };
+
+/**
+ * Gaps between contacts with HQ that count as outages: shorter ones are the heartbeat's rhythm (30 s by default),
+ * longer ones a station that was closed (overnight), not cut off.
+ */
+export const outageLimits = { minMin: 2, maxMin: 240 } as const;
+
+/** The history after a gap of `minutes` between two contacts with HQ (kept only if it looks like an outage). */
+export function recordOutage(h: OutageHistory, minutes: number): OutageHistory {
+  const prior = { count: count(h.count), totalMin: count(h.totalMin) };
+  if (!(minutes >= outageLimits.minMin && minutes <= outageLimits.maxMin)) return prior;
+  return { count: prior.count + 1, totalMin: prior.totalMin + minutes };
+}
+
+/** How many outages the conference's `typicalOutageMin` weighs as, before the desk's own. */
+export const priorOutages = 3;
+
+/**
+ * The outage length to plan for: the `allotmentCover` quantile of exponential outage lengths whose mean is the one
+ * seen, shrunk towards the conference's typical outage (weighing as `priorOutages` outages).
+ */
+export function planningOutageMin(h: OutageHistory, p: Pick<SalePolicyParams, 'typicalOutageMin' | 'allotmentCover'>): number {
+  const n = count(h.count);
+  const mean = (count(p.typicalOutageMin) * priorOutages + count(h.totalMin)) / (priorOutages + n);
+  return -Math.log(1 - prob(p.allotmentCover, 0, 0.999)) * mean;
+}
+
+// ---- the desk's target: seats to hold for one session -----------------------------------------------------------------
+
+export type SizingParams = Pick<SalePolicyParams, 'allotmentCover' | 'allotmentMinSeats' | 'allotmentMaxSeats'>;
+
+export interface SizingInput {
+  /** This desk's recent sales rate for the session, seats per minute. */
+  ownRatePerMin: number;
+  /** The outage length to plan for (planningOutageMin), minutes. */
+  outageMin: number;
+  /** Minutes until the desk gives the session's seats back; it cannot sell them after that. */
+  minutesToReturn: number;
+}
+
+/**
+ * Seats to hold: the `allotmentCover` quantile of this desk's sales during the planned outage (or until the
+ * seats go back, if sooner), λ + z·√λ, at least `allotmentMinSeats`, at most `allotmentMaxSeats`; none once the
+ * seats are due back.
+ */
+export function allotmentTarget(i: SizingInput, p: SizingParams): number {
+  const toReturn = count(i.minutesToReturn);
+  if (!(toReturn > 0)) return 0;
+  const lambda = count(i.ownRatePerMin) * Math.min(count(i.outageMin), toReturn);
+  const want = lambda > 0 ? Math.ceil(lambda + coverZ(p.allotmentCover) * Math.sqrt(lambda) - 1e-9) : 0;
+  const max = Math.floor(count(p.allotmentMaxSeats));
+  return Math.min(max, Math.max(Math.floor(count(p.allotmentMinSeats)), want));
+}
+
+/** z for a cover probability; the last one is remembered (the keeper and the simulator ask with the same one). */
+let lastCover = Number.NaN;
+let lastZ = 0;
+function coverZ(cover: number): number {
+  if (cover !== lastCover) {
+    lastZ = normalQuantile(prob(cover, 0.5, 0.999));
+    lastCover = cover;
+  }
+  return lastZ;
+}
+
+/** A desk gives seats back only when it holds more than its target by more than this (no back-and-forth). */
+export const giveBackSlack = 1;
+
+/** What the keeper does for one session: ask for the missing seats, give back a surplus, or nothing. */
+export function keeperStep(held: number, target: number): { ask: number } | { giveBack: number } | null {
+  const h = Math.floor(count(held));
+  const t = Math.floor(count(target));
+  if (h < t) return { ask: t - h };
+  if (h > t + giveBackSlack) return { giveBack: h - t };
+  return null;
+}
+
+/**
+ * Which whole allotments to give back for a surplus (an allotment goes back whole): the smallest first, as long as
+ * the seats left in hand stay at or above the target.
+ */
+export function allotmentsToGiveBack<A extends { unused: number }>(allotments: readonly A[], surplus: number): A[] {
+  let left = Math.floor(count(surplus));
+  const out: A[] = [];
+  for (const a of [...allotments].filter((x) => count(x.unused) > 0).sort((x, y) => x.unused - y.unused)) {
+    if (a.unused > left) break;
+    out.push(a);
+    left -= a.unused;
+  }
+  return out;
+}
+
+// ---- HQ: grants and taking seats back -----------------------------------------------------------------------------------
+
+export interface GrantParams {
+  /** HQ grants at most this share of the unallocated seats per request (hq/config.ts `allotmentShare`). */
+  allotmentShare: number;
+}
+
+/** HQ's defaults (hq/config.ts takes them from here; so does the simulator). */
+export const defaultGrant: GrantParams = { allotmentShare: 0.08 };
+
+/** HQ takes seats back only from a station it heard from within this long (hq/config.ts `reclaimHeardWithinSeconds`). */
+export const defaultReclaimHeardWithinMin = 1;
+
+export interface GrantInput {
+  asked: number;
+  capacity: number;
+  sold: number;
+  /** Seats held in every station's allotments. */
+  allotted: number;
+}
+
+/**
+ * Seats granted for one request: what was asked, at most `allotmentShare` of the unallocated seats (rounded down),
+ * so that however many desks ask, most of the room stays in the pool for whoever sells next.
+ */
+export function grantSeats(i: GrantInput, p: GrantParams): number {
+  // Numbers HQ cannot trust grant nothing (a NaN count must not look like an empty room).
+  if (![i.capacity, i.sold, i.allotted].every((n) => Number.isFinite(n) && n >= 0)) return 0;
+  const unallocated = i.capacity - i.sold - i.allotted;
+  if (!(unallocated >= 1)) return 0;
+  return Math.max(0, Math.min(Math.floor(count(i.asked)), Math.floor(prob(p.allotmentShare, 0, 1) * unallocated)));
+}
+
+export interface HeldSeats {
+  /** When HQ last heard from the station holding them (ms). */
+  lastHeardMs: number;
+  unused: number;
+}
+
+/**
+ * The allotments HQ takes back (their unused seats, whole) before turning a sale away: other stations' allotments
+ * for the session, of stations HQ heard from within `withinMs` — very likely online, so they hear of it at once
+ * and do not go on selling those seats blind. (A station that went offline within that time may: its sales from
+ * them are then decided like any other sale.)
+ */
+export function reclaimable<A extends HeldSeats>(held: readonly A[], nowMs: number, withinMs: number): A[] {
+  const window = count(withinMs);
+  return held.filter((a) => count(a.unused) >= 1 && Number.isFinite(a.lastHeardMs) && nowMs - a.lastHeardMs <= window);
+}
