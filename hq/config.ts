@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultGrant, defaultReclaimHeardWithinMin } from '../core/allotment-sizing';
 import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
 
@@ -28,8 +29,14 @@ export const HqConfig = z
     feedTopic: EntityName.default('station-feed'),
     /** Heartbeat period (stations measure staleness and feed freshness from it). */
     heartbeatSeconds: z.number().min(0.05).max(3600).default(30),
-    /** A grant is min(asked, floor(allotmentShare × unallocated seats)). */
-    allotmentShare: z.number().min(0).max(1).default(0.25),
+    /** A grant is min(asked, floor(allotmentShare × unallocated seats)) (core/allotment-sizing.ts grantSeats). */
+    allotmentShare: z.number().min(0).max(1).default(defaultGrant.allotmentShare),
+    /**
+     * Before HQ turns a sale away (or opens an oversell case for it), it takes back the unused seats of other
+     * stations' allotments for the session, if it heard from those stations within this long (they are very
+     * likely online and hear of it at once). 0: never.
+     */
+    reclaimHeardWithinSeconds: z.number().min(0).max(3600).default(defaultReclaimHeardWithinMin * 60),
     /** Allotments of a station HQ has not heard from for this long are reclaimed (seats back in the pool). */
     reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(120),
     /** Active allotments of a session are recalled this long before it starts (desks return theirs earlier). */

@@ -9,6 +9,8 @@
  * - any other sale is confirmed while sold + outstanding allotment seats < capacity;
  * - otherwise, if the selling station still holds an unused allotment seat for the session, that seat is charged
  *   and the sale confirmed (the allotment is re-issued so the station's count matches HQ's);
+ * - otherwise HQ takes back the unused seats of other stations it heard from within a minute, and confirms the
+ *   sale if that freed a seat;
  * - otherwise the sale is oversold: it counts as sold (the person holds a badge) and a case is opened;
  * - the first resolution of a case HQ applies wins; any other is answered (lost, or refused when it does not
  *   apply); at its deadline HQ applies the default itself. A freed seat goes to the session's waitlist first.
@@ -20,6 +22,7 @@ import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
 import type { SaleBasis, SaleTier } from '../core/policy';
+import { defaultReclaimHeardWithinMin, grantSeats, reclaimable } from '../core/allotment-sizing';
 import { caseTerms, defaultReconciliation, reconciliationSettings, resolutionProblem, type Resolution } from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
@@ -56,7 +59,7 @@ export type LedgerEvent =
   | { type: 'snapshot'; station: string; chunks: number };
 
 export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
-  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction'>> & {
+  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'reclaimHeardWithinSeconds'>> & {
     now?: () => number;
   };
 
@@ -428,7 +431,7 @@ export class Ledger {
       const prior = (await this.getSale(ctx, p.saleId))!;
       return prior.station === station ? { ok: true, note: `sale already decided (${prior.verdict})` } : { ok: false, reason: `sale id ${p.saleId} belongs to ${prior.station}` };
     }
-    const out = await this.outstandingOf(ctx, s.id);
+    let out = await this.outstandingOf(ctx, s.id);
 
     let charged: store.AllotmentRecord | undefined;
     let via: Extract<LedgerEvent, { type: 'verdict' }>['via'];
@@ -440,7 +443,11 @@ export class Ledger {
     else if (s.sold + out < s.capacity) via = 'pool';
     else {
       charged = await store.oldestAllotmentWithSeat(ctx.tx, station, s.id);
-      via = charged ? 'own-allotment' : 'over';
+      if (charged) via = 'own-allotment';
+      else if (await this.takeBackFor(ctx, s.id, station)) {
+        out = await this.outstandingOf(ctx, s.id);
+        via = s.sold + out < s.capacity ? 'pool' : 'over';
+      } else via = 'over';
     }
     const verdict = via === 'over' ? 'oversold' : 'confirmed';
     const overBy = via === 'over' ? s.sold + out + 1 - s.capacity : null;
@@ -478,6 +485,28 @@ export class Ledger {
     ctx.events.push({ type: 'verdict', saleId: p.saleId, sessionId: s.id, station, tier: p.tier, verdict, overBy, via });
     if (caseId !== null) ctx.events.push({ type: 'case.opened', caseId, saleId: p.saleId, sessionId: s.id, station, overBy: overBy! });
     return { ok: true, note: `${verdict} (${via})` };
+  }
+
+  /**
+   * Before a sale of `seller` is turned away or oversold: the unused seats of other stations' allotments for the
+   * session go back to the pool, for each station HQ heard from within `reclaimHeardWithinSeconds` (very likely
+   * online: AllotmentRecalled reaches it at once, and its keeper asks again). A station that went offline within
+   * that window may still sell those seats: such sales are decided like any other (DESIGN §7). True if any seat came back.
+   */
+  private async takeBackFor(ctx: BatchCtx, sessionId: string, seller: string): Promise<boolean> {
+    const withinMs = (this.opts.reclaimHeardWithinSeconds ?? defaultReclaimHeardWithinMin * 60) * 1000;
+    if (!(withinMs > 0)) return false;
+    const held = (await store.allotmentsWithSeat(ctx.tx, sessionId))
+      .filter((a) => a.station !== seller)
+      .map((a) => ({ a, unused: a.seats - a.used, lastHeardMs: Date.parse(ctx.stations.get(a.station)?.last_event_at ?? a.last_event_at ?? '') }));
+    const back = reclaimable(held, ctx.nowMs, withinMs);
+    for (const { a, unused } of back) {
+      await store.closeAllotment(ctx.tx, a.id, 'reclaimed', ctx.at, `seats taken back for a sale at ${seller}`);
+      await this.emit(ctx, 'AllotmentRecalled', { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId }, { sessionId, station: a.station });
+      ctx.events.push({ type: 'allotment.closed', allotmentId: a.id, station: a.station, sessionId, status: 'reclaimed', unused });
+    }
+    if (back.length > 0) this.allotmentsChanged(ctx, sessionId);
+    return back.length > 0;
   }
 
   private async reissue(ctx: BatchCtx, a: store.AllotmentRecord): Promise<void> {
@@ -676,9 +705,10 @@ export class Ledger {
     };
     if (s.sellable !== 1) return deny('the session is not sold at desks');
     if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000) return deny('the session starts soon');
-    const unallocated = s.capacity - s.sold - (await this.outstandingOf(ctx, s.id));
-    const seats = Math.min(p.seats, Math.floor(this.opts.allotmentShare * Math.max(0, unallocated)));
-    if (seats < 1) return deny(`${Math.max(0, unallocated)} unallocated seat(s); share ${this.opts.allotmentShare} gives none`);
+    const allotted = await this.outstandingOf(ctx, s.id);
+    const seats = grantSeats({ asked: p.seats, capacity: s.capacity, sold: s.sold, allotted }, { allotmentShare: this.opts.allotmentShare });
+    const unallocated = Math.max(0, s.capacity - s.sold - allotted);
+    if (seats < 1) return deny(`${unallocated} unallocated seat(s); share ${this.opts.allotmentShare} gives none`);
     const id = uuidv7();
     await store.insertAllotment(ctx.tx, { id, station, sessionId: s.id, requestId: p.requestId, seats, at: ctx.at, note: null });
     await this.emit(ctx, 'AllotmentGranted', { allotmentId: id, requestId: p.requestId, station: station as Payload<'AllotmentGranted'>['station'], sessionId: s.id, seats }, { sessionId: s.id, station });

@@ -191,6 +191,21 @@ export async function oldestAllotmentWithSeat(q: Q, station: string, sessionId: 
     .executeTakeFirst();
 }
 
+/** Active allotments of a session with a seat left, with when HQ last heard from their station. */
+export async function allotmentsWithSeat(q: Q, sessionId: string): Promise<(AllotmentRecord & { last_event_at: string | null })[]> {
+  return q
+    .selectFrom('allotment')
+    .leftJoin('station', 'station.origin', 'allotment.station')
+    .selectAll('allotment')
+    .select('station.last_event_at')
+    .where('allotment.session_id', '=', sessionId)
+    .where('allotment.status', '=', 'active')
+    .where(sql<boolean>`allotment.used < allotment.seats`)
+    .orderBy('allotment.granted_at')
+    .orderBy('allotment.id')
+    .execute();
+}
+
 export async function useAllotmentSeat(q: Q, id: string): Promise<void> {
   await q.updateTable('allotment').set((eb) => ({ used: eb('used', '+', 1) })).where('id', '=', id).execute();
 }

@@ -143,7 +143,8 @@ describe('HQ seat ledger', () => {
   it('grants min(asked, share × unallocated), always confirms allotment sales, frees returned seats, and charges a station’s own unused seat before overselling', async () => {
     const c = conference();
     c.sessions[0]!.capacity = 9; // 1 held, 8 unallocated
-    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5 });
+    // Taking seats back from other stations (next test) is off here: this one is about a station's own seats.
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5, reclaimHeardWithinSeconds: 0 });
     const a = rawStation(client, 'desk-a', 'conf-1');
     const b = rawStation(client, 'desk-b', 'conf-1');
     await a.send(a.event('AllotmentRequested', { requestId: 'req-1', sessionId: 'panel', seats: 10 }));
@@ -180,6 +181,45 @@ describe('HQ seat ledger', () => {
     await a.send(a.event('AllotmentReturned', { allotmentId: String(g1.allotmentId), sessionId: 'panel', seats: 3 }));
     await waitFor(async () => (await panel()).allotted === 0, 15_000, 'returned');
     expect((await hq.ledger.view()).allotments.map((x) => [x.station, x.status, x.used])).toEqual([['station:desk-a', 'returned', 1], ['station:desk-b', 'reissued', 1]]);
+  });
+
+  it('before turning a sale away, takes back the unused seats of stations heard from within a minute, not of quiet ones', async () => {
+    const c = conference();
+    c.sessions[0]!.capacity = 9; // 1 held, 8 unallocated
+    let hqNow = Date.now();
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5 }, 'hq', { now: () => hqNow });
+    const a = rawStation(client, 'desk-a', 'conf-1');
+    const b = rawStation(client, 'desk-b', 'conf-1');
+    const cc = rawStation(client, 'desk-c', 'conf-1');
+    await a.send(a.event('AllotmentRequested', { requestId: 'ra', sessionId: 'panel', seats: 10 }));
+    await feed.waitFor((g) => g.some((m) => m.type === 'AllotmentGranted'), 'A’s grant');
+    await cc.send(cc.event('AllotmentRequested', { requestId: 'rc', sessionId: 'panel', seats: 2 }));
+    await feed.waitFor((g) => g.filter((m) => m.type === 'AllotmentGranted').length === 2, 'C’s grant');
+    const [ga, gc] = feed.of('AllotmentGranted').map((m) => m.payload);
+    expect([ga!.seats, gc!.seats]).toEqual([4, 2]); // floor(0.5 × 8), then min(2, floor(0.5 × 4))
+    await b.send(...['b1', 'b2'].map((id, i) => b.event('SeatSold', sale(id, `x${i}`))));
+    await waitFor(async () => (await panel()).sold === 3, 15_000, 'B sold the two unallocated seats');
+
+    // Two minutes on, A has been quiet; C is heard again (a sale from its allotment: 1 of its 2 seats used).
+    hqNow += 2 * 60_000;
+    await cc.send(cc.event('SeatSold', sale('c1', 'x5', { tier: 'allotment', allotmentId: String(gc!.allotmentId) })));
+    await waitFor(async () => (await panel()).sold === 4, 15_000, 'C’s sale');
+    // B sells with no pool left and nothing in hand: C's unused seat comes back and B's sale is confirmed.
+    await b.send(b.event('SeatSold', sale('b3', 'x6')));
+    await waitFor(async () => (await hq!.ledger.view()).sales.some((x) => x.id === 'b3'), 15_000, 'b3 decided');
+    // Again: C has nothing left, A is quiet: oversold.
+    await b.send(b.event('SeatSold', sale('b4', 'x7')));
+    await waitFor(async () => (await hq!.ledger.view()).sales.length === 5, 15_000, 'five sales');
+    const v = await hq.ledger.view();
+    expect(Object.fromEntries(v.sales.map((x) => [x.id, x.verdict]))).toEqual({ b1: 'confirmed', b2: 'confirmed', c1: 'confirmed', b3: 'confirmed', b4: 'oversold' });
+    expect(v.allotments.map((x) => [x.station, x.status, x.seats, x.used])).toEqual([['station:desk-a', 'active', 4, 0], ['station:desk-c', 'reclaimed', 2, 1]]);
+    expect(v.allotments[1]!.note).toBe('seats taken back for a sale at station:desk-b');
+    await feed.waitFor((g) => g.some((m) => m.type === 'AllotmentRecalled'), 'C told');
+    expect(feed.of('AllotmentRecalled').map((m) => m.payload)).toEqual([{ allotmentId: gc!.allotmentId, station: 'station:desk-c', sessionId: 'panel' }]);
+    // The recall goes out before the verdict on B's sale.
+    await feed.waitFor((g) => g.some((m) => m.type === 'SaleConfirmed' && m.payload.saleId === 'b3'), 'b3 verdict');
+    expect(feed.of('SaleConfirmed').find((m) => m.payload.saleId === 'b3')!.seq).toBeGreaterThan(feed.of('AllotmentRecalled')[0]!.seq);
+    expect(await panel()).toMatchObject({ capacity: 9, sold: 6, allotted: 4 });
   });
 
   it('reclaims the allotment of a station that never comes back; a late sale from it is decided like any other', async () => {
