@@ -120,24 +120,37 @@ describe('allotmentsToGiveBack: whole allotments, the smallest first, never belo
 });
 
 describe('grantSeats (HQ)', () => {
-  const g = defaultGrant;
+  const g = defaultGrant; // share 0.08, keep back 2 × forecast
+  const quiet = { salesRatePerMin: 0, minutesToStart: 120 };
+  const busy = { salesRatePerMin: 1, minutesToStart: 60 }; // forecast 60 seats
   it.each([
-    ['a share of the unallocated seats', { asked: 20, capacity: 200, sold: 80, allotted: 20 }, 8],
-    ['what was asked, when less', { asked: 3, capacity: 200, sold: 80, allotted: 20 }, 3],
-    ['no seats left', { asked: 5, capacity: 40, sold: 38, allotted: 2 }, 0],
-    ['oversold already', { asked: 5, capacity: 40, sold: 45, allotted: 0 }, 0],
-    ['too few for a share', { asked: 5, capacity: 40, sold: 30, allotted: 0 }, 0],
-    ['NaN asked', { asked: Number.NaN, capacity: 200, sold: 0, allotted: 0 }, 0],
-    ['negative asked', { asked: -3, capacity: 200, sold: 0, allotted: 0 }, 0],
-    ['huge asked: the share', { asked: 1e12, capacity: 1000, sold: 0, allotted: 0 }, 80],
-    ['NaN allotted: nothing (not an empty room)', { asked: 5, capacity: 200, sold: 0, allotted: Number.NaN }, 0],
-    ['negative sold: nothing', { asked: 5, capacity: 200, sold: -50, allotted: 0 }, 0],
-    ['infinite capacity: nothing', { asked: 5, capacity: Number.POSITIVE_INFINITY, sold: 0, allotted: 0 }, 0],
+    ['a quiet session: what is asked, up to the seats nobody needs', { asked: 20, capacity: 200, sold: 80, allotted: 20, ...quiet }, 20],
+    ['a quiet session: never more than the unallocated seats', { asked: 500, capacity: 200, sold: 80, allotted: 20, ...quiet }, 100],
+    ['a busy session: the spare seats beyond twice the forecast', { asked: 100, capacity: 200, sold: 0, allotted: 0, ...busy }, 80],
+    ['a session that will sell out: the share', { asked: 20, capacity: 200, sold: 80, allotted: 20, ...busy }, 8],
+    ['what was asked, when less', { asked: 3, capacity: 200, sold: 80, allotted: 20, ...busy }, 3],
+    ['no seats left', { asked: 5, capacity: 40, sold: 38, allotted: 2, ...quiet }, 0],
+    ['oversold already', { asked: 5, capacity: 40, sold: 45, allotted: 0, ...quiet }, 0],
+    ['selling out, too few for a share', { asked: 5, capacity: 40, sold: 30, allotted: 0, ...busy }, 0],
+    ['NaN asked', { asked: Number.NaN, capacity: 200, sold: 0, allotted: 0, ...quiet }, 0],
+    ['negative asked', { asked: -3, capacity: 200, sold: 0, allotted: 0, ...quiet }, 0],
+    ['huge asked: the unallocated seats', { asked: 1e12, capacity: 1000, sold: 0, allotted: 0, ...quiet }, 1000],
+    ['NaN allotted: nothing (not an empty room)', { asked: 5, capacity: 200, sold: 0, allotted: Number.NaN, ...quiet }, 0],
+    ['negative sold: nothing', { asked: 5, capacity: 200, sold: -50, allotted: 0, ...quiet }, 0],
+    ['infinite capacity: nothing', { asked: 5, capacity: Number.POSITIVE_INFINITY, sold: 0, allotted: 0, ...quiet }, 0],
+    ['NaN rate: as if selling out (the share)', { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: Number.NaN, minutesToStart: 60 }, 16],
+    ['negative minutes to start: the share', { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: 0, minutesToStart: -10 }, 16],
+    ['an infinite rate: the share', { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: Number.POSITIVE_INFINITY, minutesToStart: 60 }, 16],
   ])('%s', (_, input, seats) => expect(grantSeats(input, g)).toBe(seats));
-  it('the share is clamped to [0, 1]; a NaN share grants nothing', () => {
-    expect(grantSeats({ asked: 50, capacity: 100, sold: 0, allotted: 0 }, { allotmentShare: 7 })).toBe(50);
-    expect(grantSeats({ asked: 50, capacity: 100, sold: 0, allotted: 0 }, { allotmentShare: Number.NaN })).toBe(0);
-    expect(grantSeats({ asked: 50, capacity: 100, sold: 0, allotted: 0 }, { allotmentShare: -1 })).toBe(0);
+  it('the share is clamped to [0, 1]; a NaN share and a NaN keep-back fall back to the other bound', () => {
+    const selling = { asked: 50, capacity: 100, sold: 0, allotted: 0, salesRatePerMin: 5, minutesToStart: 60 };
+    expect(grantSeats(selling, { allotmentShare: 7, allotmentKeepBack: 2 })).toBe(50);
+    expect(grantSeats(selling, { allotmentShare: Number.NaN, allotmentKeepBack: 2 })).toBe(0);
+    expect(grantSeats(selling, { allotmentShare: -1, allotmentKeepBack: 2 })).toBe(0);
+    expect(grantSeats({ ...selling, salesRatePerMin: 0 }, { allotmentShare: 0, allotmentKeepBack: Number.NaN })).toBe(50); // nothing forecast
+  });
+  it('keep-back null: the share only, even for a session nobody buys (HQ before issue 17)', () => {
+    expect(grantSeats({ asked: 50, capacity: 100, sold: 0, allotted: 0, salesRatePerMin: 0, minutesToStart: 600 }, { allotmentShare: 0.08, allotmentKeepBack: null })).toBe(8);
   });
 });
 

@@ -4,8 +4,8 @@
  * - a desk holds, per session, about what it would sell during one of its outages: its own recent sales rate for
  *   the session × the outage length it plans for (from the outages it has seen), topped up as seats are used, the
  *   surplus given back when its sales slow down, everything given back before the session starts;
- * - HQ grants a small share of the seats nobody holds, and before it turns a sale away it takes back the unused
- *   seats of the stations it heard from a moment ago.
+ * - HQ grants from the seats nobody holds, keeping back what the session's forecast demand needs, and before it
+ *   turns a sale away it takes back the unused seats of the stations it heard from a moment ago.
  * Pure: numbers in, numbers out. Absurd inputs (NaN, negative, infinite) count as "nothing known": they never
  * make a desk hold more or HQ grant more.
  */
@@ -143,12 +143,18 @@ export function allotmentsToGiveBack<A extends { unused: number }>(allotments: r
 // ---- HQ: grants and taking seats back -----------------------------------------------------------------------------------
 
 export interface GrantParams {
-  /** HQ grants at most this share of the unallocated seats per request (hq/config.ts `allotmentShare`). */
+  /** HQ may always grant up to this share of the unallocated seats (hq/config.ts `allotmentShare`). */
   allotmentShare: number;
+  /**
+   * Beyond that share, HQ grants only seats the session's forecast demand will not need: it keeps back this many
+   * times the forecast (its sales rate × minutes until it starts) (hq/config.ts `allotmentKeepBack`). Null: no more
+   * than the share, ever (HQ before issue 17).
+   */
+  allotmentKeepBack: number | null;
 }
 
 /** HQ's defaults (hq/config.ts takes them from here; so does the simulator). */
-export const defaultGrant: GrantParams = { allotmentShare: 0.08 };
+export const defaultGrant: GrantParams = { allotmentShare: 0.08, allotmentKeepBack: 2 };
 
 /** HQ takes seats back only from a station it heard from within this long (hq/config.ts `reclaimHeardWithinSeconds`). */
 export const defaultReclaimHeardWithinMin = 1;
@@ -159,18 +165,27 @@ export interface GrantInput {
   sold: number;
   /** Seats held in every station's allotments. */
   allotted: number;
+  /** HQ's sales rate for the session, seats per minute. */
+  salesRatePerMin: number;
+  minutesToStart: number;
 }
 
 /**
- * Seats granted for one request: what was asked, at most `allotmentShare` of the unallocated seats (rounded down),
- * so that however many desks ask, most of the room stays in the pool for whoever sells next.
+ * Seats granted for one request: what was asked, up to `allotmentShare` of the unallocated seats — or more, up to the
+ * unallocated seats the session's forecast demand will not need (unallocated − keepBack × rate × minutes to start).
+ * A session selling fast keeps its seats in the pool for whoever sells next; a quiet one lets desks hold what
+ * they ask for.
  */
 export function grantSeats(i: GrantInput, p: GrantParams): number {
   // Numbers HQ cannot trust grant nothing (a NaN count must not look like an empty room).
   if (![i.capacity, i.sold, i.allotted].every((n) => Number.isFinite(n) && n >= 0)) return 0;
   const unallocated = i.capacity - i.sold - i.allotted;
   if (!(unallocated >= 1)) return 0;
-  return Math.max(0, Math.min(Math.floor(count(i.asked)), Math.floor(prob(p.allotmentShare, 0, 1) * unallocated)));
+  // An unreadable rate or time counts as a session about to sell out: the share only.
+  const forecastKnown = p.allotmentKeepBack !== null && [i.salesRatePerMin, i.minutesToStart].every((n) => Number.isFinite(n) && n >= 0);
+  const spare = forecastKnown ? unallocated - count(p.allotmentKeepBack!) * i.salesRatePerMin * i.minutesToStart : 0;
+  const limit = Math.max(Math.floor(prob(p.allotmentShare, 0, 1) * unallocated), Math.floor(spare));
+  return Math.max(0, Math.min(Math.floor(count(i.asked)), limit, unallocated));
 }
 
 export interface HeldSeats {

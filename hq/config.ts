@@ -29,8 +29,14 @@ export const HqConfig = z
     feedTopic: EntityName.default('station-feed'),
     /** Heartbeat period (stations measure staleness and feed freshness from it). */
     heartbeatSeconds: z.number().min(0.05).max(3600).default(30),
-    /** A grant is min(asked, floor(allotmentShare × unallocated seats)) (core/allotment-sizing.ts grantSeats). */
+    /**
+     * A grant (core/allotment-sizing.ts grantSeats) is what the station asked for, up to allotmentShare × the
+     * unallocated seats, or more: up to the unallocated seats minus allotmentKeepBack × the session's forecast demand
+     * (its sales rate × minutes until it starts).
+     */
     allotmentShare: z.number().min(0).max(1).default(defaultGrant.allotmentShare),
+    /** null: grant the share only (no forecast). */
+    allotmentKeepBack: z.number().min(0).max(100).nullable().default(defaultGrant.allotmentKeepBack),
     /**
      * Before HQ turns a sale away (or opens an oversell case for it), it takes back the unused seats of other
      * stations' allotments for the session, if it heard from those stations within this long (they are very

@@ -22,7 +22,7 @@ import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
 import type { SaleBasis, SaleTier } from '../core/policy';
-import { defaultReclaimHeardWithinMin, grantSeats, reclaimable } from '../core/allotment-sizing';
+import { defaultGrant, defaultReclaimHeardWithinMin, grantSeats, reclaimable } from '../core/allotment-sizing';
 import { caseTerms, defaultReconciliation, reconciliationSettings, resolutionProblem, type Resolution } from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
@@ -59,7 +59,7 @@ export type LedgerEvent =
   | { type: 'snapshot'; station: string; chunks: number };
 
 export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
-  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'reclaimHeardWithinSeconds'>> & {
+  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'reclaimHeardWithinSeconds' | 'allotmentKeepBack'>> & {
     now?: () => number;
   };
 
@@ -706,9 +706,13 @@ export class Ledger {
     if (s.sellable !== 1) return deny('the session is not sold at desks');
     if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000) return deny('the session starts soon');
     const allotted = await this.outstandingOf(ctx, s.id);
-    const seats = grantSeats({ asked: p.seats, capacity: s.capacity, sold: s.sold, allotted }, { allotmentShare: this.opts.allotmentShare });
+    const minutesToStart = (Date.parse(s.starts_at) - ctx.nowMs) / 60_000;
+    const seats = grantSeats(
+      { asked: p.seats, capacity: s.capacity, sold: s.sold, allotted, salesRatePerMin: this.rateNow(s, ctx.nowMs), minutesToStart },
+      { allotmentShare: this.opts.allotmentShare, allotmentKeepBack: this.opts.allotmentKeepBack === undefined ? defaultGrant.allotmentKeepBack : this.opts.allotmentKeepBack },
+    );
     const unallocated = Math.max(0, s.capacity - s.sold - allotted);
-    if (seats < 1) return deny(`${unallocated} unallocated seat(s); share ${this.opts.allotmentShare} gives none`);
+    if (seats < 1) return deny(`${unallocated} unallocated seat(s), none to spare (share ${this.opts.allotmentShare}, forecast demand kept back)`);
     const id = uuidv7();
     await store.insertAllotment(ctx.tx, { id, station, sessionId: s.id, requestId: p.requestId, seats, at: ctx.at, note: null });
     await this.emit(ctx, 'AllotmentGranted', { allotmentId: id, requestId: p.requestId, station: station as Payload<'AllotmentGranted'>['station'], sessionId: s.id, seats }, { sessionId: s.id, station });

@@ -144,7 +144,7 @@ describe('HQ seat ledger', () => {
     const c = conference();
     c.sessions[0]!.capacity = 9; // 1 held, 8 unallocated
     // Taking seats back from other stations (next test) is off here: this one is about a station's own seats.
-    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5, reclaimHeardWithinSeconds: 0 });
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5, allotmentKeepBack: null, reclaimHeardWithinSeconds: 0 });
     const a = rawStation(client, 'desk-a', 'conf-1');
     const b = rawStation(client, 'desk-b', 'conf-1');
     await a.send(a.event('AllotmentRequested', { requestId: 'req-1', sessionId: 'panel', seats: 10 }));
@@ -183,11 +183,28 @@ describe('HQ seat ledger', () => {
     expect((await hq.ledger.view()).allotments.map((x) => [x.station, x.status, x.used])).toEqual([['station:desk-a', 'returned', 1], ['station:desk-b', 'reissued', 1]]);
   });
 
+  it('grants from the forecast: what is asked while the session is quiet, only the share once it sells', async () => {
+    const c = conference();
+    c.sessions[0]!.capacity = 41; // 1 held, 40 unallocated; the session starts tomorrow
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.1, allotmentKeepBack: 2 });
+    const a = rawStation(client, 'desk-a', 'conf-1');
+    const b = rawStation(client, 'desk-b', 'conf-1');
+    await a.send(a.event('AllotmentRequested', { requestId: 'r1', sessionId: 'panel', seats: 12 }));
+    await feed.waitFor((g) => g.some((m) => m.type === 'AllotmentGranted'), 'first grant');
+    expect(feed.of('AllotmentGranted')[0]!.payload).toMatchObject({ seats: 12 }); // nobody buys it: no seat to keep back
+    // One sale, and HQ's forecast (its rate × the hours until the start) needs every seat left: the share only.
+    await b.send(b.event('SeatSold', sale('b1', 'x1')));
+    await waitFor(async () => (await panel()).sold === 2, 15_000, 'the sale');
+    await b.send(b.event('AllotmentRequested', { requestId: 'r2', sessionId: 'panel', seats: 12 }));
+    await feed.waitFor((g) => g.filter((m) => m.type === 'AllotmentGranted').length === 2, 'second grant');
+    expect(feed.of('AllotmentGranted')[1]!.payload).toMatchObject({ station: 'station:desk-b', seats: 2 }); // floor(0.1 × 27)
+  });
+
   it('before turning a sale away, takes back the unused seats of stations heard from within a minute, not of quiet ones', async () => {
     const c = conference();
     c.sessions[0]!.capacity = 9; // 1 held, 8 unallocated
     let hqNow = Date.now();
-    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5 }, 'hq', { now: () => hqNow });
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5, allotmentKeepBack: null }, 'hq', { now: () => hqNow });
     const a = rawStation(client, 'desk-a', 'conf-1');
     const b = rawStation(client, 'desk-b', 'conf-1');
     const cc = rawStation(client, 'desk-c', 'conf-1');

@@ -298,7 +298,10 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
           m.allotmentMessages++;
           lastHeard[d] = t;
           if ('ask' in step) {
-            const seats = grantSeats({ asked: step.ask, capacity: cap[s]!, sold: sold[s]!, allotted: allotted[s]! }, policy.grant);
+            const seats = grantSeats(
+              { asked: step.ask, capacity: cap[s]!, sold: sold[s]!, allotted: allotted[s]!, salesRatePerMin: rate[s]!, minutesToStart: day.sessions[s]!.closeMin - t },
+              policy.grant,
+            );
             inHand[i]! += seats;
             hqHeld[i]! += seats;
             allotted[s]! += seats;

@@ -5,6 +5,7 @@
  * mean per day ± 95% CI half-width, and the paired per-day difference from the default.
  */
 import { parseArgs } from 'node:util';
+import { defaultGrant } from '../../core/allotment-sizing';
 import { lanyardDefault, lanyardFixed, lanyardLan, riskOnly, seedRule, type PolicySpec } from './policies';
 import type { DayOptions } from './scenario';
 import type { ModelOptions } from './simulate-day';
@@ -95,10 +96,13 @@ table('Seats in hand', [
 ]);
 
 table('HQ: grants and taking seats back', [
-  variant('allotmentShare 0.04', { grant: { allotmentShare: 0.04 } }),
-  variant('allotmentShare 0.15', { grant: { allotmentShare: 0.15 } }),
-  variant('allotmentShare 0.25 (HQ’s old default)', { grant: { allotmentShare: 0.25 } }),
-  variant('grant what is asked', { grant: { allotmentShare: 1 } }),
+  variant('the share only, no forecast (HQ before issue 17, share 0.08)', { grant: { ...defaultGrant, allotmentKeepBack: null } }),
+  variant('the share only, 0.25 (HQ’s old default)', { grant: { allotmentShare: 0.25, allotmentKeepBack: null } }),
+  variant('allotmentShare 0.04', { grant: { ...defaultGrant, allotmentShare: 0.04 } }),
+  variant('allotmentShare 0.15', { grant: { ...defaultGrant, allotmentShare: 0.15 } }),
+  variant('allotmentKeepBack 1', { grant: { ...defaultGrant, allotmentKeepBack: 1 } }),
+  variant('allotmentKeepBack 4', { grant: { ...defaultGrant, allotmentKeepBack: 4 } }),
+  variant('grant what is asked', { grant: { allotmentShare: 1, allotmentKeepBack: 0 } }),
   { ...variant('take back from no one (HQ before issue 17)', {}), model: { reclaim: 'none' } },
   { ...variant('take back from every online desk (an HQ that knows who is online)', {}), model: { reclaim: 'online' } },
   { ...variant('take back from desks heard within 5 min', {}), model: { reclaimHeardWithinMin: 5 } },
