@@ -107,16 +107,19 @@ describe('keeperStep: ask, give back or nothing', () => {
   ])('%s', (_, held, target, step) => expect(keeperStep(held, target)).toEqual(step));
 });
 
-describe('allotmentsToGiveBack: whole allotments, the smallest first, never below the target', () => {
+describe('allotmentsToGiveBack: whole allotments, the smallest first, not below the target if it can be helped', () => {
   const a = [{ id: 'x', unused: 3 }, { id: 'y', unused: 1 }, { id: 'z', unused: 2 }, { id: 'used', unused: 0 }];
   it.each([
-    ['a surplus of 3: the 1 and the 2', 3, ['y', 'z']],
-    ['a surplus of 2: the 1 only (the 2 would go below)', 2, ['y']],
-    ['a surplus of 6: all of them', 6, ['y', 'z', 'x']],
-    ['no surplus', 0, []],
-    ['NaN surplus', Number.NaN, []],
-    ['negative surplus', -4, []],
-  ])('%s', (_, surplus, ids) => expect(allotmentsToGiveBack(a, surplus).map((x) => x.id)).toEqual(ids));
+    ['a surplus of 3: the 1 and the 2', a, 3, ['y', 'z']],
+    ['a surplus of 2: the 1 only (the 2 would go below)', a, 2, ['y']],
+    ['a surplus of 6: all of them', a, 6, ['y', 'z', 'x']],
+    ['no surplus', a, 0, []],
+    ['NaN surplus', a, Number.NaN, []],
+    ['negative surplus', a, -4, []],
+    ['one big allotment: it goes back whole (the keeper then asks for its target)', [{ id: 'big', unused: 10 }], 8, ['big']],
+    ['only used-up allotments: nothing', [{ id: 'used', unused: 0 }], 3, []],
+    ['nothing held', [], 3, []],
+  ])('%s', (_, held, surplus, ids) => expect(allotmentsToGiveBack(held, surplus).map((x) => x.id)).toEqual(ids));
 });
 
 describe('grantSeats (HQ)', () => {

@@ -11,6 +11,7 @@
  */
 import type { SalePolicyParams } from './conference';
 import { normalQuantile } from './normal';
+import type { ClockReading, HqContact } from './staleness';
 
 /** A finite number ≥ 0, else 0. */
 const count = (n: number) => (Number.isFinite(n) && n >= 0 ? n : 0);
@@ -18,6 +19,9 @@ const count = (n: number) => (Number.isFinite(n) && n >= 0 ? n : 0);
 const prob = (p: number, lo: number, hi: number) => (Number.isFinite(p) ? Math.min(hi, Math.max(lo, p)) : lo);
 
 // ---- a desk's own sales rate: the same exponentially weighted rate HQ keeps for a whole session ------------------
+
+/** Time constant of a desk's own sales rate, minutes (the station's keeper and the simulator). */
+export const ownRateTauMin = 10;
 
 /** The rate `minutes` later: r·e^(−t/τ). */
 export function decayRate(rate: number, minutes: number, tauMin: number): number {
@@ -60,6 +64,16 @@ export function recordOutage(h: OutageHistory, minutes: number): OutageHistory {
   const prior = { count: count(h.count), totalMin: count(h.totalMin) };
   if (!(minutes >= outageLimits.minMin && minutes <= outageLimits.maxMin)) return prior;
   return { count: prior.count + 1, totalMin: prior.totalMin + minutes };
+}
+
+/**
+ * Minutes since the last contact with HQ, as far as the station can tell: by the monotonic clock within one boot,
+ * by the wall clock across a restart (which may be wrong: recordOutage keeps only plausible gaps). NaN without a
+ * previous contact.
+ */
+export function contactGapMin(prev: HqContact | null, now: ClockReading): number {
+  if (!prev) return Number.NaN;
+  return (prev.bootId === now.bootId ? now.mono - prev.monoTime : now.wall - prev.wallTime) / 60_000;
 }
 
 /** How many outages the conference's `typicalOutageMin` weighs as, before the desk's own. */
@@ -126,18 +140,21 @@ export function keeperStep(held: number, target: number): { ask: number } | { gi
 }
 
 /**
- * Which whole allotments to give back for a surplus (an allotment goes back whole): the smallest first, as long as
- * the seats left in hand stay at or above the target.
+ * Which allotments to give back for a surplus (an allotment goes back whole): the smallest first, as long as the
+ * seats left in hand stay at or above the target. When every allotment is bigger than the surplus, the smallest goes
+ * back anyway and the keeper asks for the seats then missing (a moment with fewer seats, then the right number).
  */
 export function allotmentsToGiveBack<A extends { unused: number }>(allotments: readonly A[], surplus: number): A[] {
   let left = Math.floor(count(surplus));
+  if (left < 1) return [];
+  const held = [...allotments].filter((x) => count(x.unused) > 0).sort((x, y) => x.unused - y.unused);
   const out: A[] = [];
-  for (const a of [...allotments].filter((x) => count(x.unused) > 0).sort((x, y) => x.unused - y.unused)) {
+  for (const a of held) {
     if (a.unused > left) break;
     out.push(a);
     left -= a.unused;
   }
-  return out;
+  return out.length > 0 || held.length === 0 ? out : [held[0]!];
 }
 
 // ---- HQ: grants and taking seats back -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import type { Subject } from 'rxjs';
 import type { Progress, Sale, StaffNotification } from '../../core/api';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
+import { contactGapMin, noOutages, outageLimits, recordOutage, type OutageHistory } from '../../core/allotment-sizing';
 import type { Clock, HqContact, Staleness } from '../../core/staleness';
 import { estimateStaleness } from '../../core/staleness';
 import { DomainError } from '../../core/result';
@@ -99,10 +100,30 @@ export function policyOf(conferencePolicy: Partial<SalePolicyParams>, sessionPol
 // ---- HQ contact and staleness --------------------------------------------------------------------------------
 
 const CONTACT_KEY = 'hq_contact';
+const OUTAGES_KEY = 'outage_history';
 
+/** Records a contact with HQ; a long enough gap since the last one was an outage, kept for the allotment keeper. */
 export async function recordContact(ctx: StationContext, tx: Tx, hqTime: number): Promise<void> {
   const contact: HqContact = { hqTime, wallTime: ctx.clock.now(), monoTime: ctx.clock.monotonic(), bootId: ctx.clock.bootId };
+  const gap = contactGapMin(await lastContact(tx), { wall: contact.wallTime, mono: contact.monoTime, bootId: contact.bootId });
+  if (gap >= outageLimits.minMin) {
+    const before = await outageHistory(tx);
+    const after = recordOutage(before, gap);
+    if (after.count !== before.count) await setValue(tx, 'sync_state', OUTAGES_KEY, JSON.stringify(after));
+  }
   await setValue(tx, 'sync_state', CONTACT_KEY, JSON.stringify(contact));
+}
+
+/** The outages this station has seen (gaps between contacts with HQ), for sizing its allotments. */
+export async function outageHistory(q: Db | Tx): Promise<OutageHistory> {
+  const v = await getValue(q, 'sync_state', OUTAGES_KEY);
+  if (!v) return noOutages;
+  try {
+    const h = JSON.parse(v) as Partial<OutageHistory>;
+    return { count: Number(h.count) || 0, totalMin: Number(h.totalMin) || 0 };
+  } catch {
+    return noOutages; // unreadable: start again rather than fail a sale
+  }
 }
 
 export async function lastContact(q: Db | Tx): Promise<HqContact | null> {

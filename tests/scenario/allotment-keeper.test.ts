@@ -1,11 +1,12 @@
 /**
  * The station's allotment keeper with real stations and HQ: it keeps N seats in hand per session while online, and
- * gives them back as the session nears its start.
+ * gives them back as the session nears its start; adaptive, it holds about what the desk would sell in an outage,
+ * so its seats grow when the desk's sales pick up and shrink when they fall.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConferenceFile } from '../../core/conference';
 import { startWorld, until, type World } from '../../tools/demo/world';
-import { must, tempDir } from '../support/fixtures';
+import { FakeClock, must, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
 let world: World | null = null;
@@ -57,6 +58,65 @@ describe('allotment keeper', () => {
     const v = await hq.ledger.view();
     expect(v.allotments.filter((a) => a.session_id === 'soon').map((a) => [a.station, a.status, a.seats])).toEqual([['station:desk-a', 'returned', 2]]);
     expect((await held('desk-a')).later).toBe(2);
+    await until(() => world!.agree(), 5000, 'numbers agree');
+  });
+});
+
+/** A workshop six hours after `nowMs` (the station's clock), 100 seats, and people to sell them to. */
+function workshopConference(nowMs: number): ConferenceFile {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const start = nowMs + 6 * 3_600_000;
+  return {
+    format: 'lanyard.conference/1',
+    // A short typical outage keeps the numbers small: the desk plans for −ln(0.1) × 5 ≈ 11.5 minutes.
+    conference: { id: 'adaptive-conf', name: 'Adaptive Conf', timezone: 'UTC', startsOn: iso(start).slice(0, 10), endsOn: iso(start + 86_400_000).slice(0, 10), policy: { typicalOutageMin: 5 } },
+    ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
+    sessions: [{ id: 'workshop', title: 'Workshop', room: 'A', startsAt: iso(start), endsAt: iso(start + 3_600_000), capacity: 100, sellable: true }],
+    registrants: Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, confirmationCode: `P-${i}`, firstName: 'Pat', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] })),
+  };
+}
+
+describe('adaptive allotment keeper', () => {
+  it('a desk’s seats in hand grow after its sales rate rises and shrink after it falls', async () => {
+    t = tempDir('lanyard-keeper-adaptive-');
+    const clock = new FakeClock(new Date().toISOString()); // the station's clock: now, then driven by the test
+    world = await startWorld({ dir: t.dir, conference: workshopConference(clock.now()), stations: [{ id: 'desk-a', keepSeatsInHand: 'adaptive', clock }], hq: { allotmentShare: 0.5 } });
+    const A = world.stations['desk-a']!.station;
+    const plan = async () => must(await A.call('allotment.plan', { returnBeforeStartMin: 20 })).find((p) => p.sessionId === 'workshop')!;
+    const hqAllotted = async () => (await world!.hq!.ledger.view()).sessions.find((s) => s.id === 'workshop')!.allotted;
+
+    // No sales yet: the minimum, one seat.
+    await until(async () => (await plan()).held === 1, 10_000, 'one seat in hand');
+    expect(await plan()).toMatchObject({ target: 1, ownSalesRatePerMin: 0 });
+
+    // Eight sales in two minutes (online, each confirmed by HQ): the desk's rate rises, and so does its target.
+    for (let i = 0; i < 8; i++) {
+      expect(must(await A.call('sale.sell', { sessionId: 'workshop', registrantId: `p${i}` })).outcome).toBe('confirmed');
+      clock.advance(15_000);
+    }
+    const busy = await plan();
+    expect(busy.ownSalesRatePerMin).toBeGreaterThan(0.6);
+    expect(busy.target).toBeGreaterThan(8); // ≈ 0.7/min × 11.5 min plus a margin
+    await until(async () => (await plan()).held >= busy.target, 10_000, 'the keeper tops the seats up');
+    const grown = (await plan()).held;
+    await until(async () => (await hqAllotted()) === grown, 5000, 'HQ counts them');
+
+    // Forty minutes without a sale (the clock jumps: the desk also counts the silence as an outage it saw, which
+    // only makes it plan for longer ones — its rate falls much faster): the target drops, the surplus goes back.
+    clock.advance(40 * 60_000);
+    await until(async () => {
+      const p = await plan();
+      // (A whole allotment bigger than the surplus goes back, then the keeper asks for the seats missing.)
+      return p.target <= 3 && p.held >= p.target && p.held <= p.target + 1;
+    }, 10_000, 'the keeper gives the surplus back');
+    const quiet = await plan();
+    expect(quiet.ownSalesRatePerMin).toBeLessThan(0.05);
+    expect(quiet.held).toBeGreaterThanOrEqual(quiet.target);
+    expect(quiet.held).toBeLessThan(grown);
+    await until(async () => (await hqAllotted()) === quiet.held, 5000, 'HQ has the seats back');
+    const v = await world.hq!.ledger.view();
+    expect(v.allotments.filter((a) => a.status === 'returned').length).toBeGreaterThan(0);
+    expect(v.sales.filter((s) => s.verdict === 'confirmed')).toHaveLength(8);
     await until(() => world!.agree(), 5000, 'numbers agree');
   });
 });
