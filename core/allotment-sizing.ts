@@ -173,8 +173,11 @@ export interface GrantParams {
 /** HQ's defaults (hq/config.ts takes them from here; so does the simulator). */
 export const defaultGrant: GrantParams = { allotmentShare: 0.08, allotmentKeepBack: 2 };
 
-/** HQ takes seats back only from a station it heard from within this long (hq/config.ts `reclaimHeardWithinSeconds`). */
-export const defaultReclaimHeardWithinMin = 1;
+/**
+ * An online sale that finds no seat waits up to `waitMs` for the seats HQ asks other stations to give back; HQ asks
+ * only stations it heard from within `askHeardWithinMin` (hq/config.ts `seatWaitMs`, `seatWaitAskWithinSeconds`).
+ */
+export const defaultSeatWait = { waitMs: 1500, askHeardWithinMin: 1 } as const;
 
 export interface GrantInput {
   asked: number;
@@ -212,10 +215,8 @@ export interface HeldSeats {
 }
 
 /**
- * The allotments HQ takes back (their unused seats, whole) before turning a sale away: other stations' allotments
- * for the session, of stations HQ heard from within `withinMs` — very likely online, so they hear of it at once
- * and do not go on selling those seats blind. (A station that went offline within that time may: its sales from
- * them are then decided like any other sale.)
+ * The holders HQ asks to give their unused seats back before turning a sale away: those it heard from within
+ * `withinMs`, very likely online and so able to answer at once (an offline one would answer too late).
  */
 export function reclaimable<A extends HeldSeats>(held: readonly A[], nowMs: number, withinMs: number): A[] {
   const window = count(withinMs);

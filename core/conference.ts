@@ -37,8 +37,8 @@ export type SalePolicyParams = z.infer<typeof SalePolicyParams>;
 export const defaultPolicy: SalePolicyParams = {
   maxStalenessMin: 120,
   minRemainingRatio: 0,
-  alpha: 0.05,
-  overdraftCap: 3,
+  alpha: 0.1,
+  overdraftCap: 4,
   verdictTimeoutMs: 3000,
   allotmentCover: 0.9,
   typicalOutageMin: 20,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { defaultGrant, defaultReclaimHeardWithinMin } from '../core/allotment-sizing';
+import { defaultGrant, defaultSeatWait } from '../core/allotment-sizing';
 import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
 
@@ -38,11 +38,13 @@ export const HqConfig = z
     /** null: grant the share only (no forecast). */
     allotmentKeepBack: z.number().min(0).max(100).nullable().default(defaultGrant.allotmentKeepBack),
     /**
-     * Before HQ turns a sale away (or opens an oversell case for it), it takes back the unused seats of other
-     * stations' allotments for the session, if it heard from those stations within this long (they are very
-     * likely online and hear of it at once). 0: never.
+     * An online sale that finds no seat (pool empty, nothing in its station's hands) while other stations hold unused
+     * seats for the session: HQ asks those it heard from within `seatWaitAskWithinSeconds` to give them back, and
+     * the sale waits up to this long for them before it is refused. Keep it under the stations' verdict timeout
+     * (3 s). 0: no asking, refused at once.
      */
-    reclaimHeardWithinSeconds: z.number().min(0).max(3600).default(defaultReclaimHeardWithinMin * 60),
+    seatWaitMs: z.number().int().min(0).max(10_000).default(defaultSeatWait.waitMs),
+    seatWaitAskWithinSeconds: z.number().min(0).max(3600).default(defaultSeatWait.askHeardWithinMin * 60),
     /** Allotments of a station HQ has not heard from for this long are reclaimed (seats back in the pool). */
     reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(120),
     /** Active allotments of a session are recalled this long before it starts (desks return theirs earlier). */

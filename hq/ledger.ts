@@ -9,8 +9,9 @@
  * - any other sale is confirmed while sold + outstanding allotment seats < capacity;
  * - otherwise, if the selling station still holds an unused allotment seat for the session, that seat is charged
  *   and the sale confirmed (the allotment is re-issued so the station's count matches HQ's);
- * - otherwise HQ takes back the unused seats of other stations it heard from within a minute, and confirms the
- *   sale if that freed a seat;
+ * - otherwise, for an online sale, HQ asks the other stations it heard from within a minute to give back their
+ *   unused seats for the session and the sale waits a moment for them (nothing is taken from a station: a seat in
+ *   hand never oversells);
  * - otherwise the sale is oversold: it counts as sold (the person holds a badge) and a case is opened;
  * - the first resolution of a case HQ applies wins; any other is answered (lost, or refused when it does not
  *   apply); at its deadline HQ applies the default itself. A freed seat goes to the session's waitlist first.
@@ -22,7 +23,7 @@ import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
 import type { SaleBasis, SaleTier } from '../core/policy';
-import { defaultGrant, defaultReclaimHeardWithinMin, grantSeats, reclaimable } from '../core/allotment-sizing';
+import { defaultGrant, defaultSeatWait, grantSeats, reclaimable } from '../core/allotment-sizing';
 import { caseTerms, defaultReconciliation, reconciliationSettings, resolutionProblem, type Resolution } from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
@@ -51,6 +52,7 @@ export type LedgerEvent =
   | { type: 'allotment.granted'; allotmentId: string; station: string; sessionId: string; seats: number; asked: number | null }
   | { type: 'allotment.denied'; station: string; sessionId: string; asked: number; reason: string }
   | { type: 'allotment.closed'; allotmentId: string; station: string; sessionId: string; status: 'returned' | 'recalled' | 'reclaimed' | 'reissued'; unused: number }
+  | { type: 'sale.waiting'; saleId: string; sessionId: string; station: string; askedFrom: string[]; until: string }
   | { type: 'registrant'; registrantId: string; station: string }
   | { type: 'parked'; origin: string; seq: number; waitingFor: number }
   | { type: 'duplicate'; origin: string | null; seq: number | null; id: string }
@@ -59,7 +61,7 @@ export type LedgerEvent =
   | { type: 'snapshot'; station: string; chunks: number };
 
 export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
-  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'reclaimHeardWithinSeconds' | 'allotmentKeepBack'>> & {
+  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'seatWaitMs' | 'seatWaitAskWithinSeconds' | 'allotmentKeepBack'>> & {
     now?: () => number;
   };
 
@@ -120,6 +122,8 @@ export class Ledger {
   private conferenceId: string | null = null;
   private settings: ReconciliationSettings | null = null;
   private listeners: ((e: LedgerEvent) => void)[] = [];
+  /** False once HQ has seen that no sale waits for seats (checked again whenever one starts waiting). */
+  private seatWaitsMayExist = true;
 
   constructor(
     private readonly db: HqDb,
@@ -211,8 +215,13 @@ export class Ledger {
         inboxRows: [], feedRows: [], newSales: new Map(), newCases: new Map(), waiting: null,
       };
       const out = await fn(ctx);
-      // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first.
+      // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first, then the sales
+      // waiting for seats HQ asked other stations to give back.
       for (const id of [...ctx.touched]) await this.promoteWaitlist(ctx, id);
+      if (this.seatWaitsMayExist && ctx.touched.size > 0) {
+        const waiting = await store.sessionsWithSeatWaits(tx);
+        for (const id of [...ctx.touched]) if (waiting.has(id)) await this.settleSeatWaits(ctx, await store.seatWaitsOf(tx, id));
+      }
       await this.flushAvailability(ctx);
       for (const id of ctx.dirtySessions) {
         const s = ctx.sessions.get(id)!;
@@ -431,7 +440,13 @@ export class Ledger {
       const prior = (await this.getSale(ctx, p.saleId))!;
       return prior.station === station ? { ok: true, note: `sale already decided (${prior.verdict})` } : { ok: false, reason: `sale id ${p.saleId} belongs to ${prior.station}` };
     }
-    let out = await this.outstandingOf(ctx, s.id);
+    if (this.seatWaitsMayExist && (await store.getSeatWait(ctx.tx, p.saleId))) return { ok: true, note: 'sale already waiting for seats' };
+    return this.decide(ctx, s, station, eventId, p, null);
+  }
+
+  /** Decides a sale (DESIGN §7, the rules above); `wait` is the sale's seat wait when it is one being settled. */
+  private async decide(ctx: BatchCtx, s: store.SessionRecord, station: string, eventId: string, p: Payload<'SeatSold'>, wait: store.SeatWaitRecord | null): Promise<Applied> {
+    const out = await this.outstandingOf(ctx, s.id);
 
     let charged: store.AllotmentRecord | undefined;
     let via: Extract<LedgerEvent, { type: 'verdict' }>['via'];
@@ -444,11 +459,13 @@ export class Ledger {
     else {
       charged = await store.oldestAllotmentWithSeat(ctx.tx, station, s.id);
       if (charged) via = 'own-allotment';
-      else if (await this.takeBackFor(ctx, s.id, station)) {
-        out = await this.outstandingOf(ctx, s.id);
-        via = s.sold + out < s.capacity ? 'pool' : 'over';
-      } else via = 'over';
+      else {
+        const waiting = await this.askForSeats(ctx, s.id, station, eventId, p, wait);
+        if (waiting) return waiting;
+        via = 'over';
+      }
     }
+    if (wait) await store.deleteSeatWait(ctx.tx, p.saleId);
     const verdict = via === 'over' ? 'oversold' : 'confirmed';
     const overBy = via === 'over' ? s.sold + out + 1 - s.capacity : null;
     if (charged) {
@@ -488,25 +505,49 @@ export class Ledger {
   }
 
   /**
-   * Before a sale of `seller` is turned away or oversold: the unused seats of other stations' allotments for the
-   * session go back to the pool, for each station HQ heard from within `reclaimHeardWithinSeconds` (very likely
-   * online: AllotmentRecalled reaches it at once, and its keeper asks again). A station that went offline within
-   * that window may still sell those seats: such sales are decided like any other (DESIGN §7). True if any seat came back.
+   * An online sale (a desk waiting at the counter) that finds no seat in the pool nor in its own allotment, while
+   * other stations HQ heard from within `seatWaitAskWithinSeconds` hold unused seats: HQ asks them to give those
+   * back (AllotmentReturnRequested) and the sale waits up to `seatWaitMs` for them. Nothing is taken from a station,
+   * so a seat in hand never oversells: an online station answers at once, one that just went offline when it is
+   * back. Returns the outcome when the sale waits (or goes on waiting), null when it is to be decided now.
    */
-  private async takeBackFor(ctx: BatchCtx, sessionId: string, seller: string): Promise<boolean> {
-    const withinMs = (this.opts.reclaimHeardWithinSeconds ?? defaultReclaimHeardWithinMin * 60) * 1000;
-    if (!(withinMs > 0)) return false;
+  private async askForSeats(ctx: BatchCtx, sessionId: string, seller: string, eventId: string, p: Payload<'SeatSold'>, wait: store.SeatWaitRecord | null): Promise<Applied | null> {
+    if (wait) return ctx.nowMs < Date.parse(wait.until) ? { ok: true, note: 'still waiting for seats' } : null;
+    const waitMs = this.opts.seatWaitMs ?? defaultSeatWait.waitMs;
+    if (p.tier !== 'online' || !(waitMs > 0)) return null;
+    const withinMs = (this.opts.seatWaitAskWithinSeconds ?? defaultSeatWait.askHeardWithinMin * 60) * 1000;
     const held = (await store.allotmentsWithSeat(ctx.tx, sessionId))
       .filter((a) => a.station !== seller)
-      .map((a) => ({ a, unused: a.seats - a.used, lastHeardMs: Date.parse(ctx.stations.get(a.station)?.last_event_at ?? a.last_event_at ?? '') }));
-    const back = reclaimable(held, ctx.nowMs, withinMs);
-    for (const { a, unused } of back) {
-      await store.closeAllotment(ctx.tx, a.id, 'reclaimed', ctx.at, `seats taken back for a sale at ${seller}`);
-      await this.emit(ctx, 'AllotmentRecalled', { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId }, { sessionId, station: a.station });
-      ctx.events.push({ type: 'allotment.closed', allotmentId: a.id, station: a.station, sessionId, status: 'reclaimed', unused });
+      .map((a) => ({ station: a.station, unused: a.seats - a.used, lastHeardMs: Date.parse(ctx.stations.get(a.station)?.last_event_at ?? a.last_event_at ?? '') }));
+    const stations = [...new Set(reclaimable(held, ctx.nowMs, withinMs).map((a) => a.station))];
+    if (stations.length === 0) return null;
+    const until = new Date(ctx.nowMs + waitMs).toISOString();
+    await store.insertSeatWait(ctx.tx, { sale_id: p.saleId, session_id: sessionId, station: seller, event_id: eventId, payload: JSON.stringify(p), since: ctx.at, until });
+    this.seatWaitsMayExist = true;
+    for (const station of stations) await this.emit(ctx, 'AllotmentReturnRequested', { station: station as Payload<'AllotmentReturnRequested'>['station'], sessionId }, { sessionId, station });
+    ctx.events.push({ type: 'sale.waiting', saleId: p.saleId, sessionId, station: seller, askedFrom: stations, until });
+    return { ok: true, note: `waiting until ${until} for seats held at ${stations.join(', ')}` };
+  }
+
+  /** Decides the waiting sales of a session again (seats came back, or their wait ran out), first come first served. */
+  private async settleSeatWaits(ctx: BatchCtx, waits: store.SeatWaitRecord[]): Promise<void> {
+    for (const w of waits) {
+      const s = (await this.session(ctx, w.session_id))!;
+      await this.decide(ctx, s, w.station, w.event_id, JSON.parse(w.payload) as Payload<'SeatSold'>, w);
     }
-    if (back.length > 0) this.allotmentsChanged(ctx, sessionId);
-    return back.length > 0;
+  }
+
+  /** Sales whose wait for seats ran out are decided now (the service calls this a few times a second). */
+  async expireSeatWaits(): Promise<number> {
+    if (!this.seatWaitsMayExist) return 0;
+    const { out, events } = await this.batch(async (ctx) => {
+      const due = await store.dueSeatWaits(ctx.tx, ctx.at);
+      await this.settleSeatWaits(ctx, due);
+      if (!(await store.nextSeatWaitUntil(ctx.tx))) this.seatWaitsMayExist = false;
+      return due.length;
+    });
+    this.publishEvents(events);
+    return out;
   }
 
   private async reissue(ctx: BatchCtx, a: store.AllotmentRecord): Promise<void> {
@@ -524,7 +565,13 @@ export class Ledger {
   }
 
   private async release(ctx: BatchCtx, station: string, p: Payload<'SeatReleased'>): Promise<Applied> {
-    const sale = await this.getSale(ctx, p.saleId);
+    let sale = await this.getSale(ctx, p.saleId);
+    const wait = !sale && this.seatWaitsMayExist ? await store.getSeatWait(ctx.tx, p.saleId) : undefined;
+    if (wait && wait.station === station) {
+      // Staff gave up waiting: decide the sale now (its wait ends), then release it as any other.
+      await this.settleSeatWaits(ctx, [{ ...wait, until: ctx.at }]);
+      sale = await this.getSale(ctx, p.saleId);
+    }
     if (!sale) return { ok: true, note: 'unknown sale; nothing to release' };
     if (sale.station !== station) return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}, not ${station}` };
     if (sale.held === 0) return { ok: true, note: 'already released' };

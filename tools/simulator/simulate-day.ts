@@ -22,7 +22,7 @@
  * At the end of the day every desk reconnects, queues drain, allotments return.
  */
 import {
-  addSale, allotmentTarget, decayRate, grantSeats, keeperStep, noOutages, planningOutageMin, reclaimable, recordOutage, type OutageHistory,
+  addSale, allotmentTarget, decayRate, defaultSeatWait, grantSeats, keeperStep, noOutages, planningOutageMin, reclaimable, recordOutage, type OutageHistory,
 } from '../../core/allotment-sizing';
 import type { SalePolicyParams } from '../../core/conference';
 import { decideSale, type SaleContext, type SaleTier } from '../../core/policy';
@@ -42,13 +42,14 @@ export interface ModelOptions {
   /** Time constant of a desk's own sales-rate EWMA (adaptive allotments), minutes. */
   ownRateTimeConstantMin: number;
   /**
-   * Before turning a sale away, HQ takes back unused allotment seats: 'heard', the selling desk's own, else those of
-   * the desk with the most among desks it heard from within `reclaimHeardWithinMin` (the real HQ: it cannot see who
-   * is online, and a desk that just went offline may go on selling seats HQ took back); 'online', every online
-   * desk's (an HQ that knows who is online; issue 7's model); 'none'.
+   * Before turning away a sale, HQ uses the selling desk's own unused seats, then: 'ask' (the real HQ), it asks the
+   * desks it heard from within `askHeardWithinMin` to give theirs back and the sale waits a moment — an online desk
+   * answers in time, an offline one when it is back; 'heard', it takes those desks' seats at once (a desk that has
+   * just gone offline goes on selling seats HQ took: `casesFromSeatsTakenBack`); 'online', it takes every online
+   * desk's (an HQ that knows who is online, the model of issue 7); 'none', nothing (HQ before issue 17).
    */
-  reclaim: 'heard' | 'online' | 'none';
-  reclaimHeardWithinMin: number;
+  reclaim: 'ask' | 'heard' | 'online' | 'none';
+  askHeardWithinMin: number;
 }
 
 export const defaultModelOptions: ModelOptions = {
@@ -57,8 +58,8 @@ export const defaultModelOptions: ModelOptions = {
   allotmentReturnLeadMin: 20,
   rateTimeConstantMin: 10,
   ownRateTimeConstantMin: 10,
-  reclaim: 'heard',
-  reclaimHeardWithinMin: 1,
+  reclaim: 'ask',
+  askHeardWithinMin: defaultSeatWait.askHeardWithinMin,
 };
 
 export const metricNames = [
@@ -110,6 +111,8 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
   const hqHeld = new Int32Array(D * S);
   /** Seats HQ took back while the desk was offline: its sales from them are decided like any other sale. */
   const voided = new Int32Array(D * S);
+  /** HQ asked the desk, which had just gone offline, to give its seats for the session back: it does when it is back. */
+  const giveBackAsked = new Uint8Array(D * S);
   const pending = new Int32Array(D * S);
   const viewSold = new Int32Array(D * S);
   const viewAllotted = new Int32Array(D * S);
@@ -158,15 +161,32 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
   };
 
   /** Before turning away a sale of `seller` (or opening a case for it), HQ takes seats back per `model.reclaim`. */
-  const makeRoom = (s: number, seller: number, t: number) => {
+  const makeRoom = (s: number, seller: number, t: number, onlineSale: boolean) => {
     if (model.reclaim === 'online') {
       for (let d = 0; d < D; d++) if (online[d] === 1 && hqHeld[d * S + s]! > 0) takeBack(d, s);
+    } else if (model.reclaim === 'ask') {
+      // The selling desk's own seats at once (DESIGN §7). Every other desk holding seats is asked to give them back
+      // and the sale waits a moment for them: an online desk answers within it (a round trip, well under the
+      // desk's verdict timeout), an offline one when it is back. Nothing is taken from under a desk, so a seat in
+      // hand never oversells.
+      if (online[seller] === 1 && hqHeld[seller * S + s]! > 0) return takeBack(seller, s);
+      if (!onlineSale) return; // a sale made offline is decided at once: nobody waits at the counter for it
+      for (let d = 0; d < D; d++) {
+        const unused = hqHeld[d * S + s]!;
+        if (d === seller || unused < 1) continue;
+        // Only stations heard from within the window are asked (the others are very likely offline).
+        if (reclaimable([{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }], t * MS_PER_MIN, model.askHeardWithinMin * MS_PER_MIN).length === 0) continue;
+        if (online[d] === 1) {
+          takeBack(d, s);
+          m.allotmentMessages++;
+        } else giveBackAsked[d * S + s] = 1;
+      }
     } else if (model.reclaim === 'heard') {
       // The selling desk’s own seats (DESIGN §7) and those of every desk HQ heard from within the window.
       for (let d = 0; d < D; d++) {
         const unused = hqHeld[d * S + s]!;
         if (unused < 1) continue;
-        const heard = d === seller ? online[d] === 1 : reclaimable([{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }], t * MS_PER_MIN, model.reclaimHeardWithinMin * MS_PER_MIN).length > 0;
+        const heard = d === seller ? online[d] === 1 : reclaimable([{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }], t * MS_PER_MIN, model.askHeardWithinMin * MS_PER_MIN).length > 0;
         if (heard) takeBack(d, s);
       }
     }
@@ -180,7 +200,7 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
     if ((ev & 1) === 0 && voided[i]! > 0) {
       // Sold from a seat HQ had taken back: decided like any other sale.
       voided[i]!--;
-      if (sold[s]! + allotted[s]! >= cap[s]!) makeRoom(s, d, t);
+      if (sold[s]! + allotted[s]! >= cap[s]!) makeRoom(s, d, t, false);
       if (sold[s]! + allotted[s]! >= cap[s]!) {
         m.cases++;
         m.casesFromSeatsTakenBack++;
@@ -191,7 +211,7 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
     } else {
       unsyncedOverdraft[s]!--;
       pending[i]!--;
-      if (sold[s]! + allotted[s]! >= cap[s]!) makeRoom(s, d, t);
+      if (sold[s]! + allotted[s]! >= cap[s]!) makeRoom(s, d, t, false);
       if (sold[s]! + allotted[s]! >= cap[s]!) m.cases++; // SaleOversold: a case for staff; the seat was sold
     }
     sold[s]!++;
@@ -208,6 +228,10 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
       // AllotmentRecalled waited in the desk's subscription: the seats HQ took back are gone.
       inHand[i]! -= voided[i]!;
       voided[i] = 0;
+      if (giveBackAsked[i] === 1) {
+        giveBackAsked[i] = 0;
+        if (hqHeld[i]! > 0) takeBack(d, s); // the request waited in its subscription: what is left goes back
+      }
       if (t >= returnAt[s]! && hqHeld[i]! > 0) takeBack(d, s);
     }
     touch(d, t);
@@ -370,7 +394,7 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
       }
       switch (tier) {
         case 'online':
-          if (sold[s]! + allotted[s]! >= cap[s]!) makeRoom(s, d, t);
+          if (sold[s]! + allotted[s]! >= cap[s]!) makeRoom(s, d, t, true);
           if (sold[s]! + allotted[s]! < cap[s]!) {
             sold[s]!++;
             appliedThisMinute[s]!++;

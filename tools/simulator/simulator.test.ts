@@ -72,8 +72,15 @@ describe('sanity cases', () => {
       expect(d.cases).toBe(0);
     }
   });
-  it('allotments only, real HQ: every case comes from seats HQ took back from a desk that had just gone offline', () => {
+  it('allotments only, the real HQ (seats asked back, never taken): never an oversold seat or a case either', () => {
     const r = runSimulation(config(15, { outageRatePerHour: 2, outageMeanMin: 60, venueOutageRatePerHour: 0.5 }), [allotmentOnly]);
+    const days = r.perDay[allotmentOnly.id]!;
+    expect(days.reduce((n, d) => n + d.offlineSales, 0)).toBeGreaterThan(0);
+    for (const d of days) expect([d.oversoldSeats, d.cases]).toEqual([0, 0]);
+  });
+  it('an HQ that took seats back at once from desks it just heard from would oversell some of them', () => {
+    const day = { outageRatePerHour: 2, outageMeanMin: 60, venueOutageRatePerHour: 0.5 };
+    const r = runSimulation({ ...config(15, day), model: { ...defaultModelOptions, reclaim: 'heard' } }, [allotmentOnly]);
     const days = r.perDay[allotmentOnly.id]!;
     expect(days.reduce((n, d) => n + d.casesFromSeatsTakenBack, 0)).toBeGreaterThan(0); // the risk exists...
     for (const d of days) expect(d.cases).toBe(d.casesFromSeatsTakenBack); // ...and it is the only one
@@ -116,7 +123,7 @@ describe('sanity cases', () => {
     // The desk's last contact is the minute before the outage, so Δ >= 1 min > 0 for every offline sale.
     expect(simulateDay(day, strict, defaultModelOptions).offlineSales).toBe(0);
   });
-  it('if HQ does not take seats back from desks it just heard from, online sales are refused while seats sit in allotments', () => {
+  it('if HQ does not ask desks it just heard from for their seats, online sales are refused while seats sit in allotments', () => {
     const day = generateDay(5, 0, defaultDayOptions);
     for (const p of [lanyardDefault, lanyardFixed]) {
       const withReclaim = simulateDay(day, p, defaultModelOptions);

@@ -103,9 +103,10 @@ table('HQ: grants and taking seats back', [
   variant('allotmentKeepBack 1', { grant: { ...defaultGrant, allotmentKeepBack: 1 } }),
   variant('allotmentKeepBack 4', { grant: { ...defaultGrant, allotmentKeepBack: 4 } }),
   variant('grant what is asked', { grant: { allotmentShare: 1, allotmentKeepBack: 0 } }),
-  { ...variant('take back from no one (HQ before issue 17)', {}), model: { reclaim: 'none' } },
-  { ...variant('take back from every online desk (an HQ that knows who is online)', {}), model: { reclaim: 'online' } },
-  { ...variant('take back from desks heard within 5 min', {}), model: { reclaimHeardWithinMin: 5 } },
+  { ...variant('no seats asked back (HQ before issue 17)', {}), model: { reclaim: 'none' } },
+  { ...variant('seats taken back at once from desks heard within a minute (unsafe)', {}), model: { reclaim: 'heard' } },
+  { ...variant('seats taken back from every online desk (an HQ that knows who is online)', {}), model: { reclaim: 'online' } },
+  { ...variant('seats asked back from desks heard within 5 min', {}), model: { askHeardWithinMin: 5 } },
 ]);
 
 table('The overdraft (decideSale parameters)', [

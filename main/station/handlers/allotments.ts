@@ -13,14 +13,16 @@ import { activeAllotments, allotmentWithSeat, closeAllotment, getAvailability, r
 import { audit, emit, inTx, nowIso, outageHistory, policyOf, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
+/** Closes an allotment here and tells HQ how many seats were left (AllotmentReturned), in `tx`. Null if not active. */
+export async function giveBack(ctx: StationContext, tx: Tx, allotmentId: string, actor: string): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
+  const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
+  if (!closed) return null;
+  await emit(ctx, tx, 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
+  await audit(ctx, tx, { actor, action: 'allotment.return', subject: allotmentId, details: { sessionId: closed.sessionId, seats: closed.unused } });
+  return { allotmentId, sessionId: closed.sessionId, seats: closed.unused };
+}
+
 export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return' | 'allotment.plan'> {
-  async function giveBack(tx: Tx, allotmentId: string, staffId: string): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
-    const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
-    if (!closed) return null;
-    await emit(ctx, tx, 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
-    await audit(ctx, tx, { actor: staffId, action: 'allotment.return', subject: allotmentId, details: { sessionId: closed.sessionId, seats: closed.unused } });
-    return { allotmentId, sessionId: closed.sessionId, seats: closed.unused };
-  }
 
   return {
     'allotment.request': async ({ sessionId, seats }) =>
@@ -37,7 +39,7 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
     'allotment.return': async ({ allotmentId, sessionId }) =>
       inTx(ctx, async (tx) => {
         if (allotmentId !== undefined) {
-          const r = await giveBack(tx, allotmentId, 'station');
+          const r = await giveBack(ctx, tx, allotmentId, 'station');
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
@@ -45,7 +47,7 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {
-          const r = await giveBack(tx, a.id, 'station');
+          const r = await giveBack(ctx, tx, a.id, 'station');
           if (!r) break;
           returned.push(r);
         }
