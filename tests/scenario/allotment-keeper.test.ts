@@ -120,3 +120,29 @@ describe('adaptive allotment keeper', () => {
     await until(() => world!.agree(), 5000, 'numbers agree');
   });
 });
+
+describe('seats asked back', () => {
+  it('a desk with a buyer and no seat left: HQ asks the desk holding one, which gives it back, and the sale is confirmed', async () => {
+    t = tempDir('lanyard-keeper-ask-');
+    const c = workshopConference(Date.now());
+    c.sessions[0]!.capacity = 3;
+    c.registrants[11]!.sessions = ['workshop']; // one seat held: two to sell
+    world = await startWorld({ dir: t.dir, conference: c, stations: [{ id: 'desk-a', keepSeatsInHand: 'adaptive' }, { id: 'desk-b' }] });
+    const A = world.stations['desk-a']!.station;
+    const B = world.stations['desk-b']!.station;
+    const held = async () => must(await A.call('allotment.plan', { returnBeforeStartMin: 20 }))[0]!.held;
+    await until(async () => (await held()) === 1, 10_000, 'A holds its one seat (it has sold nothing)');
+    await until(() => world!.agree(), 5000, 'B sees it');
+    expect(must(await B.call('sale.sell', { sessionId: 'workshop', registrantId: 'p0' })).outcome).toBe('confirmed'); // the last seat of the pool
+    // The pool is empty and B holds nothing: HQ asks A for its seat, A gives it back, B's buyer gets it.
+    const out = must(await B.call('sale.sell', { sessionId: 'workshop', registrantId: 'p1' }));
+    expect(out.outcome).toBe('confirmed');
+    await until(async () => (await held()) === 0, 5000, 'A no longer holds it');
+    const v = await world.hq!.ledger.view();
+    expect(v.sales.map((s) => [s.station, s.verdict])).toEqual([['station:desk-b', 'confirmed'], ['station:desk-b', 'confirmed']]);
+    expect(v.allotments.map((a) => [a.station, a.status])).toContainEqual(['station:desk-a', 'returned']);
+    expect(await world.hq!.ledger.feedOfType('SaleOversold')).toEqual([]);
+    expect(v.sessions.find((s) => s.id === 'workshop')).toMatchObject({ capacity: 3, sold: 3, allotted: 0 });
+    await until(() => world!.agree(), 5000, 'numbers agree');
+  });
+});

@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allotmentTarget, ownRateTauMin, salesRate } from '../../core/allotment-sizing';
 import { defaultPolicy } from '../../core/conference';
 import type { Station } from '../../main/station/create-station';
+import type { Envelope } from '../../core/messages';
+import { rawAll } from '../support/db-snapshot';
 import { FakeClock, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
@@ -92,5 +94,29 @@ describe('allotment.plan', () => {
     raw.close();
     s = await openStation(t.dir, { clock });
     expect(await plan()).toMatchObject({ outagesSeen: 0, target: 1 });
+  });
+});
+
+describe('AllotmentReturnRequested: HQ asks for this desk’s seats back', () => {
+  const outbox = () => rawAll<{ body: string }>(join(t.dir, 'desk-a.db'), 'SELECT body FROM outbox ORDER BY seq').map((r) => JSON.parse(r.body) as Envelope);
+  const grant = (allotmentId: string, seats: number, sessionId = 'panel') =>
+    s.call('feed.apply', { envelope: hq('AllotmentGranted', { allotmentId, requestId: null, station: 'station:desk-a', sessionId, seats }) });
+  const ask = (station: string, sessionId = 'panel') => s.call('feed.apply', { envelope: hq('AllotmentReturnRequested', { station: station as 'station:x', sessionId }) });
+
+  it('every unused seat of the session goes back (AllotmentReturned per allotment); other sessions and other desks’ requests are left alone', async () => {
+    must(await grant('a1', 2));
+    must(await grant('a2', 3));
+    must(await grant('w1', 4, 'workshop'));
+    expect((await plan()).held).toBe(5);
+    expect(must(await ask('station:desk-b'))).toMatchObject({ status: 'ignored' });
+    expect(must(await ask('station:desk-a'))).toMatchObject({ status: 'applied', note: '5 seat(s) given back' });
+    expect(await plan()).toMatchObject({ held: 0, allotments: [] });
+    expect((await plan('workshop')).held).toBe(4);
+    expect(outbox().filter((e) => e.type === 'AllotmentReturned').map((e) => e.payload)).toEqual([
+      { allotmentId: 'a1', sessionId: 'panel', seats: 2 },
+      { allotmentId: 'a2', sessionId: 'panel', seats: 3 },
+    ]);
+    // Asked again with nothing in hand: nothing to do.
+    expect(must(await ask('station:desk-a'))).toMatchObject({ status: 'ignored', note: 'no seat in hand for the session' });
   });
 });
