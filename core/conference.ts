@@ -7,11 +7,11 @@ import { Id, IsoTime } from './ids';
 
 export const SalePolicyParams = z
   .object({
-    /** Δ_max: how long since the last HQ contact an overdraft sale is still allowed (the seed's "one hour"). */
+    /** Δ_max: how long since the last HQ contact an overdraft sale is still allowed, minutes (the seed said one hour). */
     maxStalenessMin: z.number().min(0).max(24 * 60),
-    /** U / capacity must be at least this at the last sync (the seed's "10% of seats left"). */
+    /** U / capacity must be at least this at the last sync (the seed said 10% of seats left). */
     minRemainingRatio: z.number().min(0).max(1),
-    /** Accepted risk of overselling per overdraft decision; sets the normal quantile z. */
+    /** Accepted risk of overselling per overdraft decision; sets the margin z·√(μΔ) through the normal quantile z. */
     alpha: z.number().gt(0).lt(0.5),
     /** Ceiling on this station's undecided overdraft sales per session. */
     overdraftCap: z.number().int().min(0).max(1000),

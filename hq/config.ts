@@ -46,7 +46,7 @@ export const HqConfig = z
     seatWaitMs: z.number().int().min(0).max(10_000).default(defaultSeatWait.waitMs),
     seatWaitAskWithinSeconds: z.number().min(0).max(3600).default(defaultSeatWait.askHeardWithinMin * 60),
     /** Allotments of a station HQ has not heard from for this long are reclaimed (seats back in the pool). */
-    reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(120),
+    reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(240),
     /** Active allotments of a session are recalled this long before it starts (desks return theirs earlier). */
     recallBeforeStartMinutes: z.number().min(0).max(24 * 60).default(10),
     /** Smoothing window τ of the sales rate (EWMA, seats per minute). */
