@@ -125,7 +125,7 @@ export const standardPolicies: PolicySpec[] = [
   alwaysOffline,
   seedRule,
   allotmentOnly,
-  riskOnly(0.05),
+  riskOnly(defaultPolicy.alpha),
   lanyardFixed,
   lanyardDefault,
   lanyardLan('scope'),

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultGrant } from '../../core/allotment-sizing';
-import { lanyardDefault, lanyardFixed, lanyardLan, riskOnly, seedRule, type PolicySpec } from './policies';
+import { lanyardDefault, lanyardFixed, lanyardLan, seedRule, type PolicySpec } from './policies';
 import type { DayOptions } from './scenario';
 import type { ModelOptions } from './simulate-day';
 import { defaultSimulationConfig, estimate, runSimulation, type Estimate } from './simulation';
@@ -112,14 +112,14 @@ table('HQ: grants and taking seats back', [
 table('The overdraft (decideSale parameters)', [
   variant('μ minus the desk’s own rate', { overdraftRate: 'others' }),
   variant('overdraftCap 2', {}, { overdraftCap: 2 }),
-  variant('overdraftCap 4', {}, { overdraftCap: 4 }),
+  variant('overdraftCap 3', {}, { overdraftCap: 3 }),
+  variant('overdraftCap 5', {}, { overdraftCap: 5 }),
   variant('overdraftCap 1000 (none)', {}, { overdraftCap: 1000 }),
   variant('α 0.01', {}, { alpha: 0.01 }),
   variant('α 0.2', {}, { alpha: 0.2 }),
   variant('maxStalenessMin 60 (the seed’s hour)', {}, { maxStalenessMin: 60 }),
-  variant('maxStalenessMin 180', {}, { maxStalenessMin: 180 }),
+  variant('maxStalenessMin 240', {}, { maxStalenessMin: 240 }),
   variant('minRemainingRatio 0.1 (the seed’s 10%)', {}, { minRemainingRatio: 0.1 }),
-  { name: 'risk model only (no allotments), default parameters', policy: riskOnly(0.05) },
   { name: 'Lanyard before issue 17 (fixed blocks, 60 min, 10%, cap 2)', policy: lanyardFixed },
 ]);
 
