@@ -122,8 +122,8 @@ export class Ledger {
   private conferenceId: string | null = null;
   private settings: ReconciliationSettings | null = null;
   private listeners: ((e: LedgerEvent) => void)[] = [];
-  /** False once HQ has seen that no sale waits for seats (checked again whenever one starts waiting). */
-  private seatWaitsMayExist = true;
+  /** Whether any sale waits for seats: read once from the database, then kept (most batches have none to settle). */
+  private seatWaits: boolean | null = null;
 
   constructor(
     private readonly db: HqDb,
@@ -218,7 +218,7 @@ export class Ledger {
       // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first, then the sales
       // waiting for seats HQ asked other stations to give back.
       for (const id of [...ctx.touched]) await this.promoteWaitlist(ctx, id);
-      if (this.seatWaitsMayExist && ctx.touched.size > 0) {
+      if (ctx.touched.size > 0 && (await this.anySeatWaits(tx))) {
         const waiting = await store.sessionsWithSeatWaits(tx);
         for (const id of [...ctx.touched]) if (waiting.has(id)) await this.settleSeatWaits(ctx, await store.seatWaitsOf(tx, id));
       }
@@ -440,7 +440,7 @@ export class Ledger {
       const prior = (await this.getSale(ctx, p.saleId))!;
       return prior.station === station ? { ok: true, note: `sale already decided (${prior.verdict})` } : { ok: false, reason: `sale id ${p.saleId} belongs to ${prior.station}` };
     }
-    if (this.seatWaitsMayExist && (await store.getSeatWait(ctx.tx, p.saleId))) return { ok: true, note: 'sale already waiting for seats' };
+    if ((await this.anySeatWaits(ctx.tx)) && (await store.getSeatWait(ctx.tx, p.saleId))) return { ok: true, note: 'sale already waiting for seats' };
     return this.decide(ctx, s, station, eventId, p, null);
   }
 
@@ -523,10 +523,15 @@ export class Ledger {
     if (stations.length === 0) return null;
     const until = new Date(ctx.nowMs + waitMs).toISOString();
     await store.insertSeatWait(ctx.tx, { sale_id: p.saleId, session_id: sessionId, station: seller, event_id: eventId, payload: JSON.stringify(p), since: ctx.at, until });
-    this.seatWaitsMayExist = true;
+    this.seatWaits = true;
     for (const station of stations) await this.emit(ctx, 'AllotmentReturnRequested', { station: station as Payload<'AllotmentReturnRequested'>['station'], sessionId }, { sessionId, station });
     ctx.events.push({ type: 'sale.waiting', saleId: p.saleId, sessionId, station: seller, askedFrom: stations, until });
     return { ok: true, note: `waiting until ${until} for seats held at ${stations.join(', ')}` };
+  }
+
+  private async anySeatWaits(q: HqDb | HqTx): Promise<boolean> {
+    this.seatWaits ??= (await store.nextSeatWaitUntil(q)) !== null;
+    return this.seatWaits;
   }
 
   /** Decides the waiting sales of a session again (seats came back, or their wait ran out), first come first served. */
@@ -539,11 +544,11 @@ export class Ledger {
 
   /** Sales whose wait for seats ran out are decided now (the service calls this a few times a second). */
   async expireSeatWaits(): Promise<number> {
-    if (!this.seatWaitsMayExist) return 0;
+    if (!(await this.anySeatWaits(this.db))) return 0;
     const { out, events } = await this.batch(async (ctx) => {
       const due = await store.dueSeatWaits(ctx.tx, ctx.at);
       await this.settleSeatWaits(ctx, due);
-      if (!(await store.nextSeatWaitUntil(ctx.tx))) this.seatWaitsMayExist = false;
+      this.seatWaits = (await store.nextSeatWaitUntil(ctx.tx)) !== null;
       return due.length;
     });
     this.publishEvents(events);
@@ -566,7 +571,7 @@ export class Ledger {
 
   private async release(ctx: BatchCtx, station: string, p: Payload<'SeatReleased'>): Promise<Applied> {
     let sale = await this.getSale(ctx, p.saleId);
-    const wait = !sale && this.seatWaitsMayExist ? await store.getSeatWait(ctx.tx, p.saleId) : undefined;
+    const wait = !sale && (await this.anySeatWaits(ctx.tx)) ? await store.getSeatWait(ctx.tx, p.saleId) : undefined;
     if (wait && wait.station === station) {
       // Staff gave up waiting: decide the sale now (its wait ends), then release it as any other.
       await this.settleSeatWaits(ctx, [{ ...wait, until: ctx.at }]);
