@@ -13,6 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultGrant } from '../../core/allotment-sizing';
 import type { Sale } from '../../core/api';
 import type { Result } from '../../core/result';
 import { describeEvent } from '../../hq/describe';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       dir,
       conference,
       stations: [{ id: 'desk-a', keepSeatsInHand: 'adaptive', keepSessions: [HAND] }, { id: 'desk-b', keepSeatsInHand: 'adaptive', keepSessions: [] }],
+      hq: { allotmentShare: defaultGrant.allotmentShare }, // HQ's default grant rule (the test worlds use a larger share)
       hqOptions: { onEvent: hqEvents },
     });
     line('hq', `ledger up: ${conference.sessions.length} sessions seeded from the conference file; emulator on 127.0.0.1:${world.bus.port}`);
