@@ -32,7 +32,22 @@ export interface ImportReport {
   ticketTypes: number;
   registrants: { inserted: number; updated: number };
   entitlements: number;
+  /**
+   * CSV rows that were not imported, with their line and why (nothing of such a row is written); the first
+   * REJECTED_LISTED of them. A JSON conference file is imported whole or not at all, so it has none.
+   */
+  rejected: RejectedRow[];
+  /** How many rows were rejected in all (more than `rejected.length` when the list is capped). */
+  rejectedCount: number;
 }
+
+export interface RejectedRow {
+  /** Line in the file (the header is line 1). */
+  line: number;
+  reason: string;
+}
+
+export const REJECTED_LISTED = 100;
 
 export interface RegistrantSummary {
   id: string;
@@ -122,10 +137,22 @@ export interface StaffView {
 }
 
 export interface AuditVerification {
+  /** The audit chain is intact and the database passed SQLite's full integrity check. */
   ok: boolean;
   rows: number;
   problem: string | null;
   firstBadSeq: number | null;
+  integrity: DatabaseIntegrity;
+}
+
+/** The database's integrity check (at open: quick_check; audit-verify: the full integrity_check). */
+export interface DatabaseIntegrity {
+  /** `checking` while the check at open runs in the background (a large database). */
+  state: 'checking' | 'ok' | 'damaged';
+  /** SQLite's first findings when damaged. */
+  problems: string[];
+  /** What staff should do, when damaged. */
+  message: string | null;
 }
 
 // ---- reconciliation (DESIGN §8) ----
@@ -236,6 +263,7 @@ export interface StationStatus {
   staleness: { known: true; minutes: number } | { known: false; reason: StalenessUnknownReason };
   lastHqContact: string | null;
   openCases: number;
+  integrity: DatabaseIntegrity;
 }
 
 /** One session's seats in hand and what this desk should hold (`allotment.plan`). */
@@ -303,12 +331,19 @@ export const contract = {
    * only, so that it is always upcoming. A real conference is imported as it is.
    */
   'conference.import': op(z.object({ data: ConferenceFile, shiftTo: z.union([z.iso.date(), z.literal('today')]).optional() }).strict()).returns<ImportReport>(),
+  /**
+   * Registrants from another system's CSV through a column mapping. A row updates an existing registrant only on an
+   * explicit key — its mapped `id`, or its confirmation code and email together — and only the mapped fields; an
+   * unkeyed row is a new registrant with id `csv-<code>`. A row that cannot be imported (invalid, unknown ticket
+   * type or session, or one that would overwrite a different person) is rejected alone and listed; a file-level
+   * problem (unreadable, a mapped column missing, a duplicate header, no rows, every row rejected) imports nothing.
+   */
   'registrants.importCsv': op(
     z
       .object({
         csv: z.string().min(1, 'the CSV is empty').max(100_000_000),
         mapping: CsvMapping,
-        /** Used where the mapped column is absent or empty. */
+        /** For new registrants, where the mapped column is absent or empty (an existing one keeps its own). */
         defaults: z.object({ ticketTypeId: Id.optional() }).strict().default({}),
         sessionsSeparator: z.string().min(1).max(3).default(';'),
       })

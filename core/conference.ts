@@ -176,6 +176,13 @@ export const ConferenceFile = z
     dup(f.sessions.map((s) => s.id), 'sessions');
     dup(f.ticketTypes.map((t) => t.id), 'ticketTypes');
     dup(f.registrants.map((r) => r.id), 'registrants');
+    // A confirmation code is how a desk finds a person: two people with one code is a broken export.
+    const codeOwner = new Map<string, string>();
+    f.registrants.forEach((r, i) => {
+      const first = codeOwner.get(r.confirmationCode);
+      if (first === undefined) codeOwner.set(r.confirmationCode, r.id);
+      else if (first !== r.id) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'confirmationCode'], message: `confirmation code "${r.confirmationCode}" is used by both "${first}" and "${r.id}"` });
+    });
     const sessions = new Set(f.sessions.map((s) => s.id));
     const tickets = new Set(f.ticketTypes.map((t) => t.id));
     f.registrants.forEach((r, i) => {

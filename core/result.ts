@@ -10,6 +10,8 @@ export const errorCodes = [
   'unauthorized', // wrong PIN
   'locked_out', // too many wrong PINs; try again later
   'forbidden', // the staff member's role may not do this
+  'busy', // another program holds the station database longer than the busy timeout; nothing was written, retry
+  'damaged', // the station database failed its integrity check; writes are refused until a backup is restored
   'internal', // a bug or an I/O failure; nothing was written
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,6 +1,7 @@
 /**
  * `npm run -s hq -- --config FILE [--verbose]`: runs the HQ seat ledger until SIGINT/SIGTERM.
- * A bad command line or configuration exits with code 2 and a message naming the problem.
+ * A bad command line or configuration (including a dbPath or conferenceFile that cannot be used) exits with code 2
+ * and one line naming the problem; another failure to start exits 1.
  */
 import { HqConfigError, loadHqConfig } from './config';
 import { describeEvent } from './describe';
@@ -28,6 +29,8 @@ function parseArgs(argv: string[]): { config: string; verbose: boolean } {
   return { config, verbose };
 }
 
+const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+
 async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs>;
   let config: ReturnType<typeof loadHqConfig>;
@@ -35,8 +38,7 @@ async function main(): Promise<void> {
     args = parseArgs(process.argv.slice(2));
     config = loadHqConfig(args.config);
   } catch (e) {
-    console.error(`hq: ${e instanceof Error ? e.message : String(e)}`);
-    console.error(usage);
+    console.error(`hq: ${oneLine(e)} (${usage})`);
     process.exit(2);
   }
   const stamp = () => new Date().toISOString();
@@ -47,8 +49,8 @@ async function main(): Promise<void> {
       if (line) console.log(`${stamp()} ${line}`);
     },
   }).catch((e: unknown) => {
-    console.error(`hq: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
+    console.error(`hq: ${oneLine(e)}`);
+    process.exit(e instanceof HqConfigError ? 2 : 1);
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultGrant, defaultSeatWait } from '../core/allotment-sizing';
+import { stripBom } from '../core/file-text';
 import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
 
@@ -91,7 +92,7 @@ export function parseHqConfig(input: unknown, baseDir = process.cwd()): HqConfig
 export function loadHqConfig(file: string): HqConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = stripBom(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new HqConfigError(`cannot read the HQ configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }

@@ -9,12 +9,15 @@
  *   sent afterwards; a crash in between re-sends, which duplicate detection and the stations' inboxes absorb.
  * - Timers: Heartbeat every `heartbeatSeconds`; reclaim/recall housekeeping every `housekeepingSeconds`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { RetryMode, ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { groupCommit } from '../core/group-commit';
 import { settleLane } from '../core/settle-lane';
 import { ConferenceFile, describeIssues } from '../core/conference';
-import { redact, type HqConfig } from './config';
+import { stripBom } from '../core/file-text';
+import { BrokerLink, type BrokerLinkOptions } from './broker-link';
+import { HqConfigError, redact, type HqConfig } from './config';
 import { healthReport, startHealthServer, type HealthServer } from './health';
 import { Ledger, type Disposition, type LedgerEvent } from './ledger';
 import { openHqDb } from './store/db';
@@ -43,18 +46,32 @@ export interface HqOptions {
   log?: (line: string) => void;
   onEvent?: (e: LedgerEvent) => void;
   now?: () => number;
+  /** Backoff and log cadence while the broker cannot be reached (defaults: 500 ms doubling to 30 s; a line a minute). */
+  brokerLink?: Pick<BrokerLinkOptions, 'firstRetryMs' | 'maxRetryMs' | 'summaryEveryMs'>;
 }
 
+/** The configured conference file; a problem with it is a configuration error naming the field. */
 export function readConferenceFile(path: string): ConferenceFile {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(stripBom(readFileSync(path, 'utf8')));
   } catch (e) {
-    throw new Error(`cannot read the conference file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new HqConfigError(`invalid HQ configuration: conferenceFile: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const r = ConferenceFile.safeParse(json);
-  if (!r.success) throw new Error(`the conference file ${path} is not valid: ${describeIssues(r.error)}`);
+  if (!r.success) throw new HqConfigError(`invalid HQ configuration: conferenceFile: ${path} is not a valid conference file: ${describeIssues(r.error)}`);
   return r.data;
+}
+
+/** The ledger's database must be a file in a folder that exists (SQLite's own "unable to open" names nothing). */
+function checkDbPath(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new HqConfigError(`invalid HQ configuration: dbPath: ${path} is a folder; give the ledger's database file (created if missing)`);
+  if (!existsSync(dirname(path))) throw new HqConfigError(`invalid HQ configuration: dbPath: the folder ${dirname(path)} does not exist`);
+}
+
+/** `sb://host:port` of a connection string, for log lines (the key never appears). */
+function endpointOf(connectionString: string): string {
+  return /Endpoint\s*=\s*(sb:\/\/[^;/]+)/i.exec(connectionString)?.[1] ?? 'the configured endpoint';
 }
 
 function bodyText(body: unknown): string {
@@ -68,6 +85,7 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   const now = options.now ?? Date.now;
   const startedAt = now();
   const file = readConferenceFile(config.conferenceFile);
+  checkDbPath(config.dbPath);
   const opened = await openHqDb(config.dbPath);
   const ledger = new Ledger(opened.db, { ...config, ...(options.now ? { now: options.now } : {}) }, opened.writer);
   try {
@@ -90,10 +108,29 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   let closing = false;
 
   // ---- publishing -----------------------------------------------------------------------------------------------
+  const link = new BrokerLink({
+    endpoint: endpointOf(config.connectionString),
+    log,
+    ...(options.now ? { now: options.now } : {}),
+    ...options.brokerLink,
+    // One side got through (a message received, a batch published): the other need not wait out its backoff.
+    onRecovered: () => {
+      if (publishRetry) {
+        clearTimeout(publishRetry);
+        publishRetry = null;
+        publish();
+      }
+      if (resubscribe) {
+        clearTimeout(resubscribe);
+        resubscribe = null;
+        if (!stopped && !closing) subscribe();
+      }
+    },
+  });
   let publishing: Promise<void> | null = null;
   let publishAgain = false;
   let publishRetry: NodeJS.Timeout | null = null;
-  let publishFailures = 0;
+  const publishBackoff = link.backoff();
 
   async function publishOnce(): Promise<void> {
     for (;;) {
@@ -120,25 +157,26 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
         sent.push(row.seq);
       }
       await sender.sendMessages(batch);
+      link.ok();
       await ledger.markFeedSent(sent);
       stats.published += rows.length;
-      publishFailures = 0;
+      publishBackoff.reset();
     }
   }
 
   function publish(): void {
     if (stopped) return;
+    if (publishRetry) return; // backing off: the scheduled retry publishes everything pending
     if (publishing) {
       publishAgain = true;
       return;
     }
     publishing = publishOnce()
       .catch((e: unknown) => {
-        publishFailures++;
-        stats.lastError = `publishing to ${config.feedTopic} failed: ${redact(e instanceof Error ? e.message : String(e)).slice(0, 300)}`;
-        log(stats.lastError);
-        const delay = Math.min(5000, 100 * 2 ** Math.min(6, publishFailures));
-        if (!stopped && !publishRetry) publishRetry = setTimeout(() => ((publishRetry = null), publish()), delay);
+        const message = redact(e instanceof Error ? e.message : String(e)).slice(0, 300);
+        stats.lastError = `publishing to ${config.feedTopic} failed: ${message}`;
+        link.failed(`publishing to ${config.feedTopic}`, message);
+        if (!stopped && !publishRetry) publishRetry = setTimeout(() => ((publishRetry = null), publish()), publishBackoff.next());
       })
       .finally(() => {
         publishing = null;
@@ -168,36 +206,56 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   });
 
   const lane = settleLane(); // see core/settle-lane.ts: a dead-letter must not share a tick with a completion
-  const subscription = receiver.subscribe(
-    {
-      // Never throws: the SDK would abandon the message itself, outside the settle lane.
-      processMessage: async (msg) => {
-        try {
-          // Stopping: leave it to the next HQ (abandoned messages are redelivered at once).
-          if (closing) throw new Error('HQ is stopping');
-          stats.received++;
-          const d = await commits.submit(msg);
-          if (d.action === 'complete') {
-            stats.applied++;
-            await lane.shared(() => receiver.completeMessage(msg));
-          } else {
-            stats.deadLettered++;
-            await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) }));
+  // While the broker cannot be reached the SDK would retry the receiver every retryDelayInMs, forever, reporting each
+  // attempt. HQ closes the subscription at the first error and subscribes again after its own backoff instead.
+  let subscription: { close(): Promise<void> } | null = null;
+  let resubscribe: NodeJS.Timeout | null = null;
+  const receiveBackoff = link.backoff();
+  const receiving = `receiving from ${config.eventsTopic}/${config.eventsSubscription}`;
+  const subscribe = () => {
+    subscription = receiver.subscribe(
+      {
+        // Never throws: the SDK would abandon the message itself, outside the settle lane.
+        processMessage: async (msg) => {
+          link.ok();
+          try {
+            // Stopping: leave it to the next HQ (abandoned messages are redelivered at once).
+            if (closing) throw new Error('HQ is stopping');
+            stats.received++;
+            const d = await commits.submit(msg);
+            if (d.action === 'complete') {
+              stats.applied++;
+              await lane.shared(() => receiver.completeMessage(msg));
+            } else {
+              stats.deadLettered++;
+              await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) }));
+            }
+          } catch {
+            // Not applied (stopping, or the database failed): redelivered, and dead-lettered by the broker after its
+            // max delivery count if it keeps failing. If even the abandon fails, the lock expires.
+            await lane.alone(() => receiver.abandonMessage(msg)).catch(() => {});
           }
-        } catch {
-          // Not applied (stopping, or the database failed): redelivered, and dead-lettered by the broker after its
-          // max delivery count if it keeps failing. If even the abandon fails, the lock expires.
-          await lane.alone(() => receiver.abandonMessage(msg)).catch(() => {});
-        }
+        },
+        processError: async (args) => {
+          if (stopped || closing || !subscription) return; // paused: an attempt already counted
+          const message = redact(args.error.message).slice(0, 300);
+          stats.lastError = `${receiving} failed: ${message}`;
+          link.failed(receiving, message);
+          if (args.errorSource !== 'receive') return; // a message's own trouble, not the link's
+          const current = subscription;
+          subscription = null;
+          await current.close().catch(() => {});
+          if (stopped || closing) return;
+          resubscribe = setTimeout(() => {
+            resubscribe = null;
+            if (!stopped && !closing) subscribe();
+          }, receiveBackoff.next());
+        },
       },
-      processError: async (args) => {
-        if (stopped || closing) return;
-        stats.lastError = `receiving from ${config.eventsTopic}/${config.eventsSubscription} failed: ${redact(args.error.message).slice(0, 300)}`;
-        log(stats.lastError);
-      },
-    },
-    { autoCompleteMessages: false, maxConcurrentCalls: config.batchSize },
-  );
+      { autoCompleteMessages: false, maxConcurrentCalls: config.batchSize },
+    );
+  };
+  subscribe();
 
   // ---- timers ---------------------------------------------------------------------------------------------------
   const guarded = (what: string, f: () => Promise<unknown>) => () => {
@@ -242,8 +300,10 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
       clearInterval(seatWaits);
       // Let the batch in flight commit and its messages settle, then stop.
       closing = true;
+      if (resubscribe) clearTimeout(resubscribe);
       await commits.idle();
-      await subscription.close().catch(() => {});
+      await subscription?.close().catch(() => {});
+      link.close();
       stopped = true;
       commits.close(new Error('HQ is stopping'));
       if (publishRetry) clearTimeout(publishRetry);

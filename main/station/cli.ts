@@ -1,13 +1,31 @@
 /**
  * The station command line: the same API contract as the UI, for scripting and operations.
  *   npm run -s station -- --db FILE [--station ID] <command> [options]
- * Prints the result as JSON on stdout; on error prints a readable message on stderr, the error as JSON on stdout,
- * and exits with 1 (2 for a usage error).
+ * Prints the result as JSON on stdout (the error as JSON when it failed) and exits with one of EXIT's codes; a
+ * failure, or a result that needs a look, is said in one line on stderr.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AuditVerification, ImportReport, SaleOutcome, StationStatus } from '../../core/api';
+import type { PrintJobView } from '../../core/badge/views';
+import { stripBom } from '../../core/file-text';
+import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
+import { damagedMessage } from './context';
 import { createStation, type Station } from './create-station';
+
+/** Exit codes (also in --help and the root README). */
+export const EXIT = {
+  /** The command did what was asked. */
+  done: 0,
+  /** It failed (or found a problem: an altered audit log, a damaged database); nothing was done unless it says so. */
+  failed: 1,
+  /** The command line is wrong; nothing was done. */
+  usage: 2,
+  /** Done, but the outcome needs a look: a print job that may or may not have printed, rows an import rejected. */
+  uncertain: 3,
+} as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -18,6 +36,8 @@ interface Command {
   /** Positional arguments the command takes (names, for the usage text). */
   positionals?: string[];
   run(station: Station, values: Values, positionals: string[]): Promise<Result<unknown>>;
+  /** A successful call whose outcome is still a failure, or needs a look: the exit code and the stderr line. */
+  judge?(value: never): { exit: 1 | 3; line: string } | null;
 }
 
 class UsageError extends Error {}
@@ -28,17 +48,18 @@ const str = (v: Values, name: string): string => {
   return x;
 };
 const opt = (v: Values, name: string): string | undefined => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
-const int = (v: Values, name: string): number | undefined => {
+const int = (v: Values, name: string, min: number, max: number): number | undefined => {
   const x = opt(v, name);
   if (x === undefined) return undefined;
-  if (!/^\d+$/.test(x)) throw new UsageError(`--${name} must be a whole number`);
+  if (!/^\d+$/.test(x) || Number(x) < min || Number(x) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${x}"`);
   return Number(x);
 };
 const readText = (file: string): string => {
   try {
-    return readFileSync(file, 'utf8');
+    return stripBom(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e))}`);
   }
 };
 const readJson = (file: string): unknown => {
@@ -52,7 +73,11 @@ const readJson = (file: string): unknown => {
 const override = (v: Values) => (opt(v, 'supervisor') ? { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } : undefined);
 
 export const commands: Record<string, Command> = {
-  status: { usage: 'status', run: (s) => s.call('station.status', {}) },
+  status: {
+    usage: 'status',
+    run: (s) => s.call('station.status', {}),
+    judge: (v: StationStatus) => (v.integrity.state === 'damaged' ? { exit: EXIT.failed, line: `error (damaged): ${v.integrity.message!}` } : null),
+  },
   import: {
     usage: 'import FILE.json [--shift-to YYYY-MM-DD|today]   (--shift-to moves a demo conference so that day 1 is that date)',
     positionals: ['FILE'],
@@ -81,12 +106,21 @@ export const commands: Record<string, Command> = {
         ...(opt(v, 'separator') ? { sessionsSeparator: opt(v, 'separator') } : {}),
       });
     },
+    judge: (r: ImportReport) => {
+      if (r.rejectedCount === 0) return null;
+      const first = r.rejected[0]!;
+      const imported = r.registrants.inserted + r.registrants.updated;
+      return { exit: EXIT.uncertain, line: `warning: ${r.rejectedCount} row${r.rejectedCount === 1 ? ' was' : 's were'} rejected and not imported (line ${first.line}: ${first.reason}${r.rejectedCount > 1 ? '; see "rejected" in the output' : ''}); ${imported} imported.` };
+    },
   },
   search: {
     usage: 'search TEXT [--limit N]',
     positionals: ['TEXT'],
     options: { limit: { type: 'string' } },
-    run: (s, v, [text]) => s.call('registrant.search', { query: text!, ...(int(v, 'limit') ? { limit: int(v, 'limit') } : {}) }),
+    run: (s, v, [text]) => {
+      const limit = int(v, 'limit', 1, 200);
+      return s.call('registrant.search', { query: text!, ...(limit === undefined ? {} : { limit }) });
+    },
   },
   registrant: { usage: 'registrant ID', positionals: ['ID'], run: (s, _v, [id]) => s.call('registrant.get', { id: id! }) },
   sessions: { usage: 'sessions', run: (s) => s.call('sessions.list', {}) },
@@ -100,6 +134,8 @@ export const commands: Record<string, Command> = {
     options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, staff: { type: 'string' } },
     run: (s, v) =>
       s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}) }),
+    judge: (r: SaleOutcome) =>
+      r.outcome === 'refused' ? { exit: EXIT.failed, line: `error (refused): ${r.message}` } : r.outcome === 'awaiting' ? { exit: EXIT.uncertain, line: `warning: ${r.message}` } : null,
   },
   release: {
     usage: 'release --sale ID --reason TEXT',
@@ -127,16 +163,28 @@ export const commands: Record<string, Command> = {
       }),
   },
   print: {
-    usage: 'print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
+    usage: 'print --registrant ID --printer URI [--reason TEXT] [--staff ID]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
     options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' }, staff: { type: 'string' } },
     run: (s, v) =>
       s.call('badge.print', {
         registrantId: str(v, 'registrant'), printer: str(v, 'printer'),
         ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}),
       }),
+    judge: (j: PrintJobView) => {
+      const words = j.words ? ` (${j.words})` : '';
+      if (j.status === 'printed') return null;
+      if (j.status === 'failed') return { exit: EXIT.failed, line: `error (print failed): print job ${j.id} failed${words}. Fix the printer, then print again.` };
+      if (j.status === 'uncertain') return { exit: EXIT.uncertain, line: `warning: print job ${j.id} may or may not have printed${words}. Look at the printer, then confirm the job or reprint with a reason.` };
+      return { exit: EXIT.uncertain, line: `warning: print job ${j.id} is still ${j.status}${words}; see print jobs for its outcome.` };
+    },
   },
   cases: { usage: 'cases [--all]', options: { all: { type: 'boolean' } }, run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }) },
-  'audit-verify': { usage: 'audit-verify', run: (s) => s.call('audit.verify', {}) },
+  'audit-verify': {
+    usage: 'audit-verify   (the audit log\'s hash chain and SQLite\'s full integrity check)',
+    run: (s) => s.call('audit.verify', {}),
+    judge: (v: AuditVerification) =>
+      v.ok ? null : { exit: EXIT.failed, line: v.integrity.state === 'damaged' ? `error (damaged): ${v.integrity.message!}` : `error (audit): the audit log was altered: ${v.problem ?? 'unknown problem'}.` },
+  },
   apply: {
     usage: 'apply FILE.json   (one HQ feed message, or an array of them)',
     positionals: ['FILE'],
@@ -187,25 +235,38 @@ export function usage(): string {
     '',
     'commands:',
     ...Object.values(commands).map((c) => `  ${c.usage}`),
+    '',
+    'Prints the result as JSON on stdout. Exit codes:',
+    `  ${EXIT.done}  done`,
+    `  ${EXIT.failed}  failed (the reason is on stderr, the error as JSON on stdout; nothing was written unless it says so)`,
+    `  ${EXIT.usage}  usage error: the command line could not be understood; nothing was done`,
+    `  ${EXIT.uncertain}  done, but needs a look (stderr says what): a print job that may or may not have printed,`,
+    '     a sale waiting for HQ, CSV rows that were rejected',
   ].join('\n');
 }
 
 export interface CliIo {
   out(line: string): void;
+  /** One line per failure or warning. */
   err(line: string): void;
+  /** Progress of long writes (imports); omitted: none (the CLI shows it on a terminal only). */
+  progress?(line: string): void;
 }
 
-/** Runs one command line; returns the exit code. */
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
+
+/** Runs one command line; returns the exit code (EXIT). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const say = (line: string) => io.err(oneLine(line));
   const ci = argv.findIndex((a) => !a.startsWith('-') && Object.hasOwn(commands, a));
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(usage());
-    return 0;
+    return EXIT.done;
   }
   if (ci < 0) {
     const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station'].includes(argv[i - 1] ?? ''));
-    io.err(unknown ? `error: unknown command "${unknown}"\n\n${usage()}` : `error: no command given\n\n${usage()}`);
-    return 2;
+    say(`error: ${unknown ? `unknown command "${unknown.slice(0, 80)}"` : 'no command given'}; --help lists the commands`);
+    return EXIT.usage;
   }
   const name = argv[ci]!;
   const command = commands[name]!;
@@ -215,37 +276,60 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const local = parseArgs({ args: argv.slice(ci + 1), options: command.options ?? {}, strict: true, allowPositionals: true });
     const wanted = command.positionals ?? [];
     if (local.positionals.length !== wanted.length) {
-      throw new UsageError(`${name} takes ${wanted.length ? wanted.join(' ') : 'no positional arguments'}; usage: ${command.usage}`);
+      throw new UsageError(`${name} takes ${wanted.length ? wanted.join(' ') : 'no positional arguments'}`);
     }
-    const db = global.values.db;
-    if (!db) throw new UsageError('--db FILE is required (the station database; created if missing)');
+    const db = checkDbPath(global.values.db);
+    if (global.values.station !== undefined && !StationId.safeParse(global.values.station).success) {
+      throw new UsageError(`--station "${global.values.station}" is not a station id (lowercase letters, digits and dashes, e.g. desk-2)`);
+    }
     // A new database gets the given station id, or "desk-1"; an existing one keeps its own.
     const stationId = global.values.station ?? (existsSync(db) ? undefined : 'desk-1');
     station = await createStation({ dbPath: db, ...(stationId ? { stationId } : {}) });
     const progress = station.events$.subscribe((e) => {
-      if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400)) io.err(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
+      if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400)) io.progress?.(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
     });
     const result = await command.run(station, local.values as Values, local.positionals);
     progress.unsubscribe();
     io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
     if (!result.ok) {
-      io.err(`error (${result.error.code}): ${result.error.message}`);
-      return 1;
+      say(`error (${result.error.code}): ${result.error.message}`);
+      return EXIT.failed;
     }
-    return 0;
+    const judged = command.judge?.(result.value as never) ?? null;
+    // Whatever the command, a database that failed its integrity check is a failure to report.
+    const integrity = await station.integrity();
+    if (!integrity.ok && judged?.exit !== EXIT.failed) {
+      say(`error (damaged): ${damagedMessage(integrity.problems)}`);
+      return EXIT.failed;
+    }
+    if (judged) say(judged.line);
+    return judged?.exit ?? EXIT.done;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const isUsage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     io.out(JSON.stringify({ error: { code: isUsage ? 'invalid_input' : 'internal', message } }, null, 2));
-    io.err(`error: ${message}${isUsage ? `\nusage: ${command.usage}` : ''}`);
-    return isUsage ? 2 : 1;
+    say(isUsage ? `error: ${message} (usage: ${command.usage.split('   ')[0]})` : `error: ${message}`);
+    return isUsage ? EXIT.usage : EXIT.failed;
   } finally {
     await station?.close();
   }
 }
 
+/** The station database is a file: ":memory:" or "" would report an import and keep nothing. */
+function checkDbPath(db: string | undefined): string {
+  if (db === undefined) throw new UsageError('--db FILE is required (the station database; created if missing)');
+  if (db.trim() === '' || db === ':memory:') throw new UsageError(`--db needs a file name ("${db}" would keep nothing)`);
+  if (existsSync(db) && statSync(db).isDirectory()) throw new UsageError(`--db ${db} is a folder; give the station database file in it (created if missing)`);
+  if (!existsSync(dirname(db))) throw new UsageError(`--db ${db}: the folder ${dirname(db)} does not exist`);
+  return db;
+}
+
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('main/station/cli.ts');
 if (isMain) {
-  const code = await runCli(process.argv.slice(2), { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') });
+  const code = await runCli(process.argv.slice(2), {
+    out: (l) => process.stdout.write(l + '\n'),
+    err: (l) => process.stderr.write(l + '\n'),
+    ...(process.stderr.isTTY ? { progress: (l: string) => process.stderr.write(l + '\n') } : {}),
+  });
   process.exitCode = code;
 }

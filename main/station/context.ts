@@ -3,7 +3,7 @@
  * Built once by createStation (the composition root).
  */
 import type { Subject } from 'rxjs';
-import type { Progress, Sale, StaffNotification } from '../../core/api';
+import type { DatabaseIntegrity, Progress, Sale, StaffNotification } from '../../core/api';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
 import { contactGapMin, noOutages, outageLimits, recordOutage, type OutageHistory } from '../../core/allotment-sizing';
 import type { Clock, HqContact, Staleness } from '../../core/staleness';
@@ -16,6 +16,7 @@ import { appendAudit, type AuditEntry } from '../store/audit';
 import { getConference, type RegistrantWriter } from '../store/catalog';
 import type { Payload, StationEventType, Envelope } from '../../core/messages';
 import { appendEvent, getValue, setValue, type EventOrigin } from '../store/queues';
+import { findStaff } from '../store/staff';
 
 export type StationEvent =
   | ({ type: 'progress' } & Progress)
@@ -39,12 +40,47 @@ export interface StationContext {
   verdicts: VerdictWaiters;
   /** The sync engine, when sync is configured (set once the station is built). */
   sync: { engine: SyncEngine | null };
+  /** The database's integrity verdict (checked when the station opens; see create-station.ts). */
+  integrity: StationIntegrity;
+}
+
+export interface StationIntegrity {
+  /** `checking` until the check at open has answered (a large database is checked in the background). */
+  state: 'checking' | 'ok' | 'damaged';
+  problems: string[];
+  /** Resolves when the check at open has answered. */
+  settled: Promise<void>;
+  /** Records a failed check (at open, by audit-verify, or an SQLite error that says the file is corrupt). */
+  markDamaged(problems: string[]): void;
+  /** SQLite's full integrity_check now, on the station's connection (audit-verify); a failure is recorded. */
+  checkNow(): { ok: boolean; problems: string[] };
+}
+
+/** What staff read when the database failed its check: what happened, that nothing was saved, what to do. */
+export function damagedMessage(problems: string[]): string {
+  const what = problems[0] ? ` (${problems[0].slice(0, 160)})` : '';
+  return `The station database is damaged${what}; nothing was saved. Stop selling on this station and restore the last backup (or set the station up again and let HQ send the conference).`;
+}
+
+/** What staff read when another program held the database longer than the busy timeout. */
+export const BUSY_MESSAGE = 'The station database is busy: another program is writing to it. Nothing was saved; try again in a moment.';
+
+export function integrityView(ctx: StationContext): DatabaseIntegrity {
+  const { state, problems } = ctx.integrity;
+  return { state, problems, message: state === 'damaged' ? damagedMessage(problems) : null };
+}
+
+/** Writes wait for the integrity check at open, and are refused once the database failed it. */
+export async function requireSoundDatabase(ctx: StationContext): Promise<void> {
+  if (ctx.integrity.state === 'checking') await ctx.integrity.settled;
+  if (ctx.integrity.state === 'damaged') throw new DomainError('damaged', damagedMessage(ctx.integrity.problems));
 }
 
 export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now()).toISOString();
 
 /** One command = one transaction; a DomainError thrown inside rolls everything back. */
 export async function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  await requireSoundDatabase(ctx);
   let open: Tx | null = null;
   const result = await ctx.db.transaction().execute((tx) => fn((open = tx)));
   // Wake the outbox relay only once the rows are committed, and for every transaction that appended any
@@ -80,6 +116,28 @@ export async function requireConference(q: Db | Tx): Promise<{ id: string; polic
   const c = await getConference(q);
   if (!c) throw new DomainError('not_found', 'No conference is loaded on this station yet. Import one first.');
   return { id: c.id, policy: c.policy_json ? (JSON.parse(c.policy_json) as Partial<SalePolicyParams>) : {} };
+}
+
+/**
+ * The staff member a request names as its actor must exist on this station (and hold `role` where the action needs
+ * one); otherwise the command fails before it writes. Returns the actor recorded in the audit log: the staff id, or
+ * `anonymous` (a kiosk, a desk not signed in) when the request names nobody. The one place to change when actors come
+ * from the signed-in session instead of the payload.
+ */
+export async function requireActor(
+  q: Db | Tx,
+  staffId: string | undefined,
+  anonymous: string,
+  role?: 'supervisor',
+): Promise<string> {
+  if (staffId === undefined) {
+    if (role) throw new DomainError('forbidden', `This needs a ${role}; name the ${role} who does it.`);
+    return anonymous;
+  }
+  const staff = await findStaff(q, staffId);
+  if (!staff) throw new DomainError('unauthorized', `No staff member "${staffId}" on this station; nothing was done. Staff are added with staff-add.`);
+  if (role && staff.role !== role) throw new DomainError('forbidden', `${staff.name} is not a ${role}; a ${role} must do this.`);
+  return staff.id;
 }
 
 export async function eventOrigin(ctx: StationContext, tx: Tx): Promise<EventOrigin> {

@@ -9,10 +9,11 @@ import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
 import { registrantWriter } from '../store/catalog';
-import { openStationDb } from '../store/db';
+import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '../store/db';
+import { fullIntegrityCheck, pageCount, quickCheck, quickCheckInWorker, refuseWrites, type IntegrityVerdict } from '../store/integrity';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
-import { VerdictWaiters, type StationContext, type StationEvent } from './context';
+import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type StationEvent, type StationIntegrity } from './context';
 import { allotmentHandlers } from './handlers/allotments';
 import { caseHandlers } from './handlers/cases';
 import { reportHandlers } from './handlers/reports';
@@ -24,7 +25,6 @@ import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
 import { syncHandlers } from './handlers/sync';
 import { parseSyncConfig } from '../sync/config';
-import { startSync } from '../sync/sync-engine';
 import { serve, type Handlers } from './serve';
 import type { Db } from '../store/db';
 
@@ -45,6 +45,13 @@ export interface StationOptions {
   onInternalError?: (channel: string, e: unknown) => void;
   /** Badge printing: printer transports, templates, health polling (defaults: Lanyard's own transports). */
   printing?: PrintingOptions;
+  /** How long a write waits for another program's lock before failing with `busy` (default 5 s). */
+  busyTimeoutMs?: number;
+  /**
+   * Databases up to this many pages (4 KiB each) are checked at open on the station's connection; larger ones in a
+   * worker thread while the station already answers (default 1,000 pages, ~25 ms of quick_check).
+   */
+  integrityInlineMaxPages?: number;
 }
 
 export interface Station extends StationApi {
@@ -57,12 +64,21 @@ export interface Station extends StationApi {
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
   /** For the sync engine's outbox relay and inbox (repositories only run SQL; they take this handle). */
   readonly db: Db;
+  /** The integrity check at open, once it has answered (at once for a small database). */
+  integrity(): Promise<IntegrityVerdict>;
   close(): Promise<void>;
 }
 
 export async function createStation(options: StationOptions): Promise<Station> {
-  const opened = await openStationDb(options.dbPath);
+  if (options.stationId !== undefined) {
+    const parsed = StationId.safeParse(options.stationId);
+    // Before the file is opened: a bad id must not leave a new, empty database behind.
+    if (!parsed.success) throw new Error(`Invalid station id "${options.stationId}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  }
+  const opened = await openStationDb(options.dbPath, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+  let closed = false;
   try {
+    const integrity = checkIntegrity(opened, options.dbPath, options.integrityInlineMaxPages ?? 1000, () => closed);
     const stationId = await resolveStationId(opened.db, options.stationId);
     const events = new Subject<StationEvent>();
     const ctx: StationContext = {
@@ -74,6 +90,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       events,
       verdicts: new VerdictWaiters(),
       sync: { engine: null },
+      integrity,
     };
     const handlers: Handlers = {
       ...statusHandlers(ctx),
@@ -87,10 +104,19 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...caseHandlers(ctx),
       ...reportHandlers(ctx),
     };
-    const api = serve(handlers, options.onInternalError);
+    const api = serve(handlers, options.onInternalError, (e) => {
+      const failure = databaseFailure(e);
+      if (failure === 'busy') return { code: 'busy', message: BUSY_MESSAGE };
+      if (failure === 'damaged') integrity.markDamaged([e instanceof Error ? e.message : String(e)]);
+      // Also a write refused by query_only after a failed check, whoever issued it.
+      if (integrity.state === 'damaged') return { code: 'damaged', message: damagedMessage(integrity.problems) };
+      return null;
+    });
     if (options.sync !== undefined) {
       const config = parseSyncConfig(options.sync);
       if (!config.ok) throw new Error(config.error);
+      // Loaded only when sync is configured: the Service Bus SDK is half a second of start-up for a CLI call.
+      const { startSync } = await import('../sync/sync-engine');
       ctx.sync.engine = startSync({
         config: config.value,
         stationId,
@@ -109,25 +135,63 @@ export async function createStation(options: StationOptions): Promise<Station> {
       notifications$: events.pipe(filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification')),
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
       db: opened.db,
+      integrity: async () => {
+        await integrity.settled;
+        return { ok: integrity.state === 'ok', problems: integrity.problems };
+      },
       close: async () => {
         await ctx.sync.engine?.stop();
         ctx.verdicts.cancelAll();
         events.complete();
+        await integrity.settled; // a background check still reading the file ends first
+        closed = true;
         await opened.close();
       },
     };
   } catch (e) {
+    closed = true; // a background check that answers later records nothing
     await opened.close();
+    const failure = databaseFailure(e);
+    if (failure === 'damaged') throw new StationDbError('damaged', damagedMessage([e instanceof Error ? e.message : String(e)]));
+    if (failure === 'busy') throw new StationDbError('busy', BUSY_MESSAGE);
     throw e;
   }
 }
 
+/**
+ * The integrity check at open (main/store/integrity.ts). A damaged database still opens — staff can read what it
+ * holds — but every write is refused with `damaged`, by inTx and by SQLite itself (query_only).
+ */
+function checkIntegrity(opened: OpenedDb, path: string, inlineMaxPages: number, isClosed: () => boolean): StationIntegrity {
+  const state: StationIntegrity = {
+    state: 'checking',
+    problems: [],
+    settled: Promise.resolve(),
+    markDamaged(problems) {
+      if (state.state === 'damaged' || isClosed()) return;
+      state.state = 'damaged';
+      state.problems = problems;
+      refuseWrites(opened.raw);
+    },
+    checkNow() {
+      const v = fullIntegrityCheck(opened.raw);
+      apply(v);
+      return v;
+    },
+  };
+  const apply = (v: IntegrityVerdict) => {
+    if (v.ok) {
+      if (state.state === 'checking') state.state = 'ok';
+    } else state.markDamaged(v.problems);
+  };
+  const inline = path === ':memory:' || path === '' || pageCount(opened.raw) <= inlineMaxPages;
+  if (inline) apply(quickCheck(opened.raw));
+  else state.settled = quickCheckInWorker(path).then(apply);
+  return state;
+}
+
 async function resolveStationId(db: Db, requested: string | undefined): Promise<string> {
   const stored = await getValue(db, 'settings', 'station.id');
-  if (requested !== undefined) {
-    const parsed = StationId.safeParse(requested);
-    if (!parsed.success) throw new Error(`Invalid station id "${requested}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
-  }
   if (stored && requested && stored !== requested) {
     throw new Error(`This database belongs to station "${stored}", not "${requested}".`);
   }

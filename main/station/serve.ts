@@ -6,11 +6,19 @@ import type { z } from 'zod';
 import type { Channel, ParsedRequestOf, ResultOf, StationApi } from '../../core/api';
 import { contract, isChannel } from '../../core/api';
 import { describeIssues } from '../../core/conference';
-import { DomainError, err, ok, type Result } from '../../core/result';
+import { DomainError, err, ok, type AppError, type Result } from '../../core/result';
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResultOf<C>> };
 
-export function serve(handlers: Handlers, onInternalError: (channel: string, e: unknown) => void = () => {}): StationApi & {
+/**
+ * `translate` turns a failure that is not the request's fault but has a name (the database busy or damaged) into
+ * its typed error; anything else is `internal`.
+ */
+export function serve(
+  handlers: Handlers,
+  onInternalError: (channel: string, e: unknown) => void = () => {},
+  translate: (e: unknown) => AppError | null = () => null,
+): StationApi & {
   callUnknown(channel: unknown, request: unknown): Promise<Result<unknown>>;
 } {
   async function callUnknown(channel: unknown, request: unknown): Promise<Result<unknown>> {
@@ -22,6 +30,8 @@ export function serve(handlers: Handlers, onInternalError: (channel: string, e: 
       return ok(await handler(parsed.data));
     } catch (e) {
       if (e instanceof DomainError) return err(e.code, e.message, e.details);
+      const known = translate(e);
+      if (known) return err(known.code, known.message, known.details);
       onInternalError(channel, e);
       return err('internal', `Something went wrong while running ${channel}; nothing was saved. (${e instanceof Error ? e.message : String(e)})`);
     }

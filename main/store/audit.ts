@@ -34,12 +34,15 @@ export async function appendAudit(tx: Tx, at: string, entry: AuditEntry): Promis
     .execute();
 }
 
-export async function verifyAudit(db: Db | Tx): Promise<AuditVerification> {
+/** The hash chain's verdict (audit.verify adds the database's integrity check). */
+export type AuditChainVerification = Omit<AuditVerification, 'integrity'>;
+
+export async function verifyAudit(db: Db | Tx): Promise<AuditChainVerification> {
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
   let prev = GENESIS;
   let expectedSeq = 1;
   let rows = 0;
-  const bad = (problem: string, seq: number | null): AuditVerification => ({ ok: false, rows, problem, firstBadSeq: seq });
+  const bad = (problem: string, seq: number | null): AuditChainVerification => ({ ok: false, rows, problem, firstBadSeq: seq });
   // Streamed in pages so a long event day does not load the whole log into memory.
   for (let from = 0; ; ) {
     const page = await db.selectFrom('audit_log').selectAll().where('seq', '>', from).orderBy('seq').limit(1000).execute();

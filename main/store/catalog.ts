@@ -65,6 +65,8 @@ export async function upsertTicketTypes(q: Q, conferenceId: string, types: Ticke
  */
 export function registrantWriter(raw: RawDb) {
   const exists = raw.prepare<[string], { rid: number }>('SELECT rid FROM registrant WHERE id = ?');
+  const byId = raw.prepare<[string], RegistrantKeyRow>(`SELECT ${keyColumns} FROM registrant WHERE id = ?`);
+  const byCode = raw.prepare<[string], RegistrantKeyRow>(`SELECT ${keyColumns} FROM registrant WHERE confirmation_code = ? ORDER BY id`);
   const upsert = raw.prepare(`
     INSERT INTO registrant (id, conference_id, confirmation_code, first_name, last_name, email, company, ticket_type_id, origin, created_at, updated_at, profile_json)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -80,9 +82,15 @@ export function registrantWriter(raw: RawDb) {
   const entitle = raw.prepare(`INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, ?, 'import', NULL, ?) ON CONFLICT DO NOTHING`);
 
   return {
+    /** The registrant with this id, for matching imported rows (inside the import's transaction). */
+    find: (id: string): RegistrantKeyRow | undefined => byId.get(id),
+    /** Registrants holding this confirmation code (one, unless older data has duplicates). */
+    withCode: (code: string): RegistrantKeyRow[] => byCode.all(code),
     /**
-     * Inserts or updates registrants (by id) and keeps the search index in step. Entitlements listed in the input
-     * replace the registrant's imported ones; seats sold at a desk are left alone.
+     * Inserts or updates registrants (by id) and keeps the search index in step. With `seats: 'replace'` (the
+     * default) the entitlements listed in the input replace the registrant's imported ones; with `'keep'` an
+     * existing registrant's seats are left as they are (the input does not say). Seats sold at a desk are always
+     * left alone.
      */
     upsert(
       conferenceId: string,
@@ -90,6 +98,7 @@ export function registrantWriter(raw: RawDb) {
       origin: 'import' | 'walkup' | 'hq',
       at: string,
       onProgress?: (done: number) => void,
+      seats: 'replace' | 'keep' = 'replace',
     ): { inserted: number; updated: number; entitlements: number } {
       if (!raw.inTransaction) throw new Error('registrantWriter.upsert must run inside a transaction');
       let inserted = 0;
@@ -105,8 +114,10 @@ export function registrantWriter(raw: RawDb) {
           else inserted++;
           toIndex.push([existing ? existing.rid : Number(written.lastInsertRowid), r]);
         }
-        if (existing) dropImported.run(r.id);
-        for (const sessionId of r.sessions) entitlements += entitle.run(r.id, sessionId, at).changes;
+        if (!existing || seats === 'replace') {
+          if (existing) dropImported.run(r.id);
+          for (const sessionId of r.sessions) entitlements += entitle.run(r.id, sessionId, at).changes;
+        }
         if (onProgress && ((i + 1) % 2000 === 0 || i + 1 === registrants.length)) onProgress(i + 1);
       });
       for (const [rowid, r] of toIndex) {
@@ -118,6 +129,19 @@ export function registrantWriter(raw: RawDb) {
   };
 }
 export type RegistrantWriter = ReturnType<typeof registrantWriter>;
+
+const keyColumns = 'id, confirmation_code, first_name, last_name, email, company, ticket_type_id, profile_json';
+/** What an import needs to know about an existing registrant to match a row to them, or refuse to. */
+export interface RegistrantKeyRow {
+  id: string;
+  confirmation_code: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  company: string;
+  ticket_type_id: string;
+  profile_json: string | null;
+}
 
 /** The optional fields for badges, as stored (keys in a fixed order, so an unchanged re-import compares equal). */
 export const profileKeys = ['preferredName', 'nameOrder', 'pronouns', 'country', 'accessibility', 'dietary', 'answers', 'sessionRoles'] as const;
@@ -206,6 +230,13 @@ export async function getRegistrantDetail(q: Q, id: string): Promise<RegistrantD
 
 export async function ticketTypeExists(q: Q, id: string): Promise<boolean> {
   return (await q.selectFrom('ticket_type').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** Every ticket type and session id, for checking imported rows. */
+export async function catalogIds(q: Q): Promise<{ ticketTypes: Set<string>; sessions: Set<string> }> {
+  const tickets = await q.selectFrom('ticket_type').select('id').execute();
+  const sessions = await q.selectFrom('session').select('id').execute();
+  return { ticketTypes: new Set(tickets.map((t) => t.id)), sessions: new Set(sessions.map((x) => x.id)) };
 }
 
 export async function getSession(q: Q, id: string): Promise<Selectable<SessionRow> | undefined> {

@@ -3,7 +3,11 @@
  * migrations to the latest version.
  */
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase,
+  type SqliteDialectConfig, type Transaction,
+} from 'kysely';
+import { unknownMigrations } from '../../migrations/newer';
 import { stationMigrations } from '../../migrations/station/index';
 import type { StationDB } from './schema';
 
@@ -19,13 +23,35 @@ export interface OpenedDb {
   close(): Promise<void>;
 }
 
-export function openSqlite(path: string): Database.Database {
+/** How long a write waits for another connection's lock before it fails with `busy` (DESIGN §3). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Why the station database cannot be opened, in words for staff (the file is left as it was). */
+export class StationDbError extends Error {
+  constructor(
+    readonly kind: 'not_a_database' | 'newer_version' | 'damaged' | 'busy',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StationDbError';
+  }
+}
+
+export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Database.Database {
   const raw = new Database(path);
-  raw.pragma('journal_mode = WAL');
+  try {
+    raw.pragma('journal_mode = WAL');
+  } catch (e) {
+    raw.close();
+    if (databaseFailure(e) === 'damaged') {
+      throw new StationDbError('not_a_database', `${path} is not a Lanyard station database, or its first page is damaged (${(e as Error).message}). Restore the last backup, or give another --db file.`);
+    }
+    throw e;
+  }
   // FULL: a kiosk can lose power; an acknowledged sale must survive it (cost measured by the sale.commit bench).
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
+  raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   // SQLite's default 2 MB page cache spills to disk mid-import at ~20,000 registrants; 32 MB holds a large
   // conference's working set and is only used as needed (station.rss benchmark).
   raw.pragma('cache_size = -32000');
@@ -54,18 +80,69 @@ export function withStatementCache(raw: Database.Database, size = 256): SqliteDa
   };
 }
 
-export async function openStationDb(path: string): Promise<OpenedDb> {
-  const raw = openSqlite(path);
-  const db = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-  await migrate(db);
+/**
+ * Every Kysely transaction on the station is a command that writes, so it starts IMMEDIATE: it takes the write lock
+ * first, waiting out the busy timeout if another connection holds it. A DEFERRED transaction reads first and then
+ * has to upgrade; when another process committed in between, SQLite refuses the upgrade at once ("database is
+ * locked") without waiting.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class StationSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+export async function openStationDb(path: string, opts: { busyTimeoutMs?: number } = {}): Promise<OpenedDb> {
+  const raw = openSqlite(path, opts.busyTimeoutMs);
+  const db = new Kysely<StationDB>({ dialect: new StationSqliteDialect({ database: withStatementCache(raw) }) });
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
   return { db, raw, close: () => db.destroy() };
 }
 
 export async function migrate(db: Kysely<StationDB>, target?: string): Promise<void> {
+  let newer: string[];
+  try {
+    newer = await unknownMigrations(db as Kysely<unknown>, stationMigrations);
+  } catch (e) {
+    if (databaseFailure(e) === 'damaged') throw new StationDbError('damaged', `The station database is damaged (${(e as Error).message}). Restore the last backup.`);
+    throw e;
+  }
+  if (newer.length > 0) {
+    throw new StationDbError(
+      'newer_version',
+      `This station database was written by a newer version of Lanyard (migration ${newer.join(', ')}); it is not corrupted — use the newer version.`,
+    );
+  }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => stationMigrations } });
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * What an SQLite error means for the person at the desk: `busy` (another program held the database longer than
+ * the busy timeout; retry), `damaged` (the file is corrupt), or null (something else).
+ */
+export function databaseFailure(e: unknown): 'busy' | 'damaged' | null {
+  const code = e instanceof Database.SqliteError ? e.code : null;
+  if (!code) return null;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'damaged';
+  return null;
 }

@@ -1,6 +1,6 @@
 /** `npm run -s hq -- --config FILE`: the headless service as a process; bad configuration exits 2 naming the field. */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,10 +21,12 @@ function run(args: string[]) {
   return { child, io, exit };
 }
 
-function config(over: Record<string, unknown>): string {
+/** A config file (and the conference it names); `bom` writes both with a UTF-8 byte order mark, as Notepad does. */
+function config(over: Record<string, unknown>, bom = false): string {
   const file = join(t.dir, `config-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(join(t.dir, 'conference.json'), JSON.stringify(smallConference()));
-  writeFileSync(file, JSON.stringify({ connectionString: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key', dbPath: 'hq.db', conferenceFile: 'conference.json', ...over }));
+  const mark = bom ? '\ufeff' : '';
+  writeFileSync(join(t.dir, 'conference.json'), mark + JSON.stringify(smallConference()));
+  writeFileSync(file, mark + JSON.stringify({ connectionString: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key', dbPath: 'hq.db', conferenceFile: 'conference.json', ...over }));
   return file;
 }
 
@@ -48,6 +50,33 @@ describe('hq command line', () => {
     expect(endpoint.io.err).toContain('connectionString: needs Endpoint=sb://');
     expect(endpoint.io.err + endpoint.io.out).not.toContain('top-secret-key');
     expect(extra.io.err).toContain('allotmentShares');
+    for (const r of [none, unknown, bad, endpoint, extra]) expect(r.io.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 naming dbPath or conferenceFile when they cannot be used; a UTF-8 BOM in the files is fine', async () => {
+    mkdirSync(join(t.dir, 'a-folder'));
+    const folder = run(['--config', config({ dbPath: 'a-folder' })]);
+    const bomFolder = run(['--config', config({ dbPath: 'a-folder' }, true)]);
+    const noConference = run(['--config', config({ conferenceFile: 'missing.json' })]);
+    expect(await Promise.all([folder.exit, bomFolder.exit, noConference.exit])).toEqual([2, 2, 2]);
+    for (const r of [folder, bomFolder]) {
+      expect(r.io.err.trim().split('\n')).toHaveLength(1);
+      expect(r.io.err).toContain(`invalid HQ configuration: dbPath: ${join(t.dir, 'a-folder')} is a folder`);
+    }
+    expect(noConference.io.err).toContain('invalid HQ configuration: conferenceFile: cannot read');
+  });
+
+  it('with its broker unreachable, logs the first failure, not a line per retry', async () => {
+    const hq = run(['--config', config({ connectionString: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key;UseDevelopmentEmulator=true' }, true)]);
+    await waitFor(() => hq.io.out.includes('cannot reach the broker'), 20_000, 'the first failure');
+    await new Promise((r) => setTimeout(r, 4000));
+    hq.child.kill('SIGTERM');
+    expect(await hq.exit).toBe(0);
+    const lines = hq.io.out.trim().split('\n').map((l) => l.replace(/^\S+ /, ''));
+    expect(lines.filter((l) => !l.startsWith('ledger seeded') && !l.startsWith('HQ listening') && !l.startsWith('SIGTERM'))).toEqual([
+      expect.stringMatching(/^cannot reach the broker at sb:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*; retrying with backoff \(at most every 30 s\), a summary every 60 s$/),
+    ]);
+    expect(hq.io.err).toBe('');
   });
 
   it('runs against the bus, decides a sale, never logs the key, and stops cleanly on SIGTERM', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Station } from '../../main/station/create-station';
-import { dbDigest } from '../support/db-snapshot';
+import { dbDigest, rawAll } from '../support/db-snapshot';
 import { addDays, daysBetween, localDay } from '../../core/calendar';
 import { demoConference, FakeClock, must, openStation, smallConference, tempDir } from '../support/fixtures';
 
@@ -89,6 +89,15 @@ describe('conference.import', () => {
     expect(dbDigest(dbPath())).toBe(before);
   });
 
+  it('rejects a file where two registrants share a confirmation code, naming both, and writes nothing', async () => {
+    const before = dbDigest(dbPath());
+    const data = smallConference();
+    data.registrants[2]!.confirmationCode = data.registrants[0]!.confirmationCode;
+    const r = await s.call('conference.import', { data });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('registrants[2].confirmationCode: confirmation code "LDC-AAA111" is used by both "r1" and "r3"') } });
+    expect(dbDigest(dbPath())).toBe(before);
+  });
+
   it('rejects an invalid file naming the bad field, and writes nothing', async () => {
     const before = dbDigest(dbPath());
     const data = smallConference();
@@ -127,17 +136,117 @@ describe('registrants.importCsv', () => {
 
   it.each([
     ['a mapped column that is missing', { ...mapping, company: 'Company' }, csv, 'not in the CSV'],
-    ['a bad email on one line', mapping, csv.replace('minh@example.vn', 'not-an-email'), 'line 3'],
-    ['an unknown ticket type', mapping, csv.replace(',full,panel', ',vip,panel'), 'unknown ticket type "vip"'],
-    ['an unknown session', mapping, csv.replace('panel;workshop', 'panel;nope'), 'unknown session(s) nope'],
     ['unbalanced quotes', mapping, csv + '\nEXT-9,"broken,x,y,z,full,', 'could not be read'],
-  ])('rejects %s and writes nothing', async (_n, map, text, message) => {
+    ['a header that names a column twice', mapping, csv.replace('Organisation', 'Family Name'), 'names "Family Name" twice'],
+    ['a header without rows', mapping, csv.split('\n')[0]!, 'no rows'],
+    ['a file whose every row is bad', mapping, csv.replace('lucja@example.pl', 'x').replace('minh@example.vn', 'y'), 'every row was rejected (line 2: email'],
+  ])('rejects %s as a whole and writes nothing', async (_n, map, text, message) => {
     must(await s.call('conference.import', { data: smallConference() }));
     const before = dbDigest(dbPath());
     const r = await s.call('registrants.importCsv', { csv: text, mapping: map });
-    expect(r.ok).toBe(false);
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     if (!r.ok) expect(r.error.message).toContain(message);
     expect(dbDigest(dbPath())).toBe(before);
+  });
+
+  it.each([
+    ['a bad email', csv.replace('minh@example.vn', 'not-an-email'), 3, 'email'],
+    ['an unknown ticket type', csv.replace(',full,panel', ',vip,panel'), 2, 'unknown ticket type "vip"'],
+    ['an unknown session', csv.replace('panel;workshop', 'panel;nope'), 2, 'unknown session nope'],
+    ['a missing field', csv.replace(',full,\n', ',full\n').replace(/,full,$/, ',full'), 3, 'it has 6 fields; the header has 7'],
+  ])('rejects a row with %s alone: listed by line, nothing of it written, the good row imported', async (_n, text, line, reason) => {
+    must(await s.call('conference.import', { data: smallConference() }));
+    const r = must(await s.call('registrants.importCsv', { csv: text, mapping }));
+    expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
+    expect(r.rejected).toEqual([{ line, reason: expect.stringContaining(reason) }]);
+    expect(r.rejectedCount).toBe(1);
+    const badCode = line === 2 ? 'EXT-1001' : 'EXT-1002';
+    expect(must(await s.call('registrant.search', { query: badCode }))).toEqual([]);
+    expect(must(await s.call('registrant.search', { query: line === 2 ? 'EXT-1002' : 'EXT-1001' }))).toHaveLength(1);
+    expect(must(await s.call('station.status', {})).counts.registrants).toBe(5);
+  });
+
+  it('lists at most 100 rejected rows and counts the rest', async () => {
+    must(await s.call('conference.import', { data: smallConference() }));
+    const rows = Array.from({ length: 150 }, (_, i) => `BAD-${i},A,B,not-mail,,full,`);
+    const r = must(await s.call('registrants.importCsv', { csv: [csv, ...rows].join('\n'), mapping }));
+    expect(r.registrants.inserted).toBe(2);
+    expect(r.rejected).toHaveLength(100);
+    expect(r.rejected[0]).toMatchObject({ line: 4 });
+    expect(r.rejectedCount).toBe(150);
+  });
+});
+
+describe('registrants.importCsv never overwrites a different person', () => {
+  const orderCsv = (rows: string[]) => ['Order Ref,Given Name,Family Name,Email', ...rows].join('\n');
+  const orderMap = { confirmationCode: 'Order Ref', firstName: 'Given Name', lastName: 'Family Name', email: 'Email' };
+  const jakub = () => demoConference().registrants.find((r) => r.id === 'r-00003')!;
+  const seatsOf = async (id: string) => must(await s.call('registrant.get', { id })).sessions.map((x) => x.sessionId).sort();
+
+  beforeEach(async () => {
+    must(await s.call('conference.import', { data: demoConference() }));
+  });
+
+  it('a code-derived id lives in its own namespace: "00003" is a new person, not r-00003 (issue 11)', async () => {
+    const before = must(await s.call('registrant.get', { id: 'r-00003' }));
+    const r = must(await s.call('registrants.importCsv', { csv: orderCsv(['00003,Pat,Newcomer,pat@other.example']), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
+    expect(r.rejected).toEqual([]);
+    expect(must(await s.call('registrant.get', { id: 'r-00003' }))).toEqual(before);
+    expect(before.sessions).toHaveLength(jakub().sessions.length);
+    expect(must(await s.call('registrant.get', { id: 'csv-00003' }))).toMatchObject({ firstName: 'Pat', lastName: 'Newcomer', confirmationCode: '00003', ticketTypeId: 'day-2', sessions: [] });
+  });
+
+  it('matches on confirmation code and email together, and changes only the mapped fields', async () => {
+    const j = jakub();
+    // Badge fields a CSV cannot map must survive the update too.
+    const data = demoConference();
+    Object.assign(data.registrants.find((r) => r.id === 'r-00003')!, { preferredName: 'Kuba', pronouns: 'he/him' });
+    must(await s.call('conference.import', { data }));
+    const profile = () => JSON.parse(rawAll<{ profile_json: string }>(dbPath(), `SELECT profile_json FROM registrant WHERE id = 'r-00003'`)[0]!.profile_json) as object;
+    const profileBefore = profile();
+    expect(profileBefore).toMatchObject({ preferredName: 'Kuba', pronouns: 'he/him' });
+    const r = must(await s.call('registrants.importCsv', { csv: orderCsv([`${j.confirmationCode},Jakub,Černý-Novák,${j.email.toUpperCase()}`]), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    expect(r.registrants).toEqual({ inserted: 0, updated: 1 });
+    const after = must(await s.call('registrant.get', { id: 'r-00003' }));
+    expect(after).toMatchObject({ lastName: 'Černý-Novák', company: j.company, ticketTypeId: j.ticketTypeId });
+    expect(await seatsOf('r-00003')).toEqual([...j.sessions].sort());
+    expect(profile()).toEqual(profileBefore);
+  });
+
+  it('rejects, by line and naming whom, a row whose code belongs to someone with another email; the rest imports', async () => {
+    const j = jakub();
+    const before = must(await s.call('registrant.get', { id: 'r-00003' }));
+    const r = must(await s.call('registrants.importCsv', { csv: orderCsv(['NEW-1,Ana,Nova,ana@new.example', `${j.confirmationCode},Pat,Newcomer,pat@other.example`]), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
+    expect(r.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/belongs to Jakub Černý \("r-00003"\) with another email; this row would overwrite a different person/) }]);
+    expect(must(await s.call('registrant.get', { id: 'r-00003' }))).toEqual(before);
+  });
+
+  it('without an email column a known code is rejected (no key to match on)', async () => {
+    const j = jakub();
+    const r = await s.call('registrants.importCsv', { csv: `Code,Name\n${j.confirmationCode},Pat`, mapping: { confirmationCode: 'Code', firstName: 'Name' }, defaults: { ticketTypeId: 'day-2' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('map its id column or its email column') } });
+  });
+
+  it('an id column is an explicit key, but not onto a registrant with another confirmation code', async () => {
+    const j = jakub();
+    const map = { ...orderMap, id: 'Id' };
+    const rows = (lines: string[]) => ['Id,Order Ref,Given Name,Family Name,Email', ...lines].join('\n');
+    const hostile = must(await s.call('registrants.importCsv', { csv: rows(['r-00003,00003,Pat,Newcomer,pat@other.example', 'ext-9,LDC-NEW999,Ana,Nova,']), mapping: map, defaults: { ticketTypeId: 'day-2' } }));
+    expect(hostile.rejected).toEqual([{ line: 2, reason: expect.stringContaining(`registrant "r-00003" is Jakub Černý with confirmation code "${j.confirmationCode}", not "00003"`) }]);
+    expect(must(await s.call('registrant.get', { id: 'r-00003' })).firstName).toBe('Jakub');
+    const fix = must(await s.call('registrants.importCsv', { csv: rows([`r-00003,${j.confirmationCode},Jakob,Černý,${j.email}`]), mapping: map, defaults: { ticketTypeId: 'day-2' } }));
+    expect(fix.registrants).toEqual({ inserted: 0, updated: 1 });
+    expect(must(await s.call('registrant.get', { id: 'r-00003' })).firstName).toBe('Jakob');
+    expect(await seatsOf('r-00003')).toEqual([...j.sessions].sort());
+  });
+
+  it('two rows for one registrant in one file: neither is imported', async () => {
+    const r = must(await s.call('registrants.importCsv', { csv: orderCsv(['D-1,Ana,One,', 'D-2,Bo,Two,', 'D-1,Ana,Other,']), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
+    expect(r.rejected.map((x) => x.line)).toEqual([2, 4]);
+    expect(r.rejected[0]!.reason).toContain('lines 2, 4 are all registrant "csv-D-1"');
   });
 });
 

@@ -14,9 +14,10 @@ afterEach(() => t.cleanup());
 async function cli(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['--db', `${t.dir}/s.db`, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const progress: string[] = [];
+  const code = await runCli(['--db', `${t.dir}/s.db`, ...args], { out: (l) => out.push(l), err: (l) => err.push(l), progress: (l) => progress.push(l) });
   const text = out.join('\n');
-  return { code, json: text ? (JSON.parse(text) as any) : undefined, err: err.join('\n') }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { code, json: text ? (JSON.parse(text) as any) : undefined, err: err.join('\n'), errLines: err, progress: progress.join('\n') }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 describe('station command line', () => {
@@ -26,7 +27,8 @@ describe('station command line', () => {
     const imp = await cli('import', 'assets/demo-conference.json', '--shift-to', tomorrow);
     expect(imp.code).toBe(0);
     expect(imp.json).toMatchObject({ conferenceId: 'ldc26', startsOn: tomorrow, registrants: { inserted: 2000 } });
-    expect(imp.err).toContain('conference.import: done 2000/2000');
+    expect(imp.progress).toContain('conference.import: done 2000/2000');
+    expect(imp.err).toBe('');
 
     const found = await cli('search', 'jose nunez', '--limit', '3');
     expect(found.code).toBe(0);
@@ -60,7 +62,8 @@ describe('station command line', () => {
     [['sell', '--session'], 2, "argument missing"],
     [['sell', '--session', 's1', '--bogus', 'x'], 2, "Unknown option '--bogus'"],
     [['import', '/nonexistent.json'], 2, 'cannot read /nonexistent.json'],
-    [['search', 'x', '--limit', 'ten'], 2, '--limit must be a whole number'],
+    [['search', 'x', '--limit', 'ten'], 2, '--limit must be a whole number from 1 to 200, got "ten"'],
+    [['search', 'x', '--limit', '0'], 2, '--limit must be a whole number from 1 to 200, got "0"'],
     [['import', 'assets/demo-conference.json', '--shift-to', 'next-week'], 2, '--shift-to takes a date (YYYY-MM-DD) or "today"'],
     [['import', 'assets/demo-conference.json', '--shift-to', '2026-02-30'], 1, 'shiftTo: Invalid ISO date'],
     [['registrant', 'ghost'], 1, 'No registrant with id "ghost"'],
@@ -68,6 +71,7 @@ describe('station command line', () => {
     const r = await cli(...args);
     expect(r.code).toBe(code);
     expect(r.err).toContain(message);
+    expect(r.errLines).toHaveLength(1);
   });
 
   it('rejects a file that is not JSON', async () => {

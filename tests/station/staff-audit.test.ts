@@ -68,7 +68,7 @@ describe('audit log', () => {
     must(await s.call('registrant.registerWalkUp', { firstName: 'A', lastName: 'B', ticketTypeId: 'full' }));
     must(await s.call('sale.sell', { sessionId: 'workshop', registrantId: 'r2', override: { supervisorId: 'sup', pin: '2468' } }));
     const v = must(await s.call('audit.verify', {}));
-    expect(v).toEqual({ ok: true, rows: 4, problem: null, firstBadSeq: null });
+    expect(v).toEqual({ ok: true, rows: 4, problem: null, firstBadSeq: null, integrity: { state: 'ok', problems: [], message: null } });
   }
 
   it('refuses UPDATE and DELETE through triggers', async () => {

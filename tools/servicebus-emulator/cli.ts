@@ -3,7 +3,7 @@
  * Prints the connection string once listening; stops cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, startEmulator } from './index';
+import { ConfigError, DataDirInUseError, startEmulator } from './index';
 
 const USAGE = `usage: npm run -s emulator -- --config FILE [--port N] [--host ADDR] [--data DIR] [--quiet]
   --config FILE  Config.json in the official Service Bus emulator format (required)
@@ -11,8 +11,9 @@ const USAGE = `usage: npm run -s emulator -- --config FILE [--port N] [--host AD
   --host ADDR    listen address (default 127.0.0.1)
   --data DIR     durable mode: store messages in DIR (SQLite); default in memory`;
 
+/** A bad command line or configuration: one line on stderr, exit 2. */
 function fail(message: string): never {
-  console.error(`servicebus-emulator: ${message}\n${USAGE}`);
+  console.error(`servicebus-emulator: ${message.replace(/\s*\n\s*/g, ' ')} (--help for usage)`);
   process.exit(2);
 }
 
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
     process.once('SIGTERM', stop);
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);
+    if (e instanceof DataDirInUseError) {
+      console.error(`servicebus-emulator: ${e.message}`);
+      process.exit(1);
+    }
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') fail(`port ${port} is already in use`);
     if (err.code === 'EACCES') fail(`not allowed to listen on port ${port}`);

@@ -9,6 +9,7 @@
  * tokens against them like the real service; without policies every token is accepted.
  */
 import { readFileSync } from 'node:fs';
+import { stripBom } from '../../core/file-text';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { compileSql, correlationFilter, SqlFilterError } from './filter';
@@ -355,7 +356,7 @@ function receivable(p: z.infer<typeof SubscriptionProps>, defaultTtlMs: number):
 export function loadConfigFile(path: string): EmulatorConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = stripBom(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`);
   }

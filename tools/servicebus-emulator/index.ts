@@ -3,6 +3,7 @@
  * connection string the real @azure/service-bus SDK uses (`UseDevelopmentEmulator=true`: plain AMQP, no TLS).
  */
 import { Broker } from './broker';
+import { lockDataDir } from './data-lock';
 import { loadConfigFile, parseConfig } from './config';
 import type { EmulatorConfig } from './config';
 import { AmqpServer } from './server';
@@ -11,6 +12,7 @@ import { SqliteJournal } from './store-sqlite';
 
 export type { EmulatorConfig } from './config';
 export { ConfigError, loadConfigFile, parseConfig } from './config';
+export { DataDirInUseError } from './data-lock';
 
 export interface EmulatorOptions {
   /** A validated config, a raw Config.json object, or the path of a Config.json file. */
@@ -19,7 +21,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Default 127.0.0.1 (loopback only). */
   host?: string;
-  /** With a directory: every accepted message and settlement is stored there (SQLite) before it is acknowledged. */
+  /**
+   * With a directory: every accepted message and settlement is stored there (SQLite) before it is acknowledged. The
+   * folder is locked (`emulator.lock`): a second emulator on it fails with DataDirInUseError.
+   */
   dataDir?: string;
   /** Diagnostic lines (warnings, hostile clients); default: silent. */
   log?: (line: string) => void;
@@ -48,14 +53,22 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const log = opts.log ?? (() => {});
   for (const w of config.warnings) log(`warning: ${w}`);
   const host = opts.host ?? '127.0.0.1';
-  const journal = opts.dataDir ? new SqliteJournal(opts.dataDir) : new MemoryJournal();
-  const broker = new Broker(config, journal, log);
-  const server = new AmqpServer(broker, { maxMessageSize: opts.maxMessageSize ?? 262144, maxFrameSize: 65536, log });
+  const lock = opts.dataDir ? lockDataDir(opts.dataDir, log) : null;
+  let broker: Broker;
+  let server: AmqpServer;
   let port: number;
   try {
-    port = await server.listen(opts.port ?? 5672, host);
+    const journal = opts.dataDir ? new SqliteJournal(opts.dataDir) : new MemoryJournal();
+    broker = new Broker(config, journal, log);
+    server = new AmqpServer(broker, { maxMessageSize: opts.maxMessageSize ?? 262144, maxFrameSize: 65536, log });
+    try {
+      port = await server.listen(opts.port ?? 5672, host);
+    } catch (e) {
+      broker.close();
+      throw e;
+    }
   } catch (e) {
-    broker.close();
+    lock?.release();
     throw e;
   }
   const endpointHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -75,6 +88,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       stopped = true;
       await server.close();
       broker.close();
+      lock?.release();
     },
   };
 }

@@ -1,18 +1,18 @@
 /** Importing a conference, registrants from CSV, searching, walk-up registration, the session list. */
-import { parse as parseCsv } from 'csv-parse/sync';
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { ImportReport, SessionView } from '../../../core/api';
 import { localDay, shiftConference } from '../../../core/calendar';
-import { describeIssues, Registrant, type ConferenceFile } from '../../../core/conference';
+import { Registrant, type ConferenceFile } from '../../../core/conference';
 import { DomainError } from '../../../core/result';
 import {
-  getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, searchRegistrants, ticketTypeExists, upsertConference,
+  catalogIds, getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, searchRegistrants, ticketTypeExists, upsertConference,
   upsertSessions, upsertTicketTypes,
 } from '../../store/catalog';
-import type { Db, Tx } from '../../store/db';
+import type { Tx } from '../../store/db';
 import { availabilityView } from '../../store/sales';
-import { audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, requireActor, requireConference, type StationContext } from '../context';
+import { planCsvImport, readCsvTable } from '../csv-import';
 import type { Handlers } from '../serve';
 
 export function catalogHandlers(
@@ -38,15 +38,25 @@ export function catalogHandlers(
 
     'registrants.importCsv': async (req) => {
       const conference = await requireConference(ctx.db);
-      const registrants = await registrantsFromCsv(ctx.db, req.csv, req.mapping, req.defaults.ticketTypeId, req.sessionsSeparator);
+      const table = readCsvTable(req.csv, req.mapping, req.defaults.ticketTypeId);
+      // Rows are matched inside the transaction that writes them: nobody changes a registrant in between.
       return inTx(ctx, async (tx) => {
-        const total = registrants.length;
+        const plan = planCsvImport(table, { defaultTicketType: req.defaults.ticketTypeId, separator: req.sessionsSeparator, known: await catalogIds(tx) }, ctx.registrants);
+        if (plan.registrants.length === 0) {
+          const first = plan.rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
+          throw new DomainError('invalid_input', `Nothing was imported: every row was rejected (${first}${plan.rejectedCount > 3 ? `; and ${plan.rejectedCount - 3} more` : ''}).`, { rejected: plan.rejected, rejectedCount: plan.rejectedCount });
+        }
+        const total = plan.registrants.length;
         progress('registrants.importCsv', 'writing', 0, total);
-        const r = ctx.registrants.upsert(conference.id, registrants, 'import', nowIso(ctx), (done) => progress('registrants.importCsv', 'writing', done, total));
+        const seats = req.mapping.sessions ? 'replace' : 'keep';
+        const r = ctx.registrants.upsert(conference.id, plan.registrants, 'import', nowIso(ctx), (done) => progress('registrants.importCsv', 'writing', done, total), seats);
         await refreshImportedAvailability(tx);
-        await audit(ctx, tx, { actor: 'import', action: 'registrants.importCsv', subject: conference.id, details: { rows: total, inserted: r.inserted, updated: r.updated } });
+        await audit(ctx, tx, { actor: 'import', action: 'registrants.importCsv', subject: conference.id, details: { rows: total, inserted: r.inserted, updated: r.updated, rejected: plan.rejectedCount } });
         progress('registrants.importCsv', 'done', total, total);
-        return { conferenceId: conference.id, sessions: 0, ticketTypes: 0, registrants: { inserted: r.inserted, updated: r.updated }, entitlements: r.entitlements };
+        return {
+          conferenceId: conference.id, sessions: 0, ticketTypes: 0, registrants: { inserted: r.inserted, updated: r.updated }, entitlements: r.entitlements,
+          rejected: plan.rejected, rejectedCount: plan.rejectedCount,
+        };
       });
     },
 
@@ -82,9 +92,10 @@ export function catalogHandlers(
         sessions: [],
       });
       return inTx(ctx, async (tx) => {
+        const actor = await requireActor(tx, req.staffId, 'kiosk');
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
         await emit(ctx, tx, 'RegistrantRegistered', { registrant });
-        await audit(ctx, tx, { actor: req.staffId ?? 'kiosk', action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
+        await audit(ctx, tx, { actor, action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
         return (await getRegistrantDetail(tx, registrant.id))!;
       });
     },
@@ -120,64 +131,9 @@ export async function importConference(
     ticketTypes: data.ticketTypes.length,
     registrants: { inserted: r.inserted, updated: r.updated },
     entitlements: r.entitlements,
+    rejected: [],
+    rejectedCount: 0,
   };
-}
-
-/** Reads registrants from another ticketing system's CSV export through a column mapping; all rows or none. */
-async function registrantsFromCsv(
-  db: Db,
-  csv: string,
-  mapping: Partial<Record<string, string>>,
-  defaultTicketType: string | undefined,
-  separator: string,
-): Promise<Registrant[]> {
-  let records: Record<string, string>[];
-  try {
-    records = parseCsv(csv, { columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as Record<string, string>[];
-  } catch (e) {
-    throw new DomainError('invalid_input', `The CSV could not be read: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (records.length === 0) throw new DomainError('invalid_input', 'The CSV has a header but no rows.');
-  const headers = Object.keys(records[0]!);
-  const missing = Object.entries(mapping).filter(([, col]) => !headers.includes(col!)).map(([f, col]) => `${f} → "${col}"`);
-  if (missing.length) throw new DomainError('invalid_input', `These mapped columns are not in the CSV: ${missing.join(', ')}. Columns found: ${headers.join(', ')}.`);
-  if (!mapping.confirmationCode) throw new DomainError('invalid_input', 'Map a column to confirmationCode (every registrant needs one).');
-  if (!mapping.ticketTypeId && !defaultTicketType) throw new DomainError('invalid_input', 'Map a column to ticketTypeId or give a default ticket type.');
-
-  const knownTickets = new Set((await db.selectFrom('ticket_type').select('id').execute()).map((t) => t.id));
-  const knownSessions = new Set((await db.selectFrom('session').select('id').execute()).map((s) => s.id));
-  const problems: string[] = [];
-  const out: Registrant[] = [];
-  const seen = new Set<string>();
-  records.forEach((rec, i) => {
-    const line = i + 2; // header is line 1
-    const get = (f: string) => (mapping[f] ? (rec[mapping[f]!] ?? '') : '');
-    const code = get('confirmationCode');
-    const candidate = {
-      id: get('id') || `r-${code.replace(/[^\w.:@-]/g, '-')}`,
-      confirmationCode: code,
-      firstName: get('firstName'),
-      lastName: get('lastName'),
-      email: get('email'),
-      company: get('company'),
-      ticketTypeId: get('ticketTypeId') || defaultTicketType || '',
-      sessions: get('sessions') ? get('sessions').split(separator).map((s) => s.trim()).filter(Boolean) : [],
-    };
-    const parsed = Registrant.safeParse(candidate);
-    if (!parsed.success) return void problems.push(`line ${line}: ${describeIssues(parsed.error, 2)}`);
-    const r = parsed.data;
-    if (!knownTickets.has(r.ticketTypeId)) problems.push(`line ${line}: unknown ticket type "${r.ticketTypeId}"`);
-    const unknown = r.sessions.filter((s) => !knownSessions.has(s));
-    if (unknown.length) problems.push(`line ${line}: unknown session(s) ${unknown.join(', ')}`);
-    if (seen.has(r.id)) problems.push(`line ${line}: registrant "${r.id}" appears twice`);
-    seen.add(r.id);
-    out.push(r);
-  });
-  if (problems.length) {
-    const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
-    throw new DomainError('invalid_input', `Nothing was imported: ${problems.slice(0, 5).join('; ')}${more}.`, { problems: problems.slice(0, 100) });
-  }
-  return out;
 }
 
 /** Walk-up confirmation codes: unambiguous letters and digits, marked with the station. */

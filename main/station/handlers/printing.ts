@@ -27,7 +27,7 @@ import {
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
 import { revocationsOf } from '../../store/cases';
-import { audit, emit, inTx, lastContact, noteAppended, nowIso, staleness, type StationContext } from '../context';
+import { audit, emit, inTx, lastContact, noteAppended, nowIso, requireActor, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export interface PrintingOptions {
@@ -145,9 +145,9 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   const queueBadge = async (tx: Tx, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; staffId?: string | undefined; reprintOf?: string }) => {
     const data = await registrantBadgeData(tx, req.registrantId);
     if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
+    const actor = await requireActor(tx, req.staffId, 'desk');
     const plan = await planVersion(tx, req.registrantId, req.reason);
     const at = nowIso(ctx);
-    const actor = req.staffId ?? 'desk';
     if (plan.voids !== null) {
       const why = req.reason ?? 'reprinted';
       await voidBadge(tx, req.registrantId, plan.voids, why, at);
@@ -205,14 +205,15 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     'print.confirm': async ({ jobId, printed, staffId }) => {
       await start();
       await inTx(ctx, async (tx) => {
+        const actor = await requireActor(tx, staffId, 'desk');
         const job = await getJob(tx, jobId);
         if (!job) throw new DomainError('not_found', `No print job with id "${jobId}".`);
         if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`);
         const at = nowIso(ctx);
         const words = printed ? 'confirmed printed by staff' : 'confirmed not printed by staff';
         await transitionJob(tx, jobId, ['uncertain'], { status: printed ? 'printed' : 'failed', words, finished_at: at });
-        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: staffId ?? 'desk' });
-        await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'print.confirm', subject: jobId, details: { printed } });
+        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor });
+        await audit(ctx, tx, { actor, action: 'print.confirm', subject: jobId, details: { printed } });
         if (printed && job.kind === 'badge') {
           const latest = job.registrant_id ? await latestBadge(tx, job.registrant_id) : undefined;
           // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".
@@ -307,12 +308,13 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   };
 
   async function queueTest(tx: Tx, p: PrinterConfig, staffId: string | undefined, reprintOf: string | null, reason: string | null): Promise<string> {
+    const actor = await requireActor(tx, staffId, 'desk');
     const at = nowIso(ctx);
     const id = uuidv7();
     const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at, getEnv().fonts);
     await upsertPrinter(tx, { uri: p.uri, language: p.language, media: p.media.id });
     await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: staffId ?? null, bytes, at });
-    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor: staffId ?? 'desk' });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor });
     return id;
   }
 }

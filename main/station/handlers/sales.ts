@@ -15,7 +15,7 @@ import {
 } from '../../store/sales';
 import { getCaseBySale } from '../../store/cases';
 import type { SaleRecord } from '../../store/schema';
-import { audit, emit, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, policyOf, requireActor, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 
@@ -35,6 +35,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 
     'sale.release': async ({ saleId, reason, staffId }) =>
       inTx(ctx, async (tx) => {
+        const actor = await requireActor(tx, staffId, 'desk');
         const sale = await getSale(tx, saleId);
         if (!sale) throw new DomainError('not_found', `No sale with id "${saleId}".`);
         if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
@@ -45,7 +46,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
         await revokeEntitlementForSale(tx, saleId);
         await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
-        await audit(ctx, tx, { actor: staffId ?? 'desk', action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
+        await audit(ctx, tx, { actor, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
         const updated = toSale((await getSale(tx, saleId))!);
         ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
         return updated;
@@ -53,6 +54,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 
     'checkin.record': async ({ registrantId, sessionId, staffId }) =>
       inTx(ctx, async (tx) => {
+        await requireActor(tx, staffId, 'desk');
         if (!(await getRegistrantRow(tx, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
         if (sessionId !== null) {
           if (!(await getSession(tx, sessionId))) throw new DomainError('not_found', `No session with id "${sessionId}".`);
@@ -113,6 +115,7 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
   const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
   const online = ctx.isOnline();
   const recorded = await inTx(ctx, async (tx) => {
+    const actor = await requireActor(tx, req.staffId, 'desk');
     const scope = await requireSellable(tx, req.sessionId);
     await requireBuyer(tx, req.registrantId, req.sessionId);
     const d = await decide(ctx, tx, scope, supervisor !== null, online);
@@ -135,7 +138,7 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
     await emit(ctx, tx, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId, origin);
     if (upgrade) await emit(ctx, tx, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
     await audit(ctx, tx, {
-      actor: supervisor?.id ?? req.staffId ?? 'desk',
+      actor: supervisor?.id ?? actor,
       action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
       subject: saleId,
       details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code) },

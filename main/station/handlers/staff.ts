@@ -1,10 +1,10 @@
 /** Staff, PINs and supervisor authorisation. */
 import type { StaffView } from '../../../core/api';
 import { DomainError } from '../../../core/result';
-import { verifyAudit } from '../../store/audit';
+import { verifyAudit, type AuditChainVerification } from '../../store/audit';
 import type { StaffRecord } from '../../store/schema';
 import { clearPinFailures, countSupervisors, findStaff, hashPin, insertStaff, listStaff, pinMatches, recordPinFailure } from '../../store/staff';
-import { audit, inTx, nowIso, type StationContext } from '../context';
+import { audit, inTx, integrityView, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 /** Wrong PINs in a row before the account locks, and for how long. */
@@ -68,6 +68,18 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
     },
     'staff.verify': async (req) => view(await checkPin(ctx, req.staffId, req.pin)),
     'staff.list': async () => (await listStaff(ctx.db)).map(view),
-    'audit.verify': async () => verifyAudit(ctx.db),
+    'audit.verify': async () => {
+      // The chain proves nobody rewrote the log through SQL; the integrity check proves the file under it is sound.
+      const verdict = ctx.integrity.checkNow();
+      let chain: AuditChainVerification;
+      try {
+        chain = await verifyAudit(ctx.db);
+      } catch (e) {
+        if (verdict.ok) throw e;
+        chain = { ok: false, rows: 0, problem: 'the audit log cannot be read', firstBadSeq: null };
+      }
+      const problem = chain.problem ?? (verdict.ok ? null : `the database failed its integrity check (${verdict.problems[0] ?? 'unknown'})`);
+      return { ...chain, ok: chain.ok && verdict.ok, problem, integrity: integrityView(ctx) };
+    },
   };
 }

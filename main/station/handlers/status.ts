@@ -3,7 +3,7 @@ import { catalogCounts, getConference } from '../../store/catalog';
 import { inboxStats, outboxStats } from '../../store/queues';
 import { countOpenCases } from '../../store/cases';
 import { countCheckIns, countSales } from '../../store/sales';
-import { lastContact, staleness, type StationContext } from '../context';
+import { integrityView, lastContact, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status'> {
@@ -23,6 +23,7 @@ export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.sta
         staleness: s.known ? { known: true, minutes: Math.round(s.minutes * 10) / 10 } : { known: false, reason: s.reason },
         lastHqContact: contact ? new Date(contact.hqTime).toISOString() : null,
         openCases: await countOpenCases(ctx.db),
+        integrity: integrityView(ctx),
       };
     },
   };

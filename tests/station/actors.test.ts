@@ -1,0 +1,82 @@
+/**
+ * Nobody acts as somebody who is not there: a staff id named in a request must exist on the station (and hold the
+ * role the action needs), otherwise the command is refused with a typed error and writes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channels, contract, type Channel } from '../../core/api';
+import type { Station } from '../../main/station/create-station';
+import { requireActor } from '../../main/station/context';
+import { dbDigest, rawAll } from '../support/db-snapshot';
+import { dayAt, FakeClock, hq, must, openStation, smallConference, tempDir } from '../support/fixtures';
+
+let t: ReturnType<typeof tempDir>;
+let s: Station;
+let saleId: string;
+let jobId: string;
+const dbPath = () => `${t.dir}/desk-a.db`;
+
+beforeAll(async () => {
+  t = tempDir();
+  s = await openStation(t.dir, { clock: new FakeClock(), printing: { healthPollMs: 0 } });
+  must(await s.call('conference.import', { data: smallConference() }));
+  must(await s.call('staff.add', { id: 'sup', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
+  must(await s.call('staff.add', { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }));
+  must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: dayAt('08:45') }) }));
+  saleId = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r3', staffId: 'dee' })).sale!.id;
+  // A finished print job to reprint (nothing listens on port 9: it fails at once).
+  jobId = must(await s.call('badge.print', { registrantId: 'r4', printer: 'tcp://127.0.0.1:9', staffId: 'dee' })).id;
+  expect(must(await s.call('print.jobs', { registrantId: 'r4' }))[0]!.status).toBe('failed');
+});
+afterAll(async () => {
+  await s.close();
+  t.cleanup();
+});
+
+/** Every channel whose request names an actor, with a request that would otherwise go through. */
+const withActor: Partial<Record<Channel, Record<string, unknown>>> = {
+  'registrant.registerWalkUp': { firstName: 'Pat', lastName: 'Newcomer', ticketTypeId: 'full' },
+  'sale.sell': { sessionId: 'panel', registrantId: 'r2' },
+  'registration.upgrade': { sessionId: 'panel', registrantId: 'r2' },
+  'sale.release': { saleId: '(the sale)', reason: 'changed their mind' },
+  'checkin.record': { registrantId: 'r2', sessionId: null },
+  'sync.setWorkOffline': { on: true },
+  'badge.print': { registrantId: 'r2', printer: 'tcp://127.0.0.1:9', wait: false },
+  'print.confirm': { jobId: 'no-such-job', printed: true },
+  'print.reprint': { jobId: '(the job)', reason: 'lost badge', wait: false },
+};
+const request = (c: Channel, staffId: string) => ({ ...withActor[c], ...(c === 'sale.release' ? { saleId } : {}), ...(c === 'print.reprint' ? { jobId } : {}), staffId });
+
+describe('an actor named in a request must exist', () => {
+  it('covers every channel whose request takes a staffId', () => {
+    const taking = channels.filter((c) => Object.hasOwn((contract[c].request as unknown as { shape?: object }).shape ?? {}, 'staffId') && c !== 'staff.verify');
+    expect(Object.keys(withActor).sort()).toEqual(taking.sort());
+  });
+
+  for (const channel of Object.keys(withActor) as Channel[]) {
+    it(`${channel}: "nobody-real" is refused, nothing written`, async () => {
+      const before = dbDigest(dbPath());
+      const r = await s.callUnknown(channel, request(channel, 'nobody-real'));
+      expect(r).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringContaining('No staff member "nobody-real"') } });
+      expect(dbDigest(dbPath())).toBe(before);
+    });
+  }
+
+  it('a real staff member is recorded as the actor', async () => {
+    must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2', staffId: 'dee' }));
+    must(await s.call('registrant.registerWalkUp', { firstName: 'Wal', lastName: 'Kup', ticketTypeId: 'full', staffId: 'sup' }));
+    const actors = rawAll<{ actor: string; action: string }>(dbPath(), `SELECT actor, action FROM audit_log WHERE action IN ('sale.sell', 'registrant.registerWalkUp') ORDER BY seq`);
+    expect(actors).toEqual([
+      { actor: 'dee', action: 'sale.sell' },
+      { actor: 'dee', action: 'sale.sell' },
+      { actor: 'sup', action: 'registrant.registerWalkUp' },
+    ]);
+    expect(rawAll<{ actor: string }>(dbPath(), `SELECT actor FROM audit_log`).map((r) => r.actor)).not.toContain('nobody-real');
+  });
+
+  it('where an action needs a role, the actor must hold it', async () => {
+    await expect(requireActor(s.db, 'sup', 'desk', 'supervisor')).resolves.toBe('sup');
+    await expect(requireActor(s.db, 'dee', 'desk', 'supervisor')).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('Dee Desk is not a supervisor') });
+    await expect(requireActor(s.db, undefined, 'desk', 'supervisor')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(requireActor(s.db, undefined, 'kiosk')).resolves.toBe('kiosk');
+  });
+});
