@@ -266,8 +266,15 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   };
   const heartbeat = setInterval(guarded('heartbeat', () => ledger.heartbeat()), config.heartbeatSeconds * 1000);
   const housekeeping = setInterval(guarded('housekeeping', () => ledger.housekeeping()), config.housekeepingSeconds * 1000);
-  // Sales waiting for seats asked back from other stations: decided when their wait runs out (a no-op without any).
-  const seatWaits = setInterval(guarded('seat waits', () => ledger.expireSeatWaits()), Math.max(50, Math.min(250, config.seatWaitMs / 4)));
+  // Sales waiting for seats asked back from other stations: decided when their wait runs out (nothing to do, and no
+  // database read, while none waits).
+  const seatWaits = setInterval(() => {
+    if (stopped) return;
+    ledger
+      .expireSeatWaits()
+      .then((decided) => decided > 0 && publish())
+      .catch((e: unknown) => log(`seat waits failed: ${e instanceof Error ? e.message : String(e)}`));
+  }, Math.max(50, Math.min(250, config.seatWaitMs / 4)));
 
   // Current numbers for everyone (stations that already hold this version ignore them), snapshots for newcomers.
   await ledger.republishAvailability();
