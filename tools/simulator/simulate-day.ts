@@ -129,6 +129,8 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
   const history: OutageHistory[] = Array.from({ length: D }, () => noOutages);
   const plannedOutage = new Float64Array(D).fill(planningOutageMin(noOutages, policy.params));
   const refusedFreeBySession = new Int32Array(S);
+  /** What core's sizing asks of a desk with no sales of a session, whatever the outage and time left. */
+  const idleTarget = adaptive ? allotmentTarget({ ownRatePerMin: 0, outageMin: 1, minutesToReturn: 1 }, policy.params) : 0;
 
   const m: DayMetrics = {
     arrivals: 0,
@@ -316,6 +318,8 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
             }
             continue;
           }
+          // A desk that has never sold the session holds the idle target (core's, with no sales): nothing to do.
+          if (ownRate[i] === 0 && held === idleTarget) continue;
           const target = allotmentTarget({ ownRatePerMin: ownRate[i]!, outageMin: plannedOutage[d]!, minutesToReturn: returnAt[s]! - t }, params);
           const step = keeperStep(held, target);
           if (step === null) continue;
