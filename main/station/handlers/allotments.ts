@@ -10,7 +10,7 @@ import { DomainError } from '../../../core/result';
 import { getSession, listSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { activeAllotments, allotmentWithSeat, closeAllotment, getAvailability, recentSales } from '../../store/sales';
-import { audit, emit, inTx, nowIso, outageHistory, policyOf, requireConference, type StationContext } from '../context';
+import { actor, audit, emit, inTx, nowIso, outageHistory, policyOf, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 /** Closes an allotment here and tells HQ how many seats were left (AllotmentReturned), in `tx`. Null if not active. */
@@ -25,21 +25,21 @@ export async function giveBack(ctx: StationContext, tx: Tx, allotmentId: string,
 export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return' | 'allotment.plan'> {
 
   return {
-    'allotment.request': async ({ sessionId, seats }) =>
+    'allotment.request': async ({ sessionId, seats }, caller) =>
       inTx(ctx, async (tx) => {
         const s = await getSession(tx, sessionId);
         if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
         if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
         const requestId = uuidv7();
         await emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
-        await audit(ctx, tx, { actor: 'station', action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
+        await audit(ctx, tx, { actor: await actor(tx, caller), action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
         return { requestId, sessionId, seats };
       }),
 
-    'allotment.return': async ({ allotmentId, sessionId }) =>
+    'allotment.return': async ({ allotmentId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
         if (allotmentId !== undefined) {
-          const r = await giveBack(ctx, tx, allotmentId, 'station');
+          const r = await giveBack(ctx, tx, allotmentId, await actor(tx, caller));
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
@@ -47,7 +47,7 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {
-          const r = await giveBack(ctx, tx, a.id, 'station');
+          const r = await giveBack(ctx, tx, a.id, await actor(tx, caller));
           if (!r) break;
           returned.push(r);
         }
