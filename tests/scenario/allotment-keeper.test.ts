@@ -145,4 +145,42 @@ describe('seats asked back', () => {
     expect(v.sessions.find((s) => s.id === 'workshop')).toMatchObject({ capacity: 3, sold: 3, allotted: 0 });
     await until(() => world!.agree(), 5000, 'numbers agree');
   });
+
+  it('a desk short of its target goes on asking while the pool is empty, so HQ still hears from it and can ask for its seats', async () => {
+    t = tempDir('lanyard-keeper-heard-');
+    const c = workshopConference(Date.now());
+    c.sessions[0]!.capacity = 8;
+    // HQ asks only the stations it heard from within 8 s (a minute by default): longer than the keeper's 3 s between
+    // asks in this world, shorter than the pause below.
+    world = await startWorld({ dir: t.dir, conference: c, stations: [{ id: 'desk-a', keepSeatsInHand: 'adaptive' }, { id: 'desk-b' }], hq: { allotmentShare: 0.5, seatWaitAskWithinSeconds: 8 } });
+    const A = world.stations['desk-a']!.station;
+    const B = world.stations['desk-b']!.station;
+    const plan = async () => must(await A.call('allotment.plan', { returnBeforeStartMin: 20 }))[0]!;
+    const pool = async () => {
+      const s = (await world!.hq!.ledger.view()).sessions.find((x) => x.id === 'workshop')!;
+      return s.capacity - s.sold - s.allotted;
+    };
+    await until(async () => (await plan()).held === 1, 10_000, 'A holds its one seat');
+
+    // A sells four seats at once: its rate, and its target, rise beyond what HQ will grant from a small pool.
+    for (let i = 0; i < 4; i++) expect(must(await A.call('sale.sell', { sessionId: 'workshop', registrantId: `p${i}` })).outcome).toBe('confirmed');
+    await until(async () => (await plan()).held >= 1, 10_000, 'A is granted seats again');
+    expect((await plan()).target).toBeGreaterThan(4);
+    // B sells whatever the pool has left.
+    let next = 4;
+    while ((await pool()) > 0) expect(must(await B.call('sale.sell', { sessionId: 'workshop', registrantId: `p${next++}` })).outcome).toBe('confirmed');
+    const heldBefore = (await plan()).held;
+    expect(heldBefore).toBeGreaterThanOrEqual(1);
+    expect((await plan()).held).toBeLessThan((await plan()).target);
+
+    // A sells nothing for longer than HQ's window: only its (denied) asks tell HQ it is there.
+    await new Promise((r) => setTimeout(r, 10_000));
+    const out = must(await B.call('sale.sell', { sessionId: 'workshop', registrantId: `p${next}` }));
+    expect(out.outcome).toBe('confirmed'); // a seat A gave back when HQ asked
+    const v = await world.hq!.ledger.view();
+    expect(v.allotments.filter((a) => a.station === 'station:desk-a').map((a) => a.status)).toContain('returned');
+    expect(await world.hq!.ledger.feedOfType('SaleOversold')).toEqual([]);
+    expect(v.sessions.find((s) => s.id === 'workshop')).toMatchObject({ capacity: 8, sold: next + 1 });
+    await until(() => world!.agree(), 5000, 'numbers agree');
+  });
 });
