@@ -190,11 +190,14 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     A.restoreLink();
     line('link', `desk A's network is back`);
-    await until(async () => must(await A.station.call('registrant.get', { id: forA2.id })).sessions.some((x) => x.sessionId === HAND) && (await panel(A.station, HAND)).sold === 10, 30_000, 'A’s sale at HQ');
+    // Waited for at HQ itself: on a loaded machine HQ counts B's turned-away sale as sold (oversold) for a moment,
+    // so "10/10 sold" on A's screen does not mean A's sale has arrived.
+    const saleAtHq = async () => (await world!.hq!.ledger.view()).sales.find((x) => x.session_id === HAND && x.station === 'station:desk-a');
+    await until(async () => (await saleAtHq()) !== undefined, 30_000, 'A’s sale at HQ');
     await until(() => world!.agree(), 10_000, 'everyone agrees');
     const end = await world.numbers();
     line('all', `numbers for ${HAND}: HQ ${fmt(end.hq![HAND]!)} | desk A ${fmt(end.stations['desk-a']![HAND]!)} | desk B ${fmt(end.stations['desk-b']![HAND]!)} — full, nobody over, and they agree`);
-    const fromHand = (await world.hq!.ledger.view()).sales.find((x) => x.session_id === HAND && x.station === 'station:desk-a')!;
+    const fromHand = (await saleAtHq())!;
     line('all', `desk A's sale from its hand: ${fromHand.verdict.toUpperCase()} (a seat in hand never oversells); desk B's buyer was turned away while A held the seat — the price of holding it`);
 
     if (args.out) {
