@@ -21,6 +21,7 @@ export interface FeedReceiverStats {
 
 export interface FeedReceiver {
   stats(): FeedReceiverStats;
+  /** Resolves once the SDK's subscription has stopped (its link's credit drained) and every applied batch committed. */
   stop(): Promise<void>;
 }
 
@@ -99,20 +100,25 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
     stats.lastError = null; // receiving works again: an old error is no longer news for the status screen
   }
 
+  // Stopping ends the SDK's reconnect loop at once (its retry delays and link attempts take the signal) instead of
+  // after its current delay or attempt timeout; what that loop reports while it ends is not news.
+  const stopping = new AbortController();
   const subscription = receiver.subscribe(
     {
       processMessage,
       processError: async (args: ProcessErrorArgs) => {
+        if (stopping.signal.aborted) return;
         stats.lastError = `receiving from HQ failed: ${args.error.message.slice(0, 300)}`;
         connectivity.reportFailure(args.error);
       },
     },
-    { autoCompleteMessages: false, maxConcurrentCalls: opts.batchSize },
+    { autoCompleteMessages: false, maxConcurrentCalls: opts.batchSize, abortSignal: stopping.signal },
   );
 
   return {
     stats: () => ({ ...stats }),
     stop: async () => {
+      stopping.abort();
       await subscription.close();
       await commits.idle();
     },

@@ -44,19 +44,30 @@ export function startSync(opts: {
 
   // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
   // broker is merely unreachable, the SDK's subscription reconnects by itself.
+  // Its changes run one after another, each once the last has finished: the SDK stops a subscription by draining
+  // the link's credit, and a subscription started before that drain was answered gets its credit drained too — it
+  // then hears nothing more, and nothing says so (a desk that worked offline for a moment missed HQ's answers).
   let workOffline = false;
   let osOnline = true;
+  let stopping = false;
   let receiver: FeedReceiver | null = null;
   let lastStats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
+  let receiverChanges: Promise<void> = Promise.resolve();
   const syncReceiver = () => {
-    const want = !workOffline && osOnline;
-    if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity, batchSize: opts.config.feedBatchSize });
-    if (!want && receiver) {
-      const r = receiver;
-      lastStats = r.stats();
-      receiver = null;
-      r.stop().catch(() => {}); // closing a receiver on a dead link may fail; it is gone either way
-    }
+    receiverChanges = receiverChanges.then(async () => {
+      const want = !workOffline && osOnline && !stopping;
+      if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity, batchSize: opts.config.feedBatchSize });
+      if (!want && receiver) {
+        const r = receiver;
+        lastStats = r.stats();
+        receiver = null;
+        await r.stop().catch(() => {}); // closing a receiver on a dead link may fail; it is gone either way
+        lastStats = r.stats();
+      }
+    }).catch((e: unknown) => {
+      // Not expected (the SDK refused to subscribe): say so on the status screen; the next change tries again.
+      lastStats = { ...lastStats, lastError: `receiving from HQ failed: ${e instanceof Error ? e.message.slice(0, 300) : String(e)}` };
+    });
   };
 
   const subs: Subscription[] = [
@@ -83,7 +94,9 @@ export function startSync(opts: {
       for (const s of subs) s.unsubscribe();
       await keeper?.stop();
       await relay.stop();
-      if (receiver) await receiver.stop();
+      stopping = true;
+      syncReceiver();
+      await receiverChanges;
       connectivity.dispose();
       await bus.close();
     },
