@@ -5,8 +5,8 @@
  *   sync.apply      20,000 feed messages received, validated, applied and completed by the station vs the raw SDK
  *                   receiving and completing the same 20,000 in peek-lock (goal >= 0.6);
  *   sync.reconnect  ms from the link coming back (fault-proxy heal with the OS still saying "online", or the OS
- *                   online signal returning) to the first outbox row accepted by the broker (goal <= 1000 ms, p50
- *                   over the trials; p50/max per kind in detail).
+ *                   online signal returning) to the first outbox row accepted by the broker: p50 and p95 over 20
+ *                   heals the station has to find out about by itself, both <= 1000 ms (OS-signal trials in detail).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,8 @@ import { benchDay, percentile, round, type Benchmark, type BenchResult } from '.
 
 const DRAIN_ROWS = 10_000;
 const APPLY_MESSAGES = 20_000;
-const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 10);
+/** 4 in 5 trials are heals without the OS's help: 25 trials give the 20 heals the line reports on. */
+const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 25);
 const sdkRetry = { retryOptions: { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000, timeoutInMs: 10_000 } };
 
 /** The Lanyard topology (infra/topology.ts) for the bench station and, for the raw SDK, a second subscription. */
@@ -246,7 +247,7 @@ async function reconnectTrials(): Promise<{ kind: 'heal' | 'os'; ms: number; dow
       for (let i = 0; i < RECONNECT_TRIALS; i++) {
         must(await s.call('checkin.record', { registrantId: 'r1' }));
         await until(async () => (await depth()) === 0, 30_000, 'the link to work before the trial');
-        const kind = i % 5 === 1 || i % 5 === 3 ? 'os' : 'heal'; // 3 in 5 without the OS's help
+        const kind = i % 5 === 2 ? 'os' : 'heal'; // 4 in 5 without the OS's help
         // The link dies: every connection reset, new ones refused (and, for "os", the OS notices).
         proxy.refuse(true);
         proxy.cut();
@@ -322,23 +323,27 @@ export const benchmarks: Benchmark[] = [
       const sorted = (k?: 'heal' | 'os') => trials.filter((x) => !k || x.kind === k).map((x) => x.ms).sort((a, b) => a - b);
       const all = sorted();
       // The value is the median of the trials where the OS never noticed the outage (the proxy healed under a
-      // station that still thought the network was up): the engine has to find out by itself. When the OS online
-      // signal comes back, the engine reconnects at once (os_* in detail).
-      const value = percentile(sorted('heal'), 50);
+      // station that still thought the network was up): the engine has to find out by itself (its link check,
+      // main/sync/link-check.ts). When the OS online signal comes back, it reconnects at once (os_* in detail).
+      const heals = sorted('heal');
+      const value = percentile(heals, 50);
+      const p95 = percentile(heals, 95);
       return {
         name: 'sync.reconnect',
         value: round(value, 0),
         unit: 'ms',
         baseline: null,
         ratio: null,
-        goal: '<= 1000 ms',
-        pass: value <= 1000,
+        goal: 'heal p50 and p95 <= 1000 ms',
+        pass: value <= 1000 && p95 <= 1000,
         detail: {
           trials: trials.length,
+          heals: heals.length,
           p50_ms: round(percentile(all, 50), 0),
           max_ms: round(all[all.length - 1]!, 0),
-          heal_p50_ms: round(percentile(sorted('heal'), 50), 0),
-          heal_max_ms: round(sorted('heal').at(-1)!, 0),
+          heal_p50_ms: round(value, 0),
+          heal_p95_ms: round(p95, 0),
+          heal_max_ms: round(heals.at(-1)!, 0),
           os_p50_ms: round(percentile(sorted('os'), 50), 0),
           os_max_ms: round(sorted('os').at(-1)!, 0),
           runs: trials.map((x) => `${x.kind}:${round(x.ms, 0)}ms/down${x.downMs}`).join(' '),

@@ -81,9 +81,14 @@ export const SyncConfig = z
     /** HQ sends a heartbeat; without any feed message for this long the link counts as degraded. */
     feedFreshMs: z.number().int().min(1000).max(3_600_000).default(90_000),
     retry: z
-      .object({ initialMs: z.number().int().min(10).max(60_000).default(250), maxMs: z.number().int().min(10).max(600_000).default(15_000) })
+      .object({
+        initialMs: z.number().int().min(10).max(60_000).default(250),
+        maxMs: z.number().int().min(10).max(600_000).default(15_000),
+        /** While the bus is unreachable, how often to check whether the broker answers again (main/sync/link-check.ts). */
+        linkCheckMs: z.number().int().min(50).max(60_000).default(250),
+      })
       .strict()
-      .default({ initialMs: 250, maxMs: 15_000 }),
+      .default({ initialMs: 250, maxMs: 15_000, linkCheckMs: 250 }),
     /** Seats to keep in hand per session this desk sells (allotments, DESIGN §5 tier 2); 0 = off. */
     keepSeatsInHand: z.number().int().min(0).max(100).default(0),
     allotmentKeeper: z

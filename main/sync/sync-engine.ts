@@ -5,9 +5,10 @@
 import { BehaviorSubject, defer, filter, from, type Observable, type Subscription } from 'rxjs';
 import type { Db } from '../store/db';
 import { startAllotmentKeeper } from './allotment-keeper';
-import type { SyncConfig } from './config';
+import { parseConnectionString, type SyncConfig } from './config';
 import { createConnectivity, type Connectivity, type ConnectivitySnapshot } from './connectivity';
 import { startFeedReceiver, type FeedReceiver, type FeedReceiverStats, type FeedSink } from './feed-receiver';
+import { brokerAddress, brokerAnswers } from './link-check';
 import { createOutboxRelay, type OutboxRelay, type RelayProgress } from './outbox-relay';
 import { openStationBus } from './service-bus';
 
@@ -33,9 +34,14 @@ export function startSync(opts: {
   const now = opts.now ?? Date.now;
   const bus = openStationBus(opts.config, opts.stationId);
   const osOnline$ = opts.osOnline$ ?? new BehaviorSubject(true);
+  const cs = parseConnectionString(opts.config.connectionString);
+  if (!cs.ok) throw new Error(cs.error); // validated with the configuration: not expected
+  const broker = brokerAddress(cs.value);
   const connectivity = createConnectivity({
     osOnline$,
     probe: () => defer(() => from(bus.probe())),
+    linkCheck: () => defer(() => from(brokerAnswers(broker))),
+    linkCheckMs: opts.config.retry.linkCheckMs,
     backoff: { initialMs: opts.config.retry.initialMs, maxMs: opts.config.retry.maxMs },
     feedFreshMs: opts.config.feedFreshMs,
   });

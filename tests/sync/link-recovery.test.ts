@@ -3,6 +3,8 @@
  *   - staff switch "work offline" on and straight off again while the broker is a round trip away: the feed keeps
  *     arriving (the SDK's old subscription drains its credit first; a new one started on top of that drain was left
  *     with no credit and heard nothing more — the flaky reconciliation scenario);
+ *   - the link heals while the station waits out a long backoff step: the link check sees it and the station sends
+ *     at once, and hears HQ again.
  */
 import { BehaviorSubject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,5 +66,31 @@ describe('the link comes back', () => {
       await waitFor(async () => (await status(station)).inbox.applied === round + 1, 5000, `feed message ${round + 1} after switching back online`);
     }
     expect((await status(station)).inbox).toMatchObject({ applied: 4, quarantined: 0 });
+  });
+
+  it('a link that heals during a long backoff step is back at once: the link check sees the broker answer again', async () => {
+    // A first retry 7–10 s after a failure (jitter), so waiting out the backoff could not pass the bound below.
+    const { proxy, station, hq, os } = await rig({ retry: { initialMs: 10_000, maxMs: 30_000, linkCheckMs: 100 } });
+    os.next(true);
+    await hq.publish(hq.feed('Heartbeat', { hqTime: dayAt('08:45') }));
+    await waitFor(async () => (await status(station)).inbox.applied === 1, 10_000, 'the first feed message');
+    // The venue link drops: every connection reset, new ones refused.
+    proxy.refuse(true);
+    proxy.cut();
+    must(await station.call('checkin.record', { registrantId: 'r1' }));
+    await waitFor(async () => (await status(station)).state === 'offline', 10_000, 'the station to notice');
+    const down = await status(station);
+    expect(down).toMatchObject({ outbox: { depth: 1 } });
+    expect(down.reason).toMatch(/^bus unreachable: .*; retrying in \d+\.\d s$/);
+    await sleep(1000);
+    const healedAt = Date.now();
+    proxy.heal();
+    await hq.publish(hq.feed('Heartbeat', { hqTime: dayAt('08:45') }));
+    await waitFor(async () => {
+      const s = await status(station);
+      return s.outbox.depth === 0 && s.inbox.applied === 2;
+    }, 5000, 'the check-in sent and HQ heard again');
+    // Well before the backoff's next attempt (at least 6 s from now).
+    expect(Date.now() - healedAt).toBeLessThan(3000);
   });
 });
