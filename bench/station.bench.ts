@@ -1,5 +1,5 @@
 /**
- * Station core benchmarks (issue 2): sale.commit, search.p99, import.rate, station.rss.
+ * Station core benchmarks (issue 2): sale.commit, search.p99, import.rate, station.rss; station.open (issue 15).
  * Baselines are measured in the same run on the same machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -152,6 +152,50 @@ export const benchmarks: Benchmark[] = [
         const rate = conf.registrants.length / ((performance.now() - t0) / 1000);
         await s.close();
         return { name: 'import.rate', value: round(rate, 0), unit: 'registrants/s', baseline: round(rawRate, 0), ratio: round(rate / rawRate), goal: '>= 20000 registrants/s', pass: rate >= 20_000 };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'station.open',
+    async run() {
+      // A kiosk restarted mid-queue: a fresh process opens its existing database (50,000 registrants) and answers
+      // its first status. Against a fresh process opening the same file with raw better-sqlite3 and one query.
+      const RUNS = 7;
+      const dir = scratch();
+      try {
+        const dbPath = join(dir, 'station.db');
+        const s = await createStation({ dbPath, stationId: 'bench' });
+        must(await s.call('conference.import', { data: generateConference({ registrants: 50_000 }) }));
+        await s.close();
+        const child = (mode: 'station' | 'raw') => {
+          const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'station-open-child.ts'), mode, dbPath], { encoding: 'utf8', timeout: 60_000 });
+          if (r.status !== 0) throw new Error(`open child (${mode}) failed: ${r.stderr}`);
+          const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; checkedMs?: number; registrants: number; integrity?: boolean };
+          if (out.registrants !== 50_000 || out.integrity === false) throw new Error(`open child (${mode}): ${r.stdout}`);
+          return out;
+        };
+        const station: number[] = [];
+        const checked: number[] = [];
+        const raw: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          // Turn about, so both kinds of process meet the same load on the machine.
+          const st = child('station');
+          station.push(st.ms);
+          checked.push(st.checkedMs!);
+          raw.push(child('raw').ms);
+        }
+        const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+        const value = percentile(sorted(station), 50);
+        const base = percentile(sorted(raw), 50);
+        return {
+          name: 'station.open', value: round(value, 1), unit: 'ms', baseline: round(base, 1), ratio: round(value / base, 2), goal: '<= 150 ms', pass: value <= 150,
+          detail: {
+            registrants: 50_000, runs: RUNS, station_max_ms: round(Math.max(...station), 1), raw_max_ms: round(Math.max(...raw), 1),
+            integrity_verdict_p50_ms: round(percentile(sorted(checked), 50), 0),
+          },
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
