@@ -1,7 +1,8 @@
 /**
  * Sync engine benchmarks (issue 4), each against the raw @azure/service-bus SDK on the same emulator in the same run:
  *   sync.drain      10,000 outbox rows flushed by the station vs the raw SDK sending the same messages in
- *                   createMessageBatch batches (ratio = station / raw, goal >= 0.8);
+ *                   createMessageBatch batches (ratio = station / raw): five runs after a warm-up, each run's
+ *                   ratio >= 0.8 (min and median of the five in detail);
  *   sync.apply      20,000 feed messages received, validated, applied and completed by the station vs the raw SDK
  *                   receiving and completing the same 20,000 in peek-lock (goal >= 0.6);
  *   sync.reconnect  ms from the link coming back (fault-proxy heal with the OS still saying "online", or the OS
@@ -26,6 +27,7 @@ import { startFaultProxy } from '../tools/net-fault-proxy/proxy';
 import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
 const DRAIN_ROWS = 10_000;
+const DRAIN_RUNS = 5;
 const APPLY_MESSAGES = 20_000;
 /** 4 in 5 trials are heals without the OS's help: 25 trials give the 20 heals the line reports on. */
 const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 25);
@@ -93,10 +95,14 @@ async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage
       const rows = await unsentEvents(s.db, DRAIN_ROWS + 10);
       const messages = rows.map((r) => toServiceBusMessage(r, 'station:bench'));
       const unsent = () => s.db.selectFrom('outbox').select('seq').where('sent_at', 'is', null).limit(1).executeTakeFirst();
-      const t0 = performance.now();
+      await sleep(200); // the appends' garbage and write-ahead log behind us, as for the raw SDK's warm sender
+      const t0 = Date.now();
       must(await s.call('sync.setWorkOffline', { on: false }));
-      await until(async () => (await unsent()) === undefined, 120_000, 'the outbox to drain');
-      return { ms: performance.now() - t0, messages };
+      // The end is when the last row was marked sent (its sent_at, to the ms): checking seldom keeps the bench's own
+      // queries out of the station's time.
+      await until(async () => (await unsent()) === undefined, 120_000, 'the outbox to drain', 25);
+      const last = await s.db.selectFrom('outbox').select((eb) => eb.fn.max('sent_at').as('at')).executeTakeFirstOrThrow();
+      return { ms: Date.parse(last.at!) - t0, messages };
     } finally {
       await station?.close();
       await bus.stop();
@@ -111,6 +117,7 @@ async function drainRaw(messages: ServiceBusMessage[]): Promise<number> {
   try {
     const sender = client.createSender('station-events');
     await sender.sendMessages({ body: 'warm-up', messageId: randomUUID() });
+    await sleep(200);
     const t0 = performance.now();
     let batch = await sender.createMessageBatch();
     for (const m of messages) {
@@ -277,23 +284,42 @@ export const benchmarks: Benchmark[] = [
     async run(): Promise<BenchResult> {
       const stationRates: number[] = [];
       const rawRates: number[] = [];
-      for (let trial = 0; trial < 3; trial++) {
-        const st = await drainStation();
-        stationRates.push((DRAIN_ROWS / st.ms) * 1000);
-        rawRates.push((st.messages.length / (await drainRaw(st.messages))) * 1000);
+      const ratios: number[] = [];
+      // A warm-up first: the first drain in a process pays for compiling the SDK's, the emulator's and the relay's
+      // code, which would count against whichever side runs first. Then five runs; in each, the two sides take
+      // turns three times (so a burst of load from another process on this shared machine falls on both) and the
+      // run compares their medians.
+      await drainRaw((await drainStation()).messages);
+      for (let run = 0; run < DRAIN_RUNS; run++) {
+        const station: number[] = [];
+        const raw: number[] = [];
+        for (let turn = 0; turn < 3; turn++) {
+          const st = await drainStation();
+          station.push((DRAIN_ROWS / st.ms) * 1000);
+          raw.push((st.messages.length / (await drainRaw(st.messages))) * 1000);
+        }
+        stationRates.push(median(station));
+        rawRates.push(median(raw));
+        ratios.push(stationRates.at(-1)! / rawRates.at(-1)!);
       }
-      const value = median(stationRates);
-      const baseline = median(rawRates);
-      const ratio = value / baseline;
+      const minRatio = Math.min(...ratios);
       return {
         name: 'sync.drain',
-        value: round(value, 0),
+        value: round(median(stationRates), 0),
         unit: 'msg/s',
-        baseline: round(baseline, 0),
-        ratio: round(ratio, 3),
-        goal: 'ratio >= 0.8',
-        pass: ratio >= 0.8,
-        detail: { rows: DRAIN_ROWS, trials: stationRates.length, station_runs: stationRates.map((r) => round(r, 0)).join(' '), raw_runs: rawRates.map((r) => round(r, 0)).join(' ') },
+        baseline: round(median(rawRates), 0),
+        ratio: round(median(ratios), 3),
+        goal: 'ratio >= 0.8 in 5 runs of 5',
+        pass: minRatio >= 0.8,
+        detail: {
+          rows: DRAIN_ROWS,
+          runs: ratios.length,
+          ratio_min: round(minRatio, 3),
+          ratio_median: round(median(ratios), 3),
+          ratios: ratios.map((r) => round(r, 3)).join(' '),
+          station_runs: stationRates.map((r) => round(r, 0)).join(' '),
+          raw_runs: rawRates.map((r) => round(r, 0)).join(' '),
+        },
       };
     },
   },

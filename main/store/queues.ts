@@ -56,9 +56,26 @@ export async function unsentEvents(q: Q, limit: number, afterSeq = 0): Promise<{
   return rows.map((r) => ({ seq: r.seq, id: r.id, type: r.type, sessionId: r.session_id, body: r.body }));
 }
 
-export async function markSent(q: Q, seqs: number[], at: string): Promise<void> {
-  if (seqs.length === 0) return;
-  await q.updateTable('outbox').set({ sent_at: at }).where('seq', 'in', seqs).where('sent_at', 'is', null).execute();
+/**
+ * Marks the unsent rows from `firstSeq` to `lastSeq` sent. The relay sends unsent rows in seq order and seqs only
+ * grow, so a batch is exactly the unsent rows of its seq range: one short statement however large the batch.
+ *
+ * The only write on the station that is not flushed to disk by itself (synchronous=NORMAL for this statement): a
+ * mark lost to a power cut only sends its batch again, which the broker's duplicate detection and HQ's inbox absorb,
+ * and the next command's commit (FULL) makes it durable anyway. A flush of hundreds of batches after an hour offline
+ * then does not wait on the disk once per batch — on a disk other programs keep busy, that wait was most of the
+ * relay's own time.
+ */
+export async function markSent(db: Db, firstSeq: number, lastSeq: number, at: string): Promise<void> {
+  // One connection, held throughout: no other statement runs between the two pragmas.
+  await db.connection().execute(async (c) => {
+    await sql`PRAGMA synchronous = NORMAL`.execute(c);
+    try {
+      await c.updateTable('outbox').set({ sent_at: at }).where('seq', '>=', firstSeq).where('seq', '<=', lastSeq).where('sent_at', 'is', null).execute();
+    } finally {
+      await sql`PRAGMA synchronous = FULL`.execute(c);
+    }
+  });
 }
 
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
