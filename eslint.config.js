@@ -39,10 +39,10 @@ export default tseslint.config(
   layer(['main/electron/**/*.ts'], [
     { regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)', message: 'main/ may import core/ and migrations/ only.' },
   ], [sqlOnly('kysely'), sqlOnly('better-sqlite3')]),
-  layer(['renderer/**/*.{ts,tsx}'], [
+  { ...layer(['renderer/**/*.{ts,tsx}'], [
     { regex: '^node:', message: 'The renderer has no Node APIs.' },
     { regex: '^(\\.\\./)+(main|preload|hq|migrations|tools)(/|$)', message: 'The renderer talks to the station only through the core/ contract.' },
-  ], [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')]),
+  ], [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')]), ignores: ['renderer/vite.config.ts'] },
   layer(['hq/**/*.ts'], [
     { regex: '^(\\.\\./)+(main|preload|renderer|tools)(/|$)', message: 'hq/ may import core/ and its own store only.' },
   ], [electronOnly, sqlOnly('better-sqlite3')]),

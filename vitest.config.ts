@@ -8,6 +8,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
+    // The e2e tests open the built renderer: build it once, before any test runs, when it is missing or stale.
+    globalSetup: ['tests/e2e/global-setup.ts'],
     hookTimeout: 30_000,
   },
 });

@@ -10,6 +10,8 @@ import { Id } from './ids';
 import type { DeadlineAction } from './conference';
 import { type CaseOutcome as CaseOutcomeSchema, OversellResolution } from './messages';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
+import { allModes, staffModes, type Access, type Caller, type StaffRole, type StationMode } from './access';
+import type { StationEvent, StationEventType } from './events';
 import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
 import { PrinterUri } from './badge/printer';
@@ -65,6 +67,8 @@ export interface RegistrantDetail extends RegistrantSummary {
   flaggedForContact: boolean;
   sessions: { sessionId: string; title: string; source: 'import' | 'sale'; saleId: string | null }[];
   checkIns: { sessionId: string | null; at: string }[];
+  /** The newest print of this person's badge known here (this station's or another's), null if none yet. */
+  lastPrint: BadgePrintView | null;
 }
 
 export type SaleStatus = 'pending' | 'confirmed' | 'oversold' | 'released' | 'refused';
@@ -107,6 +111,8 @@ export interface SessionView {
   endsAt: string;
   sellable: boolean;
   availability: AvailabilityView;
+  /** People checked in at this session's door (scans on this station). */
+  checkedIn: number;
 }
 
 export interface SalePreview {
@@ -124,15 +130,54 @@ export interface SaleOutcome {
    * policy or HQ said no.
    */
   outcome: 'confirmed' | 'proceed' | 'awaiting' | 'refused';
+  /**
+   * Why, for a screen to word: how a `proceed` sale was covered, or what HQ said (`oversold`) or that staff
+   * `cancelled` while waiting.
+   */
+  why: 'hq_confirmed' | 'allotment' | 'overdraft' | 'override' | 'no_verdict_allotment' | 'no_verdict_overdraft' | 'no_verdict_not_covered' | 'oversold' | 'cancelled';
   sale: Sale | null;
   failed: FailedCondition[];
+  /** The same in English (command line, logs). */
   message: string;
+}
+
+/** What a screen needs to know about the station it runs on (the mode is the shell's, never the page's). */
+export interface StationSettings {
+  stationId: string;
+  mode: StationMode;
+  /** Printers a screen may choose from; the first is the default. */
+  printers: string[];
+  /** A kiosk goes back to its start screen after this long without a touch. */
+  kioskIdleSec: number;
+  /** A signed-in member of staff is signed out after this long without using the station. */
+  staffIdleMin: number;
+}
+
+export interface StaffSessionView {
+  staffId: string;
+  name: string;
+  role: StaffRole;
+}
+
+/** One badge printed by a station (this one, or another whose BadgePrinted reached this station through HQ). */
+export interface BadgePrintView {
+  registrantId: string;
+  version: number;
+  station: string;
+  printedAt: string;
+}
+
+/** A badge printed at two stations that could not see each other (two kiosks offline): staff must know. */
+export interface DuplicatePrint {
+  registrantId: string;
+  name: string;
+  prints: BadgePrintView[];
 }
 
 export interface StaffView {
   id: string;
   name: string;
-  role: 'desk' | 'supervisor';
+  role: StaffRole;
   lockedUntil: string | null;
 }
 
@@ -239,20 +284,8 @@ export interface CsvExport {
   csv: string;
 }
 
-/** Something staff should notice now (the UI turns these into toasts and OS notifications). */
-export interface StaffNotification {
-  kind: 'case.opened' | 'case.escalated' | 'case.resolved' | 'resolution.lost' | 'resolution.refused' | 'waitlist.promoted' | 'extra.chair';
-  /** Who it is for: supervisors, the staff of this desk, the room staff (doors), or everyone. */
-  audience: 'supervisors' | 'desk' | 'room' | 'everyone';
-  title: string;
-  message: string;
-  at: string;
-  caseId: string | null;
-  sessionId: string | null;
-  registrantId: string | null;
-  /** The request of this station the notification answers, if any. */
-  resolutionId: string | null;
-}
+/** Something staff should notice now (the UI turns these into toasts and OS notifications): core/events.ts. */
+export type { StaffNotification } from './events';
 
 export interface StationStatus {
   stationId: string;
@@ -300,17 +333,25 @@ export const CsvMapping = z
   .partialRecord(z.enum(registrantCsvFields), z.string().min(1).max(200))
   .refine((m) => Object.keys(m).length > 0, 'map at least one column');
 
-const op = <Req extends z.ZodType>(request: Req, opts: { ui?: boolean } = {}) => ({
-  returns: <Res>() => ({ request, ui: opts.ui ?? true, result: undefined as unknown as Res }),
+/** Who may call it (see core/access.ts): the station modes whose screens may, and the staff role needed. */
+const anyone = (modes: readonly StationMode[] = allModes): Access => ({ modes, role: 'anyone' });
+const staff = (modes: readonly StationMode[] = staffModes): Access => ({ modes, role: 'staff' });
+const supervisor = (modes: readonly StationMode[] = ['supervisor']): Access => ({ modes, role: 'supervisor' });
+const selling = ['desk', 'supervisor'] as const;
+const printing = ['kiosk', 'desk', 'supervisor'] as const;
+
+const op = <Req extends z.ZodType>(request: Req, access: Access) => ({
+  returns: <Res>() => ({ request, access, result: undefined as unknown as Res }),
 });
 
 export const contract = {
-  'station.status': op(NoArgs).returns<StationStatus>(),
+  'station.status': op(NoArgs, anyone()).returns<StationStatus>(),
+  'station.settings': op(NoArgs, anyone()).returns<StationSettings>(),
   /**
    * `shiftTo` moves the conference so that its first day is that date (or the venue's today): for the embedded demo
    * only, so that it is always upcoming. A real conference is imported as it is.
    */
-  'conference.import': op(z.object({ data: ConferenceFile, shiftTo: z.union([z.iso.date(), z.literal('today')]).optional() }).strict()).returns<ImportReport>(),
+  'conference.import': op(z.object({ data: ConferenceFile, shiftTo: z.union([z.iso.date(), z.literal('today')]).optional() }).strict(), supervisor()).returns<ImportReport>(),
   /**
    * Registrants from another system's CSV through a column mapping. A row updates an existing registrant only on an
    * explicit key — its mapped `id`, or its confirmation code and email together — and only the mapped fields; an
@@ -328,12 +369,16 @@ export const contract = {
         sessionsSeparator: z.string().min(1).max(3).default(';'),
       })
       .strict(),
+    supervisor(),
   ).returns<ImportReport>(),
-  'sessions.list': op(NoArgs).returns<SessionView[]>(),
+  'sessions.list': op(NoArgs, anyone(staffModes)).returns<SessionView[]>(),
+  'ticketTypes.list': op(NoArgs, anyone(selling)).returns<{ id: string; name: string }[]>(),
+  /** At a kiosk without staff signed in, results leave out e-mail addresses (a stranger may be typing). */
   'registrant.search': op(
     z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(20) }).strict(),
+    anyone(),
   ).returns<RegistrantSummary[]>(),
-  'registrant.get': op(z.object({ id: Id }).strict()).returns<RegistrantDetail>(),
+  'registrant.get': op(z.object({ id: Id }).strict(), anyone()).returns<RegistrantDetail>(),
   'registrant.registerWalkUp': op(
     z
       .object({
@@ -342,20 +387,16 @@ export const contract = {
         email: z.union([z.literal(''), z.email().max(254)]).default(''),
         company: z.string().trim().max(200).default(''),
         ticketTypeId: Id,
-        staffId: Id.optional(),
       })
       .strict()
       .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] }),
+    staff(selling),
   ).returns<RegistrantDetail>(),
-  'sale.preview': op(z.object({ sessionId: Id, registrantId: Id.optional() }).strict()).returns<SalePreview>(),
-  'sale.sell': op(
-    z.object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional(), staffId: Id.optional() }).strict(),
-  ).returns<SaleOutcome>(),
-  'registration.upgrade': op(
-    z.object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional(), staffId: Id.optional() }).strict(),
-  ).returns<SaleOutcome>(),
-  'sale.release': op(z.object({ saleId: Id, reason: Note.min(1, 'give a reason'), staffId: Id.optional() }).strict()).returns<Sale>(),
-  'checkin.record': op(z.object({ registrantId: Id, sessionId: Id.nullable().default(null), staffId: Id.optional() }).strict()).returns<{
+  'sale.preview': op(z.object({ sessionId: Id, registrantId: Id.optional() }).strict(), anyone(selling)).returns<SalePreview>(),
+  'sale.sell': op(z.object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
+  'registration.upgrade': op(z.object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
+  'sale.release': op(z.object({ saleId: Id, reason: Note.min(1, 'give a reason') }).strict(), staff(selling)).returns<Sale>(),
+  'checkin.record': op(z.object({ registrantId: Id, sessionId: Id.nullable().default(null) }).strict(), staff()).returns<{
     registrantId: string;
     sessionId: string | null;
     at: string;
@@ -368,48 +409,65 @@ export const contract = {
         name: z.string().trim().min(1).max(120),
         role: z.enum(['desk', 'supervisor']),
         pin: PinText,
-        /** Required once any supervisor exists; the very first staff member must be a supervisor. */
+        /** Needed once any supervisor exists, unless a supervisor is signed in; the very first staff member must be a supervisor. */
         by: SupervisorAuth.optional(),
       })
       .strict(),
+    anyone(['supervisor']),
   ).returns<StaffView>(),
-  'staff.verify': op(z.object({ staffId: Id, pin: PinText }).strict()).returns<StaffView>(),
-  'staff.list': op(NoArgs).returns<StaffView[]>(),
-  'audit.verify': op(NoArgs).returns<AuditVerification>(),
-  'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict()).returns<OversellCase[]>(),
-  'sync.status': op(NoArgs).returns<SyncStatus>(),
+  'staff.verify': op(z.object({ staffId: Id, pin: PinText }).strict(), anyone()).returns<StaffView>(),
+  /** Signs in at this window or connection (the shell keeps the session; it ends after `staffIdleMin` idle). */
+  'staff.signIn': op(z.object({ staffId: Id, pin: PinText }).strict(), anyone()).returns<StaffSessionView>(),
+  'staff.signOut': op(NoArgs, anyone()).returns<null>(),
+  /** Who is signed in at this window or connection, if anyone. */
+  'staff.session': op(NoArgs, anyone()).returns<StaffSessionView | null>(),
+  'staff.list': op(NoArgs, anyone()).returns<StaffView[]>(),
+  'audit.verify': op(NoArgs, supervisor()).returns<AuditVerification>(),
+  'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict(), staff(selling)).returns<OversellCase[]>(),
+  'sync.status': op(NoArgs, anyone()).returns<SyncStatus>(),
   /** The manual "work offline" switch (DESIGN §6). */
-  'sync.setWorkOffline': op(z.object({ on: z.boolean(), staffId: Id.optional() }).strict()).returns<SyncStatus>(),
-  /** HQ feed messages; the sync receiver calls this, the renderer may not. */
-  'feed.apply': op(z.object({ envelope: z.unknown() }).strict(), { ui: false }).returns<FeedApplyResult>(),
+  'sync.setWorkOffline': op(z.object({ on: z.boolean() }).strict(), staff()).returns<SyncStatus>(),
+  /** HQ feed messages; the sync receiver calls this, the screens may not. */
+  'feed.apply': op(z.object({ envelope: z.unknown() }).strict(), 'internal').returns<FeedApplyResult>(),
   /** Many feed messages in one transaction (the receiver's group commit); each is validated on its own. */
-  'feed.applyBatch': op(z.object({ envelopes: z.array(z.unknown()).min(1).max(1000) }).strict(), { ui: false }).returns<FeedBatchItem[]>(),
+  'feed.applyBatch': op(z.object({ envelopes: z.array(z.unknown()).min(1).max(1000) }).strict(), 'internal').returns<FeedBatchItem[]>(),
   // ---- badges and printing (DESIGN §9) ----
-  'badge.preview': op(z.object({ registrantId: Id, printer: PrinterUri.optional() }).strict()).returns<BadgePreview>(),
-  /** Prints the registrant's badge through the queue; with `wait` (default) returns once the job is final. */
+  'badge.preview': op(z.object({ registrantId: Id, printer: PrinterUri.optional() }).strict(), anyone(printing)).returns<BadgePreview>(),
+  /**
+   * Prints the registrant's badge through the queue (default: the station's first printer); with `wait` (default)
+   * returns once the job is final. Without staff signed in (an attendee at a kiosk), a badge already printed is
+   * refused (`conflict`, `already_printed`): staff reprint it at a desk, with a reason.
+   */
   'badge.print': op(
-    z.object({ registrantId: Id, printer: PrinterUri, reason: Note.min(1).optional(), staffId: Id.optional(), wait: z.boolean().default(true) }).strict(),
+    z.object({ registrantId: Id, printer: PrinterUri.optional(), reason: Note.min(1).optional(), wait: z.boolean().default(true) }).strict(),
+    anyone(printing),
   ).returns<PrintJobView>(),
+  /** Every print of the registrant's badges known here (this station's, and others' through HQ). */
+  'badge.prints': op(z.object({ registrantId: Id }).strict(), staff(selling)).returns<BadgePrintView[]>(),
+  /** Badges printed at two stations that could not see each other. */
+  'badge.duplicates': op(NoArgs, staff(selling)).returns<DuplicatePrint[]>(),
   'print.jobs': op(
     z
       .object({ status: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']).optional(), registrantId: Id.optional(), limit: z.number().int().min(1).max(500).default(50) })
       .strict(),
+    staff(printing),
   ).returns<PrintJobView[]>(),
   /** Staff looked at the printer after an uncertain job: did the badge come out? */
-  'print.confirm': op(z.object({ jobId: Id, printed: z.boolean(), staffId: Id.optional() }).strict()).returns<PrintJobView>(),
+  'print.confirm': op(z.object({ jobId: Id, printed: z.boolean() }).strict(), staff(printing)).returns<PrintJobView>(),
   'print.reprint': op(
-    z.object({ jobId: Id, reason: Note.min(1, 'give a reason'), printer: PrinterUri.optional(), staffId: Id.optional(), wait: z.boolean().default(true) }).strict(),
+    z.object({ jobId: Id, reason: Note.min(1, 'give a reason'), printer: PrinterUri.optional(), wait: z.boolean().default(true) }).strict(),
+    staff(selling),
   ).returns<PrintJobView>(),
-  'print.log': op(z.object({ jobId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict()).returns<PrintLogEntry[]>(),
-  'printer.status': op(z.object({ printer: PrinterUri }).strict()).returns<PrinterView>(),
-  'printer.list': op(NoArgs).returns<PrinterView[]>(),
-  'printer.testPage': op(z.object({ printer: PrinterUri, wait: z.boolean().default(true) }).strict()).returns<PrintJobView>(),
+  'print.log': op(z.object({ jobId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(), staff(selling)).returns<PrintLogEntry[]>(),
+  'printer.status': op(z.object({ printer: PrinterUri }).strict(), anyone(printing)).returns<PrinterView>(),
+  'printer.list': op(NoArgs, anyone()).returns<PrinterView[]>(),
+  'printer.testPage': op(z.object({ printer: PrinterUri, wait: z.boolean().default(true) }).strict(), staff(selling)).returns<PrintJobView>(),
   /** Door scanning: checks a scanned badge code offline (signature, station key, revocation). */
-  'badge.verify': op(z.object({ code: z.string().max(1000) }).strict()).returns<BadgeVerification>(),
+  'badge.verify': op(z.object({ code: z.string().max(1000) }).strict(), staff()).returns<BadgeVerification>(),
   /** This station's signing key (created, and announced in StationHello, on first use). */
-  'badge.stationKey': op(NoArgs).returns<StationKeyView>(),
+  'badge.stationKey': op(NoArgs, anyone(selling)).returns<StationKeyView>(),
   /** Seats in hand (DESIGN §5 tier 2): ask HQ for an allotment; HQ answers with AllotmentGranted on the feed. */
-  'allotment.request': op(z.object({ sessionId: Id, seats: z.number().int().min(1).max(1000) }).strict()).returns<{ requestId: string; sessionId: string; seats: number }>(),
+  'allotment.request': op(z.object({ sessionId: Id, seats: z.number().int().min(1).max(1000) }).strict(), staff(selling)).returns<{ requestId: string; sessionId: string; seats: number }>(),
   /** Gives unused allotment seats back to HQ: one allotment, or every active one of a session. */
   // ---- reconciliation (DESIGN §8) ----
   /**
@@ -421,13 +479,17 @@ export const contract = {
       .object({ caseId: Id, action: OversellResolution, supervisor: SupervisorAuth, moveToSessionId: Id.optional(), note: Note.default('') })
       .strict()
       .refine((r) => (r.action === 'move') === (r.moveToSessionId !== undefined), { message: 'give moveToSessionId for a move, and only for a move', path: ['moveToSessionId'] }),
+    // Staff at a desk or the supervisor's station; the supervisor's PIN in the request authorises the resolution.
+    staff(selling),
   ).returns<CaseResolutionOutcome>(),
   /** A session's waitlist as HQ keeps it (people waiting in order, then those promoted). */
-  'waitlist.list': op(z.object({ sessionId: Id }).strict()).returns<WaitlistEntryView[]>(),
+  'waitlist.list': op(z.object({ sessionId: Id }).strict(), staff(selling)).returns<WaitlistEntryView[]>(),
   /** CSV exports: the contact/refund list, and the cases report per session, station and sale tier. */
-  'reports.export': op(z.object({ report: z.enum(['contacts', 'cases']) }).strict()).returns<CsvExport>(),
+  /** Contact details of people to call: a supervisor's. */
+  'reports.export': op(z.object({ report: z.enum(['contacts', 'cases']) }).strict(), supervisor()).returns<CsvExport>(),
   'allotment.return': op(
     z.object({ allotmentId: Id.optional(), sessionId: Id.optional() }).strict().refine((r) => (r.allotmentId === undefined) !== (r.sessionId === undefined), 'give an allotmentId or a sessionId'),
+    staff(selling),
   ).returns<{ returned: { allotmentId: string; sessionId: string; seats: number }[] }>(),
 } as const;
 
@@ -438,12 +500,30 @@ export type ParsedRequestOf<C extends Channel> = z.output<Contract[C]['request']
 export type ResultOf<C extends Channel> = Contract[C]['result'];
 
 export const channels = Object.keys(contract) as Channel[];
-export const uiChannels = channels.filter((c) => contract[c].ui);
+/** Channels some screen (an Electron window, a browser) may call: the preload refuses every other name. */
+export const screenChannels = channels.filter((c) => contract[c].access !== 'internal');
 export const isChannel = (name: unknown): name is Channel => typeof name === 'string' && Object.hasOwn(contract, name);
 
-/** What every transport offers: call a channel, get a Result. */
+/** Calling the station as one caller: the in-process shorthand (internal), a window, a connection. */
 export interface StationApi {
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
+}
+
+/** The API boundary itself: every call names its caller. */
+export interface StationBoundary {
+  call<C extends Channel>(caller: Caller, channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
+  /** A channel named at run time (IPC, WebSocket, CLI): unknown names and bad payloads are error values. */
+  callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>>;
+}
+
+/**
+ * What the desktop app's preload puts on `window.lanyard` for its page (preload/bridge.ts): the contract's screen
+ * channels and the station's events, nothing else.
+ */
+export interface ScreenBridge {
+  invoke(channel: string, request: unknown): Promise<Result<unknown>>;
+  /** Returns a function that stops listening. */
+  on(event: StationEventType, listener: (event: StationEvent) => void): () => void;
 }
 
 export type RegistrantInput = z.input<typeof RegistrantSchema>;

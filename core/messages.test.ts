@@ -42,6 +42,7 @@ const samples: Record<MessageType, unknown> = {
   OversellResolutionRejected: { caseId: 'c1', saleId: 'sale-1', resolutionId: 'res-2', station: 'station:desk-a', resolution: 'honor', outcome: 'lost', reason: 'already resolved', resolvedAs: 'reverse' },
   WaitlistPromoted: { entryId: 'w1', sessionId: 's1', registrantId: 'r1', saleId: 'sale-9', station: 'station:desk-a', caseId: 'c1' },
   BadgeRevoked: { registrantId: 'r1', badgeVersion: 2, reason: 'oversold seat reversed' },
+  BadgePrintRecorded: { registrantId: 'r1', badgeVersion: 1, station: 'station:kiosk-2', jobId: 'j1', printedAt: '2026-12-01T08:12:00.000Z' },
   StationKeys: { keys: [{ keyId: 'k1', station: 'station:desk-a', publicKey: 'MCowBQYDK2VwAyEA' }] },
   Heartbeat: { hqTime: '2026-12-01T08:45:00Z' },
   ConferenceSnapshotChunk: { station: 'station:desk-c', chunk: 0, of: 1, conference: null, sessions: [session], registrants: [registrant] },

@@ -126,6 +126,8 @@ export const OversellResolutionRejected = z
 /** A seat freed and HQ gave it to the first person on the session's waitlist; `station` is the desk to call them. */
 export const WaitlistPromoted = z.object({ entryId: Id, sessionId: Id, registrantId: Id, saleId: Id, station: Origin, caseId: Id.nullable() }).strict();
 export const BadgeRevoked = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), reason: z.string().max(500).optional() }).strict();
+/** A station printed a badge (HQ relays every BadgePrinted): kiosks elsewhere will not print it again. */
+export const BadgePrintRecorded = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), station: Origin, jobId: Id, printedAt: IsoTime }).strict();
 export const StationKeys = z
   .object({ keys: z.array(z.object({ keyId: z.string().max(64), station: Origin, publicKey: z.string().max(200) }).strict()).max(1000) })
   .strict();
@@ -169,6 +171,7 @@ export const payloadSchemas = {
   OversellResolutionRejected,
   WaitlistPromoted,
   BadgeRevoked,
+  BadgePrintRecorded,
   StationKeys,
   Heartbeat,
   ConferenceSnapshotChunk,
@@ -184,7 +187,7 @@ export const stationEventTypes = [
 export const feedMessageTypes = [
   'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'RegistrantUpserted',
   'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'OversellCaseEscalated', 'OversellResolutionRejected',
-  'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk',
+  'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded',
 ] as const satisfies readonly MessageType[];
 export type StationEventType = (typeof stationEventTypes)[number];
 export type FeedMessageType = (typeof feedMessageTypes)[number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from './conference';
 import { normalQuantile } from './normal';
-import { decideSale, overdraftLimit, type SaleContext } from './policy';
+import { decideSale, describeFailedCondition, FailedCondition, FailedConditionCode, overdraftLimit, type SaleContext } from './policy';
 
 const known = (minutes: number) => ({ known: true as const, ms: minutes * 60_000, minutes, hqNow: 0 });
 const base: SaleContext = {
@@ -31,6 +31,16 @@ describe('normalQuantile', () => {
   it.each([0, 1, -0.1, 2, Number.NaN])('rejects p = %s', (p) => expect(() => normalQuantile(p)).toThrow(RangeError));
 });
 
+describe('failed conditions', () => {
+  it('the schema names exactly the policy codes', () => {
+    expect(FailedCondition.options.map((o) => o.shape.code.value).sort()).toEqual([...FailedConditionCode.options].sort());
+  });
+  it('word the first overdraft sale and an unknown staleness', () => {
+    expect(describeFailedCondition({ code: 'overdraft_limit_reached', pending: 0, limit: 0, expectedElsewhere: 3.25 })).toBe('the expected sales elsewhere since the last sync (3.3 seats) leave no safe margin');
+    expect(describeFailedCondition({ code: 'staleness_unknown', reason: 'restarted' })).toBe('no offline sale: the station restarted since it last heard from HQ');
+  });
+});
+
 describe('decideSale tiers', () => {
   it('online: HQ decides, whatever the local numbers', () => {
     const d = decide({ online: true, sold: 100, staleness: { known: false, reason: 'never_synced' } });
@@ -50,7 +60,18 @@ describe('decideSale tiers', () => {
     expect(d.allowed).toBe(false);
     expect(d.tier).toBeNull();
     expect(d.failed.map((f) => f.code)).toEqual(['too_stale', 'too_few_seats_left', 'overdraft_limit_reached']);
-    for (const f of d.failed) expect(f.message.length).toBeGreaterThan(10);
+    expect(d.failed).toEqual([
+      { code: 'too_stale', minutes: 61, maxMinutes: 60 },
+      { code: 'too_few_seats_left', free: 5, capacity: 100, ratio: 0.05, minRatio: 0.1 },
+      { code: 'overdraft_limit_reached', pending: 5, limit: 2, expectedElsewhere: 0 },
+    ]);
+    // Parameters, not sentences: each reader words them (English here, the renderer's catalogue per language).
+    expect(d.failed.map(describeFailedCondition)).toEqual([
+      'last contact with HQ was 61 min ago; offline sales need contact within 60 min',
+      '5 of 100 seats (5%) were free at the last sync; offline sales need at least 10%',
+      'this desk already has 5 unconfirmed offline sale(s) for this session; the limit now is 2',
+    ]);
+    for (const f of d.failed) expect(FailedCondition.safeParse(f).success).toBe(true);
     expect(d.basis.failed).toEqual(d.failed);
   });
   it('override: a supervisor may sell anyway; the failures stay on record', () => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SalePolicyParams } from './conference';
 import { normalQuantile } from './normal';
 import type { Staleness } from './staleness';
-import { stalenessReasonText } from './staleness';
+import { stalenessReasonText, stalenessUnknownReasons } from './staleness';
 
 export const SaleTier = z.enum(['online', 'allotment', 'overdraft', 'override']);
 export type SaleTier = z.infer<typeof SaleTier>;
@@ -21,7 +21,21 @@ export const FailedConditionCode = z.enum([
 ]);
 export type FailedConditionCode = z.infer<typeof FailedConditionCode>;
 
-export const FailedCondition = z.object({ code: FailedConditionCode, message: z.string() }).strict();
+/**
+ * One condition of the overdraft rule that did not hold, with the numbers it was decided on. Words are not stored:
+ * each reader words it in its own language (the renderer's catalogue; `describeFailedCondition` in English for the
+ * command line and logs).
+ */
+export const FailedCondition = z.discriminatedUnion('code', [
+  /** The seat numbers (`seats`) or the policy settings (`settings`) are not usable. */
+  z.object({ code: z.literal('invalid_numbers'), what: z.enum(['seats', 'settings']) }).strict(),
+  z.object({ code: z.literal('no_capacity') }).strict(),
+  z.object({ code: z.literal('staleness_unknown'), reason: z.enum(stalenessUnknownReasons) }).strict(),
+  z.object({ code: z.literal('too_stale'), minutes: z.number(), maxMinutes: z.number() }).strict(),
+  z.object({ code: z.literal('too_few_seats_left'), free: z.number(), capacity: z.number(), ratio: z.number(), minRatio: z.number() }).strict(),
+  /** `pending` undecided offline sales here already; `limit` is k_max now; `expectedElsewhere` is μΔ. */
+  z.object({ code: z.literal('overdraft_limit_reached'), pending: z.number(), limit: z.number(), expectedElsewhere: z.number() }).strict(),
+]);
 export type FailedCondition = z.infer<typeof FailedCondition>;
 
 /** Everything a decision rested on; recorded on the sale and in its SeatSold event. */
@@ -85,7 +99,7 @@ export function overdraftLimit(unallocated: number, ratePerMin: number, stalenes
 export function decideSale(ctx: SaleContext): SaleDecision {
   const p = ctx.params;
   const failed: FailedCondition[] = [];
-  const fail = (code: FailedConditionCode, message: string) => failed.push({ code, message });
+  const fail = (f: FailedCondition) => failed.push(f);
 
   const unallocated = ctx.capacity - ctx.sold - ctx.allotted;
   // Settings normally arrive validated; a merge of per-session overrides must still never make this throw.
@@ -123,7 +137,7 @@ export function decideSale(ctx: SaleContext): SaleDecision {
   });
 
   if (!numbersValid) {
-    fail('invalid_numbers', paramsValid ? 'the seat numbers for this session are not valid (negative or missing); sync with HQ first' : 'the sale policy settings for this session are not valid; check the conference configuration');
+    fail({ code: 'invalid_numbers', what: paramsValid ? 'seats' : 'settings' });
     return refuseOrOverride(ctx, basis, failed);
   }
   // 1. Online: HQ decides (the station waits for the verdict).
@@ -132,25 +146,17 @@ export function decideSale(ctx: SaleContext): SaleDecision {
   if (ctx.allotmentRemaining >= 1) return { allowed: true, tier: 'allotment', basis: basis(), failed };
 
   // 3. Overdraft: every condition is checked so that a refusal can list all of them.
-  if (ctx.capacity === 0) fail('no_capacity', 'the session has no seats (capacity 0)');
+  if (ctx.capacity === 0) fail({ code: 'no_capacity' });
   if (!ctx.staleness.known) {
-    fail('staleness_unknown', `no offline sale: ${stalenessReasonText[ctx.staleness.reason]}`);
+    fail({ code: 'staleness_unknown', reason: ctx.staleness.reason });
   } else if (ctx.staleness.minutes > p.maxStalenessMin) {
-    fail('too_stale', `last contact with HQ was ${fmtMin(ctx.staleness.minutes)} ago; offline sales need contact within ${fmtMin(p.maxStalenessMin)}`);
+    fail({ code: 'too_stale', minutes: ctx.staleness.minutes, maxMinutes: p.maxStalenessMin });
   }
   if (ctx.capacity > 0 && remainingRatio !== null && remainingRatio < p.minRemainingRatio) {
-    fail(
-      'too_few_seats_left',
-      `${Math.max(0, unallocated)} of ${ctx.capacity} seats (${fmtPct(remainingRatio)}) were free at the last sync; offline sales need at least ${fmtPct(p.minRemainingRatio)}`,
-    );
+    fail({ code: 'too_few_seats_left', free: Math.max(0, unallocated), capacity: ctx.capacity, ratio: remainingRatio, minRatio: p.minRemainingRatio });
   }
   if (kMax !== null && ctx.pendingOverdraft + 1 > kMax) {
-    fail(
-      'overdraft_limit_reached',
-      ctx.pendingOverdraft === 0
-        ? `the expected sales elsewhere since the last sync (${expected!.toFixed(1)} seats) leave no safe margin`
-        : `this desk already has ${ctx.pendingOverdraft} unconfirmed offline sale(s) for this session; the limit now is ${kMax}`,
-    );
+    fail({ code: 'overdraft_limit_reached', pending: ctx.pendingOverdraft, limit: kMax, expectedElsewhere: expected! });
   }
   if (failed.length === 0) return { allowed: true, tier: 'overdraft', basis: basis(), failed };
   return refuseOrOverride(ctx, basis, failed);
@@ -161,6 +167,30 @@ function refuseOrOverride(ctx: SaleContext, basis: () => SaleBasis, failed: Fail
   if (ctx.override) return { allowed: true, tier: 'override', basis: basis(), failed };
   return { allowed: false, tier: null, basis: basis(), failed };
 }
+
+/** English words for a failed condition (the command line, logs, and a message beside the typed details). */
+export function describeFailedCondition(f: FailedCondition): string {
+  switch (f.code) {
+    case 'invalid_numbers':
+      return f.what === 'seats'
+        ? 'the seat numbers for this session are not valid (negative or missing); sync with HQ first'
+        : 'the sale policy settings for this session are not valid; check the conference configuration';
+    case 'no_capacity':
+      return 'the session has no seats (capacity 0)';
+    case 'staleness_unknown':
+      return `no offline sale: ${stalenessReasonText[f.reason]}`;
+    case 'too_stale':
+      return `last contact with HQ was ${fmtMin(f.minutes)} ago; offline sales need contact within ${fmtMin(f.maxMinutes)}`;
+    case 'too_few_seats_left':
+      return `${f.free} of ${f.capacity} seats (${fmtPct(f.ratio)}) were free at the last sync; offline sales need at least ${fmtPct(f.minRatio)}`;
+    case 'overdraft_limit_reached':
+      return f.pending === 0
+        ? `the expected sales elsewhere since the last sync (${f.expectedElsewhere.toFixed(1)} seats) leave no safe margin`
+        : `this desk already has ${f.pending} unconfirmed offline sale(s) for this session; the limit now is ${f.limit}`;
+  }
+}
+
+export const describeFailedConditions = (failed: FailedCondition[]): string => failed.map(describeFailedCondition).join('; ');
 
 function fmtMin(min: number): string {
   if (min < 1) return `${Math.round(min * 60)} s`;

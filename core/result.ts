@@ -1,41 +1,72 @@
 /**
  * Errors are values across every boundary (IPC, WebSocket, CLI): a closed set of codes the UI can explain to a
- * person, and a message written for that person.
+ * person, typed details per code (so a renderer words them in its own language), and an English message for the
+ * command line and logs.
  */
+import type { FailedCondition, SaleBasis } from './policy';
+import type { ResolutionProblem } from './reconciliation';
+
 export const errorCodes = [
   'invalid_input', // the request does not match its schema, or a value is out of range
   'not_found', // a referenced conference, session, registrant, sale... does not exist here
   'conflict', // the request contradicts current state (already checked in, sale already released...)
   'refused', // the sale policy refused the sale; `details.failed` lists every failed condition
-  'unauthorized', // wrong PIN
+  'unauthorized', // wrong PIN, or nobody signed in where staff must be
   'locked_out', // too many wrong PINs; try again later
-  'forbidden', // the staff member's role may not do this
+  'forbidden', // this station mode or the signed-in role may not do this
   'busy', // another program holds the station database longer than the busy timeout; nothing was written, retry
   'damaged', // the station database failed its integrity check; writes are refused until a backup is restored
   'internal', // a bug or an I/O failure; nothing was written
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-export interface AppError {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
+/** Why a request conflicts with the station's state, for the ones a screen acts on. */
+export type ConflictDetails =
+  /** The registrant's badge was printed (here or at a station whose BadgePrinted arrived): a kiosk sends them to a desk. */
+  | { reason: 'already_printed'; registrantId: string; version: number; printedAt: string; station: string }
+  /** A print job may or may not have printed: staff look at the printer and confirm it. */
+  | { reason: 'print_uncertain'; jobId: string }
+  /** An attendee's own print that would not be a usable badge (core/badge/views.ts `blocksSelfPrint`): staff fix it. */
+  | { reason: 'needs_staff'; warnings: string[] }
+  /** Why a case resolution does not apply (core/reconciliation.ts). */
+  | { reason: ResolutionProblem['reason'] }
+  | { reason: 'other' };
+
+/** The details each code carries; `undefined` where the message says all there is. */
+export interface ErrorDetails {
+  invalid_input:
+    | { issues: { path: string; message: string }[] }
+    | { problems: string[] }
+    /** A CSV import where every row was rejected: which rows, and why. */
+    | { rejected: { line: number; reason: string }[]; rejectedCount: number }
+    | undefined;
+  not_found: { reason: ResolutionProblem['reason'] } | undefined;
+  conflict: ConflictDetails | undefined;
+  refused: { failed: FailedCondition[]; basis: SaleBasis } | { reason: ResolutionProblem['reason'] };
+  unauthorized: { need: 'sign_in' } | { attemptsLeft: number } | undefined;
+  locked_out: { until: string } | undefined;
+  forbidden: { need: 'supervisor' | 'staff' | 'mode' } | undefined;
+  busy: undefined;
+  damaged: undefined;
+  internal: undefined;
 }
+
+export type AppError = { [C in ErrorCode]: { code: C; message: string; details?: ErrorDetails[C] } }[ErrorCode];
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const err = (code: ErrorCode, message: string, details?: unknown): Result<never> => ({
+export const err = <C extends ErrorCode>(code: C, message: string, details?: ErrorDetails[C]): Result<never> => ({
   ok: false,
-  error: details === undefined ? { code, message } : { code, message, details },
+  error: (details === undefined ? { code, message } : { code, message, details }) as AppError,
 });
 
 /** Thrown inside handlers; the API boundary turns it into `{ok:false}` after the transaction rolled back. */
-export class DomainError extends Error {
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    readonly details?: unknown,
+    readonly details?: ErrorDetails[C],
   ) {
     super(message);
     this.name = 'DomainError';

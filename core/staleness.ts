@@ -33,7 +33,8 @@ export interface ClockReading {
   bootId: string;
 }
 
-export type StalenessUnknownReason = 'never_synced' | 'restarted' | 'clock_moved_backwards' | 'suspended' | 'invalid_reading';
+export const stalenessUnknownReasons = ['never_synced', 'restarted', 'clock_moved_backwards', 'suspended', 'invalid_reading'] as const;
+export type StalenessUnknownReason = (typeof stalenessUnknownReasons)[number];
 
 export type Staleness =
   | { known: true; ms: number; minutes: number; /** HQ's clock now, estimated from the offset at the last contact. */ hqNow: number }

@@ -414,7 +414,10 @@ export class Ledger {
       case 'BadgePrinted':
         // Kept: a sale whose badge printed cannot be refused, and a reversal revokes what printed.
         await store.recordBadgePrint(ctx.tx, { registrantId: env.payload.registrantId, version: env.payload.badgeVersion, station: env.origin, at: ctx.at });
-        return { ok: true, note: 'recorded' };
+        // Every station hears of every print: a kiosk elsewhere will not print it again, and two stations that
+        // printed the same badge while apart find out (DESIGN §9).
+        await this.emit(ctx, 'BadgePrintRecorded', { registrantId: env.payload.registrantId, badgeVersion: env.payload.badgeVersion, station: env.origin, jobId: env.payload.jobId, printedAt: env.at });
+        return { ok: true, note: null };
       case 'RegistrationUpgraded':
       case 'CheckedIn':
         return { ok: true, note: 'recorded' };

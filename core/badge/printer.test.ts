@@ -12,6 +12,8 @@ describe('printer URIs', () => {
     ['usb:/dev/usb/lp0?paper=58', { transport: { kind: 'usb', path: '/dev/usb/lp0' }, mediaId: 'escpos-58-203' }],
     ['usb:///dev/usb/lp1', { transport: { kind: 'usb', path: '/dev/usb/lp1' } }],
     ['spooler:Badge%20Printer', { transport: { kind: 'spooler', name: 'Badge Printer' } }],
+    ['folder:/var/lanyard/prints', { transport: { kind: 'folder', path: '/var/lanyard/prints' }, language: 'png', mediaId: 'png-80-203', status: 'none' }],
+    ['system:Zebra%20ZD421', { transport: { kind: 'system', name: 'Zebra ZD421' }, language: 'png' }],
     ['tcp://127.0.0.1:9100?status=none&connectMs=500&writeMs=2000&statusMs=300', { status: 'none', timeouts: { connectMs: 500, writeMs: 2000, statusMs: 300 } }],
   ])('%s', (uri, want) => {
     const p = parsePrinterUri(uri);
@@ -37,6 +39,11 @@ describe('printer URIs', () => {
     ['usb:dev/usb/lp0', 'usb:/dev/usb/lpN'],
     ['tcp://127.0.0.1/\u0000', 'control characters'],
     ['spooler:', 'spooler:NAME'],
+    ['folder:relative/prints', 'folder:/absolute/path'],
+    ['folder:/tmp/../etc', 'folder:/absolute/path'],
+    ['folder:/tmp/p?lang=escpos', 'takes pictures'],
+    ['tcp://127.0.0.1?lang=png', 'lang=png is for folder'],
+    ['system:', 'system:NAME'],
   ])('rejects %j', (uri, reason) => {
     const p = parsePrinterUri(uri);
     expect(p.ok).toBe(false);

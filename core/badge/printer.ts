@@ -5,16 +5,20 @@
  *   tcp://10.0.0.7?lang=zpl&dpi=203                     a Zebra badge printer
  *   usb:/dev/usb/lp0?paper=58&dpi=180                    a USB device file (or any configured path)
  *   spooler:Badge%20Printer?lang=escpos                  the Windows spooler in RAW mode (Windows only)
+ *   folder:/var/lanyard/prints                           PNG badges written to a folder (the embedded default)
+ *   system:Zebra%20ZD421                                 an operating-system printer, driven by the desktop app
  *
  * Query options: lang=escpos|zpl, paper=58|80, dpi=180|203|300, mode=raster|text, qr=raster|native (text mode
  * only), status=dle-eot|none, connectMs, writeMs, statusMs (timeouts).
  *
  * `mode=raster` (the default) sends the badge as one picture drawn with Lanyard's fonts, the same picture as the
  * preview; `mode=text` uses the printer's own font and code pages, for printers that cannot take a large raster.
+ *
+ * `folder:` and `system:` printers get the badge as a picture (lang=png): the same raster as the screen preview.
  */
 import { z } from 'zod';
 
-export type PrinterLanguage = 'escpos' | 'zpl';
+export type PrinterLanguage = 'escpos' | 'zpl' | 'png';
 export type QrMode = 'raster' | 'native';
 export type PrintMode = 'raster' | 'text';
 
@@ -63,14 +67,19 @@ const zpl = (dpi: 203 | 300): Media => ({
   maxScale: 6,
 });
 
+/** A badge as a picture: the 80 mm geometry at 203 dpi, drawn by the preview renderer. */
+const png: Media = { ...escpos(80, 203), id: 'png-80-203', language: 'png' };
+
 export const mediaProfiles: Record<string, Media> = Object.fromEntries(
-  [escpos(58, 180), escpos(58, 203), escpos(80, 180), escpos(80, 203), zpl(203), zpl(300)].map((m) => [m.id, m]),
+  [escpos(58, 180), escpos(58, 203), escpos(80, 180), escpos(80, 203), zpl(203), zpl(300), png].map((m) => [m.id, m]),
 );
 
 export type PrinterTransportSpec =
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'usb'; path: string }
-  | { kind: 'spooler'; name: string };
+  | { kind: 'spooler'; name: string }
+  | { kind: 'folder'; path: string }
+  | { kind: 'system'; name: string };
 
 export interface PrinterConfig {
   /** The URI as given (trimmed); the printer's identity in the queue. */
@@ -90,7 +99,7 @@ export const defaultTimeouts = { connectMs: 3000, writeMs: 15_000, statusMs: 200
 const ms = z.coerce.number().int().min(10).max(120_000);
 const Query = z
   .object({
-    lang: z.enum(['escpos', 'zpl']).default('escpos'),
+    lang: z.enum(['escpos', 'zpl', 'png']).optional(),
     paper: z.enum(['58', '80']).default('80'),
     dpi: z.enum(['180', '203', '300']).default('203'),
     mode: z.enum(['raster', 'text']).default('raster'),
@@ -127,9 +136,18 @@ export function parsePrinterUri(input: string): ParsedPrinter {
     const name = decode(base.slice('spooler:'.length));
     if (!name || name.length > 200) return { ok: false, reason: 'a spooler printer is spooler:NAME' };
     transport = { kind: 'spooler', name };
+  } else if (/^folder:/i.test(base)) {
+    const path = decode(base.replace(/^folder:(\/\/)?/i, ''));
+    if (path === null || !path.startsWith('/') || path.includes('\0') || /(^|\/)\.\.(\/|$)/.test(path)) return { ok: false, reason: 'a folder printer is folder:/absolute/path' };
+    transport = { kind: 'folder', path: path.replace(/^\/+/, '/') };
+  } else if (/^system:/i.test(base)) {
+    const name = decode(base.slice('system:'.length));
+    if (!name || name.length > 200) return { ok: false, reason: 'a system printer is system:NAME (the name the operating system shows)' };
+    transport = { kind: 'system', name };
   } else {
-    return { ok: false, reason: `unsupported printer "${uri.slice(0, 80)}": use tcp://host:port, usb:/dev/usb/lpN or spooler:NAME` };
+    return { ok: false, reason: `unsupported printer "${uri.slice(0, 80)}": use tcp://host:port, usb:/dev/usb/lpN, spooler:NAME, folder:/path or system:NAME` };
   }
+  const pictures = transport.kind === 'folder' || transport.kind === 'system';
 
   const params: Record<string, string> = {};
   for (const part of query.split('&').filter(Boolean)) {
@@ -145,10 +163,14 @@ export function parsePrinterUri(input: string): ParsedPrinter {
     return { ok: false, reason: `printer option ${i?.path.join('.') || ''}: ${i?.message ?? 'invalid'}`.replace('option : ', 'options: ') };
   }
   const o = parsed.data;
+  const lang = o.lang ?? (pictures ? 'png' : 'escpos');
+  if (pictures !== (lang === 'png')) return { ok: false, reason: pictures ? `a ${transport.kind} printer takes pictures (lang=png)` : 'lang=png is for folder: and system: printers' };
   // In raster mode the QR code is part of the badge's picture; the printer's own QR command only exists in text mode.
   if (o.qr === 'native' && o.mode !== 'text') return { ok: false, reason: 'qr=native needs mode=text (in raster mode the QR code is part of the badge picture)' };
   let media: Media;
-  if (o.lang === 'zpl') {
+  if (lang === 'png') {
+    media = mediaProfiles['png-80-203']!;
+  } else if (lang === 'zpl') {
     if (o.dpi === '180') return { ok: false, reason: 'ZPL printers are 203 or 300 dpi' };
     media = mediaProfiles[`zpl-4x6-${o.dpi}`]!;
   } else {
@@ -160,12 +182,12 @@ export function parsePrinterUri(input: string): ParsedPrinter {
     printer: {
       uri,
       transport,
-      language: o.lang,
+      language: lang,
       media,
       mode: o.mode,
       qr: o.qr,
       // ZPL printers answer ~HS, not DLE EOT; Lanyard does not rely on it.
-      status: o.status ?? (o.lang === 'escpos' ? 'dle-eot' : 'none'),
+      status: o.status ?? (lang === 'escpos' ? 'dle-eot' : 'none'),
       timeouts: { connectMs: o.connectMs, writeMs: o.writeMs, statusMs: o.statusMs },
     },
   };

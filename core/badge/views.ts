@@ -29,6 +29,13 @@ export interface BadgeWarning {
   chars?: string;
 }
 
+/**
+ * Warnings that stop an attendee printing their own badge at a kiosk — letters that would print as boxes, a QR code
+ * doors cannot read, a badge cut off — so they are sent to a desk where staff can fix it. A shortened company or a
+ * missing logo still makes a usable badge. The kiosk's screen and the station's `badge.print` use this one rule.
+ */
+export const blocksSelfPrint = (w: BadgeWarning): boolean => w.code === 'missing_glyphs' || w.code === 'qr_too_small' || w.code === 'badge_too_long';
+
 export type PrintJobStatus = 'queued' | 'sending' | 'printed' | 'failed' | 'uncertain';
 
 export interface PrintJobView {

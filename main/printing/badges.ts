@@ -58,6 +58,8 @@ export function composeBadge(content: BadgeContent, conferenceLogo: string | nul
     warnings: layout.warnings,
     raster,
     async bytes() {
+      // A picture printer (folder:, system:) gets exactly the preview's picture.
+      if (printer.language === 'png') return bitmapToPng(raster());
       if (printer.mode === 'text') return printer.language === 'zpl' ? Buffer.from(zplText(layout, { images }), 'utf8') : escposText(layout, { qr: printer.qr, images });
       return printer.language === 'zpl' ? Buffer.from(zplRaster(raster(), printer.media), 'utf8') : escposRaster(raster());
     },
@@ -83,6 +85,7 @@ export const FONT_SAMPLE = ['Zoë Łukasz · Νίκος · Иван', '김지우
 /** A test page in the printer's language. */
 export async function renderTestJob(printer: PrinterLook, label: string, at: string, fonts: BadgeFonts): Promise<Buffer> {
   const m = printer.media;
+  if (printer.language === 'png') return bitmapToPng(drawSample(m.widthDots, ['LANYARD TEST PAGE', label, at, ...FONT_SAMPLE], Math.round(m.dpi / 6), fonts));
   const sample = drawSample(m.widthDots, FONT_SAMPLE, Math.round(m.dpi / 6), fonts);
   if (printer.language === 'escpos') return renderTestPage(m, label, at, sample);
   const zpl = [

@@ -2,7 +2,7 @@
 import { getConference } from '../store/catalog';
 import type { Db, Tx } from '../store/db';
 import { appendEvent } from '../store/queues';
-import { appendPrintLog, getJob, jobsInStatus, markBadgePrinted, nextQueuedJob, printersWithQueuedJobs, recordPrinterStatus, touchPrinterJob, transitionJob } from '../store/printing';
+import { appendPrintLog, getJob, jobsInStatus, markBadgePrinted, nextQueuedJob, printersWithQueuedJobs, recordPrint, recordPrinterStatus, touchPrinterJob, transitionJob } from '../store/printing';
 import type { JobStore, PrintJobState } from './queue';
 import type { PrinterStatus } from './status';
 
@@ -18,6 +18,7 @@ export interface JobStoreOptions {
 export async function recordBadgePrinted(tx: Tx, stationId: string, job: { id: string; registrant_id: string | null; badge_version: number | null }, at: string): Promise<number | null> {
   if (!job.registrant_id || !job.badge_version) return null;
   await markBadgePrinted(tx, job.registrant_id, job.badge_version, at);
+  await recordPrint(tx, { station: `station:${stationId}`, jobId: job.id, registrantId: job.registrant_id, version: job.badge_version, printedAt: at });
   const conference = await getConference(tx);
   if (!conference) return null;
   const ev = await appendEvent(tx, { stationId, conferenceId: conference.id, at }, 'BadgePrinted', { registrantId: job.registrant_id, badgeVersion: job.badge_version, jobId: job.id });

@@ -8,6 +8,7 @@
  */
 import type { PrinterConfig } from '../../core/badge/printer';
 import type { PrinterStatus } from './status';
+import { FolderTransport } from './folder';
 import { SpoolerTransport } from './spooler';
 import { TcpTransport } from './tcp';
 import { UsbFileTransport } from './usb-file';
@@ -44,8 +45,20 @@ export const createTransport: TransportFactory = (printer) => {
       return new UsbFileTransport(printer.transport.path, printer.timeouts, printer.status);
     case 'spooler':
       return new SpoolerTransport(printer.transport.name, printer.timeouts);
+    case 'folder':
+      return new FolderTransport(printer.transport.path);
+    case 'system':
+      // Operating-system printers need the desktop app's print dialog machinery (main/electron passes its own
+      // factory for them); anywhere else every job fails before sending, saying why.
+      return unavailable(`system printer "${printer.transport.name}": only the desktop app can print to operating-system printers`);
   }
 };
+
+/** A transport that cannot work here: every job fails before a byte is sent. */
+export function unavailable(words: string): PrinterTransport {
+  const s = { state: 'unreachable' as const, words, paperLow: false };
+  return { description: words, status: async () => s, send: async () => failed(words, s) };
+}
 
 export const failed = (words: string, before: PrinterStatus | null = null): SendResult => ({ outcome: 'failed', words, before, after: null });
 export const uncertain = (words: string, before: PrinterStatus | null, after: PrinterStatus | null = null): SendResult => ({ outcome: 'uncertain', words, before, after });

@@ -1,6 +1,7 @@
 /**
  * The station command line: the same API contract as the UI, for scripting and operations.
- *   npm run -s station -- --db FILE [--station ID] <command> [options]
+ *   npm run -s station -- --db FILE [--station ID] [--staff ID [--pin PIN]] <command> [options]
+ * The operator acts as `--staff ID` (who must exist here); commands that need a supervisor need their `--pin` too.
  * Prints the result as JSON on stdout (the error as JSON when it failed) and exits with one of EXIT's codes; a
  * failure, or a result that needs a look, is said in one line on stderr.
  */
@@ -11,7 +12,9 @@ import type { AuditVerification, ImportReport, SaleOutcome, StationStatus } from
 import type { PrintJobView } from '../../core/badge/views';
 import { stripBom } from '../../core/file-text';
 import { StationId } from '../../core/ids';
-import type { Result } from '../../core/result';
+import type { Caller } from '../../core/access';
+import { describeFailedCondition } from '../../core/policy';
+import type { AppError, Result } from '../../core/result';
 import { damagedMessage } from './context';
 import { createStation, type Station } from './create-station';
 
@@ -35,10 +38,13 @@ interface Command {
   options?: Options;
   /** Positional arguments the command takes (names, for the usage text). */
   positionals?: string[];
-  run(station: Station, values: Values, positionals: string[]): Promise<Result<unknown>>;
+  run(station: CliStation, values: Values, positionals: string[]): Promise<Result<unknown>>;
   /** A successful call whose outcome is still a failure, or needs a look: the exit code and the stderr line. */
   judge?(value: never): { exit: 1 | 3; line: string } | null;
 }
+
+/** The station as the operator's caller sees it (`--staff`, `--pin`), and what the station says of its file. */
+type CliStation = Pick<Station, 'call' | 'integrity'>;
 
 class UsageError extends Error {}
 
@@ -130,10 +136,9 @@ export const commands: Record<string, Command> = {
     run: (s, v) => s.call('sale.preview', { sessionId: str(v, 'session'), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}) }),
   },
   sell: {
-    usage: 'sell --session ID --registrant ID [--supervisor ID --pin PIN] [--staff ID]',
-    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, staff: { type: 'string' } },
-    run: (s, v) =>
-      s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}) }),
+    usage: 'sell --session ID --registrant ID [--supervisor ID --pin PIN]   (--supervisor: an override by that supervisor\'s PIN)',
+    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' } },
+    run: (s, v) => s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v) }),
     judge: (r: SaleOutcome) =>
       r.outcome === 'refused' ? { exit: EXIT.failed, line: `error (refused): ${r.message}` } : r.outcome === 'awaiting' ? { exit: EXIT.uncertain, line: `warning: ${r.message}` } : null,
   },
@@ -163,13 +168,9 @@ export const commands: Record<string, Command> = {
       }),
   },
   print: {
-    usage: 'print --registrant ID --printer URI [--reason TEXT] [--staff ID]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
-    options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' }, staff: { type: 'string' } },
-    run: (s, v) =>
-      s.call('badge.print', {
-        registrantId: str(v, 'registrant'), printer: str(v, 'printer'),
-        ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}), ...(opt(v, 'staff') ? { staffId: opt(v, 'staff') } : {}),
-      }),
+    usage: 'print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
+    options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' } },
+    run: (s, v) => s.call('badge.print', { registrantId: str(v, 'registrant'), printer: str(v, 'printer'), ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}) }),
     judge: (j: PrintJobView) => {
       const words = j.words ? ` (${j.words})` : '';
       if (j.status === 'printed') return null;
@@ -231,7 +232,10 @@ export const commands: Record<string, Command> = {
 
 export function usage(): string {
   return [
-    'usage: npm run -s station -- --db FILE [--station ID] <command> [options]',
+    'usage: npm run -s station -- --db FILE [--station ID] [--staff ID [--pin PIN]] <command> [options]',
+    '',
+    'Act as --staff ID (a member of staff on this station) for commands that change things; commands that need a',
+    'supervisor (import, import-csv, audit-verify, export) need that supervisor\'s --pin too. staff-add needs neither.',
     '',
     'commands:',
     ...Object.values(commands).map((c) => `  ${c.usage}`),
@@ -264,7 +268,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.done;
   }
   if (ci < 0) {
-    const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station'].includes(argv[i - 1] ?? ''));
+    const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station', '--staff', '--pin'].includes(argv[i - 1] ?? ''));
     say(`error: ${unknown ? `unknown command "${unknown.slice(0, 80)}"` : 'no command given'}; --help lists the commands`);
     return EXIT.usage;
   }
@@ -272,7 +276,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const command = commands[name]!;
   let station: Station | undefined;
   try {
-    const global = parseArgs({ args: argv.slice(0, ci), options: { db: { type: 'string' }, station: { type: 'string' } }, strict: true, allowPositionals: false });
+    const global = parseArgs({
+      args: argv.slice(0, ci),
+      options: { db: { type: 'string' }, station: { type: 'string' }, staff: { type: 'string' }, pin: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (global.values.pin !== undefined && global.values.staff === undefined) throw new UsageError('--pin goes with --staff ID');
     const local = parseArgs({ args: argv.slice(ci + 1), options: command.options ?? {}, strict: true, allowPositionals: true });
     const wanted = command.positionals ?? [];
     if (local.positionals.length !== wanted.length) {
@@ -288,11 +298,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const progress = station.events$.subscribe((e) => {
       if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400)) io.progress?.(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
     });
-    const result = await command.run(station, local.values as Values, local.positionals);
+    const caller = await operator(station, global.values.staff, global.values.pin);
+    if (!caller.ok) {
+      progress.unsubscribe();
+      io.out(JSON.stringify({ error: caller.error }, null, 2));
+      say(`error (${caller.error.code}): ${caller.error.message}`);
+      return EXIT.failed;
+    }
+    const acting = station;
+    const as: CliStation = { call: (channel, request) => acting.callAs(caller.value, channel, request), integrity: () => acting.integrity() };
+    const result = await command.run(as, local.values as Values, local.positionals);
     progress.unsubscribe();
     io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
     if (!result.ok) {
-      say(`error (${result.error.code}): ${result.error.message}`);
+      say(`error (${result.error.code}): ${describeError(result.error)}`);
       return EXIT.failed;
     }
     const judged = command.judge?.(result.value as never) ?? null;
@@ -313,6 +332,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await station?.close();
   }
+}
+
+/**
+ * The operator's caller: `--staff ID` must be someone on this station; with `--pin` (checked, and counted towards the
+ * lockout like any PIN) they act in their own role, without it as desk staff at most.
+ */
+async function operator(station: Station, staffId: string | undefined, pin: string | undefined): Promise<Result<Caller>> {
+  const caller: Caller = { transport: 'cli', mode: station.mode, session: null };
+  if (staffId === undefined) return { ok: true, value: caller };
+  if (pin !== undefined) {
+    const v = await station.call('staff.verify', { staffId, pin });
+    if (!v.ok) return v;
+    return { ok: true, value: { ...caller, session: { staffId: v.value.id, role: v.value.role } } };
+  }
+  const list = await station.call('staff.list', {});
+  if (!list.ok) return list;
+  if (!list.value.some((s) => s.id === staffId)) return { ok: false, error: { code: 'unauthorized', message: `No staff member "${staffId}" on this station (add one with staff-add).` } };
+  return { ok: true, value: { ...caller, session: { staffId, role: 'desk' } } };
+}
+
+/** The error in English for a person at a terminal: a refusal lists every failed condition in words. */
+export function describeError(e: AppError): string {
+  if (e.code === 'refused' && e.details && 'failed' in e.details) return `Sale refused: ${e.details.failed.map(describeFailedCondition).join('; ')}.`;
+  return e.message;
 }
 
 /** The station database is a file: ":memory:" or "" would report an import and keep nothing. */

@@ -2,13 +2,12 @@
  * What every handler is given: the database, the station's identity, the clock, and small shared services.
  * Built once by createStation (the composition root).
  */
-import type { Subject } from 'rxjs';
-import type { DatabaseIntegrity, Progress, Sale, StaffNotification } from '../../core/api';
+import type { DatabaseIntegrity, StationSettings } from '../../core/api';
+import { actorOf, type Caller } from '../../core/access';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
 import type { Clock, HqContact, Staleness } from '../../core/staleness';
 import { estimateStaleness } from '../../core/staleness';
 import { DomainError } from '../../core/result';
-import type { OversellCase } from '../../core/api';
 import type { Db, Tx } from '../store/db';
 import type { SyncEngine } from '../sync/sync-engine';
 import { appendAudit, type AuditEntry } from '../store/audit';
@@ -17,15 +16,7 @@ import type { Payload, StationEventType, Envelope } from '../../core/messages';
 import { appendEvent, getValue, setValue, type EventOrigin } from '../store/queues';
 import { findStaff } from '../store/staff';
 
-export type StationEvent =
-  | ({ type: 'progress' } & Progress)
-  | { type: 'outbox.appended'; lastSeq: number }
-  | { type: 'sale.decided'; sale: Sale }
-  | { type: 'case.opened'; case: OversellCase }
-  /** Feed messages from HQ were committed (applied, ignored or found duplicate): how many, and the newest's time. */
-  | { type: 'hq.contact'; hqTime: string; messages: number }
-  /** Something staff should notice (reconciliation): the station's `notifications$`. */
-  | ({ type: 'notification' } & StaffNotification);
+import type { StationEvents } from './events';
 
 export interface StationContext {
   db: Db;
@@ -35,7 +26,12 @@ export interface StationContext {
   clock: Clock;
   /** Connected and the feed is current (fed by the sync engine; false when headless). */
   isOnline(): boolean;
-  events: Subject<StationEvent>;
+  /** The station's event stream: handlers emit, screens and the sync engine subscribe. */
+  events: StationEvents;
+  /** What the screens are told about this station (mode, printers, idle times). */
+  settings: StationSettings;
+  /** This station's adjustments to the conference's sale policy (a session's own settings still win). */
+  policyOverrides: Partial<SalePolicyParams>;
   verdicts: VerdictWaiters;
   /** The sync engine, when sync is configured (set once the station is built). */
   sync: { engine: SyncEngine | null };
@@ -85,7 +81,7 @@ export async function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): 
   // Wake the outbox relay only once the rows are committed, and for every transaction that appended any
   // (a verdict applied from the feed can append a release just as a sale does).
   const lastSeq = open ? appendedIn.get(open) : undefined;
-  if (lastSeq !== undefined) ctx.events.next({ type: 'outbox.appended', lastSeq });
+  if (lastSeq !== undefined) ctx.events.emit({ type: 'outbox.appended', lastSeq });
   return result;
 }
 
@@ -148,10 +144,18 @@ export async function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): Pro
   await appendAudit(tx, nowIso(ctx), entry);
 }
 
-/** Conference defaults, then the session's own settings. */
-export function policyOf(conferencePolicy: Partial<SalePolicyParams>, sessionPolicyJson: string | null): SalePolicyParams {
+/** Defaults, the conference's settings, this station's overrides, then the session's own settings. */
+export function policyOf(conferencePolicy: Partial<SalePolicyParams>, sessionPolicyJson: string | null, stationOverrides: Partial<SalePolicyParams> = {}): SalePolicyParams {
   const sessionPolicy = sessionPolicyJson ? (JSON.parse(sessionPolicyJson) as Partial<SalePolicyParams>) : {};
-  return SalePolicyParams.parse({ ...defaultPolicy, ...conferencePolicy, ...sessionPolicy });
+  return SalePolicyParams.parse({ ...defaultPolicy, ...conferencePolicy, ...stationOverrides, ...sessionPolicy });
+}
+
+/**
+ * Who did it, for the audit log and the records a command writes: the signed-in staff member — who must still exist
+ * on this station (requireActor) — or else the station mode (a kiosk's attendee), the operator, or the station.
+ */
+export function actor(q: Db | Tx, caller: Caller, role?: 'supervisor'): Promise<string> {
+  return requireActor(q, caller.session?.staffId, actorOf(caller), role);
 }
 
 // ---- HQ contact and staleness --------------------------------------------------------------------------------

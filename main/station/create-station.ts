@@ -3,8 +3,11 @@
  * API plus the few things the sync engine and the shells (Electron, WebSocket, CLI) need. The world — clock,
  * connectivity — is passed in, so the same station runs headless, in tests and inside Electron.
  */
-import { filter, Subject, type Observable } from 'rxjs';
-import type { StationApi } from '../../core/api';
+import { filter, type Observable } from 'rxjs';
+import type { Channel, RequestOf, ResultOf, StationApi, StationSettings } from '../../core/api';
+import { internalCaller, type Caller, type StationMode } from '../../core/access';
+import type { SalePolicyParams } from '../../core/conference';
+import type { StationEvent } from '../../core/events';
 import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
@@ -13,13 +16,14 @@ import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '.
 import { fullIntegrityCheck, pageCount, quickCheck, quickCheckInWorker, refuseWrites, type IntegrityVerdict } from '../store/integrity';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
-import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type StationEvent, type StationIntegrity } from './context';
+import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type StationIntegrity } from './context';
+import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
 import { caseHandlers } from './handlers/cases';
 import { reportHandlers } from './handlers/reports';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
-import { printingHandlers, type PrintingOptions } from './handlers/printing';
+import { printingService, type PrintingOptions } from './handlers/printing';
 import { salesHandlers } from './handlers/sales';
 import { staffHandlers } from './handlers/staff';
 import { statusHandlers } from './handlers/status';
@@ -45,6 +49,14 @@ export interface StationOptions {
   onInternalError?: (channel: string, e: unknown) => void;
   /** Badge printing: printer transports, templates, health polling (defaults: Lanyard's own transports). */
   printing?: PrintingOptions;
+  /** The mode whose screens this station serves (default desk); in-process calls act in it. */
+  mode?: StationMode;
+  /** Printers the screens may use, the first being the default (validated printer URIs). */
+  printers?: string[];
+  kioskIdleSec?: number;
+  staffIdleMin?: number;
+  /** This station's adjustments to the conference's sale policy. */
+  policyOverrides?: Partial<SalePolicyParams>;
   /** How long a write waits for another program's lock before failing with `busy` (default 5 s). */
   busyTimeoutMs?: number;
   /**
@@ -54,14 +66,22 @@ export interface StationOptions {
   integrityInlineMaxPages?: number;
 }
 
-export interface Station extends StationApi {
-  readonly stationId: string;
-  /** Calls a channel named at run time (IPC, WebSocket, CLI): unknown names and bad payloads are error values. */
-  callUnknown(channel: unknown, request: unknown): Promise<Result<unknown>>;
+/** What the shells (Electron IPC, WebSocket) need of a station, in-process or in its own process. */
+export interface StationEndpoint {
+  callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>>;
   readonly events$: Observable<StationEvent>;
-  /** What staff should notice now (reconciliation): `events$` filtered to notifications. */
+}
+
+export interface Station extends StationApi, StationEndpoint {
+  readonly stationId: string;
+  readonly mode: StationMode;
+  /** `call` is the in-process shorthand (the station's own code, tests): an internal caller. This names the caller. */
+  callAs<C extends Channel>(caller: Caller, channel: C, request: RequestOf<C>): Promise<Result<ResultOf<C>>>;
+  /** What staff should notice now (reconciliation, badges printed twice): `events$` filtered to notifications. */
   readonly notifications$: Observable<Extract<StationEvent, { type: 'notification' }>>;
   quarantineFeedMessage(body: string, reason: string, messageId?: string): Promise<void>;
+  /** Starts the print queue (recovering jobs cut off by a stop) instead of waiting for the first printing call. */
+  startPrinting(): Promise<void>;
   /** For the sync engine's outbox relay and inbox (repositories only run SQL; they take this handle). */
   readonly db: Db;
   /** The integrity check at open, once it has answered (at once for a small database). */
@@ -80,7 +100,15 @@ export async function createStation(options: StationOptions): Promise<Station> {
   try {
     const integrity = checkIntegrity(opened, options.dbPath, options.integrityInlineMaxPages ?? 1000, () => closed);
     const stationId = await resolveStationId(opened.db, options.stationId);
-    const events = new Subject<StationEvent>();
+    const events = createStationEvents();
+    const mode = options.mode ?? 'desk';
+    const settings: StationSettings = {
+      stationId,
+      mode,
+      printers: options.printers ?? [],
+      kioskIdleSec: options.kioskIdleSec ?? 60,
+      staffIdleMin: options.staffIdleMin ?? 15,
+    };
     const ctx: StationContext = {
       db: opened.db,
       registrants: registrantWriter(opened.raw),
@@ -88,10 +116,13 @@ export async function createStation(options: StationOptions): Promise<Station> {
       clock: options.clock ?? systemClock(),
       isOnline: options.isOnline ?? (() => ctx.sync.engine?.connectivity.snapshot().state === 'online'),
       events,
+      settings,
+      policyOverrides: options.policyOverrides ?? {},
       verdicts: new VerdictWaiters(),
       sync: { engine: null },
       integrity,
     };
+    const printing = printingService(ctx, options.printing);
     const handlers: Handlers = {
       ...statusHandlers(ctx),
       ...syncHandlers(ctx),
@@ -99,7 +130,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...salesHandlers(ctx),
       ...staffHandlers(ctx),
       ...feedHandlers(ctx),
-      ...printingHandlers(ctx, options.printing),
+      ...printing.handlers,
       ...allotmentHandlers(ctx),
       ...caseHandlers(ctx),
       ...reportHandlers(ctx),
@@ -112,28 +143,36 @@ export async function createStation(options: StationOptions): Promise<Station> {
       if (integrity.state === 'damaged') return { code: 'damaged', message: damagedMessage(integrity.problems) };
       return null;
     });
+    const internal = internalCaller(mode);
+    const call = ((channel: Channel, request: unknown) => api.callUnknown(internal, channel, request)) as StationApi['call'];
     if (options.sync !== undefined) {
       const config = parseSyncConfig(options.sync);
       if (!config.ok) throw new Error(config.error);
       // Loaded only when sync is configured: the Service Bus SDK is half a second of start-up for a CLI call.
       const { startSync } = await import('../sync/sync-engine');
-      ctx.sync.engine = startSync({
+      const engine = startSync({
         config: config.value,
         stationId,
         db: opened.db,
-        sink: { call: api.call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
-        outboxAppended$: events.pipe(filter((e) => e.type === 'outbox.appended')),
+        sink: { call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
+        outboxAppended$: events.events$.pipe(filter((e) => e.type === 'outbox.appended')),
         ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
         now: () => ctx.clock.now(),
       });
+      ctx.sync.engine = engine;
+      const sub = engine.connectivity.state$.subscribe((c) => events.emit({ type: 'connectivity', state: c.state, reason: c.reason }));
+      events.onClose(() => sub.unsubscribe());
     }
     return {
       stationId,
-      call: api.call,
+      mode,
+      call,
+      callAs: api.call,
       callUnknown: api.callUnknown,
-      events$: events.asObservable(),
-      notifications$: events.pipe(filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification')),
+      events$: events.events$,
+      notifications$: events.events$.pipe(filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification')),
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
+      startPrinting: printing.start,
       db: opened.db,
       integrity: async () => {
         await integrity.settled;
@@ -142,7 +181,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       close: async () => {
         await ctx.sync.engine?.stop();
         ctx.verdicts.cancelAll();
-        events.complete();
+        events.close();
         await integrity.settled; // a background check still reading the file ends first
         closed = true;
         await opened.close();

@@ -218,6 +218,7 @@ export async function getRegistrantDetail(q: Q, id: string): Promise<RegistrantD
     .orderBy('s.starts_at')
     .execute();
   const checkIns = await q.selectFrom('check_in').select(['session_id', 'at']).where('registrant_id', '=', id).orderBy('id').execute();
+  const lastPrint = await q.selectFrom('badge_print').selectAll().where('registrant_id', '=', id).orderBy('version', 'desc').orderBy('printed_at', 'desc').executeTakeFirst();
   return {
     ...toSummary(r),
     ticketTypeName: r.ticket_type_name,
@@ -225,7 +226,12 @@ export async function getRegistrantDetail(q: Q, id: string): Promise<RegistrantD
     flaggedForContact: r.flagged_for_contact === 1,
     sessions: sessions.map((s) => ({ sessionId: s.session_id, title: s.title, source: s.source, saleId: s.sale_id })),
     checkIns: checkIns.map((c) => ({ sessionId: c.session_id, at: c.at })),
+    lastPrint: lastPrint ? { registrantId: id, version: lastPrint.version, station: lastPrint.station, printedAt: lastPrint.printed_at } : null,
   };
+}
+
+export async function listTicketTypes(q: Q): Promise<{ id: string; name: string }[]> {
+  return q.selectFrom('ticket_type').select(['id', 'name']).orderBy('name').execute();
 }
 
 export async function ticketTypeExists(q: Q, id: string): Promise<boolean> {

@@ -205,3 +205,44 @@ export async function registrantBadgeData(q: Q, registrantId: string): Promise<R
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
+
+// ---- prints known anywhere -----------------------------------------------------------------------------------------
+
+export interface BadgePrintRecord {
+  station: string;
+  jobId: string;
+  registrantId: string;
+  version: number;
+  printedAt: string;
+}
+
+/** Records a print (this station's or another's); false if it was already known. */
+export async function recordPrint(q: Q, p: BadgePrintRecord): Promise<boolean> {
+  const r = await q
+    .insertInto('badge_print')
+    .values({ station: p.station, job_id: p.jobId, registrant_id: p.registrantId, version: p.version, printed_at: p.printedAt })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Every print of a registrant's badges known here, oldest first. */
+export async function printsOf(q: Q, registrantId: string): Promise<BadgePrintRecord[]> {
+  const rows = await q.selectFrom('badge_print').selectAll().where('registrant_id', '=', registrantId).orderBy('printed_at').orderBy('station').execute();
+  return rows.map((r) => ({ station: r.station, jobId: r.job_id, registrantId: r.registrant_id, version: r.version, printedAt: r.printed_at }));
+}
+
+/**
+ * Badges printed by two stations with the same version (neither knew of the other), not yet settled by a newer
+ * version printed since.
+ */
+export async function duplicatePrints(q: Q): Promise<{ registrantId: string; version: number }[]> {
+  return q
+    .selectFrom('badge_print as p')
+    .select(['p.registrant_id as registrantId', 'p.version'])
+    .groupBy(['p.registrant_id', 'p.version'])
+    .having((eb) => eb.fn.count<number>('p.station').distinct(), '>', 1)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('badge_print as n').select('n.job_id').whereRef('n.registrant_id', '=', 'p.registrant_id').whereRef('n.version', '>', 'p.version'))))
+    .orderBy('p.registrant_id')
+    .execute();
+}

@@ -167,7 +167,18 @@ export async function recordCheckIn(q: Q, c: { registrantId: string; sessionId: 
   return firstTime;
 }
 
+/** People checked in (each counted once, however often they were scanned). */
 export async function countCheckIns(q: Q): Promise<number> {
-  const r = await q.selectFrom('check_in').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await q.selectFrom('check_in').select((eb) => eb.fn.count<number>('registrant_id').distinct().as('n')).executeTakeFirstOrThrow();
   return r.n;
+}
+
+export async function checkInsBySession(q: Q): Promise<Map<string, number>> {
+  const rows = await q
+    .selectFrom('check_in')
+    .select(['session_id', (eb) => eb.fn.count<number>('registrant_id').distinct().as('n')])
+    .where('session_id', 'is not', null)
+    .groupBy('session_id')
+    .execute();
+  return new Map(rows.map((r) => [r.session_id!, r.n]));
 }

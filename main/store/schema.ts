@@ -112,6 +112,14 @@ export interface PrintJobRow {
 }
 export interface PrintLogRow { seq: Generated<number>; at: string; job_id: string | null; printer_uri: string; event: string; status: string | null; words: string | null; actor: string }
 
+export interface BadgePrintRow {
+  station: string;
+  job_id: string;
+  registrant_id: string;
+  version: number;
+  printed_at: string;
+}
+
 export interface StationDB {
   registrant_fts: RegistrantFtsRow;
   conference: ConferenceRow;
@@ -138,6 +146,7 @@ export interface StationDB {
   audit_head: AuditHeadRow;
   station_key: StationKeyRow;
   badge: BadgeRow;
+  badge_print: BadgePrintRow;
   printer: PrinterRow;
   print_job: PrintJobRow;
   print_log: PrintLogRow;

@@ -10,6 +10,7 @@ import * as m0004 from './0004-staff-audit';
 import * as m0005 from './0005-printing';
 import * as m0007 from './0007-badges';
 import * as m0008 from './0008-reconciliation';
+import * as m0010 from './0010-badge-prints';
 
 export const stationMigrations: Record<string, Migration> = {
   '0001-catalog': m0001,
@@ -19,4 +20,5 @@ export const stationMigrations: Record<string, Migration> = {
   '0005-printing': m0005,
   '0007-badges': m0007,
   '0008-reconciliation': m0008,
+  '0010-badge-prints': m0010,
 };

@@ -67,6 +67,9 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO waitlist_entry VALUES ('w1', 's1', 'r1', 'station:desk-b', 'hq-case-2', 1, 'waiting', 'now', NULL, NULL)`);
     db.exec(`INSERT INTO contact_flag VALUES ('hq-case-2', 'r1', 's1', 'waitlist', 1, 'on the waitlist', 'now', 'now')`);
   },
+  '0010-badge-prints': (db) => {
+    db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 1, '2026-12-01T08:12:00Z')`);
+  },
 };
 
 /** What must hold once the migration (and every earlier one) has run. */
@@ -111,6 +114,15 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT count(*) n FROM reconciliation_case`).get()).toEqual({ n: 2 });
     expect(() => db.exec(`INSERT INTO case_request VALUES ('res-2', 'x', 'y', 'shrug', NULL, 'sup', '', 'now', 'pending', NULL, NULL)`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO reconciliation_case (id, sale_id, session_id, registrant_id, station, status) VALUES ('c9', 'sale1', 's1', 'r1', 'x', 'open')`)).toThrow(/UNIQUE/);
+  },
+  '0010-badge-prints': (db) => {
+    // The station's own printed jobs were carried over, beside another station's print.
+    expect(db.prepare(`SELECT station, job_id, version FROM badge_print WHERE registrant_id = 'r1' ORDER BY station, job_id`).all()).toEqual([
+      { station: 'station:desk-a', job_id: 'j1', version: 1 },
+      { station: 'station:desk-a', job_id: 'j3', version: 1 },
+      { station: 'station:kiosk-2', job_id: 'job-k2', version: 1 },
+    ]);
+    expect(() => db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 2, 'now')`)).toThrow(/UNIQUE/);
   },
 };
 

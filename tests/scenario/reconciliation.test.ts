@@ -203,7 +203,7 @@ describe('reconciliation across an installation', () => {
     const { A, B, C } = await start();
     const all = [A, B, C];
     // The panel fills online: 2 held, one seat sold at each desk.
-    const a1 = must(await A.station.call('sale.sell', { sessionId: 'panel', registrantId: 'b8', staffId: 'sam' }));
+    const a1 = must(await A.station.callAs({ transport: 'ipc', mode: 'desk', session: { staffId: 'sam', role: 'supervisor' } }, 'sale.sell', { sessionId: 'panel', registrantId: 'b8' }));
     const b1 = must(await B.station.call('sale.sell', { sessionId: 'panel', registrantId: 'b9' }));
     expect([a1.outcome, b1.outcome]).toEqual(['confirmed', 'confirmed']);
     const [w1, w2, rev] = await oversell(A, all, [['b10', 'panel'], ['b11', 'panel'], ['b12', 'panel']]);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, type Channel } from '../../core/api';
+import { internalCaller } from '../../core/access';
 import { errorCodes } from '../../core/result';
 import type { Station } from '../../main/station/create-station';
 import { dbDigest } from '../support/db-snapshot';
@@ -27,12 +28,21 @@ afterAll(async () => {
 
 /** Commands that only read: whatever they are given, nothing may change. */
 const readOnly = new Set<Channel>([
-  'station.status', 'sessions.list', 'registrant.search', 'registrant.get', 'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify',
-  'waitlist.list', 'reports.export',
+  'station.status', 'station.settings', 'ticketTypes.list', 'badge.prints', 'badge.duplicates', 'staff.session', 'sessions.list', 'registrant.search', 'registrant.get',
+  'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify', 'waitlist.list', 'reports.export',
 ]);
+
+const internal = internalCaller();
 
 const cases: Record<Channel, unknown[]> = {
   'station.status': [null, 'x', { extra: 1 }],
+  'station.settings': [{ mode: 'supervisor' }, []],
+  'staff.signIn': [{}, { staffId: 'sup' }, { staffId: 'sup', pin: 'letters' }, { staffId: 'sup', pin: '2468', role: 'supervisor' }],
+  'staff.signOut': [{ staffId: 'sup' }],
+  'staff.session': [{ staffId: 'sup' }],
+  'ticketTypes.list': [{ conferenceId: 'conf-1' }],
+  'badge.prints': [{}, { registrantId: 'ghost' }, { registrantId: '' }],
+  'badge.duplicates': [{ all: true }],
   'conference.import': [{}, { data: {} }, { data: { ...smallConference(), format: 'other/2' } }, { data: { ...smallConference(), sessions: [{ id: 'x' }] } }, { data: smallConference(), more: 1 }],
   'registrants.importCsv': [{ csv: '', mapping: { firstName: 'a' } }, { csv: 'a,b\n1,2', mapping: {} }, { csv: 'a\n1', mapping: { nonsense: 'a' } }, { csv: 'Code\nX', mapping: { confirmationCode: 'Code' } }],
   'sessions.list': [[], { all: true }],
@@ -53,7 +63,7 @@ const cases: Record<Channel, unknown[]> = {
   'audit.verify': [{ fix: true }],
   'cases.list': [{ status: 'closed' }],
   'sync.status': [{ verbose: true }, 'now'],
-  'sync.setWorkOffline': [{}, { on: 'yes' }, { on: true, extra: 1 }],
+  'sync.setWorkOffline': [{}, { on: 'yes' }, { on: true, extra: 1 }, { on: true, staffId: 'sup' }],
   'feed.apply': [
     {}, { envelope: null }, { envelope: 'garbage' },
     { envelope: { ...hq('Heartbeat', { hqTime: 'yesterday' }) } },
@@ -68,6 +78,7 @@ const cases: Record<Channel, unknown[]> = {
   'badge.print': [
     {}, { registrantId: 'r1' }, { registrantId: 'r1', printer: 'ftp://printer' }, { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' },
     { registrantId: 'r1', printer: 'tcp://127.0.0.1:99999' }, { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100', reason: '' },
+    { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100', staffId: 'sup' },
   ],
   'print.jobs': [{ status: 'lost' }, { limit: 0 }],
   'print.confirm': [{}, { jobId: 'ghost', printed: true }, { jobId: 'x', printed: 'yes' }],
@@ -99,7 +110,7 @@ describe('every command rejects bad input with a typed error and writes nothing'
     it(channel, async () => {
       for (const request of cases[channel]) {
         const before = dbDigest(dbPath());
-        const r = await s.callUnknown(channel, request);
+        const r = await s.callUnknown(internal, channel, request);
         expect(r.ok, `${channel} ${JSON.stringify(request)?.slice(0, 120)}`).toBe(false);
         if (!r.ok) {
           expect(errorCodes).toContain(r.error.code);
@@ -113,7 +124,7 @@ describe('every command rejects bad input with a typed error and writes nothing'
 
   it('unknown channels and prototype tricks are rejected', async () => {
     for (const name of ['nope', '__proto__', 'constructor', 'toString', '', null, 42]) {
-      const r = await s.callUnknown(name, {});
+      const r = await s.callUnknown(internal, name, {});
       expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     }
   });
@@ -159,7 +170,7 @@ describe('random malformed input at every command', () => {
       const channel = channels[Math.floor(r() * channels.length)]!;
       const request = randomValue(r);
       const before = dbDigest(dbPath());
-      const res = await s.callUnknown(channel, request);
+      const res = await s.callUnknown(internal, channel, request);
       const label = `#${i} ${channel} ${JSON.stringify(request)?.slice(0, 200)}`;
       if (!res.ok) {
         errors++;
@@ -171,5 +182,50 @@ describe('random malformed input at every command', () => {
       }
     }
     expect(errors).toBeGreaterThan(N * 0.8);
+  });
+});
+
+// ---- who may call what ----------------------------------------------------------------------------------------
+
+describe('the caller: each channel declares the modes and the role it needs, checked before the payload', () => {
+  const attendee = { transport: 'ws', mode: 'kiosk', session: null } as const;
+  const deskNobody = { transport: 'ipc', mode: 'desk', session: null } as const;
+  const deskStaff = { transport: 'ipc', mode: 'desk', session: { staffId: 'sup', role: 'desk' } } as const;
+  const doorStaff = { transport: 'ws', mode: 'door', session: { staffId: 'sup', role: 'desk' } } as const;
+  const supervisor = { transport: 'ws', mode: 'supervisor', session: { staffId: 'sup', role: 'supervisor' } } as const;
+
+  it.each([
+    [attendee, 'sale.sell', 'forbidden'],
+    [attendee, 'registrant.registerWalkUp', 'forbidden'],
+    [attendee, 'conference.import', 'forbidden'],
+    [attendee, 'print.reprint', 'forbidden'],
+    [attendee, 'print.confirm', 'unauthorized'],
+    [deskNobody, 'sale.sell', 'unauthorized'],
+    [deskNobody, 'checkin.record', 'unauthorized'],
+    [deskStaff, 'audit.verify', 'forbidden'],
+    [deskStaff, 'conference.import', 'forbidden'],
+    [doorStaff, 'sale.sell', 'forbidden'],
+    [supervisor, 'feed.apply', 'forbidden'],
+    [supervisor, 'feed.applyBatch', 'forbidden'],
+  ] as const)('%j → %s is %s, and nothing is written', async (caller, channel, code) => {
+    const before = dbDigest(dbPath());
+    // A request that would be valid for a caller allowed to make it.
+    const request = channel === 'sale.sell' ? { sessionId: 'panel', registrantId: 'r2' } : channel === 'feed.apply' ? { envelope: hq('Heartbeat', { hqTime: dayAt('08:50') }) } : {};
+    const r = await s.callUnknown(caller, channel, request);
+    expect(r).toMatchObject({ ok: false, error: { code } });
+    expect(dbDigest(dbPath())).toBe(before);
+  });
+
+  it('a kiosk attendee searching sees no e-mail addresses; staff do', async () => {
+    const seen = await s.callUnknown(attendee, 'registrant.search', { query: 'jose' });
+    expect(seen).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'j•••@example.com' }] });
+    expect(await s.callUnknown(deskStaff, 'registrant.search', { query: 'jose' })).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'jose@example.com' }] });
+  });
+
+  it('screens may print only to the station’s own printers', async () => {
+    const before = dbDigest(dbPath());
+    const r = await s.callUnknown(supervisor, 'printer.testPage', { printer: 'tcp://127.0.0.1:9' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(dbDigest(dbPath())).toBe(before);
   });
 });

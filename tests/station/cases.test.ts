@@ -4,6 +4,7 @@
  * request lost, HQ's refusal leaves the case open, waitlists, escalation, door check-in against revocations, the
  * CSV exports read back, and every action that does not apply answers a typed error and writes nothing.
  */
+import { internalCaller } from '../../core/access';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import jsQR from 'jsqr';
@@ -222,7 +223,7 @@ describe('what does not apply answers a typed error and writes nothing (but a wr
     const { caseId } = await oversoldHere('r2', session ?? 'panel');
     must(await s.call('feed.apply', { envelope: hq('SeatAvailability', { sessionId: 'workshop', capacity: 100, sold: 100, allotted: 0, version: 9, salesRatePerMin: 0 }) }));
     const before = dbDigest(dbPath());
-    const r = await s.callUnknown('cases.resolve', { supervisor: sup, ...request(caseId) });
+    const r = await s.callUnknown(internalCaller(), 'cases.resolve', { supervisor: sup, ...request(caseId) });
     expect(r).toMatchObject({ ok: false, error: { code } });
     if (!r.ok) expect(r.error.message).toContain(message);
     expect(dbDigest(dbPath())).toBe(before);
@@ -345,11 +346,13 @@ describe('exports', () => {
     // The command line writes the same bytes to a file.
     const io = { out: () => undefined, err: () => undefined };
     await s.close();
-    expect(await runCli(['--db', dbPath(), 'export', 'contacts', '--out', `${t.dir}/contacts.csv`], io)).toBe(0);
+    // The operator acts as the supervisor, with their PIN (contact details are a supervisor's).
+    expect(await runCli(['--db', dbPath(), '--staff', 'sup', 'export', 'contacts', '--out', `${t.dir}/x.csv`], io)).toBe(1);
+    expect(await runCli(['--db', dbPath(), '--staff', 'sup', '--pin', '2468', 'export', 'contacts', '--out', `${t.dir}/contacts.csv`], io)).toBe(0);
     const bytes = readFileSync(`${t.dir}/contacts.csv`);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.toString('utf8')).toContain('Zoë,Łukasz');
-    expect(await runCli(['--db', dbPath(), 'export', 'everything', '--out', `${t.dir}/x.csv`], io)).toBe(2);
+    expect(await runCli(['--db', dbPath(), '--staff', 'sup', '--pin', '2468', 'export', 'everything', '--out', `${t.dir}/x.csv`], io)).toBe(2);
     s = await openStation(t.dir, { clock });
   });
 
@@ -371,7 +374,8 @@ describe('command line', () => {
     const io = { out: (l: string) => out.push(l), err: () => undefined };
     const cli = async (...args: string[]) => {
       out.length = 0;
-      const code = await runCli(['--db', dbPath(), ...args], io);
+      // Acting as the supervisor (with the PIN: export needs a supervisor); resolve also names the one who decides.
+      const code = await runCli(['--db', dbPath(), '--staff', 'sup', '--pin', '2468', ...args], io);
       return { code, json: JSON.parse(out.join('\n')) as Record<string, unknown> };
     };
     // A move sells under the desk's policy: this process has not heard from HQ since it started, so it may not.

@@ -24,7 +24,13 @@ describe('station command line', () => {
   it('works on the demo conference: import, search, preview, sell, status', async () => {
     // Moved to tomorrow by the clock this test runs under, so every session is still ahead.
     const tomorrow = addDays(new Date().toISOString().slice(0, 10), 1);
-    const imp = await cli('import', 'assets/demo-conference.json', '--shift-to', tomorrow);
+    // The operator acts as a member of staff; a fresh station's first one is a supervisor, added without a PIN.
+    expect((await cli('staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468')).code).toBe(0);
+    const asSam = ['--staff', 'sam'];
+    const noPin = await cli(...asSam, 'import', 'assets/demo-conference.json');
+    expect(noPin.code).toBe(1);
+    expect(noPin.err).toContain('Only a supervisor may do conference.import');
+    const imp = await cli(...asSam, '--pin', '2468', 'import', 'assets/demo-conference.json', '--shift-to', tomorrow);
     expect(imp.code).toBe(0);
     expect(imp.json).toMatchObject({ conferenceId: 'ldc26', startsOn: tomorrow, registrants: { inserted: 2000 } });
     expect(imp.progress).toContain('conference.import: done 2000/2000');
@@ -39,20 +45,29 @@ describe('station command line', () => {
     expect(preview.code).toBe(0);
     expect(preview.json.failed.map((f: { code: string }) => f.code)).toEqual(['staleness_unknown']);
 
+    // Selling needs someone from staff.
+    const nobody = await cli('sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
+    expect(nobody.code).toBe(1);
+    expect(nobody.json.error.code).toBe('unauthorized');
+    const ghost = await cli('--staff', 'ghost', 'sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
+    expect(ghost.err).toContain('No staff member "ghost"');
+
     // Not heard from HQ: refused with the reason, exit 1.
-    const refused = await cli('sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
+    const refused = await cli(...asSam, 'sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
     expect(refused.code).toBe(1);
     expect(refused.json.error.code).toBe('refused');
     expect(refused.err).toContain('has not heard from HQ yet');
 
     writeFileSync(`${t.dir}/hb.json`, JSON.stringify([hq('Heartbeat', { hqTime: new Date().toISOString() }, { conferenceId: 'ldc26', at: new Date().toISOString() })]));
     expect((await cli('apply', `${t.dir}/hb.json`)).code).toBe(0);
-    const sold = await cli('sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
+    const sold = await cli(...asSam, 'sell', '--session', 's-d1-talk-qr-codes', '--registrant', jose.id);
     expect(sold.code).toBe(0);
     expect(sold.json).toMatchObject({ outcome: 'proceed', sale: { tier: 'overdraft' } });
 
     const status = await cli('status');
     expect(status.json).toMatchObject({ stationId: 'desk-1', counts: { registrants: 2000, sales: 1 }, outbox: { depth: 1 } });
+    const sale = await cli('status');
+    expect(sale.code).toBe(0);
   });
 
   it.each([
@@ -65,7 +80,8 @@ describe('station command line', () => {
     [['search', 'x', '--limit', 'ten'], 2, '--limit must be a whole number from 1 to 200, got "ten"'],
     [['search', 'x', '--limit', '0'], 2, '--limit must be a whole number from 1 to 200, got "0"'],
     [['import', 'assets/demo-conference.json', '--shift-to', 'next-week'], 2, '--shift-to takes a date (YYYY-MM-DD) or "today"'],
-    [['import', 'assets/demo-conference.json', '--shift-to', '2026-02-30'], 1, 'shiftTo: Invalid ISO date'],
+    [['--staff', 'x', '--pin', '2468', 'import', 'assets/demo-conference.json', '--shift-to', '2026-02-30'], 1, 'Unknown staff member or wrong PIN'],
+    [['--pin', '2468', 'status'], 2, '--pin goes with --staff ID'],
     [['registrant', 'ghost'], 1, 'No registrant with id "ghost"'],
   ])('%j → exit %i with a readable message', async (args, code, message) => {
     const r = await cli(...args);
@@ -86,7 +102,7 @@ describe('station command line', () => {
     const ok = spawnSync('npm', ['run', '-s', 'station', '--', '--db', `${t.dir}/p.db`, 'status'], { encoding: 'utf8', timeout: 60_000 });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ stationId: 'desk-1', conference: null });
-    const bad = spawnSync('npm', ['run', '-s', 'station', '--', '--db', `${t.dir}/p.db`, 'sell', '--session', 'x', '--registrant', 'y'], { encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync('npm', ['run', '-s', 'station', '--', '--db', `${t.dir}/p.db`, 'preview', '--session', 'x'], { encoding: 'utf8', timeout: 60_000 });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('No conference is loaded');
   });

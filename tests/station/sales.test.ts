@@ -34,8 +34,13 @@ describe('offline tiers', () => {
   it('overdraft: synced 10 min ago with seats left → sold at risk, basis on the sale and in SeatSold', async () => {
     must(await heartbeat());
     clock.advance(10 * min);
-    const out = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2', staffId: 'desk1' }));
+    const desk1 = { transport: 'ipc', mode: 'desk', session: { staffId: 'desk1', role: 'desk' } } as const;
+    const out = must(await s.callAs(desk1, 'sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
     expect(out.outcome).toBe('proceed');
+    expect(out.why).toBe('overdraft');
+    // The actor is the signed-in session's, never a staff id the request claims (it can no longer name one).
+    expect(rawAll<{ staff_id: string }>(dbPath(), 'SELECT staff_id FROM sale')).toEqual([{ staff_id: 'desk1' }]);
+    expect(rawAll<{ actor: string }>(dbPath(), `SELECT actor FROM audit_log WHERE action = 'sale.sell'`)).toEqual([{ actor: 'desk1' }]);
     expect(out.sale).toMatchObject({ tier: 'overdraft', status: 'pending', atRisk: true, proceed: true });
     expect(out.sale!.basis).toMatchObject({ stalenessMin: 10, unallocated: 9, capacity: 10, kMax: 2, pendingOverdraft: 0 });
     const [ev] = outbox().filter((r) => r.type === 'SeatSold');
@@ -167,7 +172,7 @@ describe('verdicts and cases', () => {
     const out = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
     const msg = hq('SaleOversold', { saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1 });
     const opened: string[] = [];
-    const sub = s.events$.subscribe((e) => e.type === 'case.opened' && opened.push(e.case.saleId));
+    const sub = s.events$.subscribe((e) => e.type === 'case.opened' && opened.push(e.saleId));
     expect(must(await s.call('feed.apply', { envelope: msg })).status).toBe('applied');
     expect(must(await s.call('feed.apply', { envelope: msg })).status).toBe('duplicate');
     expect(must(await s.call('registrant.get', { id: 'r2' })).sessions.map((x) => x.sessionId)).toContain('panel'); // the person keeps the seat for now

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const B = world.stations['desk-b']!;
     for (const ws of [A, B]) {
       ws.station.events$.subscribe((e) => {
-        if (e.type === 'sale.decided' && e.sale.sessionId === SESSION) line(ws.id, `HQ's verdict on sale …${e.sale.id.slice(-8)} arrived: ${e.sale.status.toUpperCase()}`);
+        if (e.type === 'sale.decided' && e.sessionId === SESSION) line(ws.id, `HQ's verdict on sale …${e.saleId.slice(-8)} arrived: ${e.status.toUpperCase()}`);
       });
       // What staff would see as toasts: the case on every station, its resolution, the extra chair or the refund.
       ws.station.notifications$.subscribe((n) => line(ws.id, `🔔 [${n.audience}] ${n.title} — ${n.message}`));

@@ -8,7 +8,7 @@ import { DomainError } from '../../../core/result';
 import { getSession } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { allotmentWithSeat, closeAllotment } from '../../store/sales';
-import { audit, emit, inTx, nowIso, type StationContext } from '../context';
+import { actor, audit, emit, inTx, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return'> {
@@ -21,21 +21,21 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
   }
 
   return {
-    'allotment.request': async ({ sessionId, seats }) =>
+    'allotment.request': async ({ sessionId, seats }, caller) =>
       inTx(ctx, async (tx) => {
         const s = await getSession(tx, sessionId);
         if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
         if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
         const requestId = uuidv7();
         await emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
-        await audit(ctx, tx, { actor: 'station', action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
+        await audit(ctx, tx, { actor: await actor(tx, caller), action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
         return { requestId, sessionId, seats };
       }),
 
-    'allotment.return': async ({ allotmentId, sessionId }) =>
+    'allotment.return': async ({ allotmentId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
         if (allotmentId !== undefined) {
-          const r = await giveBack(tx, allotmentId, 'station');
+          const r = await giveBack(tx, allotmentId, await actor(tx, caller));
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
@@ -43,7 +43,7 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {
-          const r = await giveBack(tx, a.id, 'station');
+          const r = await giveBack(tx, a.id, await actor(tx, caller));
           if (!r) break;
           returned.push(r);
         }

@@ -4,6 +4,7 @@
  * released, badge voided, registrant flagged for contact, extra chair...) are applied here and only here, when
  * HQ's decision arrives, on the resolving station as on every other (hq/README.md, "Reconciliation", says why).
  */
+import type { StationEvent } from '../../../core/events';
 import type { StaffNotification } from '../../../core/api';
 import type { Envelope, Payload } from '../../../core/messages';
 import { getConference, getRegistrantRow, getSession } from '../../store/catalog';
@@ -63,7 +64,7 @@ async function caseOpened(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseO
   // its deadline like any other. The selling desk knows: it alerts when it let the person go.
   const sale = soldHere ? await getSale(tx, p.saleId) : undefined;
   const holdsSeat = soldHere ? sale?.proceed === 1 : p.tier !== 'online';
-  if (!holdsSeat) return { status: 'applied', note: 'oversell case opened', after: () => ctx.events.next({ type: 'case.opened', case: view }) };
+  if (!holdsSeat) return { status: 'applied', note: 'oversell case opened', after: () => ctx.events.emit(caseOpenedEvent(view, p.overBy)) };
   const n = notice(ctx, {
     kind: 'case.opened',
     audience: 'supervisors',
@@ -71,7 +72,7 @@ async function caseOpened(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseO
     message: `${w.person}’s seat (sold ${soldHere ? 'at this desk' : `at ${deskName(p.station)}`}, over by ${p.overBy}) needs a supervisor by ${await venueTime(tx, p.dueAt)}; otherwise HQ will ${deadlineWords[p.defaultAction]}.`,
     caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
   });
-  return { status: 'applied', note: 'oversell case opened', after: () => (ctx.events.next({ type: 'case.opened', case: view }), ctx.events.next(n)) };
+  return { status: 'applied', note: 'oversell case opened', after: () => (ctx.events.emit(caseOpenedEvent(view, p.overBy)), ctx.events.emit(n)) };
 }
 
 async function caseEscalated(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseEscalated'>): Promise<Applied> {
@@ -86,7 +87,7 @@ async function caseEscalated(ctx: StationContext, tx: Tx, p: Payload<'OversellCa
     message: `${w.person}’s oversold seat is due at ${await venueTime(tx, p.dueAt)}. If nobody resolves it, HQ will ${deadlineWords[p.defaultAction]}.`,
     caseId: c.id, sessionId: c.session_id, registrantId: c.registrant_id,
   });
-  return { status: 'applied', note: null, after: () => ctx.events.next(n) };
+  return { status: 'applied', note: null, after: () => ctx.events.emit(n) };
 }
 
 async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseResolved'>, resolvedAt: string): Promise<Applied> {
@@ -169,7 +170,7 @@ async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCas
       message: `Put one more chair in ${w.room || 'the room'} for ${w.session} (capacity now ${o.capacity ?? '?'}): ${w.person} keeps the seat.`, caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
     }));
   }
-  return { status: 'applied', note: `${p.resolution} applied`, after: () => notes.forEach((n) => ctx.events.next(n)) };
+  return { status: 'applied', note: `${p.resolution} applied`, after: () => notes.forEach((n) => ctx.events.emit(n)) };
 }
 
 async function requestRejected(ctx: StationContext, tx: Tx, p: Payload<'OversellResolutionRejected'>): Promise<Applied> {
@@ -185,7 +186,7 @@ async function requestRejected(ctx: StationContext, tx: Tx, p: Payload<'Oversell
     message: p.outcome === 'lost' ? `${w.person}’s case: ${p.reason}. Nothing of your ${p.resolution} was applied.` : `HQ refused it: ${p.reason} The case is still open.`,
     caseId: p.caseId, sessionId: c?.session_id ?? null, registrantId: c?.registrant_id ?? null, resolutionId: p.resolutionId,
   });
-  return { status: 'applied', note: null, after: () => ctx.events.next(n) };
+  return { status: 'applied', note: null, after: () => ctx.events.emit(n) };
 }
 
 async function waitlistPromoted(ctx: StationContext, tx: Tx, p: Payload<'WaitlistPromoted'>, at: string): Promise<Applied> {
@@ -206,7 +207,7 @@ async function waitlistPromoted(ctx: StationContext, tx: Tx, p: Payload<'Waitlis
     message: `${w.person} came off the waitlist and now has a seat in ${w.session}.${forThisDesk ? ' This desk registered them: let them know (a new badge prints with the seat).' : ` ${deskName(p.station)} will let them know.`}`,
     caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
   });
-  return { status: 'applied', note: null, after: () => ctx.events.next(n) };
+  return { status: 'applied', note: null, after: () => ctx.events.emit(n) };
 }
 
 // ---- words for people ---------------------------------------------------------------------------------------------
@@ -234,4 +235,9 @@ async function venueTime(tx: Tx, iso: string): Promise<string> {
   } catch {
     return iso;
   }
+}
+
+/** The screens hear that a case opened (ids to refetch; the case itself comes from `cases.list`). */
+function caseOpenedEvent(c: { id: string; saleId: string; sessionId: string; registrantId: string }, overBy: number): StationEvent {
+  return { type: 'case.opened', caseId: c.id, saleId: c.saleId, sessionId: c.sessionId, registrantId: c.registrantId, overBy };
 }

@@ -17,6 +17,7 @@ import type { StaffRecord } from '../../store/schema';
 import { audit, emit, inTx, nowIso, policyOf, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { decide } from './sales';
+import { describeFailedConditions } from '../../../core/policy';
 import { checkSupervisor } from './staff';
 
 type ResolveRequest = Omit<RequestOf<'cases.resolve'>, 'note'> & { note: string };
@@ -66,7 +67,7 @@ export function caseHandlers(ctx: StationContext): Pick<Handlers, 'cases.list' |
       // A move is a sale into the other session, under the same policy a desk sells by (HQ has the last word).
       const conference = await requireConference(q);
       const d = await decide(ctx, q, { conferenceId: conference.id, sessionId: target.id, params: policyOf(conference.policy, target.policy_json) }, false, ctx.isOnline());
-      if (!d.allowed) throw new DomainError('refused', `The move is refused: ${d.failed.map((f) => f.message).join('; ')}.`, { failed: d.failed });
+      if (!d.allowed) throw new DomainError('refused', `The move is refused: ${describeFailedConditions(d.failed)}.`, { failed: d.failed, basis: d.basis });
     }
   }
 
@@ -118,7 +119,7 @@ export function caseHandlers(ctx: StationContext): Pick<Handlers, 'cases.list' |
 function answerOf(ctx: StationContext, resolutionId: string): { wait(ms: number): Promise<void>; stop(): void } {
   let done: () => void = () => {};
   const answered = new Promise<void>((r) => (done = r));
-  const sub: Subscription = ctx.events.pipe(filter((e) => e.type === 'notification' && e.resolutionId === resolutionId)).subscribe({ next: () => done(), complete: () => done() });
+  const sub: Subscription = ctx.events.events$.pipe(filter((e) => e.type === 'notification' && e.resolutionId === resolutionId)).subscribe({ next: () => done(), complete: () => done() });
   let timer: NodeJS.Timeout | undefined;
   return {
     wait: (ms) => Promise.race([answered, new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer)),

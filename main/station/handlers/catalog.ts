@@ -2,24 +2,25 @@
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { ImportReport, SessionView } from '../../../core/api';
+import type { Caller } from '../../../core/access';
 import { localDay, shiftConference } from '../../../core/calendar';
 import { Registrant, type ConferenceFile } from '../../../core/conference';
 import { DomainError } from '../../../core/result';
 import {
-  catalogIds, getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, searchRegistrants, ticketTypeExists, upsertConference,
+  catalogIds, getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, listTicketTypes, searchRegistrants, ticketTypeExists, upsertConference,
   upsertSessions, upsertTicketTypes,
 } from '../../store/catalog';
 import type { Tx } from '../../store/db';
-import { availabilityView } from '../../store/sales';
-import { audit, emit, inTx, nowIso, requireActor, requireConference, type StationContext } from '../context';
+import { availabilityView, checkInsBySession } from '../../store/sales';
+import { actor, audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
 import { planCsvImport, readCsvTable } from '../csv-import';
 import type { Handlers } from '../serve';
 
 export function catalogHandlers(
   ctx: StationContext,
-): Pick<Handlers, 'conference.import' | 'registrants.importCsv' | 'sessions.list' | 'registrant.search' | 'registrant.get' | 'registrant.registerWalkUp'> {
+): Pick<Handlers, 'conference.import' | 'registrants.importCsv' | 'sessions.list' | 'ticketTypes.list' | 'registrant.search' | 'registrant.get' | 'registrant.registerWalkUp'> {
   const progress = (operation: string, phase: 'validating' | 'writing' | 'done', done: number, total: number) =>
-    ctx.events.next({ type: 'progress', operation, phase, done, total });
+    ctx.events.emit({ type: 'progress', operation, phase, done, total });
 
   return {
     'conference.import': async ({ data: file, shiftTo }) => {
@@ -62,23 +63,29 @@ export function catalogHandlers(
 
     'sessions.list': async () => {
       const out: SessionView[] = [];
+      const checkedIn = await checkInsBySession(ctx.db);
       for (const s of await listSessions(ctx.db)) {
         const availability = await availabilityView(ctx.db, s.id);
         if (!availability) continue;
-        out.push({ id: s.id, title: s.title, room: s.room, startsAt: s.starts_at, endsAt: s.ends_at, sellable: s.sellable === 1, availability });
+        out.push({ id: s.id, title: s.title, room: s.room, startsAt: s.starts_at, endsAt: s.ends_at, sellable: s.sellable === 1, availability, checkedIn: checkedIn.get(s.id) ?? 0 });
       }
       return out;
     },
 
-    'registrant.search': async ({ query, limit }) => searchRegistrants(ctx.db, query, limit),
+    'ticketTypes.list': async () => listTicketTypes(ctx.db),
 
-    'registrant.get': async ({ id }) => {
-      const r = await getRegistrantDetail(ctx.db, id);
-      if (!r) throw new DomainError('not_found', `No registrant with id "${id}".`);
-      return r;
+    'registrant.search': async ({ query, limit }, caller) => {
+      const found = await searchRegistrants(ctx.db, query, limit);
+      return publicFacing(caller) ? found.map((r) => ({ ...r, email: maskEmail(r.email) })) : found;
     },
 
-    'registrant.registerWalkUp': async (req) => {
+    'registrant.get': async ({ id }, caller) => {
+      const r = await getRegistrantDetail(ctx.db, id);
+      if (!r) throw new DomainError('not_found', `No registrant with id "${id}".`);
+      return publicFacing(caller) ? { ...r, email: maskEmail(r.email) } : r;
+    },
+
+    'registrant.registerWalkUp': async (req, caller) => {
       const conference = await requireConference(ctx.db);
       if (!(await ticketTypeExists(ctx.db, req.ticketTypeId))) throw new DomainError('not_found', `Unknown ticket type "${req.ticketTypeId}".`);
       const registrant = Registrant.parse({
@@ -92,14 +99,24 @@ export function catalogHandlers(
         sessions: [],
       });
       return inTx(ctx, async (tx) => {
-        const actor = await requireActor(tx, req.staffId, 'kiosk');
+        const by = await actor(tx, caller);
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
         await emit(ctx, tx, 'RegistrantRegistered', { registrant });
-        await audit(ctx, tx, { actor, action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
+        await audit(ctx, tx, { actor: by, action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
         return (await getRegistrantDetail(tx, registrant.id))!;
       });
     },
   };
+}
+
+/** A kiosk screen with nobody from staff signed in: whoever stands there may not be the person they look up. */
+const publicFacing = (caller: Caller) => caller.mode === 'kiosk' && caller.session === null && caller.transport !== 'internal';
+
+/** "jose.nunez@example.com" → "j•••@example.com": enough for a person to recognise their own address. */
+export function maskEmail(email: string): string {
+  const at = email.indexOf('@');
+  if (at < 1) return email ? '•••' : '';
+  return `${email[0]}•••${email.slice(at)}`;
 }
 
 export async function importConference(

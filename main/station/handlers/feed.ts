@@ -4,16 +4,18 @@
  * by sale id.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { FeedApplyResult, FeedBatchItem } from '../../../core/api';
+import type { FeedApplyResult, FeedBatchItem, Sale } from '../../../core/api';
+import type { StationEvent } from '../../../core/events';
 import { ConferenceFile, describeIssues, type Registrant } from '../../../core/conference';
 import type { Envelope, FeedMessageType, Payload } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
-import { getConference, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
+import { getConference, getRegistrantRow, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
+import { printsOf, recordPrint } from '../../store/printing';
 import type { Tx } from '../../store/db';
 import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
 import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, toSale, updateSale, upsertAllotment } from '../../store/sales';
-import { emit, inTx, nowIso, recordContact, type StationContext } from '../context';
+import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { applyReconciliation } from './case-feed';
 import { importConference } from './catalog';
@@ -74,7 +76,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
       }
       await recordInboxRows(tx, rows);
     });
-    ctx.events.next({ type: 'hq.contact', hqTime: valid[valid.length - 1]!.at, messages: valid.length });
+    ctx.events.emit({ type: 'hq.contact', hqTime: valid[valid.length - 1]!.at, messages: valid.length });
     for (const f of after) f(); // notifications only after the transaction committed
   }
   return checked.map((c) => ('invalid' in c ? { status: 'invalid', reason: c.invalid } : applied.get(c)!));
@@ -103,7 +105,9 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'SeatAvailability': {
       const p = env.payload;
-      if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) return { status: 'applied', note: null };
+      if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) {
+        return { status: 'applied', note: null, after: () => ctx.events.emit({ type: 'availability.changed', sessionIds: [p.sessionId] }) };
+      }
       return (await getSession(tx, p.sessionId)) ? { status: 'ignored', note: 'older or same version' } : { status: 'ignored', note: `unknown session ${p.sessionId}` };
     }
 
@@ -114,7 +118,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       await updateSale(tx, sale.id, { status: 'confirmed', decided_at: at, at_risk: 0, proceed: 1 });
       if (!(await hasEntitlement(tx, sale.registrant_id, sale.session_id))) await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, at);
       const decided = toSale((await getSale(tx, sale.id))!);
-      return { status: 'applied', note: null, after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+      return { status: 'applied', note: null, after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.emit(decidedEvent(decided))) };
     }
 
     case 'SaleOversold': {
@@ -128,13 +132,13 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
         await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
         await emit(ctx, tx, 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
         const decided = toSale((await getSale(tx, sale.id))!);
-        return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+        return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
       }
       // The person already has the seat: staff must resolve it (DESIGN §8). HQ opens the case for every station
       // (OversellCaseOpened, right behind this verdict).
       await updateSale(tx, sale.id, { status: 'oversold', decided_at: at, at_risk: 0 });
       const decided = toSale((await getSale(tx, sale.id))!);
-      return { status: 'applied', note: 'oversold; HQ opens the case', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.next({ type: 'sale.decided', sale: decided })) };
+      return { status: 'applied', note: 'oversold; HQ opens the case', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
     }
 
     case 'AllotmentGranted': {
@@ -184,8 +188,51 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'ConferenceSnapshotChunk':
       return applySnapshotChunk(ctx, tx, env.payload);
+
+    case 'BadgePrintRecorded':
+      return applyPrintElsewhere(ctx, tx, env.payload);
   }
 }
+
+/**
+ * Another station printed a badge. Recorded, so this station's kiosk will not print it again; and if a different
+ * station printed the same version (two kiosks offline at once), staff are told — never silently merged.
+ */
+async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'BadgePrintRecorded'>): Promise<Applied> {
+  if (p.station === `station:${ctx.stationId}`) return { status: 'ignored', note: 'this station’s own print' };
+  const r = await getRegistrantRow(tx, p.registrantId);
+  if (!r) return { status: 'ignored', note: `unknown registrant ${p.registrantId}` };
+  if (!(await recordPrint(tx, { station: p.station, jobId: p.jobId, registrantId: p.registrantId, version: p.badgeVersion, printedAt: p.printedAt }))) {
+    return { status: 'ignored', note: 'print already known' };
+  }
+  const same = (await printsOf(tx, p.registrantId)).filter((x) => x.version === p.badgeVersion);
+  if (new Set(same.map((x) => x.station)).size < 2) return { status: 'applied', note: null };
+  const name = `${r.first_name} ${r.last_name}`.trim();
+  const [a, b] = [same[0]!, same.find((x) => x.station !== same[0]!.station)!];
+  const at = nowIso(ctx);
+  const text = `The badge of ${name} was printed twice while stations could not see each other: at ${a.station.replace('station:', '')} ${a.printedAt} and ${b.station.replace('station:', '')} ${b.printedAt}. Reprint it with a reason so that only one works at the doors.`;
+  await audit(ctx, tx, { actor: 'hq', action: 'badge.printedTwice', subject: p.registrantId, details: { version: p.badgeVersion, prints: same.map((x) => ({ station: x.station, at: x.printedAt })) } });
+  return {
+    status: 'applied',
+    note: 'printed twice: staff told',
+    after: () =>
+      ctx.events.emit({
+        type: 'notification',
+        kind: 'badge.printed_twice',
+        audience: 'desk',
+        title: `Badge printed twice: ${name}`,
+        message: text,
+        at,
+        caseId: null,
+        sessionId: null,
+        registrantId: p.registrantId,
+        resolutionId: null,
+        params: { name, version: p.badgeVersion, firstStation: a.station, firstAt: a.printedAt, secondStation: b.station, secondAt: b.printedAt },
+      }),
+  };
+}
+
+const decidedEvent = (s: Sale): StationEvent => ({ type: 'sale.decided', saleId: s.id, sessionId: s.sessionId, registrantId: s.registrantId, status: s.status });
 
 const WAITING_FOR_FIRST_CHUNK = 'waiting for snapshot chunk 0';
 

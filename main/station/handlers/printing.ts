@@ -7,7 +7,9 @@
  * so there is never more than one valid badge per person. A job that failed before sending reuses its version.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { BadgeVerification, BadgeWarning, PrintJobView, PrinterView } from '../../../core/badge/views';
+import type { DuplicatePrint } from '../../../core/api';
+import type { Caller } from '../../../core/access';
+import { blocksSelfPrint, type BadgeVerification, type BadgeWarning, type PrintJobView, type PrinterView } from '../../../core/badge/views';
 import { parseBadgeCode } from '../../../core/badge/badge-code';
 import { badgeName, type NameOrder } from '../../../core/badge/names';
 import { parsePrinterUri, type PrinterConfig } from '../../../core/badge/printer';
@@ -23,11 +25,11 @@ import { loadBadgeAssets } from '../../printing/templates';
 import { getConference, getRegistrantRow } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import {
-  activeStationKey, appendPrintLog, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
+  activeStationKey, appendPrintLog, duplicatePrints, printsOf, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
 import { revocationsOf } from '../../store/cases';
-import { audit, emit, inTx, lastContact, noteAppended, nowIso, requireActor, staleness, type StationContext } from '../context';
+import { actor, audit, emit, inTx, lastContact, noteAppended, nowIso, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export interface PrintingOptions {
@@ -51,18 +53,30 @@ export interface PrintingOptions {
 }
 
 type PrintingChannels =
-  | 'badge.preview' | 'badge.print' | 'print.jobs' | 'print.confirm' | 'print.reprint' | 'print.log' | 'printer.status' | 'printer.list'
+  | 'badge.preview' | 'badge.print' | 'badge.prints' | 'badge.duplicates' | 'print.jobs' | 'print.confirm' | 'print.reprint' | 'print.log' | 'printer.status' | 'printer.list'
   | 'printer.testPage' | 'badge.verify' | 'badge.stationKey';
 
 const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
 
-export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}): Pick<Handlers, PrintingChannels> {
+/** Someone at a kiosk with no member of staff signed in: they may print their own first badge, nothing more. */
+const isAttendee = (caller: Caller) => caller.mode === 'kiosk' && caller.session === null && caller.transport !== 'internal' && caller.transport !== 'cli';
+
+export interface Printing {
+  handlers: Pick<Handlers, PrintingChannels>;
+  /**
+   * Starts the print queue now (otherwise on the first printing call): jobs that were `sending` when the station
+   * stopped become `uncertain` for staff to confirm, and the configured printers are checked and polled.
+   */
+  start(): Promise<void>;
+}
+
+export function printingService(ctx: StationContext, opts: PrintingOptions = {}): Printing {
   let env: BadgeEnv | undefined;
   // Templates and fonts load on first use: a station that never prints never reads them.
   const getEnv = (): BadgeEnv => (env ??= { assets: loadBadgeAssets(opts.assetsDir), fonts: loadBadgeFonts({ dirs: opts.fontDirs ?? [], osFonts: opts.osFonts ?? true }) });
   let disposed = false;
   const queue = new PrintQueue(
-    sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.next({ type: 'outbox.appended', lastSeq: seq }) }),
+    sqliteJobStore(ctx.db, { stationId: ctx.stationId, now: ctx.clock.now, onOutbox: (seq) => ctx.events.emit({ type: 'outbox.appended', lastSeq: seq }) }),
     opts.transportFor ?? createTransport,
     {
       ...(opts.maxQueuedAgeMs !== undefined ? { maxQueuedAgeMs: opts.maxQueuedAgeMs } : {}),
@@ -75,17 +89,45 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   let started: Promise<void> | null = null;
   // Lazily, on the first printing call: a station that never prints never touches the queue.
   const start = () =>
-    (started ??= queue.resume().then(() => {
+    (started ??= (async () => {
+      for (const uri of ctx.settings.printers) {
+        const p = parsePrinterUri(uri);
+        if (p.ok) await upsertPrinter(ctx.db, { uri: p.printer.uri, language: p.printer.language, media: p.printer.media.id });
+      }
+      await queue.resume();
+    })().then(() => {
       const every = opts.healthPollMs ?? 30_000;
       if (every > 0 && !disposed) stopPolling = queue.pollHealth(every, async () => (await listPrinters(ctx.db)).map((p) => p.uri));
     }));
-  ctx.events.subscribe({
-    complete: () => {
-      disposed = true;
-      stopPolling?.();
-      queue.dispose();
-    },
+  // Every move of a job reaches the screens (the kiosk's "take your badge", the desk's queue).
+  const jobEvents = queue.jobEvents$.subscribe((e) => {
+    void getJob(ctx.db, e.jobId).then(
+      (j) => ctx.events.emit({ type: 'print.job', jobId: e.jobId, printer: e.printerUri, state: e.state, words: e.words, registrantId: j?.registrant_id ?? null }),
+      () => {}, // closing: nobody is listening any more
+    );
   });
+  ctx.events.onClose(() => {
+    disposed = true;
+    jobEvents.unsubscribe();
+    stopPolling?.();
+    queue.dispose();
+  });
+
+  /**
+   * The printer a request names, or the station's default. A screen may only use the station's configured printers
+   * (a page must not make the station open connections of its choosing); the operator's CLI may name any.
+   */
+  const printerFor = (uri: string | undefined, caller: Caller): PrinterConfig => {
+    const configured = ctx.settings.printers;
+    if (uri === undefined) {
+      if (configured.length === 0) throw new DomainError('conflict', 'No printer is configured on this station; name one (--printer) or add one to its configuration.', { reason: 'other' });
+      return printerOf(configured[0]!);
+    }
+    if ((caller.transport === 'ipc' || caller.transport === 'ws') && !configured.includes(uri.trim())) {
+      throw new DomainError('forbidden', 'That printer is not one of this station’s printers.', { need: 'mode' });
+    }
+    return printerOf(uri);
+  };
 
   const printerOf = (uri: string): PrinterConfig => {
     const p = parsePrinterUri(uri);
@@ -118,23 +160,32 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   };
 
   /** Which version a print now gets, and whether it needs a new badge (voiding the current one). */
-  const planVersion = async (q: Db | Tx, registrantId: string, reason: string | undefined) => {
+  const planVersion = async (q: Db | Tx, registrantId: string, reason: string | undefined, caller: Caller) => {
     const jobs = await jobsOfRegistrant(q, registrantId);
     const active = jobs.find((j) => j.status === 'queued' || j.status === 'sending');
-    if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`);
+    if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`, { reason: 'other' });
     const latest = await latestBadge(q, registrantId);
+    // Prints by other stations that reached this one through HQ count as printed here (DESIGN §9).
+    const elsewhere = (await printsOf(q, registrantId)).filter((p) => p.station !== `station:${ctx.stationId}`);
+    const newestElsewhere = elsewhere.reduce<(typeof elsewhere)[number] | null>((m, p) => (!m || p.version > m.version || (p.version === m.version && p.printedAt > m.printedAt) ? p : m), null);
+    const refuseSecond = (version: number, printedAt: string, station: string): never => {
+      throw new DomainError('conflict', 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).', {
+        reason: 'already_printed', registrantId, version, printedAt, station,
+      });
+    };
+    const localVersion = latest?.version ?? 0;
+    if (newestElsewhere && newestElsewhere.version >= localVersion && !(latest?.status === 'voided' && latest.version >= newestElsewhere.version)) {
+      // An attendee on their own (a kiosk) never prints a second badge: staff do, at a desk, with a reason.
+      if (!reason || isAttendee(caller)) refuseSecond(newestElsewhere.version, newestElsewhere.printedAt, newestElsewhere.station);
+      return { version: newestElsewhere.version + 1, reuse: null, voids: newestElsewhere.version };
+    }
     if (!latest) return { version: 1, reuse: null, voids: null };
     if (latest.status === 'voided') return { version: latest.version + 1, reuse: null, voids: null };
     const unknown = jobs.find((j) => j.badge_version === latest.version && j.status === 'uncertain');
     if (latest.status === 'printed' || unknown) {
-      if (!reason) {
-        throw new DomainError(
-          'conflict',
-          latest.status === 'printed'
-            ? 'This badge was already printed. To print it again, give a reason (the old badge stops working at the doors).'
-            : `Job ${unknown!.id} may or may not have printed. Look at the printer and confirm it, or reprint with a reason.`,
-          { jobId: unknown?.id ?? null },
-        );
+      if (!reason || isAttendee(caller)) {
+        if (unknown) throw new DomainError('conflict', `Job ${unknown.id} may or may not have printed. Look at the printer and confirm it, or reprint with a reason.`, { reason: 'print_uncertain', jobId: unknown.id });
+        refuseSecond(latest.version, latest.printed_at ?? latest.created_at, `station:${ctx.stationId}`);
       }
       return { version: latest.version + 1, reuse: null, voids: latest.version };
     }
@@ -142,17 +193,17 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
   };
 
   /** Renders a badge job and queues it (inside the caller's transaction). */
-  const queueBadge = async (tx: Tx, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; staffId?: string | undefined; reprintOf?: string }) => {
+  const queueBadge = async (tx: Tx, caller: Caller, req: { registrantId: string; printer: PrinterConfig; reason?: string | undefined; reprintOf?: string }) => {
     const data = await registrantBadgeData(tx, req.registrantId);
     if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
-    const actor = await requireActor(tx, req.staffId, 'desk');
-    const plan = await planVersion(tx, req.registrantId, req.reason);
+    const by = await actor(tx, caller);
+    const plan = await planVersion(tx, req.registrantId, req.reason, caller);
     const at = nowIso(ctx);
     if (plan.voids !== null) {
       const why = req.reason ?? 'reprinted';
       await voidBadge(tx, req.registrantId, plan.voids, why, at);
       await emit(ctx, tx, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why }, null, { stationId: ctx.stationId, conferenceId: data.conference.id, at });
-      await audit(ctx, tx, { actor, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
+      await audit(ctx, tx, { actor: by, action: 'badge.void', subject: req.registrantId, details: { version: plan.voids, reason: why, reprintOf: req.reprintOf ?? null } });
     }
     const template = getEnv().assets.template(data.ticketType.badgeTemplate);
     let code = plan.reuse;
@@ -162,20 +213,24 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       await insertBadge(tx, { registrantId: req.registrantId, version: plan.version, templateId: template.id, code, keyId: key.keyId, at });
     }
     const badge = composeBadge(badgeContent(data, code, at), data.conference.logo, template, req.printer, getEnv());
+    const blocking = badge.warnings.filter(blocksSelfPrint);
+    if (isAttendee(caller) && blocking.length > 0) {
+      throw new DomainError('conflict', `This badge needs a member of staff: ${blocking.map((w) => w.words).join(' ')}`, { reason: 'needs_staff', warnings: blocking.map((w) => w.code) });
+    }
     const bytes = await badge.bytes();
     const id = uuidv7();
     await upsertPrinter(tx, { uri: req.printer.uri, language: req.printer.language, media: req.printer.media.id });
     await insertJob(tx, {
       id, printerUri: req.printer.uri, kind: 'badge', registrantId: req.registrantId, badgeVersion: plan.version, reason: req.reason ?? null, reprintOf: req.reprintOf ?? null,
-      staffId: req.staffId ?? null, bytes, at, warnings: badge.warnings,
+      staffId: caller.session?.staffId ?? null, bytes, at, warnings: badge.warnings,
     });
-    await appendPrintLog(tx, { at, jobId: id, printerUri: req.printer.uri, event: req.reprintOf ? 'reprint' : 'queued', status: 'queued', words: req.reason ?? null, actor });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: req.printer.uri, event: req.reprintOf ? 'reprint' : 'queued', status: 'queued', words: req.reason ?? null, actor: by });
     return id;
   };
 
-  return {
-    'badge.preview': async ({ registrantId, printer }) => {
-      const p = printerOf(printer ?? DEFAULT_PREVIEW_PRINTER);
+  const handlers: Pick<Handlers, PrintingChannels> = {
+    'badge.preview': async ({ registrantId, printer }, caller) => {
+      const p = printer === undefined && ctx.settings.printers.length === 0 ? printerOf(DEFAULT_PREVIEW_PRINTER) : printerFor(printer, caller);
       return inTx(ctx, async (tx) => {
         const data = await registrantBadgeData(tx, registrantId);
         if (!data) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
@@ -193,27 +248,27 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       });
     },
 
-    'badge.print': async ({ registrantId, printer, reason, staffId, wait }) => {
+    'badge.print': async ({ registrantId, printer, reason, wait }, caller) => {
       await start();
-      const p = printerOf(printer);
-      const id = await inTx(ctx, (tx) => queueBadge(tx, { registrantId, printer: p, reason, staffId }));
+      const p = printerFor(printer, caller);
+      const id = await inTx(ctx, (tx) => queueBadge(tx, caller, { registrantId, printer: p, reason }));
       return finishRequest(id, p, wait);
     },
 
     'print.jobs': async ({ status, registrantId, limit }) => (await listJobs(ctx.db, { ...(status ? { status } : {}), ...(registrantId ? { registrantId } : {}), limit })).map(jobView),
 
-    'print.confirm': async ({ jobId, printed, staffId }) => {
+    'print.confirm': async ({ jobId, printed }, caller) => {
       await start();
       await inTx(ctx, async (tx) => {
-        const actor = await requireActor(tx, staffId, 'desk');
+        const by = await actor(tx, caller);
         const job = await getJob(tx, jobId);
         if (!job) throw new DomainError('not_found', `No print job with id "${jobId}".`);
-        if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`);
+        if (job.status !== 'uncertain') throw new DomainError('conflict', `Only an uncertain job can be confirmed; this one is ${job.status}.`, { reason: 'other' });
         const at = nowIso(ctx);
         const words = printed ? 'confirmed printed by staff' : 'confirmed not printed by staff';
         await transitionJob(tx, jobId, ['uncertain'], { status: printed ? 'printed' : 'failed', words, finished_at: at });
-        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor });
-        await audit(ctx, tx, { actor, action: 'print.confirm', subject: jobId, details: { printed } });
+        await appendPrintLog(tx, { at, jobId, printerUri: job.printer_uri, event: 'confirmed', status: printed ? 'printed' : 'failed', words, actor: by });
+        await audit(ctx, tx, { actor: by, action: 'print.confirm', subject: jobId, details: { printed } });
         if (printed && job.kind === 'badge') {
           const latest = job.registrant_id ? await latestBadge(tx, job.registrant_id) : undefined;
           // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".
@@ -226,15 +281,15 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       return jobView((await getJob(ctx.db, jobId))!);
     },
 
-    'print.reprint': async ({ jobId, reason, printer, staffId, wait }) => {
+    'print.reprint': async ({ jobId, reason, printer, wait }, caller) => {
       await start();
       const original = await getJob(ctx.db, jobId);
       if (!original) throw new DomainError('not_found', `No print job with id "${jobId}".`);
-      if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`);
-      const p = printerOf(printer ?? original.printer_uri);
+      if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`, { reason: 'other' });
+      const p = printerFor(printer ?? original.printer_uri, caller);
       const id = await inTx(ctx, async (tx) => {
-        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, staffId, jobId, reason);
-        return queueBadge(tx, { registrantId: original.registrant_id, printer: p, reason, staffId, reprintOf: jobId });
+        if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, caller, jobId, reason);
+        return queueBadge(tx, caller, { registrantId: original.registrant_id, printer: p, reason, reprintOf: jobId });
       });
       return finishRequest(id, p, wait);
     },
@@ -242,9 +297,9 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
     'print.log': async ({ jobId, limit }) =>
       (await listPrintLog(ctx.db, { ...(jobId ? { jobId } : {}), limit })).map((r) => ({ seq: r.seq, at: r.at, jobId: r.job_id, printer: r.printer_uri, event: r.event, status: r.status, words: r.words, actor: r.actor })),
 
-    'printer.status': async ({ printer }) => {
+    'printer.status': async ({ printer }, caller) => {
       await start();
-      const p = printerOf(printer);
+      const p = printerFor(printer, caller);
       await upsertPrinter(ctx.db, { uri: p.uri, language: p.language, media: p.media.id });
       await queue.checkPrinter(p.uri);
       const row = (await listPrinters(ctx.db)).find((r) => r.uri === p.uri)!;
@@ -254,10 +309,10 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
 
     'printer.list': async () => (await listPrinters(ctx.db)).map(printerView),
 
-    'printer.testPage': async ({ printer, wait }) => {
+    'printer.testPage': async ({ printer, wait }, caller) => {
       await start();
-      const p = printerOf(printer);
-      const id = await inTx(ctx, (tx) => queueTest(tx, p, undefined, null, null));
+      const p = printerFor(printer, caller);
+      const id = await inTx(ctx, (tx) => queueTest(tx, p, caller, null, null));
       return finishRequest(id, p, wait);
     },
 
@@ -301,20 +356,36 @@ export function printingHandlers(ctx: StationContext, opts: PrintingOptions = {}
       return result;
     },
 
+    'badge.prints': async ({ registrantId }) => {
+      if (!(await getRegistrantRow(ctx.db, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+      return (await printsOf(ctx.db, registrantId)).map(({ registrantId: r, version, station, printedAt }) => ({ registrantId: r, version, station, printedAt }));
+    },
+
+    'badge.duplicates': async () => {
+      const out: DuplicatePrint[] = [];
+      for (const d of await duplicatePrints(ctx.db)) {
+        const r = await getRegistrantRow(ctx.db, d.registrantId);
+        const prints = (await printsOf(ctx.db, d.registrantId)).filter((p) => p.version === d.version);
+        out.push({ registrantId: d.registrantId, name: r ? `${r.first_name} ${r.last_name}`.trim() : d.registrantId, prints: prints.map(({ registrantId, version, station, printedAt }) => ({ registrantId, version, station, printedAt })) });
+      }
+      return out;
+    },
+
     'badge.stationKey': async () => {
       const key = await inTx(ctx, (tx) => stationKey(tx));
       return { keyId: key.keyId, publicKey: key.publicKey };
     },
   };
+  return { handlers, start };
 
-  async function queueTest(tx: Tx, p: PrinterConfig, staffId: string | undefined, reprintOf: string | null, reason: string | null): Promise<string> {
-    const actor = await requireActor(tx, staffId, 'desk');
+  async function queueTest(tx: Tx, p: PrinterConfig, caller: Caller, reprintOf: string | null, reason: string | null): Promise<string> {
+    const by = await actor(tx, caller);
     const at = nowIso(ctx);
     const id = uuidv7();
     const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at, getEnv().fonts);
     await upsertPrinter(tx, { uri: p.uri, language: p.language, media: p.media.id });
-    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: staffId ?? null, bytes, at });
-    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor });
+    await insertJob(tx, { id, printerUri: p.uri, kind: 'test', registrantId: null, badgeVersion: null, reason, reprintOf, staffId: caller.session?.staffId ?? null, bytes, at });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: p.uri, event: 'test page', status: 'queued', words: reason, actor: by });
     return id;
   }
 }

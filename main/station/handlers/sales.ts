@@ -5,7 +5,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { SaleOutcome, SalePreview } from '../../../core/api';
 import type { SalePolicyParams } from '../../../core/conference';
-import { decideSale, type SaleDecision } from '../../../core/policy';
+import type { Caller } from '../../../core/access';
+import { decideSale, describeFailedConditions, type SaleDecision } from '../../../core/policy';
 import { DomainError } from '../../../core/result';
 import { getRegistrantRow, getSession } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
@@ -15,27 +16,27 @@ import {
 } from '../../store/sales';
 import { getCaseBySale } from '../../store/cases';
 import type { SaleRecord } from '../../store/schema';
-import { audit, emit, inTx, nowIso, policyOf, requireActor, requireConference, staleness, type StationContext } from '../context';
+import { actor, audit, emit, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 
-type SellRequest = { sessionId: string; registrantId: string; override?: { supervisorId: string; pin: string } | undefined; staffId?: string | undefined };
+type SellRequest = { sessionId: string; registrantId: string; override?: { supervisorId: string; pin: string } | undefined };
 
 export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview' | 'sale.sell' | 'registration.upgrade' | 'sale.release' | 'checkin.record'> {
   return {
     'sale.preview': async ({ sessionId, registrantId }) => {
-      const scope = await requireSellable(ctx.db, sessionId);
+      const scope = await requireSellable(ctx, ctx.db, sessionId);
       if (registrantId) await requireBuyer(ctx.db, registrantId, sessionId);
       const decision = await decide(ctx, ctx.db, scope, false, ctx.isOnline());
       const preview: SalePreview = { ...decision, availability: (await availabilityView(ctx.db, sessionId))! };
       return preview;
     },
-    'sale.sell': (req) => sell(ctx, req, false),
-    'registration.upgrade': (req) => sell(ctx, req, true),
+    'sale.sell': (req, caller) => sell(ctx, req, caller, false),
+    'registration.upgrade': (req, caller) => sell(ctx, req, caller, true),
 
-    'sale.release': async ({ saleId, reason, staffId }) =>
-      inTx(ctx, async (tx) => {
-        const actor = await requireActor(tx, staffId, 'desk');
+    'sale.release': async ({ saleId, reason }, caller) => {
+      const released = await inTx(ctx, async (tx) => {
+        const by = await actor(tx, caller);
         const sale = await getSale(tx, saleId);
         if (!sale) throw new DomainError('not_found', `No sale with id "${saleId}".`);
         if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
@@ -46,15 +47,17 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
         await revokeEntitlementForSale(tx, saleId);
         await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
-        await audit(ctx, tx, { actor, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
-        const updated = toSale((await getSale(tx, saleId))!);
-        ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
-        return updated;
-      }),
+        await audit(ctx, tx, { actor: by, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
+        return toSale((await getSale(tx, saleId))!);
+      });
+      ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
+      ctx.events.emit({ type: 'availability.changed', sessionIds: [released.sessionId] });
+      return released;
+    },
 
-    'checkin.record': async ({ registrantId, sessionId, staffId }) =>
+    'checkin.record': async ({ registrantId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
-        await requireActor(tx, staffId, 'desk');
+        await actor(tx, caller); // a session's staff member must still exist here
         if (!(await getRegistrantRow(tx, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
         if (sessionId !== null) {
           if (!(await getSession(tx, sessionId))) throw new DomainError('not_found', `No session with id "${sessionId}".`);
@@ -63,7 +66,7 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
             throw new DomainError('conflict', `No seat for "${session.title}" on this registration.`);
         }
         const at = nowIso(ctx);
-        const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: staffId ?? null });
+        const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: caller.session?.staffId ?? null });
         await emit(ctx, tx, 'CheckedIn', { registrantId, sessionId, at }, sessionId);
         return { registrantId, sessionId, at, firstTime };
       }),
@@ -77,12 +80,12 @@ export interface SaleScope {
   params: SalePolicyParams;
 }
 
-async function requireSellable(q: Db | Tx, sessionId: string): Promise<SaleScope> {
+async function requireSellable(ctx: StationContext, q: Db | Tx, sessionId: string): Promise<SaleScope> {
   const conference = await requireConference(q);
   const s = await getSession(q, sessionId);
   if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
   if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
-  return { conferenceId: conference.id, sessionId, params: policyOf(conference.policy, s.policy_json) };
+  return { conferenceId: conference.id, sessionId, params: policyOf(conference.policy, s.policy_json, ctx.policyOverrides) };
 }
 
 async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string) {
@@ -110,17 +113,23 @@ export async function decide(ctx: StationContext, q: Db | Tx, { sessionId, param
   });
 }
 
-async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Promise<SaleOutcome> {
+async function sell(ctx: StationContext, req: SellRequest, caller: Caller, upgrade: boolean): Promise<SaleOutcome> {
+  const outcome = await sellAndWait(ctx, req, caller, upgrade);
+  ctx.events.emit({ type: 'availability.changed', sessionIds: [req.sessionId] });
+  return outcome;
+}
+
+async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller, upgrade: boolean): Promise<SaleOutcome> {
   // The PIN is checked before the sale's transaction: scrypt is slow and a wrong PIN must not hold the database.
   const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
   const online = ctx.isOnline();
   const recorded = await inTx(ctx, async (tx) => {
-    const actor = await requireActor(tx, req.staffId, 'desk');
-    const scope = await requireSellable(tx, req.sessionId);
+    const by = await actor(tx, caller);
+    const scope = await requireSellable(ctx, tx, req.sessionId);
     await requireBuyer(tx, req.registrantId, req.sessionId);
     const d = await decide(ctx, tx, scope, supervisor !== null, online);
     if (!d.allowed) {
-      throw new DomainError('refused', `Sale refused: ${d.failed.map((f) => f.message).join('; ')}.`, { failed: d.failed, basis: d.basis });
+      throw new DomainError('refused', `Sale refused: ${describeFailedConditions(d.failed)}.`, { failed: d.failed, basis: d.basis });
     }
     const at = nowIso(ctx);
     const saleId = uuidv7();
@@ -132,16 +141,16 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
     // Online: HQ decides before the person gets the seat. Otherwise the desk decides now.
     const proceed = d.tier !== 'online';
     const atRisk = d.tier === 'overdraft' || d.tier === 'override';
-    await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: req.staffId ?? null, at });
+    await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: caller.session?.staffId ?? null, at });
     if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
     const origin = { stationId: ctx.stationId, conferenceId: scope.conferenceId, at };
     await emit(ctx, tx, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId, origin);
     if (upgrade) await emit(ctx, tx, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
     await audit(ctx, tx, {
-      actor: supervisor?.id ?? actor,
+      actor: supervisor?.id ?? by,
       action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
       subject: saleId,
-      details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code) },
+      details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code), ...(supervisor ? { staff: by } : {}) },
     });
     return { saleId, tier: d.tier, failed: d.failed, scope };
   });
@@ -150,40 +159,48 @@ async function sell(ctx: StationContext, req: SellRequest, upgrade: boolean): Pr
   if (recorded.tier !== 'online') {
     const sale = await saleNow();
     const how = { allotment: 'from this desk’s allotment (no risk)', overdraft: 'offline, within the overdraft limit (at risk until HQ confirms)', override: 'by supervisor override (at risk until HQ confirms)' }[recorded.tier];
-    return { outcome: 'proceed', sale, failed: recorded.failed, message: `Seat sold ${how}.` };
+    return { outcome: 'proceed', why: recorded.tier, sale, failed: recorded.failed, message: `Seat sold ${how}.` };
   }
 
   const verdict = await ctx.verdicts.wait(recorded.saleId, recorded.scope.params.verdictTimeoutMs);
-  if (verdict === 'confirmed') return { outcome: 'confirmed', sale: await saleNow(), failed: [], message: 'Seat confirmed by HQ.' };
+  if (verdict === 'confirmed') return { outcome: 'confirmed', why: 'hq_confirmed', sale: await saleNow(), failed: [], message: 'Seat confirmed by HQ.' };
   if (verdict === 'oversold') {
-    return { outcome: 'refused', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
+    return { outcome: 'refused', why: 'oversold', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
   }
-  if (verdict === 'cancelled') return { outcome: 'refused', sale: await saleNow(), failed: [], message: 'The sale was cancelled while waiting for HQ.' };
-  return fallBackOffline(ctx, recorded.saleId, recorded.scope);
+  if (verdict === 'cancelled') return { outcome: 'refused', why: 'cancelled', sale: await saleNow(), failed: [], message: 'The sale was cancelled while waiting for HQ.' };
+  return fallBackOffline(ctx, recorded.saleId, recorded.scope, await actor(ctx.db, caller));
 }
 
 /**
  * No verdict in time: decide for the person in front of the desk as if offline. Covered by an allotment seat or
  * by the overdraft rule → proceed; otherwise staff may wait for the verdict or cancel the sale.
  */
-async function fallBackOffline(ctx: StationContext, saleId: string, scope: SaleScope): Promise<SaleOutcome> {
+async function fallBackOffline(ctx: StationContext, saleId: string, scope: SaleScope, by: string): Promise<SaleOutcome> {
   return inTx(ctx, async (tx) => {
     const sale = await getSale(tx, saleId);
     if (!sale || sale.status !== 'pending') {
       // The verdict arrived between the timeout and this transaction.
       const s = toSale(sale!);
-      return { outcome: s.status === 'confirmed' ? 'confirmed' : 'refused', sale: s, failed: [], message: `HQ answered: ${s.status}.` } satisfies SaleOutcome;
+      const confirmed = s.status === 'confirmed';
+      return { outcome: confirmed ? 'confirmed' : 'refused', why: confirmed ? 'hq_confirmed' : s.status === 'oversold' || s.status === 'refused' ? 'oversold' : 'cancelled', sale: s, failed: [], message: `HQ answered: ${s.status}.` } satisfies SaleOutcome;
     }
     const d = await decide(ctx, tx, scope, false, false);
     if (!d.allowed) {
-      return { outcome: 'awaiting', sale: toSale(sale), failed: d.failed, message: `No answer from HQ yet, and the desk may not sell on its own: ${d.failed.map((f) => f.message).join('; ')}. Wait for HQ or cancel the sale.` } satisfies SaleOutcome;
+      return { outcome: 'awaiting', why: 'no_verdict_not_covered', sale: toSale(sale), failed: d.failed, message: `No answer from HQ yet, and the desk may not sell on its own: ${describeFailedConditions(d.failed)}. Wait for HQ or cancel the sale.` } satisfies SaleOutcome;
     }
-    await proceedWithoutVerdict(ctx, tx, sale, d.tier === 'allotment');
-    return { outcome: 'proceed', sale: toSale((await getSale(tx, saleId))!), failed: [], message: d.tier === 'allotment' ? 'No answer from HQ in time; sold from this desk’s allotment.' : 'No answer from HQ in time; sold within the overdraft limit (at risk until HQ answers).' } satisfies SaleOutcome;
+    await proceedWithoutVerdict(ctx, tx, sale, d.tier === 'allotment', by);
+    const fromAllotment = d.tier === 'allotment';
+    return {
+      outcome: 'proceed',
+      why: fromAllotment ? 'no_verdict_allotment' : 'no_verdict_overdraft',
+      sale: toSale((await getSale(tx, saleId))!),
+      failed: [],
+      message: fromAllotment ? 'No answer from HQ in time; sold from this desk’s allotment.' : 'No answer from HQ in time; sold within the overdraft limit (at risk until HQ answers).',
+    } satisfies SaleOutcome;
   });
 }
 
-async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleRecord, fromAllotment: boolean): Promise<void> {
+async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleRecord, fromAllotment: boolean, by: string): Promise<void> {
   let atRisk = 1;
   if (fromAllotment) {
     // HQ counts a station's own unused allotment seat against a sale it cannot otherwise confirm (DESIGN §7),
@@ -196,5 +213,5 @@ async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleReco
   }
   await updateSale(tx, sale.id, { proceed: 1, at_risk: atRisk });
   await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, nowIso(ctx));
-  await audit(ctx, tx, { actor: 'desk', action: 'sale.proceedWithoutVerdict', subject: sale.id, details: { fromAllotment } });
+  await audit(ctx, tx, { actor: by, action: 'sale.proceedWithoutVerdict', subject: sale.id, details: { fromAllotment } });
 }

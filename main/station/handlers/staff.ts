@@ -1,10 +1,10 @@
 /** Staff, PINs and supervisor authorisation. */
-import type { StaffView } from '../../../core/api';
+import type { StaffSessionView, StaffView } from '../../../core/api';
 import { DomainError } from '../../../core/result';
 import { verifyAudit, type AuditChainVerification } from '../../store/audit';
 import type { StaffRecord } from '../../store/schema';
 import { clearPinFailures, countSupervisors, findStaff, hashPin, insertStaff, listStaff, pinMatches, recordPinFailure } from '../../store/staff';
-import { audit, inTx, integrityView, nowIso, type StationContext } from '../context';
+import { actor, audit, inTx, integrityView, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 /** Wrong PINs in a row before the account locks, and for how long. */
@@ -22,7 +22,7 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
   if (!s) throw new DomainError('unauthorized', 'Unknown staff member or wrong PIN.');
   const now = ctx.clock.now();
   if (s.locked_until && Date.parse(s.locked_until) > now) {
-    throw new DomainError('locked_out', `${s.name} is locked out after ${MAX_PIN_ATTEMPTS} wrong PINs; try again after ${new Date(s.locked_until).toLocaleTimeString('en-GB')}.`);
+    throw new DomainError('locked_out', `${s.name} is locked out after ${MAX_PIN_ATTEMPTS} wrong PINs; try again after ${new Date(s.locked_until).toLocaleTimeString('en-GB')}.`, { until: s.locked_until });
   }
   if (!(await pinMatches(pin, s.pin_hash))) {
     await inTx(ctx, async (tx) => {
@@ -33,8 +33,8 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
     });
     const left = MAX_PIN_ATTEMPTS - (s.failed_attempts + 1);
     throw left > 0
-      ? new DomainError('unauthorized', `Wrong PIN. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`)
-      : new DomainError('locked_out', `Wrong PIN. ${s.name} is now locked out for ${LOCKOUT_MS / 60_000} minutes.`);
+      ? new DomainError('unauthorized', `Wrong PIN. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`, { attemptsLeft: left })
+      : new DomainError('locked_out', `Wrong PIN. ${s.name} is now locked out for ${LOCKOUT_MS / 60_000} minutes.`, { until: new Date(now + LOCKOUT_MS).toISOString() });
   }
   if (s.failed_attempts === 0 && !s.locked_until) return s;
   await clearPinFailures(ctx.db, s.id);
@@ -43,19 +43,23 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
 
 export async function checkSupervisor(ctx: StationContext, auth: { supervisorId: string; pin: string }): Promise<StaffRecord> {
   const s = await checkPin(ctx, auth.supervisorId, auth.pin);
-  if (s.role !== 'supervisor') throw new DomainError('forbidden', `${s.name} is not a supervisor; a supervisor's PIN is needed.`);
+  if (s.role !== 'supervisor') throw new DomainError('forbidden', `${s.name} is not a supervisor; a supervisor's PIN is needed.`, { need: 'supervisor' });
   return s;
 }
 
-export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' | 'staff.verify' | 'staff.list' | 'audit.verify'> {
+const sessionView = (s: StaffRecord): StaffSessionView => ({ staffId: s.id, name: s.name, role: s.role });
+
+export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' | 'staff.verify' | 'staff.signIn' | 'staff.signOut' | 'staff.session' | 'staff.list' | 'audit.verify'> {
   return {
-    'staff.add': async (req) => {
+    'staff.add': async (req, caller) => {
       const supervisors = await countSupervisors(ctx.db);
       let by = 'bootstrap';
       if (supervisors === 0) {
         if (req.role !== 'supervisor') throw new DomainError('conflict', 'The first staff member on a station must be a supervisor.');
+      } else if (caller.session?.role === 'supervisor' && !req.by) {
+        by = caller.session.staffId; // signed in with their PIN at this window
       } else {
-        if (!req.by) throw new DomainError('forbidden', 'Adding staff needs a supervisor PIN.');
+        if (!req.by) throw new DomainError('forbidden', 'Adding staff needs a supervisor PIN.', { need: 'supervisor' });
         by = (await checkSupervisor(ctx, req.by)).id;
       }
       if (await findStaff(ctx.db, req.id)) throw new DomainError('conflict', `Staff id "${req.id}" is already taken.`);
@@ -67,6 +71,21 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
       });
     },
     'staff.verify': async (req) => view(await checkPin(ctx, req.staffId, req.pin)),
+    // The shell keeps the session per window or connection once this succeeds (main/runtime/connection.ts).
+    'staff.signIn': async (req, caller) => {
+      const s = await checkPin(ctx, req.staffId, req.pin);
+      await inTx(ctx, (tx) => audit(ctx, tx, { actor: s.id, action: 'staff.signIn', subject: s.id, details: { mode: caller.mode, transport: caller.transport } }));
+      return sessionView(s);
+    },
+    'staff.signOut': async (_req, caller) => {
+      if (caller.session) await inTx(ctx, async (tx) => audit(ctx, tx, { actor: await actor(tx, caller), action: 'staff.signOut', subject: caller.session!.staffId, details: { mode: caller.mode } }));
+      return null;
+    },
+    'staff.session': async (_req, caller) => {
+      if (!caller.session) return null;
+      const s = await findStaff(ctx.db, caller.session.staffId);
+      return s ? sessionView(s) : null;
+    },
     'staff.list': async () => (await listStaff(ctx.db)).map(view),
     'audit.verify': async () => {
       // The chain proves nobody rewrote the log through SQL; the integrity check proves the file under it is sound.

@@ -6,8 +6,9 @@ import { countCheckIns, countSales } from '../../store/sales';
 import { integrityView, lastContact, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
-export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status'> {
+export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.status' | 'station.settings'> {
   return {
+    'station.settings': async () => ctx.settings,
     'station.status': async () => {
       const c = await getConference(ctx.db);
       const counts = await catalogCounts(ctx.db);

@@ -1,7 +1,7 @@
 /** What the sync engine is doing, for staff; and the "work offline" switch. */
 import type { SyncStatus } from '../../../core/api';
 import { inboxStats, outboxStats } from '../../store/queues';
-import { audit, inTx, lastContact, requireActor, staleness, type StationContext } from '../context';
+import { actor, audit, inTx, lastContact, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
 export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' | 'sync.setWorkOffline'> {
@@ -32,11 +32,11 @@ export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' 
   }
   return {
     'sync.status': status,
-    'sync.setWorkOffline': async ({ on, staffId }) => {
-      const actor = await requireActor(ctx.db, staffId, 'desk');
+    'sync.setWorkOffline': async ({ on }, caller) => {
+      const by = await actor(ctx.db, caller);
       if (ctx.sync.engine) {
         ctx.sync.engine.setWorkOffline(on);
-        await inTx(ctx, (tx) => audit(ctx, tx, { actor, action: on ? 'sync.workOffline' : 'sync.workOnline', subject: ctx.stationId, details: {} }));
+        await inTx(ctx, (tx) => audit(ctx, tx, { actor: by, action: on ? 'sync.workOffline' : 'sync.workOnline', subject: ctx.stationId, details: {} }));
       }
       return status();
     },

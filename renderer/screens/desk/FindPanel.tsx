@@ -1,0 +1,198 @@
+/** Find a person (type or scan), see their badge and sessions, print or reprint (with a reason), release a seat. */
+import { useEffect, useRef, useState } from 'react';
+import type { PrintJobView } from '../../../core/badge/views';
+import type { AppError } from '../../../core/result';
+import { BadgeImage } from '../../components/BadgeImage';
+import { ErrorNotice, Notice } from '../../components/Notice';
+import { useScanner } from '../../components/useScanner';
+import { useWords } from '../../i18n/i18n';
+import { useCall, useStation } from '../../station';
+import { fullName, useTypedQuery } from '../kiosk/KioskScreen';
+import { signedOutBy } from './common';
+
+export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { person: string | null; onPerson(id: string | null): void; onAddSession(id: string): void; onSignedOut(): void }) {
+  const w = useWords();
+  const call = useCall();
+  const [query, setQuery] = useState('');
+  const q = useTypedQuery(query.trim());
+  const results = useStation('registrant.search', q.length >= 2 ? { query: q, limit: 12 } : null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  // A badge (LY1|conference|registrant|…) or a confirmation code, scanned anywhere on this screen.
+  useScanner(async (code) => {
+    const badge = /^LY\d\|[^|]*\|([^|]+)\|/.exec(code);
+    if (badge) return onPerson(badge[1]!);
+    const r = await call('registrant.search', { query: code, limit: 2 });
+    if (r.ok && r.value.length === 1) onPerson(r.value[0]!.id);
+    else setQuery(code);
+  });
+  return (
+    <div className="split">
+      <section className="find" aria-labelledby="find-title">
+        <h2 id="find-title" className="visually-hidden">
+          {w.desk.tabs.find}
+        </h2>
+        <label htmlFor="desk-query">{w.desk.searchLabel}</label>
+        <input id="desk-query" ref={input} type="search" autoComplete="off" spellCheck={false} value={query} onChange={(e) => setQuery(e.target.value)} />
+        {!q && !person && <p className="hint">{w.desk.selectHint}</p>}
+        {results.data && (
+          <ul className="results compact" aria-label={w.kiosk.results(results.data.length)}>
+            {results.data.map((r) => (
+              <li key={r.id}>
+                <button type="button" className={`result ${r.id === person ? 'chosen' : ''}`} aria-pressed={r.id === person} onClick={() => onPerson(r.id)}>
+                  <span className="result-name">{fullName(r)}</span>
+                  <span className="result-more">{[r.company, r.confirmationCode].filter(Boolean).join(' · ')}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {results.data?.length === 0 && <p>{w.kiosk.noResults}</p>}
+      </section>
+      {person && <Person id={person} onAddSession={onAddSession} onSignedOut={onSignedOut} />}
+    </div>
+  );
+}
+
+function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id: string): void; onSignedOut(): void }) {
+  const w = useWords();
+  const call = useCall();
+  const detail = useStation('registrant.get', { id }, { refreshOn: ['print.job', 'sale.decided'] });
+  const preview = useStation('badge.preview', { registrantId: id }, { refreshOn: ['print.job'] });
+  const [job, setJob] = useState<PrintJobView | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [reprinting, setReprinting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [releasing, setReleasing] = useState<string | null>(null);
+  useEffect(() => (setJob(null), setError(null), setReprinting(false), setReleasing(null)), [id]);
+  const p = detail.data;
+  if (detail.error) return <ErrorNotice error={detail.error} />;
+  if (!p) return <p className="loading">{w.common.loading}</p>;
+
+  async function print(reason?: string) {
+    setBusy(true);
+    setError(null);
+    const r = await call('badge.print', { registrantId: id, ...(reason ? { reason } : {}) });
+    setBusy(false);
+    if (!r.ok) {
+      if (signedOutBy(r.error)) return onSignedOut();
+      return setError(r.error);
+    }
+    setJob(r.value);
+    setReprinting(false);
+    detail.reload();
+  }
+  async function release(saleId: string, reason: string) {
+    const r = await call('sale.release', { saleId, reason });
+    if (!r.ok) return setError(r.error);
+    setReleasing(null);
+    detail.reload();
+  }
+
+  return (
+    <section className="person" aria-labelledby="person-name">
+      <h2 id="person-name">{fullName(p)}</h2>
+      <dl className="facts">
+        <dt>{w.desk.company}</dt>
+        <dd>{p.company || '—'}</dd>
+        <dt>{w.desk.ticket}</dt>
+        <dd>{p.ticketTypeName}</dd>
+        <dt>{w.desk.code}</dt>
+        <dd>{p.confirmationCode}</dd>
+        <dt>{w.desk.email}</dt>
+        <dd>{p.email || '—'}</dd>
+        <dt>{w.desk.badge}</dt>
+        <dd>{p.lastPrint ? w.desk.printedAt(w.common.stationName(p.lastPrint.station), w.common.time(p.lastPrint.printedAt)) : w.desk.notPrinted}</dd>
+      </dl>
+      <div className="person-body">
+        <div className="preview-frame small">{preview.data && <BadgeImage preview={preview.data} label={w.kiosk.preview(fullName(p))} />}</div>
+        <div>
+          <h3>{w.desk.sessionsOf}</h3>
+          {p.sessions.length === 0 ? (
+            <p>{w.desk.noSessions}</p>
+          ) : (
+            <ul className="sessions-of">
+              {p.sessions.map((s) => (
+                <li key={s.sessionId}>
+                  {s.title}
+                  {s.saleId && releasing !== s.saleId && (
+                    <button type="button" className="link" onClick={() => setReleasing(s.saleId)}>
+                      {w.desk.release}
+                    </button>
+                  )}
+                  {s.saleId && releasing === s.saleId && <ReasonForm label={w.desk.releaseReason} action={w.desk.release} onSubmit={(r) => void release(s.saleId!, r)} onCancel={() => setReleasing(null)} />}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      {job && <Notice kind={job.status === 'printed' ? 'ok' : job.status === 'failed' ? 'error' : 'warn'} title={w.desk.jobOutcome[job.status]}>{job.words && <p>{job.words}</p>}</Notice>}
+      {error && <ErrorNotice error={error} />}
+      <div className="actions">
+        {!p.lastPrint && (
+          <button type="button" className="primary" disabled={busy} onClick={() => void print()}>
+            {w.desk.printBadge}
+          </button>
+        )}
+        {p.lastPrint && !reprinting && (
+          <button type="button" className="secondary" onClick={() => setReprinting(true)}>
+            {w.desk.reprint}
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={() => onAddSession(id)}>
+          {w.desk.addSession}
+        </button>
+      </div>
+      {reprinting && <ReprintReason busy={busy} onReprint={(reason) => void print(reason)} onCancel={() => setReprinting(false)} />}
+    </section>
+  );
+}
+
+export function ReprintReason({ busy, onReprint, onCancel }: { busy: boolean; onReprint(reason: string): void; onCancel(): void }) {
+  const w = useWords();
+  const [reason, setReason] = useState('');
+  const [other, setOther] = useState('');
+  const text = reason === 'other' ? other.trim() : reason;
+  return (
+    <fieldset className="reprint">
+      <legend>{w.common.reason}</legend>
+      {w.desk.reprintReasons.map((r) => (
+        <label key={r} className="radio">
+          <input type="radio" name="reprint-reason" value={r} checked={reason === r} onChange={() => setReason(r)} /> {r}
+        </label>
+      ))}
+      <label className="radio">
+        <input type="radio" name="reprint-reason" value="other" checked={reason === 'other'} onChange={() => setReason('other')} /> {w.desk.otherReason}
+      </label>
+      {reason === 'other' && <input aria-label={w.desk.otherReason} value={other} maxLength={500} onChange={(e) => setOther(e.target.value)} />}
+      <div className="actions">
+        <button type="button" className="primary" disabled={!text || busy} onClick={() => onReprint(text)}>
+          {w.desk.reprint}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {w.common.cancel}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+export function ReasonForm({ label, action, onSubmit, onCancel }: { label: string; action: string; onSubmit(reason: string): void; onCancel(): void }) {
+  const w = useWords();
+  const [reason, setReason] = useState('');
+  return (
+    <form className="reason-form" onSubmit={(e) => (e.preventDefault(), reason.trim() && onSubmit(reason.trim()))}>
+      <label>
+        {label}
+        <input value={reason} maxLength={500} autoFocus onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit" className="primary" disabled={!reason.trim()}>
+        {action}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        {w.common.cancel}
+      </button>
+    </form>
+  );
+}
