@@ -4,7 +4,8 @@
  *                   createMessageBatch batches (ratio = station / raw): five runs after a warm-up, each run's
  *                   ratio >= 0.8 (min and median of the five in detail);
  *   sync.apply      20,000 feed messages received, validated, applied and completed by the station vs the raw SDK
- *                   receiving and completing the same 20,000 in peek-lock (goal >= 0.6);
+ *                   receiving and completing the same 20,000 in peek-lock: five runs, each run's ratio >= 0.6
+ *                   (min and median of the five in detail);
  *   sync.reconnect  ms from the link coming back (fault-proxy heal with the OS still saying "online", or the OS
  *                   online signal returning) to the first outbox row accepted by the broker: p50 and p95 over 20
  *                   heals the station has to find out about by itself, both <= 1000 ms (OS-signal trials in detail).
@@ -29,6 +30,7 @@ import { benchDay, percentile, round, type Benchmark, type BenchResult } from '.
 const DRAIN_ROWS = 10_000;
 const DRAIN_RUNS = 5;
 const APPLY_MESSAGES = 20_000;
+const APPLY_RUNS = Number(process.env.LANYARD_APPLY_RUNS ?? 5);
 /** 4 in 5 trials are heals without the OS's help: 25 trials give the 20 heals the line reports on. */
 const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 25);
 const sdkRetry = { retryOptions: { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000, timeoutInMs: 10_000 } };
@@ -74,17 +76,21 @@ const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 // ---- sync.drain -------------------------------------------------------------------------------------------------
 
-/** The station: 10,000 rows written while working offline, then "work online": ms until the last is marked sent. */
+/**
+ * The station: 10,000 rows written while the network was down, then the network comes back: ms until the last is
+ * marked sent. (The OS's signal rather than staff's "work online" switch, whose audit record would be timed too.)
+ */
 async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage[] }> {
   return withDir(async (dir) => {
     const bus = await startEmulator({ config: topology(['bench']), port: 0 });
+    const os = new BehaviorSubject(true);
     let station: Station | null = null;
     try {
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: new BehaviorSubject(true) });
+      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: os });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       await until(async () => must(await s.call('sync.status', {})).state !== 'connecting' && must(await s.call('sync.status', {})).state !== 'offline', 10_000, 'the first connection');
-      must(await s.call('sync.setWorkOffline', { on: true }));
+      os.next(false);
       const at = new Date().toISOString();
       await s.db.transaction().execute(async (tx) => {
         for (let i = 0; i < DRAIN_ROWS; i++) {
@@ -97,7 +103,7 @@ async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage
       const unsent = () => s.db.selectFrom('outbox').select('seq').where('sent_at', 'is', null).limit(1).executeTakeFirst();
       await sleep(200); // the appends' garbage and write-ahead log behind us, as for the raw SDK's warm sender
       const t0 = Date.now();
-      must(await s.call('sync.setWorkOffline', { on: false }));
+      os.next(true);
       // The end is when the last row was marked sent (its sent_at, to the ms): checking seldom keeps the bench's own
       // queries out of the station's time.
       await until(async () => (await unsent()) === undefined, 120_000, 'the outbox to drain', 25);
@@ -174,11 +180,18 @@ async function publish(cs: string, messages: ServiceBusMessage[]): Promise<void>
 }
 
 /** Raw SDK: peek-lock, receive and complete every message (the work the station's receiver does on the bus). */
-async function applyRaw(cs: string, subscription: string, count: number): Promise<number> {
+/** CPU ms of this process (the emulator included, for both sides) since `from`: what the machine's load cannot stretch. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+async function applyRaw(cs: string, subscription: string, count: number): Promise<{ ms: number; cpuMs: number }> {
   const client = new ServiceBusClient(cs, sdkRetry);
   try {
     const receiver = client.createReceiver('station-feed', subscription);
     let got = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await new Promise<void>((resolve, reject) => {
       const sub = receiver.subscribe(
@@ -195,13 +208,13 @@ async function applyRaw(cs: string, subscription: string, count: number): Promis
       setTimeout(() => reject(new Error(`raw receive: only ${got} of ${count}`)), 300_000).unref();
       void sub;
     });
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, cpuMs: cpuMs(cpu0) };
   } finally {
     await client.close();
   }
 }
 
-async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
+async function applyBench(): Promise<{ stationMs: number; rawMs: number; stationCpuMs: number; rawCpuMs: number; commits: number }> {
   return withDir(async (dir) => {
     const bus = await startEmulator({ config: topology(['bench', 'raw']), port: 0 });
     const os = new BehaviorSubject(false);
@@ -212,22 +225,27 @@ async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
       must(await s.call('conference.import', { data: conference() }));
       // One publish, fanned out by the topic to both subscriptions: the very same messages.
       await publish(bus.connectionString, feedMessages(APPLY_MESSAGES));
-      const rawMs = await applyRaw(bus.connectionString, 'station-raw', APPLY_MESSAGES);
+      const raw = await applyRaw(bus.connectionString, 'station-raw', APPLY_MESSAGES);
       // Counted from the station's own "applied" events (emitted after each commit): no polling load on the database.
       let applied = 0;
+      let commits = 0;
       const counting = s.events$.subscribe((e) => {
-        if (e.type === 'hq.contact') applied += e.messages;
+        if (e.type !== 'hq.contact') return;
+        applied += e.messages;
+        commits++;
       });
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       os.next(true);
       await until(() => applied >= APPLY_MESSAGES, 300_000, 'the station to apply the feed', 20);
       const stationMs = performance.now() - t0;
+      const stationCpuMs = cpuMs(cpu0);
       counting.unsubscribe();
       const inbox = Number((await s.db.selectFrom('inbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       if (inbox !== APPLY_MESSAGES) throw new Error(`the inbox holds ${inbox} rows, not ${APPLY_MESSAGES}`);
       const st = must(await s.call('sync.status', {}));
       if (st.inbox.quarantined !== 0) throw new Error(`${st.inbox.quarantined} feed messages were quarantined`);
-      return { stationMs, rawMs };
+      return { stationMs, rawMs: raw.ms, stationCpuMs, rawCpuMs: raw.cpuMs, commits };
     } finally {
       await station?.close();
       await bus.stop();
@@ -326,19 +344,38 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'sync.apply',
     async run(): Promise<BenchResult> {
-      const { stationMs, rawMs } = await applyBench();
-      const value = (APPLY_MESSAGES / stationMs) * 1000;
-      const baseline = (APPLY_MESSAGES / rawMs) * 1000;
-      const ratio = value / baseline;
+      // Five runs, each on a fresh bus and database; every run's ratio must reach the goal.
+      const runs: { station: number; raw: number; ratio: number; cpuRatio: number; perCommit: number }[] = [];
+      for (let run = 0; run < APPLY_RUNS; run++) {
+        const { stationMs, rawMs, stationCpuMs, rawCpuMs, commits } = await applyBench();
+        const station = (APPLY_MESSAGES / stationMs) * 1000;
+        const raw = (APPLY_MESSAGES / rawMs) * 1000;
+        runs.push({ station, raw, ratio: station / raw, cpuRatio: rawCpuMs / stationCpuMs, perCommit: APPLY_MESSAGES / commits });
+      }
+      const ratios = runs.map((r) => r.ratio);
+      const minRatio = Math.min(...ratios);
       return {
         name: 'sync.apply',
-        value: round(value, 0),
+        value: round(median(runs.map((r) => r.station)), 0),
         unit: 'msg/s',
-        baseline: round(baseline, 0),
-        ratio: round(ratio, 3),
-        goal: 'ratio >= 0.6',
-        pass: ratio >= 0.6,
-        detail: { messages: APPLY_MESSAGES, station_ms: round(stationMs, 0), raw_ms: round(rawMs, 0), raw_pattern: `subscribe, peek-lock, complete each, ${defaultFeedBatchSize} concurrent calls (as the station)` },
+        baseline: round(median(runs.map((r) => r.raw)), 0),
+        ratio: round(median(ratios), 3),
+        goal: 'ratio >= 0.6 in 5 runs of 5',
+        pass: minRatio >= 0.6,
+        detail: {
+          messages: APPLY_MESSAGES,
+          runs: runs.length,
+          ratio_min: round(minRatio, 3),
+          ratio_median: round(median(ratios), 3),
+          ratios: ratios.map((r) => round(r, 3)).join(' '),
+          station_runs: runs.map((r) => round(r.station, 0)).join(' '),
+          raw_runs: runs.map((r) => round(r.raw, 0)).join(' '),
+          messages_per_commit: runs.map((r) => round(r.perCommit, 1)).join(' '),
+          // The same ratio by CPU time instead of wall time (raw CPU / station CPU): what another process's load on
+          // this shared machine cannot stretch.
+          cpu_ratios: runs.map((r) => round(r.cpuRatio, 3)).join(' '),
+          raw_pattern: `subscribe, peek-lock, complete each, ${defaultFeedBatchSize} concurrent calls (as the station)`,
+        },
       };
     },
   },

@@ -60,8 +60,13 @@ export function redactConnectionString(cs: string): string {
 
 const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
 
-/** Feed messages applied per transaction by default (see `feedBatchSize`). */
-export const defaultFeedBatchSize = 50;
+/**
+ * Feed messages applied per transaction by default (see `feedBatchSize`): also the SDK's messages in hand at once, so
+ * the bound on how many share one commit's fsync. 200 (was 50) made ~95 a commit instead of ~27 and cut the
+ * station's CPU per applied message by about a fifth (sync.apply); a batch of 200 holds the database for a few tens
+ * of ms.
+ */
+export const defaultFeedBatchSize = 200;
 
 export const SyncConfig = z
   .object({
