@@ -11,7 +11,7 @@ import { DomainError } from '../../../core/result';
 import { catalogIds, getConference } from '../../store/catalog';
 import { voidedBadges } from '../../store/printing';
 import { outboxSeqs, quarantinedMessages } from '../../store/queues';
-import { activeAllotments, boardRows } from '../../store/sales';
+import { allotmentsInHand, boardRows } from '../../store/sales';
 import { findStaff, hashPin, setPinHash } from '../../store/staff';
 import { checkConnection } from '../../sync/connection-check';
 import { parseConnectionString, redactConnectionString } from '../../sync/config';
@@ -113,7 +113,7 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
         history: { from: iso(h.from), to: iso(h.to), spans: h.spans.map((sp) => ({ state: sp.state, reason: sp.reason, from: iso(sp.from), to: iso(sp.to) })) },
         drain: drain === null ? null : { total: drain.total, sent: drain.sent, since: iso(drain.since) },
         quarantined: (await quarantinedMessages(ctx.db, 100)).map((m) => ({ id: m.id, reason: m.note ?? 'no reason recorded', receivedAt: m.received_at })),
-        allotments: (await activeAllotments(ctx.db)).map((a) => ({
+        allotments: (await allotmentsInHand(ctx.db)).map((a) => ({
           allotmentId: a.id, sessionId: a.session_id, title: a.title ?? a.session_id, seats: a.seats, used: a.used, remaining: a.seats - a.used, grantedAt: a.granted_at, startsAt: a.starts_at,
         })),
       } satisfies SyncDetails;
