@@ -10,7 +10,7 @@ import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConferenceFile } from '../../core/conference';
+import { defaultPolicy, type ConferenceFile } from '../../core/conference';
 import { parseRuntimeConfig } from '../../main/runtime/config';
 import { startRuntime, type Runtime } from '../../main/runtime/runtime';
 import { waitFor } from '../support/bus';
@@ -82,14 +82,14 @@ beforeAll(async () => {
   inst = await startInstallation({ dir: join(t.dir, 'hq'), conference: c, stations: ['sup-1', 'desk-2', 'door-1'] });
   const dataDir = join(t.dir, 'sup-1');
   const file = join(t.dir, 'sup-1.json');
-  writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), printers: [`folder:${join(t.dir, 'sup-prints')}`], sync: inst.syncFor('sup-1') }));
+  writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), printers: [`folder:${join(t.dir, 'sup-prints')}`], sync: inst.syncFor('sup-1', { keepSeatsInHand: 0 }) }));
   await addStaff(dataDir, 'sup-1', [{ id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }, { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' }, { id: 'max', name: 'Max Desk', role: 'desk', pin: '1111' }]);
   sup = await startWeb('sup-1', file, dataDir);
   await addStaff(join(t.dir, 'desk-2'), 'desk-2', [{ id: 'ria', name: 'Ria Supervisor', role: 'supervisor', pin: '8642' }]);
-  const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2') }, { baseDir: t.dir, defaultDataDir: t.dir });
+  const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2', { keepSeatsInHand: 0 }) }, { baseDir: t.dir, defaultDataDir: t.dir });
   if (!c2.ok) throw new Error(c2.errors.join('; '));
   desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
-  const c3 = parseRuntimeConfig({ stationId: 'door-1', mode: 'door', dataDir: join(t.dir, 'door-1'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('door-1') }, { baseDir: t.dir, defaultDataDir: t.dir });
+  const c3 = parseRuntimeConfig({ stationId: 'door-1', mode: 'door', dataDir: join(t.dir, 'door-1'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('door-1', { keepSeatsInHand: 0 }) }, { baseDir: t.dir, defaultDataDir: t.dir });
   if (!c3.ok) throw new Error(c3.errors.join('; '));
   door = await startRuntime(c3.config, { healthPollMs: 0 });
   browser = await launchBrowser();
@@ -243,7 +243,7 @@ describe('supervisor console', { timeout: 120_000 }, () => {
   it('settings: an invalid connection string gets a clear error and nothing is saved; the policy in plain words; a new PIN', async () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByRole('heading', { name: 'Sale policy on this station' }).waitFor();
-    await page.getByText('Offline sales stop 60 minutes after the last word from HQ.').waitFor();
+    await page.getByText(`Offline sales stop ${defaultPolicy.maxStalenessMin} minutes after the last word from HQ.`).waitFor();
     const before = (await wsCall('settings.get', {})).value;
     // A string that is not one at all, then the real bus with a wrong key: each refused in words, the key never shown.
     const box = page.getByLabel('Connection string (from the Azure portal)');

@@ -4,6 +4,7 @@
  */
 import { BehaviorSubject } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../../core/conference';
 import type { Station } from '../../main/station/create-station';
 import type { RunningEmulator } from '../../tools/servicebus-emulator/index';
 import { VirtualPrinter } from '../../tools/virtual-printer/virtual-printer';
@@ -76,9 +77,10 @@ describe('without a bus', () => {
     const setup = must(await s.call('settings.get', {}));
     expect(setup).toMatchObject({ stationId: 'desk-a', mode: 'desk', connection: { configured: false, masked: null } });
     const by = Object.fromEntries(setup.policy.map((p) => [p.name, p]));
-    expect(by.maxStalenessMin).toMatchObject({ value: 30, source: 'conference', conference: 30, station: null, defaultValue: 60 });
+    expect(by.maxStalenessMin).toMatchObject({ value: 30, source: 'conference', conference: 30, station: null, defaultValue: defaultPolicy.maxStalenessMin });
     expect(by.overdraftCap).toMatchObject({ value: 4, source: 'station', station: 4 });
-    expect(by.alpha).toMatchObject({ value: 0.05, source: 'default' });
+    expect(by.alpha).toMatchObject({ value: defaultPolicy.alpha, source: 'default' });
+    expect(setup.policy.map((p) => p.name).sort()).toEqual(Object.keys(defaultPolicy).sort());
   });
 
   it('a supervisor sets a new PIN (lifting a lockout): the old one stops working, the new one signs in, the audit log says who', async () => {

@@ -50,10 +50,10 @@ export function SettingsPanel({ me }: { me: StaffSessionView }) {
             <tbody>
               {s.policy.map((p) => (
                 <tr key={p.name}>
-                  <th scope="row">{sw.policy[p.name]!.name}</th>
+                  <th scope="row">{sw.policy[p.name]?.name ?? p.name}</th>
                   <td>{p.value}</td>
                   <td>{sw.source[p.source]}</td>
-                  <td>{sw.policy[p.name]!.words(p.value)}</td>
+                  <td>{sw.policy[p.name]?.words(p.value) ?? ''}</td>
                 </tr>
               ))}
             </tbody>
