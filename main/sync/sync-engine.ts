@@ -10,6 +10,7 @@ import { createConnectivity, type Connectivity, type ConnectivitySnapshot } from
 import { startFeedReceiver, type FeedReceiver, type FeedReceiverStats, type FeedSink } from './feed-receiver';
 import { createOutboxRelay, type OutboxRelay, type RelayProgress } from './outbox-relay';
 import { openStationBus } from './service-bus';
+import { startStreamRecoveryRequests } from './stream-recovery';
 
 export interface SyncEngine {
   readonly connectivity: Connectivity;
@@ -40,6 +41,7 @@ export function startSync(opts: {
     feedFreshMs: opts.config.feedFreshMs,
   });
   const relay = createOutboxRelay({ db: opts.db, sender: bus.sender, connectivity, origin: `station:${opts.stationId}`, batchSize: opts.config.batchSize, now });
+  const recovery = startStreamRecoveryRequests({ db: opts.db, sender: bus.sender, connectivity, stationId: opts.stationId, now });
   const keeper = opts.config.keepSeatsInHand > 0 ? startAllotmentKeeper({ station: opts.sink, connectivity, keep: opts.config.keepSeatsInHand, ...opts.config.allotmentKeeper, now }) : null;
 
   // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
@@ -81,6 +83,7 @@ export function startSync(opts: {
     info: () => ({ connectivity: connectivity.snapshot(), relay: relay.progress(), receiver: receiver?.stats() ?? lastStats, workOffline }),
     async stop() {
       for (const s of subs) s.unsubscribe();
+      recovery.stop();
       await keeper?.stop();
       await relay.stop();
       if (receiver) await receiver.stop();

@@ -30,13 +30,16 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO badge_print VALUES ('r1', 1, 'station:desk-a', 'now')`);
     db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'reversed', 'now')`);
   },
+  '0007-inbox-bodies': (db) => {
+    db.exec(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES ('e3', 'station:desk-a', 3, 'SeatSold', 'applied', NULL, 'now', '{"id":"e3"}')`);
+  },
 };
 
 const checks: Record<string, (db: Raw) => void> = {
   '0001-ledger': (db) => {
     expect(db.prepare(`SELECT sold, version FROM session WHERE id = 's1'`).get()).toEqual({ sold: 10, version: 3 });
     expect(db.prepare(`SELECT sum(seats - used) n FROM allotment WHERE status = 'active'`).get()).toEqual({ n: 1 });
-    expect(() => db.exec(`INSERT INTO inbox VALUES ('e2', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`)).toThrow(/UNIQUE/); // one event per origin seq
+    expect(() => db.exec(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at) VALUES ('e2', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`)).toThrow(/UNIQUE/); // one event per origin seq
     expect(() => db.exec(`INSERT INTO allotment (id, station, session_id, seats, used, status, granted_at) VALUES ('a2', 'x', 's1', 1, 2, 'active', 'now')`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO oversell_case (id, sale_id, session_id, station, over_by, status, opened_at) VALUES ('case2', 'ghost', 's1', 'x', 1, 'open', 'now')`)).toThrow(/FOREIGN KEY/);
   },
@@ -46,6 +49,10 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT status, position FROM waitlist`).all()).toEqual([{ status: 'waiting', position: 1 }]);
     expect(() => db.exec(`INSERT INTO waitlist (id, session_id, registrant_id, station, position, status, added_at) VALUES ('w2', 's1', 'r3', 'x', 1, 'waiting', 'now')`)).toThrow(/UNIQUE/);
     expect(() => db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'again', 'now')`)).toThrow(/UNIQUE|PRIMARY/);
+  },
+  '0007-inbox-bodies': (db) => {
+    // Events applied before keep no body; new ones keep the station's own bytes.
+    expect(db.prepare(`SELECT id, body FROM inbox WHERE origin = 'station:desk-a' ORDER BY seq`).all()).toEqual([{ id: 'e1', body: null }, { id: 'e3', body: '{"id":"e3"}' }]);
   },
 };
 

@@ -19,6 +19,7 @@ import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '.
 import type { Handlers } from '../serve';
 import { applyReconciliation } from './case-feed';
 import { importConference } from './catalog';
+import { applyStreamRecovered } from './stream-recovery';
 
 /** What applying one feed message did; `after` runs once the transaction committed (notifications). */
 export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
@@ -191,6 +192,9 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'BadgePrintRecorded':
       return applyPrintElsewhere(ctx, tx, env.payload);
+
+    case 'StreamRecovered':
+      return applyStreamRecovered(ctx, tx, env.payload);
   }
 }
 
