@@ -181,6 +181,12 @@ export interface StaffView {
   lockedUntil: string | null;
 }
 
+export interface SupportBundle {
+  file: string;
+  bytes: number;
+  entries: string[];
+}
+
 export interface BackupFile {
   file: string;
   bytes: number;
@@ -445,6 +451,11 @@ export const contract = {
   'audit.verify': op(NoArgs, supervisor()).returns<AuditVerification>(),
   /** An online backup of the station database now (also taken on a schedule by the runtime), kept N deep. */
   'backup.create': op(NoArgs, supervisor(allModes)).returns<BackupReport>(),
+  /**
+   * A zip for support (the console's button, the CLI's support-bundle): logs, sync status, versions, configuration
+   * without secrets, queue counts and the audit-chain check — no personal data beyond ids.
+   */
+  'support.bundle': op(NoArgs, staff(allModes)).returns<SupportBundle>(),
   /** The backups kept, and whether this station (restored from one) still waits for HQ to say where its stream stands. */
   'backup.status': op(NoArgs, staff(allModes)).returns<BackupStatus>(),
   'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict(), staff(selling)).returns<OversellCase[]>(),

@@ -90,6 +90,7 @@ async function openStation(config: RuntimeConfig, options: RuntimeOptions, logge
     policyOverrides: config.policy,
     ...(config.sync ? { sync: config.sync } : {}),
     backups: { dir: join(config.dataDir, 'backups'), keep: config.backup.keep },
+    support: { logsDir: join(config.dataDir, 'logs'), outDir: join(config.dataDir, 'support'), config: describeConfig(config) },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
     printing: {

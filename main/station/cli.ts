@@ -212,6 +212,10 @@ export const commands: Record<string, Command> = {
     run: () => Promise.reject(new Error('restore runs with the station closed')),
     offline: (dbPath, v) => restoreStation({ dbPath, from: str(v, 'from'), at: new Date().toISOString(), withHq: v['no-hq'] !== true }),
   },
+  'support-bundle': {
+    usage: 'support-bundle   (a zip for support in support/ beside the database: logs, status, versions, configuration without secrets; no personal data)',
+    run: (s) => s.call('support.bundle', {}),
+  },
   // ---- reconciliation (DESIGN §8) ----
   resolve: {
     usage: 'resolve --case ID --action honor|reverse|move|waitlist|refuse --supervisor ID --pin PIN [--to SESSION] [--note TEXT]',

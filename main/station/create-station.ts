@@ -32,6 +32,7 @@ import { syncHandlers } from './handlers/sync';
 import { parseSyncConfig } from '../sync/config';
 import { serve, type Handlers } from './serve';
 import { backupHandlers, type BackupOptions } from './backups';
+import { supportHandlers, type SupportOptions } from './support-bundle';
 import type { Db } from '../store/db';
 
 export interface StationOptions {
@@ -68,6 +69,8 @@ export interface StationOptions {
   integrityInlineMaxPages?: number;
   /** Where backups go and how many are kept (default: `backups/` beside the database, 12). */
   backups?: Partial<BackupOptions>;
+  /** The support bundle's sources (default: logs/ beside the database; bundles into support/ beside it). */
+  support?: Partial<SupportOptions>;
 }
 
 /** What the shells (Electron IPC, WebSocket) need of a station, in-process or in its own process. */
@@ -142,6 +145,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...caseHandlers(ctx),
       ...reportHandlers(ctx),
       ...backupHandlers(ctx, opened.raw, { dir: options.backups?.dir ?? join(dirname(options.dbPath), 'backups'), keep: options.backups?.keep ?? 12 }),
+      ...supportHandlers(ctx, (channel, request) => call(channel, request), {
+        logsDir: join(dirname(options.dbPath), 'logs'),
+        outDir: join(dirname(options.dbPath), 'support'),
+        softwareVersion: '0.1.0',
+        ...options.support,
+      }),
     };
     const api = serve(handlers, options.onInternalError, (e) => {
       if (e instanceof Error && e.message.includes('stream recovery pending')) return { code: 'conflict', message: STREAM_RECOVERY_MESSAGE, details: { reason: 'stream_recovery' } };

@@ -1,12 +1,14 @@
 /**
  * Logs (issue 16): a full day in miniature — a desk and HQ through the emulator, a PIN login (and a wrong PIN), a
  * walk-up registration, a sale, a badge print — leaves structured log files in the station's data folder and
- * beside HQ's database, and none of them holds the connection string's key, a PIN, a name or an email address.
+ * beside HQ's database, and none of them holds the connection string's key, a PIN, a name or an email address;
+ * nor does the support bundle taken from the desk's screen, which has what support needs.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RegistrantDetail, SaleOutcome } from '../../core/api';
+import { strFromU8, unzipSync } from 'fflate';
+import type { RegistrantDetail, SaleOutcome, SupportBundle } from '../../core/api';
 import type { PrintJobView } from '../../core/badge/views';
 import { LogConfig } from '../../core/logging';
 import { parseRuntimeConfig } from '../../main/runtime/config';
@@ -29,9 +31,10 @@ afterEach(async () => {
   t = null;
 });
 
+const personalData = ['Quentin', 'Quasimodo', 'quentin.q@example.org', 'Hunchback', 'Zoë', 'Łukasz', 'José', 'Ñúñez', 'Sigrun', 'Dmitri', '@example.com', '@example.org'];
 const logsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
 
-describe('log files', () => {
+describe('log files and the support bundle', () => {
   it('hold what happened and none of the key, the PINs, names or emails', { timeout: 90_000 }, async () => {
     t = tempDir('lanyard-logs-');
     const conference = smallConference();
@@ -56,6 +59,24 @@ describe('log files', () => {
     expect((must(await desk.call('badge.print', { registrantId: 'r2' })) as PrintJobView).status).toBe('printed');
     await waitFor(async () => must(await station.call('station.status', {})).outbox.depth === 0, 20_000, 'outbox drained');
     await inst.hq.idle();
+
+    // The support bundle, from the desk's screen: what support needs, no personal data beyond ids.
+    const bundle = must(await desk.call('support.bundle', {})) as SupportBundle;
+    const zip = unzipSync(readFileSync(bundle.file));
+    expect(Object.keys(zip)).toEqual(expect.arrayContaining(['versions.json', 'config.json', 'status.json', 'sync.json', 'queues.json', 'backups.json', 'audit.json', 'logs/station.1.log']));
+    const entry = (name: string) => strFromU8(zip[name]!);
+    expect(JSON.parse(entry('versions.json'))).toMatchObject({ node: process.versions.node, sqlite: expect.any(String), migrations: expect.arrayContaining(['0015-stream-recovery']) });
+    expect(JSON.parse(entry('config.json')).runtime.sync.connectionString).toMatch(/SharedAccessKey=\*\*\*/);
+    expect(JSON.parse(entry('status.json'))).toMatchObject({ stationId: 'desk-a', outbox: { depth: 0 } });
+    expect(JSON.parse(entry('sync.json'))).toMatchObject({ state: 'online' });
+    expect(JSON.parse(entry('queues.json')).outbox).toEqual(expect.arrayContaining([{ type: 'SeatSold', sent: 1, unsent: 0 }, { type: 'RegistrantRegistered', sent: 1, unsent: 0 }]));
+    expect(JSON.parse(entry('audit.json'))).toMatchObject({ chain: { ok: true }, integrity: { state: 'ok' } });
+    expect(entry('logs/station.1.log')).toContain('"channel":"sale.sell"');
+    const everything = Object.keys(zip).map(entry).join('\n');
+    expect(everything).not.toContain(key);
+    for (const pin of pins) expect(everything).not.toMatch(new RegExp(`(?<![0-9])${pin}(?![0-9])`));
+    for (const p of personalData) expect(everything, p).not.toContain(p);
+
     await runtime.stop();
     runtime = null;
     await inst.stop();
@@ -81,8 +102,7 @@ describe('log files', () => {
     const all = stationLog + hqLog;
     expect(all).not.toContain(key);
     for (const pin of pins) expect(all).not.toMatch(new RegExp(`(?<![0-9])${pin}(?![0-9])`));
-    const personal = ['Quentin', 'Quasimodo', 'quentin.q@example.org', 'Hunchback', 'Zoë', 'Łukasz', 'José', 'Ñúñez', 'Sigrun', 'Dmitri', '@example.com', '@example.org'];
-    for (const p of personal) expect(all, p).not.toContain(p);
+    for (const p of personalData) expect(all, p).not.toContain(p);
   });
 
   it('scrubs what a careless call would have written, and rolls over by size', async () => {

@@ -64,6 +64,7 @@ const cases: Record<Channel, unknown[]> = {
   'audit.verify': [{ fix: true }],
   'backup.create': [{ file: '/tmp/elsewhere.db' }, []],
   'backup.status': [{ all: true }],
+  'support.bundle': [{ out: '/tmp/elsewhere.zip' }, 'x'],
   'cases.list': [{ status: 'closed' }],
   'sync.status': [{ verbose: true }, 'now'],
   'sync.setWorkOffline': [{}, { on: 'yes' }, { on: true, extra: 1 }, { on: true, staffId: 'sup' }],
