@@ -10,6 +10,8 @@ import type { ConferenceFile } from '../../core/conference';
 import { createStation, type Station } from '../../main/station/create-station';
 import { restoreStation } from '../../main/station/backups';
 import { runCli } from '../../main/station/cli';
+import { parseRuntimeConfig } from '../../main/runtime/config';
+import { startRuntime } from '../../main/runtime/runtime';
 import { startInstallation, type Installation } from '../support/installation';
 import { dbDigest, rawAll, rawExec } from '../support/db-snapshot';
 import { conferenceDay, dayAt, must, tempDir } from '../support/fixtures';
@@ -181,5 +183,24 @@ describe('restoring a desk from an old backup', () => {
     const status = must(await s.call('backup.status', {}));
     expect(status.backups.map((b) => b.file)).toEqual([made[2]!.file, made[1]!.file]);
     expect(made[2]!.removed).toEqual([made[0]!.file]);
+  });
+
+  it('the runtime takes backups on its schedule, the newest N kept', { timeout: 30_000 }, async () => {
+    t = tempDir('lanyard-backup-schedule-');
+    const parsed = parseRuntimeConfig({ stationId: 'desk-a', dataDir: 'desk-a', backup: { everyMin: 0.003, keep: 2 } }, { baseDir: t.dir, defaultDataDir: t.dir });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const runtime = await startRuntime(parsed.config, { healthPollMs: 0 });
+    try {
+      const kept = async () => must(await runtime.station.call('backup.status', {})).backups.map((b) => b.file);
+      await waitFor(async () => (await kept()).length === 2, 20_000, 'two scheduled backups');
+      const first = await kept();
+      await waitFor(async () => (await kept())[0] !== first[0], 20_000, 'a newer scheduled backup');
+      const now = await kept();
+      expect(now).toHaveLength(2);
+      expect(now[1]).toBe(first[0]); // the oldest went
+      expect(now.every((f) => f.startsWith(join(t!.dir, 'desk-a', 'backups')))).toBe(true);
+    } finally {
+      await runtime.stop();
+    }
   });
 });
