@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { RegistrantDetail, RegistrantSummary } from '../../core/api';
 import type { Conference, Registrant, Session, TicketType } from '../../core/conference';
-import type { Db, RawDb, Tx } from './db';
+import { borrowBulkCache, returnBulkCache, type Db, type RawDb, type Tx } from './db';
 import { foldText, queryTokens } from './fold';
 import type { ConferenceRow, RegistrantRow, SessionRow } from './schema';
 
@@ -80,6 +80,8 @@ export function registrantWriter(raw: RawDb) {
   const index = raw.prepare('INSERT OR REPLACE INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (?, ?, ?, ?, ?)');
   const dropImported = raw.prepare(`DELETE FROM entitlement WHERE registrant_id = ? AND source = 'import'`);
   const entitle = raw.prepare(`INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, ?, 'import', NULL, ?) ON CONFLICT DO NOTHING`);
+  /** A bulk upsert borrowed the large page cache (store/db.ts); `endBulk` gives it back after the commit. */
+  let borrowed = false;
 
   return {
     /** The registrant with this id, for matching imported rows (inside the import's transaction). */
@@ -101,6 +103,10 @@ export function registrantWriter(raw: RawDb) {
       seats: 'replace' | 'keep' = 'replace',
     ): { inserted: number; updated: number; entitlements: number } {
       if (!raw.inTransaction) throw new Error('registrantWriter.upsert must run inside a transaction');
+      if (registrants.length >= BULK_ROWS && !borrowed) {
+        borrowBulkCache(raw);
+        borrowed = true;
+      }
       let inserted = 0;
       let updated = 0;
       let entitlements = 0;
@@ -126,8 +132,14 @@ export function registrantWriter(raw: RawDb) {
       }
       return { inserted, updated, entitlements };
     },
+    /** Once the transaction of a bulk upsert has ended (the station's `inTx` calls it after every transaction). */
+    endBulk(): void {
+      if (borrowed && returnBulkCache(raw)) borrowed = false;
+    },
   };
 }
+/** From this many rows an upsert is a bulk write (an import, HQ's snapshot chunk), with the large page cache. */
+const BULK_ROWS = 1000;
 export type RegistrantWriter = ReturnType<typeof registrantWriter>;
 
 const keyColumns = 'id, confirmation_code, first_name, last_name, email, company, ticket_type_id, profile_json';
