@@ -290,6 +290,15 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
   };
   const heartbeat = setInterval(guarded('heartbeat', () => ledger.heartbeat()), config.heartbeatSeconds * 1000);
   const housekeeping = setInterval(guarded('housekeeping', () => ledger.housekeeping()), config.housekeepingSeconds * 1000);
+  // Sales waiting for seats asked back from other stations: decided when their wait runs out (nothing to do, and no
+  // database read, while none waits).
+  const seatWaits = setInterval(() => {
+    if (stopped) return;
+    ledger
+      .expireSeatWaits()
+      .then((decided) => decided > 0 && publish())
+      .catch((e: unknown) => log(`seat waits failed: ${e instanceof Error ? e.message : String(e)}`));
+  }, Math.max(50, Math.min(250, config.seatWaitMs / 4)));
 
   // Current numbers for everyone (stations that already hold this version ignore them), snapshots for newcomers.
   await ledger.republishAvailability();
@@ -319,6 +328,7 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
       await health?.close();
       clearInterval(heartbeat);
       clearInterval(housekeeping);
+      clearInterval(seatWaits);
       // Let the batch in flight commit and its messages settle, then stop.
       closing = true;
       if (resubscribe) clearTimeout(resubscribe);

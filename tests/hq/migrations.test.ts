@@ -30,6 +30,9 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO badge_print VALUES ('r1', 1, 'station:desk-a', 'now')`);
     db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'reversed', 'now')`);
   },
+  '0005-seat-wait': (db) => {
+    db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'station:desk-b', 'e9', '{}', 'now', 'soon')`);
+  },
   '0007-inbox-bodies': (db) => {
     db.exec(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES ('e3', 'station:desk-a', 3, 'SeatSold', 'applied', NULL, 'now', '{"id":"e3"}')`);
   },
@@ -49,6 +52,11 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT status, position FROM waitlist`).all()).toEqual([{ status: 'waiting', position: 1 }]);
     expect(() => db.exec(`INSERT INTO waitlist (id, session_id, registrant_id, station, position, status, added_at) VALUES ('w2', 's1', 'r3', 'x', 1, 'waiting', 'now')`)).toThrow(/UNIQUE/);
     expect(() => db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'again', 'now')`)).toThrow(/UNIQUE|PRIMARY/);
+  },
+  '0005-seat-wait': (db) => {
+    expect(db.prepare(`SELECT sale_id, station FROM seat_wait WHERE session_id = 's1'`).all()).toEqual([{ sale_id: 'sale9', station: 'station:desk-b' }]);
+    expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/UNIQUE|PRIMARY/); // one wait per sale
+    expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale10', 'ghost', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/FOREIGN KEY/);
   },
   '0007-inbox-bodies': (db) => {
     // Events applied before keep no body; new ones keep the station's own bytes.
