@@ -30,6 +30,8 @@ export type ConflictDetails =
   | { reason: 'needs_staff'; warnings: string[] }
   /** Why a case resolution does not apply (core/reconciliation.ts). */
   | { reason: ResolutionProblem['reason'] }
+  /** Restored from a backup: nothing that sends an event until HQ said where this station's stream stands. */
+  | { reason: 'stream_recovery' }
   | { reason: 'other' };
 
 /** The details each code carries; `undefined` where the message says all there is. */

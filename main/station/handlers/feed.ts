@@ -20,6 +20,7 @@ import type { Handlers } from '../serve';
 import { applyReconciliation } from './case-feed';
 import { importConference } from './catalog';
 import { giveBack } from './allotments';
+import { applyStreamRecovered } from './stream-recovery';
 
 /** What applying one feed message did; `after` runs once the transaction committed (notifications). */
 export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
@@ -206,6 +207,9 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'BadgePrintRecorded':
       return applyPrintElsewhere(ctx, tx, env.payload);
+
+    case 'StreamRecovered':
+      return applyStreamRecovered(ctx, tx, env.payload);
   }
 }
 
