@@ -11,7 +11,7 @@ import type { ConferenceFile } from '../core/conference';
 import { schemaVersion } from '../core/messages';
 import { createStation } from '../main/station/create-station';
 import { openSqlite } from '../main/store/db';
-import { searchRegistrantsNaive } from '../main/store/catalog';
+import { searchRegistrantsNaive } from '../main/store/search';
 import { generateConference, mulberry32 } from '../tools/demo-data/generate';
 import { shiftConference } from '../core/calendar';
 import { benchDay, percentile, round, type Benchmark } from './harness';

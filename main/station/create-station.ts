@@ -20,6 +20,10 @@ import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type
 import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
 import { caseHandlers } from './handlers/cases';
+import { moneyHandlers } from './handlers/money';
+import { registrationHandlers } from './handlers/registrations';
+import { withRegistrantRefs } from './registrant-refs';
+import { ensureSearchIndex } from '../store/search';
 import { reportHandlers } from './handlers/reports';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
@@ -123,7 +127,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       integrity,
     };
     const printing = printingService(ctx, options.printing);
-    const handlers: Handlers = {
+    // A database indexed by an older version is re-indexed once (the words a name is found by changed).
+    if (integrity.state !== 'damaged') ensureSearchIndex(opened.raw);
+    const handlers: Handlers = withRegistrantRefs(opened.db, {
       ...statusHandlers(ctx),
       ...syncHandlers(ctx),
       ...catalogHandlers(ctx),
@@ -134,7 +140,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...allotmentHandlers(ctx),
       ...caseHandlers(ctx),
       ...reportHandlers(ctx),
-    };
+      ...registrationHandlers(ctx),
+      ...moneyHandlers(ctx),
+    });
     const api = serve(handlers, options.onInternalError, (e) => {
       const failure = databaseFailure(e);
       if (failure === 'busy') return { code: 'busy', message: BUSY_MESSAGE };

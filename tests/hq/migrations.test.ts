@@ -30,6 +30,11 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO badge_print VALUES ('r1', 1, 'station:desk-a', 'now')`);
     db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'reversed', 'now')`);
   },
+  '0006-desk-day': (db) => {
+    db.exec(`INSERT INTO payment (id, station, registrant_id, purpose, description, amount, currency, method, reference, taken_at, status)
+             VALUES ('p1', 'station:desk-a', 'r1', 'seat', 'Workshop', 2500, 'EUR', 'card', 'T-1', 'now', 'paid')`);
+    db.exec(`INSERT INTO registrant_change (event_id, station, registrant_id, kind, fields_json, reason, staff_id, at) VALUES ('e9', 'station:desk-a', 'r1', 'correction', '["firstName"]', 'typo', 'sup', 'now')`);
+  },
 };
 
 const checks: Record<string, (db: Raw) => void> = {
@@ -46,6 +51,13 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT status, position FROM waitlist`).all()).toEqual([{ status: 'waiting', position: 1 }]);
     expect(() => db.exec(`INSERT INTO waitlist (id, session_id, registrant_id, station, position, status, added_at) VALUES ('w2', 's1', 'r3', 'x', 1, 'waiting', 'now')`)).toThrow(/UNIQUE/);
     expect(() => db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'again', 'now')`)).toThrow(/UNIQUE|PRIMARY/);
+  },
+  '0006-desk-day': (db) => {
+    expect(db.prepare(`SELECT amount, status FROM payment WHERE id = 'p1'`).get()).toEqual({ amount: 2500, status: 'paid' });
+    expect(db.prepare(`SELECT registrant_id, kind FROM registrant_change`).all()).toEqual([{ registrant_id: 'r1', kind: 'correction' }]);
+    // One row per desk event (a redelivered RegistrantChanged is not recorded twice).
+    expect(() => db.exec(`INSERT INTO registrant_change (event_id, station, registrant_id, kind, fields_json, reason, at) VALUES ('e9', 'x', 'r1', 'correction', '[]', '', 'now')`)).toThrow(/UNIQUE/);
+    expect(() => db.exec(`INSERT INTO payment (id, station, registrant_id, purpose, description, amount, currency, method, taken_at, status) VALUES ('p2', 'x', 'r1', 'seat', '', 5, 'EUR', 'cash', 'now', 'lost')`)).toThrow(/CHECK/);
   },
 };
 
