@@ -94,12 +94,18 @@ export async function searchRegistrants(q: Q, query: string, limit: number): Pro
 }
 
 async function ftsSearch(q: Q, match: string, limit: number): Promise<SummaryRow[]> {
+  // Ranked first, described after: the ticket name and the printed/checked-in state (two lookups a row) are worked
+  // out for the `limit` rows shown, not for every row a short prefix matches (thousands for "jo").
   const rows = await sql<SummaryRow>`
     SELECT ${summaryColumns}
-    FROM registrant_fts f JOIN registrant r ON r.rid = f.rowid JOIN ticket_type t ON t.id = r.ticket_type_id
-    WHERE registrant_fts MATCH ${match}
-    ORDER BY bm25(registrant_fts, 10.0, 4.0, 1.0, 8.0), r.last_name, r.first_name
-    LIMIT ${limit}`.execute(q);
+    FROM (
+      SELECT r.rid, bm25(registrant_fts, 10.0, 4.0, 1.0, 8.0) AS rank, r.last_name AS ln, r.first_name AS fn
+      FROM registrant_fts f JOIN registrant r ON r.rid = f.rowid
+      WHERE registrant_fts MATCH ${match}
+      ORDER BY rank, ln, fn
+      LIMIT ${limit}
+    ) h JOIN registrant r ON r.rid = h.rid JOIN ticket_type t ON t.id = r.ticket_type_id
+    ORDER BY h.rank, h.ln, h.fn`.execute(q);
   return rows.rows;
 }
 
