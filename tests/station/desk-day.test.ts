@@ -260,7 +260,59 @@ describe('5. search that forgives', () => {
     expect(must(await s.call('registrant.search', { query: 'ldcbbb222' }))[0]).toMatchObject({ id: 'r2', match: 'code' });
   });
 
+  it('a scanned badge QR code finds its person', async () => {
+    const { code } = must(await s.call('badge.preview', { registrantId: 'r9' }));
+    expect(must(await s.call('registrant.search', { query: code }))).toEqual([expect.objectContaining({ id: 'r9', match: 'badge' })]);
+  });
+
   it('a near spelling is only tried when the words find nobody (a real name is not drowned in look-alikes)', async () => {
     expect(await ids('silva')).toEqual(['r4']);
+  });
+});
+
+describe('6–8. the registrant view, walk-ups and changes', () => {
+  it('a day pass upgraded to a full pass pays the difference; the badge needs a reprint if it printed', async () => {
+    must(await s.call('feed.apply', { envelope: hq('BadgePrintRecorded', { registrantId: 'r5', badgeVersion: 1, station: 'station:kiosk-2', jobId: 'job-k5', printedAt: dayAt('08:30') }) }));
+    const before = dbDigest(dbPath());
+    expect(await s.callAs(desk1, 'registration.changeTicket', { registrantId: 'r5', ticketTypeId: 'full' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'payment_required', amount: 18_000 } } });
+    // Down to a cheaper ticket (money back) or to a privileged one takes a supervisor.
+    expect(await s.callAs(desk1, 'registration.changeTicket', { registrantId: 'r2', ticketTypeId: 'day-2' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await s.callAs(desk1, 'registration.changeTicket', { registrantId: 'r2', ticketTypeId: 'speaker' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(dbDigest(dbPath())).toBe(before);
+    const up = must(await s.callAs(desk1, 'registration.changeTicket', { registrantId: 'r5', ticketTypeId: 'full', payment: { method: 'cash' } }));
+    expect(up).toMatchObject({ ticketTypeId: 'full', ticketTypeName: 'Full pass', needsReprint: true, payments: [{ purpose: 'ticket_change', amount: 18_000 }] });
+    // A full pass enters today.
+    must(await s.callAs(desk1, 'checkin.record', { registrantId: 'r5' }));
+  });
+
+  it('a transfer gives the registration (seats included) to another person and voids the printed badge', async () => {
+    // A printer that writes each job as a PNG file: the badge is printed (version 1).
+    expect(must(await s.call('badge.print', { registrantId: 'r1', printer: `folder:${t.dir}/prints` })).status).toBe('printed');
+    const moved = must(await s.callAs(desk1, 'registration.transfer', { registrantId: 'r1', to: { firstName: 'Maria', lastName: 'Santos', email: 'maria@example.com' }, reason: 'colleague goes instead' }));
+    expect(moved).toMatchObject({ firstName: 'Maria', lastName: 'Santos', email: 'maria@example.com', confirmationCode: 'LDC-AAA111' });
+    expect(moved.sessions.map((x) => x.sessionId)).toEqual(['panel']);
+    expect(moved.badge).toMatchObject({ version: 1, status: 'voided' });
+    expect(outbox('RegistrantChanged').at(-1)).toMatchObject({ kind: 'transfer' });
+    expect(outbox('BadgeVoided')).toEqual([expect.objectContaining({ registrantId: 'r1', badgeVersion: 1 })]);
+  });
+
+  it('a seat swapped for another session: the new one first, the old one given back; the registrant view shows times and rooms', async () => {
+    const swap = must(await s.callAs(desk1, 'seat.swap', { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'tomorrow' }));
+    expect(swap).toMatchObject({ released: true, sale: { outcome: 'proceed' } });
+    const r1 = must(await s.call('registrant.get', { id: 'r1' }));
+    expect(r1.sessions).toEqual([expect.objectContaining({ sessionId: 'tomorrow', room: 'Room A', startsAt: dayAt('10:00', day2), source: 'sale', sale: expect.objectContaining({ status: 'pending' }) })]);
+    expect(outbox('SeatReturned')).toEqual([expect.objectContaining({ registrantId: 'r1', sessionId: 'panel', source: 'import' })]);
+    // A re-import of the file (which still lists the panel seat) does not bring it back.
+    must(await s.call('conference.import', { data: deskConference() }));
+    expect(must(await s.call('registrant.get', { id: 'r1' })).sessions.map((x) => x.sessionId)).toEqual(['tomorrow']);
+  });
+
+  it('a walk-up chooses sessions at registration, each sold as its own sale; their code in lower case finds them; check-ins show their station', async () => {
+    const w = must(await s.callAs(desk1, 'registrant.registerWalkUp', { firstName: 'Nia', lastName: 'Newcomer', ticketTypeId: 'full', payment: { method: 'cash' }, sessions: ['panel', 'tomorrow'] }));
+    expect(w.sales.map((x) => [x.sessionId, x.outcome?.outcome])).toEqual([['panel', 'proceed'], ['tomorrow', 'proceed']]);
+    must(await s.callAs(desk1, 'checkin.record', { registrantId: w.id }));
+    const view = must(await s.call('registrant.get', { id: w.confirmationCode.toLowerCase() }));
+    expect(view.checkIns).toEqual([expect.objectContaining({ sessionId: null, station: 'station:desk-a', staffId: 'desk1' })]);
+    expect(view.payments.map((p) => p.purpose)).toEqual(['ticket']);
   });
 });
