@@ -1,8 +1,9 @@
 /**
  * badge.render: p99 ms to render one badge to ESC/POS as one raster: the layout fitted with the real fonts, the text
  * shaped and drawn by Skia, thresholded, the QR code's modules put in, GS v 0 strips. A Korean name (the CJK font),
- * the standard template on 80 mm / 203 dpi; each badge has its own payload and name, so neither the QR matrix nor a
- * measured width is reused. Baseline, same run: the same badge in text mode (the printer's own font and code pages).
+ * the standard template on 80 mm / 203 dpi; each badge has its own payload and name, so neither the QR matrix, the
+ * name's measured width nor its dots are reused (the conference, ticket, company and session lines are the same on
+ * every badge, as on a kiosk morning, and their dots are kept: see raster.ts). Baseline, same run: the same badge in text mode (the printer's own font and code pages).
  * Goal: <= 10 ms per badge (absolute; a kiosk prints within a second anyway).
  *
  * print.jobs: badge jobs per second through the station's durable queue (SQLite transitions, DLE EOT before and

@@ -20,7 +20,7 @@ function canvasOf(width: number, height: number): SKRSContext2D {
   const key = `${width}x${height}`;
   let c = canvases.get(key);
   if (!c) {
-    if (canvases.size > 8) canvases.clear();
+    if (canvases.size > 32) canvases.clear();
     const canvas = createCanvas(width, height);
     // Opaque, and read back often: Skia keeps the pixels where reading them is cheapest.
     c = { canvas, ctx: canvas.getContext('2d', { alpha: false, willReadFrequently: true }) };
@@ -61,21 +61,10 @@ function drawPanel(panel: Panel, bmp: Bitmap, fonts: BadgeFonts, images: BadgeIm
     if (b.band) fillRect(bmp, 0, b.y, width, b.height);
     for (const l of b.lines) if (l.invert && l.cell) fillRect(bmp, l.cell.x, l.y, l.cell.width, l.height);
   }
-  if (text.length > 0) {
-    const ctx = canvasOf(width, panel.height);
-    const boxes = text.flatMap((b) => b.lines.map((l) => readBox(l, b, bmp)));
-    // Only the boxes that are read back need to be white (the canvas is reused from badge to badge).
-    ctx.fillStyle = '#fff';
-    for (const r of boxes) ctx.fillRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
-    ctx.fillStyle = '#000';
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'alphabetic';
-    for (const b of text) for (const l of b.lines) drawLine(ctx, l, fonts);
-    // Black text first, then white text on bands: a neighbour's box that reaches into a band reads the band's
-    // glyphs as ink, and the band's own read then turns them white.
-    const lines = text.flatMap((b) => b.lines);
-    for (const pass of [false, true]) lines.forEach((l, k) => l.invert === pass && readLine(ctx, bmp, l, boxes[k]!));
-  }
+  // Black text first, then white text on bands: where a black line's accents or descenders reach into a band, the
+  // band's own glyphs still end up white.
+  const lines = text.flatMap((b) => b.lines.map((l) => ({ l, box: readBox(l, b, bmp) })));
+  for (const pass of [false, true]) for (const { l, box } of lines) if (l.invert === pass) putInk(bmp, l, box, fonts);
   for (const b of panel.blocks) {
     if (b.kind === 'rule') fillRect(bmp, 0, b.y, width, b.thickness);
     else if (b.kind === 'qr') put(bmp, qrBitmap(b.data, b.ecLevel, b.moduleDots, b.quietModules), b.x, b.y);
@@ -88,19 +77,18 @@ function drawPanel(panel: Panel, bmp: Bitmap, fonts: BadgeFonts, images: BadgeIm
   return bmp;
 }
 
-function drawLine(ctx: SKRSContext2D, l: LaidLine, fonts: BadgeFonts): void {
-  const font = fonts.css(l.font);
-  if (ctx.font !== font) ctx.font = font;
-  ctx.direction = l.dir;
-  ctx.lang = l.font.lang === 'und' ? 'en' : l.font.lang;
-  ctx.fillText(l.text, l.x, l.baseline);
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
 }
 
 /**
  * Where a line's pixels are read back: past the line for accents, descenders and overhangs, but never outside the
  * band or cell of an inverted line (so it cannot erase its neighbours' ink).
  */
-function readBox(l: LaidLine, block: { y: number; height: number }, bmp: Bitmap): { x0: number; x1: number; y0: number; y1: number } {
+function readBox(l: LaidLine, block: { y: number; height: number }, bmp: Bitmap): Box {
   // Stacked accents rise up to ~0.3 em above the line box (Vietnamese, Yoruba capitals), Thai and Devanagari marks
   // hang ~0.2 em below it, overhangs (J, f) reach ~0.1 em sideways: every pixel read back costs.
   const em = l.font.size;
@@ -117,19 +105,62 @@ function readBox(l: LaidLine, block: { y: number; height: number }, bmp: Bitmap)
   return { x0, x1: Math.max(x0, x1), y0, y1: Math.max(y0, y1) };
 }
 
-/** The line's pixels into the raster: glyphs become ink, or white on a band or an inverted cell. */
-function readLine(ctx: SKRSContext2D, bmp: Bitmap, l: LaidLine, r: { x0: number; x1: number; y0: number; y1: number }): void {
+/** The line's glyphs into the raster: ink, or white on a band or an inverted cell. */
+function putInk(bmp: Bitmap, l: LaidLine, r: Box, fonts: BadgeFonts): void {
   const w = r.x1 - r.x0;
   const h = r.y1 - r.y0;
   if (w <= 0 || h <= 0) return;
-  const rgba = ctx.getImageData(r.x0, r.y0, w, h).data;
+  const ink = lineInk(l, r, fonts);
   const d = bmp.data;
-  const ink = l.invert ? 0 : 1;
+  const value = l.invert ? 0 : 1;
   for (let y = 0; y < h; y++) {
     const row = (r.y0 + y) * bmp.width + r.x0;
-    for (let x = 0, p = y * w * 4; x < w; x++, p += 4) if (rgba[p]! < 128) d[row + x] = ink;
+    for (let x = 0, i = y * w; x < w; x++, i++) if (ink[i]) d[row + x] = value;
   }
 }
+
+/**
+ * A line's glyphs as dots (1 = ink) over its read box, drawn alone on a canvas the size of the box and thresholded
+ * at 50%. Reading pixels back is the costly step, and Skia's cost grows with the canvas read, not with the box: a
+ * small canvas per line, not the panel's. The same line (conference name, ticket, company, a session's title) is
+ * on every badge of a kiosk morning, so the dots are kept for the most recent lines.
+ */
+function lineInk(l: LaidLine, r: Box, fonts: BadgeFonts): Uint8Array {
+  const w = r.x1 - r.x0;
+  const h = r.y1 - r.y0;
+  const font = fonts.css(l.font);
+  const lang = l.font.lang === 'und' ? 'en' : l.font.lang;
+  const dx = l.x - r.x0;
+  const dy = l.baseline - r.y0;
+  const key = `${font}|${l.dir}|${lang}|${w}x${h}|${dx},${dy}|${l.text}`;
+  const hit = inkCache.get(key);
+  if (hit) {
+    inkCache.delete(key); // most recently used last
+    inkCache.set(key, hit);
+    return hit;
+  }
+  // Canvases in steps of 64 × 32 dots, so a handful of sizes serve every line.
+  const ctx = canvasOf(Math.ceil(w / 64) * 64, Math.ceil(h / 32) * 32);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.fillStyle = '#000';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  if (ctx.font !== font) ctx.font = font;
+  ctx.direction = l.dir;
+  ctx.lang = lang;
+  ctx.fillText(l.text, dx, dy);
+  const rgba = ctx.getImageData(0, 0, w, h).data;
+  const ink = new Uint8Array(w * h);
+  for (let i = 0, p = 0; i < ink.length; i++, p += 4) if (rgba[p]! < 128) ink[i] = 1;
+  if (inkCache.size >= INK_CACHE_LINES) inkCache.delete(inkCache.keys().next().value!);
+  inkCache.set(key, ink);
+  return ink;
+}
+
+/** About 60 lines of 576 × 135 dots at most: a few MB, a badge template's fixed lines many times over. */
+const INK_CACHE_LINES = 64;
+const inkCache = new Map<string, Uint8Array>();
 
 /** Struck out across its cell, thick enough to read at two metres. */
 function strike(bmp: Bitmap, l: LaidLine): void {
