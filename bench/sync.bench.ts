@@ -1,12 +1,14 @@
 /**
  * Sync engine benchmarks (issue 4), each against the raw @azure/service-bus SDK on the same emulator in the same run:
  *   sync.drain      10,000 outbox rows flushed by the station vs the raw SDK sending the same messages in
- *                   createMessageBatch batches (ratio = station / raw, goal >= 0.8);
+ *                   createMessageBatch batches (ratio = station / raw): five runs after a warm-up, each run's
+ *                   ratio >= 0.8 (min and median of the five in detail);
  *   sync.apply      20,000 feed messages received, validated, applied and completed by the station vs the raw SDK
- *                   receiving and completing the same 20,000 in peek-lock (goal >= 0.6);
+ *                   receiving and completing the same 20,000 in peek-lock: five runs, each run's ratio >= 0.6
+ *                   (min and median of the five in detail);
  *   sync.reconnect  ms from the link coming back (fault-proxy heal with the OS still saying "online", or the OS
- *                   online signal returning) to the first outbox row accepted by the broker (goal <= 1000 ms, p50
- *                   over the trials; p50/max per kind in detail).
+ *                   online signal returning) to the first outbox row accepted by the broker: p50 and p95 over 20
+ *                   heals the station has to find out about by itself, both <= 1000 ms (OS-signal trials in detail).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +28,11 @@ import { startFaultProxy } from '../tools/net-fault-proxy/proxy';
 import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
 const DRAIN_ROWS = 10_000;
+const DRAIN_RUNS = 5;
 const APPLY_MESSAGES = 20_000;
-const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 10);
+const APPLY_RUNS = Number(process.env.LANYARD_APPLY_RUNS ?? 5);
+/** 4 in 5 trials are heals without the OS's help: 25 trials give the 20 heals the line reports on. */
+const RECONNECT_TRIALS = Number(process.env.LANYARD_RECONNECT_TRIALS ?? 25);
 const sdkRetry = { retryOptions: { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000, timeoutInMs: 10_000 } };
 
 /** The Lanyard topology (infra/topology.ts) for the bench station and, for the raw SDK, a second subscription. */
@@ -69,19 +74,29 @@ async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
+/** CPU ms of this process (the emulator included, for both sides) since `from`: what the machine's load cannot stretch. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
 // ---- sync.drain -------------------------------------------------------------------------------------------------
 
-/** The station: 10,000 rows written while working offline, then "work online": ms until the last is marked sent. */
-async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage[] }> {
+/**
+ * The station: 10,000 rows written while the network was down, then the network comes back: ms until the last is
+ * marked sent. (The OS's signal rather than staff's "work online" switch, whose audit record would be timed too.)
+ */
+async function drainStation(): Promise<{ ms: number; cpuMs: number; messages: ServiceBusMessage[] }> {
   return withDir(async (dir) => {
     const bus = await startEmulator({ config: topology(['bench']), port: 0 });
+    const os = new BehaviorSubject(true);
     let station: Station | null = null;
     try {
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: new BehaviorSubject(true) });
+      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: os });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       await until(async () => must(await s.call('sync.status', {})).state !== 'connecting' && must(await s.call('sync.status', {})).state !== 'offline', 10_000, 'the first connection');
-      must(await s.call('sync.setWorkOffline', { on: true }));
+      os.next(false);
       const at = new Date().toISOString();
       await s.db.transaction().execute(async (tx) => {
         for (let i = 0; i < DRAIN_ROWS; i++) {
@@ -92,10 +107,16 @@ async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage
       const rows = await unsentEvents(s.db, DRAIN_ROWS + 10);
       const messages = rows.map((r) => toServiceBusMessage(r, 'station:bench'));
       const unsent = () => s.db.selectFrom('outbox').select('seq').where('sent_at', 'is', null).limit(1).executeTakeFirst();
-      const t0 = performance.now();
-      must(await s.call('sync.setWorkOffline', { on: false }));
-      await until(async () => (await unsent()) === undefined, 120_000, 'the outbox to drain');
-      return { ms: performance.now() - t0, messages };
+      await sleep(200); // the appends' garbage and write-ahead log behind us, as for the raw SDK's warm sender
+      const cpu0 = process.cpuUsage();
+      const t0 = Date.now();
+      os.next(true);
+      // The end is when the last row was marked sent (its sent_at, to the ms): checking seldom keeps the bench's own
+      // queries out of the station's time.
+      await until(async () => (await unsent()) === undefined, 120_000, 'the outbox to drain', 25);
+      const cpu = cpuMs(cpu0); // to the end of the wait: a little after the last mark, so on the station's side
+      const last = await s.db.selectFrom('outbox').select((eb) => eb.fn.max('sent_at').as('at')).executeTakeFirstOrThrow();
+      return { ms: Date.parse(last.at!) - t0, cpuMs: cpu, messages };
     } finally {
       await station?.close();
       await bus.stop();
@@ -104,12 +125,14 @@ async function drainStation(): Promise<{ ms: number; messages: ServiceBusMessage
 }
 
 /** The raw SDK: the same messages, createMessageBatch batches, a warm sender. */
-async function drainRaw(messages: ServiceBusMessage[]): Promise<number> {
+async function drainRaw(messages: ServiceBusMessage[]): Promise<{ ms: number; cpuMs: number }> {
   const bus = await startEmulator({ config: topology(['bench']), port: 0 });
   const client = new ServiceBusClient(bus.connectionString, sdkRetry);
   try {
     const sender = client.createSender('station-events');
     await sender.sendMessages({ body: 'warm-up', messageId: randomUUID() });
+    await sleep(200);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let batch = await sender.createMessageBatch();
     for (const m of messages) {
@@ -119,7 +142,7 @@ async function drainRaw(messages: ServiceBusMessage[]): Promise<number> {
       if (!batch.tryAddMessage(m)) throw new Error('a message does not fit an empty batch');
     }
     if (batch.count) await sender.sendMessages(batch);
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, cpuMs: cpuMs(cpu0) };
   } finally {
     await client.close();
     await bus.stop();
@@ -166,11 +189,12 @@ async function publish(cs: string, messages: ServiceBusMessage[]): Promise<void>
 }
 
 /** Raw SDK: peek-lock, receive and complete every message (the work the station's receiver does on the bus). */
-async function applyRaw(cs: string, subscription: string, count: number): Promise<number> {
+async function applyRaw(cs: string, subscription: string, count: number): Promise<{ ms: number; cpuMs: number }> {
   const client = new ServiceBusClient(cs, sdkRetry);
   try {
     const receiver = client.createReceiver('station-feed', subscription);
     let got = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await new Promise<void>((resolve, reject) => {
       const sub = receiver.subscribe(
@@ -187,13 +211,13 @@ async function applyRaw(cs: string, subscription: string, count: number): Promis
       setTimeout(() => reject(new Error(`raw receive: only ${got} of ${count}`)), 300_000).unref();
       void sub;
     });
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, cpuMs: cpuMs(cpu0) };
   } finally {
     await client.close();
   }
 }
 
-async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
+async function applyBench(): Promise<{ stationMs: number; rawMs: number; stationCpuMs: number; rawCpuMs: number; commits: number }> {
   return withDir(async (dir) => {
     const bus = await startEmulator({ config: topology(['bench', 'raw']), port: 0 });
     const os = new BehaviorSubject(false);
@@ -204,22 +228,27 @@ async function applyBench(): Promise<{ stationMs: number; rawMs: number }> {
       must(await s.call('conference.import', { data: conference() }));
       // One publish, fanned out by the topic to both subscriptions: the very same messages.
       await publish(bus.connectionString, feedMessages(APPLY_MESSAGES));
-      const rawMs = await applyRaw(bus.connectionString, 'station-raw', APPLY_MESSAGES);
+      const raw = await applyRaw(bus.connectionString, 'station-raw', APPLY_MESSAGES);
       // Counted from the station's own "applied" events (emitted after each commit): no polling load on the database.
       let applied = 0;
+      let commits = 0;
       const counting = s.events$.subscribe((e) => {
-        if (e.type === 'hq.contact') applied += e.messages;
+        if (e.type !== 'hq.contact') return;
+        applied += e.messages;
+        commits++;
       });
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       os.next(true);
       await until(() => applied >= APPLY_MESSAGES, 300_000, 'the station to apply the feed', 20);
       const stationMs = performance.now() - t0;
+      const stationCpuMs = cpuMs(cpu0);
       counting.unsubscribe();
       const inbox = Number((await s.db.selectFrom('inbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       if (inbox !== APPLY_MESSAGES) throw new Error(`the inbox holds ${inbox} rows, not ${APPLY_MESSAGES}`);
       const st = must(await s.call('sync.status', {}));
       if (st.inbox.quarantined !== 0) throw new Error(`${st.inbox.quarantined} feed messages were quarantined`);
-      return { stationMs, rawMs };
+      return { stationMs, rawMs: raw.ms, stationCpuMs, rawCpuMs: raw.cpuMs, commits };
     } finally {
       await station?.close();
       await bus.stop();
@@ -246,7 +275,7 @@ async function reconnectTrials(): Promise<{ kind: 'heal' | 'os'; ms: number; dow
       for (let i = 0; i < RECONNECT_TRIALS; i++) {
         must(await s.call('checkin.record', { registrantId: 'r1' }));
         await until(async () => (await depth()) === 0, 30_000, 'the link to work before the trial');
-        const kind = i % 5 === 1 || i % 5 === 3 ? 'os' : 'heal'; // 3 in 5 without the OS's help
+        const kind = i % 5 === 2 ? 'os' : 'heal'; // 4 in 5 without the OS's help
         // The link dies: every connection reset, new ones refused (and, for "os", the OS notices).
         proxy.refuse(true);
         proxy.cut();
@@ -276,42 +305,87 @@ export const benchmarks: Benchmark[] = [
     async run(): Promise<BenchResult> {
       const stationRates: number[] = [];
       const rawRates: number[] = [];
-      for (let trial = 0; trial < 3; trial++) {
-        const st = await drainStation();
-        stationRates.push((DRAIN_ROWS / st.ms) * 1000);
-        rawRates.push((st.messages.length / (await drainRaw(st.messages))) * 1000);
+      const ratios: number[] = [];
+      const cpuRatios: number[] = [];
+      // A warm-up first: the first drain in a process pays for compiling the SDK's, the emulator's and the relay's
+      // code, which would count against whichever side runs first. Then five runs; in each, the two sides take
+      // turns three times (so a burst of load from another process on this shared machine falls on both) and the
+      // run compares their medians.
+      await drainRaw((await drainStation()).messages);
+      for (let run = 0; run < DRAIN_RUNS; run++) {
+        const station: number[] = [];
+        const raw: number[] = [];
+        const cpu: number[] = [];
+        for (let turn = 0; turn < 3; turn++) {
+          const st = await drainStation();
+          const r = await drainRaw(st.messages);
+          station.push((DRAIN_ROWS / st.ms) * 1000);
+          raw.push((st.messages.length / r.ms) * 1000);
+          cpu.push(r.cpuMs / st.cpuMs);
+        }
+        stationRates.push(median(station));
+        rawRates.push(median(raw));
+        ratios.push(stationRates.at(-1)! / rawRates.at(-1)!);
+        cpuRatios.push(median(cpu));
       }
-      const value = median(stationRates);
-      const baseline = median(rawRates);
-      const ratio = value / baseline;
+      const minRatio = Math.min(...ratios);
       return {
         name: 'sync.drain',
-        value: round(value, 0),
+        value: round(median(stationRates), 0),
         unit: 'msg/s',
-        baseline: round(baseline, 0),
-        ratio: round(ratio, 3),
-        goal: 'ratio >= 0.8',
-        pass: ratio >= 0.8,
-        detail: { rows: DRAIN_ROWS, trials: stationRates.length, station_runs: stationRates.map((r) => round(r, 0)).join(' '), raw_runs: rawRates.map((r) => round(r, 0)).join(' ') },
+        baseline: round(median(rawRates), 0),
+        ratio: round(median(ratios), 3),
+        goal: 'ratio >= 0.8 in 5 runs of 5',
+        pass: minRatio >= 0.8,
+        detail: {
+          rows: DRAIN_ROWS,
+          runs: ratios.length,
+          ratio_min: round(minRatio, 3),
+          ratio_median: round(median(ratios), 3),
+          ratios: ratios.map((r) => round(r, 3)).join(' '),
+          station_runs: stationRates.map((r) => round(r, 0)).join(' '),
+          raw_runs: rawRates.map((r) => round(r, 0)).join(' '),
+          // The same by CPU time (raw CPU / station CPU): what other processes' load on this machine cannot stretch.
+          cpu_ratios: cpuRatios.map((r) => round(r, 3)).join(' '),
+        },
       };
     },
   },
   {
     name: 'sync.apply',
     async run(): Promise<BenchResult> {
-      const { stationMs, rawMs } = await applyBench();
-      const value = (APPLY_MESSAGES / stationMs) * 1000;
-      const baseline = (APPLY_MESSAGES / rawMs) * 1000;
-      const ratio = value / baseline;
+      // Five runs, each on a fresh bus and database; every run's ratio must reach the goal.
+      const runs: { station: number; raw: number; ratio: number; cpuRatio: number; perCommit: number }[] = [];
+      for (let run = 0; run < APPLY_RUNS; run++) {
+        const { stationMs, rawMs, stationCpuMs, rawCpuMs, commits } = await applyBench();
+        const station = (APPLY_MESSAGES / stationMs) * 1000;
+        const raw = (APPLY_MESSAGES / rawMs) * 1000;
+        runs.push({ station, raw, ratio: station / raw, cpuRatio: rawCpuMs / stationCpuMs, perCommit: APPLY_MESSAGES / commits });
+      }
+      const ratios = runs.map((r) => r.ratio);
+      const minRatio = Math.min(...ratios);
       return {
         name: 'sync.apply',
-        value: round(value, 0),
+        value: round(median(runs.map((r) => r.station)), 0),
         unit: 'msg/s',
-        baseline: round(baseline, 0),
-        ratio: round(ratio, 3),
-        goal: 'ratio >= 0.6',
-        pass: ratio >= 0.6,
-        detail: { messages: APPLY_MESSAGES, station_ms: round(stationMs, 0), raw_ms: round(rawMs, 0), raw_pattern: `subscribe, peek-lock, complete each, ${defaultFeedBatchSize} concurrent calls (as the station)` },
+        baseline: round(median(runs.map((r) => r.raw)), 0),
+        ratio: round(median(ratios), 3),
+        goal: 'ratio >= 0.6 in 5 runs of 5',
+        pass: minRatio >= 0.6,
+        detail: {
+          messages: APPLY_MESSAGES,
+          runs: runs.length,
+          ratio_min: round(minRatio, 3),
+          ratio_median: round(median(ratios), 3),
+          ratios: ratios.map((r) => round(r, 3)).join(' '),
+          station_runs: runs.map((r) => round(r.station, 0)).join(' '),
+          raw_runs: runs.map((r) => round(r.raw, 0)).join(' '),
+          messages_per_commit: runs.map((r) => round(r.perCommit, 1)).join(' '),
+          // The same ratio by CPU time instead of wall time (raw CPU / station CPU): what another process's load on
+          // this shared machine cannot stretch.
+          cpu_ratios: runs.map((r) => round(r.cpuRatio, 3)).join(' '),
+          raw_pattern: `subscribe, peek-lock, complete each, ${defaultFeedBatchSize} concurrent calls (as the station)`,
+        },
       };
     },
   },
@@ -322,23 +396,27 @@ export const benchmarks: Benchmark[] = [
       const sorted = (k?: 'heal' | 'os') => trials.filter((x) => !k || x.kind === k).map((x) => x.ms).sort((a, b) => a - b);
       const all = sorted();
       // The value is the median of the trials where the OS never noticed the outage (the proxy healed under a
-      // station that still thought the network was up): the engine has to find out by itself. When the OS online
-      // signal comes back, the engine reconnects at once (os_* in detail).
-      const value = percentile(sorted('heal'), 50);
+      // station that still thought the network was up): the engine has to find out by itself (its link check,
+      // main/sync/link-check.ts). When the OS online signal comes back, it reconnects at once (os_* in detail).
+      const heals = sorted('heal');
+      const value = percentile(heals, 50);
+      const p95 = percentile(heals, 95);
       return {
         name: 'sync.reconnect',
         value: round(value, 0),
         unit: 'ms',
         baseline: null,
         ratio: null,
-        goal: '<= 1000 ms',
-        pass: value <= 1000,
+        goal: 'heal p50 and p95 <= 1000 ms',
+        pass: value <= 1000 && p95 <= 1000,
         detail: {
           trials: trials.length,
+          heals: heals.length,
           p50_ms: round(percentile(all, 50), 0),
           max_ms: round(all[all.length - 1]!, 0),
-          heal_p50_ms: round(percentile(sorted('heal'), 50), 0),
-          heal_max_ms: round(sorted('heal').at(-1)!, 0),
+          heal_p50_ms: round(value, 0),
+          heal_p95_ms: round(p95, 0),
+          heal_max_ms: round(heals.at(-1)!, 0),
           os_p50_ms: round(percentile(sorted('os'), 50), 0),
           os_max_ms: round(sorted('os').at(-1)!, 0),
           runs: trials.map((x) => `${x.kind}:${round(x.ms, 0)}ms/down${x.downMs}`).join(' '),

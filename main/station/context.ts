@@ -77,7 +77,12 @@ export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now())
 export async function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   await requireSoundDatabase(ctx);
   let open: Tx | null = null;
-  const result = await ctx.db.transaction().execute((tx) => fn((open = tx)));
+  let result: T;
+  try {
+    result = await ctx.db.transaction().execute((tx) => fn((open = tx)));
+  } finally {
+    ctx.registrants.endBulk(); // an import's large page cache is given back once it committed (or rolled back)
+  }
   // Wake the outbox relay only once the rows are committed, and for every transaction that appended any
   // (a verdict applied from the feed can append a release just as a sale does).
   const lastSeq = open ? appendedIn.get(open) : undefined;

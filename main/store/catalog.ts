@@ -1,7 +1,7 @@
 /** The conference catalogue: conference, sessions, ticket types, registrants and their search index. */
 import { sql, type Selectable } from 'kysely';
 import type { Conference, Registrant, RegistrationStatus, Session, TicketType } from '../../core/conference';
-import type { Db, RawDb, Tx } from './db';
+import { borrowBulkCache, returnBulkCache, type Db, type RawDb, type Tx } from './db';
 import { codeKeys, codeTerms, deletionKeys, foldText, nameTerms } from './fold';
 import type { ConferenceRow, RegistrantRow, SessionRow } from './schema';
 
@@ -100,6 +100,8 @@ export function registrantWriter(raw: RawDb) {
     SELECT ?, ?, 'import', NULL, ? WHERE NOT EXISTS (SELECT 1 FROM seat_release WHERE registrant_id = ? AND session_id = ?)
     ON CONFLICT DO NOTHING`);
   const vocabulary = searchVocabulary(raw);
+  /** A bulk upsert borrowed the large page cache (store/db.ts); `endBulk` gives it back after the commit. */
+  let borrowed = false;
 
   return {
     /** The registrant with this id, for matching imported rows (inside the import's transaction). */
@@ -123,6 +125,10 @@ export function registrantWriter(raw: RawDb) {
       fileRound: number | null = null,
     ): { inserted: number; updated: number; entitlements: number } {
       if (!raw.inTransaction) throw new Error('registrantWriter.upsert must run inside a transaction');
+      if (registrants.length >= BULK_ROWS && !borrowed) {
+        borrowBulkCache(raw);
+        borrowed = true;
+      }
       let inserted = 0;
       let updated = 0;
       let entitlements = 0;
@@ -155,8 +161,14 @@ export function registrantWriter(raw: RawDb) {
       vocabulary.flush();
       return { inserted, updated, entitlements };
     },
+    /** Once the transaction of a bulk upsert has ended (the station's `inTx` calls it after every transaction). */
+    endBulk(): void {
+      if (borrowed && returnBulkCache(raw)) borrowed = false;
+    },
   };
 }
+/** From this many rows an upsert is a bulk write (an import, HQ's snapshot chunk), with the large page cache. */
+const BULK_ROWS = 1000;
 export type RegistrantWriter = ReturnType<typeof registrantWriter>;
 
 /** Fields a desk corrected win over the source's (null: the desk cleared the field); a desk's "paid" wins over "pending" only. */

@@ -4,13 +4,16 @@
  *   offline ──(network up, not working offline)──> connecting ──(probe ok)──> online
  *      ^                                                │                       │
  *      └───────(probe failed: retry after backoff)──────┘        (a failure, or no word from HQ
- *                                                                 for feedFreshMs) → degraded
+ *          (or at once when the link check sees the link heal)            for feedFreshMs) → degraded
  *
  * `online` means the bus answers and HQ's feed is current, so a sale may wait for HQ's verdict; `degraded`
  * means connected but not trustworthy for that (the desk sells as if offline while the relay keeps trying).
  * Timers run on an RxJS scheduler, so tests drive it in virtual time.
  */
-import { asyncScheduler, BehaviorSubject, distinctUntilChanged, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler, BehaviorSubject, catchError, distinctUntilChanged, exhaustMap, filter, of, take, timer, type Observable, type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 
 export type ConnectivityState = 'offline' | 'connecting' | 'online' | 'degraded';
 
@@ -37,6 +40,14 @@ export interface ConnectivityOptions {
   osOnline$: Observable<boolean>;
   /** One connection attempt: completes or emits on success, errors on failure. */
   probe: () => Observable<unknown>;
+  /**
+   * A cheap check that the broker answers at all (main/sync/link-check.ts): emits true or false. While the bus is
+   * unreachable it runs every `linkCheckMs`, and when it passes after having failed, the link has healed: the
+   * station reconnects at once instead of at the end of a backoff step (which grows to `backoff.maxMs`). A check that
+   * passes from the start says the failure was not the network; the backoff then goes on as it was.
+   */
+  linkCheck?: () => Observable<boolean>;
+  linkCheckMs?: number;
   backoff?: Partial<BackoffOptions>;
   /** Without any feed message (Heartbeat...) for this long, an online link counts as degraded. */
   feedFreshMs?: number;
@@ -45,6 +56,7 @@ export interface ConnectivityOptions {
 }
 
 export const defaultBackoff: BackoffOptions = { initialMs: 250, maxMs: 15_000, factor: 2, jitter: 0.3 };
+export const defaultLinkCheckMs = 250;
 
 /** The delay before attempt number `failures + 1`; pure, so its bounds are tested directly. */
 export function backoffDelay(failures: number, b: BackoffOptions, random: () => number): number {
@@ -78,6 +90,8 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
   let lastFeedAt: number | null = null;
   let attempt: Subscription | null = null;
   let retry: Subscription | null = null;
+  let healWatch: Subscription | null = null;
+  let linkSeenDown = false;
   let freshness: Subscription | null = null;
   let disposed = false;
 
@@ -93,7 +107,8 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
   const cancelTimers = () => {
     attempt?.unsubscribe();
     retry?.unsubscribe();
-    attempt = retry = null;
+    healWatch?.unsubscribe();
+    attempt = retry = healWatch = null;
   };
 
   const blocked = (): string | null => (workOffline ? 'working offline (switched on by staff)' : !osOnline ? 'the network is down' : null);
@@ -127,6 +142,7 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
 
   function succeeded(): void {
     failures = 0;
+    linkSeenDown = false;
     evaluateOnline();
   }
 
@@ -140,6 +156,34 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     retry?.unsubscribe();
     retry = scheduler.schedule(() => connect(), delay);
     set('offline', reason, scheduler.now() + delay);
+    watchForHeal();
+  }
+
+  /**
+   * While the bus is unreachable: the first passing link check after a failing one (since the last connection, so a
+   * heal just after a failure counts) reconnects at once. The heal is used up by that attempt: if it fails too, only
+   * a new failing-then-passing check brings the next attempt forward, so a broker that answers but refuses us is
+   * retried on the backoff's schedule, not in a loop.
+   */
+  function watchForHeal(): void {
+    const check = options.linkCheck;
+    healWatch?.unsubscribe();
+    healWatch = null;
+    if (!check) return;
+    healWatch = timer(0, options.linkCheckMs ?? defaultLinkCheckMs, scheduler)
+      .pipe(
+        exhaustMap(() => check().pipe(take(1), catchError(() => of(false)))),
+        filter((up) => {
+          if (!up) linkSeenDown = true;
+          return up;
+        }),
+        take(1),
+      )
+      .subscribe(() => {
+        if (!linkSeenDown) return;
+        linkSeenDown = false;
+        connect();
+      });
   }
 
   /** Connected: online if HQ's feed is current, degraded otherwise (and re-checked when it would go stale). */

@@ -21,6 +21,7 @@ export interface FeedReceiverStats {
 
 export interface FeedReceiver {
   stats(): FeedReceiverStats;
+  /** Resolves once the SDK's subscription has stopped (its link's credit drained) and every applied batch committed. */
   stop(): Promise<void>;
 }
 
@@ -37,6 +38,8 @@ const lanes = new WeakMap<ServiceBusReceiver, SettleLane>();
  */
 export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBusReceiver; connectivity: Connectivity; batchSize: number }): FeedReceiver {
   const stats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
+  /** Completions sent and not yet answered (stop waits for them). */
+  const completions = new Set<Promise<void>>();
   const { station, receiver, connectivity } = opts;
   // See core/settle-lane.ts: a dead-letter or abandon must not share a tick with a completion. One lane per SDK
   // receiver, so a receiver restarted while the old one still settles shares it.
@@ -95,26 +98,46 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
     if (r.status === 'invalid') return quarantine(msg, text!, `Rejected feed message: ${r.reason}`);
     if (r.status === 'duplicate') stats.duplicates++;
     else stats.applied++;
-    await lane.shared(() => receiver.completeMessage(msg));
-    stats.lastError = null; // receiving works again: an old error is no longer news for the status screen
+    // The message is safe in the inbox: hand the SDK its credit back now and let the completion travel beside the
+    // next messages. Awaiting the broker's answer here kept the link's credit tied up for a round trip after every
+    // commit, so batches stayed small and each paid its own fsync (bench/README.md, sync.apply). A completion that
+    // fails only means a redelivery, which the inbox answers as a duplicate.
+    const completing = lane
+      .shared(() => receiver.completeMessage(msg))
+      .then(
+        () => {
+          stats.lastError = null; // receiving works again: an old error is no longer news for the status screen
+        },
+        (e: unknown) => {
+          if (!stopping.signal.aborted) stats.lastError = `completing a feed message failed (it comes again): ${e instanceof Error ? e.message : String(e)}`;
+        },
+      )
+      .finally(() => completions.delete(completing));
+    completions.add(completing);
   }
 
+  // Stopping ends the SDK's reconnect loop at once (its retry delays and link attempts take the signal) instead of
+  // after its current delay or attempt timeout; what that loop reports while it ends is not news.
+  const stopping = new AbortController();
   const subscription = receiver.subscribe(
     {
       processMessage,
       processError: async (args: ProcessErrorArgs) => {
+        if (stopping.signal.aborted) return;
         stats.lastError = `receiving from HQ failed: ${args.error.message.slice(0, 300)}`;
         connectivity.reportFailure(args.error);
       },
     },
-    { autoCompleteMessages: false, maxConcurrentCalls: opts.batchSize },
+    { autoCompleteMessages: false, maxConcurrentCalls: opts.batchSize, abortSignal: stopping.signal },
   );
 
   return {
     stats: () => ({ ...stats }),
     stop: async () => {
+      stopping.abort();
       await subscription.close();
       await commits.idle();
+      await Promise.all(completions);
     },
   };
 }

@@ -3,16 +3,15 @@
  * and marks them sent in one transaction after the broker accepted them. A crash between the two only re-sends;
  * the broker's duplicate detection and HQ's inbox absorb that.
  */
-import type { ServiceBusSender } from '@azure/service-bus';
+import type { ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { Db } from '../store/db';
-import { markSent, outboxStats, unsentEvents } from '../store/queues';
+import { markSent, unsentEvents } from '../store/queues';
 import type { Connectivity } from './connectivity';
 import { toServiceBusMessage } from './service-bus';
 
+/** What the relay is doing (the outbox's own figures — depth, oldest unsent — come from the database: outboxStats). */
 export interface RelayProgress {
-  unsent: number;
-  oldestUnsentAt: string | null;
   sentTotal: number;
   /** Rows per second over the last flush. */
   ratePerSec: number;
@@ -38,7 +37,7 @@ export function createOutboxRelay(opts: {
   batchSize: number;
   now: () => number;
 }): OutboxRelay {
-  const progress = new BehaviorSubject<RelayProgress>({ unsent: 0, oldestUnsentAt: null, sentTotal: 0, ratePerSec: 0, flushing: false, lastError: null });
+  const progress = new BehaviorSubject<RelayProgress>({ sentTotal: 0, ratePerSec: 0, flushing: false, lastError: null });
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -56,33 +55,50 @@ export function createOutboxRelay(opts: {
     return s === 'online' || s === 'degraded';
   };
 
+  type Row = Awaited<ReturnType<typeof unsentEvents>>[number];
+  type Packed = { batch: ServiceBusMessageBatch; firstSeq: number; lastSeq: number; rest: Row[] };
+
+  /**
+   * The next batch: the rows the last one had no room for, then unsent rows read after `readSeq`, packed in seq order
+   * until the broker's size limit; the rows that do not fit are kept for the batch after (each row is read once).
+   */
+  async function pack(rest: Row[], readSeq: number, signal: AbortSignal): Promise<Packed | null> {
+    const rows = rest.length >= opts.batchSize ? rest : rest.concat(await unsentEvents(opts.db, opts.batchSize - rest.length, readSeq));
+    if (rows.length === 0) return null;
+    const batch = await opts.sender.createMessageBatch({ abortSignal: signal });
+    let n = 0;
+    while (n < rows.length && batch.tryAddMessage(toServiceBusMessage(rows[n]!, opts.origin))) n++;
+    if (n === 0) throw new Error(`outbox row ${rows[0]!.seq} is larger than the broker's message size limit`);
+    return { batch, firstSeq: rows[0]!.seq, lastSeq: rows[n - 1]!.seq, rest: rows.slice(n) };
+  }
+  const lastRead = (p: Packed) => p.rest.at(-1)?.seq ?? p.lastSeq;
+
+  /**
+   * Sends batch after batch, one at a time and in seq order, with the database work beside the network's: while the
+   * broker takes batch N the next one is read and packed, and N is marked sent while N+1 travels. A row is marked
+   * only after the broker accepted its batch.
+   */
   async function flush(): Promise<void> {
     const started = opts.now();
     let sent = 0;
     const abort = new AbortController();
     inflight = abort;
     update({ flushing: true });
+    const quiet = <T>(p: Promise<T>) => (p.catch(() => {}), p); // awaited later; not "unhandled" meanwhile
     try {
-      let rows = await unsentEvents(opts.db, opts.batchSize);
-      while (!stopped && connected() && rows.length > 0) {
-        const batch = await opts.sender.createMessageBatch({ abortSignal: abort.signal });
-        const included: number[] = [];
-        for (const row of rows) {
-          if (!batch.tryAddMessage(toServiceBusMessage(row, opts.origin))) break;
-          included.push(row.seq);
-        }
-        if (included.length === 0) throw new Error(`outbox row ${rows[0]!.seq} is larger than the broker's message size limit`);
-        const sending = opts.sender.sendMessages(batch, { abortSignal: abort.signal });
-        // While the broker takes this batch, read the next one (nothing is marked until the broker has accepted).
-        const next = unsentEvents(opts.db, opts.batchSize, included.at(-1)!);
-        await Promise.all([sending, next]);
-        await markSent(opts.db, included, new Date(opts.now()).toISOString());
-        rows = await next;
-        sent += included.length;
+      let current = connected() ? await pack([], 0, abort.signal) : null;
+      let sending = current && quiet(opts.sender.sendMessages(current.batch, { abortSignal: abort.signal }));
+      while (current && sending) {
+        const next = quiet(pack(current.rest, lastRead(current), abort.signal));
+        await sending;
+        const following = !stopped && connected() ? await next : null;
+        sending = following && quiet(opts.sender.sendMessages(following.batch, { abortSignal: abort.signal }));
+        await markSent(opts.db, current.firstSeq, current.lastSeq, new Date(opts.now()).toISOString());
+        sent += current.batch.count;
         opts.connectivity.reportSuccess();
-        const stats = await outboxStats(opts.db);
         const elapsed = Math.max(1, opts.now() - started) / 1000;
-        update({ unsent: stats.depth, oldestUnsentAt: stats.oldestUnsentAt, sentTotal: progress.getValue().sentTotal + included.length, ratePerSec: sent / elapsed, lastError: null });
+        update({ sentTotal: progress.getValue().sentTotal + current.batch.count, ratePerSec: sent / elapsed, lastError: null });
+        current = following;
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -91,8 +107,7 @@ export function createOutboxRelay(opts: {
       if (!stopped && !abort.signal.aborted) opts.connectivity.reportFailure(e);
     } finally {
       inflight = null;
-      const stats = await outboxStats(opts.db).catch(() => null);
-      update({ flushing: false, ...(stats ? { unsent: stats.depth, oldestUnsentAt: stats.oldestUnsentAt } : {}) });
+      update({ flushing: false });
     }
   }
 

@@ -5,9 +5,10 @@
 import { BehaviorSubject, defer, filter, from, type Observable, type Subscription } from 'rxjs';
 import type { Db } from '../store/db';
 import { startAllotmentKeeper } from './allotment-keeper';
-import type { SyncConfig } from './config';
+import { parseConnectionString, type SyncConfig } from './config';
 import { createConnectivity, type Connectivity, type ConnectivitySnapshot } from './connectivity';
 import { startFeedReceiver, type FeedReceiver, type FeedReceiverStats, type FeedSink } from './feed-receiver';
+import { brokerAddress, brokerAnswers } from './link-check';
 import { createOutboxRelay, type OutboxRelay, type RelayProgress } from './outbox-relay';
 import { openStationBus } from './service-bus';
 
@@ -33,9 +34,14 @@ export function startSync(opts: {
   const now = opts.now ?? Date.now;
   const bus = openStationBus(opts.config, opts.stationId);
   const osOnline$ = opts.osOnline$ ?? new BehaviorSubject(true);
+  const cs = parseConnectionString(opts.config.connectionString);
+  if (!cs.ok) throw new Error(cs.error); // validated with the configuration: not expected
+  const broker = brokerAddress(cs.value);
   const connectivity = createConnectivity({
     osOnline$,
     probe: () => defer(() => from(bus.probe())),
+    linkCheck: () => defer(() => from(brokerAnswers(broker))),
+    linkCheckMs: opts.config.retry.linkCheckMs,
     backoff: { initialMs: opts.config.retry.initialMs, maxMs: opts.config.retry.maxMs },
     feedFreshMs: opts.config.feedFreshMs,
   });
@@ -44,19 +50,30 @@ export function startSync(opts: {
 
   // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
   // broker is merely unreachable, the SDK's subscription reconnects by itself.
+  // Its changes run one after another, each once the last has finished: the SDK stops a subscription by draining
+  // the link's credit, and a subscription started before that drain was answered gets its credit drained too — it
+  // then hears nothing more, and nothing says so (a desk that worked offline for a moment missed HQ's answers).
   let workOffline = false;
   let osOnline = true;
+  let stopping = false;
   let receiver: FeedReceiver | null = null;
   let lastStats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
+  let receiverChanges: Promise<void> = Promise.resolve();
   const syncReceiver = () => {
-    const want = !workOffline && osOnline;
-    if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity, batchSize: opts.config.feedBatchSize });
-    if (!want && receiver) {
-      const r = receiver;
-      lastStats = r.stats();
-      receiver = null;
-      r.stop().catch(() => {}); // closing a receiver on a dead link may fail; it is gone either way
-    }
+    receiverChanges = receiverChanges.then(async () => {
+      const want = !workOffline && osOnline && !stopping;
+      if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity, batchSize: opts.config.feedBatchSize });
+      if (!want && receiver) {
+        const r = receiver;
+        lastStats = r.stats();
+        receiver = null;
+        await r.stop().catch(() => {}); // closing a receiver on a dead link may fail; it is gone either way
+        lastStats = r.stats();
+      }
+    }).catch((e: unknown) => {
+      // Not expected (the SDK refused to subscribe): say so on the status screen; the next change tries again.
+      lastStats = { ...lastStats, lastError: `receiving from HQ failed: ${e instanceof Error ? e.message.slice(0, 300) : String(e)}` };
+    });
   };
 
   const subs: Subscription[] = [
@@ -83,7 +100,9 @@ export function startSync(opts: {
       for (const s of subs) s.unsubscribe();
       await keeper?.stop();
       await relay.stop();
-      if (receiver) await receiver.stop();
+      stopping = true;
+      syncReceiver();
+      await receiverChanges;
       connectivity.dispose();
       await bus.close();
     },

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { stationMigrations } from '../../migrations/station/index';
-import { migrate } from '../../main/store/db';
+import { migrate, openStationDb } from '../../main/store/db';
 import type { StationDB } from '../../main/store/schema';
 import { tempDir } from '../support/fixtures';
 
@@ -197,5 +197,27 @@ describe('station migrations', () => {
         t.cleanup();
       }
     });
+  });
+
+  it('opening skips the migrator only when every migration is recorded: a database the previous version wrote is migrated', async () => {
+    const t = tempDir();
+    try {
+      const first = await openStationDb(`${t.dir}/s.db`);
+      expect(first.raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(names);
+      await first.close();
+      const again = await openStationDb(`${t.dir}/s.db`);
+      expect(again.raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(names);
+      await again.close();
+      // A database the previous version wrote: the latest migration runs at open.
+      const raw = new Database(`${t.dir}/old.db`);
+      const old = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: raw }) });
+      await migrate(old, names.at(-2)!);
+      await old.destroy();
+      const behind = await openStationDb(`${t.dir}/old.db`);
+      expect(behind.raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(names);
+      await behind.close();
+    } finally {
+      t.cleanup();
+    }
   });
 });

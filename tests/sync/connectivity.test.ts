@@ -19,11 +19,27 @@ function fakeBus(scheduler: VirtualTimeScheduler) {
   return { up, probe, probes: () => probes };
 }
 
-function setup(opts: { random?: () => number; feedFreshMs?: number } = {}) {
+/** The link check: the broker's port answers (after 10 ms) unless the path is down. */
+function fakeLink(scheduler: VirtualTimeScheduler) {
+  const up = new BehaviorSubject(true);
+  let checks = 0;
+  const check = (): Observable<boolean> =>
+    defer(() => {
+      checks++;
+      return timer(10, scheduler).pipe(map(() => up.getValue()));
+    });
+  return { up, check, checks: () => checks };
+}
+
+function setup(opts: { random?: () => number; feedFreshMs?: number; withLinkCheck?: boolean } = {}) {
   const scheduler = new VirtualTimeScheduler();
   const os = new BehaviorSubject(true);
   const bus = fakeBus(scheduler);
-  const c = createConnectivity({ osOnline$: os, probe: bus.probe, scheduler, random: opts.random ?? (() => 0), feedFreshMs: opts.feedFreshMs ?? 10_000 });
+  const link = fakeLink(scheduler);
+  const c = createConnectivity({
+    osOnline$: os, probe: bus.probe, scheduler, random: opts.random ?? (() => 0), feedFreshMs: opts.feedFreshMs ?? 10_000,
+    ...(opts.withLinkCheck ? { linkCheck: link.check, linkCheckMs: 250 } : {}),
+  });
   const states: ConnectivityState[] = [];
   c.state$.subscribe((s) => {
     if (states.at(-1) !== s.state) states.push(s.state);
@@ -35,7 +51,7 @@ function setup(opts: { random?: () => number; feedFreshMs?: number } = {}) {
     scheduler.maxFrames = target;
     scheduler.flush();
   };
-  return { scheduler, os, bus, c, states, advance };
+  return { scheduler, os, bus, link, c, states, advance };
 }
 
 describe('backoffDelay', () => {
@@ -111,6 +127,79 @@ describe('connectivity state machine (virtual time)', () => {
     c.setWorkOffline(false);
     advance(60);
     expect(c.snapshot().state).not.toBe('offline');
+  });
+
+  it('while the bus is unreachable, the link check sees the link heal and the station reconnects at once, not at the end of the backoff', () => {
+    const { c, bus, link, scheduler, advance } = setup({ withLinkCheck: true });
+    advance(100);
+    expect(c.snapshot().state).toBe('degraded');
+    // The link goes down: the bus and the path to it.
+    bus.up.next(false);
+    link.up.next(false);
+    c.reportFailure(new Error('connection reset'));
+    advance(8_000); // probes at +250, +500, +1000, +2000, +4000: the next one is due 8 s after the last
+    expect(c.snapshot()).toMatchObject({ state: 'offline', failures: 6 });
+    const probesBefore = bus.probes();
+    expect(c.snapshot().nextAttemptAt! - scheduler.now()).toBeGreaterThan(4_000);
+    // The link heals: within one check period (250 ms) and one check (10 ms), a probe, and it succeeds.
+    bus.up.next(true);
+    link.up.next(true);
+    advance(250 + 10 + 60);
+    expect(bus.probes()).toBe(probesBefore + 1);
+    expect(c.snapshot()).toMatchObject({ state: 'degraded', failures: 0 });
+    // Connected: no more checks.
+    const checks = link.checks();
+    advance(10_000);
+    expect(link.checks()).toBe(checks);
+  });
+
+  it('a link check that passes from the start (the failure was not the network) leaves the backoff as it was', () => {
+    const { bus, link, advance } = setup({ withLinkCheck: true }); // the broker's port answers all along...
+    bus.up.next(false); // ...but the bus refuses us (say, an expired key)
+    advance(60);
+    advance(250 + 50 + 500 + 50 + 1000 + 50 + 2000 + 50);
+    expect(bus.probes()).toBe(5); // the backoff's own schedule
+    expect(link.checks()).toBe(5); // one check after each failure, not one every 250 ms
+  });
+
+  it('a heal that does not bring the bus back is used up by one attempt: no reconnect loop', () => {
+    const { c, bus, link, advance } = setup({ withLinkCheck: true });
+    link.up.next(false);
+    bus.up.next(false);
+    advance(60 + 250 + 50 + 500 + 50); // three failed probes, the link checks failing meanwhile
+    expect(bus.probes()).toBe(3);
+    link.up.next(true); // the path is back at 910 ms, but the broker still refuses us
+    advance(260);
+    expect(bus.probes()).toBe(4); // the heal's one attempt, at the next check (1,150 ms + 10)
+    advance(50);
+    expect(c.snapshot()).toMatchObject({ state: 'offline', failures: 4 });
+    expect(c.snapshot().nextAttemptAt).toBe(1210 + 2000);
+    const checks = link.checks(); // one check after that failure passed at once: nothing more to learn
+    advance(3210 - 1220 - 1);
+    expect(bus.probes()).toBe(4); // the backoff's schedule, not a probe per check
+    expect(link.checks()).toBe(checks);
+    advance(2);
+    expect(bus.probes()).toBe(5);
+  });
+
+  it('no link checks while staff work offline or the OS says the network is down', () => {
+    const { c, bus, link, os, advance } = setup({ withLinkCheck: true });
+    link.up.next(false);
+    bus.up.next(false);
+    advance(60); // the first probe failed: checks begin
+    advance(1000);
+    expect(link.checks()).toBeGreaterThan(3);
+    c.setWorkOffline(true);
+    let checks = link.checks();
+    advance(30_000);
+    expect(link.checks()).toBe(checks);
+    c.setWorkOffline(false);
+    advance(60);
+    os.next(false);
+    checks = link.checks();
+    advance(30_000);
+    expect(link.checks()).toBe(checks);
+    expect(c.snapshot()).toMatchObject({ state: 'offline', reason: 'the network is down' });
   });
 
   it('never leaks the shared access key into a reason', () => {
