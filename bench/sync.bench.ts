@@ -9,6 +9,7 @@
  *   sync.reconnect  ms from the link coming back (fault-proxy heal with the OS still saying "online", or the OS
  *                   online signal returning) to the first outbox row accepted by the broker: p50 and p95 over 20
  *                   heals the station has to find out about by itself, both <= 1000 ms (OS-signal trials in detail).
+ * The stations run no allotment keeper (keepSeatsInHand: 0): its requests would add outbox rows to what is timed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +93,7 @@ async function drainStation(): Promise<{ ms: number; cpuMs: number; messages: Se
     const os = new BehaviorSubject(true);
     let station: Station | null = null;
     try {
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: os });
+      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString, keepSeatsInHand: 0 }, osOnline$: os });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       await until(async () => must(await s.call('sync.status', {})).state !== 'connecting' && must(await s.call('sync.status', {})).state !== 'offline', 10_000, 'the first connection');
@@ -223,7 +224,7 @@ async function applyBench(): Promise<{ stationMs: number; rawMs: number; station
     const os = new BehaviorSubject(false);
     let station: Station | null = null;
     try {
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString }, osOnline$: os });
+      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString, keepSeatsInHand: 0 }, osOnline$: os });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       // One publish, fanned out by the topic to both subscriptions: the very same messages.
@@ -267,7 +268,7 @@ async function reconnectTrials(): Promise<{ kind: 'heal' | 'os'; ms: number; dow
     try {
       // The product's default retry settings: this measures what a desk would do.
       const cs = bus.connectionString.replace(`:${bus.port};`, `:${proxy.port};`);
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: cs }, osOnline$: os });
+      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: cs, keepSeatsInHand: 0 }, osOnline$: os });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       const depth = async () => must(await s.call('sync.status', {})).outbox.depth;

@@ -427,6 +427,26 @@ export interface StationStatus {
   integrity: DatabaseIntegrity;
 }
 
+/** One session's seats in hand and what this desk should hold (`allotment.plan`). */
+export interface AllotmentPlan {
+  sessionId: string;
+  startsAt: string;
+  /** Seats in hand now, and the active allotments they are in (an allotment goes back whole). */
+  held: number;
+  allotments: { allotmentId: string; unused: number }[];
+  /** This desk's own recent sales rate for the session, seats per minute. */
+  ownSalesRatePerMin: number;
+  /** The outage length the desk plans for, from the outages it has seen (and the session's typicalOutageMin). */
+  planningOutageMin: number;
+  outagesSeen: number;
+  /** Minutes until the seats go back (≤ 0: give them back now). */
+  minutesToReturn: number;
+  /** Seats to hold. */
+  target: number;
+  /** Seats neither sold nor held by anyone, as HQ last said. */
+  unallocated: number;
+}
+
 export interface SyncStatus {
   /** False for a station without sync configuration (headless, tests, the demo without a bus). */
   configured: boolean;
@@ -467,6 +487,8 @@ const anyone = (modes: readonly StationMode[] = allModes): Access => ({ modes, r
 const staff = (modes: readonly StationMode[] = staffModes): Access => ({ modes, role: 'staff' });
 const supervisor = (modes: readonly StationMode[] = ['supervisor']): Access => ({ modes, role: 'supervisor' });
 const selling = ['desk', 'supervisor'] as const;
+/** The modes that sell seats (and so keep seats in hand: the allotment keeper runs only there). */
+export const sellingModes: readonly StationMode[] = selling;
 const printing = ['kiosk', 'desk', 'supervisor'] as const;
 
 const op = <Req extends z.ZodType>(request: Req, access: Access) => ({
@@ -631,6 +653,11 @@ export const contract = {
     z.object({ allotmentId: Id.optional(), sessionId: Id.optional() }).strict().refine((r) => (r.allotmentId === undefined) !== (r.sessionId === undefined), 'give an allotmentId or a sessionId'),
     staff(selling),
   ).returns<{ returned: { allotmentId: string; sessionId: string; seats: number }[] }>(),
+  /**
+   * Seats this desk should hold per session it sells (core/allotment-sizing.ts): its own sales rate, the outages it
+   * has seen, and the session's policy. The allotment keeper asks for the missing seats and gives back a surplus.
+   */
+  'allotment.plan': op(z.object({ returnBeforeStartMin: z.number().min(0).max(24 * 60).default(20) }).strict(), staff(selling)).returns<AllotmentPlan[]>(),
   // ---- the desk's day (issue 19): corrections, decisions, changes, money, batch printing ----
   /**
    * Corrects a registration before (or after) its badge prints: audited, sent to HQ and to every station; a field

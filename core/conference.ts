@@ -7,26 +7,43 @@ import { Id, IsoTime } from './ids';
 
 export const SalePolicyParams = z
   .object({
-    /** Δ_max: how long since the last HQ contact an overdraft sale is still allowed (the seed's "one hour"). */
+    /** Δ_max: how long since the last HQ contact an overdraft sale is still allowed, minutes (the seed said one hour). */
     maxStalenessMin: z.number().min(0).max(24 * 60),
-    /** U / capacity must be at least this at the last sync (the seed's "10% of seats left"). */
+    /** U / capacity must be at least this at the last sync (the seed said 10% of seats left). */
     minRemainingRatio: z.number().min(0).max(1),
-    /** Accepted risk of overselling per overdraft decision; sets the normal quantile z. */
+    /** Accepted risk of overselling per overdraft decision; sets the margin z·√(μΔ) through the normal quantile z. */
     alpha: z.number().gt(0).lt(0.5),
     /** Ceiling on this station's undecided overdraft sales per session. */
     overdraftCap: z.number().int().min(0).max(1000),
     /** How long an online sale waits for HQ's verdict before deciding as if offline. */
     verdictTimeoutMs: z.number().int().min(0).max(60_000),
+    // Seats in hand (allotments, tier 2): how many a desk keeps per session (core/allotment-sizing.ts).
+    /**
+     * How sure a desk wants to be that its seats in hand last through an outage: it plans for the outage length
+     * that this share of its outages stay within, and holds this share's worth of the sales it could see in one.
+     */
+    allotmentCover: z.number().min(0.5).max(0.99),
+    /** The outage length a desk assumes before it has seen its own, minutes (it weighs as three outages). */
+    typicalOutageMin: z.number().min(1).max(240),
+    /** Seats a desk holds for every session still on sale, even one it has not sold yet. */
+    allotmentMinSeats: z.number().int().min(0).max(100),
+    /** Never more than this many seats in one desk's hands per session (0: no allotments for the session). */
+    allotmentMaxSeats: z.number().int().min(0).max(1000),
   })
   .strict();
 export type SalePolicyParams = z.infer<typeof SalePolicyParams>;
 
+/** The defaults, chosen with the policy simulator (tools/simulator/README.md, issue 17). */
 export const defaultPolicy: SalePolicyParams = {
-  maxStalenessMin: 60,
-  minRemainingRatio: 0.1,
-  alpha: 0.05,
-  overdraftCap: 2,
+  maxStalenessMin: 120,
+  minRemainingRatio: 0,
+  alpha: 0.1,
+  overdraftCap: 4,
   verdictTimeoutMs: 3000,
+  allotmentCover: 0.9,
+  typicalOutageMin: 20,
+  allotmentMinSeats: 1,
+  allotmentMaxSeats: 50,
 };
 
 const text = (max: number) => z.string().trim().max(max, `is too long (${max} characters at most)`);

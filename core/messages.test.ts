@@ -35,6 +35,7 @@ const samples: Record<MessageType, unknown> = {
   SaleOversold: { saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
   AllotmentGranted: { allotmentId: 'a1', requestId: 'q1', station: 'station:desk-a', sessionId: 's1', seats: 2 },
   AllotmentRecalled: { allotmentId: 'a1', station: 'station:desk-a', sessionId: 's1' },
+  AllotmentReturnRequested: { station: 'station:desk-a', sessionId: 's1' },
   RegistrantUpserted: { registrant },
   SessionUpserted: { session },
   OversellCaseOpened: {

@@ -88,6 +88,12 @@ export const SaleConfirmed = z.object({ saleId: Id, sessionId: Id }).strict();
 export const SaleOversold = z.object({ saleId: Id, sessionId: Id, station: Origin, overBy: z.number().int().min(1) }).strict();
 export const AllotmentGranted = z.object({ allotmentId: Id, requestId: Id.nullable(), station: Origin, sessionId: Id, seats: count }).strict();
 export const AllotmentRecalled = z.object({ allotmentId: Id, station: Origin, sessionId: Id }).strict();
+/**
+ * HQ asks a station to give back its unused seats for a session (another desk has a buyer and the pool is empty).
+ * Nothing is taken from the station: an online one answers at once (AllotmentReturned), an offline one when it is
+ * back, so a seat in hand never oversells.
+ */
+export const AllotmentReturnRequested = z.object({ station: Origin, sessionId: Id }).strict();
 export const RegistrantUpserted = z.object({ registrant: Registrant }).strict();
 export const SessionUpserted = z.object({ session: Session }).strict();
 /** Every station hears of every case (the selling station's SaleOversold only settles its own sale). */
@@ -204,6 +210,7 @@ export const payloadSchemas = {
   SaleOversold,
   AllotmentGranted,
   AllotmentRecalled,
+  AllotmentReturnRequested,
   RegistrantUpserted,
   SessionUpserted,
   OversellCaseOpened,
@@ -228,7 +235,7 @@ export const stationEventTypes = [
   'RegistrantChanged', 'SeatReturned', 'PaymentRecorded', 'PaymentReversed',
 ] as const satisfies readonly MessageType[];
 export const feedMessageTypes = [
-  'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'RegistrantUpserted',
+  'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'AllotmentReturnRequested', 'RegistrantUpserted',
   'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'OversellCaseEscalated', 'OversellResolutionRejected',
   'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded',
   'RegistrantChangeRecorded',

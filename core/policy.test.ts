@@ -4,6 +4,8 @@ import { normalQuantile } from './normal';
 import { decideSale, describeFailedCondition, FailedCondition, FailedConditionCode, overdraftLimit, type SaleContext } from './policy';
 
 const known = (minutes: number) => ({ known: true as const, ms: minutes * 60_000, minutes, hqNow: 0 });
+/** The seed's numbers (the defaults before issue 17), which the cases below are written in. */
+const seedNumbers = { ...defaultPolicy, maxStalenessMin: 60, minRemainingRatio: 0.1, overdraftCap: 2 };
 const base: SaleContext = {
   online: false,
   capacity: 100,
@@ -14,7 +16,7 @@ const base: SaleContext = {
   staleness: known(10),
   pendingOverdraft: 0,
   override: false,
-  params: defaultPolicy,
+  params: seedNumbers,
 };
 const decide = (over: Partial<SaleContext>) => decideSale({ ...base, ...over });
 const codes = (over: Partial<SaleContext>) => decide(over).failed.map((f) => f.code);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultGrant, defaultSeatWait } from '../core/allotment-sizing';
 import { stripBom } from '../core/file-text';
 import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
@@ -29,10 +30,24 @@ export const HqConfig = z
     feedTopic: EntityName.default('station-feed'),
     /** Heartbeat period (stations measure staleness and feed freshness from it). */
     heartbeatSeconds: z.number().min(0.05).max(3600).default(30),
-    /** A grant is min(asked, floor(allotmentShare × unallocated seats)). */
-    allotmentShare: z.number().min(0).max(1).default(0.25),
+    /**
+     * A grant (core/allotment-sizing.ts grantSeats) is what the station asked for, up to allotmentShare × the
+     * unallocated seats, or more: up to the unallocated seats minus allotmentKeepBack × the session's forecast demand
+     * (its sales rate × minutes until it starts).
+     */
+    allotmentShare: z.number().min(0).max(1).default(defaultGrant.allotmentShare),
+    /** null: grant the share only (no forecast). */
+    allotmentKeepBack: z.number().min(0).max(100).nullable().default(defaultGrant.allotmentKeepBack),
+    /**
+     * An online sale that finds no seat (pool empty, nothing in its station's hands) while other stations hold unused
+     * seats for the session: HQ asks those it heard from within `seatWaitAskWithinSeconds` to give them back, and
+     * the sale waits up to this long for them before it is refused. Keep it under the stations' verdict timeout
+     * (3 s). 0: no asking, refused at once.
+     */
+    seatWaitMs: z.number().int().min(0).max(10_000).default(defaultSeatWait.waitMs),
+    seatWaitAskWithinSeconds: z.number().min(0).max(3600).default(defaultSeatWait.askHeardWithinMin * 60),
     /** Allotments of a station HQ has not heard from for this long are reclaimed (seats back in the pool). */
-    reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(120),
+    reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(240),
     /** Active allotments of a session are recalled this long before it starts (desks return theirs earlier). */
     recallBeforeStartMinutes: z.number().min(0).max(24 * 60).default(10),
     /** Smoothing window τ of the sales rate (EWMA, seats per minute). */

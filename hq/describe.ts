@@ -25,6 +25,8 @@ export function describeEvent(e: LedgerEvent): string | null {
       return `allotment ${e.allotmentId}: ${e.seats} seat(s) of ${e.sessionId} to ${e.station}${e.asked === null ? ' (re-issued)' : ` (asked ${e.asked})`}`;
     case 'allotment.denied':
       return `allotment for ${e.station} on ${e.sessionId} denied: ${e.reason}`;
+    case 'sale.waiting':
+      return `sale ${e.saleId} ${e.sessionId} from ${e.station} waits until ${e.until}: seats asked back from ${e.askedFrom.join(', ')}`;
     case 'allotment.closed':
       return `allotment ${e.allotmentId} of ${e.station} ${e.status} (${e.unused} unused seat(s) back in the pool)`;
     case 'registrant':

@@ -9,6 +9,9 @@
  * - any other sale is confirmed while sold + outstanding allotment seats < capacity;
  * - otherwise, if the selling station still holds an unused allotment seat for the session, that seat is charged
  *   and the sale confirmed (the allotment is re-issued so the station's count matches HQ's);
+ * - otherwise, for an online sale, HQ asks the other stations it heard from within a minute to give back their
+ *   unused seats for the session and the sale waits a moment for them (nothing is taken from a station: a seat in
+ *   hand never oversells);
  * - otherwise the sale is oversold: it counts as sold (the person holds a badge) and a case is opened;
  * - the first resolution of a case HQ applies wins; any other is answered (lost, or refused when it does not
  *   apply); at its deadline HQ applies the default itself. A freed seat goes to the session's waitlist first.
@@ -20,6 +23,7 @@ import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
 import type { SaleBasis, SaleTier } from '../core/policy';
+import { defaultGrant, defaultSeatWait, grantSeats, reclaimable } from '../core/allotment-sizing';
 import { caseTerms, defaultReconciliation, reconciliationSettings, resolutionProblem, type Resolution } from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
@@ -48,6 +52,7 @@ export type LedgerEvent =
   | { type: 'allotment.granted'; allotmentId: string; station: string; sessionId: string; seats: number; asked: number | null }
   | { type: 'allotment.denied'; station: string; sessionId: string; asked: number; reason: string }
   | { type: 'allotment.closed'; allotmentId: string; station: string; sessionId: string; status: 'returned' | 'recalled' | 'reclaimed' | 'reissued'; unused: number }
+  | { type: 'sale.waiting'; saleId: string; sessionId: string; station: string; askedFrom: string[]; until: string }
   | { type: 'registrant'; registrantId: string; station: string }
   | { type: 'parked'; origin: string; seq: number; waitingFor: number }
   | { type: 'duplicate'; origin: string | null; seq: number | null; id: string }
@@ -56,7 +61,7 @@ export type LedgerEvent =
   | { type: 'snapshot'; station: string; chunks: number };
 
 export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
-  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction'>> & {
+  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'seatWaitMs' | 'seatWaitAskWithinSeconds' | 'allotmentKeepBack'>> & {
     now?: () => number;
   };
 
@@ -117,6 +122,8 @@ export class Ledger {
   private conferenceId: string | null = null;
   private settings: ReconciliationSettings | null = null;
   private listeners: ((e: LedgerEvent) => void)[] = [];
+  /** Whether any sale waits for seats: read once from the database, then kept (most batches have none to settle). */
+  private seatWaits: boolean | null = null;
 
   constructor(
     private readonly db: HqDb,
@@ -208,8 +215,13 @@ export class Ledger {
         inboxRows: [], feedRows: [], newSales: new Map(), newCases: new Map(), waiting: null,
       };
       const out = await fn(ctx);
-      // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first.
+      // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first, then the sales
+      // waiting for seats HQ asked other stations to give back.
       for (const id of [...ctx.touched]) await this.promoteWaitlist(ctx, id);
+      if (ctx.touched.size > 0 && (await this.anySeatWaits(tx))) {
+        const waiting = await store.sessionsWithSeatWaits(tx);
+        for (const id of [...ctx.touched]) if (waiting.has(id)) await this.settleSeatWaits(ctx, await store.seatWaitsOf(tx, id));
+      }
       await this.flushAvailability(ctx);
       for (const id of ctx.dirtySessions) {
         const s = ctx.sessions.get(id)!;
@@ -495,6 +507,12 @@ export class Ledger {
       const prior = (await this.getSale(ctx, p.saleId))!;
       return prior.station === station ? { ok: true, note: `sale already decided (${prior.verdict})` } : { ok: false, reason: `sale id ${p.saleId} belongs to ${prior.station}` };
     }
+    if ((await this.anySeatWaits(ctx.tx)) && (await store.getSeatWait(ctx.tx, p.saleId))) return { ok: true, note: 'sale already waiting for seats' };
+    return this.decide(ctx, s, station, eventId, p, null);
+  }
+
+  /** Decides a sale (DESIGN §7, the rules above); `wait` is the sale's seat wait when it is one being settled. */
+  private async decide(ctx: BatchCtx, s: store.SessionRecord, station: string, eventId: string, p: Payload<'SeatSold'>, wait: store.SeatWaitRecord | null): Promise<Applied> {
     const out = await this.outstandingOf(ctx, s.id);
 
     let charged: store.AllotmentRecord | undefined;
@@ -507,8 +525,14 @@ export class Ledger {
     else if (s.sold + out < s.capacity) via = 'pool';
     else {
       charged = await store.oldestAllotmentWithSeat(ctx.tx, station, s.id);
-      via = charged ? 'own-allotment' : 'over';
+      if (charged) via = 'own-allotment';
+      else {
+        const waiting = await this.askForSeats(ctx, s.id, station, eventId, p, wait);
+        if (waiting) return waiting;
+        via = 'over';
+      }
     }
+    if (wait) await store.deleteSeatWait(ctx.tx, p.saleId);
     const verdict = via === 'over' ? 'oversold' : 'confirmed';
     const overBy = via === 'over' ? s.sold + out + 1 - s.capacity : null;
     if (charged) {
@@ -547,6 +571,57 @@ export class Ledger {
     return { ok: true, note: `${verdict} (${via})` };
   }
 
+  /**
+   * An online sale (a desk waiting at the counter) that finds no seat in the pool nor in its own allotment, while
+   * other stations HQ heard from within `seatWaitAskWithinSeconds` hold unused seats: HQ asks them to give those
+   * back (AllotmentReturnRequested) and the sale waits up to `seatWaitMs` for them. Nothing is taken from a station,
+   * so a seat in hand never oversells: an online station answers at once, one that just went offline when it is
+   * back. Returns the outcome when the sale waits (or goes on waiting), null when it is to be decided now.
+   */
+  private async askForSeats(ctx: BatchCtx, sessionId: string, seller: string, eventId: string, p: Payload<'SeatSold'>, wait: store.SeatWaitRecord | null): Promise<Applied | null> {
+    if (wait) return ctx.nowMs < Date.parse(wait.until) ? { ok: true, note: 'still waiting for seats' } : null;
+    const waitMs = this.opts.seatWaitMs ?? defaultSeatWait.waitMs;
+    if (p.tier !== 'online' || !(waitMs > 0)) return null;
+    const withinMs = (this.opts.seatWaitAskWithinSeconds ?? defaultSeatWait.askHeardWithinMin * 60) * 1000;
+    const held = (await store.allotmentsWithSeat(ctx.tx, sessionId))
+      .filter((a) => a.station !== seller)
+      .map((a) => ({ station: a.station, unused: a.seats - a.used, lastHeardMs: Date.parse(ctx.stations.get(a.station)?.last_event_at ?? a.last_event_at ?? '') }));
+    const stations = [...new Set(reclaimable(held, ctx.nowMs, withinMs).map((a) => a.station))];
+    if (stations.length === 0) return null;
+    const until = new Date(ctx.nowMs + waitMs).toISOString();
+    await store.insertSeatWait(ctx.tx, { sale_id: p.saleId, session_id: sessionId, station: seller, event_id: eventId, payload: JSON.stringify(p), since: ctx.at, until });
+    this.seatWaits = true;
+    for (const station of stations) await this.emit(ctx, 'AllotmentReturnRequested', { station: station as Payload<'AllotmentReturnRequested'>['station'], sessionId }, { sessionId, station });
+    ctx.events.push({ type: 'sale.waiting', saleId: p.saleId, sessionId, station: seller, askedFrom: stations, until });
+    return { ok: true, note: `waiting until ${until} for seats held at ${stations.join(', ')}` };
+  }
+
+  private async anySeatWaits(q: HqDb | HqTx): Promise<boolean> {
+    this.seatWaits ??= (await store.nextSeatWaitUntil(q)) !== null;
+    return this.seatWaits;
+  }
+
+  /** Decides the waiting sales of a session again (seats came back, or their wait ran out), first come first served. */
+  private async settleSeatWaits(ctx: BatchCtx, waits: store.SeatWaitRecord[]): Promise<void> {
+    for (const w of waits) {
+      const s = (await this.session(ctx, w.session_id))!;
+      await this.decide(ctx, s, w.station, w.event_id, JSON.parse(w.payload) as Payload<'SeatSold'>, w);
+    }
+  }
+
+  /** Sales whose wait for seats ran out are decided now (the service calls this a few times a second). */
+  async expireSeatWaits(): Promise<number> {
+    if (!(await this.anySeatWaits(this.db))) return 0;
+    const { out, events } = await this.batch(async (ctx) => {
+      const due = await store.dueSeatWaits(ctx.tx, ctx.at);
+      await this.settleSeatWaits(ctx, due);
+      this.seatWaits = (await store.nextSeatWaitUntil(ctx.tx)) !== null;
+      return due.length;
+    });
+    this.publishEvents(events);
+    return out;
+  }
+
   private async reissue(ctx: BatchCtx, a: store.AllotmentRecord): Promise<void> {
     const remaining = a.seats - (a.used + 1);
     await store.closeAllotment(ctx.tx, a.id, 'reissued', ctx.at, 'a seat was charged for a sale the pool could not cover');
@@ -562,7 +637,13 @@ export class Ledger {
   }
 
   private async release(ctx: BatchCtx, station: string, p: Payload<'SeatReleased'>): Promise<Applied> {
-    const sale = await this.getSale(ctx, p.saleId);
+    let sale = await this.getSale(ctx, p.saleId);
+    const wait = !sale && (await this.anySeatWaits(ctx.tx)) ? await store.getSeatWait(ctx.tx, p.saleId) : undefined;
+    if (wait && wait.station === station) {
+      // Staff gave up waiting: decide the sale now (its wait ends), then release it as any other.
+      await this.settleSeatWaits(ctx, [{ ...wait, until: ctx.at }]);
+      sale = await this.getSale(ctx, p.saleId);
+    }
     if (!sale) return { ok: true, note: 'unknown sale; nothing to release' };
     if (sale.station !== station) return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}, not ${station}` };
     if (sale.held === 0) return { ok: true, note: 'already released' };
@@ -743,9 +824,14 @@ export class Ledger {
     };
     if (s.sellable !== 1) return deny('the session is not sold at desks');
     if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000) return deny('the session starts soon');
-    const unallocated = s.capacity - s.sold - (await this.outstandingOf(ctx, s.id));
-    const seats = Math.min(p.seats, Math.floor(this.opts.allotmentShare * Math.max(0, unallocated)));
-    if (seats < 1) return deny(`${Math.max(0, unallocated)} unallocated seat(s); share ${this.opts.allotmentShare} gives none`);
+    const allotted = await this.outstandingOf(ctx, s.id);
+    const minutesToStart = (Date.parse(s.starts_at) - ctx.nowMs) / 60_000;
+    const seats = grantSeats(
+      { asked: p.seats, capacity: s.capacity, sold: s.sold, allotted, salesRatePerMin: this.rateNow(s, ctx.nowMs), minutesToStart },
+      { allotmentShare: this.opts.allotmentShare, allotmentKeepBack: this.opts.allotmentKeepBack === undefined ? defaultGrant.allotmentKeepBack : this.opts.allotmentKeepBack },
+    );
+    const unallocated = Math.max(0, s.capacity - s.sold - allotted);
+    if (seats < 1) return deny(`${unallocated} unallocated seat(s), none to spare (share ${this.opts.allotmentShare}, forecast demand kept back)`);
     const id = uuidv7();
     await store.insertAllotment(ctx.tx, { id, station, sessionId: s.id, requestId: p.requestId, seats, at: ctx.at, note: null });
     await this.emit(ctx, 'AllotmentGranted', { allotmentId: id, requestId: p.requestId, station: station as Payload<'AllotmentGranted'>['station'], sessionId: s.id, seats }, { sessionId: s.id, station });

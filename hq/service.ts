@@ -266,6 +266,15 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   };
   const heartbeat = setInterval(guarded('heartbeat', () => ledger.heartbeat()), config.heartbeatSeconds * 1000);
   const housekeeping = setInterval(guarded('housekeeping', () => ledger.housekeeping()), config.housekeepingSeconds * 1000);
+  // Sales waiting for seats asked back from other stations: decided when their wait runs out (nothing to do, and no
+  // database read, while none waits).
+  const seatWaits = setInterval(() => {
+    if (stopped) return;
+    ledger
+      .expireSeatWaits()
+      .then((decided) => decided > 0 && publish())
+      .catch((e: unknown) => log(`seat waits failed: ${e instanceof Error ? e.message : String(e)}`));
+  }, Math.max(50, Math.min(250, config.seatWaitMs / 4)));
 
   // Current numbers for everyone (stations that already hold this version ignore them), snapshots for newcomers.
   await ledger.republishAvailability();
@@ -295,6 +304,7 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
       await health?.close();
       clearInterval(heartbeat);
       clearInterval(housekeeping);
+      clearInterval(seatWaits);
       // Let the batch in flight commit and its messages settle, then stop.
       closing = true;
       if (resubscribe) clearTimeout(resubscribe);

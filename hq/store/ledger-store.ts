@@ -191,6 +191,56 @@ export async function oldestAllotmentWithSeat(q: Q, station: string, sessionId: 
     .executeTakeFirst();
 }
 
+/** Active allotments of a session with a seat left, with when HQ last heard from their station. */
+export async function allotmentsWithSeat(q: Q, sessionId: string): Promise<(AllotmentRecord & { last_event_at: string | null })[]> {
+  return q
+    .selectFrom('allotment')
+    .leftJoin('station', 'station.origin', 'allotment.station')
+    .selectAll('allotment')
+    .select('station.last_event_at')
+    .where('allotment.session_id', '=', sessionId)
+    .where('allotment.status', '=', 'active')
+    .where(sql<boolean>`allotment.used < allotment.seats`)
+    .orderBy('allotment.granted_at')
+    .orderBy('allotment.id')
+    .execute();
+}
+
+// ---- online sales waiting for seats held at other stations ------------------------------------------------------
+
+export type SeatWaitRecord = Selectable<HqDB['seat_wait']>;
+
+export async function insertSeatWait(q: Q, w: SeatWaitRecord): Promise<void> {
+  await q.insertInto('seat_wait').values(w).execute();
+}
+
+export async function getSeatWait(q: Q, saleId: string): Promise<SeatWaitRecord | undefined> {
+  return q.selectFrom('seat_wait').selectAll().where('sale_id', '=', saleId).executeTakeFirst();
+}
+
+/** Waiting sales of a session, first come first served. */
+export async function seatWaitsOf(q: Q, sessionId: string): Promise<SeatWaitRecord[]> {
+  return q.selectFrom('seat_wait').selectAll().where('session_id', '=', sessionId).orderBy('since').orderBy('sale_id').execute();
+}
+
+/** Sessions with a sale waiting (one read per batch that freed seats). */
+export async function sessionsWithSeatWaits(q: Q): Promise<Set<string>> {
+  return new Set((await q.selectFrom('seat_wait').select('session_id').distinct().execute()).map((r) => r.session_id));
+}
+
+export async function dueSeatWaits(q: Q, atIso: string): Promise<SeatWaitRecord[]> {
+  return q.selectFrom('seat_wait').selectAll().where('until', '<=', atIso).orderBy('since').orderBy('sale_id').execute();
+}
+
+export async function nextSeatWaitUntil(q: Q): Promise<string | null> {
+  const r = await q.selectFrom('seat_wait').select((eb) => eb.fn.min('until').as('until')).executeTakeFirst();
+  return r?.until ?? null;
+}
+
+export async function deleteSeatWait(q: Q, saleId: string): Promise<void> {
+  await q.deleteFrom('seat_wait').where('sale_id', '=', saleId).execute();
+}
+
 export async function useAllotmentSeat(q: Q, id: string): Promise<void> {
   await q.updateTable('allotment').set((eb) => ({ used: eb('used', '+', 1) })).where('id', '=', id).execute();
 }

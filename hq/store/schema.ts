@@ -31,6 +31,7 @@ export interface HqDB {
     charged_allotment_id: string | null; event_id: string; verdict: 'confirmed' | 'oversold'; over_by: number | null; held: number;
     decided_at: string; released_at: string | null;
   };
+  seat_wait: { sale_id: string; session_id: string; station: string; event_id: string; payload: string; since: string; until: string };
   oversell_case: {
     id: string; sale_id: string; session_id: string; station: string; over_by: number; status: 'open' | 'resolved'; resolution: string | null;
     resolved_by: string | null; opened_at: string; resolved_at: string | null;

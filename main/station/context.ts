@@ -5,6 +5,7 @@
 import type { DatabaseIntegrity, StationSettings } from '../../core/api';
 import { actorOf, type Caller } from '../../core/access';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
+import { contactGapMin, noOutages, outageLimits, recordOutage, type OutageHistory } from '../../core/allotment-sizing';
 import type { Clock, HqContact, Staleness } from '../../core/staleness';
 import { estimateStaleness } from '../../core/staleness';
 import { DomainError } from '../../core/result';
@@ -166,10 +167,30 @@ export function actor(q: Db | Tx, caller: Caller, role?: 'supervisor'): Promise<
 // ---- HQ contact and staleness --------------------------------------------------------------------------------
 
 const CONTACT_KEY = 'hq_contact';
+const OUTAGES_KEY = 'outage_history';
 
+/** Records a contact with HQ; a long enough gap since the last one was an outage, kept for the allotment keeper. */
 export async function recordContact(ctx: StationContext, tx: Tx, hqTime: number): Promise<void> {
   const contact: HqContact = { hqTime, wallTime: ctx.clock.now(), monoTime: ctx.clock.monotonic(), bootId: ctx.clock.bootId };
+  const gap = contactGapMin(await lastContact(tx), { wall: contact.wallTime, mono: contact.monoTime, bootId: contact.bootId });
+  if (gap >= outageLimits.minMin) {
+    const before = await outageHistory(tx);
+    const after = recordOutage(before, gap);
+    if (after.count !== before.count) await setValue(tx, 'sync_state', OUTAGES_KEY, JSON.stringify(after));
+  }
   await setValue(tx, 'sync_state', CONTACT_KEY, JSON.stringify(contact));
+}
+
+/** The outages this station has seen (gaps between contacts with HQ), for sizing its allotments. */
+export async function outageHistory(q: Db | Tx): Promise<OutageHistory> {
+  const v = await getValue(q, 'sync_state', OUTAGES_KEY);
+  if (!v) return noOutages;
+  try {
+    const h = JSON.parse(v) as Partial<OutageHistory>;
+    return { count: Number(h.count) || 0, totalMin: Number(h.totalMin) || 0 };
+  } catch {
+    return noOutages; // unreadable: start again rather than fail a sale
+  }
 }
 
 export async function lastContact(q: Db | Tx): Promise<HqContact | null> {

@@ -4,7 +4,7 @@
  * connectivity — is passed in, so the same station runs headless, in tests and inside Electron.
  */
 import { filter, type Observable } from 'rxjs';
-import type { Channel, RequestOf, ResultOf, StationApi, StationSettings } from '../../core/api';
+import { sellingModes, type Channel, type RequestOf, type ResultOf, type StationApi, type StationSettings } from '../../core/api';
 import { internalCaller, type Caller, type StationMode } from '../../core/access';
 import type { SalePolicyParams } from '../../core/conference';
 import type { StationEvent } from '../../core/events';
@@ -166,6 +166,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
         outboxAppended$: events.events$.pipe(filter((e) => e.type === 'outbox.appended')),
         ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
         now: () => ctx.clock.now(),
+        // A kiosk or a door scanner sells nothing: it holds no seats, whatever its sync configuration says.
+        sells: sellingModes.includes(mode),
       });
       ctx.sync.engine = engine;
       const sub = engine.connectivity.state$.subscribe((c) => events.emit({ type: 'connectivity', state: c.state, reason: c.reason }));

@@ -75,7 +75,24 @@ export async function revokeEntitlementForSale(q: Q, saleId: string): Promise<vo
   await q.deleteFrom('entitlement').where('sale_id', '=', saleId).execute();
 }
 
+/** This station's sales made since `sinceIso` (not refused: a sale HQ turned away did not happen), per session. */
+export async function recentSales(q: Q, sinceIso: string): Promise<{ session_id: string; created_at: string }[]> {
+  return q.selectFrom('sale').select(['session_id', 'created_at']).where('created_at', '>=', sinceIso).where('status', '!=', 'refused').execute();
+}
+
 // ---- allotments -----------------------------------------------------------------------------------------------
+
+/** Active allotments with an unused seat, oldest first. */
+export async function activeAllotments(q: Q): Promise<{ id: string; session_id: string; unused: number }[]> {
+  return q
+    .selectFrom('allotment')
+    .select(['id', 'session_id', sql<number>`seats - used`.as('unused')])
+    .where('status', '=', 'active')
+    .where(sql<boolean>`used < seats`)
+    .orderBy('granted_at')
+    .orderBy('id')
+    .execute();
+}
 
 /** The active allotment with a free seat for the session, oldest first. */
 export async function allotmentWithSeat(q: Q, sessionId: string): Promise<{ id: string; free: number } | undefined> {

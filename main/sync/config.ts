@@ -94,20 +94,24 @@ export const SyncConfig = z
       })
       .strict()
       .default({ initialMs: 250, maxMs: 15_000, linkCheckMs: 250 }),
-    /** Seats to keep in hand per session this desk sells (allotments, DESIGN §5 tier 2); 0 = off. */
-    keepSeatsInHand: z.number().int().min(0).max(100).default(0),
+    /**
+     * Seats to keep in hand per session this desk sells (allotments, DESIGN §5 tier 2): 'adaptive' (about what this
+     * desk would sell during one of its outages, from its own sales and the outages it has seen; the session's
+     * policy tunes it), a fixed number, or 0 = off (a kiosk or a door scanner, which sell nothing).
+     */
+    keepSeatsInHand: z.union([z.literal('adaptive'), z.number().int().min(0).max(100)]).default('adaptive'),
     allotmentKeeper: z
       .object({
         /** Sessions this desk sells; default: every sellable session. */
         sessions: z.array(z.string().min(1).max(128)).max(10_000).optional(),
-        /** Unused seats go back to HQ this long before the session starts. */
-        returnBeforeStartMin: z.number().min(0).max(24 * 60).default(30),
+        /** Unused seats go back to HQ this long before the session starts (HQ recalls the rest 10 min before). */
+        returnBeforeStartMin: z.number().min(0).max(24 * 60).default(20),
         checkEveryMs: z.number().int().min(50).max(600_000).default(5000),
         /** A request HQ has not answered within this long may be repeated. */
         requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
       })
       .strict()
-      .default({ returnBeforeStartMin: 30, checkEveryMs: 5000, requestTimeoutMs: 30_000 }),
+      .default({ returnBeforeStartMin: 20, checkEveryMs: 5000, requestTimeoutMs: 30_000 }),
   })
   .strict();
 export type SyncConfig = z.infer<typeof SyncConfig>;

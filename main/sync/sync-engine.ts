@@ -30,6 +30,8 @@ export function startSync(opts: {
   outboxAppended$: Observable<unknown>;
   osOnline$?: Observable<boolean>;
   now?: () => number;
+  /** The station sells seats (a desk, a supervisor's console): only then does it keep seats in hand (default true). */
+  sells?: boolean;
 }): SyncEngine {
   const now = opts.now ?? Date.now;
   const bus = openStationBus(opts.config, opts.stationId);
@@ -46,7 +48,8 @@ export function startSync(opts: {
     feedFreshMs: opts.config.feedFreshMs,
   });
   const relay = createOutboxRelay({ db: opts.db, sender: bus.sender, connectivity, origin: `station:${opts.stationId}`, batchSize: opts.config.batchSize, now });
-  const keeper = opts.config.keepSeatsInHand > 0 ? startAllotmentKeeper({ station: opts.sink, connectivity, keep: opts.config.keepSeatsInHand, ...opts.config.allotmentKeeper, now }) : null;
+  const keep = opts.sells === false ? 0 : opts.config.keepSeatsInHand;
+  const keeper = keep === 'adaptive' || keep > 0 ? startAllotmentKeeper({ station: opts.sink, connectivity, keep, ...opts.config.allotmentKeeper, now }) : null;
 
   // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
   // broker is merely unreachable, the SDK's subscription reconnects by itself.

@@ -143,7 +143,8 @@ describe('HQ seat ledger', () => {
   it('grants min(asked, share × unallocated), always confirms allotment sales, frees returned seats, and charges a station’s own unused seat before overselling', async () => {
     const c = conference();
     c.sessions[0]!.capacity = 9; // 1 held, 8 unallocated
-    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5 });
+    // Asking other stations for their seats (a test below) is off here: this one is about a station's own seats.
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5, allotmentKeepBack: null, seatWaitMs: 0 });
     const a = rawStation(client, 'desk-a', 'conf-1');
     const b = rawStation(client, 'desk-b', 'conf-1');
     await a.send(a.event('AllotmentRequested', { requestId: 'req-1', sessionId: 'panel', seats: 10 }));
@@ -180,6 +181,68 @@ describe('HQ seat ledger', () => {
     await a.send(a.event('AllotmentReturned', { allotmentId: String(g1.allotmentId), sessionId: 'panel', seats: 3 }));
     await waitFor(async () => (await panel()).allotted === 0, 15_000, 'returned');
     expect((await hq.ledger.view()).allotments.map((x) => [x.station, x.status, x.used])).toEqual([['station:desk-a', 'returned', 1], ['station:desk-b', 'reissued', 1]]);
+  });
+
+  it('grants from the forecast: what is asked while the session is quiet, only the share once it sells', async () => {
+    const c = conference();
+    c.sessions[0]!.capacity = 41; // 1 held, 40 unallocated; the session starts tomorrow
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.1, allotmentKeepBack: 2 });
+    const a = rawStation(client, 'desk-a', 'conf-1');
+    const b = rawStation(client, 'desk-b', 'conf-1');
+    await a.send(a.event('AllotmentRequested', { requestId: 'r1', sessionId: 'panel', seats: 12 }));
+    await feed.waitFor((g) => g.some((m) => m.type === 'AllotmentGranted'), 'first grant');
+    expect(feed.of('AllotmentGranted')[0]!.payload).toMatchObject({ seats: 12 }); // nobody buys it: no seat to keep back
+    // One sale, and HQ's forecast (its rate × the hours until the start) needs every seat left: the share only.
+    await b.send(b.event('SeatSold', sale('b1', 'x1')));
+    await waitFor(async () => (await panel()).sold === 2, 15_000, 'the sale');
+    await b.send(b.event('AllotmentRequested', { requestId: 'r2', sessionId: 'panel', seats: 12 }));
+    await feed.waitFor((g) => g.filter((m) => m.type === 'AllotmentGranted').length === 2, 'second grant');
+    expect(feed.of('AllotmentGranted')[1]!.payload).toMatchObject({ station: 'station:desk-b', seats: 2 }); // floor(0.1 × 27)
+  });
+
+  it('an online sale with no seat left asks the stations heard within a minute for theirs and waits; nothing is taken from them', async () => {
+    const c = conference();
+    c.sessions[0]!.capacity = 9; // 1 held, 8 unallocated
+    let hqNow = Date.now();
+    hq = await startTestHq(t.dir, bus.connectionString, c, { allotmentShare: 0.5, allotmentKeepBack: null, seatWaitMs: 1500 }, 'hq', { now: () => hqNow });
+    const a = rawStation(client, 'desk-a', 'conf-1');
+    const b = rawStation(client, 'desk-b', 'conf-1');
+    const cc = rawStation(client, 'desk-c', 'conf-1');
+    await a.send(a.event('AllotmentRequested', { requestId: 'ra', sessionId: 'panel', seats: 10 }));
+    await feed.waitFor((g) => g.some((m) => m.type === 'AllotmentGranted'), 'A’s grant');
+    await cc.send(cc.event('AllotmentRequested', { requestId: 'rc', sessionId: 'panel', seats: 2 }));
+    await feed.waitFor((g) => g.filter((m) => m.type === 'AllotmentGranted').length === 2, 'C’s grant');
+    const [ga, gc] = feed.of('AllotmentGranted').map((m) => m.payload);
+    expect([ga!.seats, gc!.seats]).toEqual([4, 2]); // floor(0.5 × 8), then min(2, floor(0.5 × 4))
+    await b.send(...['b1', 'b2'].map((id, i) => b.event('SeatSold', sale(id, `x${i}`))));
+    await waitFor(async () => (await panel()).sold === 3, 15_000, 'B sold the two unallocated seats');
+
+    // B sells with no pool left and nothing in hand: HQ asks A and C (both heard within the minute) and b3 waits.
+    await b.send(b.event('SeatSold', sale('b3', 'x2')));
+    await feed.waitFor((g) => g.filter((m) => m.type === 'AllotmentReturnRequested').length === 2, 'A and C asked');
+    expect(feed.of('AllotmentReturnRequested').map((m) => m.payload)).toEqual([
+      { station: 'station:desk-a', sessionId: 'panel' },
+      { station: 'station:desk-c', sessionId: 'panel' },
+    ]);
+    expect((await hq.ledger.view()).sales.map((x) => x.id)).toEqual(['b1', 'b2']); // no verdict yet
+    // C answers (A is away): its two seats come back and b3 is confirmed from the pool.
+    await cc.send(cc.event('AllotmentReturned', { allotmentId: String(gc!.allotmentId), sessionId: 'panel', seats: 2 }));
+    await feed.waitFor((g) => g.some((m) => m.type === 'SaleConfirmed' && m.payload.saleId === 'b3'), 'b3 confirmed');
+    await b.send(b.event('SeatSold', sale('b4', 'x3'))); // the other seat C gave back: at once
+    await feed.waitFor((g) => g.some((m) => m.type === 'SaleConfirmed' && m.payload.saleId === 'b4'), 'b4 confirmed');
+
+    // b5: the pool is empty again; A is still asked, does not answer, and the wait runs out: oversold.
+    await b.send(b.event('SeatSold', sale('b5', 'x4')));
+    await feed.waitFor((g) => g.filter((m) => m.type === 'AllotmentReturnRequested').length === 3, 'A asked again');
+    hqNow += 2000;
+    await feed.waitFor((g) => g.some((m) => m.type === 'SaleOversold' && m.payload.saleId === 'b5'), 'b5 oversold once its wait ran out', 10_000);
+    // A's seats were never taken: its sale from them, when it comes back, is confirmed.
+    await a.send(a.event('SeatSold', sale('a1', 'x9', { tier: 'allotment', allotmentId: String(ga!.allotmentId) })));
+    await waitFor(async () => (await hq!.ledger.view()).sales.length === 6, 15_000, 'six sales');
+    const v = await hq.ledger.view();
+    expect(Object.fromEntries(v.sales.map((x) => [x.id, x.verdict]))).toEqual({ b1: 'confirmed', b2: 'confirmed', b3: 'confirmed', b4: 'confirmed', b5: 'oversold', a1: 'confirmed' });
+    expect(v.allotments.map((x) => [x.station, x.status, x.seats, x.used])).toEqual([['station:desk-a', 'active', 4, 1], ['station:desk-c', 'returned', 2, 0]]);
+    expect(await panel()).toMatchObject({ capacity: 9, sold: 7, allotted: 3 });
   });
 
   it('reclaims the allotment of a station that never comes back; a late sale from it is decided like any other', async () => {

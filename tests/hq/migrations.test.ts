@@ -30,6 +30,9 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO badge_print VALUES ('r1', 1, 'station:desk-a', 'now')`);
     db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'reversed', 'now')`);
   },
+  '0005-seat-wait': (db) => {
+    db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'station:desk-b', 'e9', '{}', 'now', 'soon')`);
+  },
   '0006-desk-day': (db) => {
     db.exec(`INSERT INTO payment (id, station, registrant_id, purpose, description, amount, currency, method, reference, taken_at, status)
              VALUES ('p1', 'station:desk-a', 'r1', 'seat', 'Workshop', 2500, 'EUR', 'card', 'T-1', 'now', 'paid')`);
@@ -51,6 +54,11 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT status, position FROM waitlist`).all()).toEqual([{ status: 'waiting', position: 1 }]);
     expect(() => db.exec(`INSERT INTO waitlist (id, session_id, registrant_id, station, position, status, added_at) VALUES ('w2', 's1', 'r3', 'x', 1, 'waiting', 'now')`)).toThrow(/UNIQUE/);
     expect(() => db.exec(`INSERT INTO badge_revocation VALUES ('r1', 1, 'again', 'now')`)).toThrow(/UNIQUE|PRIMARY/);
+  },
+  '0005-seat-wait': (db) => {
+    expect(db.prepare(`SELECT sale_id, station FROM seat_wait WHERE session_id = 's1'`).all()).toEqual([{ sale_id: 'sale9', station: 'station:desk-b' }]);
+    expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/UNIQUE|PRIMARY/); // one wait per sale
+    expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale10', 'ghost', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/FOREIGN KEY/);
   },
   '0006-desk-day': (db) => {
     expect(db.prepare(`SELECT amount, status FROM payment WHERE id = 'p1'`).get()).toEqual({ amount: 2500, status: 'paid' });

@@ -237,7 +237,8 @@ describe('waitlists', () => {
   it('an allotment given back goes to the waitlist first', async () => {
     const c = conference();
     c.sessions[0]!.capacity = 6; // 1 held, 5 free
-    const { a, b } = await start(c, { allotmentShare: 0.5 });
+    // A's sale must not wait for B's seats here: the case (and the waitlist) is what this is about.
+    const { a, b } = await start(c, { allotmentShare: 0.5, allotmentKeepBack: null, seatWaitMs: 0 });
     await b.send(b.event('AllotmentRequested', { requestId: 'q1', sessionId: 'panel', seats: 2 }));
     await feedB.waitFor((g) => g.some((m) => m.type === 'AllotmentGranted'), 'grant');
     const allotmentId = String(feedB.of('AllotmentGranted')[0]!.payload.allotmentId);

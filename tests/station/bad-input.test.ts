@@ -92,6 +92,7 @@ const cases: Record<Channel, unknown[]> = {
   'badge.stationKey': [{ rotate: true }],
   'allotment.request': [{}, { sessionId: 'ghost', seats: 1 }, { sessionId: 'keynote', seats: 1 }, { sessionId: 'panel', seats: 0 }, { sessionId: 'panel', seats: 2, extra: 1 }],
   'allotment.return': [{}, { allotmentId: 'ghost' }, { allotmentId: 'a1', sessionId: 'panel' }, { sessionId: 'ghost' }],
+  'allotment.plan': [{ returnBeforeStartMin: -1 }, { returnBeforeStartMin: 'soon' }, { returnBeforeStartMin: 2000 }, { extra: 1 }],
   // Per-case problems (closed case, refuse after print, move to a full session...) are in tests/station/cases.test.ts.
   'cases.resolve': [
     {}, { caseId: 'ghost', action: 'honor', supervisor: { supervisorId: 'sup', pin: '2468' } }, { caseId: 'c1', action: 'shrug', supervisor: { supervisorId: 'sup', pin: '2468' } },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConferenceFile } from '../../core/conference';
 import type { Envelope } from '../../core/messages';
 import type { Station } from '../../main/station/create-station';
 import { dbDigest, rawAll } from '../support/db-snapshot';
@@ -16,12 +17,18 @@ const heartbeat = () => s.call('feed.apply', { envelope: hq('Heartbeat', { hqTim
 const availability = (sessionId: string, sold: number, version: number, salesRatePerMin = 0, capacity = 10) =>
   s.call('feed.apply', { envelope: hq('SeatAvailability', { sessionId, capacity, sold, allotted: 0, version, salesRatePerMin }) });
 
+/** The cases below are written in the seed's numbers (the defaults before issue 17): 60 min, 10%, cap 2. */
+function withSeedNumbers(c: ConferenceFile): ConferenceFile {
+  c.conference.policy = { ...c.conference.policy, maxStalenessMin: 60, minRemainingRatio: 0.1, overdraftCap: 2 };
+  return c;
+}
+
 beforeEach(async () => {
   t = tempDir();
   clock = new FakeClock();
   online = false;
   s = await openStation(t.dir, { clock, isOnline: () => online });
-  must(await s.call('conference.import', { data: smallConference() }));
+  must(await s.call('conference.import', { data: withSeedNumbers(smallConference()) }));
   must(await s.call('staff.add', { id: 'sup', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
   must(await s.call('staff.add', { id: 'desk1', name: 'Dee Desk', role: 'desk', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }));
 });
@@ -141,8 +148,8 @@ describe('online tier', () => {
   });
 
   it('no verdict in time: proceeds when the overdraft rule covers it, otherwise awaits', async () => {
-    const conf = smallConference();
-    conf.conference.policy = { verdictTimeoutMs: 50 };
+    const conf = withSeedNumbers(smallConference());
+    conf.conference.policy = { ...conf.conference.policy, verdictTimeoutMs: 50 };
     await s.close();
     t.cleanup();
     t = tempDir();

@@ -56,7 +56,7 @@ const os = new BehaviorSubject(values.mode === 'apply');
 const station = await createStation({
   dbPath: values.db,
   stationId: values.station,
-  sync: { connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: Number(values['batch-size']), feedBatchSize: Number(values['feed-batch']), feedFreshMs: 60_000 },
+  sync: { connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: Number(values['batch-size']), feedBatchSize: Number(values['feed-batch']), feedFreshMs: 60_000, keepSeatsInHand: 0 },
   osOnline$: os,
 });
 let applied = 0;

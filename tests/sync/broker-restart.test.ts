@@ -86,7 +86,7 @@ describe('broker restart and a flapping link', () => {
     const dbPath = `${t.dir}/desk-a.db`;
     const os = new BehaviorSubject(false);
     const station = await openStation(t.dir, {
-      sync: { connectionString: em.connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: 100 },
+      sync: { connectionString: em.connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: 100, keepSeatsInHand: 0 },
       osOnline$: os,
     });
     cleanups.push(() => station.close());
@@ -133,7 +133,7 @@ describe('broker restart and a flapping link', () => {
 
     const dbPath = `${t.dir}/desk-a.db`;
     const os = new BehaviorSubject(true);
-    const station = await openStation(t.dir, { sync: { connectionString: viaProxy, retry: { initialMs: 50, maxMs: 1000 } }, osOnline$: os });
+    const station = await openStation(t.dir, { sync: { connectionString: viaProxy, retry: { initialMs: 50, maxMs: 1000 }, keepSeatsInHand: 0 }, osOnline$: os });
     cleanups.push(() => station.close());
     const hqSide = fakeHq(bus.connectionString);
     cleanups.push(() => hqSide.close());

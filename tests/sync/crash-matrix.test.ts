@@ -256,7 +256,7 @@ describe('crash matrix: SIGKILL while flushing and while applying', () => {
 
     // Final run, in process: everything converges.
     const os = new BehaviorSubject(true);
-    const station = await openStation(t.dir, { sync: { connectionString: bus.connectionString, retry: { initialMs: 50, maxMs: 500 } }, osOnline$: os });
+    const station = await openStation(t.dir, { sync: { connectionString: bus.connectionString, retry: { initialMs: 50, maxMs: 500 }, keepSeatsInHand: 0 }, osOnline$: os });
     try {
       await waitFor(async () => {
         const st = must(await station.call('sync.status', {}));

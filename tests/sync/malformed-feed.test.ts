@@ -29,7 +29,7 @@ let client: ServiceBusClient;
 beforeEach(async () => {
   t = tempDir('lanyard-malformed-');
   bus = await startBus(['desk-a']);
-  station = await openStation(t.dir, { sync: { connectionString: bus.connectionString, retry: { initialMs: 50, maxMs: 500 } }, osOnline$: new BehaviorSubject(true) });
+  station = await openStation(t.dir, { sync: { connectionString: bus.connectionString, retry: { initialMs: 50, maxMs: 500 }, keepSeatsInHand: 0 }, osOnline$: new BehaviorSubject(true) });
   client = new ServiceBusClient(bus.connectionString, fastRetry);
 });
 afterEach(async () => {

@@ -24,7 +24,8 @@ beforeEach(async () => {
   t = tempDir();
   bus = await startBus(['desk-a']);
   os = new BehaviorSubject(false);
-  station = await openStation(t.dir, { sync: { connectionString: bus.connectionString, retry: { initialMs: 50, maxMs: 500 } }, osOnline$: os });
+  // HQ is played by hand here: no allotment keeper asking it for seats.
+  station = await openStation(t.dir, { sync: { connectionString: bus.connectionString, retry: { initialMs: 50, maxMs: 500 }, keepSeatsInHand: 0 }, osOnline$: os });
   hqSide = fakeHq(bus.connectionString);
 });
 afterEach(async () => {

@@ -1,9 +1,11 @@
 /**
  * `npm run demo [-- --out DIR]`: the seed's scenario, played for real. Starts the Service Bus emulator, the HQ
- * ledger and two headless stations (desk A behind a fault proxy), and narrates: A and B in sync with one seat
- * left, A's link drops, B sells the last seat, A sells it too under the seed's rule, A reconnects, HQ's verdict,
- * the reconciliation case on every station, the numbers everyone ends up with — and, last, a supervisor reverses
- * the oversold seat and every station agrees.
+ * ledger and two headless stations (desk A behind a fault proxy), and narrates. Act 1, a panel no desk keeps seats
+ * for: A and B in sync with one seat left, A's link drops, B sells the last seat, A sells it too on its overdraft
+ * rule (as the seed's rule would), A reconnects, HQ's verdict, the reconciliation case on every station, the numbers
+ * everyone ends up with, and a supervisor reverses the oversold seat. Act 2, Lanyard's default on a second panel:
+ * A's allotment keeper holds the last seat in hand; A's link drops; B's buyer is turned away (HQ asks A for the
+ * seat, A is away); A sells the seat from its hand at no risk; nothing is oversold.
  *
  * With `--out DIR` the databases stay in DIR (desk-a.db, desk-b.db, hq.db, plus conference.json and
  * hq.config.json) for the station command line and the browser mode. Bad arguments exit with code 2.
@@ -11,6 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultGrant } from '../../core/allotment-sizing';
 import type { Sale } from '../../core/api';
 import type { Result } from '../../core/result';
 import { describeEvent } from '../../hq/describe';
@@ -21,6 +24,7 @@ import { startWorld, until, type World } from './world';
 
 const usage = 'usage: npm run demo [-- --out DIR] [--no-color]';
 const SESSION = 'seed-panel';
+const HAND = 'hand-panel';
 
 function parseArgs(argv: string[]): { out: string | null; color: boolean } {
   let out: string | null = null;
@@ -63,36 +67,47 @@ async function main(): Promise<void> {
   const dir = args.out ?? mkdtempSync(join(tmpdir(), 'lanyard-demo-'));
   const conference = demoConferenceWithSeedPanel();
   const names = new Map(conference.registrants.map((r) => [r.id, `${r.firstName} ${r.lastName}`.trim()]));
-  const buyers = conference.registrants.filter((r) => !r.sessions.includes(SESSION)).slice(0, 2);
-  const [forB, forA] = [buyers[0]!, buyers[1]!];
+  const buyers = conference.registrants.filter((r) => !r.sessions.includes(SESSION) && !r.sessions.includes(HAND)).slice(0, 4);
+  const [forB, forA, forB2, forA2] = [buyers[0]!, buyers[1]!, buyers[2]!, buyers[3]!];
 
   console.log(c('1', 'Lanyard — the seed’s last seat, played for real'));
   const panelSession = conference.sessions.find((s) => s.id === SESSION)!;
   const venueTime = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: conference.conference.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
   console.log(`${conference.conference.name}, ${conference.conference.startsOn} to ${conference.conference.endsOn} (the demo is moved so that day 1 is today, ${conference.conference.timezone}).`);
-  console.log(`"${panelSession.title}" at ${venueTime(panelSession.startsAt)}: 10 seats, 9 held. Rule for offline sales: synced within the hour and ≥ 10% of seats left.\n`);
+  const handSession = conference.sessions.find((s) => s.id === HAND)!;
+  console.log(`Two panels at ${venueTime(panelSession.startsAt)}, 10 seats each, 9 held. Act 1, "${panelSession.title}": no desk keeps seats in hand`);
+  console.log(`for it, so an offline desk decides by its overdraft rule alone (as the seed's rule would). Act 2, "${handSession.title}":`);
+  console.log(`Lanyard's default — desk A's allotment keeper holds seats in hand.\n`);
 
   const hqEvents = (e: LedgerEvent) => {
-    if (['verdict', 'case.opened', 'case.resolved', 'badge.revoked', 'dead-letter'].includes(e.type)) line('hq', describeEvent(e)!);
+    if (['verdict', 'case.opened', 'case.resolved', 'badge.revoked', 'dead-letter', 'sale.waiting'].includes(e.type)) line('hq', describeEvent(e)!);
   };
   let world: World | null = null;
   try {
-    world = await startWorld({ dir, conference, stations: [{ id: 'desk-a' }, { id: 'desk-b' }], hqOptions: { onEvent: hqEvents } });
+    // Both desks run the adaptive allotment keeper (the stations' default); A keeps seats for act 2's panel only and
+    // B for none, so that the story is the same every time.
+    world = await startWorld({
+      dir,
+      conference,
+      stations: [{ id: 'desk-a', keepSeatsInHand: 'adaptive', keepSessions: [HAND] }, { id: 'desk-b', keepSeatsInHand: 'adaptive', keepSessions: [] }],
+      hq: { allotmentShare: defaultGrant.allotmentShare }, // HQ's default grant rule (the test worlds use a larger share)
+      hqOptions: { onEvent: hqEvents },
+    });
     line('hq', `ledger up: ${conference.sessions.length} sessions seeded from the conference file; emulator on 127.0.0.1:${world.bus.port}`);
     const A = world.stations['desk-a']!;
     const B = world.stations['desk-b']!;
     for (const ws of [A, B]) {
       ws.station.events$.subscribe((e) => {
-        if (e.type === 'sale.decided' && e.sessionId === SESSION) line(ws.id, `HQ's verdict on sale …${e.saleId.slice(-8)} arrived: ${e.status.toUpperCase()}`);
+        if (e.type === 'sale.decided' && (e.sessionId === SESSION || e.sessionId === HAND)) line(ws.id, `HQ's verdict on sale …${e.saleId.slice(-8)} arrived: ${e.status.toUpperCase()}`);
       });
       // What staff would see as toasts: the case on every station, its resolution, the extra chair or the refund.
       ws.station.notifications$.subscribe((n) => line(ws.id, `🔔 [${n.audience}] ${n.title} — ${n.message}`));
     }
     const status = async (s: Station) => (await s.call('sync.status', {})) as { ok: true; value: { state: string } };
-    const panel = async (s: Station) => {
+    const panel = async (s: Station, id = SESSION) => {
       const r = await s.call('sessions.list', {});
       if (!r.ok) throw new Error(r.error.message);
-      return r.value.find((x) => x.id === SESSION)!.availability;
+      return r.value.find((x) => x.id === id)!.availability;
     };
     await until(async () => (await world!.agree()) && (await status(A.station)).value.state === 'online' && (await status(B.station)).value.state === 'online', 20_000, 'stations in sync');
     for (const ws of [A, B]) {
@@ -156,6 +171,35 @@ async function main(): Promise<void> {
       const contacts = must(await ws.station.call('reports.export', { report: 'contacts' }));
       line(ws.id, `case ${c!.resolution} by ${c!.resolvedBy} (“${c!.note}”); ${names.get(forA.id)} holds ${seats} seat(s) in the panel; contact/refund list: ${contacts.rows} row(s)`);
     }
+
+    // ---- act 2: Lanyard's default — a seat in hand ----
+    console.log('');
+    console.log(c('1', `Act 2 — "${handSession.title}", Lanyard's default`));
+    await until(async () => (await panel(A.station, HAND)).allotmentRemaining === 1, 20_000, 'A holds the last seat in hand');
+    await until(() => world!.agree(), 10_000, 'everyone agrees');
+    const h = await panel(A.station, HAND);
+    line('desk-a', `its keeper asked HQ for seats in hand and holds the last one: ${h.sold}/${h.capacity} sold, ${h.allotted} in A's hands, ${h.capacity - h.sold - h.allotted} in the pool`);
+    A.dropLink();
+    line('link', `✂ desk A's network drops again`);
+    await until(async () => (await status(A.station)).value.state !== 'online', 10_000, 'A offline');
+    const sb2 = must(await B.station.call('sale.sell', { sessionId: HAND, registrantId: forB2.id }));
+    line('desk-b', `${names.get(forB2.id)} wants a seat: ${sb2.outcome.toUpperCase()} — ${sb2.message}`);
+    if (sb2.outcome === 'awaiting') line('desk-b', `staff cancel it: ${must(await B.station.call('sale.release', { saleId: sb2.sale!.id, reason: 'no seat' })).status}`);
+    const sa2 = must(await A.station.call('sale.sell', { sessionId: HAND, registrantId: forA2.id }));
+    line('desk-a', `${names.get(forA2.id)} gets the seat from A's hand, offline: tier ${sa2.sale!.tier}, ${sa2.sale!.atRisk ? 'at risk' : 'no risk'} — the badge can print`);
+    await new Promise((r) => setTimeout(r, 500));
+    A.restoreLink();
+    line('link', `desk A's network is back`);
+    // Waited for at HQ itself: on a loaded machine HQ counts B's turned-away sale as sold (oversold) for a moment,
+    // so "10/10 sold" on A's screen does not mean A's sale has arrived.
+    const saleAtHq = async () => (await world!.hq!.ledger.view()).sales.find((x) => x.session_id === HAND && x.station === 'station:desk-a');
+    await until(async () => (await saleAtHq()) !== undefined, 30_000, 'A’s sale at HQ');
+    await until(() => world!.agree(), 10_000, 'everyone agrees');
+    const end = await world.numbers();
+    line('all', `numbers for ${HAND}: HQ ${fmt(end.hq![HAND]!)} | desk A ${fmt(end.stations['desk-a']![HAND]!)} | desk B ${fmt(end.stations['desk-b']![HAND]!)} — full, nobody over, and they agree`);
+    const fromHand = (await saleAtHq())!;
+    line('all', `desk A's sale from its hand: ${fromHand.verdict.toUpperCase()} (a seat in hand never oversells); desk B's buyer was turned away while A held the seat — the price of holding it`);
+
     if (args.out) {
       console.log(`\nDatabases left in ${dir}: desk-a.db, desk-b.db, hq.db (and conference.json, hq.config.json). For example:`);
       console.log(`  npm run -s station -- --db ${join(dir, 'desk-a.db')} cases --all`);

@@ -37,8 +37,9 @@ export function seedConference(held = 9, buyers = 12, nowMs = Date.now()): Confe
 }
 
 /**
- * The committed demo conference (assets/demo-conference.json) moved so that day 1 is today at the venue, plus the
- * seed's 10-seat panel, which starts on the hour one to two hours from now (it must still be ahead while the demo
+ * The committed demo conference (assets/demo-conference.json) moved so that day 1 is today at the venue, plus two
+ * 10-seat panels with nine seats held each — the seed's panel (act 1 of the demo) and one where a desk keeps a seat
+ * in hand (act 2) — which start on the hour one to two hours from now (they must still be ahead while the demo
  * plays, whatever the time of day).
  */
 export function demoConferenceWithSeedPanel(nowMs = Date.now()): ConferenceFile {
@@ -47,7 +48,9 @@ export function demoConferenceWithSeedPanel(nowMs = Date.now()): ConferenceFile 
   const start = Math.ceil((nowMs + HOUR) / HOUR) * HOUR;
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   c.sessions.push({ id: 'seed-panel', title: 'Panel: the occasionally connected client', room: 'Room 2.1', startsAt: iso(start), endsAt: iso(start + HOUR), capacity: 10, sellable: true });
-  // Nine seats already held by registrants who bought online before the event.
+  c.sessions.push({ id: 'hand-panel', title: 'Panel: seats in hand', room: 'Room 2.2', startsAt: iso(start), endsAt: iso(start + HOUR), capacity: 10, sellable: true });
+  // Nine seats of each already held by registrants who bought online before the event.
   for (const r of c.registrants.slice(0, 9)) r.sessions.push('seed-panel');
+  for (const r of c.registrants.slice(9, 18)) r.sessions.push('hand-panel');
   return c;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BehaviorSubject } from 'rxjs';
 import type { SessionView } from '../../core/api';
 import type { ConferenceFile } from '../../core/conference';
+import type { Clock } from '../../core/staleness';
 import { parseHqConfig, type HqConfigInput } from '../../hq/config';
 import { startHq, type HqOptions, type HqService } from '../../hq/service';
 import { createStation, type Station } from '../../main/station/create-station';
@@ -16,7 +17,10 @@ import { hqConnectionString, lanyardTopology, stationConnectionString } from '..
 
 export interface StationSpec {
   id: string;
-  keepSeatsInHand?: number;
+  /** The allotment keeper: 'adaptive' (the stations' default), a fixed number, or 0 (off; the default here). */
+  keepSeatsInHand?: number | 'adaptive';
+  /** The station's clock (tests drive time with it); the system clock by default. */
+  clock?: Clock;
   /** Sessions the keeper keeps seats for (default: every sellable session). */
   keepSessions?: string[];
   /** The keeper gives seats back this long before a session starts (default 30). */
@@ -127,6 +131,7 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       const station = await createStation({
         dbPath: join(o.dir, `${spec.id}.db`),
         stationId: spec.id,
+        ...(spec.clock ? { clock: spec.clock } : {}),
         osOnline$: os,
         sync: {
           connectionString: stationConnectionString(bus, spec.id).replace(`:${bus.port};`, `:${proxy.port};`),

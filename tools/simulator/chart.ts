@@ -72,7 +72,9 @@ export function renderChart(policies: readonly PolicySummary[], subtitle: string
     const ey = p.metrics.refusedWhileFree;
     const x = px(ex.mean);
     const y = py(ey.mean);
-    out.push(`<g class="policy" data-policy="${escapeXml(p.id)}">`);
+    out.push(`<g class="policy${p.default ? ' default' : ''}" data-policy="${escapeXml(p.id)}">`);
+    // The station's default policy: a ring around its point, so it is found at a glance.
+    if (p.default) out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="10" fill="none" stroke="#222" stroke-width="2"/>`);
     out.push(`<line x1="${px(ex.ci95[0]).toFixed(1)}" y1="${y.toFixed(1)}" x2="${px(ex.ci95[1]).toFixed(1)}" y2="${y.toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`);
     out.push(`<line x1="${x.toFixed(1)}" y1="${py(ey.ci95[0]).toFixed(1)}" x2="${x.toFixed(1)}" y2="${py(ey.ci95[1]).toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`);
     out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${color}" stroke="#222" stroke-width="0.8"><title>${escapeXml(`${p.label}: ${ex.mean.toFixed(2)} oversold, ${ey.mean.toFixed(2)} refused while free`)}</title></circle>`);
@@ -87,7 +89,7 @@ export function renderChart(policies: readonly PolicySummary[], subtitle: string
     const color = palette[i % palette.length]!;
     const y = plot.top + 22 + i * 36;
     out.push(`<circle cx="${lx + 6}" cy="${y - 4}" r="5" fill="${color}" stroke="#222" stroke-width="0.8"/>`);
-    out.push(`<text x="${lx + 18}" y="${y}"><tspan font-weight="bold">${i + 1}</tspan> ${escapeXml(p.label)}</text>`);
+    out.push(`<text x="${lx + 18}" y="${y}"><tspan font-weight="bold">${i + 1}</tspan> ${escapeXml(p.label)}${p.default ? ' <tspan font-weight="bold">(default)</tspan>' : ''}</text>`);
     out.push(`<text x="${lx + 18}" y="${y + 15}" fill="#555">${p.metrics.oversoldSeats.mean.toFixed(2)} / ${p.metrics.refusedWhileFree.mean.toFixed(1)} per day</text>`);
   });
   out.push(`</svg>`);

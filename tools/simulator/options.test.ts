@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeXml, renderChart, sqrtTicks } from './chart';
 import { parseCli } from './options';
-import { lanyard, neverOffline } from './policies';
+import { lanyardDefault, neverOffline, seedRule } from './policies';
 import { csvField, toCsv } from './report';
 import { defaultSimulationConfig, runSimulation } from './simulation';
 
@@ -15,10 +15,18 @@ describe('parseCli', () => {
     expect(r).toEqual({ kind: 'ok', options: { config: defaultSimulationConfig, outDir: 'out/simulate', quiet: false } });
   });
   it('reads every option', () => {
-    const r = parseCli(['--days', '3', '--seed=9', '--desks', '4', '--sessions', '12', '--outage-rate', '1.5', '--outage-minutes', '30', '--venue-outage-rate', '0.2', '--venue-outage-minutes', '10', '--restart-share', '0', '--allotment-ask', '4', '--out', 'x', '--quiet']);
+    const r = parseCli([
+      '--days', '3', '--seed=9', '--desks', '4', '--sessions', '12', '--outage-rate', '1.5', '--outage-minutes', '30', '--venue-outage-rate', '0.2',
+      '--venue-outage-minutes', '10', '--restart-share', '0', '--lan-failure-rate', '0.05', '--lan-failure-minutes', '12', '--allotment-ask', '4', '--out', 'x', '--quiet',
+    ]);
     expect(r.kind).toBe('ok');
     if (r.kind !== 'ok') return;
-    expect(r.options.config).toMatchObject({ days: 3, seed: 9, day: { desks: 4, sessions: 12, outageRatePerHour: 1.5, outageMeanMin: 30, venueOutageRatePerHour: 0.2, venueOutageMeanMin: 10, restartShare: 0 }, model: { allotmentAsk: 4 } });
+    expect(r.options.config).toMatchObject({
+      days: 3,
+      seed: 9,
+      day: { desks: 4, sessions: 12, outageRatePerHour: 1.5, outageMeanMin: 30, venueOutageRatePerHour: 0.2, venueOutageMeanMin: 10, restartShare: 0, lanFailureRatePerHour: 0.05, lanFailureMeanMin: 12 },
+      model: { allotmentAsk: 4 },
+    });
     expect(r.options).toMatchObject({ outDir: 'x', quiet: true });
   });
   it('--help', () => expect(parseCli(['--help'])).toEqual({ kind: 'help' }));
@@ -30,6 +38,8 @@ describe('parseCli', () => {
     [['--outage-rate', '-1'], 'ambiguous'],
     [['--outage-rate=-1'], '--outage-rate must be >= 0'],
     [['--outage-minutes', '0'], '--outage-minutes must be > 0'],
+    [['--lan-failure-minutes', '0'], '--lan-failure-minutes must be > 0'],
+    [['--lan-failure-rate', 'often'], '--lan-failure-rate must be a number'],
     [['--desks', ''], '--desks must be a number'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
     [['positional'], 'positional'],
@@ -41,19 +51,23 @@ describe('parseCli', () => {
 });
 
 describe('outputs', () => {
-  const result = runSimulation({ ...defaultSimulationConfig, days: 3 }, [neverOffline, lanyard(0.05)]);
-  it('CSV: a header and one row per policy; labels with commas are quoted', () => {
+  const result = runSimulation({ ...defaultSimulationConfig, days: 3 }, [neverOffline, seedRule, lanyardDefault]);
+  it('CSV: a header and one row per policy; labels with commas are quoted; the default is marked', () => {
     const lines = toCsv(result).trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^policy,label,kind,days,arrivals_mean,/);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^policy,label,kind,default,days,arrivals_mean,/);
+    expect(lines.filter((l) => l.startsWith('lanyard,'))[0]).toMatch(/^lanyard,[^,]+,station,yes,3,/);
+    expect(lines.filter((l) => l.includes(',yes,'))).toHaveLength(1);
     expect(lines[1]!.split(',').length).toBe(lines[0]!.split(',').length);
     expect(csvField('a, "b"')).toBe('"a, ""b"""');
     expect(csvField(1.23456)).toBe('1.2346');
   });
-  it('SVG: one point per policy, labels escaped', () => {
+  it('SVG: one point per policy, the default ringed and named, labels escaped', () => {
     const svg = renderChart(result.policies, 'x < y & z');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<g class="policy"/g)).toHaveLength(2);
+    expect(svg.match(/<g class="policy[ "]/g)).toHaveLength(3);
+    expect(svg.match(/<g class="policy default" data-policy="lanyard">/g)).toHaveLength(1);
+    expect(svg).toContain('Lanyard default (adaptive allotments) <tspan font-weight="bold">(default)</tspan>');
     expect(svg).toContain('x &lt; y &amp; z');
     expect(escapeXml('<a href="&">')).toBe('&lt;a href=&quot;&amp;&quot;&gt;');
   });
@@ -72,11 +86,14 @@ describe('cli', () => {
     const r = run(['--days', '2', '--sessions', '8', '--out', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Lanyard tiers, α=0.05');
+    expect(r.stdout).toContain('Lanyard default (adaptive allotments) [default]');
+    expect(r.stdout).toMatch(/goal \(lanyard against seed, paired per day, 95% CI\): (MET|NOT MET)/);
     for (const f of ['results.json', 'results.csv', 'chart.svg']) expect(existsSync(join(dir, f))).toBe(true);
-    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { format: string; policies: { id: string }[] };
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { format: string; policies: { id: string; default: boolean }[]; goal: { policy: string; met: boolean } };
     expect(json.format).toBe('lanyard.simulation/1');
     expect(json.policies.map((p) => p.id)).toContain('seed');
+    expect(json.policies.filter((p) => p.default).map((p) => p.id)).toEqual(['lanyard']);
+    expect(json.goal).toMatchObject({ policy: 'lanyard', against: 'seed', met: expect.any(Boolean) });
   });
   it('bad options: a readable message and exit code 2', () => {
     const r = run(['--days', 'lots']);

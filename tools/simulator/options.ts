@@ -6,7 +6,8 @@ import { defaultSimulationConfig, type SimulationConfig } from './simulation';
 export const usage = `Usage: npm run simulate -- [options]
 
 Simulates conference days with walk-up demand and network outages, and compares sale policies
-(never / always sell offline, the seed's rule, Lanyard's tiers at several α) on the same days.
+(never / always sell offline, the seed's rule, Lanyard before and after issue 17, the venue LAN)
+on the same days, and checks issue 17's goal: the station's default against the seed's rule.
 
 Options:
   --days N                   simulated days (default ${defaultSimulationConfig.days})
@@ -18,7 +19,9 @@ Options:
   --venue-outage-rate R      venue-wide outages per hour, all desks at once (default ${defaultSimulationConfig.day.venueOutageRatePerHour})
   --venue-outage-minutes M   mean venue-wide outage length in minutes (default ${defaultSimulationConfig.day.venueOutageMeanMin})
   --restart-share P          share of desk outages in which the station restarts (default ${defaultSimulationConfig.day.restartShare})
-  --allotment-ask N          seats a desk asks for per session (default ${defaultSimulationConfig.model.allotmentAsk})
+  --lan-failure-rate R       failures of the venue LAN per hour, cutting desks from HQ and each other (default ${defaultSimulationConfig.day.lanFailureRatePerHour})
+  --lan-failure-minutes M    mean length of a LAN failure in minutes (default ${defaultSimulationConfig.day.lanFailureMeanMin})
+  --allotment-ask N          seats per fixed block (Lanyard before issue 17; default ${defaultSimulationConfig.model.allotmentAsk})
   --out DIR                  where results.json, results.csv and chart.svg go (default out/simulate)
   --quiet                    no table on stdout
   --help                     this text
@@ -50,13 +53,18 @@ const Options = z.object({
   'venue-outage-rate': num('venue-outage-rate', z.number().min(0, '--venue-outage-rate must be >= 0').max(60, '--venue-outage-rate must be <= 60 per hour')).optional(),
   'venue-outage-minutes': num('venue-outage-minutes', z.number().gt(0, '--venue-outage-minutes must be > 0').max(540, '--venue-outage-minutes must be <= 540')).optional(),
   'restart-share': num('restart-share', z.number().min(0, '--restart-share must be between 0 and 1').max(1, '--restart-share must be between 0 and 1')).optional(),
+  'lan-failure-rate': num('lan-failure-rate', z.number().min(0, '--lan-failure-rate must be >= 0').max(60, '--lan-failure-rate must be <= 60 per hour')).optional(),
+  'lan-failure-minutes': num('lan-failure-minutes', z.number().gt(0, '--lan-failure-minutes must be > 0').max(540, '--lan-failure-minutes must be <= 540')).optional(),
   'allotment-ask': num('allotment-ask', z.number().int('--allotment-ask must be a whole number').min(0, '--allotment-ask must be >= 0').max(1000, '--allotment-ask must be <= 1000')).optional(),
   out: z.string().trim().min(1, '--out needs a directory').optional(),
   quiet: z.boolean().optional(),
   help: z.boolean().optional(),
 });
 
-const stringOptions = ['days', 'seed', 'desks', 'sessions', 'outage-rate', 'outage-minutes', 'venue-outage-rate', 'venue-outage-minutes', 'restart-share', 'allotment-ask', 'out'] as const;
+const stringOptions = [
+  'days', 'seed', 'desks', 'sessions', 'outage-rate', 'outage-minutes', 'venue-outage-rate', 'venue-outage-minutes', 'restart-share', 'lan-failure-rate',
+  'lan-failure-minutes', 'allotment-ask', 'out',
+] as const;
 
 export function parseCli(argv: readonly string[]): ParseOutcome {
   let values: Record<string, string | boolean | undefined>;
@@ -94,6 +102,8 @@ export function parseCli(argv: readonly string[]): ParseOutcome {
       venueOutageRatePerHour: v['venue-outage-rate'] ?? d.day.venueOutageRatePerHour,
       venueOutageMeanMin: v['venue-outage-minutes'] ?? d.day.venueOutageMeanMin,
       restartShare: v['restart-share'] ?? d.day.restartShare,
+      lanFailureRatePerHour: v['lan-failure-rate'] ?? d.day.lanFailureRatePerHour,
+      lanFailureMeanMin: v['lan-failure-minutes'] ?? d.day.lanFailureMeanMin,
     },
     model: { ...d.model, allotmentAsk: v['allotment-ask'] ?? d.model.allotmentAsk },
   };

@@ -31,6 +31,10 @@ function randomContext(rng: Rng): SaleContext {
       alpha: pick(rng, [0.2, 0.05, 0.01, uniform(rng, 0.0001, 0.4999)]),
       overdraftCap: pick(rng, [0, 1, 2, 5, 1000, intBetween(rng, 0, 20)]),
       verdictTimeoutMs: 3000,
+      allotmentCover: 0.9,
+      typicalOutageMin: 20,
+      allotmentMinSeats: 1,
+      allotmentMaxSeats: 50,
     },
   };
 }

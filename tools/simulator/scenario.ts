@@ -21,6 +21,12 @@ export interface DayOptions {
   venueOutageMeanMin: number;
   /** Share of desk outages that are power cuts: the station restarts, so its staleness is unknown until it reconnects. */
   restartShare: number;
+  /**
+   * Failures of the venue's own network (switch, access points), per hour: every desk is cut from HQ and from
+   * the others. A venue-wide outage above is the venue's internet link: desks still see each other on the LAN.
+   */
+  lanFailureRatePerHour: number;
+  lanFailureMeanMin: number;
   /** Share of sessions whose demand at the desks exceeds the seats left (they sell out). */
   hotShare: number;
 }
@@ -35,6 +41,8 @@ export const defaultDayOptions: DayOptions = {
   venueOutageMeanMin: 15,
   restartShare: 0.1,
   hotShare: 0.3,
+  lanFailureRatePerHour: 0,
+  lanFailureMeanMin: 15,
 };
 
 export interface SessionSpec {
@@ -51,7 +59,7 @@ export interface SessionSpec {
 }
 
 export interface Outage {
-  /** Desk index, or -1 for a venue-wide outage. */
+  /** Desk index, or -1 for a venue-wide outage (the internet link; the LAN works), -2 for a failure of the LAN itself. */
   desk: number;
   start: number;
   /** Exclusive. */
@@ -74,7 +82,15 @@ export interface DayScenario {
   offline: Uint8Array;
   /** restart[d * minutes + t] is 1 when desk d restarts at the start of minute t (a new boot id). */
   restart: Uint8Array;
+  /** ownDown[d * minutes + t] is 1 when desk d's own link is down (cut from HQ and from the LAN). */
+  ownDown: Uint8Array;
+  /** venueDown[t] is 1 when the venue's internet link is down (every desk is cut from HQ). */
+  venueDown: Uint8Array;
+  /** lanDown[t] is 1 when the venue's LAN is down (every desk is cut from HQ and from the others). */
+  lanDown: Uint8Array;
   outages: Outage[];
+  /** demand[s][t]: expected buyers of session s in minute t, all desks together (the truth no desk knows). */
+  demand: Float64Array[];
 }
 
 const capacities = [20, 30, 40, 60, 80, 120, 200] as const;
@@ -102,11 +118,16 @@ export function generateDay(seed: number, dayIndex: number, o: DayOptions): DayS
 
   const offline = new Uint8Array(o.desks * minutes);
   const restart = new Uint8Array(o.desks * minutes);
+  const ownDown = new Uint8Array(o.desks * minutes);
+  const venueDown = new Uint8Array(minutes);
+  const lanDown = new Uint8Array(minutes);
   const outages: Outage[] = [];
   const mark = (desk: number, start: number, end: number) => {
     const from = desk < 0 ? 0 : desk;
     const to = desk < 0 ? o.desks - 1 : desk;
     for (let d = from; d <= to; d++) offline.fill(1, d * minutes + start, d * minutes + end);
+    if (desk >= 0) ownDown.fill(1, desk * minutes + start, desk * minutes + end);
+    else (desk === -1 ? venueDown : lanDown).fill(1, start, end);
   };
   const drawOutages = (rng: Rng, desk: number, ratePerHour: number, meanMin: number) => {
     if (!(ratePerHour > 0) || !(meanMin > 0)) return;
@@ -125,6 +146,8 @@ export function generateDay(seed: number, dayIndex: number, o: DayOptions): DayS
   };
   for (let d = 0; d < o.desks; d++) drawOutages(outageRng, d, o.outageRatePerHour, o.outageMeanMin);
   drawOutages(outageRng, -1, o.venueOutageRatePerHour, o.venueOutageMeanMin);
+  // From a stream of their own, so that days without LAN failures are the days they always were.
+  drawOutages(mulberry32(mixSeed(seed, dayIndex, 4)), -2, o.lanFailureRatePerHour, o.lanFailureMeanMin);
 
   // Demand: per session a bell curve over [0, close), scaled to the expected number of buyers; per minute a
   // Poisson number of buyers, each at a random desk.
@@ -171,5 +194,5 @@ export function generateDay(seed: number, dayIndex: number, o: DayOptions): DayS
       arrivalDesk[j] = d;
     }
   }
-  return { seed, dayIndex, minutes, desks: o.desks, sessions, arrivalStart, arrivalSession, arrivalDesk, offline, restart, outages };
+  return { seed, dayIndex, minutes, desks: o.desks, sessions, arrivalStart, arrivalSession, arrivalDesk, offline, restart, ownDown, venueDown, lanDown, outages, demand: weights };
 }

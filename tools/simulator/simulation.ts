@@ -1,6 +1,8 @@
 /**
  * Many seeded days × several policies, and the summary per policy: mean per day with a 95% confidence interval
- * (mean ± 1.96·sd/√n over days). Days are independent draws, so the interval is the usual normal one.
+ * (mean ± 1.96·sd/√n over days). Days are independent draws, so the interval is the usual normal one. Paired
+ * differences (policy minus the station's default, day by day) and the goal of issue 17 (the default against the
+ * seed's rule) are estimated the same way on the per-day differences.
  */
 import { standardPolicies, type PolicySpec } from './policies';
 import { defaultDayOptions, generateDay, type DayOptions } from './scenario';
@@ -31,8 +33,12 @@ export interface PolicySummary {
   label: string;
   kind: PolicySpec['kind'];
   params: PolicySpec['params'];
-  allotments: boolean;
+  allotments: PolicySpec['allotments'];
+  grant: PolicySpec['grant'];
   useSalesRate: boolean;
+  lan: PolicySpec['lan'];
+  /** The station's default policy. */
+  default: boolean;
   days: number;
   /** Per-day means with 95% confidence intervals. */
   metrics: Record<MetricName, Estimate>;
@@ -46,12 +52,25 @@ export interface PolicySummary {
   vsReference: { reference: string; metrics: Record<MetricName, Estimate> } | null;
 }
 
-/** The policy the paired differences are taken against, when it is in the run. */
-export const referencePolicyId = 'lanyard-a0.05';
+/**
+ * Issue 17's goal, on the same days: the default oversells at most a fifth of what the seed's rule does and refuses
+ * no more sales while seats are free. Met when both 95% intervals lie below 0.
+ */
+export interface GoalCheck {
+  policy: string;
+  against: string;
+  /** default − seed / 5, oversold seats per day. */
+  oversoldVsFifthOfSeed: Estimate;
+  /** default − seed, sales refused while seats were free per day. */
+  refusedWhileFreeVsSeed: Estimate;
+  met: boolean;
+}
 
 export interface SimulationResult {
   config: SimulationConfig;
   policies: PolicySummary[];
+  /** Present when both the default and the seed's rule were run. */
+  goal: GoalCheck | null;
   /** Raw per-day numbers, policy id → one DayMetrics per day, for anyone who wants to redo the statistics. */
   perDay: Record<string, DayMetrics[]>;
 }
@@ -80,7 +99,8 @@ export function runSimulation(config: SimulationConfig, policies: readonly Polic
     const day = generateDay(config.seed, dayIndex, config.day);
     for (const p of policies) perDay[p.id]!.push(simulateDay(day, p, config.model));
   }
-  const reference = perDay[referencePolicyId] ?? null;
+  const referenceId = policies.find((p) => p.default)?.id ?? null;
+  const reference = referenceId ? perDay[referenceId]! : null;
   const summaries = policies.map((p): PolicySummary => {
     const days = perDay[p.id]!;
     const metrics = Object.fromEntries(metricNames.map((name) => [name, estimate(days.map((d) => d[name]))])) as Record<MetricName, Estimate>;
@@ -93,18 +113,28 @@ export function runSimulation(config: SimulationConfig, policies: readonly Polic
       kind: p.kind,
       params: p.params,
       allotments: p.allotments,
+      grant: p.grant,
       useSalesRate: p.useSalesRate,
+      lan: p.lan,
+      default: p.default === true,
       days: days.length,
       metrics,
       casesPer1000Sales: sales > 0 ? (1000 * total('cases')) / sales : 0,
       refusedWhileFreePer1000Arrivals: arrivals > 0 ? (1000 * total('refusedWhileFree')) / arrivals : 0,
       vsReference: reference
         ? {
-            reference: referencePolicyId,
+            reference: referenceId!,
             metrics: Object.fromEntries(metricNames.map((name) => [name, estimate(days.map((d, i) => d[name] - reference[i]![name]))])) as Record<MetricName, Estimate>,
           }
         : null,
     };
   });
-  return { config, policies: summaries, perDay };
+  const seed = perDay.seed;
+  let goal: GoalCheck | null = null;
+  if (reference && seed) {
+    const oversold = estimate(reference.map((d, i) => d.oversoldSeats - seed[i]!.oversoldSeats / 5));
+    const refused = estimate(reference.map((d, i) => d.refusedWhileFree - seed[i]!.refusedWhileFree));
+    goal = { policy: referenceId!, against: 'seed', oversoldVsFifthOfSeed: oversold, refusedWhileFreeVsSeed: refused, met: oversold.ci95[1] < 0 && refused.ci95[1] < 0 };
+  }
+  return { config, policies: summaries, goal, perDay };
 }

@@ -4,21 +4,25 @@
  * once and tells HQ how many seats were left, in the same transaction.
  */
 import { v7 as uuidv7 } from 'uuid';
+import { allotmentTarget, ownRateTauMin, planningOutageMin, salesRate } from '../../../core/allotment-sizing';
+import type { AllotmentPlan } from '../../../core/api';
 import { DomainError } from '../../../core/result';
-import { getSession } from '../../store/catalog';
+import { getSession, listSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
-import { allotmentWithSeat, closeAllotment } from '../../store/sales';
-import { actor, audit, emit, inTx, nowIso, type StationContext } from '../context';
+import { activeAllotments, allotmentWithSeat, closeAllotment, getAvailability, recentSales } from '../../store/sales';
+import { actor, audit, emit, inTx, nowIso, outageHistory, policyOf, requireConference, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
-export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return'> {
-  async function giveBack(tx: Tx, allotmentId: string, staffId: string): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
-    const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
-    if (!closed) return null;
-    await emit(ctx, tx, 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
-    await audit(ctx, tx, { actor: staffId, action: 'allotment.return', subject: allotmentId, details: { sessionId: closed.sessionId, seats: closed.unused } });
-    return { allotmentId, sessionId: closed.sessionId, seats: closed.unused };
-  }
+/** Closes an allotment here and tells HQ how many seats were left (AllotmentReturned), in `tx`. Null if not active. */
+export async function giveBack(ctx: StationContext, tx: Tx, allotmentId: string, actor: string): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
+  const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
+  if (!closed) return null;
+  await emit(ctx, tx, 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
+  await audit(ctx, tx, { actor, action: 'allotment.return', subject: allotmentId, details: { sessionId: closed.sessionId, seats: closed.unused } });
+  return { allotmentId, sessionId: closed.sessionId, seats: closed.unused };
+}
+
+export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return' | 'allotment.plan'> {
 
   return {
     'allotment.request': async ({ sessionId, seats }, caller) =>
@@ -35,7 +39,7 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
     'allotment.return': async ({ allotmentId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
         if (allotmentId !== undefined) {
-          const r = await giveBack(tx, allotmentId, await actor(tx, caller));
+          const r = await giveBack(ctx, tx, allotmentId, await actor(tx, caller));
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
@@ -43,11 +47,53 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {
-          const r = await giveBack(tx, a.id, await actor(tx, caller));
+          const r = await giveBack(ctx, tx, a.id, await actor(tx, caller));
           if (!r) break;
           returned.push(r);
         }
         return { returned };
       }),
+
+    'allotment.plan': async ({ returnBeforeStartMin }) => {
+      const conference = await requireConference(ctx.db);
+      const now = ctx.clock.now();
+      const history = await outageHistory(ctx.db);
+      // Sales older than five time constants weigh less than 1% each: not worth reading.
+      const ages = new Map<string, number[]>();
+      for (const r of await recentSales(ctx.db, new Date(now - 5 * ownRateTauMin * 60_000).toISOString())) {
+        const list = ages.get(r.session_id) ?? [];
+        list.push((now - Date.parse(r.created_at)) / 60_000);
+        ages.set(r.session_id, list);
+      }
+      const held = new Map<string, { allotmentId: string; unused: number }[]>();
+      for (const a of await activeAllotments(ctx.db)) {
+        const list = held.get(a.session_id) ?? [];
+        list.push({ allotmentId: a.id, unused: a.unused });
+        held.set(a.session_id, list);
+      }
+      const plans: AllotmentPlan[] = [];
+      for (const s of await listSessions(ctx.db)) {
+        if (s.sellable !== 1) continue;
+        const params = policyOf(conference.policy, s.policy_json);
+        const ownSalesRatePerMin = salesRate(ages.get(s.id) ?? [], ownRateTauMin);
+        const outage = planningOutageMin(history, params);
+        const minutesToReturn = (Date.parse(s.starts_at) - now) / 60_000 - returnBeforeStartMin;
+        const allotments = held.get(s.id) ?? [];
+        const a = await getAvailability(ctx.db, s.id);
+        plans.push({
+          sessionId: s.id,
+          startsAt: s.starts_at,
+          held: allotments.reduce((n, x) => n + x.unused, 0),
+          allotments,
+          ownSalesRatePerMin,
+          planningOutageMin: outage,
+          outagesSeen: history.count,
+          minutesToReturn,
+          target: allotmentTarget({ ownRatePerMin: ownSalesRatePerMin, outageMin: outage, minutesToReturn }, params),
+          unallocated: a ? a.capacity - a.sold - a.allotted : 0,
+        });
+      }
+      return plans;
+    },
   };
 }

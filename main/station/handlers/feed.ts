@@ -14,13 +14,14 @@ import { getConference, getRegistrantRow, getSession, refreshImportedAvailabilit
 import { printsOf, recordPrint } from '../../store/printing';
 import type { Tx } from '../../store/db';
 import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
-import { applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, toSale, updateSale, upsertAllotment } from '../../store/sales';
+import { allotmentWithSeat, applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, toSale, updateSale, upsertAllotment } from '../../store/sales';
 import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { applyReconciliation } from './case-feed';
 import { applyRegistrantChange } from './registrations';
 import { refundSale } from './payments';
 import { importConference } from './catalog';
+import { giveBack } from './allotments';
 
 /** What applying one feed message did; `after` runs once the transaction committed (notifications). */
 export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
@@ -157,6 +158,20 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       if (p.station !== me) return { status: 'ignored', note: 'another station’s allotment' };
       const closed = await closeAllotment(tx, p.allotmentId, 'recalled', at);
       return closed ? { status: 'applied', note: `${closed.unused} unused seat(s) recalled` } : { status: 'ignored', note: 'no such active allotment' };
+    }
+
+    case 'AllotmentReturnRequested': {
+      // Another desk has a buyer and HQ's pool is empty: every unused seat of the session goes back (the keeper
+      // asks again when this desk needs some).
+      const p = env.payload;
+      if (p.station !== me) return { status: 'ignored', note: 'another station’s allotments' };
+      let seats = 0;
+      for (let a = await allotmentWithSeat(tx, p.sessionId); a; a = await allotmentWithSeat(tx, p.sessionId)) {
+        const r = await giveBack(ctx, tx, a.id, 'hq');
+        if (!r) break;
+        seats += r.seats;
+      }
+      return seats > 0 ? { status: 'applied', note: `${seats} seat(s) given back` } : { status: 'ignored', note: 'no seat in hand for the session' };
     }
 
     case 'RegistrantUpserted': {
