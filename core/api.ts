@@ -309,6 +309,32 @@ export interface StaffView {
   lockedUntil: string | null;
 }
 
+export interface SupportBundle {
+  file: string;
+  bytes: number;
+  entries: string[];
+}
+
+export interface BackupFile {
+  file: string;
+  bytes: number;
+  takenAt: string;
+}
+
+export interface BackupReport extends BackupFile {
+  /** The backups kept after this one (newest first); older ones were deleted. */
+  kept: BackupFile[];
+  removed: string[];
+}
+
+export interface BackupStatus {
+  folder: string;
+  keep: number;
+  backups: BackupFile[];
+  /** Restored from a backup and not yet told by HQ where its stream stands: nothing that sends an event works. */
+  streamRecovery: { restoredAt: string; backupFile: string; backupLastSeq: number; requestedAt: string | null } | null;
+}
+
 export interface AuditVerification {
   /** The audit chain is intact and the database passed SQLite's full integrity check. */
   ok: boolean;
@@ -585,6 +611,15 @@ export const contract = {
   'staff.session': op(NoArgs, anyone()).returns<StaffSessionView | null>(),
   'staff.list': op(NoArgs, anyone()).returns<StaffView[]>(),
   'audit.verify': op(NoArgs, supervisor()).returns<AuditVerification>(),
+  /** An online backup of the station database now (also taken on a schedule by the runtime), kept N deep. */
+  'backup.create': op(NoArgs, supervisor(allModes)).returns<BackupReport>(),
+  /**
+   * A zip for support (the console's button, the CLI's support-bundle): logs, sync status, versions, configuration
+   * without secrets, queue counts and the audit-chain check — no personal data beyond ids.
+   */
+  'support.bundle': op(NoArgs, staff(allModes)).returns<SupportBundle>(),
+  /** The backups kept, and whether this station (restored from one) still waits for HQ to say where its stream stands. */
+  'backup.status': op(NoArgs, staff(allModes)).returns<BackupStatus>(),
   'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict(), staff(selling)).returns<OversellCase[]>(),
   'sync.status': op(NoArgs, anyone()).returns<SyncStatus>(),
   /** The manual "work offline" switch (DESIGN §6). */

@@ -23,6 +23,8 @@ const samples: Record<MessageType, unknown> = {
   BadgeVoided: { registrantId: 'r1', badgeVersion: 1, reason: 'reversed' },
   CheckedIn: { registrantId: 'r1', sessionId: null, at: '2026-12-01T08:50:00Z' },
   OversellResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'honor', moveToSessionId: null, note: '', resolutionId: 'res-1', supervisorId: 'sam' },
+  StreamRecoveryRequested: { stationId: 'desk-a', fromSeq: 4, requestId: 'rq-1' },
+  StreamRecovered: { station: 'station:desk-a', requestId: 'rq-1', fromSeq: 4, nextSeq: 6, chunk: 0, of: 1, events: ['{}', '{}'], sales: [{ saleId: 'sale-1', verdict: 'confirmed', released: false }] },
   RegistrantChanged: { registrant: { ...registrant, firstName: 'Zoe', status: 'paid' }, kind: 'correction', fields: ['firstName'], reason: 'misspelt', staffId: 'dee' },
   SeatReturned: { registrantId: 'r1', sessionId: 's1', saleId: null, source: 'import', reason: 'cannot come' },
   PaymentRecorded: {

@@ -166,6 +166,30 @@ export const OversellResolutionRejected = z
 export const WaitlistPromoted = z.object({ entryId: Id, sessionId: Id, registrantId: Id, saleId: Id, station: Origin, caseId: Id.nullable() }).strict();
 export const BadgeRevoked = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), reason: z.string().max(500).optional() }).strict();
 /** A station printed a badge (HQ relays every BadgePrinted): kiosks elsewhere will not print it again. */
+/**
+ * Sent by a station restored from a backup, outside its seq order (HQ answers it whenever it arrives and does not
+ * count it in the stream): "give me back my events from `fromSeq` on and tell me where my stream stands". Its
+ * `seq` repeats the last one the backup holds (or 1), which HQ ignores.
+ */
+export const StreamRecoveryRequested = z.object({ stationId: z.string(), fromSeq: z.number().int().min(1), requestId: Id }).strict();
+/**
+ * HQ's answer, addressed to that station, in chunks: the station's own events HQ holds from `fromSeq` on (applied,
+ * or parked ahead of a gap), exactly as the station sent them, with HQ's verdict on each sale among them; and
+ * `nextSeq`, the first seq HQ has not seen from it — the restored station's outbox continues after it.
+ */
+export const StreamRecovered = z
+  .object({
+    station: Origin,
+    requestId: Id,
+    fromSeq: z.number().int().min(1),
+    nextSeq: z.number().int().min(1),
+    chunk: z.number().int().min(0),
+    of: z.number().int().min(1),
+    events: z.array(z.string().max(70_000)).max(500),
+    sales: z.array(z.object({ saleId: Id, verdict: z.enum(['confirmed', 'oversold']), released: z.boolean() }).strict()).max(500),
+  })
+  .strict()
+  .refine((c) => c.chunk < c.of, 'chunk must be below of');
 export const BadgePrintRecorded = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), station: Origin, jobId: Id, printedAt: IsoTime }).strict();
 /** HQ relays every RegistrantChanged, in its order, to every station (the sender included: all converge). */
 export const RegistrantChangeRecorded = z
@@ -201,6 +225,7 @@ export const payloadSchemas = {
   BadgeVoided,
   CheckedIn,
   OversellResolved,
+  StreamRecoveryRequested,
   RegistrantChanged,
   SeatReturned,
   PaymentRecorded,
@@ -224,6 +249,7 @@ export const payloadSchemas = {
   StationKeys,
   Heartbeat,
   ConferenceSnapshotChunk,
+  StreamRecovered,
 } as const;
 
 export type MessageType = keyof typeof payloadSchemas;
@@ -231,12 +257,14 @@ export type Payload<T extends MessageType> = z.infer<(typeof payloadSchemas)[T]>
 
 export const stationEventTypes = [
   'StationHello', 'RegistrantRegistered', 'RegistrationUpgraded', 'SeatSold', 'SeatReleased', 'AllotmentRequested',
+  'AllotmentReturned', 'BadgePrinted', 'BadgeVoided', 'CheckedIn', 'OversellResolved', 'StreamRecoveryRequested',
   'AllotmentReturned', 'BadgePrinted', 'BadgeVoided', 'CheckedIn', 'OversellResolved',
   'RegistrantChanged', 'SeatReturned', 'PaymentRecorded', 'PaymentReversed',
 ] as const satisfies readonly MessageType[];
 export const feedMessageTypes = [
   'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'AllotmentReturnRequested', 'RegistrantUpserted',
   'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'OversellCaseEscalated', 'OversellResolutionRejected',
+  'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded', 'StreamRecovered',
   'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded',
   'RegistrantChangeRecorded',
 ] as const satisfies readonly MessageType[];

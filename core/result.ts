@@ -31,6 +31,8 @@ export type ConflictDetails =
   | { reason: 'needs_staff'; warnings: string[] }
   /** Why a case resolution does not apply (core/reconciliation.ts). */
   | { reason: ResolutionProblem['reason'] }
+  /** Restored from a backup: nothing that sends an event until HQ said where this station's stream stands. */
+  | { reason: 'stream_recovery' }
   /** A walk-up that looks like someone already registered (same name and e-mail, or a similar name): say it is not them. */
   | { reason: 'possible_duplicate'; matches: RegistrantSummary[] }
   /** Something with a price needs a payment (`amount` in minor units of `currency`). */

@@ -3,12 +3,13 @@
  * secret never appears in an error or a log line.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultGrant, defaultSeatWait } from '../core/allotment-sizing';
 import { stripBom } from '../core/file-text';
 import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
+import { LogConfig } from '../core/logging';
 
 const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
 
@@ -71,6 +72,9 @@ export const HqConfig = z
     caseDefaultAction: DeadlineAction.default('honor'),
     /** Port of the health endpoint, GET http://127.0.0.1:<port>/health (loopback only); absent: off; 0: any free port. */
     healthPort: z.number().int().min(0).max(65535).optional(),
+    /** Log files (hq.N.log): the folder (default: logs/ beside the database) and level, size, how many kept. */
+    logDir: z.string().min(1).optional(),
+    log: LogConfig.prefault({}),
   })
   .strict();
 export type HqConfig = z.infer<typeof HqConfig>;
@@ -86,7 +90,8 @@ export function parseHqConfig(input: unknown, baseDir = process.cwd()): HqConfig
     const field = first.path.length ? first.path.join('.') : '(root)';
     throw new HqConfigError(`invalid HQ configuration: ${field}: ${first.message}`);
   }
-  return { ...r.data, dbPath: resolve(baseDir, r.data.dbPath), conferenceFile: resolve(baseDir, r.data.conferenceFile) };
+  const dbPath = resolve(baseDir, r.data.dbPath);
+  return { ...r.data, dbPath, conferenceFile: resolve(baseDir, r.data.conferenceFile), logDir: r.data.logDir ? resolve(baseDir, r.data.logDir) : join(dirname(dbPath), 'logs') };
 }
 
 export function loadHqConfig(file: string): HqConfig {

@@ -35,6 +35,8 @@ export function describeEvent(e: LedgerEvent): string | null {
       return `event ${e.origin}#${e.seq} held: waiting for #${e.waitingFor}`;
     case 'dead-letter':
       return `dead-lettered ${e.origin ?? '?'}#${e.seq ?? '?'}: ${e.reason}`;
+    case 'stream.recovered':
+      return `stream of ${e.station} recovered from #${e.fromSeq}: ${e.events} event(s) sent back${e.withoutBody ? ` (${e.withoutBody} applied before HQ kept bodies)` : ''}, next is #${e.nextSeq}`;
     case 'snapshot':
       return `conference snapshot sent to ${e.station} in ${e.chunks} chunk(s)`;
     case 'duplicate':

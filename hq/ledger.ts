@@ -58,7 +58,8 @@ export type LedgerEvent =
   | { type: 'duplicate'; origin: string | null; seq: number | null; id: string }
   | { type: 'dead-letter'; origin: string | null; seq: number | null; reason: string }
   | { type: 'availability'; sessionId: string; capacity: number; sold: number; allotted: number; version: number; salesRatePerMin: number }
-  | { type: 'snapshot'; station: string; chunks: number };
+  | { type: 'snapshot'; station: string; chunks: number }
+  | { type: 'stream.recovered'; station: string; fromSeq: number; nextSeq: number; events: number; withoutBody: number };
 
 export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
   Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'seatWaitMs' | 'seatWaitAskWithinSeconds' | 'allotmentKeepBack'>> & {
@@ -336,6 +337,8 @@ export class Ledger {
     if (parsed.ok && parsed.envelope.conferenceId !== ctx.conferenceId) {
       return this.deadLetter(ctx, m, head.data, `for conference "${parsed.envelope.conferenceId}", not "${ctx.conferenceId}"`);
     }
+    // Outside the stream's order: a restored station asks where its stream stands before it takes another seq.
+    if (parsed.ok && parsed.envelope.type === 'StreamRecoveryRequested') return this.recoverStream(ctx, m, parsed.envelope as Envelope<'StreamRecoveryRequested'>);
     const station = await this.station(ctx, origin);
     station.last_event_at = ctx.at;
     station.dirty = true;
@@ -357,14 +360,14 @@ export class Ledger {
       return { action: 'complete', note: `parked until seq ${station.next_seq} of ${origin} arrives` };
     }
     // In order: apply it, then whatever was parked behind it.
-    const first = await this.applyInOrder(ctx, origin, id, seq, parsed, m);
+    const first = await this.applyInOrder(ctx, origin, id, seq, parsed, m, m.body);
     let next = seq + 1;
     while (await this.mayHaveParked(ctx, origin)) {
       const p = await store.getParked(ctx.tx, origin, next);
       if (!p) break;
       await store.deleteParked(ctx.tx, origin, next);
       // Its bus message was settled when it was parked (completed, or dead-lettered if poison).
-      await this.applyInOrder(ctx, origin, p.id, next, p.poison === null ? parseEnvelope(JSON.parse(p.body), stationEventTypes) : { ok: false, reason: p.poison }, null);
+      await this.applyInOrder(ctx, origin, p.id, next, p.poison === null ? parseEnvelope(JSON.parse(p.body), stationEventTypes) : { ok: false, reason: p.poison }, null, p.body);
       next++;
     }
     if (next > seq + 1) ctx.parkedOrigins.delete(origin); // re-checked on the next use
@@ -373,14 +376,51 @@ export class Ledger {
   }
 
   /** Applies the event at the head of its origin's stream; poison and rejected events are recorded and skipped. */
-  private async applyInOrder(ctx: BatchCtx, origin: string, id: string, seq: number, parsed: ParseResult<StationEventType>, m: Incoming | null): Promise<Disposition> {
+  private async applyInOrder(ctx: BatchCtx, origin: string, id: string, seq: number, parsed: ParseResult<StationEventType>, m: Incoming | null, body: string): Promise<Disposition> {
     const r: Applied = parsed.ok ? await this.apply(ctx, parsed.envelope) : { ok: false, reason: parsed.reason };
     const type = parsed.ok ? parsed.envelope.type : 'invalid';
-    ctx.inboxRows.push({ id, origin, seq, type, status: r.ok ? 'applied' : 'rejected', note: r.ok ? r.note : r.reason, at: ctx.at });
+    ctx.inboxRows.push({ id, origin, seq, type, status: r.ok ? 'applied' : 'rejected', note: r.ok ? r.note : r.reason, at: ctx.at, body: parsed.ok ? body : null });
     ctx.seenIds.add(id);
     if (r.ok) return { action: 'complete', note: r.note };
     if (m === null) return { action: 'complete', note: r.reason }; // a parked poison event: dead-lettered when parked
     return this.deadLetter(ctx, m, { id, origin, seq }, r.reason);
+  }
+
+  /**
+   * A station restored from a backup (main/store/backup.ts) asks for its own events from `fromSeq` on: those HQ
+   * applied (their bodies are kept) and those parked ahead of a gap, with HQ's verdict on its sales among them, and
+   * the first seq HQ has not seen from it. The answer goes to that station only, in chunks.
+   */
+  private async recoverStream(ctx: BatchCtx, m: Incoming, env: Envelope<'StreamRecoveryRequested'>): Promise<Disposition> {
+    const p = env.payload;
+    const origin = env.origin;
+    if (`station:${p.stationId}` !== origin) return this.deadLetter(ctx, m, { id: env.id, origin, seq: env.seq }, `StreamRecoveryRequested for "${p.stationId}" sent by ${origin}`);
+    const station = await this.station(ctx, origin);
+    const bySeq = new Map<number, string | null>();
+    for (const r of await store.stationEventsFrom(ctx.tx, origin, p.fromSeq)) bySeq.set(r.seq, r.body);
+    for (const r of ctx.inboxRows) if (r.origin === origin && r.seq >= p.fromSeq) bySeq.set(r.seq, r.body); // applied earlier in this batch
+    let nextSeq = station.next_seq;
+    for (const r of await store.parkedFrom(ctx.tx, origin, p.fromSeq)) {
+      bySeq.set(r.seq, r.poison === null ? r.body : null);
+      nextSeq = Math.max(nextSeq, r.seq + 1);
+    }
+    const bodies = [...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, body]) => body);
+    const events = bodies.filter((b): b is string => b !== null);
+    const chunkSize = 100;
+    const of = Math.max(1, Math.ceil(events.length / chunkSize));
+    for (let chunk = 0; chunk < of; chunk++) {
+      const part = events.slice(chunk * chunkSize, (chunk + 1) * chunkSize);
+      const sales: Payload<'StreamRecovered'>['sales'] = [];
+      for (const body of part) {
+        const e = JSON.parse(body) as { type: string; payload: { saleId?: string } };
+        if (e.type !== 'SeatSold' || !e.payload.saleId) continue;
+        const sale = await this.getSale(ctx, e.payload.saleId);
+        if (sale) sales.push({ saleId: sale.id, verdict: sale.verdict, released: sale.released_at !== null });
+      }
+      await this.emit(ctx, 'StreamRecovered', { station: origin as Payload<'StreamRecovered'>['station'], requestId: p.requestId, fromSeq: p.fromSeq, nextSeq, chunk, of, events: part, sales }, { station: origin });
+    }
+    ctx.events.push({ type: 'stream.recovered', station: origin, fromSeq: p.fromSeq, nextSeq, events: events.length, withoutBody: bodies.length - events.length });
+    return { action: 'complete', note: `stream of ${origin} recovered from #${p.fromSeq}: next is #${nextSeq}` };
   }
 
   private async deadLetter(ctx: BatchCtx, m: Incoming, head: { id: string; origin: string; seq: number } | null, reason: string): Promise<Disposition> {
@@ -401,6 +441,8 @@ export class Ledger {
         return this.returned(ctx, env.origin, env.payload);
       case 'OversellResolved':
         return this.resolve(ctx, env.origin, env.id, env.payload);
+      case 'StreamRecoveryRequested': // answered outside the stream (recoverStream); never at a seq
+        return { ok: false, reason: 'StreamRecoveryRequested is not an event of the stream' };
       case 'RegistrantRegistered': {
         const r = env.payload.registrant;
         await store.upsertRegistrant(ctx.tx, r.id, JSON.stringify(r), env.origin, ctx.at);

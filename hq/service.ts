@@ -10,13 +10,15 @@
  * - Timers: Heartbeat every `heartbeatSeconds`; reclaim/recall housekeeping every `housekeepingSeconds`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RetryMode, ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
 import { groupCommit } from '../core/group-commit';
 import { settleLane } from '../core/settle-lane';
 import { ConferenceFile, describeIssues } from '../core/conference';
 import { stripBom } from '../core/file-text';
 import { BrokerLink, type BrokerLinkOptions } from './broker-link';
+import { describeEvent } from './describe';
+import { openHqLog } from './log';
 import { HqConfigError, redact, type HqConfig } from './config';
 import { healthReport, startHealthServer, type HealthServer } from './health';
 import { Ledger, type Disposition, type LedgerEvent } from './ledger';
@@ -81,11 +83,33 @@ function bodyText(body: unknown): string {
 }
 
 export async function startHq(config: HqConfig, options: HqOptions = {}): Promise<HqService> {
-  const log = options.log ?? (() => {});
-  const now = options.now ?? Date.now;
-  const startedAt = now();
+  // Configuration errors first: the log folder must not create the database's missing folder.
   const file = readConferenceFile(config.conferenceFile);
   checkDbPath(config.dbPath);
+  const hqLog = await openHqLog(config.logDir ?? join(dirname(config.dbPath), 'logs'), config.log);
+  const log = (line: string) => {
+    hqLog.logger.info(line);
+    options.log?.(line);
+  };
+  // Ledger events in the file: decisions and problems at info, the chatty ones (availability, duplicates) at debug.
+  const onEvent = (e: LedgerEvent) => {
+    const line = describeEvent(e);
+    if (line) hqLog.logger[e.type === 'dead-letter' ? 'warn' : 'info']({ event: e.type }, line);
+    else hqLog.logger.debug({ event: e.type }, e.type);
+    options.onEvent?.(e);
+  };
+  try {
+    return await startHqLogged(config, file, options, log, onEvent, hqLog);
+  } catch (e) {
+    if (!hqLog.closed()) hqLog.logger.error({ err: { message: e instanceof Error ? e.message : String(e) } }, 'HQ could not start'); // a failed start may have stopped (and closed) it
+    await hqLog.close();
+    throw e;
+  }
+}
+
+async function startHqLogged(config: HqConfig, file: ConferenceFile, options: HqOptions, log: (line: string) => void, onEvent: (e: LedgerEvent) => void, hqLog: { logger: { info(msg: string): void }; close(): Promise<void> }): Promise<HqService> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   const opened = await openHqDb(config.dbPath);
   const ledger = new Ledger(opened.db, { ...config, ...(options.now ? { now: options.now } : {}) }, opened.writer);
   try {
@@ -95,7 +119,7 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
     await opened.close();
     throw e;
   }
-  if (options.onEvent) ledger.onEvent(options.onEvent);
+  ledger.onEvent(onEvent);
 
   const stats: HqStats = { received: 0, applied: 0, deadLettered: 0, published: 0, batches: 0, lastError: null };
   const client = new ServiceBusClient(config.connectionString, {
@@ -319,6 +343,8 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
       await sender.close().catch(() => {});
       await client.close().catch(() => {});
       await opened.close();
+      hqLog.logger.info('stopped');
+      await hqLog.close();
     },
   };
   if (config.healthPort !== undefined) {

@@ -430,6 +430,15 @@ export async function salesExisting(q: Q, ids: string[]): Promise<Set<string>> {
   return out;
 }
 
+/** A station's events HQ applied from `fromSeq` on, in seq order (`body` null for those applied before HQ kept bodies). */
+export async function stationEventsFrom(q: Q, origin: string, fromSeq: number): Promise<{ seq: number; body: string | null }[]> {
+  return q.selectFrom('inbox').select(['seq', 'body']).where('origin', '=', origin).where('seq', '>=', fromSeq).orderBy('seq').execute();
+}
+
+export async function parkedFrom(q: Q, origin: string, fromSeq: number): Promise<{ seq: number; body: string; poison: string | null }[]> {
+  return q.selectFrom('parked').select(['seq', 'body', 'poison']).where('origin', '=', origin).where('seq', '>=', fromSeq).orderBy('seq').execute();
+}
+
 export async function hasParked(q: Q, origin: string): Promise<boolean> {
   return (await q.selectFrom('parked').select('seq').where('origin', '=', origin).limit(1).executeTakeFirst()) !== undefined;
 }
@@ -442,7 +451,8 @@ export async function setCounter(q: Q, name: string, value: number): Promise<voi
   await q.insertInto('counter').values({ name, value }).onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
 }
 
-export type InboxInsert = { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; at: string };
+/** `body`: the event as the station sent it (kept so a restored station can be given its own events back). */
+export type InboxInsert = { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; at: string; body: string | null };
 export type FeedInsert = { seq: number; id: string; type: string; sessionId: string | null; station: string | null; body: string; at: string };
 
 

@@ -17,7 +17,7 @@ export interface HqDB {
     origin: string; next_seq: number; first_seen_at: string; last_event_at: string | null; key_id: string | null; public_key: string | null;
     snapshot_sent_at: string | null;
   };
-  inbox: { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; applied_at: string };
+  inbox: { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; applied_at: string; body: string | null };
   parked: { origin: string; seq: number; id: string; body: string; poison: string | null; parked_at: string };
   dead_letter: {
     n: Generated<number>; message_id: string | null; event_id: string | null; origin: string | null; seq: number | null; reason: string; body: string; at: string;

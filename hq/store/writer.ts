@@ -14,7 +14,7 @@ export interface HqWriter {
 }
 
 export function hqWriter(raw: Database.Database): HqWriter {
-  const inbox = raw.prepare(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const inbox = raw.prepare(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const sale = raw.prepare(`INSERT INTO sale (id, session_id, station, registrant_id, tier, allotment_id, charged_allotment_id, event_id, verdict, over_by, held, decided_at, released_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const kase = raw.prepare(`INSERT INTO oversell_case (id, sale_id, session_id, station, over_by, status, resolution, resolved_by, opened_at, resolved_at,
@@ -27,7 +27,7 @@ export function hqWriter(raw: Database.Database): HqWriter {
   return {
     inbox(rows) {
       inTx();
-      for (const r of rows) inbox.run(r.id, r.origin, r.seq, r.type, r.status, r.note, r.at);
+      for (const r of rows) inbox.run(r.id, r.origin, r.seq, r.type, r.status, r.note, r.at, r.body);
     },
     sales(rows) {
       inTx();

@@ -10,7 +10,9 @@
  *     "printers": ["tcp://10.0.0.5:9100"],     // default: PNG badges in <dataDir>/prints
  *     "policy": { "maxStalenessMin": 30 },     // this station's adjustments to the conference's sale policy
  *     "conferenceFile": "./conference.json",   // imported on first run (else HQ's snapshot brings it)
- *     "demo": false                            // load the demo conference, moved to today, on first run
+ *     "demo": false,                           // load the demo conference, moved to today, on first run
+ *     "log": { "level": "info" },              // <dataDir>/logs/station.N.log; also maxFileMb, keepFiles
+ *     "backup": { "everyMin": 30, "keep": 12 } // <dataDir>/backups; everyMin 0: on demand only
  *   }
  */
 import { isAbsolute, join, resolve } from 'node:path';
@@ -19,6 +21,7 @@ import { StationMode } from '../../core/access';
 import { PrinterUri } from '../../core/badge/printer';
 import { SalePolicyParams } from '../../core/conference';
 import { StationId } from '../../core/ids';
+import { LogConfig } from '../../core/logging';
 import { redactConnectionString, SyncConfig } from '../sync/config';
 
 /** The encrypted form the desktop app keeps (Electron safeStorage); the shell decrypts it before the runtime starts. */
@@ -37,6 +40,11 @@ export const RuntimeConfigFile = z
     demo: z.boolean().default(false),
     kioskIdleSec: z.number().int().min(10).max(3600).default(60),
     staffIdleMin: z.number().int().min(1).max(24 * 60).default(15),
+    log: LogConfig.prefault({}),
+    backup: z
+      .object({ everyMin: z.number().min(0).max(24 * 60).default(30), keep: z.number().int().min(1).max(500).default(12) })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type RuntimeConfigFile = z.input<typeof RuntimeConfigFile>;
@@ -53,6 +61,9 @@ export interface RuntimeConfig {
   demo: boolean;
   kioskIdleSec: number;
   staffIdleMin: number;
+  log: LogConfig;
+  /** Online backups into `<dataDir>/backups` every `everyMin` minutes (0: only on demand), the newest `keep` kept. */
+  backup: { everyMin: number; keep: number };
 }
 
 export type ConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; errors: string[] };
@@ -109,6 +120,8 @@ export function parseRuntimeConfig(input: unknown, cx: ConfigContext): ConfigRes
       demo: f.demo,
       kioskIdleSec: f.kioskIdleSec,
       staffIdleMin: f.staffIdleMin,
+      log: f.log,
+      backup: f.backup,
     },
   };
 }

@@ -11,7 +11,9 @@ import type { ConferenceFile } from '../../core/conference';
 import type { Clock } from '../../core/staleness';
 import { createStation, type Station } from '../station/create-station';
 import type { TransportFactory } from '../printing/transport';
-import type { RuntimeConfig } from './config';
+import type { StationEvent } from '../../core/events';
+import { describeConfig, type RuntimeConfig } from './config';
+import { errorFields, openLogFile, type Logger } from './log';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -26,15 +28,58 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   readonly config: RuntimeConfig;
+  /** The station, its calls logged (channel, outcome, time; never the request). */
   readonly station: Station;
+  /** The station's log (`<dataDir>/logs`). */
+  readonly logger: Logger;
   stop(): Promise<void>;
 }
 
 const demoFile = new URL('../../assets/demo-conference.json', import.meta.url);
 
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<Runtime> {
-  const log = options.log ?? (() => {});
   mkdirSync(config.dataDir, { recursive: true });
+  const logFile = await openLogFile({ dir: join(config.dataDir, 'logs'), name: 'station', config: config.log, base: { station: config.stationId } });
+  const logger = logFile.logger;
+  const shellLog = options.log ?? (() => {});
+  const log = (line: string) => {
+    logger.info(line);
+    shellLog(line);
+  };
+  logger.info({ config: describeConfig(config), pid: process.pid, node: process.versions.node }, 'starting');
+  let station: Station;
+  try {
+    station = await openStation(config, options, logger, log);
+  } catch (e) {
+    logger.error(errorFields(e), 'the station could not start');
+    await logFile.close();
+    throw e;
+  }
+  const logged = withCallLog(station, logger);
+  const events = station.events$.subscribe((e) => logEvent(logger, e));
+  const backups = config.backup.everyMin > 0 ? setInterval(() => void scheduledBackup(logged, logger), config.backup.everyMin * 60_000) : null;
+  backups?.unref();
+  log(`station "${station.stationId}" (${config.mode}) running on ${config.dataDir}${config.sync ? ', syncing with HQ' : ', working alone (no sync configured)'}`);
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    station: logged,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        if (backups) clearInterval(backups);
+        events.unsubscribe();
+        try {
+          await station.close();
+          logger.info('stopped');
+        } finally {
+          await logFile.close();
+        }
+      })()),
+  };
+}
+
+async function openStation(config: RuntimeConfig, options: RuntimeOptions, logger: Logger, log: (line: string) => void): Promise<Station> {
   const station = await createStation({
     dbPath: join(config.dataDir, 'station.db'),
     stationId: config.stationId,
@@ -44,33 +89,82 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     staffIdleMin: config.staffIdleMin,
     policyOverrides: config.policy,
     ...(config.sync ? { sync: config.sync } : {}),
+    backups: { dir: join(config.dataDir, 'backups'), keep: config.backup.keep },
+    support: { logsDir: join(config.dataDir, 'logs'), outDir: join(config.dataDir, 'support'), config: describeConfig(config) },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
     printing: {
       ...(options.transportFor ? { transportFor: options.transportFor } : {}),
       ...(options.healthPollMs !== undefined ? { healthPollMs: options.healthPollMs } : {}),
-      onError: (where, e) => log(`printing: ${where}: ${e instanceof Error ? e.message : String(e)}`),
+      onError: (where, e) => {
+        logger.error({ where, ...errorFields(e) }, 'printing failed');
+        options.log?.(`printing: ${where}: ${e instanceof Error ? e.message : String(e)}`);
+      },
     },
-    onInternalError: (channel, e) => log(`internal error in ${channel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    onInternalError: (channel, e) => {
+      logger.error({ channel, ...errorFields(e) }, 'internal error');
+      options.log?.(`internal error in ${channel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    },
   });
   try {
-    await loadConference(station, config, log);
+    // The demo's staff line names their PINs: for the person at the terminal, not for the log file.
+    await loadConference(station, config, log, options.log ?? (() => {}));
     await station.startPrinting();
   } catch (e) {
     await station.close();
     throw e;
   }
-  log(`station "${station.stationId}" (${config.mode}) running on ${config.dataDir}${config.sync ? ', syncing with HQ' : ', working alone (no sync configured)'}`);
-  let stopping: Promise<void> | null = null;
-  return {
-    config,
-    station,
-    stop: () => (stopping ??= station.close()),
+  return station;
+}
+
+/**
+ * Every call at the boundary, as channel, caller's mode, outcome and time: never the request (PINs, names) or the
+ * result. Failures are `info` (a wrong PIN, a refused sale are the day's business), internal errors `error`.
+ */
+function withCallLog(station: Station, logger: Logger): Station {
+  const callUnknown: Station['callUnknown'] = async (caller, channel, request) => {
+    const started = performance.now();
+    const r = await station.callUnknown(caller, channel, request);
+    const fields = { channel: typeof channel === 'string' ? channel.slice(0, 60) : typeof channel, mode: caller.mode, transport: caller.transport, ms: Math.round(performance.now() - started) };
+    if (r.ok) logger.debug(fields, 'call');
+    else logger[r.error.code === 'internal' ? 'error' : 'info']({ ...fields, code: r.error.code }, 'call failed');
+    return r;
   };
+  const callAs = ((caller, channel, request) => callUnknown(caller, channel, request)) as Station['callAs'];
+  return { ...station, callUnknown, callAs };
+}
+
+/** What staff and support want to find later: connectivity, print outcomes, alerts (ids only). */
+function logEvent(logger: Logger, e: StationEvent): void {
+  switch (e.type) {
+    case 'connectivity':
+      logger.info({ state: e.state, reason: e.reason }, 'connectivity');
+      return;
+    case 'print.job':
+      if (e.state === 'printed' || e.state === 'failed' || e.state === 'uncertain') logger.info({ jobId: e.jobId, printer: e.printer, state: e.state, registrantId: e.registrantId }, 'print job');
+      return;
+    case 'outbox.appended':
+      logger.debug({ lastSeq: e.lastSeq }, 'outbox appended');
+      return;
+    case 'hq.contact':
+      logger.trace({ hqTime: e.hqTime, messages: e.messages }, 'feed applied');
+      return;
+    case 'case.opened':
+      logger.warn({ caseId: e.caseId, saleId: e.saleId, sessionId: e.sessionId, overBy: e.overBy }, 'oversell case opened');
+      return;
+    default:
+      return;
+  }
+}
+
+async function scheduledBackup(station: Station, logger: Logger): Promise<void> {
+  const r = await station.call('backup.create', {});
+  if (r.ok) logger.info({ file: r.value.file, bytes: r.value.bytes, removed: r.value.removed.length }, 'scheduled backup');
+  else logger.error({ code: r.error.code, message: r.error.message }, 'scheduled backup failed');
 }
 
 /** First run only: the configured conference file, or the demo moved so that its day 1 is the venue's today. */
-async function loadConference(station: Station, config: RuntimeConfig, log: (line: string) => void): Promise<void> {
+async function loadConference(station: Station, config: RuntimeConfig, log: (line: string) => void, terminal: (line: string) => void): Promise<void> {
   const status = await station.call('station.status', {});
   if (!status.ok) throw new Error(status.error.message);
   if (status.value.conference) return;
@@ -89,7 +183,7 @@ async function loadConference(station: Station, config: RuntimeConfig, log: (lin
   const r = await station.call('conference.import', { data, ...(shift ? { shiftTo: 'today' as const } : {}) });
   if (!r.ok) throw new Error(`the conference could not be imported: ${r.error.message}`);
   log(`${shift ? 'Loaded the demo conference' : `Imported ${config.conferenceFile}`}: ${r.value.sessions} sessions, ${r.value.registrants.inserted} registrants, day 1 is ${r.value.startsOn}.`);
-  if (config.demo) await addDemoStaff(station, log);
+  if (config.demo) await addDemoStaff(station, terminal);
 }
 
 /** The demo's staff, so that its screens can be tried at once (a real station's staff are added with staff-add). */

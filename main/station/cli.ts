@@ -17,6 +17,7 @@ import type { Caller } from '../../core/access';
 import { describeFailedCondition } from '../../core/policy';
 import type { AppError, Result } from '../../core/result';
 import { damagedMessage } from './context';
+import { restoreStation } from './backups';
 import { createStation, type Station } from './create-station';
 
 /** Exit codes (also in --help and the root README). */
@@ -40,6 +41,8 @@ interface Command {
   /** Positional arguments the command takes (names, for the usage text). */
   positionals?: string[];
   run(station: CliStation, values: Values, positionals: string[]): Promise<Result<unknown>>;
+  /** Runs with the station closed (it replaces the database file) instead of `run`. */
+  offline?(dbPath: string, values: Values): Promise<Result<unknown>>;
   /** A successful call whose outcome is still a failure, or needs a look: the exit code and the stderr line. */
   judge?(value: never): { exit: 1 | 3; line: string } | null;
 }
@@ -402,6 +405,19 @@ export const commands: Record<string, Command> = {
       return { ok: true, value: results };
     },
   },
+  // ---- backups (main/station/backups.ts) ----
+  backup: { usage: 'backup   (an online backup now, into backups/ beside the database; the oldest beyond the kept number go)', run: (s) => s.call('backup.create', {}) },
+  backups: { usage: 'backups   (the backups kept, and whether a restored station still waits for HQ)', run: (s) => s.call('backup.status', {}) },
+  restore: {
+    usage: 'restore --from BACKUP.db [--no-hq]   (with the station stopped; a backup failing its integrity or audit check is refused)',
+    options: { from: { type: 'string' }, 'no-hq': { type: 'boolean' } },
+    run: () => Promise.reject(new Error('restore runs with the station closed')),
+    offline: (dbPath, v) => restoreStation({ dbPath, from: str(v, 'from'), at: new Date().toISOString(), withHq: v['no-hq'] !== true }),
+  },
+  'support-bundle': {
+    usage: 'support-bundle   (a zip for support in support/ beside the database: logs, status, versions, configuration without secrets; no personal data)',
+    run: (s) => s.call('support.bundle', {}),
+  },
   // ---- reconciliation (DESIGN §8) ----
   resolve: {
     usage: 'resolve --case ID --action honor|reverse|move|waitlist|refuse --supervisor ID --pin PIN [--to SESSION] [--note TEXT]',
@@ -491,6 +507,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(`${name} takes ${wanted.length ? wanted.join(' ') : 'no positional arguments'}`);
     }
     const db = checkDbPath(global.values.db);
+    if (command.offline) {
+      const result = await command.offline(db, local.values as Values);
+      io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
+      if (!result.ok) say(`error (${result.error.code}): ${describeError(result.error)}`);
+      return result.ok ? EXIT.done : EXIT.failed;
+    }
     if (global.values.station !== undefined && !StationId.safeParse(global.values.station).success) {
       throw new UsageError(`--station "${global.values.station}" is not a station id (lowercase letters, digits and dashes, e.g. desk-2)`);
     }

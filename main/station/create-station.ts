@@ -3,6 +3,7 @@
  * API plus the few things the sync engine and the shells (Electron, WebSocket, CLI) need. The world — clock,
  * connectivity — is passed in, so the same station runs headless, in tests and inside Electron.
  */
+import { dirname, join } from 'node:path';
 import { filter, type Observable } from 'rxjs';
 import { sellingModes, type Channel, type RequestOf, type ResultOf, type StationApi, type StationSettings } from '../../core/api';
 import { internalCaller, type Caller, type StationMode } from '../../core/access';
@@ -34,6 +35,8 @@ import { statusHandlers } from './handlers/status';
 import { syncHandlers } from './handlers/sync';
 import { parseSyncConfig } from '../sync/config';
 import { serve, type Handlers } from './serve';
+import { backupHandlers, type BackupOptions } from './backups';
+import { supportHandlers, type SupportOptions } from './support-bundle';
 import type { Db } from '../store/db';
 
 export interface StationOptions {
@@ -68,6 +71,10 @@ export interface StationOptions {
    * worker thread while the station already answers (default 1,000 pages, ~25 ms of quick_check).
    */
   integrityInlineMaxPages?: number;
+  /** Where backups go and how many are kept (default: `backups/` beside the database, 12). */
+  backups?: Partial<BackupOptions>;
+  /** The support bundle's sources (default: logs/ beside the database; bundles into support/ beside it). */
+  support?: Partial<SupportOptions>;
 }
 
 /** What the shells (Electron IPC, WebSocket) need of a station, in-process or in its own process. */
@@ -92,6 +99,9 @@ export interface Station extends StationApi, StationEndpoint {
   integrity(): Promise<IntegrityVerdict>;
   close(): Promise<void>;
 }
+
+const STREAM_RECOVERY_MESSAGE =
+  'This station was restored from a backup and is waiting for HQ to say where its events stand. It sells, registers and prints again as soon as it is online and HQ has answered (usually seconds).';
 
 export async function createStation(options: StationOptions): Promise<Station> {
   if (options.stationId !== undefined) {
@@ -142,8 +152,16 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...reportHandlers(ctx),
       ...registrationHandlers(ctx),
       ...moneyHandlers(ctx),
+      ...backupHandlers(ctx, opened.raw, { dir: options.backups?.dir ?? join(dirname(options.dbPath), 'backups'), keep: options.backups?.keep ?? 12 }),
+      ...supportHandlers(ctx, (channel, request) => call(channel, request), {
+        logsDir: join(dirname(options.dbPath), 'logs'),
+        outDir: join(dirname(options.dbPath), 'support'),
+        softwareVersion: '0.1.0',
+        ...options.support,
+      }),
     });
     const api = serve(handlers, options.onInternalError, (e) => {
+      if (e instanceof Error && e.message.includes('stream recovery pending')) return { code: 'conflict', message: STREAM_RECOVERY_MESSAGE, details: { reason: 'stream_recovery' } };
       const failure = databaseFailure(e);
       if (failure === 'busy') return { code: 'busy', message: BUSY_MESSAGE };
       if (failure === 'damaged') integrity.markDamaged([e instanceof Error ? e.message : String(e)]);

@@ -95,6 +95,7 @@ export interface OutboxRow { seq: number; id: string; type: string; session_id: 
 export interface InboxRow { id: string; type: string; origin: string; origin_seq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; received_at: string }
 export interface KeyValueRow { key: string; value: string }
 export interface CounterRow { name: string; value: number }
+export interface StreamRecoveryRow { id: number; restored_at: string; backup_file: string; backup_last_seq: number; requested_at: string | null }
 export interface StaffRow { id: string; name: string; role: 'desk' | 'supervisor'; pin_hash: string; failed_attempts: Generated<number>; locked_until: string | null; created_at: string }
 export interface AuditLogRow { seq: number; at: string; actor: string; action: string; subject: string; details_json: string; prev_hash: string; hash: string }
 export interface AuditHeadRow { id: number; seq: number; hash: string }
@@ -164,6 +165,7 @@ export interface StationDB {
   outbox: OutboxRow;
   inbox: InboxRow;
   counter: CounterRow;
+  stream_recovery: StreamRecoveryRow;
   sync_state: KeyValueRow;
   settings: KeyValueRow;
   staff: StaffRow;

@@ -11,6 +11,7 @@ import { startFeedReceiver, type FeedReceiver, type FeedReceiverStats, type Feed
 import { brokerAddress, brokerAnswers } from './link-check';
 import { createOutboxRelay, type OutboxRelay, type RelayProgress } from './outbox-relay';
 import { openStationBus } from './service-bus';
+import { startStreamRecoveryRequests } from './stream-recovery';
 
 export interface SyncEngine {
   readonly connectivity: Connectivity;
@@ -48,6 +49,7 @@ export function startSync(opts: {
     feedFreshMs: opts.config.feedFreshMs,
   });
   const relay = createOutboxRelay({ db: opts.db, sender: bus.sender, connectivity, origin: `station:${opts.stationId}`, batchSize: opts.config.batchSize, now });
+  const recovery = startStreamRecoveryRequests({ db: opts.db, sender: bus.sender, connectivity, stationId: opts.stationId, now });
   const keep = opts.sells === false ? 0 : opts.config.keepSeatsInHand;
   const keeper = keep === 'adaptive' || keep > 0 ? startAllotmentKeeper({ station: opts.sink, connectivity, keep, ...opts.config.allotmentKeeper, now }) : null;
 
@@ -101,6 +103,7 @@ export function startSync(opts: {
     info: () => ({ connectivity: connectivity.snapshot(), relay: relay.progress(), receiver: receiver?.stats() ?? lastStats, workOffline }),
     async stop() {
       for (const s of subs) s.unsubscribe();
+      recovery.stop();
       await keeper?.stop();
       await relay.stop();
       stopping = true;

@@ -33,6 +33,9 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0005-seat-wait': (db) => {
     db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'station:desk-b', 'e9', '{}', 'now', 'soon')`);
   },
+  '0007-inbox-bodies': (db) => {
+    db.exec(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES ('e3', 'station:desk-a', 3, 'SeatSold', 'applied', NULL, 'now', '{"id":"e3"}')`);
+  },
   '0006-desk-day': (db) => {
     db.exec(`INSERT INTO payment (id, station, registrant_id, purpose, description, amount, currency, method, reference, taken_at, status)
              VALUES ('p1', 'station:desk-a', 'r1', 'seat', 'Workshop', 2500, 'EUR', 'card', 'T-1', 'now', 'paid')`);
@@ -44,7 +47,7 @@ const checks: Record<string, (db: Raw) => void> = {
   '0001-ledger': (db) => {
     expect(db.prepare(`SELECT sold, version FROM session WHERE id = 's1'`).get()).toEqual({ sold: 10, version: 3 });
     expect(db.prepare(`SELECT sum(seats - used) n FROM allotment WHERE status = 'active'`).get()).toEqual({ n: 1 });
-    expect(() => db.exec(`INSERT INTO inbox VALUES ('e2', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`)).toThrow(/UNIQUE/); // one event per origin seq
+    expect(() => db.exec(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at) VALUES ('e2', 'station:desk-a', 1, 'SeatSold', 'applied', NULL, 'now')`)).toThrow(/UNIQUE/); // one event per origin seq
     expect(() => db.exec(`INSERT INTO allotment (id, station, session_id, seats, used, status, granted_at) VALUES ('a2', 'x', 's1', 1, 2, 'active', 'now')`)).toThrow(/CHECK/);
     expect(() => db.exec(`INSERT INTO oversell_case (id, sale_id, session_id, station, over_by, status, opened_at) VALUES ('case2', 'ghost', 's1', 'x', 1, 'open', 'now')`)).toThrow(/FOREIGN KEY/);
   },
@@ -59,6 +62,10 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT sale_id, station FROM seat_wait WHERE session_id = 's1'`).all()).toEqual([{ sale_id: 'sale9', station: 'station:desk-b' }]);
     expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/UNIQUE|PRIMARY/); // one wait per sale
     expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale10', 'ghost', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/FOREIGN KEY/);
+  },
+  '0007-inbox-bodies': (db) => {
+    // Events applied before keep no body; new ones keep the station's own bytes.
+    expect(db.prepare(`SELECT id, body FROM inbox WHERE origin = 'station:desk-a' ORDER BY seq`).all()).toEqual([{ id: 'e1', body: null }, { id: 'e3', body: '{"id":"e3"}' }]);
   },
   '0006-desk-day': (db) => {
     expect(db.prepare(`SELECT amount, status FROM payment WHERE id = 'p1'`).get()).toEqual({ amount: 2500, status: 'paid' });

@@ -70,6 +70,9 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0010-badge-prints': (db) => {
     db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 1, '2026-12-01T08:12:00Z')`);
   },
+  '0015-stream-recovery': (db) => {
+    db.exec(`INSERT INTO stream_recovery VALUES (1, 'now', 'station-desk-a-old.db', 1, NULL)`);
+  },
   '0011-desk-day': (db) => {
     db.exec(`UPDATE conference SET currency = 'EUR'`);
     db.exec(`UPDATE registrant SET status = 'pending', desk_fields_json = '{"firstName":"Zoe"}', code_key = 'C1', code_short = '1' WHERE id = 'r1'`);
@@ -137,6 +140,19 @@ const checks: Record<string, (db: Raw) => void> = {
       { station: 'station:kiosk-2', job_id: 'job-k2', version: 1 },
     ]);
     expect(() => db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 2, 'now')`)).toThrow(/UNIQUE/);
+  },
+  '0015-stream-recovery': (db) => {
+    // While the restored station waits for HQ, no new outbox row can take a seq; once HQ answered, it can.
+    const insert = `INSERT INTO outbox VALUES (2, 'e2', 'SeatSold', 's1', '{}', 'now', NULL)`;
+    expect(() => db.exec(insert)).toThrow(/stream recovery pending/);
+    db.exec('SAVEPOINT answered');
+    db.exec(`INSERT INTO outbox VALUES (3, 'e3', 'SeatSold', 's1', '{}', 'now', 'now')`); // given back by HQ: already sent
+    db.exec('DELETE FROM stream_recovery');
+    db.exec(insert);
+    expect(db.prepare(`SELECT count(*) n FROM outbox`).get()).toEqual({ n: 3 });
+    db.exec('ROLLBACK TO answered');
+    db.exec('RELEASE answered');
+    expect(() => db.exec(`INSERT INTO stream_recovery VALUES (2, 'now', 'x', 0, NULL)`)).toThrow(/CHECK/);
   },
   '0011-desk-day': (db) => {
     // Rows from before: paid, nothing set at a desk, free, valid on every track; check-ins keep their time.

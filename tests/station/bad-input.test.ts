@@ -30,6 +30,7 @@ afterAll(async () => {
 const readOnly = new Set<Channel>([
   'station.status', 'station.settings', 'ticketTypes.list', 'badge.prints', 'badge.duplicates', 'staff.session', 'sessions.list', 'registrant.search', 'registrant.get',
   'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify', 'waitlist.list', 'reports.export',
+  'backup.status',
   'payment.list', 'receipt.preview', 'reports.day', 'stock.status', 'print.batches',
 ]);
 
@@ -62,6 +63,9 @@ const cases: Record<Channel, unknown[]> = {
   'staff.verify': [{}, { staffId: 'sup' }, { staffId: 'sup', pin: 'letters' }],
   'staff.list': [{ id: 1 }],
   'audit.verify': [{ fix: true }],
+  'backup.create': [{ file: '/tmp/elsewhere.db' }, []],
+  'backup.status': [{ all: true }],
+  'support.bundle': [{ out: '/tmp/elsewhere.zip' }, 'x'],
   'cases.list': [{ status: 'closed' }],
   'sync.status': [{ verbose: true }, 'now'],
   'sync.setWorkOffline': [{}, { on: 'yes' }, { on: true, extra: 1 }, { on: true, staffId: 'sup' }],

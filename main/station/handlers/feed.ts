@@ -22,6 +22,7 @@ import { applyRegistrantChange } from './registrations';
 import { refundSale } from './payments';
 import { importConference } from './catalog';
 import { giveBack } from './allotments';
+import { applyStreamRecovered } from './stream-recovery';
 
 /** What applying one feed message did; `after` runs once the transaction committed (notifications). */
 export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
@@ -210,6 +211,8 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
     case 'BadgePrintRecorded':
       return applyPrintElsewhere(ctx, tx, env.payload);
 
+    case 'StreamRecovered':
+      return applyStreamRecovered(ctx, tx, env.payload);
     case 'RegistrantChangeRecorded':
       return applyRegistrantChange(ctx, tx, env.payload);
   }
