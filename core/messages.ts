@@ -258,14 +258,12 @@ export type Payload<T extends MessageType> = z.infer<(typeof payloadSchemas)[T]>
 export const stationEventTypes = [
   'StationHello', 'RegistrantRegistered', 'RegistrationUpgraded', 'SeatSold', 'SeatReleased', 'AllotmentRequested',
   'AllotmentReturned', 'BadgePrinted', 'BadgeVoided', 'CheckedIn', 'OversellResolved', 'StreamRecoveryRequested',
-  'AllotmentReturned', 'BadgePrinted', 'BadgeVoided', 'CheckedIn', 'OversellResolved',
   'RegistrantChanged', 'SeatReturned', 'PaymentRecorded', 'PaymentReversed',
 ] as const satisfies readonly MessageType[];
 export const feedMessageTypes = [
   'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'AllotmentReturnRequested', 'RegistrantUpserted',
   'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'OversellCaseEscalated', 'OversellResolutionRejected',
   'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded', 'StreamRecovered',
-  'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded',
   'RegistrantChangeRecorded',
 ] as const satisfies readonly MessageType[];
 export type StationEventType = (typeof stationEventTypes)[number];

@@ -70,9 +70,6 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0010-badge-prints': (db) => {
     db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 1, '2026-12-01T08:12:00Z')`);
   },
-  '0015-stream-recovery': (db) => {
-    db.exec(`INSERT INTO stream_recovery VALUES (1, 'now', 'station-desk-a-old.db', 1, NULL)`);
-  },
   '0011-desk-day': (db) => {
     db.exec(`UPDATE conference SET currency = 'EUR'`);
     db.exec(`UPDATE registrant SET status = 'pending', desk_fields_json = '{"firstName":"Zoe"}', code_key = 'C1', code_short = '1' WHERE id = 'r1'`);
@@ -86,6 +83,9 @@ const seeds: Record<string, (db: Raw) => void> = {
     db.exec(`INSERT INTO print_batch VALUES ('b1', 'tcp://127.0.0.1:9100', 'name', NULL, 1, 'paused', 'paper out', 'j1', 'sup', 'now', 'now')`);
     db.exec(`INSERT INTO print_batch_item VALUES ('b1', 1, NULL, 'Z', 'printed', NULL, NULL), ('b1', 2, 'r1', NULL, 'todo', NULL, NULL)`);
     db.prepare(`INSERT INTO print_job (id, printer_uri, kind, registrant_id, status, bytes, created_at) VALUES ('j-receipt', 'tcp://127.0.0.1:9100', 'receipt', 'r1', 'printed', ?, 'now')`).run(Buffer.from([0x1b, 0x40]));
+  },
+  '0015-stream-recovery': (db) => {
+    db.exec(`INSERT INTO stream_recovery VALUES (1, 'now', 'station-desk-a-old.db', 1, NULL)`);
   },
 };
 
@@ -141,19 +141,6 @@ const checks: Record<string, (db: Raw) => void> = {
     ]);
     expect(() => db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 2, 'now')`)).toThrow(/UNIQUE/);
   },
-  '0015-stream-recovery': (db) => {
-    // While the restored station waits for HQ, no new outbox row can take a seq; once HQ answered, it can.
-    const insert = `INSERT INTO outbox VALUES (2, 'e2', 'SeatSold', 's1', '{}', 'now', NULL)`;
-    expect(() => db.exec(insert)).toThrow(/stream recovery pending/);
-    db.exec('SAVEPOINT answered');
-    db.exec(`INSERT INTO outbox VALUES (3, 'e3', 'SeatSold', 's1', '{}', 'now', 'now')`); // given back by HQ: already sent
-    db.exec('DELETE FROM stream_recovery');
-    db.exec(insert);
-    expect(db.prepare(`SELECT count(*) n FROM outbox`).get()).toEqual({ n: 3 });
-    db.exec('ROLLBACK TO answered');
-    db.exec('RELEASE answered');
-    expect(() => db.exec(`INSERT INTO stream_recovery VALUES (2, 'now', 'x', 0, NULL)`)).toThrow(/CHECK/);
-  },
   '0011-desk-day': (db) => {
     // Rows from before: paid, nothing set at a desk, free, valid on every track; check-ins keep their time.
     expect(db.prepare(`SELECT price, privileged, tracks_json FROM ticket_type WHERE id = 'full'`).get()).toEqual({ price: null, privileged: 0, tracks_json: null });
@@ -175,6 +162,19 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(() => db.exec(`INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at, reprint_of) VALUES ('j10', 'x', 'badge', 'queued', x'00', 'now', 'ghost')`)).toThrow(/FOREIGN KEY/);
     expect(db.prepare(`SELECT position, state FROM print_batch_item WHERE batch_id = 'b1' ORDER BY position`).all()).toEqual([{ position: 1, state: 'printed' }, { position: 2, state: 'todo' }]);
     expect(() => db.exec(`INSERT INTO print_batch_item VALUES ('ghost', 1, NULL, 'A', 'todo', NULL, NULL)`)).toThrow(/FOREIGN KEY/);
+  },
+  '0015-stream-recovery': (db) => {
+    // While the restored station waits for HQ, no new outbox row can take a seq; once HQ answered, it can.
+    const insert = `INSERT INTO outbox VALUES (2, 'e2', 'SeatSold', 's1', '{}', 'now', NULL)`;
+    expect(() => db.exec(insert)).toThrow(/stream recovery pending/);
+    db.exec('SAVEPOINT answered');
+    db.exec(`INSERT INTO outbox VALUES (3, 'e3', 'SeatSold', 's1', '{}', 'now', 'now')`); // given back by HQ: already sent
+    db.exec('DELETE FROM stream_recovery');
+    db.exec(insert);
+    expect(db.prepare(`SELECT count(*) n FROM outbox`).get()).toEqual({ n: 3 });
+    db.exec('ROLLBACK TO answered');
+    db.exec('RELEASE answered');
+    expect(() => db.exec(`INSERT INTO stream_recovery VALUES (2, 'now', 'x', 0, NULL)`)).toThrow(/CHECK/);
   },
 };
 
