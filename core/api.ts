@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { ConferenceFile, registrantCsvFields } from './conference';
-import type { Conference , Registrant as RegistrantSchema} from './conference';
+import type { Conference, Registrant as RegistrantSchema, RegistrationStatus } from './conference';
+import { PaymentInput, type PaymentMethod, type PaymentPurpose } from './money';
 import { Id } from './ids';
 import type { DeadlineAction } from './conference';
 import { type CaseOutcome as CaseOutcomeSchema, OversellResolution } from './messages';
@@ -43,6 +44,12 @@ export interface ImportReport {
   rejected: RejectedRow[];
   /** How many rows were rejected in all (more than `rejected.length` when the list is capped). */
   rejectedCount: number;
+  /**
+   * A conference file is the whole list: registrants an earlier file brought in that this one no longer has are
+   * marked cancelled (never deleted; they keep their history). The first REJECTED_LISTED ids, and how many.
+   * CSV imports are partial lists and cancel nobody.
+   */
+  cancelled?: { ids: string[]; count: number };
 }
 
 export interface RejectedRow {
@@ -61,16 +68,135 @@ export interface RegistrantSummary {
   email: string;
   company: string;
   ticketTypeId: string;
+  ticketTypeName: string;
+  status: RegistrationStatus;
+  /** A badge printed (here or anywhere this station heard of), and whether a change since calls for a reprint. */
+  printed: boolean;
+  needsReprint: boolean;
+  /** Checked in anywhere on this station (the entrance or a session). */
+  checkedIn: boolean;
+  /** How a search found them: the words typed, a near spelling, their code, or their badge's QR code. */
+  match?: 'words' | 'near' | 'code' | 'badge';
+}
+
+/** Money as integers in the currency's minor unit (cents). */
+export interface MoneyView {
+  amount: number;
+  currency: string;
+}
+
+export interface PaymentView {
+  id: string;
+  registrantId: string;
+  saleId: string | null;
+  purpose: PaymentPurpose;
+  description: string;
+  amount: number;
+  currency: string;
+  method: PaymentMethod;
+  reference: string | null;
+  reason: string | null;
+  staffId: string | null;
+  station: string;
+  createdAt: string;
+  /** paid; voided (a mistake, by a supervisor); refunded (money given back, by a supervisor or when HQ refused the seat). */
+  status: 'paid' | 'voided' | 'refunded';
+  closedAt: string | null;
+  closedBy: string | null;
+  closeReason: string | null;
+}
+
+export interface TicketTypeView {
+  id: string;
+  name: string;
+  label: string | null;
+  /** Conference days it is valid on, with their dates; null: every day. */
+  days: { day: number; date: string }[] | null;
+  tracks: string[] | null;
+  price: MoneyView | null;
+  /** Needs a supervisor to sell or change to (speaker, staff). */
+  privileged: boolean;
 }
 
 export interface RegistrantDetail extends RegistrantSummary {
-  ticketTypeName: string;
   origin: 'import' | 'walkup' | 'hq';
   flaggedForContact: boolean;
-  sessions: { sessionId: string; title: string; source: 'import' | 'sale'; saleId: string | null }[];
-  checkIns: { sessionId: string | null; at: string }[];
+  ticket: TicketTypeView;
+  /** Why it is cancelled or pending, or how a pending one was settled. */
+  statusNote: string | null;
+  sessions: {
+    sessionId: string;
+    title: string;
+    room: string;
+    startsAt: string;
+    endsAt: string;
+    source: 'import' | 'sale';
+    saleId: string | null;
+    /** This desk's sale of the seat and what HQ said; null for imported seats and HQ's own (moves, waitlists). */
+    sale: { status: SaleStatus; atRisk: boolean; tier: SaleTier } | null;
+  }[];
+  checkIns: { sessionId: string | null; at: string; station: string; staffId: string | null }[];
   /** The newest print of this person's badge known here (this station's or another's), null if none yet. */
   lastPrint: BadgePrintView | null;
+  /** The current badge version here: where, when and by whom it printed (by whom: this station's prints). */
+  badge: { version: number; status: 'issued' | 'printed' | 'voided'; printedAt: string | null; station: string | null; printedBy: string | null } | null;
+  payments: PaymentView[];
+  /** What was paid, less voids and refunds; null when nothing was ever paid here. */
+  paid: MoneyView | null;
+  /** Changes made at desks (corrections, decisions, ticket changes, transfers, seats given back), newest first. */
+  history: { at: string; actor: string; action: string; summary: string }[];
+}
+
+/** A walk-up registered, and the seats chosen for them sold one by one (each its own sale). */
+export interface WalkUpOutcome extends RegistrantDetail {
+  sales: { sessionId: string; outcome: SaleOutcome | null; error: { code: string; message: string } | null }[];
+}
+
+export interface SeatSwapOutcome {
+  /** The new seat's sale. */
+  sale: SaleOutcome;
+  /** The old seat was given back (only once the new one is sold or covered). */
+  released: boolean;
+  message: string;
+}
+
+export interface ReceiptView {
+  registrantId: string;
+  /** The receipt as staff see it and the printer gets it: PNG (base64), one raster. */
+  png: string;
+  width: number;
+  height: number;
+  lines: string[];
+  total: MoneyView | null;
+}
+
+export interface StockView {
+  /** The venue's day (YYYY-MM-DD). */
+  day: string;
+  /** Blank badges loaded today (recorded by staff). */
+  loaded: number;
+  /** Badges printed today (cards used), voided today, and spoiled (a job that failed after sending, a test page). */
+  issued: number;
+  voided: number;
+  spoiled: number;
+  /** loaded − issued − spoiled; null when nothing was recorded as loaded. */
+  left: number | null;
+}
+
+export interface PrintBatchView {
+  id: string;
+  printer: string;
+  order: 'name' | 'company';
+  state: 'running' | 'paused' | 'done' | 'cancelled';
+  /** Badges to print, and how many printed; dividers are not counted. */
+  total: number;
+  printed: number;
+  skipped: number;
+  /** Why it paused, for staff; the job that stopped it (an uncertain one is confirmed before resuming). */
+  words: string | null;
+  stoppedJobId: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export type SaleStatus = 'pending' | 'confirmed' | 'oversold' | 'released' | 'refused';
@@ -123,6 +249,8 @@ export interface SalePreview {
   basis: SaleBasis;
   failed: FailedCondition[];
   availability: AvailabilityView;
+  /** What the seat costs (null: free). */
+  price: MoneyView | null;
 }
 
 export interface SaleOutcome {
@@ -304,7 +432,7 @@ export interface WaitlistEntryView {
 }
 
 export interface CsvExport {
-  report: 'contacts' | 'cases';
+  report: 'contacts' | 'cases' | 'day';
   /** A suggested file name. */
   filename: string;
   rows: number;
@@ -487,6 +615,7 @@ export interface VoidedBadge {
 
 // ---- requests -----------------------------------------------------------------------------------------------------
 
+const Payment = PaymentInput;
 const PinText = z.string().regex(/^\d{4,12}$/, 'a PIN is 4 to 12 digits');
 export const SupervisorAuth = z.object({ supervisorId: Id, pin: PinText }).strict();
 const Note = z.string().trim().max(500);
@@ -541,13 +670,18 @@ export const contract = {
     supervisor(),
   ).returns<ImportReport>(),
   'sessions.list': op(NoArgs, anyone(staffModes)).returns<SessionView[]>(),
-  'ticketTypes.list': op(NoArgs, anyone(selling)).returns<{ id: string; name: string }[]>(),
+  'ticketTypes.list': op(NoArgs, anyone(selling)).returns<TicketTypeView[]>(),
   /** At a kiosk without staff signed in, results leave out e-mail addresses (a stranger may be typing). */
   'registrant.search': op(
     z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(20) }).strict(),
     anyone(),
   ).returns<RegistrantSummary[]>(),
   'registrant.get': op(z.object({ id: Id }).strict(), anyone()).returns<RegistrantDetail>(),
+  /**
+   * A walk-up: a priced ticket needs `payment`, a privileged one (speaker, staff) a supervisor; someone who looks
+   * already registered (same name and e-mail, or a similar name) is refused with the matches (`possible_duplicate`)
+   * unless `allowDuplicate`. `sessions` are sold right after, each as its own sale (with the same payment method).
+   */
   'registrant.registerWalkUp': op(
     z
       .object({
@@ -556,14 +690,20 @@ export const contract = {
         email: z.union([z.literal(''), z.email().max(254)]).default(''),
         company: z.string().trim().max(200).default(''),
         ticketTypeId: Id,
+        payment: Payment.optional(),
+        supervisor: SupervisorAuth.optional(),
+        sessions: z.array(Id).max(20).default([]),
+        allowDuplicate: z.boolean().default(false),
       })
       .strict()
-      .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] }),
+      .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] })
+      .refine((r) => new Set(r.sessions).size === r.sessions.length, { message: 'a session is listed twice', path: ['sessions'] }),
     staff(selling),
-  ).returns<RegistrantDetail>(),
+  ).returns<WalkUpOutcome>(),
   'sale.preview': op(z.object({ sessionId: Id, registrantId: Id.optional() }).strict(), anyone(selling)).returns<SalePreview>(),
-  'sale.sell': op(z.object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
-  'registration.upgrade': op(z.object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
+  /** A priced seat needs `payment` (recorded with the sale; given back automatically if HQ refuses the seat). */
+  'sale.sell': op(z.object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional(), payment: Payment.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
+  'registration.upgrade': op(z.object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional(), payment: Payment.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
   'sale.release': op(z.object({ saleId: Id, reason: Note.min(1, 'give a reason') }).strict(), staff(selling)).returns<Sale>(),
   'checkin.record': op(z.object({ registrantId: Id, sessionId: Id.nullable().default(null) }).strict(), staff()).returns<{
     registrantId: string;
@@ -698,6 +838,118 @@ export const contract = {
     supervisor(),
   ).returns<CsvPreview>(),
   'badge.voids': op(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), staff(printing)).returns<VoidedBadge[]>(),
+  // ---- the desk's day (issue 19): corrections, decisions, changes, money, batch printing ----
+  /**
+   * Corrects a registration before (or after) its badge prints: audited, sent to HQ and to every station; a field
+   * the desk set sticks across later imports of the source file. A change to what the badge shows after it printed
+   * marks the registration "needs reprint".
+   */
+  'registrant.correct': op(
+    z
+      .object({
+        registrantId: Id,
+        // No defaults here: a field left out is left as it is. An empty optional field clears it.
+        changes: z
+          .object({
+            firstName: z.string().trim().max(120),
+            lastName: z.string().trim().max(120),
+            email: z.union([z.literal(''), z.email().max(254)]),
+            company: z.string().trim().max(200),
+            preferredName: z.string().trim().max(120),
+            nameOrder: z.enum(['given-first', 'family-first']),
+            pronouns: z.string().trim().max(40),
+            country: z.union([z.literal(''), z.string().trim().regex(/^[A-Za-z]{2}$/, 'is a two-letter country code (ISO 3166-1)').transform((c) => c.toUpperCase())]),
+            accessibility: z.string().trim().max(120),
+            dietary: z.string().trim().max(120),
+          })
+          .partial()
+          .strict()
+          .refine((c) => Object.keys(c).length > 0, 'change at least one field'),
+        reason: Note.default(''),
+      })
+      .strict(),
+    staff(selling),
+  ).returns<RegistrantDetail>(),
+  /** A pending registration: a supervisor accepts it as it is, or the desk takes the ticket's price now. */
+  'registration.settle': op(
+    z.discriminatedUnion('decision', [
+      z.object({ registrantId: Id, decision: z.literal('accept'), supervisor: SupervisorAuth, note: Note.min(1, 'say why it is accepted') }).strict(),
+      z.object({ registrantId: Id, decision: z.literal('pay'), payment: Payment }).strict(),
+    ]),
+    staff(selling),
+  ).returns<RegistrantDetail>(),
+  /**
+   * Another ticket type (a day pass upgraded to a full pass): the price difference is paid (`payment`); a cheaper or
+   * privileged ticket needs a supervisor. The badge needs a reprint if it printed.
+   */
+  'registration.changeTicket': op(
+    z.object({ registrantId: Id, ticketTypeId: Id, payment: Payment.optional(), supervisor: SupervisorAuth.optional(), reason: Note.default('') }).strict(),
+    staff(selling),
+  ).returns<RegistrantDetail>(),
+  /** The registration (ticket, seats, payments) goes to another person; a printed badge is voided (it names the other person). */
+  'registration.transfer': op(
+    z
+      .object({
+        registrantId: Id,
+        to: z
+          .object({
+            firstName: z.string().trim().max(120),
+            lastName: z.string().trim().max(120),
+            email: z.union([z.literal(''), z.email().max(254)]).default(''),
+            company: z.string().trim().max(200).default(''),
+          })
+          .strict()
+          .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] }),
+        reason: Note.min(1, 'give a reason'),
+      })
+      .strict(),
+    staff(selling),
+  ).returns<RegistrantDetail>(),
+  /** Gives a seat back, whatever it came from: this desk's sale, the import, or HQ (a move or a waitlist promotion). */
+  'seat.release': op(z.object({ registrantId: Id, sessionId: Id, reason: Note.min(1, 'give a reason') }).strict(), staff(selling)).returns<RegistrantDetail>(),
+  /** A seat in one session for a seat in another: the new one is sold first, the old one given back only once it is. */
+  'seat.swap': op(
+    z
+      .object({ registrantId: Id, fromSessionId: Id, toSessionId: Id, payment: Payment.optional(), override: SupervisorAuth.optional() })
+      .strict()
+      .refine((r) => r.fromSessionId !== r.toSessionId, { message: 'choose another session', path: ['toSessionId'] }),
+    staff(selling),
+  ).returns<SeatSwapOutcome>(),
+  /** Payments taken at this desk: one person's, or a venue day's (default today). */
+  'payment.list': op(z.object({ registrantId: Id.optional(), day: z.iso.date().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(), staff(selling)).returns<PaymentView[]>(),
+  /** Voids (a mistake) or refunds (money given back) a payment: a supervisor's PIN. */
+  'payment.reverse': op(
+    z.object({ paymentId: Id, kind: z.enum(['void', 'refund']), reason: Note.min(1, 'give a reason'), supervisor: SupervisorAuth }).strict(),
+    staff(selling),
+  ).returns<PaymentView>(),
+  /** A person's receipt (their payments here, voids and refunds shown) as the printer would print it. */
+  'receipt.preview': op(z.object({ registrantId: Id }).strict(), staff(selling)).returns<ReceiptView>(),
+  'receipt.print': op(z.object({ registrantId: Id, printer: PrinterUri.optional(), wait: z.boolean().default(true) }).strict(), staff(selling)).returns<PrintJobView>(),
+  /** The cash-up: this desk's day (default today at the venue) per staff member and payment method, badges against stock, what HQ has not confirmed. */
+  'reports.day': op(z.object({ day: z.iso.date().optional() }).strict(), staff(selling)).returns<CsvExport>(),
+  /** Blank badges loaded into this desk's printers today. */
+  'stock.record': op(z.object({ cards: z.number().int().min(1).max(100_000), note: Note.default('') }).strict(), staff(selling)).returns<StockView>(),
+  'stock.status': op(z.object({ day: z.iso.date().optional() }).strict(), staff(selling)).returns<StockView>(),
+  /**
+   * The night before: every badge not yet printed (of a ticket type, or all), alphabetical or by company, with a
+   * divider slip per letter, in this one process. Pauses when a job does not print (paper out); resumes where it
+   * stopped. With `wait` it answers once done or paused; otherwise at once, with `print.batch` events as it goes.
+   */
+  'print.batch': op(
+    z
+      .object({
+        printer: PrinterUri.optional(),
+        order: z.enum(['name', 'company']).default('name'),
+        ticketTypeId: Id.optional(),
+        dividers: z.boolean().default(true),
+        wait: z.boolean().default(false),
+      })
+      .strict(),
+    supervisor(['desk', 'supervisor']),
+  ).returns<PrintBatchView>(),
+  'print.batchResume': op(z.object({ batchId: Id, wait: z.boolean().default(false) }).strict(), supervisor(['desk', 'supervisor'])).returns<PrintBatchView>(),
+  'print.batchCancel': op(z.object({ batchId: Id }).strict(), supervisor(['desk', 'supervisor'])).returns<PrintBatchView>(),
+  'print.batches': op(NoArgs, staff(selling)).returns<PrintBatchView[]>(),
 } as const;
 
 export type Contract = typeof contract;

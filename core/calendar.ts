@@ -93,3 +93,15 @@ export function shiftConference(file: ConferenceFile, firstDay: string): Confere
   }
   return out;
 }
+
+/** The instants [start, end) of the venue's day `day` (YYYY-MM-DD) in `timezone`: a day at the venue, for reports. */
+export function dayRange(day: string, timezone: string): { startMs: number; endMs: number } {
+  const ms = dayMs(day);
+  if (Number.isNaN(ms)) throw new RangeError(`not a date: "${day}" (expected YYYY-MM-DD)`);
+  return { startMs: fromWallClock(ms, timezone), endMs: fromWallClock(ms + DAY_MS, timezone) };
+}
+
+/** The local time of day "HH:MM" of an instant at the venue. */
+export function localTime(ms: number, timezone: string): string {
+  return new Date(wallClock(ms, timezone)).toISOString().slice(11, 16);
+}

@@ -67,6 +67,13 @@ export const ReconciliationSettings = z
   .strict();
 export type ReconciliationSettings = z.infer<typeof ReconciliationSettings>;
 
+/** ISO 4217 currency code ("EUR"). */
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'is a three-letter currency code (ISO 4217, e.g. EUR)');
+/** A price in the conference currency's minor unit (cents): 0 is free. */
+export const Price = z.number().int('is a whole number of cents (minor units)').min(0).max(100_000_000);
+/** A session track ("security", "design"): ticket types may be limited to some. */
+const Track = z.string().trim().min(1).max(60);
+
 export const Conference = z
   .object({
     id: Id,
@@ -82,6 +89,8 @@ export const Conference = z
       .max(700_000, 'is too large (a logo of up to about 500 kB)')
       .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/, 'is a data:image/png|jpeg|webp|svg+xml;base64,… URI')
       .optional(),
+    /** ISO 4217 code of every price of this conference (prices are integers in its minor unit, e.g. euro cents). */
+    currency: Currency.optional(),
   })
   .strict();
 export type Conference = z.infer<typeof Conference>;
@@ -101,6 +110,10 @@ export const Session = z
     roomForExtraChair: z.boolean().optional(),
     /** What HQ does with this session's unresolved oversell cases at their deadline (overrides the conference). */
     oversellDefault: DeadlineAction.optional(),
+    /** What a seat costs at a desk (minor units of the conference's currency); free when absent. */
+    price: Price.optional(),
+    /** The session's track; a ticket type with `tracks` buys and enters only sessions of those tracks. */
+    track: Track.optional(),
   })
   .strict()
   .refine((s) => s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] })
@@ -118,12 +131,22 @@ export const TicketType = z
     badgeTemplate: text(64).default('standard'),
     /** A short label printed large on the badge ("DAY PASS"); the name when absent. */
     badgeLabel: text(24).optional(),
-    /** The conference days the ticket is valid on, 1 being the first; every day when absent. */
+    /** The conference days the ticket is valid on, 1 being the first; every day when absent (enforced at doors and desks). */
     days: z.array(z.number().int().min(1).max(31)).min(1).max(31).optional(),
+    /** What the ticket costs at a desk (minor units); free when absent. */
+    price: Price.optional(),
+    /** Speaker, staff, press...: a desk sells or changes to it only with a supervisor's PIN. */
+    privileged: z.boolean().optional(),
+    /** The tracks whose sellable sessions this ticket may buy and enter; every track when absent. */
+    tracks: z.array(Track).min(1).max(50).optional(),
   })
   .strict()
   .refine((t) => !t.days || new Set(t.days).size === t.days.length, { message: 'a day is listed twice', path: ['days'] });
 export type TicketType = z.infer<typeof TicketType>;
+
+export const registrationStatuses = ['paid', 'pending', 'cancelled', 'refunded'] as const;
+export const RegistrationStatus = z.enum(registrationStatuses);
+export type RegistrationStatus = z.infer<typeof RegistrationStatus>;
 
 export const Registrant = z
   .object({
@@ -151,6 +174,11 @@ export const Registrant = z
       .refine((a) => !a || Object.keys(a).length <= 30, 'at most 30 answers'),
     /** Sessions they speak at or moderate: listed first on their badge. */
     sessionRoles: z.array(z.object({ sessionId: Id, role: z.enum(['speaker', 'moderator']) }).strict()).max(50).optional(),
+    /**
+     * Where the registration stands in the source system: `paid` (the default), `pending` (a desk decides: a
+     * supervisor accepts it or the desk takes the payment), `cancelled` or `refunded` (no badge, no entry).
+     */
+    status: RegistrationStatus.optional(),
   })
   .strict()
   .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'a registrant needs a first or last name', path: ['firstName'] });
@@ -195,6 +223,21 @@ export const ConferenceFile = z
         if (!sessions.has(s.sessionId)) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'sessionRoles', j, 'sessionId'], message: `unknown session "${s.sessionId}"` });
       });
     });
+    // Prices need a currency to be read in (a file without one would make every cash-up ambiguous).
+    if (!f.conference.currency) {
+      f.ticketTypes.forEach((t, i) => {
+        if (t.price !== undefined) ctx.addIssue({ code: 'custom', path: ['ticketTypes', i, 'price'], message: 'a price needs conference.currency (e.g. "EUR")' });
+      });
+      f.sessions.forEach((s, i) => {
+        if (s.price !== undefined) ctx.addIssue({ code: 'custom', path: ['sessions', i, 'price'], message: 'a price needs conference.currency (e.g. "EUR")' });
+      });
+    }
+    const tracks = new Set(f.sessions.map((s) => s.track).filter((t): t is string => t !== undefined));
+    f.ticketTypes.forEach((t, i) => {
+      t.tracks?.forEach((tr, j) => {
+        if (!tracks.has(tr)) ctx.addIssue({ code: 'custom', path: ['ticketTypes', i, 'tracks', j], message: `no session is in track "${tr}"` });
+      });
+    });
     const days = Math.round((Date.parse(f.conference.endsOn) - Date.parse(f.conference.startsOn)) / 86_400_000) + 1;
     f.ticketTypes.forEach((t, i) => {
       t.days?.forEach((d, j) => {
@@ -205,7 +248,7 @@ export const ConferenceFile = z
 export type ConferenceFile = z.infer<typeof ConferenceFile>;
 
 /** Registrant fields a CSV column can be mapped to. */
-export const registrantCsvFields = ['id', 'confirmationCode', 'firstName', 'lastName', 'email', 'company', 'ticketTypeId', 'sessions'] as const;
+export const registrantCsvFields = ['id', 'confirmationCode', 'firstName', 'lastName', 'email', 'company', 'ticketTypeId', 'sessions', 'status'] as const;
 
 /** A person-readable path + message for the first few zod issues, e.g. `registrants[12].email: Invalid email`. */
 export function describeIssues(error: z.ZodError, max = 5): string {

@@ -21,6 +21,7 @@ export const csvFieldNeed: Record<CsvField, 'always' | 'or_default' | 'optional'
   company: 'optional',
   ticketTypeId: 'or_default',
   sessions: 'optional',
+  status: 'optional',
 };
 
 /** Required fields that are neither mapped nor covered by a default, in the contract's field order. */
@@ -42,6 +43,7 @@ const synonyms: Record<CsvField, string[]> = {
   company: ['company', 'organisation', 'organization', 'employer', 'org'],
   ticketTypeId: ['tickettypeid', 'tickettype', 'ticket', 'pass', 'passtype'],
   sessions: ['sessions', 'sessionids', 'workshops', 'addons'],
+  status: ['status', 'registrationstatus', 'paymentstatus', 'orderstatus'],
 };
 
 const norm = (h: string) => h.toLowerCase().replace(/[\s_\-.]/g, '');

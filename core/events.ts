@@ -49,6 +49,10 @@ export const stationEventSchemas = {
       params: z.record(z.string().max(80), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
     })
     .strict(),
+  /** The night-before batch print moved on (a badge or divider printed), paused (paper out...), or finished. */
+  'print.batch': z
+    .object({ batchId: Id, state: z.enum(['running', 'paused', 'done', 'cancelled']), done: count, total: count, words: z.string().max(500).nullable() })
+    .strict(),
   /** A long command's progress (imports). */
   progress: z.object({ operation: z.string().max(80), phase: z.enum(['validating', 'writing', 'done']), done: count, total: count }).strict(),
 } as const;
@@ -83,6 +87,7 @@ export const eventAudience: Record<StationEventType, readonly StationMode[]> = {
   'case.opened': ['desk', 'supervisor'],
   notification: ['desk', 'door', 'supervisor'],
   progress: ['desk', 'supervisor'],
+  'print.batch': ['desk', 'supervisor'],
 };
 
 export const hears = (mode: StationMode, e: StationEvent): boolean => eventAudience[e.type].includes(mode);

@@ -25,6 +25,13 @@ const samples: Record<MessageType, unknown> = {
   OversellResolved: { caseId: 'c1', saleId: 'sale-1', resolution: 'honor', moveToSessionId: null, note: '', resolutionId: 'res-1', supervisorId: 'sam' },
   StreamRecoveryRequested: { stationId: 'desk-a', fromSeq: 4, requestId: 'rq-1' },
   StreamRecovered: { station: 'station:desk-a', requestId: 'rq-1', fromSeq: 4, nextSeq: 6, chunk: 0, of: 1, events: ['{}', '{}'], sales: [{ saleId: 'sale-1', verdict: 'confirmed', released: false }] },
+  RegistrantChanged: { registrant: { ...registrant, firstName: 'Zoe', status: 'paid' }, kind: 'correction', fields: ['firstName'], reason: 'misspelt', staffId: 'dee' },
+  SeatReturned: { registrantId: 'r1', sessionId: 's1', saleId: null, source: 'import', reason: 'cannot come' },
+  PaymentRecorded: {
+    paymentId: 'p1', registrantId: 'r1', saleId: 'sale-1', purpose: 'seat', description: 'Panel', amount: 2500, currency: 'EUR', method: 'card', reference: 'TRM-0042', reason: null, staffId: 'dee',
+  },
+  PaymentReversed: { paymentId: 'p1', registrantId: 'r1', kind: 'refund', amount: 2500, currency: 'EUR', reason: 'seat not given', supervisorId: 'sam' },
+  RegistrantChangeRecorded: { registrant, kind: 'transfer', fields: ['firstName', 'lastName'], station: 'station:desk-a', reason: 'to Ana: colleague' },
   SeatAvailability: { sessionId: 's1', capacity: 20, sold: 3, allotted: 2, version: 4, salesRatePerMin: 0.3 },
   SaleConfirmed: { saleId: 'sale-1', sessionId: 's1' },
   SaleOversold: { saleId: 'sale-1', sessionId: 's1', station: 'station:desk-a', overBy: 1 },
@@ -85,6 +92,17 @@ describe('message contracts', () => {
     ['a target for an action that is not a move', envelope('OversellResolved', { ...samples.OversellResolved as object, moveToSessionId: 's2' }), stationEventTypes, 'moveToSessionId'],
     ['an unknown deadline action', envelope('OversellCaseOpened', { ...samples.OversellCaseOpened as object, defaultAction: 'move' }), feedMessageTypes, 'defaultAction'],
     ['a resolution answer that is neither lost nor refused', envelope('OversellResolutionRejected', { ...samples.OversellResolutionRejected as object, outcome: 'won' }), feedMessageTypes, 'outcome'],
+    // The desk's day (issue 19): money in minor units, a known method and status, an HQ seat with its sale id.
+    ['a payment in fractions of a cent', envelope('PaymentRecorded', { ...samples.PaymentRecorded as object, amount: 12.5 }), stationEventTypes, 'amount'],
+    ['a negative payment', envelope('PaymentRecorded', { ...samples.PaymentRecorded as object, amount: -100 }), stationEventTypes, 'amount'],
+    ['a payment in an unknown currency form', envelope('PaymentRecorded', { ...samples.PaymentRecorded as object, currency: 'euro' }), stationEventTypes, 'currency'],
+    ['a payment by cheque', envelope('PaymentRecorded', { ...samples.PaymentRecorded as object, method: 'cheque' }), stationEventTypes, 'method'],
+    ['a reversal that is neither void nor refund', envelope('PaymentReversed', { ...samples.PaymentReversed as object, kind: 'chargeback' }), stationEventTypes, 'kind'],
+    ['an HQ seat without its sale id', envelope('SeatReturned', { ...samples.SeatReturned as object, source: 'hq' }), stationEventTypes, 'saleId'],
+    ['an imported seat with a sale id', envelope('SeatReturned', { ...samples.SeatReturned as object, saleId: 'sale-1' }), stationEventTypes, 'saleId'],
+    ['a change of no field', envelope('RegistrantChanged', { ...samples.RegistrantChanged as object, fields: [] }), stationEventTypes, 'fields'],
+    ['an unknown registration status', envelope('RegistrantChanged', { ...samples.RegistrantChanged as object, registrant: { ...registrant, status: 'lost' } }), stationEventTypes, 'status'],
+    ['a relayed change without its station', envelope('RegistrantChangeRecorded', { ...samples.RegistrantChangeRecorded as object, station: 'desk-a' }), feedMessageTypes, 'station'],
   ] as const)('rejects %s', (_n, raw, allowed, reason) => {
     const r = parseEnvelope(raw, allowed);
     expect(r.ok).toBe(false);

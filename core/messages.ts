@@ -3,7 +3,7 @@
  * Nothing from the bus is trusted before `parseEnvelope` accepted it.
  */
 import { z } from 'zod';
-import { Conference, DeadlineAction, Registrant, Session, TicketType } from './conference';
+import { Conference, Currency, DeadlineAction, Price, Registrant, Session, TicketType } from './conference';
 import { Id, IsoTime, Origin } from './ids';
 import { SaleBasis, SaleTier } from './policy';
 
@@ -38,6 +38,39 @@ export const OversellResolved = z
   })
   .strict()
   .refine((p) => (p.resolution === 'move') === (p.moveToSessionId !== null), { message: 'moveToSessionId is given for a move, and only then', path: ['moveToSessionId'] });
+
+// ---- the desk's day (issue 19): corrections, status decisions, ticket changes, transfers, seats given back, money ----
+
+/** What a change to a registration was, for people reading the history. */
+export const RegistrantChangeKind = z.enum(['correction', 'status', 'ticket', 'transfer']);
+/**
+ * A desk changed a registration (corrected a name, settled a pending one, changed the ticket, transferred it to
+ * another person). The registrant as it is now, and which fields the desk set: those stick on every station
+ * across later imports of the source file (a misspelt name does not come back).
+ */
+export const RegistrantChanged = z
+  .object({ registrant: Registrant, kind: RegistrantChangeKind, fields: z.array(z.string().max(40)).min(1).max(30), reason: z.string().max(500), staffId: Id.nullable() })
+  .strict();
+/**
+ * A seat given back that has no sale at this desk: one that came with the import (`import`), or one HQ created
+ * (a reconciliation move or a waitlist promotion, `hq`, with HQ's sale id).
+ */
+export const SeatReturned = z
+  .object({ registrantId: Id, sessionId: Id, saleId: Id.nullable(), source: z.enum(['import', 'hq']), reason: z.string().max(500) })
+  .strict()
+  .refine((p) => (p.source === 'hq') === (p.saleId !== null), { message: 'an HQ seat carries its sale id, an imported one none', path: ['saleId'] });
+export const PaymentPurposeSchema = z.enum(['ticket', 'seat', 'ticket_change', 'balance']);
+export const PaymentMethodSchema = z.enum(['cash', 'card', 'invoice', 'complimentary']);
+export const PaymentRecorded = z
+  .object({
+    paymentId: Id, registrantId: Id, saleId: Id.nullable(), purpose: PaymentPurposeSchema, description: z.string().max(300), amount: Price, currency: Currency,
+    method: PaymentMethodSchema, reference: z.string().max(120).nullable(), reason: z.string().max(200).nullable(), staffId: Id.nullable(),
+  })
+  .strict();
+/** A payment voided (a mistake, the same day) or refunded (money given back), by a supervisor or by the station when HQ refused the seat. */
+export const PaymentReversed = z
+  .object({ paymentId: Id, registrantId: Id, kind: z.enum(['void', 'refund']), amount: Price, currency: Currency, reason: z.string().max(500), supervisorId: Id.nullable() })
+  .strict();
 
 // ---- HQ → station-feed --------------------------------------------------------------------------------------
 
@@ -158,6 +191,10 @@ export const StreamRecovered = z
   .strict()
   .refine((c) => c.chunk < c.of, 'chunk must be below of');
 export const BadgePrintRecorded = z.object({ registrantId: Id, badgeVersion: z.number().int().min(1), station: Origin, jobId: Id, printedAt: IsoTime }).strict();
+/** HQ relays every RegistrantChanged, in its order, to every station (the sender included: all converge). */
+export const RegistrantChangeRecorded = z
+  .object({ registrant: Registrant, kind: RegistrantChangeKind, fields: z.array(z.string().max(40)).min(1).max(30), station: Origin, reason: z.string().max(500) })
+  .strict();
 export const StationKeys = z
   .object({ keys: z.array(z.object({ keyId: z.string().max(64), station: Origin, publicKey: z.string().max(200) }).strict()).max(1000) })
   .strict();
@@ -189,6 +226,10 @@ export const payloadSchemas = {
   CheckedIn,
   OversellResolved,
   StreamRecoveryRequested,
+  RegistrantChanged,
+  SeatReturned,
+  PaymentRecorded,
+  PaymentReversed,
   SeatAvailability,
   SaleConfirmed,
   SaleOversold,
@@ -204,6 +245,7 @@ export const payloadSchemas = {
   WaitlistPromoted,
   BadgeRevoked,
   BadgePrintRecorded,
+  RegistrantChangeRecorded,
   StationKeys,
   Heartbeat,
   ConferenceSnapshotChunk,
@@ -216,11 +258,13 @@ export type Payload<T extends MessageType> = z.infer<(typeof payloadSchemas)[T]>
 export const stationEventTypes = [
   'StationHello', 'RegistrantRegistered', 'RegistrationUpgraded', 'SeatSold', 'SeatReleased', 'AllotmentRequested',
   'AllotmentReturned', 'BadgePrinted', 'BadgeVoided', 'CheckedIn', 'OversellResolved', 'StreamRecoveryRequested',
+  'RegistrantChanged', 'SeatReturned', 'PaymentRecorded', 'PaymentReversed',
 ] as const satisfies readonly MessageType[];
 export const feedMessageTypes = [
   'SeatAvailability', 'SaleConfirmed', 'SaleOversold', 'AllotmentGranted', 'AllotmentRecalled', 'AllotmentReturnRequested', 'RegistrantUpserted',
   'SessionUpserted', 'OversellCaseOpened', 'OversellCaseResolved', 'OversellCaseEscalated', 'OversellResolutionRejected',
   'WaitlistPromoted', 'BadgeRevoked', 'StationKeys', 'Heartbeat', 'ConferenceSnapshotChunk', 'BadgePrintRecorded', 'StreamRecovered',
+  'RegistrantChangeRecorded',
 ] as const satisfies readonly MessageType[];
 export type StationEventType = (typeof stationEventTypes)[number];
 export type FeedMessageType = (typeof feedMessageTypes)[number];

@@ -18,6 +18,12 @@ export const FailedConditionCode = z.enum([
   'too_stale',
   'too_few_seats_left',
   'overdraft_limit_reached',
+  // Validity (core/validity.ts): never overridden, a supervisor's PIN does not change what a ticket is.
+  'session_ended',
+  'session_not_today',
+  'ticket_not_valid_that_day',
+  'track_not_included',
+  'registration_inactive',
 ]);
 export type FailedConditionCode = z.infer<typeof FailedConditionCode>;
 
@@ -35,6 +41,16 @@ export const FailedCondition = z.discriminatedUnion('code', [
   z.object({ code: z.literal('too_few_seats_left'), free: z.number(), capacity: z.number(), ratio: z.number(), minRatio: z.number() }).strict(),
   /** `pending` undecided offline sales here already; `limit` is k_max now; `expectedElsewhere` is μΔ. */
   z.object({ code: z.literal('overdraft_limit_reached'), pending: z.number(), limit: z.number(), expectedElsewhere: z.number() }).strict(),
+  // ---- validity (core/validity.ts): what the ticket and the registration allow, whatever the seats ----
+  /** The session ended `minutesAgo` minutes ago (at `endsAt`, also given as the venue's `endsLocal` HH:MM). */
+  z.object({ code: z.literal('session_ended'), endsAt: z.string(), endsLocal: z.string(), minutesAgo: z.number() }).strict(),
+  /** Check-in at a session held on another day (`sessionDay`/`sessionDate`) than today at the venue. */
+  z.object({ code: z.literal('session_not_today'), sessionDay: z.number(), sessionDate: z.string(), today: z.string() }).strict(),
+  /** The ticket is valid on `validDays` only; `day`/`date` is the day asked for (today, or the session's day). */
+  z.object({ code: z.literal('ticket_not_valid_that_day'), ticket: z.string(), day: z.number(), date: z.string(), validDays: z.array(z.object({ day: z.number(), date: z.string() }).strict()) }).strict(),
+  z.object({ code: z.literal('track_not_included'), ticket: z.string(), track: z.string(), tracks: z.array(z.string()) }).strict(),
+  /** Cancelled or refunded in the source, or pending with no desk decision yet. */
+  z.object({ code: z.literal('registration_inactive'), status: z.enum(['pending', 'cancelled', 'refunded']), note: z.string().nullable() }).strict(),
 ]);
 export type FailedCondition = z.infer<typeof FailedCondition>;
 
@@ -187,8 +203,23 @@ export function describeFailedCondition(f: FailedCondition): string {
       return f.pending === 0
         ? `the expected sales elsewhere since the last sync (${f.expectedElsewhere.toFixed(1)} seats) leave no safe margin`
         : `this desk already has ${f.pending} unconfirmed offline sale(s) for this session; the limit now is ${f.limit}`;
+    case 'session_ended':
+      return `the session ended at ${f.endsLocal} (${fmtMin(f.minutesAgo)} ago)`;
+    case 'session_not_today':
+      return `the session is on day ${f.sessionDay} (${f.sessionDate}), not today (${f.today})`;
+    case 'ticket_not_valid_that_day':
+      return `${f.ticket} is valid on ${f.validDays.map((d) => `day ${d.day} (${d.date})`).join(', ')} only, not on day ${f.day} (${f.date})`;
+    case 'track_not_included':
+      return `${f.ticket} includes the ${f.tracks.join(', ')} track${f.tracks.length === 1 ? '' : 's'} only, not ${f.track}`;
+    case 'registration_inactive':
+      return f.status === 'pending'
+        ? `the registration is pending (not paid): take the payment or have a supervisor accept it${f.note ? ` (${f.note})` : ''}`
+        : `the registration was ${f.status}${f.note ? ` (${f.note})` : ''}: no badge and no entry`;
   }
 }
+
+/** Conditions about the ticket and the registration, not the seats: no supervisor override sells past them. */
+export const validityCodes: readonly FailedConditionCode[] = ['session_ended', 'session_not_today', 'ticket_not_valid_that_day', 'track_not_included', 'registration_inactive'];
 
 export const describeFailedConditions = (failed: FailedCondition[]): string => failed.map(describeFailedCondition).join('; ');
 

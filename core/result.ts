@@ -5,6 +5,7 @@
  */
 import type { FailedCondition, SaleBasis } from './policy';
 import type { ResolutionProblem } from './reconciliation';
+import type { RegistrantSummary } from './api';
 
 export const errorCodes = [
   'invalid_input', // the request does not match its schema, or a value is out of range
@@ -32,6 +33,10 @@ export type ConflictDetails =
   | { reason: ResolutionProblem['reason'] }
   /** Restored from a backup: nothing that sends an event until HQ said where this station's stream stands. */
   | { reason: 'stream_recovery' }
+  /** A walk-up that looks like someone already registered (same name and e-mail, or a similar name): say it is not them. */
+  | { reason: 'possible_duplicate'; matches: RegistrantSummary[] }
+  /** Something with a price needs a payment (`amount` in minor units of `currency`). */
+  | { reason: 'payment_required'; amount: number; currency: string }
   | { reason: 'other' };
 
 /** The details each code carries; `undefined` where the message says all there is. */
@@ -42,9 +47,10 @@ export interface ErrorDetails {
     /** A CSV import where every row was rejected: which rows, and why. */
     | { rejected: { line: number; reason: string }[]; rejectedCount: number }
     | undefined;
-  not_found: { reason: ResolutionProblem['reason'] } | undefined;
+  not_found: { reason: ResolutionProblem['reason'] } | { ticketTypes: { id: string; name: string }[] } | undefined;
   conflict: ConflictDetails | undefined;
-  refused: { failed: FailedCondition[]; basis: SaleBasis } | { reason: ResolutionProblem['reason'] };
+  /** A sale the policy refused (with its basis); a badge, check-in or sale the ticket or registration does not allow (validity only). */
+  refused: { failed: FailedCondition[]; basis: SaleBasis } | { failed: FailedCondition[]; basis?: undefined } | { reason: ResolutionProblem['reason'] };
   unauthorized: { need: 'sign_in' } | { attemptsLeft: number } | undefined;
   locked_out: { until: string } | undefined;
   forbidden: { need: 'supervisor' | 'staff' | 'mode' } | undefined;

@@ -475,7 +475,71 @@ export class Ledger {
       case 'RegistrationUpgraded':
       case 'CheckedIn':
         return { ok: true, note: 'recorded' };
+      // ---- the desks' day (issue 19) ----
+      case 'RegistrantChanged':
+        return this.registrantChanged(ctx, env.origin, env.id, env.payload);
+      case 'SeatReturned':
+        return this.seatReturned(ctx, env.origin, env.payload);
+      case 'PaymentRecorded': {
+        const p = env.payload;
+        const fresh = await store.insertPayment(ctx.tx, {
+          id: p.paymentId, station: env.origin, registrant_id: p.registrantId, sale_id: p.saleId, purpose: p.purpose, description: p.description, amount: p.amount, currency: p.currency,
+          method: p.method, reference: p.reference, reason: p.reason, staff_id: p.staffId, taken_at: env.at,
+        });
+        return { ok: true, note: fresh ? null : 'payment already recorded' };
+      }
+      case 'PaymentReversed': {
+        const p = env.payload;
+        const closed = await store.closePayment(ctx.tx, p.paymentId, { status: p.kind === 'void' ? 'voided' : 'refunded', at: env.at, reason: p.reason, supervisorId: p.supervisorId });
+        return { ok: true, note: closed ? null : 'no such open payment' };
+      }
     }
+  }
+
+  // ---- the desks' day (issue 19) ------------------------------------------------------------------------------------
+
+  /**
+   * A desk changed a registration: HQ's record takes the change (its seats stay HQ's: a desk's view of them may be
+   * older), it is kept with who, where and why, and relayed to every station in HQ's order — the sender included —
+   * so all converge on the same record.
+   */
+  private async registrantChanged(ctx: BatchCtx, station: string, eventId: string, p: Payload<'RegistrantChanged'>): Promise<Applied> {
+    const held = await store.getRegistrantBody(ctx.tx, p.registrant.id);
+    const sessions = held ? ((JSON.parse(held) as Partial<Registrant>).sessions ?? []) : p.registrant.sessions;
+    const registrant: Registrant = { ...p.registrant, sessions };
+    await store.upsertRegistrant(ctx.tx, registrant.id, JSON.stringify(registrant), station, ctx.at);
+    await store.recordRegistrantChange(ctx.tx, { eventId, station, registrantId: registrant.id, kind: p.kind, fields: p.fields, reason: p.reason, staffId: p.staffId, at: ctx.at });
+    await this.emit(ctx, 'RegistrantChangeRecorded', { registrant, kind: p.kind, fields: p.fields, station: station as Payload<'RegistrantChangeRecorded'>['station'], reason: p.reason });
+    ctx.events.push({ type: 'registrant', registrantId: registrant.id, station });
+    return { ok: true, note: `${p.kind}: ${p.fields.join(', ')}` };
+  }
+
+  /**
+   * A seat given back that has no sale of the desk's own: one that came with the import (HQ counts it in the
+   * session's sold seats and in the registrant's record; every station is told through RegistrantUpserted), or
+   * one HQ sold itself (a move, a waitlist promotion), which any desk may give back for the person in front of it.
+   */
+  private async seatReturned(ctx: BatchCtx, station: string, p: Payload<'SeatReturned'>): Promise<Applied> {
+    const s = await this.session(ctx, p.sessionId);
+    if (!s) return { ok: false, reason: `unknown session "${p.sessionId}"` };
+    if (p.saleId !== null) {
+      const sale = await this.getSale(ctx, p.saleId);
+      if (!sale) return { ok: true, note: 'unknown sale; nothing to release' };
+      if (sale.registrant_id !== p.registrantId || sale.session_id !== p.sessionId) return { ok: false, reason: `sale ${p.saleId} is not ${p.registrantId}'s seat in ${p.sessionId}` };
+      if (sale.tier !== 'move' && sale.tier !== 'waitlist' && sale.station !== station) return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}; it releases its own sales` };
+      if (sale.held === 0) return { ok: true, note: 'already released' };
+      await this.freeSeat(ctx, sale);
+      return { ok: true, note: null };
+    }
+    const body = await store.getRegistrantBody(ctx.tx, p.registrantId);
+    const r = body ? (JSON.parse(body) as Registrant) : null;
+    if (!r || !(r.sessions ?? []).includes(p.sessionId)) return { ok: true, note: 'not an imported seat at HQ; nothing to release' };
+    const registrant: Registrant = { ...r, sessions: r.sessions.filter((x) => x !== p.sessionId) };
+    await store.upsertRegistrant(ctx.tx, registrant.id, JSON.stringify(registrant), station, ctx.at);
+    this.change(ctx, s, { sold: Math.max(0, s.sold - 1) });
+    ctx.events.push({ type: 'released', saleId: `import:${p.registrantId}`, sessionId: s.id, station });
+    await this.emit(ctx, 'RegistrantUpserted', { registrant });
+    return { ok: true, note: null };
   }
 
   private async sell(ctx: BatchCtx, station: string, eventId: string, p: Payload<'SeatSold'>): Promise<Applied> {

@@ -41,7 +41,7 @@ export type PrintJobStatus = 'queued' | 'sending' | 'printed' | 'failed' | 'unce
 export interface PrintJobView {
   id: string;
   printer: string;
-  kind: 'badge' | 'test';
+  kind: 'badge' | 'test' | 'receipt' | 'divider';
   registrantId: string | null;
   badgeVersion: number | null;
   status: PrintJobStatus;

@@ -455,3 +455,42 @@ export async function setCounter(q: Q, name: string, value: number): Promise<voi
 export type InboxInsert = { id: string; origin: string; seq: number; type: string; status: 'applied' | 'rejected'; note: string | null; at: string; body: string | null };
 export type FeedInsert = { seq: number; id: string; type: string; sessionId: string | null; station: string | null; body: string; at: string };
 
+
+// ---- the desks' day (issue 19) ------------------------------------------------------------------------------------
+
+export async function recordRegistrantChange(q: Q, c: { eventId: string; station: string; registrantId: string; kind: string; fields: string[]; reason: string; staffId: string | null; at: string }): Promise<void> {
+  await q
+    .insertInto('registrant_change')
+    .values({ event_id: c.eventId, station: c.station, registrant_id: c.registrantId, kind: c.kind, fields_json: JSON.stringify(c.fields), reason: c.reason, staff_id: c.staffId, at: c.at })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .execute();
+}
+
+export async function listRegistrantChanges(q: Q, registrantId: string): Promise<Selectable<HqDB['registrant_change']>[]> {
+  return q.selectFrom('registrant_change').selectAll().where('registrant_id', '=', registrantId).orderBy('n').execute();
+}
+
+/** A payment a desk took; false if HQ had it already (a re-sent event). */
+export async function insertPayment(q: Q, p: Omit<Selectable<HqDB['payment']>, 'status' | 'closed_at' | 'close_reason' | 'supervisor_id'>): Promise<boolean> {
+  const r = await q.insertInto('payment').values({ ...p, status: 'paid', closed_at: null, close_reason: null, supervisor_id: null }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export async function closePayment(q: Q, id: string, c: { status: 'voided' | 'refunded'; at: string; reason: string; supervisorId: string | null }): Promise<boolean> {
+  const r = await q
+    .updateTable('payment')
+    .set({ status: c.status, closed_at: c.at, close_reason: c.reason, supervisor_id: c.supervisorId })
+    .where('id', '=', id)
+    .where('status', '=', 'paid')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function listPayments(q: Q): Promise<Selectable<HqDB['payment']>[]> {
+  return q.selectFrom('payment').selectAll().orderBy('taken_at').orderBy('id').execute();
+}
+
+/** A sale HQ holds for the registrant in the session (any station's, or HQ's own move or promotion). */
+export async function heldSaleById(q: Q, id: string): Promise<SaleRecord | undefined> {
+  return q.selectFrom('sale').selectAll().where('id', '=', id).where('held', '=', 1).executeTakeFirst();
+}

@@ -46,5 +46,12 @@ export interface HqDB {
   };
   badge_print: { registrant_id: string; version: number; station: string; applied_at: string };
   badge_revocation: { registrant_id: string; version: number; reason: string; at: string };
+  // 0006-desk-day
+  payment: {
+    id: string; station: string; registrant_id: string; sale_id: string | null; purpose: string; description: string; amount: number; currency: string; method: string;
+    reference: string | null; reason: string | null; staff_id: string | null; taken_at: string; status: 'paid' | 'voided' | 'refunded'; closed_at: string | null;
+    close_reason: string | null; supervisor_id: string | null;
+  };
+  registrant_change: { n: Generated<number>; event_id: string; station: string; registrant_id: string; kind: string; fields_json: string; reason: string; staff_id: string | null; at: string };
   feed_outbox: { seq: number; id: string; type: string; session_id: string | null; station: string | null; body: string; created_at: string; sent_at: string | null };
 }

@@ -201,3 +201,52 @@ export function drawSample(width: number, lines: readonly string[], size: number
   for (let i = 0; i < bmp.data.length; i++) bmp.data[i] = rgba[i * 4]! < 128 ? 1 : 0;
   return bmp;
 }
+
+/** One line of a receipt or slip: text at the left (and optionally an amount at the right), or centred. */
+export interface SlipLine {
+  text: string;
+  right?: string;
+  /** Dots high. */
+  size: number;
+  bold?: boolean;
+  center?: boolean;
+}
+
+/**
+ * Lines of text in the badge fonts into one raster `width` dots wide (receipts, batch divider slips): drawn once,
+ * and the same raster is the PNG staff see and what the printer gets. A line too long for the paper is cut at the
+ * margin rather than wrapped by the printer.
+ */
+export function drawLines(width: number, lines: readonly SlipLine[], fonts: BadgeFonts, margin = 16): Bitmap {
+  const w = Math.ceil(width / 8) * 8;
+  const heights = lines.map((l) => Math.round(l.size * 1.35));
+  const height = Math.max(8, heights.reduce((a, b) => a + b, 0) + margin);
+  const ctx = canvasOf(w, height);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, height);
+  ctx.fillStyle = '#000';
+  ctx.textBaseline = 'alphabetic';
+  ctx.direction = 'ltr';
+  let y = margin / 2;
+  lines.forEach((l, i) => {
+    ctx.font = fonts.css({ size: l.size, bold: l.bold ?? false, lang: 'und' });
+    const base = y + Math.round(l.size * 1.05);
+    if (l.center) {
+      ctx.textAlign = 'center';
+      ctx.fillText(l.text, w / 2, base, w - 2 * margin);
+    } else {
+      const rightWidth = l.right ? ctx.measureText(l.right).width + margin : 0;
+      ctx.textAlign = 'left';
+      ctx.fillText(l.text, margin, base, w - 2 * margin - rightWidth);
+      if (l.right) {
+        ctx.textAlign = 'right';
+        ctx.fillText(l.right, w - margin, base);
+      }
+    }
+    y += heights[i]!;
+  });
+  const bmp = createBitmap(w, height);
+  const rgba = ctx.getImageData(0, 0, w, height).data;
+  for (let i = 0; i < bmp.data.length; i++) bmp.data[i] = rgba[i * 4]! < 128 ? 1 : 0;
+  return bmp;
+}

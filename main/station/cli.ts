@@ -8,10 +8,11 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { AuditVerification, ConnectionCheck, ImportReport, SaleOutcome, StationStatus } from '../../core/api';
+import type { AuditVerification, ConnectionCheck, ImportReport, PrintBatchView, SaleOutcome, StationStatus } from '../../core/api';
 import type { PrintJobView } from '../../core/badge/views';
 import { stripBom } from '../../core/file-text';
 import { StationId } from '../../core/ids';
+import type { PaymentInput } from '../../core/money';
 import type { Caller } from '../../core/access';
 import { describeFailedCondition } from '../../core/policy';
 import type { AppError, Result } from '../../core/result';
@@ -80,6 +81,42 @@ const readJson = (file: string): unknown => {
   }
 };
 const override = (v: Values) => (opt(v, 'supervisor') ? { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } : undefined);
+const usageError = (message: string): never => {
+  throw new UsageError(message);
+};
+
+/** How the person paid, for commands that take money (`--pay cash`, `--pay card --reference T-123`, ...). */
+const paymentUsage = '[--pay cash|card|invoice|complimentary [--reference REF] [--comp-reason TEXT]]';
+const paymentOptions: Options = { pay: { type: 'string' }, reference: { type: 'string' }, 'comp-reason': { type: 'string' } };
+function payment(v: Values): PaymentInput | undefined {
+  const method = opt(v, 'pay');
+  if (method === undefined) return undefined;
+  if (method === 'cash') return { method };
+  if (method === 'card' || method === 'invoice') return { method, reference: str(v, 'reference') };
+  if (method === 'complimentary') return { method, reason: str(v, 'comp-reason') };
+  throw new UsageError(`--pay takes cash, card, invoice or complimentary, not "${method}"`);
+}
+
+const writeOut = (file: string, data: string | Buffer): void => {
+  try {
+    writeFileSync(file, data);
+  } catch (e) {
+    throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+};
+
+/** A batch that paused (paper out...) needs a look, then batch-resume. */
+const judgeBatch = (b: PrintBatchView): { exit: 1 | 3; line: string } | null =>
+  b.state === 'paused' ? { exit: EXIT.uncertain, line: `warning: batch ${b.id} paused after ${b.printed} of ${b.total} badges${b.words ? ` (${b.words})` : ''}. Fix the printer, then batch-resume --batch ${b.id}.` } : null;
+
+/** A print job's final state: printed is done; failed and uncertain say what staff do next. */
+function judgePrint(j: PrintJobView): { exit: 1 | 3; line: string } | null {
+  const words = j.words ? ` (${j.words})` : '';
+  if (j.status === 'printed') return null;
+  if (j.status === 'failed') return { exit: EXIT.failed, line: `error (print failed): print job ${j.id} failed${words}. Fix the printer, then print again.` };
+  if (j.status === 'uncertain') return { exit: EXIT.uncertain, line: `warning: print job ${j.id} may or may not have printed${words}. Look at the printer, then confirm the job or reprint with a reason.` };
+  return { exit: EXIT.uncertain, line: `warning: print job ${j.id} is still ${j.status}${words}; see print jobs for its outcome.` };
+}
 
 export const commands: Record<string, Command> = {
   status: {
@@ -139,9 +176,9 @@ export const commands: Record<string, Command> = {
     run: (s, v) => s.call('sale.preview', { sessionId: str(v, 'session'), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}) }),
   },
   sell: {
-    usage: 'sell --session ID --registrant ID [--supervisor ID --pin PIN]   (--supervisor: an override by that supervisor\'s PIN)',
-    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' } },
-    run: (s, v) => s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v) }),
+    usage: `sell --session ID --registrant ID ${paymentUsage} [--supervisor ID --pin PIN]   (--supervisor: an override by that supervisor's PIN; a priced seat needs --pay)`,
+    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, ...paymentOptions },
+    run: (s, v) => s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v), payment: payment(v) }),
     judge: (r: SaleOutcome) =>
       r.outcome === 'refused' ? { exit: EXIT.failed, line: `error (refused): ${r.message}` } : r.outcome === 'awaiting' ? { exit: EXIT.uncertain, line: `warning: ${r.message}` } : null,
   },
@@ -156,10 +193,106 @@ export const commands: Record<string, Command> = {
     run: (s, v) => s.call('checkin.record', { registrantId: str(v, 'registrant'), sessionId: opt(v, 'session') ?? null }),
   },
   walkup: {
-    usage: 'walkup --first NAME --last NAME --ticket-type ID [--email E] [--company C]',
-    options: { first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, 'ticket-type': { type: 'string' } },
+    usage: `walkup --first NAME --last NAME --ticket-type ID [--email E] [--company C] [--sessions ID,ID] ${paymentUsage} [--supervisor ID --pin PIN] [--allow-duplicate]   (--allow-duplicate: staff checked the look-alikes and it is another person)`,
+    options: {
+      first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, 'ticket-type': { type: 'string' }, sessions: { type: 'string' },
+      ...paymentOptions, supervisor: { type: 'string' }, pin: { type: 'string' }, 'allow-duplicate': { type: 'boolean' },
+    },
     run: (s, v) =>
-      s.call('registrant.registerWalkUp', { firstName: opt(v, 'first') ?? '', lastName: opt(v, 'last') ?? '', email: opt(v, 'email') ?? '', company: opt(v, 'company') ?? '', ticketTypeId: str(v, 'ticket-type') }),
+      s.call('registrant.registerWalkUp', {
+        firstName: opt(v, 'first') ?? '', lastName: opt(v, 'last') ?? '', email: opt(v, 'email') ?? '', company: opt(v, 'company') ?? '', ticketTypeId: str(v, 'ticket-type'),
+        sessions: (opt(v, 'sessions') ?? '').split(',').map((x) => x.trim()).filter(Boolean), payment: payment(v), supervisor: override(v), allowDuplicate: v['allow-duplicate'] === true,
+      }),
+  },
+  // ---- the desk's day (issue 19) ----
+  correct: {
+    usage: 'correct --registrant ID [--first NAME] [--last NAME] [--email E] [--company C] [--preferred-name N] [--pronouns P] [--country CC] [--reason TEXT]   (an empty value clears an optional field)',
+    options: {
+      registrant: { type: 'string' }, first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, 'preferred-name': { type: 'string' },
+      pronouns: { type: 'string' }, country: { type: 'string' }, reason: { type: 'string' },
+    },
+    run: (s, v) => {
+      const fields = { first: 'firstName', last: 'lastName', email: 'email', company: 'company', 'preferred-name': 'preferredName', pronouns: 'pronouns', country: 'country' } as const;
+      const changes: Record<string, string> = {};
+      for (const [flag, field] of Object.entries(fields)) if (opt(v, flag) !== undefined || v[flag] === '') changes[field] = (v[flag] as string | undefined) ?? '';
+      return s.call('registrant.correct', { registrantId: str(v, 'registrant'), changes, reason: opt(v, 'reason') ?? '' });
+    },
+  },
+  settle: {
+    usage: `settle --registrant ID (--accept --supervisor ID --pin PIN --note TEXT | ${paymentUsage})   (a pending registration)`,
+    options: { registrant: { type: 'string' }, accept: { type: 'boolean' }, supervisor: { type: 'string' }, pin: { type: 'string' }, note: { type: 'string' }, ...paymentOptions },
+    run: (s, v) =>
+      v.accept
+        ? s.call('registration.settle', { registrantId: str(v, 'registrant'), decision: 'accept', supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') }, note: str(v, 'note') })
+        : s.call('registration.settle', { registrantId: str(v, 'registrant'), decision: 'pay', payment: payment(v) ?? usageError('--pay cash|card|invoice|complimentary (or --accept) is required') }),
+  },
+  'change-ticket': {
+    usage: `change-ticket --registrant ID --ticket-type ID ${paymentUsage} [--supervisor ID --pin PIN] [--reason TEXT]   (an upgrade pays the difference)`,
+    options: { registrant: { type: 'string' }, 'ticket-type': { type: 'string' }, ...paymentOptions, supervisor: { type: 'string' }, pin: { type: 'string' }, reason: { type: 'string' } },
+    run: (s, v) =>
+      s.call('registration.changeTicket', { registrantId: str(v, 'registrant'), ticketTypeId: str(v, 'ticket-type'), payment: payment(v), supervisor: override(v), reason: opt(v, 'reason') ?? '' }),
+  },
+  transfer: {
+    usage: 'transfer --registrant ID --first NAME --last NAME [--email E] [--company C] --reason TEXT',
+    options: { registrant: { type: 'string' }, first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, reason: { type: 'string' } },
+    run: (s, v) =>
+      s.call('registration.transfer', {
+        registrantId: str(v, 'registrant'), to: { firstName: opt(v, 'first') ?? '', lastName: opt(v, 'last') ?? '', email: opt(v, 'email') ?? '', company: opt(v, 'company') ?? '' }, reason: str(v, 'reason'),
+      }),
+  },
+  'seat-release': {
+    usage: 'seat-release --registrant ID --session ID --reason TEXT   (any seat: sold here, imported, or from HQ)',
+    options: { registrant: { type: 'string' }, session: { type: 'string' }, reason: { type: 'string' } },
+    run: (s, v) => s.call('seat.release', { registrantId: str(v, 'registrant'), sessionId: str(v, 'session'), reason: str(v, 'reason') }),
+  },
+  'seat-swap': {
+    usage: `seat-swap --registrant ID --from SESSION --to SESSION ${paymentUsage} [--supervisor ID --pin PIN]`,
+    options: { registrant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...paymentOptions, supervisor: { type: 'string' }, pin: { type: 'string' } },
+    run: (s, v) => s.call('seat.swap', { registrantId: str(v, 'registrant'), fromSessionId: str(v, 'from'), toSessionId: str(v, 'to'), payment: payment(v), override: override(v) }),
+  },
+  payments: {
+    usage: 'payments [--registrant ID] [--day YYYY-MM-DD]   (this desk\'s payments: one person\'s, or a day\'s; default today)',
+    options: { registrant: { type: 'string' }, day: { type: 'string' } },
+    run: (s, v) => s.call('payment.list', { ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}), ...(opt(v, 'day') ? { day: opt(v, 'day') } : {}) }),
+  },
+  'payment-reverse': {
+    usage: 'payment-reverse --payment ID --kind void|refund --reason TEXT --supervisor ID --pin PIN',
+    options: { payment: { type: 'string' }, kind: { type: 'string' }, reason: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' } },
+    run: (s, v) =>
+      s.call('payment.reverse', { paymentId: str(v, 'payment'), kind: str(v, 'kind') as 'void', reason: str(v, 'reason'), supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } }),
+  },
+  receipt: {
+    usage: 'receipt --registrant ID [--printer URI] [--png FILE]   (prints it with --printer; writes the image with --png; else shows its lines)',
+    options: { registrant: { type: 'string' }, printer: { type: 'string' }, png: { type: 'string' } },
+    run: async (s, v) => {
+      const registrantId = str(v, 'registrant');
+      if (opt(v, 'printer')) return s.call('receipt.print', { registrantId, printer: opt(v, 'printer') });
+      const r = await s.call('receipt.preview', { registrantId });
+      if (!r.ok) return r;
+      const file = opt(v, 'png');
+      if (file) writeOut(file, Buffer.from(r.value.png, 'base64'));
+      return { ok: true, value: { lines: r.value.lines, total: r.value.total, ...(file ? { file } : {}) } };
+    },
+    judge: (j: PrintJobView | { lines: string[] }) => ('status' in j ? judgePrint(j) : null),
+  },
+  'day-report': {
+    usage: 'day-report --out FILE [--day YYYY-MM-DD]   (the cash-up CSV: per staff member and method, badges against stock, what HQ has not confirmed)',
+    options: { out: { type: 'string' }, day: { type: 'string' } },
+    run: async (s, v) => {
+      const file = str(v, 'out');
+      const r = await s.call('reports.day', opt(v, 'day') ? { day: opt(v, 'day') } : {});
+      if (!r.ok) return r;
+      writeOut(file, r.value.csv);
+      return { ok: true, value: { report: 'day', file, rows: r.value.rows } };
+    },
+  },
+  stock: {
+    usage: 'stock [--loaded N] [--note TEXT]   (blank badges loaded into this desk\'s printers; without --loaded: today\'s count)',
+    options: { loaded: { type: 'string' }, note: { type: 'string' } },
+    run: (s, v) => {
+      const cards = int(v, 'loaded', 1, 100_000);
+      return cards === undefined ? s.call('stock.status', {}) : s.call('stock.record', { cards, note: opt(v, 'note') ?? '' });
+    },
   },
   'staff-add': {
     usage: 'staff-add --id ID --name NAME --role desk|supervisor --pin PIN [--supervisor ID --supervisor-pin PIN]',
@@ -174,14 +307,83 @@ export const commands: Record<string, Command> = {
     usage: 'print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
     options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' } },
     run: (s, v) => s.call('badge.print', { registrantId: str(v, 'registrant'), printer: str(v, 'printer'), ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}) }),
-    judge: (j: PrintJobView) => {
-      const words = j.words ? ` (${j.words})` : '';
-      if (j.status === 'printed') return null;
-      if (j.status === 'failed') return { exit: EXIT.failed, line: `error (print failed): print job ${j.id} failed${words}. Fix the printer, then print again.` };
-      if (j.status === 'uncertain') return { exit: EXIT.uncertain, line: `warning: print job ${j.id} may or may not have printed${words}. Look at the printer, then confirm the job or reprint with a reason.` };
-      return { exit: EXIT.uncertain, line: `warning: print job ${j.id} is still ${j.status}${words}; see print jobs for its outcome.` };
+    judge: (j: PrintJobView) => judgePrint(j),
+  },
+  // ---- printing, as the API has it (issue 19, item 10) ----
+  'print-jobs': {
+    usage: 'print-jobs [--status queued|sending|printed|failed|uncertain] [--registrant ID] [--limit N]',
+    options: { status: { type: 'string' }, registrant: { type: 'string' }, limit: { type: 'string' } },
+    run: (s, v) => {
+      const limit = int(v, 'limit', 1, 500);
+      return s.call('print.jobs', { ...(opt(v, 'status') ? { status: opt(v, 'status') as 'queued' } : {}), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}), ...(limit === undefined ? {} : { limit }) });
     },
   },
+  'print-confirm': {
+    usage: 'print-confirm --job ID --printed yes|no   (an uncertain job: staff looked at the printer)',
+    options: { job: { type: 'string' }, printed: { type: 'string' } },
+    run: (s, v) => {
+      const printed = str(v, 'printed');
+      if (printed !== 'yes' && printed !== 'no') throw new UsageError(`--printed takes yes or no, not "${printed}"`);
+      return s.call('print.confirm', { jobId: str(v, 'job'), printed: printed === 'yes' });
+    },
+  },
+  reprint: {
+    usage: 'reprint --job ID --reason TEXT [--printer URI]   (a new badge version; the old one stops working at the doors)',
+    options: { job: { type: 'string' }, reason: { type: 'string' }, printer: { type: 'string' } },
+    run: (s, v) => s.call('print.reprint', { jobId: str(v, 'job'), reason: str(v, 'reason'), ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}) }),
+    judge: (j: PrintJobView) => judgePrint(j),
+  },
+  'badge-preview': {
+    usage: 'badge-preview --registrant ID [--printer URI] [--png FILE]   (the badge as it would print; the image with --png)',
+    options: { registrant: { type: 'string' }, printer: { type: 'string' }, png: { type: 'string' } },
+    run: async (s, v) => {
+      const r = await s.call('badge.preview', { registrantId: str(v, 'registrant'), ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}) });
+      if (!r.ok) return r;
+      const file = opt(v, 'png');
+      if (file) writeOut(file, Buffer.from(r.value.png, 'base64'));
+      const { png: _png, ...rest } = r.value;
+      return { ok: true, value: { ...rest, ...(file ? { file } : {}) } };
+    },
+  },
+  'badge-verify': { usage: 'badge-verify CODE   (a scanned badge code, checked offline)', positionals: ['CODE'], run: (s, _v, [code]) => s.call('badge.verify', { code: code! }) },
+  printers: { usage: 'printers', run: (s) => s.call('printer.list', {}) },
+  'printer-status': {
+    usage: 'printer-status --printer URI',
+    options: { printer: { type: 'string' } },
+    run: (s, v) => s.call('printer.status', { printer: str(v, 'printer') }),
+  },
+  'test-page': {
+    usage: 'test-page --printer URI',
+    options: { printer: { type: 'string' } },
+    run: (s, v) => s.call('printer.testPage', { printer: str(v, 'printer') }),
+    judge: (j: PrintJobView) => judgePrint(j),
+  },
+  upgrade: {
+    usage: `upgrade --registrant ID --session ID ${paymentUsage} [--supervisor ID --pin PIN]   (a seat added to a registration)`,
+    options: { registrant: { type: 'string' }, session: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, ...paymentOptions },
+    run: (s, v) => s.call('registration.upgrade', { registrantId: str(v, 'registrant'), sessionId: str(v, 'session'), override: override(v), payment: payment(v) }),
+    judge: (r: SaleOutcome) =>
+      r.outcome === 'refused' ? { exit: EXIT.failed, line: `error (refused): ${r.message}` } : r.outcome === 'awaiting' ? { exit: EXIT.uncertain, line: `warning: ${r.message}` } : null,
+  },
+  'batch-print': {
+    usage: 'batch-print [--printer URI] [--order name|company] [--ticket-type ID] [--no-dividers]   (the night before: every badge not yet printed, in one process; waits until done or paused)',
+    options: { printer: { type: 'string' }, order: { type: 'string' }, 'ticket-type': { type: 'string' }, 'no-dividers': { type: 'boolean' } },
+    run: (s, v) => {
+      const order = opt(v, 'order') ?? 'name';
+      if (order !== 'name' && order !== 'company') throw new UsageError(`--order takes name or company, not "${order}"`);
+      return s.call('print.batch', {
+        order, dividers: v['no-dividers'] !== true, wait: true, ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}), ...(opt(v, 'ticket-type') ? { ticketTypeId: opt(v, 'ticket-type') } : {}),
+      });
+    },
+    judge: (b: PrintBatchView) => judgeBatch(b),
+  },
+  'batch-resume': {
+    usage: 'batch-resume --batch ID   (after the printer is fixed: carries on where it stopped)',
+    options: { batch: { type: 'string' } },
+    run: (s, v) => s.call('print.batchResume', { batchId: str(v, 'batch'), wait: true }),
+    judge: (b: PrintBatchView) => judgeBatch(b),
+  },
+  batches: { usage: 'batches', run: (s) => s.call('print.batches', {}) },
   cases: { usage: 'cases [--all]', options: { all: { type: 'boolean' } }, run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }) },
   'audit-verify': {
     usage: 'audit-verify   (the audit log\'s hash chain and SQLite\'s full integrity check)',

@@ -21,6 +21,10 @@ import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type
 import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
 import { caseHandlers } from './handlers/cases';
+import { moneyHandlers } from './handlers/money';
+import { registrationHandlers } from './handlers/registrations';
+import { withRegistrantRefs } from './registrant-refs';
+import { ensureSearchIndex } from '../store/search';
 import { reportHandlers } from './handlers/reports';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
@@ -135,7 +139,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       integrity,
     };
     const printing = printingService(ctx, options.printing);
-    const handlers: Handlers = {
+    // A database indexed by an older version is re-indexed once (the words a name is found by changed).
+    if (integrity.state !== 'damaged') ensureSearchIndex(opened.raw);
+    const handlers: Handlers = withRegistrantRefs(opened.db, {
       ...statusHandlers(ctx),
       ...syncHandlers(ctx),
       ...catalogHandlers(ctx),
@@ -147,6 +153,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...caseHandlers(ctx),
       ...reportHandlers(ctx),
       ...supervisorHandlers(ctx),
+      ...registrationHandlers(ctx),
+      ...moneyHandlers(ctx),
       ...backupHandlers(ctx, opened.raw, { dir: options.backups?.dir ?? join(dirname(options.dbPath), 'backups'), keep: options.backups?.keep ?? 12 }),
       ...supportHandlers(ctx, (channel, request) => call(channel, request), {
         logsDir: join(dirname(options.dbPath), 'logs'),
@@ -154,7 +162,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         softwareVersion: '0.1.0',
         ...options.support,
       }),
-    };
+    });
     const api = serve(handlers, options.onInternalError, (e) => {
       if (e instanceof Error && e.message.includes('stream recovery pending')) return { code: 'conflict', message: STREAM_RECOVERY_MESSAGE, details: { reason: 'stream_recovery' } };
       const failure = databaseFailure(e);

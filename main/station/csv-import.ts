@@ -176,6 +176,8 @@ function planRow(
     company: field('company', existing?.company),
     ticketTypeId: get('ticketTypeId') || existing?.ticket_type_id || opts.defaultTicketType || '',
     sessions: sessionsCell ? sessionsCell.split(opts.separator).map((x) => x.trim()).filter(Boolean) : [],
+    // A status column (paid, pending, cancelled, refunded; any case); unmapped or empty, a registrant keeps theirs.
+    ...(get('status') ? { status: get('status')!.toLowerCase() } : existing ? { status: existing.status } : {}),
   });
   if (!parsed.success) return describeIssues(parsed.error, 2);
   const r = parsed.data;

@@ -93,7 +93,7 @@ const metaColumns = ['id', 'printer_uri', 'kind', 'registrant_id', 'badge_versio
 export async function insertJob(
   q: Q,
   j: {
-    id: string; printerUri: string; kind: 'badge' | 'test'; registrantId: string | null; badgeVersion: number | null; reason: string | null; reprintOf: string | null; staffId: string | null;
+    id: string; printerUri: string; kind: 'badge' | 'test' | 'receipt' | 'divider'; registrantId: string | null; badgeVersion: number | null; reason: string | null; reprintOf: string | null; staffId: string | null;
     bytes: Uint8Array; at: string; warnings?: BadgeWarning[];
   },
 ): Promise<void> {
@@ -223,7 +223,17 @@ export async function recordPrint(q: Q, p: BadgePrintRecord): Promise<boolean> {
     .values({ station: p.station, job_id: p.jobId, registrant_id: p.registrantId, version: p.version, printed_at: p.printedAt })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  const fresh = Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  // The newest version printed: a change that called for a reprint is on paper now.
+  if (fresh) {
+    await q
+      .updateTable('registrant')
+      .set({ needs_reprint: 0 })
+      .where('id', '=', p.registrantId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('badge_print').select('job_id').where('registrant_id', '=', p.registrantId).where('version', '>', p.version))))
+      .execute();
+  }
+  return fresh;
 }
 
 /** Every print of a registrant's badges known here, oldest first. */
@@ -258,4 +268,8 @@ export async function voidedBadges(q: Q, limit: number): Promise<{ registrant_id
     .orderBy('badge.voided_at', 'desc')
     .limit(limit)
     .execute() as Promise<{ registrant_id: string; version: number; voided_at: string; void_reason: string | null; first_name: string | null; last_name: string | null }[]>;
+}
+
+export async function jobBytes(q: Q, id: string): Promise<Uint8Array | undefined> {
+  return (await q.selectFrom('print_job').select('bytes').where('id', '=', id).executeTakeFirst())?.bytes;
 }

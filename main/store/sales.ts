@@ -176,11 +176,11 @@ export async function availabilityView(q: Q, sessionId: string): Promise<Availab
 
 // ---- check-ins ------------------------------------------------------------------------------------------------
 
-export async function recordCheckIn(q: Q, c: { registrantId: string; sessionId: string | null; at: string; staffId: string | null }): Promise<boolean> {
+export async function recordCheckIn(q: Q, c: { registrantId: string; sessionId: string | null; at: string; staffId: string | null; station: string }): Promise<boolean> {
   let prior = q.selectFrom('check_in').select('id').where('registrant_id', '=', c.registrantId);
   prior = c.sessionId === null ? prior.where('session_id', 'is', null) : prior.where('session_id', '=', c.sessionId);
   const firstTime = (await prior.executeTakeFirst()) === undefined;
-  await q.insertInto('check_in').values({ registrant_id: c.registrantId, session_id: c.sessionId, at: c.at, staff_id: c.staffId }).execute();
+  await q.insertInto('check_in').values({ registrant_id: c.registrantId, session_id: c.sessionId, at: c.at, staff_id: c.staffId, station: `station:${c.station}` }).execute();
   return firstTime;
 }
 

@@ -4,12 +4,15 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 /** A column added by a later migration: NULL in older rows, optional when inserting. */
 type Added<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
-export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string; logo: Added<string> }
+export interface ConferenceRow { id: string; name: string; timezone: string; starts_on: string; ends_on: string; policy_json: string | null; imported_at: string; logo: Added<string>; currency: Added<string> }
 export interface SessionRow {
   id: string; conference_id: string; title: string; room: string; starts_at: string; ends_at: string; capacity: number; sellable: number; policy_json: string | null;
-  room_for_extra_chair: Generated<number>; oversell_default: string | null;
+  room_for_extra_chair: Generated<number>; oversell_default: string | null; price: Added<number>; track: Added<string>;
 }
-export interface TicketTypeRow { id: string; conference_id: string; name: string; badge_template: string; badge_label: Added<string>; days_json: Added<string> }
+export interface TicketTypeRow {
+  id: string; conference_id: string; name: string; badge_template: string; badge_label: Added<string>; days_json: Added<string>; price: Added<number>; privileged: Generated<number>;
+  tracks_json: Added<string>;
+}
 export interface RegistrantRow {
   rid: Generated<number>;
   id: string;
@@ -26,6 +29,15 @@ export interface RegistrantRow {
   updated_at: string;
   /** The import format's optional fields for badges (core/conference.ts Registrant), JSON; NULL when none. */
   profile_json: Added<string>;
+  status: Generated<'paid' | 'pending' | 'cancelled' | 'refunded'>;
+  status_note: Added<string>;
+  /** Fields a desk set ({field: value, null = cleared}); they win over a later import of the source file. */
+  desk_fields_json: Added<string>;
+  needs_reprint: Generated<number>;
+  /** The conference-file import that last listed them (NULL: never in a file). */
+  file_round: Added<number>;
+  code_key: Added<string>;
+  code_short: Added<string>;
 }
 export interface EntitlementRow { registrant_id: string; session_id: string; source: 'import' | 'sale'; sale_id: string | null; created_at: string }
 export interface AllotmentRow { id: string; session_id: string; request_id: string | null; seats: number; used: Generated<number>; status: 'active' | 'recalled' | 'returned'; granted_at: string; closed_at: string | null }
@@ -65,7 +77,20 @@ export interface WaitlistEntryRow {
 }
 export interface ContactFlagRow { case_id: string; registrant_id: string; session_id: string; action: string; refund: number; reason: string; flagged_at: string; updated_at: string }
 export interface BadgeRevocationRow { registrant_id: string; version: number; reason: string; received_at: string }
-export interface CheckInRow { id: Generated<number>; registrant_id: string; session_id: string | null; at: string; staff_id: string | null }
+export interface CheckInRow { id: Generated<number>; registrant_id: string; session_id: string | null; at: string; staff_id: string | null; station: Added<string> }
+export interface SeatReleaseRow { registrant_id: string; session_id: string; reason: string; released_at: string }
+export interface PaymentRow {
+  id: string; registrant_id: string; sale_id: string | null; purpose: 'ticket' | 'seat' | 'ticket_change' | 'balance'; description: string; amount: number; currency: string;
+  method: 'cash' | 'card' | 'invoice' | 'complimentary'; reference: string | null; reason: string | null; staff_id: string | null; station: string; created_at: string;
+  status: Generated<'paid' | 'voided' | 'refunded'>; closed_at: string | null; closed_by: string | null; close_reason: string | null;
+}
+export interface BadgeStockRow { id: Generated<number>; at: string; cards: number; staff_id: string | null; note: string }
+export interface SearchKeyRow { key: string; term: string }
+export interface PrintBatchRow {
+  id: string; printer_uri: string; order_by: 'name' | 'company'; ticket_type_id: string | null; dividers: number; state: 'running' | 'paused' | 'done' | 'cancelled';
+  words: string | null; stopped_job_id: string | null; staff_id: string | null; created_at: string; updated_at: string;
+}
+export interface PrintBatchItemRow { batch_id: string; position: number; registrant_id: string | null; label: string | null; state: 'todo' | 'printed' | 'skipped'; job_id: string | null; note: string | null }
 export interface OutboxRow { seq: number; id: string; type: string; session_id: string | null; body: string; created_at: string; sent_at: string | null }
 export interface InboxRow { id: string; type: string; origin: string; origin_seq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; received_at: string }
 export interface KeyValueRow { key: string; value: string }
@@ -96,7 +121,7 @@ export type PrintJobStatus = 'queued' | 'sending' | 'printed' | 'failed' | 'unce
 export interface PrintJobRow {
   id: string;
   printer_uri: string;
-  kind: 'badge' | 'test';
+  kind: 'badge' | 'test' | 'receipt' | 'divider';
   registrant_id: string | null;
   badge_version: number | null;
   status: PrintJobStatus;
@@ -152,6 +177,12 @@ export interface StationDB {
   printer: PrinterRow;
   print_job: PrintJobRow;
   print_log: PrintLogRow;
+  seat_release: SeatReleaseRow;
+  payment: PaymentRow;
+  badge_stock: BadgeStockRow;
+  search_key: SearchKeyRow;
+  print_batch: PrintBatchRow;
+  print_batch_item: PrintBatchItemRow;
 }
 
 /** Rows as read back (generated columns resolved), for code outside the store. */

@@ -11,6 +11,8 @@ import * as m0005 from './0005-printing';
 import * as m0007 from './0007-badges';
 import * as m0008 from './0008-reconciliation';
 import * as m0010 from './0010-badge-prints';
+import * as m0011 from './0011-desk-day';
+import * as m0013 from './0013-print-batches';
 import * as m0015 from './0015-stream-recovery';
 
 export const stationMigrations: Record<string, Migration> = {
@@ -22,5 +24,7 @@ export const stationMigrations: Record<string, Migration> = {
   '0007-badges': m0007,
   '0008-reconciliation': m0008,
   '0010-badge-prints': m0010,
+  '0011-desk-day': m0011,
+  '0013-print-batches': m0013,
   '0015-stream-recovery': m0015,
 };

@@ -9,6 +9,8 @@ import type { ErrorCode } from '../../core/result';
 import type { BadgeRejection } from '../../core/badge/badge-code';
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
+/** "Wed 2 Dec" for a YYYY-MM-DD day (noon UTC, so the weekday is that date's in every zone). */
+const dayWords = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 const mins = (m: number) => (m < 1 ? 'under a minute' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
 
 export const en = {
@@ -83,6 +85,18 @@ export const en = {
         return f.pending === 0
           ? `Sales elsewhere since the last sync (about ${f.expectedElsewhere.toFixed(1)} seats) leave no safe margin.`
           : `This desk already has ${f.pending} unconfirmed offline ${f.pending === 1 ? 'sale' : 'sales'} for this session; the limit now is ${f.limit}.`;
+      case 'session_ended':
+        return `This session ended at ${f.endsLocal} (${mins(f.minutesAgo)} ago).`;
+      case 'session_not_today':
+        return `This session is on day ${f.sessionDay} (${dayWords(f.sessionDate)}), not today.`;
+      case 'ticket_not_valid_that_day':
+        return `${f.ticket} is valid on ${f.validDays.map((d) => `day ${d.day} (${dayWords(d.date)})`).join(', ')} only — not on day ${f.day} (${dayWords(f.date)}).`;
+      case 'track_not_included':
+        return `${f.ticket} covers the ${f.tracks.join(', ')} ${f.tracks.length === 1 ? 'track' : 'tracks'} only, not ${f.track}.`;
+      case 'registration_inactive':
+        return f.status === 'pending'
+          ? `Registration pending (not paid): take the payment, or a supervisor accepts it.${f.note ? ` ${f.note}` : ''}`
+          : `Registration ${f.status === 'cancelled' ? 'cancelled' : 'refunded'}: no badge and no entry.${f.note ? ` (${f.note})` : ''}`;
     }
   },
   kiosk: {
@@ -150,6 +164,26 @@ export const en = {
       nameNeeded: 'Enter a first or last name.',
       emailInvalid: 'Check the e-mail address (or leave it empty).',
       done: (name: string) => `${name} is registered.`,
+      price: (amount: string) => `Price: ${amount}`,
+      payment: 'Paid by',
+      methods: { cash: 'Cash', card: 'Card', invoice: 'Invoice', complimentary: 'Complimentary' },
+      reference: 'Card terminal or invoice reference',
+      compReason: 'Why complimentary (who authorised it)',
+      duplicateTitle: 'This may be someone already registered:',
+      registerAnyway: 'It is another person: register anyway',
+    },
+    state: {
+      status: { paid: 'Paid', pending: 'Pending: not paid', cancelled: 'Cancelled', refunded: 'Refunded' },
+      printed: 'Badge printed',
+      needsReprint: 'Needs reprint',
+      checkedIn: 'Checked in',
+    },
+    correct: {
+      open: 'Correct details',
+      title: 'Correct the registration',
+      save: 'Save correction',
+      reason: 'Why (optional)',
+      saved: 'Corrected. Sent to HQ and the other stations.',
     },
     sessions: {
       title: 'Sessions on sale',

@@ -3,6 +3,8 @@ import type { FailedCondition } from '../../core/policy';
 import type { Words } from './en';
 
 const pct = (r: number) => `${(Math.round(r * 1000) / 10).toString().replace('.', ',')}%`;
+/** "qua, 2/12" for a YYYY-MM-DD day (noon UTC, so the weekday is that date's in every zone). */
+const dayWords = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('pt-PT', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 const mins = (m: number) => (m < 1 ? 'menos de um minuto' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1).replace('.', ',')} h`);
 
 export const pt: Words = {
@@ -77,6 +79,18 @@ export const pt: Words = {
         return f.pending === 0
           ? `As vendas noutros postos desde a última sincronização (cerca de ${f.expectedElsewhere.toFixed(1).replace('.', ',')} lugares) não deixam margem segura.`
           : `Este balcão já tem ${f.pending} ${f.pending === 1 ? 'venda offline por confirmar' : 'vendas offline por confirmar'} nesta sessão; o limite agora é ${f.limit}.`;
+      case 'session_ended':
+        return `Esta sessão terminou às ${f.endsLocal} (há ${mins(f.minutesAgo)}).`;
+      case 'session_not_today':
+        return `Esta sessão é no dia ${f.sessionDay} (${dayWords(f.sessionDate)}), não hoje.`;
+      case 'ticket_not_valid_that_day':
+        return `${f.ticket} só é válido ${f.validDays.map((d) => `no dia ${d.day} (${dayWords(d.date)})`).join(', ')} — não no dia ${f.day} (${dayWords(f.date)}).`;
+      case 'track_not_included':
+        return `${f.ticket} só inclui ${f.tracks.length === 1 ? 'a área' : 'as áreas'} ${f.tracks.join(', ')}, não ${f.track}.`;
+      case 'registration_inactive':
+        return f.status === 'pending'
+          ? `Inscrição pendente (não paga): receba o pagamento, ou um supervisor aceita-a.${f.note ? ` ${f.note}` : ''}`
+          : `Inscrição ${f.status === 'cancelled' ? 'cancelada' : 'reembolsada'}: sem crachá e sem entrada.${f.note ? ` (${f.note})` : ''}`;
     }
   },
   kiosk: {
@@ -144,6 +158,26 @@ export const pt: Words = {
       nameNeeded: 'Indique o nome próprio ou o apelido.',
       emailInvalid: 'Verifique o e-mail (ou deixe-o em branco).',
       done: (name: string) => `${name} ficou inscrito.`,
+      price: (amount: string) => `Preço: ${amount}`,
+      payment: 'Pago com',
+      methods: { cash: 'Dinheiro', card: 'Cartão', invoice: 'Fatura', complimentary: 'Oferta' },
+      reference: 'Referência do terminal ou da fatura',
+      compReason: 'Porquê oferta (quem autorizou)',
+      duplicateTitle: 'Pode ser alguém já inscrito:',
+      registerAnyway: 'É outra pessoa: inscrever na mesma',
+    },
+    state: {
+      status: { paid: 'Pago', pending: 'Pendente: não pago', cancelled: 'Cancelado', refunded: 'Reembolsado' },
+      printed: 'Crachá impresso',
+      needsReprint: 'Reimprimir',
+      checkedIn: 'Entrou',
+    },
+    correct: {
+      open: 'Corrigir dados',
+      title: 'Corrigir a inscrição',
+      save: 'Guardar correção',
+      reason: 'Porquê (opcional)',
+      saved: 'Corrigido. Enviado para a sede e para os outros postos.',
     },
     sessions: {
       title: 'Sessões à venda',

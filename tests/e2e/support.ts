@@ -42,8 +42,16 @@ export async function addStaff(dataDir: string, stationId: string, staff: { id: 
 }
 
 /** `npm run start:web -- --port 0 --config FILE`, waiting for the address it prints. */
-export async function startWeb(id: string, configFile: string, dataDir: string, timeoutMs = 60_000): Promise<WebStation> {
-  const child: ChildProcess = spawn('npm', ['run', '-s', 'start:web', '--', '--port', '0', '--config', configFile], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+/**
+ * Starts a station in browser mode in its own process. `startsAt` (an ISO instant) runs that process's clock from
+ * then on (libfaketime, as tests/calendar.sh uses): a door that checks people into sessions must be on the
+ * conference's day, whatever the day the test runs.
+ */
+export async function startWeb(id: string, configFile: string, dataDir: string, timeoutMs = 60_000, startsAt?: string): Promise<WebStation> {
+  const web = ['npm', 'run', '-s', 'start:web', '--', '--port', '0', '--config', configFile];
+  const argv = startsAt ? ['faketime', '-f', `@${startsAt.slice(0, 19).replace('T', ' ')}`, ...web] : web;
+  const env = startsAt ? { ...process.env, TZ: 'UTC', FAKETIME_DONT_FAKE_MONOTONIC: '1' } : { ...process.env };
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${id} did not start within ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);

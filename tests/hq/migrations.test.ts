@@ -33,6 +33,11 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0005-seat-wait': (db) => {
     db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'station:desk-b', 'e9', '{}', 'now', 'soon')`);
   },
+  '0006-desk-day': (db) => {
+    db.exec(`INSERT INTO payment (id, station, registrant_id, purpose, description, amount, currency, method, reference, taken_at, status)
+             VALUES ('p1', 'station:desk-a', 'r1', 'seat', 'Workshop', 2500, 'EUR', 'card', 'T-1', 'now', 'paid')`);
+    db.exec(`INSERT INTO registrant_change (event_id, station, registrant_id, kind, fields_json, reason, staff_id, at) VALUES ('e9', 'station:desk-a', 'r1', 'correction', '["firstName"]', 'typo', 'sup', 'now')`);
+  },
   '0007-inbox-bodies': (db) => {
     db.exec(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES ('e3', 'station:desk-a', 3, 'SeatSold', 'applied', NULL, 'now', '{"id":"e3"}')`);
   },
@@ -57,6 +62,13 @@ const checks: Record<string, (db: Raw) => void> = {
     expect(db.prepare(`SELECT sale_id, station FROM seat_wait WHERE session_id = 's1'`).all()).toEqual([{ sale_id: 'sale9', station: 'station:desk-b' }]);
     expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale9', 's1', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/UNIQUE|PRIMARY/); // one wait per sale
     expect(() => db.exec(`INSERT INTO seat_wait VALUES ('sale10', 'ghost', 'x', 'e10', '{}', 'now', 'soon')`)).toThrow(/FOREIGN KEY/);
+  },
+  '0006-desk-day': (db) => {
+    expect(db.prepare(`SELECT amount, status FROM payment WHERE id = 'p1'`).get()).toEqual({ amount: 2500, status: 'paid' });
+    expect(db.prepare(`SELECT registrant_id, kind FROM registrant_change`).all()).toEqual([{ registrant_id: 'r1', kind: 'correction' }]);
+    // One row per desk event (a redelivered RegistrantChanged is not recorded twice).
+    expect(() => db.exec(`INSERT INTO registrant_change (event_id, station, registrant_id, kind, fields_json, reason, at) VALUES ('e9', 'x', 'r1', 'correction', '[]', '', 'now')`)).toThrow(/UNIQUE/);
+    expect(() => db.exec(`INSERT INTO payment (id, station, registrant_id, purpose, description, amount, currency, method, taken_at, status) VALUES ('p2', 'x', 'r1', 'seat', '', 5, 'EUR', 'cash', 'now', 'lost')`)).toThrow(/CHECK/);
   },
   '0007-inbox-bodies': (db) => {
     // Events applied before keep no body; new ones keep the station's own bytes.

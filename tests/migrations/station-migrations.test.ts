@@ -70,6 +70,20 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0010-badge-prints': (db) => {
     db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 1, '2026-12-01T08:12:00Z')`);
   },
+  '0011-desk-day': (db) => {
+    db.exec(`UPDATE conference SET currency = 'EUR'`);
+    db.exec(`UPDATE registrant SET status = 'pending', desk_fields_json = '{"firstName":"Zoe"}', code_key = 'C1', code_short = '1' WHERE id = 'r1'`);
+    db.exec(`INSERT INTO payment (id, registrant_id, sale_id, purpose, description, amount, currency, method, reference, reason, staff_id, station, created_at)
+             VALUES ('p1', 'r1', NULL, 'ticket', 'Full', 12500, 'EUR', 'card', 'T-77', NULL, 'sup', 'station:desk-a', 'now')`);
+    db.exec(`INSERT INTO seat_release VALUES ('r1', 's1', 'swapped', 'now')`);
+    db.exec(`INSERT INTO badge_stock (at, cards, staff_id, note) VALUES ('now', 500, 'sup', '')`);
+    db.exec(`INSERT INTO search_key VALUES ('zoe', 'zoe'), ('oe', 'zoe')`);
+  },
+  '0013-print-batches': (db) => {
+    db.exec(`INSERT INTO print_batch VALUES ('b1', 'tcp://127.0.0.1:9100', 'name', NULL, 1, 'paused', 'paper out', 'j1', 'sup', 'now', 'now')`);
+    db.exec(`INSERT INTO print_batch_item VALUES ('b1', 1, NULL, 'Z', 'printed', NULL, NULL), ('b1', 2, 'r1', NULL, 'todo', NULL, NULL)`);
+    db.prepare(`INSERT INTO print_job (id, printer_uri, kind, registrant_id, status, bytes, created_at) VALUES ('j-receipt', 'tcp://127.0.0.1:9100', 'receipt', 'r1', 'printed', ?, 'now')`).run(Buffer.from([0x1b, 0x40]));
+  },
   '0015-stream-recovery': (db) => {
     db.exec(`INSERT INTO stream_recovery VALUES (1, 'now', 'station-desk-a-old.db', 1, NULL)`);
   },
@@ -126,6 +140,28 @@ const checks: Record<string, (db: Raw) => void> = {
       { station: 'station:kiosk-2', job_id: 'job-k2', version: 1 },
     ]);
     expect(() => db.exec(`INSERT INTO badge_print VALUES ('station:kiosk-2', 'job-k2', 'r1', 2, 'now')`)).toThrow(/UNIQUE/);
+  },
+  '0011-desk-day': (db) => {
+    // Rows from before: paid, nothing set at a desk, free, valid on every track; check-ins keep their time.
+    expect(db.prepare(`SELECT price, privileged, tracks_json FROM ticket_type WHERE id = 'full'`).get()).toEqual({ price: null, privileged: 0, tracks_json: null });
+    expect(db.prepare(`SELECT price, track FROM session WHERE id = 's1'`).get()).toEqual({ price: null, track: null });
+    expect(db.prepare(`SELECT count(*) n FROM check_in WHERE registrant_id = 'r1' AND station IS NULL`).get()).toEqual({ n: 1 });
+    expect(db.prepare(`SELECT amount, method, status FROM payment WHERE id = 'p1'`).get()).toEqual({ amount: 12500, method: 'card', status: 'paid' });
+    expect(db.prepare(`SELECT status, needs_reprint FROM registrant WHERE id = 'r1'`).get()).toEqual({ status: 'pending', needs_reprint: 0 });
+    expect(db.prepare(`SELECT term FROM search_key WHERE key = 'oe'`).all()).toEqual([{ term: 'zoe' }]);
+    expect(() => db.exec(`UPDATE registrant SET status = 'lost' WHERE id = 'r1'`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO payment (id, registrant_id, purpose, description, amount, currency, method, station, created_at) VALUES ('p2', 'r1', 'ticket', '', 100, 'EUR', 'iou', 'x', 'now')`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO payment (id, registrant_id, purpose, description, amount, currency, method, station, created_at) VALUES ('p3', 'ghost', 'ticket', '', 100, 'EUR', 'cash', 'x', 'now')`)).toThrow(/FOREIGN KEY/);
+  },
+  '0013-print-batches': (db) => {
+    // print_job was rebuilt: every job, its bytes and warnings survived; the new kinds are accepted, others not.
+    expect(db.prepare(`SELECT id, length(bytes) n FROM print_job WHERE kind = 'badge' ORDER BY id`).all()).toEqual([{ id: 'j1', n: 2 }, { id: 'j3', n: 2 }]);
+    expect(db.prepare(`SELECT warnings_json w FROM print_job WHERE id = 'j3'`).get()).toEqual({ w: JSON.stringify([{ code: 'missing_glyphs', words: 'needs CJK' }]) });
+    expect(db.prepare(`SELECT count(*) n FROM print_job WHERE kind = 'receipt'`).get()).toEqual({ n: 1 });
+    expect(() => db.exec(`INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at) VALUES ('j9', 'x', 'poster', 'queued', x'00', 'now')`)).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at, reprint_of) VALUES ('j10', 'x', 'badge', 'queued', x'00', 'now', 'ghost')`)).toThrow(/FOREIGN KEY/);
+    expect(db.prepare(`SELECT position, state FROM print_batch_item WHERE batch_id = 'b1' ORDER BY position`).all()).toEqual([{ position: 1, state: 'printed' }, { position: 2, state: 'todo' }]);
+    expect(() => db.exec(`INSERT INTO print_batch_item VALUES ('ghost', 1, NULL, 'A', 'todo', NULL, NULL)`)).toThrow(/FOREIGN KEY/);
   },
   '0015-stream-recovery': (db) => {
     // While the restored station waits for HQ, no new outbox row can take a seq; once HQ answered, it can.

@@ -32,6 +32,7 @@ const readOnly = new Set<Channel>([
   'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify', 'waitlist.list', 'reports.export',
   'sessions.board', 'sync.details', 'settings.get', 'settings.testConnection', 'registrants.previewCsv', 'badge.voids',
   'backup.status',
+  'payment.list', 'receipt.preview', 'reports.day', 'stock.status', 'print.batches',
 ]);
 
 const internal = internalCaller();
@@ -115,6 +116,41 @@ const cases: Record<Channel, unknown[]> = {
   ],
   'registrants.previewCsv': [{}, { csv: '' }, { csv: 'a,b\n1,2', rows: 0 }, { csv: 'a,b\n1,2', mapping: { nickname: 'a' } }],
   'badge.voids': [{ limit: 0 }, { limit: 'all' }],
+  // ---- the desk's day (issue 19) ----
+  'registrant.correct': [
+    {}, { registrantId: 'r1' }, { registrantId: 'r1', changes: {} }, { registrantId: 'r1', changes: { firstName: '', lastName: '' } }, { registrantId: 'r1', changes: { email: 'nope' } },
+    { registrantId: 'r1', changes: { country: 'Portugal' } }, { registrantId: 'r1', changes: { ticketTypeId: 'vip' } }, { registrantId: 'ghost', changes: { firstName: 'A' } },
+    { registrantId: 'r1', changes: { firstName: 'José' } }, { registrantId: 'r1', changes: { firstName: 'x'.repeat(121) } },
+  ],
+  'registration.settle': [
+    {}, { registrantId: 'r1', decision: 'maybe' }, { registrantId: 'r1', decision: 'accept', note: 'ok' }, { registrantId: 'r1', decision: 'pay' },
+    { registrantId: 'r1', decision: 'pay', payment: { method: 'card' } }, { registrantId: 'r1', decision: 'pay', payment: { method: 'cash' } },
+    { registrantId: 'ghost', decision: 'pay', payment: { method: 'cash' } }, { registrantId: 'r1', decision: 'accept', supervisor: { supervisorId: 'sup', pin: '2468' }, note: '' },
+  ],
+  'registration.changeTicket': [{}, { registrantId: 'r1' }, { registrantId: 'r1', ticketTypeId: 'ghost' }, { registrantId: 'r1', ticketTypeId: 'full' }, { registrantId: 'ghost', ticketTypeId: 'full' }],
+  'registration.transfer': [
+    {}, { registrantId: 'r1', to: { firstName: '', lastName: '' }, reason: 'x' }, { registrantId: 'r1', to: { firstName: 'A' } }, { registrantId: 'r1', to: { firstName: 'A' }, reason: '' },
+    { registrantId: 'ghost', to: { firstName: 'A' }, reason: 'gift' }, { registrantId: 'r1', to: { firstName: 'A', email: 'bad' }, reason: 'gift' },
+  ],
+  'seat.release': [{}, { registrantId: 'r1', sessionId: 'panel' }, { registrantId: 'r1', sessionId: 'workshop', reason: 'x' }, { registrantId: 'r1', sessionId: 'ghost', reason: 'x' }],
+  'seat.swap': [
+    {}, { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'panel' }, { registrantId: 'r2', fromSessionId: 'panel', toSessionId: 'workshop' },
+    { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'keynote' }, { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'workshop', payment: { method: 'bitcoin' } },
+  ],
+  'payment.list': [{ limit: 0 }, { day: 'today' }, { registrantId: '' }],
+  'payment.reverse': [
+    {}, { paymentId: 'ghost', kind: 'void', reason: 'x' }, { paymentId: 'ghost', kind: 'steal', reason: 'x', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { paymentId: 'ghost', kind: 'void', reason: '', supervisor: { supervisorId: 'sup', pin: '2468' } }, { paymentId: 'ghost', kind: 'refund', reason: 'x', supervisor: { supervisorId: 'sup', pin: '2468' } },
+  ],
+  'receipt.preview': [{}, { registrantId: 'ghost' }],
+  'receipt.print': [{}, { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' }, { registrantId: 'r1', printer: 'ftp://printer' }],
+  'reports.day': [{ day: 'yesterday' }, { day: '2026-13-01' }, { out: 'x' }],
+  'stock.record': [{}, { cards: 0 }, { cards: -5 }, { cards: 1.5 }, { cards: 1_000_000 }],
+  'stock.status': [{ day: 'now' }],
+  'print.batch': [{ order: 'shoe size' }, { printer: 'ftp://printer' }, { ticketTypeId: 'ghost', printer: 'tcp://127.0.0.1:9' }, { dividers: 'yes' }],
+  'print.batchResume': [{}, { batchId: 'ghost' }],
+  'print.batchCancel': [{}, { batchId: 'ghost' }],
+  'print.batches': [{ all: true }],
 };
 
 describe('every command rejects bad input with a typed error and writes nothing', () => {
@@ -143,6 +179,51 @@ describe('every command rejects bad input with a typed error and writes nothing'
       const r = await s.callUnknown(internal, name, {});
       expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     }
+  });
+});
+
+// ---- who may call what ----------------------------------------------------------------------------------------
+
+describe('the caller: each channel declares the modes and the role it needs, checked before the payload', () => {
+  const attendee = { transport: 'ws', mode: 'kiosk', session: null } as const;
+  const deskNobody = { transport: 'ipc', mode: 'desk', session: null } as const;
+  const deskStaff = { transport: 'ipc', mode: 'desk', session: { staffId: 'sup', role: 'desk' } } as const;
+  const doorStaff = { transport: 'ws', mode: 'door', session: { staffId: 'sup', role: 'desk' } } as const;
+  const supervisor = { transport: 'ws', mode: 'supervisor', session: { staffId: 'sup', role: 'supervisor' } } as const;
+
+  it.each([
+    [attendee, 'sale.sell', 'forbidden'],
+    [attendee, 'registrant.registerWalkUp', 'forbidden'],
+    [attendee, 'conference.import', 'forbidden'],
+    [attendee, 'print.reprint', 'forbidden'],
+    [attendee, 'print.confirm', 'unauthorized'],
+    [deskNobody, 'sale.sell', 'unauthorized'],
+    [deskNobody, 'checkin.record', 'unauthorized'],
+    [deskStaff, 'audit.verify', 'forbidden'],
+    [deskStaff, 'conference.import', 'forbidden'],
+    [doorStaff, 'sale.sell', 'forbidden'],
+    [supervisor, 'feed.apply', 'forbidden'],
+    [supervisor, 'feed.applyBatch', 'forbidden'],
+  ] as const)('%j → %s is %s, and nothing is written', async (caller, channel, code) => {
+    const before = dbDigest(dbPath());
+    // A request that would be valid for a caller allowed to make it.
+    const request = channel === 'sale.sell' ? { sessionId: 'panel', registrantId: 'r2' } : channel === 'feed.apply' ? { envelope: hq('Heartbeat', { hqTime: dayAt('08:50') }) } : {};
+    const r = await s.callUnknown(caller, channel, request);
+    expect(r).toMatchObject({ ok: false, error: { code } });
+    expect(dbDigest(dbPath())).toBe(before);
+  });
+
+  it('a kiosk attendee searching sees no e-mail addresses; staff do', async () => {
+    const seen = await s.callUnknown(attendee, 'registrant.search', { query: 'jose' });
+    expect(seen).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'j•••@example.com' }] });
+    expect(await s.callUnknown(deskStaff, 'registrant.search', { query: 'jose' })).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'jose@example.com' }] });
+  });
+
+  it('screens may print only to the station’s own printers', async () => {
+    const before = dbDigest(dbPath());
+    const r = await s.callUnknown(supervisor, 'printer.testPage', { printer: 'tcp://127.0.0.1:9' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(dbDigest(dbPath())).toBe(before);
   });
 });
 
@@ -201,47 +282,3 @@ describe('random malformed input at every command', () => {
   });
 });
 
-// ---- who may call what ----------------------------------------------------------------------------------------
-
-describe('the caller: each channel declares the modes and the role it needs, checked before the payload', () => {
-  const attendee = { transport: 'ws', mode: 'kiosk', session: null } as const;
-  const deskNobody = { transport: 'ipc', mode: 'desk', session: null } as const;
-  const deskStaff = { transport: 'ipc', mode: 'desk', session: { staffId: 'sup', role: 'desk' } } as const;
-  const doorStaff = { transport: 'ws', mode: 'door', session: { staffId: 'sup', role: 'desk' } } as const;
-  const supervisor = { transport: 'ws', mode: 'supervisor', session: { staffId: 'sup', role: 'supervisor' } } as const;
-
-  it.each([
-    [attendee, 'sale.sell', 'forbidden'],
-    [attendee, 'registrant.registerWalkUp', 'forbidden'],
-    [attendee, 'conference.import', 'forbidden'],
-    [attendee, 'print.reprint', 'forbidden'],
-    [attendee, 'print.confirm', 'unauthorized'],
-    [deskNobody, 'sale.sell', 'unauthorized'],
-    [deskNobody, 'checkin.record', 'unauthorized'],
-    [deskStaff, 'audit.verify', 'forbidden'],
-    [deskStaff, 'conference.import', 'forbidden'],
-    [doorStaff, 'sale.sell', 'forbidden'],
-    [supervisor, 'feed.apply', 'forbidden'],
-    [supervisor, 'feed.applyBatch', 'forbidden'],
-  ] as const)('%j → %s is %s, and nothing is written', async (caller, channel, code) => {
-    const before = dbDigest(dbPath());
-    // A request that would be valid for a caller allowed to make it.
-    const request = channel === 'sale.sell' ? { sessionId: 'panel', registrantId: 'r2' } : channel === 'feed.apply' ? { envelope: hq('Heartbeat', { hqTime: dayAt('08:50') }) } : {};
-    const r = await s.callUnknown(caller, channel, request);
-    expect(r).toMatchObject({ ok: false, error: { code } });
-    expect(dbDigest(dbPath())).toBe(before);
-  });
-
-  it('a kiosk attendee searching sees no e-mail addresses; staff do', async () => {
-    const seen = await s.callUnknown(attendee, 'registrant.search', { query: 'jose' });
-    expect(seen).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'j•••@example.com' }] });
-    expect(await s.callUnknown(deskStaff, 'registrant.search', { query: 'jose' })).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'jose@example.com' }] });
-  });
-
-  it('screens may print only to the station’s own printers', async () => {
-    const before = dbDigest(dbPath());
-    const r = await s.callUnknown(supervisor, 'printer.testPage', { printer: 'tcp://127.0.0.1:9' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(dbDigest(dbPath())).toBe(before);
-  });
-});

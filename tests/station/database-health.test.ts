@@ -75,7 +75,7 @@ describe('integrity at open', () => {
     s = await openAt(copy, opts);
     const before = fileDigest(copy);
 
-    const sale = await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00042' });
+    const sale = await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' });
     expect(sale).toMatchObject({ ok: false, error: { code: 'damaged' } });
     if (!sale.ok) expect(sale.error.message).toMatch(/database is damaged.*nothing was saved.*restore the last backup/);
     const walkUp = await s.call('registrant.registerWalkUp', { firstName: 'Ana', lastName: 'B', ticketTypeId: 'full' });
@@ -97,7 +97,7 @@ describe('integrity at open', () => {
     s = await openAt(file, { integrityInlineMaxPages: 0 });
     expect(await s.integrity()).toEqual({ ok: true, problems: [] });
     expect(must(await s.call('station.status', {})).integrity).toEqual({ state: 'ok', problems: [], message: null });
-    expect(must(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00042' })).outcome).toBe('proceed');
+    expect(must(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' })).outcome).toBe('proceed');
     expect(must(await s.call('audit.verify', {}))).toMatchObject({ ok: true, integrity: { state: 'ok' } });
   });
 
@@ -113,7 +113,7 @@ describe('integrity at open', () => {
     expect(must(await s.call('station.status', {})).integrity.state).toBe('ok');
     const audit = must(await s.call('audit.verify', {}));
     expect(audit).toMatchObject({ ok: false, integrity: { state: 'damaged' } });
-    expect(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00042' })).toMatchObject({ ok: false, error: { code: 'damaged' } });
+    expect(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' })).toMatchObject({ ok: false, error: { code: 'damaged' } });
   });
 });
 

@@ -68,7 +68,8 @@ const printerFaults = {
 
 const csv = (rows: string[]) => ['Order Ref,Given Name,Family Name,Email', ...rows].join('\n');
 const csvMap = ['--map', 'confirmationCode=Order Ref,firstName=Given Name,lastName=Family Name,email=Email', '--ticket-type', 'day-2'];
-const sellArgs = ['sell', '--session', 's-d1-talk-qr-codes', '--registrant', 'r-00042'];
+// A full pass (valid every day) into a day-1 session of a conference that starts tomorrow: nothing has ended yet, whatever the hour.
+const sellArgs = ['sell', '--session', 's-d1-talk-qr-codes', '--registrant', 'r-00043'];
 /** The operator acts as the station's supervisor; with the PIN where a supervisor is needed (imports, audit). */
 const asSup = ['--staff', 'sup'];
 const asSupPin = ['--staff', 'sup', '--pin', '2468'];
@@ -264,7 +265,7 @@ beforeAll(async () => {
   t = tempDir('lanyard-hostile-');
   template = join(t.dir, 'template.db');
   const st = await createStation({ dbPath: template, stationId: 'desk-1' });
-  must(await st.call('conference.import', { data: demoConference(new Date().toISOString().slice(0, 10)) }));
+  must(await st.call('conference.import', { data: demoConference() }));
   must(await st.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date().toISOString() }, { conferenceId: 'ldc26', at: new Date().toISOString() }) }));
   must(await st.call('staff.add', { id: 'sup', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
   await st.close();

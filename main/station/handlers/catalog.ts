@@ -1,20 +1,26 @@
 /** Importing a conference, registrants from CSV, searching, walk-up registration, the session list. */
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { ImportReport, SessionView } from '../../../core/api';
+import distance from 'damerau-levenshtein';
+import { REJECTED_LISTED, type ImportReport, type RegistrantSummary, type SessionView, type WalkUpOutcome } from '../../../core/api';
 import type { Caller } from '../../../core/access';
 import { localDay, shiftConference } from '../../../core/calendar';
 import { Registrant, type ConferenceFile } from '../../../core/conference';
-import { DomainError } from '../../../core/result';
-import {
-  catalogIds, getConference, getRegistrantDetail, refreshImportedAvailability, listSessions, listTicketTypes, searchRegistrants, ticketTypeExists, upsertConference,
-  upsertSessions, upsertTicketTypes,
-} from '../../store/catalog';
+import { decimal } from '../../../core/money';
+import { DomainError, type AppError } from '../../../core/result';
+import { catalogIds, getConference, refreshImportedAvailability, listSessions, upsertConference, upsertSessions, upsertTicketTypes } from '../../store/catalog';
 import type { Tx } from '../../store/db';
+import { foldText } from '../../store/fold';
+import { cancelMissing, getRegistrantDetail, getTicketType, listTicketTypes, nextFileRound } from '../../store/registrations';
 import { availabilityView, checkInsBySession } from '../../store/sales';
+import { registrantSummary, searchRegistrants } from '../../store/search';
 import { actor, audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
 import { planCsvImport, readCsvTable } from '../csv-import';
 import type { Handlers } from '../serve';
+import { requirePayment, takePayment } from './payments';
+import { unknownTicketType } from './registrations';
+import { sell } from './sales';
+import { checkSupervisor } from './staff';
 
 export function catalogHandlers(
   ctx: StationContext,
@@ -34,7 +40,7 @@ export function catalogHandlers(
       if (existing && existing.id !== data.conference.id) {
         throw new DomainError('conflict', `This station holds conference "${existing.name}" (${existing.id}); it cannot also import "${data.conference.id}". Use a new station database.`);
       }
-      return inTx(ctx, (tx) => importConference(ctx, tx, data, progress));
+      return inTx(ctx, (tx) => importConference(ctx, tx, data, progress, 'whole file'));
     },
 
     'registrants.importCsv': async (req) => {
@@ -80,14 +86,28 @@ export function catalogHandlers(
     },
 
     'registrant.get': async ({ id }, caller) => {
-      const r = await getRegistrantDetail(ctx.db, id);
+      const r = await getRegistrantDetail(ctx.db, id, ctx.stationId);
       if (!r) throw new DomainError('not_found', `No registrant with id "${id}".`);
       return publicFacing(caller) ? { ...r, email: maskEmail(r.email) } : r;
     },
 
     'registrant.registerWalkUp': async (req, caller) => {
       const conference = await requireConference(ctx.db);
-      if (!(await ticketTypeExists(ctx.db, req.ticketTypeId))) throw new DomainError('not_found', `Unknown ticket type "${req.ticketTypeId}".`);
+      const ticket = await getTicketType(ctx.db, req.ticketTypeId);
+      if (!ticket) throw unknownTicketType(req.ticketTypeId, await listTicketTypes(ctx.db));
+      // A speaker's or staff ticket is not sold over the counter without a supervisor.
+      const supervisor = req.supervisor ? await checkSupervisor(ctx, req.supervisor) : null;
+      if (ticket.privileged === 1 && !supervisor) throw new DomainError('forbidden', `${ticket.name} is a privileged ticket: a supervisor's PIN is needed.`, { need: 'supervisor' });
+      const currency = (await getConference(ctx.db))?.currency ?? null;
+      const charge = ticket.price !== null && ticket.price > 0 && currency ? { amount: ticket.price, currency } : null;
+      requirePayment(charge, req.payment, ticket.name);
+      if (!req.allowDuplicate) {
+        const matches = await possibleDuplicates(ctx, req);
+        if (matches.length > 0) {
+          const who = matches.map((m) => `${`${m.firstName} ${m.lastName}`.trim()} (${m.confirmationCode})`).join(', ');
+          throw new DomainError('conflict', `This looks like someone already registered: ${who}. Open their registration, or register anyway if it is another person.`, { reason: 'possible_duplicate', matches });
+        }
+      }
       const registrant = Registrant.parse({
         id: `w-${uuidv7()}`,
         confirmationCode: walkUpCode(ctx.stationId),
@@ -98,15 +118,51 @@ export function catalogHandlers(
         ticketTypeId: req.ticketTypeId,
         sessions: [],
       });
-      return inTx(ctx, async (tx) => {
+      await inTx(ctx, async (tx) => {
         const by = await actor(tx, caller);
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
         await emit(ctx, tx, 'RegistrantRegistered', { registrant });
-        await audit(ctx, tx, { actor: by, action: 'registrant.registerWalkUp', subject: registrant.id, details: { name: `${registrant.firstName} ${registrant.lastName}`.trim() } });
-        return (await getRegistrantDetail(tx, registrant.id))!;
+        const name = `${registrant.firstName} ${registrant.lastName}`.trim();
+        await audit(ctx, tx, {
+          actor: supervisor?.id ?? by, action: 'registrant.registerWalkUp', subject: registrant.id,
+          details: { name, ticketTypeId: ticket.id, ...(supervisor ? { staff: by } : {}), summary: `registered at ${ctx.stationId} (${ticket.name}${charge ? `, ${decimal(charge.amount, charge.currency)} ${charge.currency}` : ''})` },
+        });
+        await takePayment(ctx, tx, { registrantId: registrant.id, saleId: null, purpose: 'ticket', description: ticket.name, charge, payment: req.payment, staffId: caller.session?.staffId ?? null, actor: by });
       });
+      // The sessions chosen at registration: each its own sale, decided by the policy like any other.
+      const sales: WalkUpOutcome['sales'] = [];
+      for (const sessionId of req.sessions) {
+        try {
+          sales.push({ sessionId, outcome: await sell(ctx, { sessionId, registrantId: registrant.id, payment: req.payment }, caller, true), error: null });
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          sales.push({ sessionId, outcome: null, error: { code: e.code, message: e.message } satisfies Pick<AppError, 'code' | 'message'> });
+        }
+      }
+      return { ...(await getRegistrantDetail(ctx.db, registrant.id, ctx.stationId))!, sales };
     },
   };
+}
+
+/**
+ * Someone already registered who may be this walk-up: the same e-mail, or the same name folded (José Núñez = jose
+ * nunez), or a name one or two letters off (Jon Smith for John Smith) — at most five.
+ */
+async function possibleDuplicates(ctx: StationContext, p: { firstName: string; lastName: string; email: string }): Promise<RegistrantSummary[]> {
+  const out = new Map<string, RegistrantSummary>();
+  if (p.email) {
+    const same = await ctx.db.selectFrom('registrant').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', p.email.toLowerCase())).limit(5).execute();
+    for (const r of same) out.set(r.id, (await registrantSummary(ctx.db, r.id))!);
+  }
+  const wanted = foldText(`${p.firstName} ${p.lastName}`).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  if (wanted) {
+    for (const r of await searchRegistrants(ctx.db, `${p.firstName} ${p.lastName}`, 10)) {
+      const name = foldText(`${r.firstName} ${r.lastName}`).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const edits = distance(wanted, name).steps;
+      if (edits <= (wanted.length >= 8 ? 2 : 1)) out.set(r.id, r);
+    }
+  }
+  return [...out.values()].slice(0, 5);
 }
 
 /** A kiosk screen with nobody from staff signed in: whoever stands there may not be the person they look up. */
@@ -119,11 +175,16 @@ export function maskEmail(email: string): string {
   return `${email[0]}•••${email.slice(at)}`;
 }
 
+/**
+ * Imports a conference file. A `whole file` (conference.import) is the full list of registrants: those an earlier
+ * file listed and this one does not are cancelled (reported, never deleted). A snapshot chunk from HQ is `partial`.
+ */
 export async function importConference(
   ctx: StationContext,
   tx: Tx,
   data: ConferenceFile,
   progress: (op: string, phase: 'validating' | 'writing' | 'done', done: number, total: number) => void,
+  scope: 'whole file' | 'partial' = 'partial',
 ): Promise<ImportReport> {
   const at = nowIso(ctx);
   const total = data.registrants.length;
@@ -131,14 +192,19 @@ export async function importConference(
   await upsertConference(tx, data.conference, at);
   await upsertTicketTypes(tx, data.conference.id, data.ticketTypes);
   await upsertSessions(tx, data.conference.id, data.sessions);
-  const r = ctx.registrants.upsert(data.conference.id, data.registrants, 'import', at, (done) => progress('conference.import', 'writing', done, total));
+  const round = scope === 'whole file' ? await nextFileRound(tx) : null;
+  const r = ctx.registrants.upsert(data.conference.id, data.registrants, 'import', at, (done) => progress('conference.import', 'writing', done, total), 'replace', round);
+  const cancelled = round === null ? [] : await cancelMissing(tx, round, `not in the conference file imported ${at.slice(0, 16).replace('T', ' ')} UTC`);
+  for (const id of cancelled.slice(0, 1000)) {
+    await audit(ctx, tx, { actor: 'import', action: 'registration.cancelledByImport', subject: id, details: { summary: 'cancelled: no longer in the conference file' } });
+  }
   // Availability is derived from the entitlements just written (until HQ sends its own numbers).
   await refreshImportedAvailability(tx);
   await audit(ctx, tx, {
     actor: 'import',
     action: 'conference.import',
     subject: data.conference.id,
-    details: { sessions: data.sessions.length, ticketTypes: data.ticketTypes.length, inserted: r.inserted, updated: r.updated, startsOn: data.conference.startsOn },
+    details: { sessions: data.sessions.length, ticketTypes: data.ticketTypes.length, inserted: r.inserted, updated: r.updated, startsOn: data.conference.startsOn, cancelled: cancelled.length },
   });
   progress('conference.import', 'done', total, total);
   return {
@@ -150,6 +216,7 @@ export async function importConference(
     entitlements: r.entitlements,
     rejected: [],
     rejectedCount: 0,
+    ...(round === null ? {} : { cancelled: { ids: cancelled.slice(0, REJECTED_LISTED), count: cancelled.length } }),
   };
 }
 

@@ -18,6 +18,8 @@ import { allotmentWithSeat, applyAvailability, closeAllotment, getSale, grantEnt
 import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { applyReconciliation } from './case-feed';
+import { applyRegistrantChange } from './registrations';
+import { refundSale } from './payments';
 import { importConference } from './catalog';
 import { giveBack } from './allotments';
 import { applyStreamRecovered } from './stream-recovery';
@@ -133,6 +135,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
         // Nobody left with this seat yet: refuse on the spot and give the seat back at HQ.
         await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
         await emit(ctx, tx, 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
+        await refundSale(ctx, tx, sale.id, 'HQ says the session was full: the seat was not there');
         const decided = toSale((await getSale(tx, sale.id))!);
         return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
       }
@@ -210,6 +213,8 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'StreamRecovered':
       return applyStreamRecovered(ctx, tx, env.payload);
+    case 'RegistrantChangeRecorded':
+      return applyRegistrantChange(ctx, tx, env.payload);
   }
 }
 

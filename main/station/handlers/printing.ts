@@ -25,10 +25,17 @@ import { loadBadgeAssets } from '../../printing/templates';
 import { getConference, getRegistrantRow } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import {
-  activeStationKey, appendPrintLog, duplicatePrints, printsOf, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobsOfRegistrant, latestBadge,
+  activeStationKey, appendPrintLog, duplicatePrints, printsOf, badgeRevocations, getJob, inboxBodies, insertBadge, insertJob, insertStationKey, jobBytes, jobsOfRegistrant, latestBadge,
   listJobs, listPrintLog, listPrinters, ownPublicKeys, registrantBadgeData, transitionJob, upsertPrinter, voidBadge, type JobMeta,
 } from '../../store/printing';
 import { revocationsOf } from '../../store/cases';
+import { localDay, localTime } from '../../../core/calendar';
+import { standingProblems } from '../../../core/validity';
+import { bitmapToPng } from '../../printing/bitmap-png';
+import { dividerLines, drawSlip, receiptLines, slipBytes } from '../../printing/slips';
+import { listPayments } from '../../store/money';
+import { batchPrinting, type BatchChannels } from './batch-print';
+import { refuseIf, registrationRules } from './validity';
 import { actor, audit, emit, inTx, lastContact, noteAppended, nowIso, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
@@ -54,7 +61,7 @@ export interface PrintingOptions {
 
 type PrintingChannels =
   | 'badge.preview' | 'badge.print' | 'badge.prints' | 'badge.duplicates' | 'print.jobs' | 'print.confirm' | 'print.reprint' | 'print.log' | 'printer.status' | 'printer.list'
-  | 'printer.testPage' | 'badge.verify' | 'badge.stationKey';
+  | 'printer.testPage' | 'badge.verify' | 'badge.stationKey' | 'receipt.preview' | 'receipt.print' | BatchChannels;
 
 const DEFAULT_PREVIEW_PRINTER = 'tcp://127.0.0.1:9100';
 
@@ -161,7 +168,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
 
   /** Which version a print now gets, and whether it needs a new badge (voiding the current one). */
   const planVersion = async (q: Db | Tx, registrantId: string, reason: string | undefined, caller: Caller) => {
-    const jobs = await jobsOfRegistrant(q, registrantId);
+    const jobs = (await jobsOfRegistrant(q, registrantId)).filter((j) => j.kind === 'badge');
     const active = jobs.find((j) => j.status === 'queued' || j.status === 'sending');
     if (active) throw new DomainError('conflict', `A badge for this registrant is already being printed (job ${active.id}, ${active.status}).`, { reason: 'other' });
     const latest = await latestBadge(q, registrantId);
@@ -197,6 +204,8 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     const data = await registrantBadgeData(tx, req.registrantId);
     if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
     const by = await actor(tx, caller);
+    // Cancelled, refunded or pending (no desk decision yet): no badge, at a kiosk or a desk, with the reason.
+    refuseIf(standingProblems((await registrationRules(tx, req.registrantId))!.standing), 'No badge');
     const plan = await planVersion(tx, req.registrantId, req.reason, caller);
     const at = nowIso(ctx);
     if (plan.voids !== null) {
@@ -228,7 +237,23 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     return id;
   };
 
-  const handlers: Pick<Handlers, PrintingChannels> = {
+  const batch = batchPrinting(ctx, {
+    start,
+    printerFor,
+    queueBadge: (tx, caller, registrantId, printer) => queueBadge(tx, caller, { registrantId, printer }),
+    queueDivider: async (tx, caller, label, note, printer) =>
+      queueSlip(tx, {
+        kind: 'divider', registrantId: null, printer, bytes: slipBytes(drawSlip(dividerLines(label, note, printer.media.dpi), printer.media.widthDots, getEnv().fonts), printer), reason: null,
+        reprintOf: null, staffId: caller.session?.staffId ?? null, actor: await actor(tx, caller), event: 'divider',
+      }),
+    finish: async (jobId, printer) => {
+      queue.kick(printer.uri);
+      await queue.waitFor(jobId, waitBudget(printer));
+      return (await getJob(ctx.db, jobId))!;
+    },
+  });
+
+  const handlers: Omit<Pick<Handlers, PrintingChannels>, 'receipt.preview' | 'receipt.print' | BatchChannels> = {
     'badge.preview': async ({ registrantId, printer }, caller) => {
       const p = printer === undefined && ctx.settings.printers.length === 0 ? printerOf(DEFAULT_PREVIEW_PRINTER) : printerFor(printer, caller);
       return inTx(ctx, async (tx) => {
@@ -288,6 +313,8 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
       if (original.status === 'queued' || original.status === 'sending') throw new DomainError('conflict', `Job ${jobId} is still ${original.status}; wait for it to finish.`, { reason: 'other' });
       const p = printerFor(printer ?? original.printer_uri, caller);
       const id = await inTx(ctx, async (tx) => {
+        if (original.kind === 'receipt' && original.registrant_id) return queueReceipt(tx, caller, original.registrant_id, p, jobId, reason);
+        if (original.kind === 'divider') return queueCopy(tx, caller, jobId, p, reason);
         if (original.kind === 'test' || !original.registrant_id) return queueTest(tx, p, caller, jobId, reason);
         return queueBadge(tx, caller, { registrantId: original.registrant_id, printer: p, reason, reprintOf: jobId });
       });
@@ -376,7 +403,71 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
       return { keyId: key.keyId, publicKey: key.publicKey };
     },
   };
-  return { handlers, start };
+  return { handlers: { ...handlers, ...receiptHandlers(), ...batch.handlers }, start };
+
+  /** A person's receipt: their payments at this desk, voids and refunds shown, as one raster. */
+  async function receipt(q: Db | Tx, registrantId: string, printer: PrinterConfig) {
+    const r = await getRegistrantRow(q, registrantId);
+    if (!r) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+    const c = (await getConference(q))!;
+    const payments = await listPayments(q, { registrantId, limit: 500 });
+    const tz = c.timezone;
+    const venue = (iso: string) => `${localDay(Date.parse(iso), tz)} ${localTime(Date.parse(iso), tz)}`;
+    const lines = receiptLines(
+      {
+        conference: c.name, station: `Desk ${ctx.stationId}`, at: venue(nowIso(ctx)), person: `${r.first_name} ${r.last_name}`.trim(), code: r.confirmation_code,
+        payments: payments.map((p) => ({
+          description: p.description, amount: p.amount, currency: p.currency, method: p.method, reference: p.reference, reason: p.reason, time: localTime(Date.parse(p.created_at), tz),
+          status: p.status, closeReason: p.close_reason,
+        })),
+      },
+      printer.media.dpi,
+    );
+    const bmp = drawSlip(lines, printer.media.widthDots, getEnv().fonts);
+    const kept = payments.filter((p) => p.status === 'paid');
+    return { bmp, lines, total: payments.length > 0 ? { amount: kept.reduce((n, p) => n + p.amount, 0), currency: payments[0]!.currency } : null };
+  }
+
+  async function queueReceipt(tx: Tx, caller: Caller, registrantId: string, p: PrinterConfig, reprintOf: string | null, reason: string | null): Promise<string> {
+    const by = await actor(tx, caller);
+    const { bmp } = await receipt(tx, registrantId, p);
+    return queueSlip(tx, { kind: 'receipt', registrantId, printer: p, bytes: slipBytes(bmp, p), reason, reprintOf, staffId: caller.session?.staffId ?? null, actor: by, event: 'receipt' });
+  }
+
+  /** Queues a receipt or divider slip (inside `tx`); the queue prints it like any job. */
+  async function queueSlip(
+    tx: Tx,
+    j: { kind: 'receipt' | 'divider'; registrantId: string | null; printer: PrinterConfig; bytes: Uint8Array; reason: string | null; reprintOf: string | null; staffId: string | null; actor: string; event: string },
+  ): Promise<string> {
+    const at = nowIso(ctx);
+    const id = uuidv7();
+    await upsertPrinter(tx, { uri: j.printer.uri, language: j.printer.language, media: j.printer.media.id });
+    await insertJob(tx, { id, printerUri: j.printer.uri, kind: j.kind, registrantId: j.registrantId, badgeVersion: null, reason: j.reason, reprintOf: j.reprintOf, staffId: j.staffId, bytes: j.bytes, at });
+    await appendPrintLog(tx, { at, jobId: id, printerUri: j.printer.uri, event: j.event, status: 'queued', words: j.reason, actor: j.actor });
+    return id;
+  }
+
+  async function queueCopy(tx: Tx, caller: Caller, jobId: string, p: PrinterConfig, reason: string): Promise<string> {
+    const original = (await getJob(tx, jobId))!;
+    const bytes = (await jobBytes(tx, jobId))!;
+    return queueSlip(tx, { kind: original.kind === 'receipt' ? 'receipt' : 'divider', registrantId: original.registrant_id, printer: p, bytes, reason, reprintOf: jobId, staffId: caller.session?.staffId ?? null, actor: await actor(tx, caller), event: 'reprint' });
+  }
+
+  function receiptHandlers(): Pick<Handlers, 'receipt.preview' | 'receipt.print'> {
+    return {
+      'receipt.preview': async ({ registrantId }, caller) => {
+        const p = ctx.settings.printers.length === 0 ? printerOf(DEFAULT_PREVIEW_PRINTER) : printerFor(undefined, caller);
+        const r = await receipt(ctx.db, registrantId, p);
+        return { registrantId, png: bitmapToPng(r.bmp).toString('base64'), width: r.bmp.width, height: r.bmp.height, lines: r.lines.map((l) => (l.right ? `${l.text}  ${l.right}` : l.text).trim()).filter(Boolean), total: r.total };
+      },
+      'receipt.print': async ({ registrantId, printer, wait }, caller) => {
+        await start();
+        const p = printerFor(printer, caller);
+        const id = await inTx(ctx, (tx) => queueReceipt(tx, caller, registrantId, p, null, null));
+        return finishRequest(id, p, wait);
+      },
+    };
+  }
 
   async function queueTest(tx: Tx, p: PrinterConfig, caller: Caller, reprintOf: string | null, reason: string | null): Promise<string> {
     const by = await actor(tx, caller);

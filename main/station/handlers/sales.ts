@@ -3,74 +3,111 @@
  * The policy is core/policy.ts; this file gathers its inputs from the store and records its outcome.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { SaleOutcome, SalePreview } from '../../../core/api';
+import type { MoneyView, SaleOutcome, SalePreview } from '../../../core/api';
 import type { SalePolicyParams } from '../../../core/conference';
 import type { Caller } from '../../../core/access';
-import { decideSale, describeFailedConditions, type SaleDecision } from '../../../core/policy';
+import type { PaymentInput } from '../../../core/money';
+import { decideSale, describeFailedConditions, type FailedCondition, type SaleDecision } from '../../../core/policy';
 import { DomainError } from '../../../core/result';
-import { getRegistrantRow, getSession } from '../../store/catalog';
+import { entryProblems, saleProblems, sessionEnded, sessionEntryProblems } from '../../../core/validity';
+import { getConference, getRegistrantRow, getSession } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import {
   allotmentRemaining, allotmentWithSeat, availabilityView, getAvailability, getSale, grantEntitlement, hasEntitlement, insertSale,
   pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
 } from '../../store/sales';
 import { getCaseBySale } from '../../store/cases';
+import { dropEntitlement, getEntitlement, recordSeatRelease } from '../../store/registrations';
+import { refreshImportedAvailability } from '../../store/catalog';
 import type { SaleRecord } from '../../store/schema';
 import { actor, audit, emit, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
+import { refundSale, requirePayment, takePayment } from './payments';
+import { refuseIf, registrationRules, sessionTimes } from './validity';
 
-type SellRequest = { sessionId: string; registrantId: string; override?: { supervisorId: string; pin: string } | undefined };
+export type SellRequest = {
+  sessionId: string;
+  registrantId: string;
+  override?: { supervisorId: string; pin: string } | undefined;
+  payment?: PaymentInput | undefined;
+  /** What this sale costs when it is not the seat's price (a swap pays the difference), and what for. */
+  charge?: MoneyView | null;
+  chargeFor?: string;
+};
 
 export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview' | 'sale.sell' | 'registration.upgrade' | 'sale.release' | 'checkin.record'> {
   return {
     'sale.preview': async ({ sessionId, registrantId }) => {
       const scope = await requireSellable(ctx, ctx.db, sessionId);
       if (registrantId) await requireBuyer(ctx.db, registrantId, sessionId);
+      // What the ticket and the registration allow comes first: no seat numbers or override change it.
+      const validity = await saleValidity(ctx, ctx.db, sessionId, registrantId ?? null);
       const decision = await decide(ctx, ctx.db, scope, false, ctx.isOnline());
-      const preview: SalePreview = { ...decision, availability: (await availabilityView(ctx.db, sessionId))! };
+      const base = { availability: (await availabilityView(ctx.db, sessionId))!, price: await seatPrice(ctx.db, sessionId) };
+      const preview: SalePreview = validity.length > 0 ? { allowed: false, tier: null, basis: decision.basis, failed: validity, ...base } : { ...decision, ...base };
       return preview;
     },
     'sale.sell': (req, caller) => sell(ctx, req, caller, false),
     'registration.upgrade': (req, caller) => sell(ctx, req, caller, true),
 
     'sale.release': async ({ saleId, reason }, caller) => {
-      const released = await inTx(ctx, async (tx) => {
+      const sessionId = await inTx(ctx, async (tx) => {
         const by = await actor(tx, caller);
         const sale = await getSale(tx, saleId);
-        if (!sale) throw new DomainError('not_found', `No sale with id "${saleId}".`);
-        if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
-        if ((await getCaseBySale(tx, saleId))?.status === 'open') {
-          throw new DomainError('conflict', 'This sale has an open oversell case: a supervisor resolves it (reverse, refuse...), which HQ and every station then apply.');
+        if (sale) return releaseSale(ctx, tx, sale.id, reason, by);
+        // A seat HQ sold (a reconciliation move, a waitlist promotion) has HQ's sale id and no sale here.
+        if (await entitlementOfSale(tx, saleId)) {
+          throw new DomainError('not_found', `Sale ${saleId} is HQ's (a move or a waitlist promotion), not this desk's: give the seat back with seat.release (registrant and session).`);
         }
-        const at = nowIso(ctx);
-        await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
-        await revokeEntitlementForSale(tx, saleId);
-        await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
-        await audit(ctx, tx, { actor: by, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status } });
-        return toSale((await getSale(tx, saleId))!);
+        throw new DomainError('not_found', `No sale with id "${saleId}".`);
       });
       ctx.verdicts.settle(saleId, 'cancelled'); // anyone still waiting on this sale stops waiting
-      ctx.events.emit({ type: 'availability.changed', sessionIds: [released.sessionId] });
-      return released;
+      ctx.events.emit({ type: 'availability.changed', sessionIds: [sessionId] });
+      return toSale((await getSale(ctx.db, saleId))!);
     },
 
     'checkin.record': async ({ registrantId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
         await actor(tx, caller); // a session's staff member must still exist here
-        if (!(await getRegistrantRow(tx, registrantId))) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+        const rules = await registrationRules(tx, registrantId);
+        if (!rules) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
+        const now = ctx.clock.now();
         if (sessionId !== null) {
-          if (!(await getSession(tx, sessionId))) throw new DomainError('not_found', `No session with id "${sessionId}".`);
-          const session = (await getSession(tx, sessionId))!;
+          const session = await getSession(tx, sessionId);
+          if (!session) throw new DomainError('not_found', `No session with id "${sessionId}".`);
+          // Offline too: the ticket's days and tracks, the session's day and end, the registration's status.
+          refuseIf(sessionEntryProblems(rules.calendar, rules.ticket, rules.standing, sessionTimes(session), now), 'Not admitted');
           if (session.sellable === 1 && !(await hasEntitlement(tx, registrantId, sessionId)))
             throw new DomainError('conflict', `No seat for "${session.title}" on this registration.`);
-        }
+        } else refuseIf(entryProblems(rules.calendar, rules.ticket, rules.standing, now), 'Not admitted');
         const at = nowIso(ctx);
-        const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: caller.session?.staffId ?? null });
+        const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: caller.session?.staffId ?? null, station: ctx.stationId });
         await emit(ctx, tx, 'CheckedIn', { registrantId, sessionId, at }, sessionId);
         return { registrantId, sessionId, at, firstTime };
       }),
   };
+}
+
+/** Releases this desk's sale (inside `tx`): the seat, the entitlement, SeatReleased for HQ; returns the session. */
+export async function releaseSale(ctx: StationContext, tx: Tx, saleId: string, reason: string, by: string): Promise<string> {
+  const sale = (await getSale(tx, saleId))!;
+  if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
+  if ((await getCaseBySale(tx, saleId))?.status === 'open') {
+    throw new DomainError('conflict', 'This sale has an open oversell case: a supervisor resolves it (reverse, refuse...), which HQ and every station then apply.');
+  }
+  const at = nowIso(ctx);
+  await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
+  await revokeEntitlementForSale(tx, saleId);
+  // Cancelled while waiting for HQ: the person never had the seat, so what they paid goes back at once.
+  // A seat they had is refunded by a supervisor (payment.reverse), if at all.
+  if (sale.proceed === 0) await refundSale(ctx, tx, saleId, `sale cancelled before the seat was handed out: ${reason}`);
+  await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
+  const title = (await getSession(tx, sale.session_id))?.title ?? sale.session_id;
+  await audit(ctx, tx, { actor: by, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status, summary: `seat in "${title}" released: ${reason}` } });
+  // The registrant's history shows it too (the sale's own entry is keyed by the sale).
+  await audit(ctx, tx, { actor: by, action: 'seat.release', subject: sale.registrant_id, details: { sessionId: sale.session_id, source: 'sale', saleId, reason, summary: `seat in "${title}" released: ${reason}` } });
+  return sale.session_id;
 }
 
 /** What a sale is decided in: the conference, the session, and the policy settings that apply to it. */
@@ -86,6 +123,26 @@ async function requireSellable(ctx: StationContext, q: Db | Tx, sessionId: strin
   if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
   if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
   return { conferenceId: conference.id, sessionId, params: policyOf(conference.policy, s.policy_json, ctx.policyOverrides) };
+}
+
+/** What a seat in the session costs (null: free). */
+export async function seatPrice(q: Db | Tx, sessionId: string): Promise<MoneyView | null> {
+  const s = await getSession(q, sessionId);
+  const currency = (await getConference(q))?.currency ?? null;
+  return s && s.price !== null && s.price > 0 && currency ? { amount: s.price, currency } : null;
+}
+
+/** Why this registration may not buy a seat in the session (the session alone: whether it has ended). */
+export async function saleValidity(ctx: StationContext, q: Db | Tx, sessionId: string, registrantId: string | null): Promise<FailedCondition[]> {
+  const s = (await getSession(q, sessionId))!;
+  const now = ctx.clock.now();
+  if (registrantId === null) {
+    const c = (await getConference(q))!;
+    const ended = sessionEnded({ startsOn: c.starts_on, endsOn: c.ends_on, timezone: c.timezone }, sessionTimes(s), now);
+    return ended ? [ended] : [];
+  }
+  const rules = (await registrationRules(q, registrantId))!;
+  return saleProblems(rules.calendar, rules.ticket, rules.standing, sessionTimes(s), now);
 }
 
 async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string) {
@@ -113,7 +170,7 @@ export async function decide(ctx: StationContext, q: Db | Tx, { sessionId, param
   });
 }
 
-async function sell(ctx: StationContext, req: SellRequest, caller: Caller, upgrade: boolean): Promise<SaleOutcome> {
+export async function sell(ctx: StationContext, req: SellRequest, caller: Caller, upgrade: boolean): Promise<SaleOutcome> {
   const outcome = await sellAndWait(ctx, req, caller, upgrade);
   ctx.events.emit({ type: 'availability.changed', sessionIds: [req.sessionId] });
   return outcome;
@@ -127,6 +184,10 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
     const by = await actor(tx, caller);
     const scope = await requireSellable(ctx, tx, req.sessionId);
     await requireBuyer(tx, req.registrantId, req.sessionId);
+    refuseIf(await saleValidity(ctx, tx, req.sessionId, req.registrantId), 'Sale refused');
+    const price = req.charge !== undefined ? req.charge : await seatPrice(tx, req.sessionId);
+    const session = (await getSession(tx, req.sessionId))!;
+    requirePayment(price, req.payment, req.chargeFor ?? `A seat in "${session.title}"`);
     const d = await decide(ctx, tx, scope, supervisor !== null, online);
     if (!d.allowed) {
       throw new DomainError('refused', `Sale refused: ${describeFailedConditions(d.failed)}.`, { failed: d.failed, basis: d.basis });
@@ -143,6 +204,7 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
     const atRisk = d.tier === 'overdraft' || d.tier === 'override';
     await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: caller.session?.staffId ?? null, at });
     if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
+    await takePayment(ctx, tx, { registrantId: req.registrantId, saleId, purpose: 'seat', description: req.chargeFor ?? session.title, charge: price, payment: req.payment, staffId: caller.session?.staffId ?? null, actor: by });
     const origin = { stationId: ctx.stationId, conferenceId: scope.conferenceId, at };
     await emit(ctx, tx, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId, origin);
     if (upgrade) await emit(ctx, tx, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
@@ -215,3 +277,34 @@ async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleReco
   await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, nowIso(ctx));
   await audit(ctx, tx, { actor: by, action: 'sale.proceedWithoutVerdict', subject: sale.id, details: { fromAllotment } });
 }
+
+/**
+ * Gives one seat back, whatever it came from: this desk's sale (released as `sale.release` does), a seat HQ created
+ * (a move or a waitlist promotion: HQ frees its sale), or one from the import (HQ frees it; a later import of the
+ * file does not bring it back). Returns the session whose numbers changed.
+ */
+async function entitlementOfSale(q: Db | Tx, saleId: string) {
+  return q.selectFrom('entitlement').selectAll().where('sale_id', '=', saleId).executeTakeFirst();
+}
+
+export async function releaseSeat(ctx: StationContext, tx: Tx, r: { registrantId: string; sessionId: string; reason: string; by: string }): Promise<string> {
+  const e = await getEntitlement(tx, r.registrantId, r.sessionId);
+  if (!e) {
+    const s = await getSession(tx, r.sessionId);
+    throw new DomainError('not_found', s ? `This registration has no seat in "${s.title}".` : `No session with id "${r.sessionId}".`);
+  }
+  const title = (await getSession(tx, r.sessionId))!.title;
+  const own = e.sale_id ? await getSale(tx, e.sale_id) : undefined;
+  if (own) {
+    await releaseSale(ctx, tx, own.id, r.reason, r.by);
+    return r.sessionId;
+  }
+  const source = e.source === 'import' ? 'import' : 'hq';
+  await dropEntitlement(tx, r.registrantId, r.sessionId);
+  if (source === 'import') await recordSeatRelease(tx, { registrantId: r.registrantId, sessionId: r.sessionId, reason: r.reason, at: nowIso(ctx) });
+  await emit(ctx, tx, 'SeatReturned', { registrantId: r.registrantId, sessionId: r.sessionId, saleId: source === 'hq' ? e.sale_id : null, source, reason: r.reason.slice(0, 500) }, r.sessionId);
+  await refreshImportedAvailability(tx);
+  await audit(ctx, tx, { actor: r.by, action: 'seat.release', subject: r.registrantId, details: { sessionId: r.sessionId, source, saleId: e.sale_id, reason: r.reason, summary: `seat in "${title}" given back (${source === 'import' ? 'imported seat' : 'seat from HQ'}): ${r.reason}` } });
+  return r.sessionId;
+}
+

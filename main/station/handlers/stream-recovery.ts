@@ -89,7 +89,7 @@ async function replay(ctx: StationContext, tx: Tx, env: Envelope<StationEventTyp
       await recordPrint(tx, { station: env.origin, jobId: env.payload.jobId, registrantId: env.payload.registrantId, version: env.payload.badgeVersion, printedAt: env.at });
       return;
     case 'CheckedIn':
-      await recordCheckIn(tx, { registrantId: env.payload.registrantId, sessionId: env.payload.sessionId, at: env.payload.at, staffId: null });
+      await recordCheckIn(tx, { registrantId: env.payload.registrantId, sessionId: env.payload.sessionId, at: env.payload.at, staffId: null, station: env.origin.replace(/^station:/, '') });
       return;
     default:
       // Allotment requests and returns, voids, resolutions, hellos: HQ holds their effect and tells the station

@@ -1,14 +1,25 @@
 /** Find a person (type or scan), see their badge and sessions, print or reprint (with a reason), release a seat. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { RegistrantSummary } from '../../../core/api';
 import type { PrintJobView } from '../../../core/badge/views';
 import type { AppError } from '../../../core/result';
 import { BadgeImage } from '../../components/BadgeImage';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { useScanner } from '../../components/useScanner';
+import type { Words } from '../../i18n/en';
 import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
 import { fullName, useTypedQuery } from '../kiosk/KioskScreen';
 import { signedOutBy } from './common';
+
+/** What the desk sees at a glance in a result: standing (when not paid), badge, check-in. */
+export function stateWords(w: Words, r: Pick<RegistrantSummary, 'status' | 'printed' | 'needsReprint' | 'checkedIn'>): string[] {
+  return [
+    ...(r.status !== 'paid' ? [w.desk.state.status[r.status]] : []),
+    ...(r.needsReprint ? [w.desk.state.needsReprint] : r.printed ? [w.desk.state.printed] : []),
+    ...(r.checkedIn ? [w.desk.state.checkedIn] : []),
+  ];
+}
 
 export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { person: string | null; onPerson(id: string | null): void; onAddSession(id: string): void; onSignedOut(): void }) {
   const w = useWords();
@@ -41,7 +52,8 @@ export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { per
               <li key={r.id}>
                 <button type="button" className={`result ${r.id === person ? 'chosen' : ''}`} aria-pressed={r.id === person} onClick={() => onPerson(r.id)}>
                   <span className="result-name">{fullName(r)}</span>
-                  <span className="result-more">{[r.company, r.confirmationCode].filter(Boolean).join(' · ')}</span>
+                  <span className="result-more">{[r.company, r.confirmationCode, r.ticketTypeName].filter(Boolean).join(' · ')}</span>
+                  <span className="result-state">{stateWords(w, r).join(' · ')}</span>
                 </button>
               </li>
             ))}
@@ -64,7 +76,9 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
   const [reprinting, setReprinting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [releasing, setReleasing] = useState<string | null>(null);
-  useEffect(() => (setJob(null), setError(null), setReprinting(false), setReleasing(null)), [id]);
+  const [correcting, setCorrecting] = useState(false);
+  const [corrected, setCorrected] = useState(false);
+  useEffect(() => (setJob(null), setError(null), setReprinting(false), setReleasing(null), setCorrecting(false), setCorrected(false)), [id]);
   const p = detail.data;
   if (detail.error) return <ErrorNotice error={detail.error} />;
   if (!p) return <p className="loading">{w.common.loading}</p>;
@@ -92,6 +106,12 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
   return (
     <section className="person" aria-labelledby="person-name">
       <h2 id="person-name">{fullName(p)}</h2>
+      {p.status !== 'paid' && (
+        <Notice kind={p.status === 'pending' ? 'warn' : 'error'} title={w.desk.state.status[p.status]}>
+          {p.statusNote && <p>{p.statusNote}</p>}
+        </Notice>
+      )}
+      {p.needsReprint && <Notice kind="warn" title={w.desk.state.needsReprint} />}
       <dl className="facts">
         <dt>{w.desk.company}</dt>
         <dd>{p.company || '—'}</dd>
@@ -143,7 +163,21 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
         <button type="button" className="secondary" onClick={() => onAddSession(id)}>
           {w.desk.addSession}
         </button>
+        {!correcting && (
+          <button type="button" className="secondary" onClick={() => (setCorrecting(true), setCorrected(false))}>
+            {w.desk.correct.open}
+          </button>
+        )}
       </div>
+      {corrected && <Notice kind="ok" title={w.desk.correct.saved} />}
+      {correcting && (
+        <CorrectForm
+          person={p}
+          onDone={() => (setCorrecting(false), setCorrected(true), detail.reload())}
+          onCancel={() => setCorrecting(false)}
+          onSignedOut={onSignedOut}
+        />
+      )}
       {reprinting && <ReprintReason busy={busy} onReprint={(reason) => void print(reason)} onCancel={() => setReprinting(false)} />}
     </section>
   );
@@ -193,6 +227,52 @@ export function ReasonForm({ label, action, onSubmit, onCancel }: { label: strin
       <button type="button" className="secondary" onClick={onCancel}>
         {w.common.cancel}
       </button>
+    </form>
+  );
+}
+
+const correctable = ['firstName', 'lastName', 'company', 'email'] as const;
+
+/** Fix a misspelt name or company before (or after) printing: only the fields changed are sent, with a reason. */
+function CorrectForm({ person, onDone, onCancel, onSignedOut }: { person: Pick<RegistrantSummary, (typeof correctable)[number] | 'id'>; onDone(): void; onCancel(): void; onSignedOut(): void }) {
+  const w = useWords();
+  const call = useCall();
+  const [form, setForm] = useState(() => Object.fromEntries(correctable.map((f) => [f, person[f]])) as Record<(typeof correctable)[number], string>);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<AppError | null>(null);
+  const labels = { firstName: w.desk.walkup.first, lastName: w.desk.walkup.last, company: w.desk.company, email: w.desk.email };
+  const changes = Object.fromEntries(correctable.filter((f) => form[f].trim() !== person[f]).map((f) => [f, form[f].trim()]));
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    const r = await call('registrant.correct', { registrantId: person.id, changes, reason: reason.trim() });
+    if (!r.ok) {
+      if (signedOutBy(r.error)) return onSignedOut();
+      return setError(r.error);
+    }
+    onDone();
+  }
+  return (
+    <form className="correct" aria-labelledby="correct-title" onSubmit={save} noValidate>
+      <h3 id="correct-title">{w.desk.correct.title}</h3>
+      {correctable.map((f) => (
+        <div className="field" key={f}>
+          <label htmlFor={`correct-${f}`}>{labels[f]}</label>
+          <input id={`correct-${f}`} value={form[f]} maxLength={f === 'email' ? 254 : 200} autoFocus={f === 'firstName'} onChange={(e) => setForm({ ...form, [f]: e.target.value })} />
+        </div>
+      ))}
+      <div className="field">
+        <label htmlFor="correct-reason">{w.desk.correct.reason}</label>
+        <input id="correct-reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </div>
+      {error && <ErrorNotice error={error} />}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={Object.keys(changes).length === 0}>
+          {w.desk.correct.save}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {w.common.cancel}
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,5 +1,9 @@
-/** Register someone who walks up: the station validates, this form shows each field's problem beside it. */
+/**
+ * Register someone who walks up: the station validates, this form shows each field's problem beside it. A priced
+ * ticket takes how it was paid; someone who looks already registered is shown, and staff say it is another person.
+ */
 import { useState, type FormEvent } from 'react';
+import { formatMoney, paymentMethods, type PaymentInput, type PaymentMethod } from '../../../core/money';
 import type { AppError } from '../../../core/result';
 import { ErrorNotice } from '../../components/Notice';
 import { fieldErrors, useWords } from '../../i18n/i18n';
@@ -15,22 +19,33 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
   const [form, setForm] = useState({ firstName: '', lastName: '', email: '', company: '', ticketTypeId: '' });
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [method, setMethod] = useState<PaymentMethod>('cash');
+  const [reference, setReference] = useState('');
   const problems = fieldErrors(error);
   const ticket = form.ticketTypeId || tickets.data?.[0]?.id || '';
+  const price = tickets.data?.find((t) => t.id === ticket)?.price ?? null;
+  const payment: PaymentInput | undefined = !price || price.amount === 0 ? undefined
+    : method === 'cash' ? { method }
+    : method === 'complimentary' ? { method, reason: reference.trim() }
+    : { method, reference: reference.trim() };
+  const duplicates = error?.code === 'conflict' && error.details?.reason === 'possible_duplicate' ? error.details.matches : null;
   const labels = { firstName: w.desk.walkup.first, lastName: w.desk.walkup.last, email: w.desk.walkup.email, company: w.desk.walkup.company };
   // The station's problem with a field, in this screen's words where it has them.
   const fieldWords = (f: string) => (!problems[f] ? null : f === 'firstName' || f === 'lastName' ? w.desk.walkup.nameNeeded : f === 'email' ? w.desk.walkup.emailInvalid : problems[f]);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function register(allowDuplicate: boolean) {
     setBusy(true);
-    const r = await call('registrant.registerWalkUp', { ...form, ticketTypeId: ticket });
+    const r = await call('registrant.registerWalkUp', { ...form, ticketTypeId: ticket, payment, allowDuplicate });
     setBusy(false);
     if (!r.ok) {
       if (signedOutBy(r.error)) return onSignedOut();
       return setError(r.error);
     }
     onRegistered(r.value.id);
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void register(false);
   }
 
   return (
@@ -67,8 +82,44 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
             ))}
           </select>
         </div>
-        {error && error.code !== 'invalid_input' && <ErrorNotice error={error} />}
-        <button type="submit" className="primary" disabled={busy || !ticket}>
+        {price && price.amount > 0 && (
+          <fieldset className="payment">
+            <legend>
+              {w.desk.walkup.price(formatMoney(price))} · {w.desk.walkup.payment}
+            </legend>
+            {paymentMethods.map((m) => (
+              <label key={m} className="radio">
+                <input type="radio" name="walkup-method" value={m} checked={method === m} onChange={() => setMethod(m)} /> {w.desk.walkup.methods[m]}
+              </label>
+            ))}
+            {method !== 'cash' && (
+              <div className="field">
+                <label htmlFor="walkup-reference">{method === 'complimentary' ? w.desk.walkup.compReason : w.desk.walkup.reference}</label>
+                <input id="walkup-reference" value={reference} maxLength={120} onChange={(e) => setReference(e.target.value)} />
+              </div>
+            )}
+          </fieldset>
+        )}
+        {duplicates && (
+          <div className="notice notice-warn" role="alert">
+            <p className="notice-title">{w.desk.walkup.duplicateTitle}</p>
+            <ul>
+              {duplicates.map((d) => (
+                <li key={d.id}>
+                  <button type="button" className="link" onClick={() => onRegistered(d.id)}>
+                    {`${d.firstName} ${d.lastName}`.trim()}
+                  </button>{' '}
+                  {[d.email, d.company, d.confirmationCode].filter(Boolean).join(' · ')}
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void register(true)}>
+              {w.desk.walkup.registerAnyway}
+            </button>
+          </div>
+        )}
+        {error && error.code !== 'invalid_input' && !duplicates && <ErrorNotice error={error} />}
+        <button type="submit" className="primary" disabled={busy || !ticket || (payment !== undefined && payment.method !== 'cash' && !reference.trim())}>
           {w.desk.walkup.register}
         </button>
       </form>

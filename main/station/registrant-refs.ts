@@ -1,0 +1,46 @@
+/**
+ * Short human codes usable everywhere an id is (issue 19, item 7): a request that names a registrant may give their
+ * id, their confirmation code however it is typed ("ldc5scq9w", "LDC-5SCQ9W"), or the code's last group when only
+ * one person has it ("5SCQ9W"). The reference is resolved before the handler runs; one that names nobody is passed
+ * on as it is, and the handler answers `not_found` as for any unknown id.
+ */
+import type { Channel } from '../../core/api';
+import type { Db } from '../store/db';
+import { resolveRegistrantRef } from '../store/search';
+import type { Handlers } from './serve';
+
+/** Channels that name a registrant, and the request field that does. */
+export const registrantRefFields = {
+  'registrant.get': 'id',
+  'sale.preview': 'registrantId',
+  'sale.sell': 'registrantId',
+  'registration.upgrade': 'registrantId',
+  'checkin.record': 'registrantId',
+  'badge.preview': 'registrantId',
+  'badge.print': 'registrantId',
+  'badge.prints': 'registrantId',
+  'print.jobs': 'registrantId',
+  'registrant.correct': 'registrantId',
+  'registration.settle': 'registrantId',
+  'registration.changeTicket': 'registrantId',
+  'registration.transfer': 'registrantId',
+  'seat.release': 'registrantId',
+  'seat.swap': 'registrantId',
+  'payment.list': 'registrantId',
+  'receipt.preview': 'registrantId',
+  'receipt.print': 'registrantId',
+} as const satisfies Partial<Record<Channel, string>>;
+
+export function withRegistrantRefs(db: Db, handlers: Handlers): Handlers {
+  const out = { ...handlers } as unknown as Record<string, (req: Record<string, unknown>, caller: never) => Promise<unknown>>;
+  for (const [channel, field] of Object.entries(registrantRefFields)) {
+    const handler = out[channel]!;
+    out[channel] = async (req, caller) => {
+      const ref = req[field];
+      if (typeof ref !== 'string') return handler(req, caller);
+      const id = await resolveRegistrantRef(db, ref);
+      return handler(id && id !== ref ? { ...req, [field]: id } : req, caller);
+    };
+  }
+  return out as unknown as Handlers;
+}
