@@ -11,7 +11,9 @@ declare module 'pino-roll' {
   }
   interface RollStream extends DestinationStream {
     end(): void;
-    once(event: 'close', listener: () => void): this;
+    once(event: 'close' | 'error', listener: () => void): this;
+    /** A SonicBoom: it says 'error' when the file cannot be opened or written (and, unheard, that would throw). */
+    on(event: 'error', listener: (e: Error) => void): this;
   }
   export default function roll(options: RollOptions): Promise<RollStream>;
 }
