@@ -20,40 +20,106 @@ export default tseslint.config(
     },
   },
   // core/: pure domain. zod and other core files only: no Node APIs, no I/O, no outer layers.
-  layer(['core/**/*.ts'], [
-    { regex: '^(?!zod$|\\.{1,2}/)', message: 'core/ is pure: it may import zod and other core/ files only.' },
-    { regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|tools|tests|bench)(/|$)', message: 'core/ may not import outer layers.' },
-  ]),
+  layer(
+    ['core/**/*.ts'],
+    [
+      { regex: '^(?!zod$|\\.{1,2}/)', message: 'core/ is pure: it may import zod and other core/ files only.' },
+      {
+        regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|tools|tests|bench)(/|$)',
+        message: 'core/ may not import outer layers.',
+      },
+    ],
+  ),
   // Tests of core/ may use the test runner.
-  layer(['core/**/*.test.ts'], [
-    { regex: '^(?!zod$|vitest$|\\.{1,2}/)', message: 'core/ is pure: it may import zod and other core/ files only.' },
-    { regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|tools|tests|bench)(/|$)', message: 'core/ may not import outer layers.' },
-  ]),
+  layer(
+    ['core/**/*.test.ts'],
+    [
+      { regex: '^(?!zod$|vitest$|\\.{1,2}/)', message: 'core/ is pure: it may import zod and other core/ files only.' },
+      {
+        regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|tools|tests|bench)(/|$)',
+        message: 'core/ may not import outer layers.',
+      },
+    ],
+  ),
   // The station: electron only in main/electron/, SQL only in main/store/.
-  layer(['main/**/*.ts'], [
-    { regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)', message: 'main/ may import core/ and migrations/ only.' },
-  ], [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')]),
-  layer(['main/store/**/*.ts'], [
-    { regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)', message: 'main/ may import core/ and migrations/ only.' },
-  ], [electronOnly]),
-  layer(['main/electron/**/*.ts'], [
-    { regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)', message: 'main/ may import core/ and migrations/ only.' },
-  ], [sqlOnly('kysely'), sqlOnly('better-sqlite3')]),
-  { ...layer(['renderer/**/*.{ts,tsx}'], [
-    { regex: '^node:', message: 'The renderer has no Node APIs.' },
-    { regex: '^(\\.\\./)+(main|preload|hq|migrations|tools)(/|$)', message: 'The renderer talks to the station only through the core/ contract.' },
-  ], [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')]), ignores: ['renderer/vite.config.ts'] },
-  layer(['hq/**/*.ts'], [
-    { regex: '^(\\.\\./)+(main|preload|renderer|tools)(/|$)', message: 'hq/ may import core/ and its own store only.' },
-  ], [electronOnly, sqlOnly('better-sqlite3')]),
-  layer(['hq/store/**/*.ts'], [
-    { regex: '^(\\.\\./)+(main|preload|renderer|tools)(/|$)', message: 'hq/ may import core/ and its own store only.' },
-  ], [electronOnly]),
-  layer(['migrations/**/*.ts'], [
-    { regex: '^(\\.\\./)+(main|preload|renderer|hq|tools)(/|$)', message: 'migrations/ import kysely only.' },
-  ], [electronOnly]),
-  layer(['infra/**/*.ts'], [
-    { regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|bench)(/|$)', message: 'infra/ may import core/ (and tools/ in its tests) only.' },
-  ], [electronOnly]),
+  layer(
+    ['main/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)',
+        message: 'main/ may import core/ and migrations/ only.',
+      },
+    ],
+    [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')],
+  ),
+  layer(
+    ['main/store/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)',
+        message: 'main/ may import core/ and migrations/ only.',
+      },
+    ],
+    [electronOnly],
+  ),
+  layer(
+    ['main/electron/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(renderer|hq|tools|tests|bench)(/|$)',
+        message: 'main/ may import core/ and migrations/ only.',
+      },
+    ],
+    [sqlOnly('kysely'), sqlOnly('better-sqlite3')],
+  ),
+  {
+    ...layer(
+      ['renderer/**/*.{ts,tsx}'],
+      [
+        { regex: '^node:', message: 'The renderer has no Node APIs.' },
+        {
+          regex: '^(\\.\\./)+(main|preload|hq|migrations|tools)(/|$)',
+          message: 'The renderer talks to the station only through the core/ contract.',
+        },
+      ],
+      [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')],
+    ),
+    ignores: ['renderer/vite.config.ts'],
+  },
+  layer(
+    ['hq/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(main|preload|renderer|tools)(/|$)',
+        message: 'hq/ may import core/ and its own store only.',
+      },
+    ],
+    [electronOnly, sqlOnly('better-sqlite3')],
+  ),
+  layer(
+    ['hq/store/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(main|preload|renderer|tools)(/|$)',
+        message: 'hq/ may import core/ and its own store only.',
+      },
+    ],
+    [electronOnly],
+  ),
+  layer(
+    ['migrations/**/*.ts'],
+    [{ regex: '^(\\.\\./)+(main|preload|renderer|hq|tools)(/|$)', message: 'migrations/ import kysely only.' }],
+    [electronOnly],
+  ),
+  layer(
+    ['infra/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(main|preload|renderer|hq|migrations|bench)(/|$)',
+        message: 'infra/ may import core/ (and tools/ in its tests) only.',
+      },
+    ],
+    [electronOnly],
+  ),
   layer(['tools/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'], [], [electronOnly]),
 );

@@ -18,7 +18,11 @@ async function measure(dataDir: string | undefined): Promise<{ send: number; rec
   const em = await startEmulator({
     port: 0,
     dataDir,
-    config: { UserConfig: { Namespaces: [{ Name: 'bench', Queues: [{ Name: 'bench', Properties: { LockDuration: 'PT1M' } }] }] } },
+    config: {
+      UserConfig: {
+        Namespaces: [{ Name: 'bench', Queues: [{ Name: 'bench', Properties: { LockDuration: 'PT1M' } }] }],
+      },
+    },
   });
   const client = new ServiceBusClient(em.connectionString, { retryOptions: { maxRetries: 3, retryDelayInMs: 100 } });
   try {

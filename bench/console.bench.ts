@@ -31,8 +31,27 @@ const ROWS = 50_000;
 function importFixture() {
   const conf = shiftConference(generateConference({ registrants: ROWS }), benchDay());
   const base = { ...conf, registrants: conf.registrants.slice(0, 1) };
-  const csv = ['code,first,last,email,company,ticket,sessions', ...conf.registrants.map((r) => [r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, r.sessions.join(';')].map((x) => `"${x.replace(/"/g, '""')}"`).join(','))].join('\n');
-  return { base, csv, mapping: { confirmationCode: 'code', firstName: 'first', lastName: 'last', email: 'email', company: 'company', ticketTypeId: 'ticket', sessions: 'sessions' } };
+  const csv = [
+    'code,first,last,email,company,ticket,sessions',
+    ...conf.registrants.map((r) =>
+      [r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, r.sessions.join(';')]
+        .map((x) => `"${x.replace(/"/g, '""')}"`)
+        .join(','),
+    ),
+  ].join('\n');
+  return {
+    base,
+    csv,
+    mapping: {
+      confirmationCode: 'code',
+      firstName: 'first',
+      lastName: 'last',
+      email: 'email',
+      company: 'company',
+      ticketTypeId: 'ticket',
+      sessions: 'sessions',
+    },
+  };
 }
 
 export const benchmarks: Benchmark[] = [
@@ -52,13 +71,47 @@ export const benchmarks: Benchmark[] = [
         if (!direct.ok) throw new Error(direct.error.message);
 
         writeFileSync(join(dir, 'conference.json'), JSON.stringify(base));
-        writeFileSync(join(dir, 'sup.json'), JSON.stringify({ stationId: 'sup-i', mode: 'supervisor', dataDir: join(dir, 'data'), conferenceFile: join(dir, 'conference.json') }));
+        writeFileSync(
+          join(dir, 'sup.json'),
+          JSON.stringify({
+            stationId: 'sup-i',
+            mode: 'supervisor',
+            dataDir: join(dir, 'data'),
+            conferenceFile: join(dir, 'conference.json'),
+          }),
+        );
         mkdirSync(join(dir, 'data'), { recursive: true });
-        const added = await runCli(['--db', join(dir, 'data', 'station.db'), '--station', 'sup-i', 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], { out: () => {}, err: (l) => console.error(l) });
+        const added = await runCli(
+          [
+            '--db',
+            join(dir, 'data', 'station.db'),
+            '--station',
+            'sup-i',
+            'staff-add',
+            '--id',
+            'sam',
+            '--name',
+            'Sam',
+            '--role',
+            'supervisor',
+            '--pin',
+            '2468',
+          ],
+          { out: () => {}, err: (l) => console.error(l) },
+        );
         if (added !== 0) throw new Error(`staff-add failed (${added})`);
         const running = await runWeb(['--port', '0', '--config', join(dir, 'sup.json')], () => {});
         if (!running) throw new Error('the supervisor station did not start');
-        const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+        const browser = await chromium.launch({
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        });
         try {
           const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
           await page.goto(running.url);
@@ -66,7 +119,9 @@ export const benchmarks: Benchmark[] = [
           await page.getByLabel('PIN').fill('2468');
           await page.getByRole('button', { name: 'Sign in' }).click();
           await page.getByRole('button', { name: 'Imports', exact: true }).click();
-          await page.getByLabel('File to import').setInputFiles({ name: 'other-system.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+          await page
+            .getByLabel('File to import')
+            .setInputFiles({ name: 'other-system.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
           await page.locator('.preview-table').waitFor({ timeout: 30_000 });
           const t1 = performance.now();
           await page.getByRole('button', { name: 'Import', exact: true }).click();
@@ -75,7 +130,13 @@ export const benchmarks: Benchmark[] = [
           const ui = ROWS / (uiMs / 1000);
           const baseline = ROWS / (directMs / 1000);
           return {
-            name: 'ui.import', value: round(ui, 0), unit: 'rows/s', baseline: round(baseline, 0), ratio: round(ui / baseline, 3), goal: 'ratio >= 0.8', pass: ui / baseline >= 0.8,
+            name: 'ui.import',
+            value: round(ui, 0),
+            unit: 'rows/s',
+            baseline: round(baseline, 0),
+            ratio: round(ui / baseline, 3),
+            goal: 'ratio >= 0.8',
+            pass: ui / baseline >= 0.8,
             detail: { rows: ROWS, uiMs: round(uiMs, 0), stationMs: round(directMs, 0) },
           };
         } finally {
@@ -94,16 +155,51 @@ export const benchmarks: Benchmark[] = [
       const bus = await startEmulator({ config: lanyardTopology(['sup-b']), port: 0 });
       const conf = shiftConference(generateConference({ registrants: 2000, sessions: 200 }), benchDay());
       writeFileSync(join(dir, 'conference.json'), JSON.stringify(conf));
-      writeFileSync(join(dir, 'sup.json'), JSON.stringify({ stationId: 'sup-b', mode: 'supervisor', dataDir: join(dir, 'data'), conferenceFile: join(dir, 'conference.json'), sync: { connectionString: bus.connectionString } }));
+      writeFileSync(
+        join(dir, 'sup.json'),
+        JSON.stringify({
+          stationId: 'sup-b',
+          mode: 'supervisor',
+          dataDir: join(dir, 'data'),
+          conferenceFile: join(dir, 'conference.json'),
+          sync: { connectionString: bus.connectionString },
+        }),
+      );
       const quiet = { out: () => {}, err: (l: string) => console.error(l) };
       mkdirSync(join(dir, 'data'), { recursive: true });
-      const added = await runCli(['--db', join(dir, 'data', 'station.db'), '--station', 'sup-b', 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], quiet);
+      const added = await runCli(
+        [
+          '--db',
+          join(dir, 'data', 'station.db'),
+          '--station',
+          'sup-b',
+          'staff-add',
+          '--id',
+          'sam',
+          '--name',
+          'Sam',
+          '--role',
+          'supervisor',
+          '--pin',
+          '2468',
+        ],
+        quiet,
+      );
       if (added !== 0) throw new Error(`staff-add failed (${added})`);
       const running = await runWeb(['--port', '0', '--config', join(dir, 'sup.json')], () => {});
       if (!running) throw new Error('the supervisor station did not start');
       const client = new ServiceBusClient(bus.connectionString);
       const sender = client.createSender('station-feed');
-      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         // The moment an availability.changed event reaches the page's socket (before the app sees it).
@@ -113,7 +209,9 @@ export const benchmarks: Benchmark[] = [
         }`);
         // The station imports the conference as it starts: the screen opens once it holds every session.
         const u = new URL(running.url);
-        const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, { origin: `http://127.0.0.1:${u.port}` });
+        const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, {
+          origin: `http://127.0.0.1:${u.port}`,
+        });
         await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
         let id = 0;
         const ask = (channel: string, request: unknown) =>
@@ -128,12 +226,20 @@ export const benchmarks: Benchmark[] = [
             ws.on('message', on);
             ws.send(JSON.stringify({ id: mine, channel, request }));
           });
-        for (let i = 0; i < 600 && (await ask('station.status', {})).value?.counts?.sessions !== conf.sessions.length; i++) await new Promise((r) => setTimeout(r, 100));
+        for (
+          let i = 0;
+          i < 600 && (await ask('station.status', {})).value?.counts?.sessions !== conf.sessions.length;
+          i++
+        )
+          await new Promise((r) => setTimeout(r, 100));
         await page.goto(running.url);
-        await page.getByRole('button', { name: 'Sam' }).click().catch(async (e: unknown) => {
-          await page.screenshot({ path: join(tmpdir(), 'lanyard-bench-board-failed.png') });
-          throw e;
-        });
+        await page
+          .getByRole('button', { name: 'Sam' })
+          .click()
+          .catch(async (e: unknown) => {
+            await page.screenshot({ path: join(tmpdir(), 'lanyard-bench-board-failed.png') });
+            throw e;
+          });
         await page.getByLabel('PIN').fill('2468');
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('button', { name: 'Availability', exact: true }).click();
@@ -153,9 +259,31 @@ export const benchmarks: Benchmark[] = [
         for (let i = 0; i < UPDATES; i++) {
           const s = sellable[i % sellable.length]!;
           const sold = 1 + i;
-          const painted = page.evaluate(`window.painted(${JSON.stringify(s.id)}, ${JSON.stringify(`${sold}/${s.capacity} sold`)})`) as Promise<number>;
-          const env = { id: randomUUID(), type: 'SeatAvailability', schema: schemaVersion.SeatAvailability, conferenceId: conf.conference.id, origin: 'hq', seq: ++seq, at: new Date().toISOString(), payload: { sessionId: s.id, capacity: s.capacity, sold, allotted: 0, version: 1000 + i, salesRatePerMin: 0 } };
-          await sender.sendMessages({ body: Buffer.from(JSON.stringify(env)), contentType: 'application/json', messageId: env.id });
+          const painted = page.evaluate(
+            `window.painted(${JSON.stringify(s.id)}, ${JSON.stringify(`${sold}/${s.capacity} sold`)})`,
+          ) as Promise<number>;
+          const env = {
+            id: randomUUID(),
+            type: 'SeatAvailability',
+            schema: schemaVersion.SeatAvailability,
+            conferenceId: conf.conference.id,
+            origin: 'hq',
+            seq: ++seq,
+            at: new Date().toISOString(),
+            payload: {
+              sessionId: s.id,
+              capacity: s.capacity,
+              sold,
+              allotted: 0,
+              version: 1000 + i,
+              salesRatePerMin: 0,
+            },
+          };
+          await sender.sendMessages({
+            body: Buffer.from(JSON.stringify(env)),
+            contentType: 'application/json',
+            messageId: env.id,
+          });
           ui.push(await painted);
         }
         // Baseline: the board's answer over the same socket, no page.
@@ -168,9 +296,18 @@ export const benchmarks: Benchmark[] = [
         ws.close();
         const sorted = [...ui].sort((a, b) => a - b);
         const p95 = percentile(sorted, 95);
-        const base = percentile([...raw].sort((a, b) => a - b), 95);
+        const base = percentile(
+          [...raw].sort((a, b) => a - b),
+          95,
+        );
         return {
-          name: 'ui.board', value: round(p95, 1), unit: 'ms (p95)', baseline: round(base, 1), ratio: round(p95 / base, 2), goal: '<= 50 ms', pass: p95 <= 50,
+          name: 'ui.board',
+          value: round(p95, 1),
+          unit: 'ms (p95)',
+          baseline: round(base, 1),
+          ratio: round(p95 / base, 2),
+          goal: '<= 50 ms',
+          pass: p95 <= 50,
           detail: { p50: round(percentile(sorted, 50), 1), updates: ui.length, sessions: conf.sessions.length },
         };
       } finally {

@@ -26,17 +26,57 @@ function conference(sessions: number, registrants: number): ConferenceFile {
     format: 'lanyard.conference/1',
     conference: { id: 'bench-conf', name: 'Bench', timezone: 'UTC', startsOn: day, endsOn: day },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: Array.from({ length: sessions }, (_, i) => ({ id: `s${i}`, title: `Session ${i}`, room: 'R', startsAt: `${day}T14:00:00Z`, endsAt: `${day}T15:00:00Z`, capacity: 100_000, sellable: true })),
-    registrants: Array.from({ length: registrants }, (_, i) => ({ id: `r${i}`, confirmationCode: `C-${i}`, firstName: 'Guest', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] })),
+    sessions: Array.from({ length: sessions }, (_, i) => ({
+      id: `s${i}`,
+      title: `Session ${i}`,
+      room: 'R',
+      startsAt: `${day}T14:00:00Z`,
+      endsAt: `${day}T15:00:00Z`,
+      capacity: 100_000,
+      sellable: true,
+    })),
+    registrants: Array.from({ length: registrants }, (_, i) => ({
+      id: `r${i}`,
+      confirmationCode: `C-${i}`,
+      firstName: 'Guest',
+      lastName: `${i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    })),
   };
 }
 
 const basis = {
-  online: true, allotmentRemaining: 0, stalenessMin: 0, stalenessUnknownReason: null, maxStalenessMin: 60, capacity: 100000, sold: 0, allotted: 0, unallocated: 100000,
-  remainingRatio: 1, minRemainingRatio: 0.1, salesRatePerMin: 0, alpha: 0.05, z: 1.64, expectedSalesSinceSync: 0, kMax: 2, pendingOverdraft: 0, overdraftCap: 2, failed: [],
+  online: true,
+  allotmentRemaining: 0,
+  stalenessMin: 0,
+  stalenessUnknownReason: null,
+  maxStalenessMin: 60,
+  capacity: 100000,
+  sold: 0,
+  allotted: 0,
+  unallocated: 100000,
+  remainingRatio: 1,
+  minRemainingRatio: 0.1,
+  salesRatePerMin: 0,
+  alpha: 0.05,
+  z: 1.64,
+  expectedSalesSinceSync: 0,
+  kMax: 2,
+  pendingOverdraft: 0,
+  overdraftCap: 2,
+  failed: [],
 };
 
-const ledgerOptions = { allotmentShare: 0.25, reclaimAfterMinutes: 120, recallBeforeStartMinutes: 10, salesRateWindowMinutes: 15, snapshotChunkSize: 250 };
+const ledgerOptions = {
+  allotmentShare: 0.25,
+  reclaimAfterMinutes: 120,
+  recallBeforeStartMinutes: 10,
+  salesRateWindowMinutes: 15,
+  snapshotChunkSize: 250,
+};
 
 const N = 4000;
 const BATCH = 100;
@@ -50,8 +90,21 @@ function stationEvents() {
     const s = (seq.get(st) ?? 0) + 1;
     seq.set(st, s);
     const env = {
-      id: randomUUID(), type: 'SeatSold', schema: schemaVersion.SeatSold, conferenceId: 'bench-conf', origin: `station:desk-${st}`, seq: s, at: new Date().toISOString(),
-      payload: { saleId: randomUUID(), sessionId: `s${i % SESSIONS}`, registrantId: `r${i % 1000}`, tier: 'online', allotmentId: null, basis },
+      id: randomUUID(),
+      type: 'SeatSold',
+      schema: schemaVersion.SeatSold,
+      conferenceId: 'bench-conf',
+      origin: `station:desk-${st}`,
+      seq: s,
+      at: new Date().toISOString(),
+      payload: {
+        saleId: randomUUID(),
+        sessionId: `s${i % SESSIONS}`,
+        registrantId: `r${i % 1000}`,
+        tier: 'online',
+        allotmentId: null,
+        basis,
+      },
     };
     return { messageId: env.id, body: JSON.stringify(env), env };
   });
@@ -89,12 +142,20 @@ async function rawRound(file: string, events: Events): Promise<number> {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');
     raw.pragma('foreign_keys = ON');
-    const insInbox = raw.prepare(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at) VALUES (?, ?, ?, 'SeatSold', 'applied', NULL, ?)`);
-    const insStation = raw.prepare(`INSERT INTO station (origin, next_seq, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (origin) DO UPDATE SET next_seq = excluded.next_seq, last_event_at = excluded.first_seen_at`);
-    const insSale = raw.prepare(`INSERT INTO sale (id, session_id, station, registrant_id, tier, allotment_id, charged_allotment_id, event_id, verdict, over_by, held, decided_at) VALUES (?, ?, ?, ?, 'online', NULL, NULL, ?, 'confirmed', NULL, 1, ?)`);
+    const insInbox = raw.prepare(
+      `INSERT INTO inbox (id, origin, seq, type, status, note, applied_at) VALUES (?, ?, ?, 'SeatSold', 'applied', NULL, ?)`,
+    );
+    const insStation = raw.prepare(
+      `INSERT INTO station (origin, next_seq, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (origin) DO UPDATE SET next_seq = excluded.next_seq, last_event_at = excluded.first_seen_at`,
+    );
+    const insSale = raw.prepare(
+      `INSERT INTO sale (id, session_id, station, registrant_id, tier, allotment_id, charged_allotment_id, event_id, verdict, over_by, held, decided_at) VALUES (?, ?, ?, ?, 'online', NULL, NULL, ?, 'confirmed', NULL, 1, ?)`,
+    );
     const updSession = raw.prepare(`UPDATE session SET sold = sold + 1, rate = ?, rate_at = ? WHERE id = ?`);
     const updVersion = raw.prepare(`UPDATE session SET version = version + 1 WHERE id = ?`);
-    const insFeed = raw.prepare(`INSERT INTO feed_outbox (seq, id, type, session_id, station, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const insFeed = raw.prepare(
+      `INSERT INTO feed_outbox (seq, id, type, session_id, station, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
     let feedSeq = 0;
     const batch = raw.transaction((items: Events) => {
       const at = new Date().toISOString();
@@ -103,7 +164,15 @@ async function rawRound(file: string, events: Events): Promise<number> {
         insInbox.run(env.id, env.origin, env.seq, at);
         insSale.run(env.payload.saleId, env.payload.sessionId, env.origin, env.payload.registrantId, env.id, at);
         updSession.run(0.1, Date.now(), env.payload.sessionId);
-        insFeed.run(++feedSeq, randomUUID(), 'SaleConfirmed', env.payload.sessionId, env.origin, JSON.stringify({ saleId: env.payload.saleId, sessionId: env.payload.sessionId }), at);
+        insFeed.run(
+          ++feedSeq,
+          randomUUID(),
+          'SaleConfirmed',
+          env.payload.sessionId,
+          env.origin,
+          JSON.stringify({ saleId: env.payload.saleId, sessionId: env.payload.sessionId }),
+          at,
+        );
         insStation.run(env.origin, env.seq + 1, at);
         touched.add(env.payload.sessionId);
       }
@@ -142,7 +211,12 @@ async function applyBench(): Promise<{ ledger: number; raw: number; events: numb
 async function confirmBench(): Promise<{ p50: number; p99: number; n: number }> {
   const N = 300;
   const dir = scratch();
-  const world = await startWorld({ dir, conference: conference(1, N + 20), stations: [{ id: 'desk-a' }], hq: { heartbeatSeconds: 1 } });
+  const world = await startWorld({
+    dir,
+    conference: conference(1, N + 20),
+    stations: [{ id: 'desk-a' }],
+    hq: { heartbeatSeconds: 1 },
+  });
   try {
     const s = world.stations['desk-a']!.station;
     const deadline = Date.now() + 20_000;
@@ -157,7 +231,8 @@ async function confirmBench(): Promise<{ p50: number; p99: number; n: number }> 
       const t0 = performance.now();
       const r = await s.call('sale.sell', { sessionId: 's0', registrantId: `r${i}` });
       const dt = performance.now() - t0;
-      if (!r.ok || r.value.outcome !== 'confirmed') throw new Error(`sale ${i} was not confirmed online: ${JSON.stringify(r).slice(0, 200)}`);
+      if (!r.ok || r.value.outcome !== 'confirmed')
+        throw new Error(`sale ${i} was not confirmed online: ${JSON.stringify(r).slice(0, 200)}`);
       ms.push(dt);
     }
     ms.sort((a, b) => a - b);
@@ -198,7 +273,12 @@ export const benchmarks: Benchmark[] = [
         ratio: null,
         goal: 'p99 <= 250 ms',
         pass: r.p99 <= 250,
-        detail: { p50_ms: round(r.p50, 1), p99_ms: round(r.p99, 1), sales: r.n, path: 'station → emulator → HQ → emulator → station' },
+        detail: {
+          p50_ms: round(r.p50, 1),
+          p99_ms: round(r.p99, 1),
+          sales: r.n,
+          path: 'station → emulator → HQ → emulator → station',
+        },
       };
     },
   },

@@ -39,14 +39,29 @@ async function renderTimes(mode: 'raster' | 'text', n: number): Promise<number[]
     const badge = composeBadge(
       {
         // Dates are formatted and compared with `now`, which the content carries.
-        conference: { name: 'Lanyard Demo Conf 2026', timezone: 'Europe/Lisbon', startsOn: '2026-12-01', endsOn: '2026-12-03', hasLogo: false },
+        conference: {
+          name: 'Lanyard Demo Conf 2026',
+          timezone: 'Europe/Lisbon',
+          startsOn: '2026-12-01',
+          endsOn: '2026-12-03',
+          hasLogo: false,
+        },
         person: { firstName: given, lastName: '김', company: 'Sunflower Learning' },
         ticket: { name: 'Full Pass' },
-        sessions: [{ title: 'Panel: AI Pair Programmers, One Year In', startsAt: '2026-12-01T14:00:00Z', endsAt: '2026-12-01T15:00:00Z' }],
+        sessions: [
+          {
+            title: 'Panel: AI Pair Programmers, One Year In',
+            startsAt: '2026-12-01T14:00:00Z',
+            endsAt: '2026-12-01T15:00:00Z',
+          },
+        ],
         qrCode: code,
         now: '2026-12-01T08:00:00Z',
       },
-      null, template, { language: 'escpos', media, mode, qr: 'raster' }, env,
+      null,
+      template,
+      { language: 'escpos', media, mode, qr: 'raster' },
+      env,
     );
     const bytes = await badge.bytes();
     times.push(performance.now() - started);
@@ -72,7 +87,8 @@ async function rawRate(port: number, jobs: Buffer[]): Promise<number> {
 function stripStatus(b: Buffer): Buffer {
   let out = b;
   if (out.subarray(0, DLE_EOT_QUERY.length).equals(DLE_EOT_QUERY)) out = out.subarray(DLE_EOT_QUERY.length);
-  if (out.subarray(out.length - DLE_EOT_QUERY.length).equals(DLE_EOT_QUERY)) out = out.subarray(0, out.length - DLE_EOT_QUERY.length);
+  if (out.subarray(out.length - DLE_EOT_QUERY.length).equals(DLE_EOT_QUERY))
+    out = out.subarray(0, out.length - DLE_EOT_QUERY.length);
   return out;
 }
 
@@ -87,9 +103,20 @@ export const benchmarks: Benchmark[] = [
       const value = percentile(raster, 99);
       const baseline = percentile(text, 99);
       return {
-        name: 'badge.render', value: round(value, 3), unit: 'ms (p99)', baseline: round(baseline, 3), ratio: round(value / baseline, 2),
-        goal: '<= 10 ms', pass: value <= 10,
-        detail: { p50: round(percentile(raster, 50), 3), textModeP50: round(percentile(text, 50), 3), badges: raster.length, bytesRaster: bytesOf.raster ?? 0, bytesText: bytesOf.text ?? 0 },
+        name: 'badge.render',
+        value: round(value, 3),
+        unit: 'ms (p99)',
+        baseline: round(baseline, 3),
+        ratio: round(value / baseline, 2),
+        goal: '<= 10 ms',
+        pass: value <= 10,
+        detail: {
+          p50: round(percentile(raster, 50), 3),
+          textModeP50: round(percentile(text, 50), 3),
+          badges: raster.length,
+          bytesRaster: bytesOf.raster ?? 0,
+          bytesText: bytesOf.text ?? 0,
+        },
       };
     },
   },
@@ -103,12 +130,23 @@ export const benchmarks: Benchmark[] = [
       try {
         const conf = smallConference();
         const N = 60;
-        conf.registrants = Array.from({ length: N }, (_, i) => ({ id: `b${i}`, confirmationCode: `B-${i}`, firstName: '지우', lastName: `김${HANGUL[i % 14]}`, email: '', company: 'Sunflower Learning', ticketTypeId: 'full', sessions: [] }));
+        conf.registrants = Array.from({ length: N }, (_, i) => ({
+          id: `b${i}`,
+          confirmationCode: `B-${i}`,
+          firstName: '지우',
+          lastName: `김${HANGUL[i % 14]}`,
+          email: '',
+          company: 'Sunflower Learning',
+          ticketTypeId: 'full',
+          sessions: [],
+        }));
         must(await station.call('conference.import', { data: conf }));
         must(await station.call('badge.stationKey', {}));
         const uri = vp.uri();
         const started = performance.now();
-        const jobs = await Promise.all(conf.registrants.map((r) => station.call('badge.print', { registrantId: r.id, printer: uri })));
+        const jobs = await Promise.all(
+          conf.registrants.map((r) => station.call('badge.print', { registrantId: r.id, printer: uri })),
+        );
         const value = N / ((performance.now() - started) / 1000);
         const printed = jobs.filter((j) => j.ok && j.value.status === 'printed').length;
         await vp.settled();
@@ -116,8 +154,14 @@ export const benchmarks: Benchmark[] = [
         const bytes = vp.jobs.slice(0, N).map((j) => stripStatus(j.bytes));
         const baseline = await rawRate(port, bytes);
         return {
-          name: 'print.jobs', value: round(value, 1), unit: 'jobs/s', baseline: round(baseline, 1), ratio: round(value / baseline, 3),
-          goal: 'all printed, once', pass: printed === N && vp.jobs.filter((j) => j.complete && j.cut).length === 2 * N, detail: { jobs: N, printed, avgBytes: Math.round(bytes.reduce((n, b) => n + b.length, 0) / bytes.length) },
+          name: 'print.jobs',
+          value: round(value, 1),
+          unit: 'jobs/s',
+          baseline: round(baseline, 1),
+          ratio: round(value / baseline, 3),
+          goal: 'all printed, once',
+          pass: printed === N && vp.jobs.filter((j) => j.complete && j.cut).length === 2 * N,
+          detail: { jobs: N, printed, avgBytes: Math.round(bytes.reduce((n, b) => n + b.length, 0) / bytes.length) },
         };
       } finally {
         await station.close();

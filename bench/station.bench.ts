@@ -29,12 +29,27 @@ function sellingConference(n: number): ConferenceFile {
   const day = benchDay();
   const c = shiftConference(generateConference({ registrants: n }), day);
   for (const r of c.registrants) r.sessions = [];
-  c.sessions.push({ id: 'bench-hall', title: 'Bench hall', room: 'X', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, capacity: n * 2, sellable: true });
+  c.sessions.push({
+    id: 'bench-hall',
+    title: 'Bench hall',
+    room: 'X',
+    startsAt: `${day}T10:00:00Z`,
+    endsAt: `${day}T11:00:00Z`,
+    capacity: n * 2,
+    sellable: true,
+  });
   return c;
 }
 
 const hqMsg = (type: 'AllotmentGranted', payload: object, conferenceId: string) => ({
-  id: randomUUID(), type, schema: schemaVersion[type], conferenceId, origin: 'hq', seq: 1, at: new Date().toISOString(), payload,
+  id: randomUUID(),
+  type,
+  schema: schemaVersion[type],
+  conferenceId,
+  origin: 'hq',
+  seq: 1,
+  at: new Date().toISOString(),
+  payload,
 });
 
 export const benchmarks: Benchmark[] = [
@@ -90,7 +105,15 @@ export const benchmarks: Benchmark[] = [
         const conf = sellingConference(N);
         const s = await createStation({ dbPath: join(dir, 'station.db'), stationId: 'bench' });
         must(await s.call('conference.import', { data: conf }));
-        must(await s.call('feed.apply', { envelope: hqMsg('AllotmentGranted', { allotmentId: 'a1', requestId: null, station: 'station:bench', sessionId: 'bench-hall', seats: N }, conf.conference.id) }));
+        must(
+          await s.call('feed.apply', {
+            envelope: hqMsg(
+              'AllotmentGranted',
+              { allotmentId: 'a1', requestId: null, station: 'station:bench', sessionId: 'bench-hall', seats: N },
+              conf.conference.id,
+            ),
+          }),
+        );
         t0 = performance.now();
         for (let i = 0; i < N; i++) {
           const r = await s.call('sale.sell', { sessionId: 'bench-hall', registrantId: conf.registrants[i]!.id });
@@ -100,7 +123,13 @@ export const benchmarks: Benchmark[] = [
         await s.close();
         const ratio = rate / rawRate;
         return {
-          name: 'sale.commit', value: round(rate, 1), unit: 'sales/s', baseline: round(rawRate, 1), ratio: round(ratio), goal: 'ratio >= 0.5', pass: ratio >= 0.5,
+          name: 'sale.commit',
+          value: round(rate, 1),
+          unit: 'sales/s',
+          baseline: round(rawRate, 1),
+          ratio: round(ratio),
+          goal: 'ratio >= 0.5',
+          pass: ratio >= 0.5,
           detail: { rawSameRowsPerSec: round(wideRate, 1), ratioToSameRows: round(rate / wideRate) },
         };
       } finally {
@@ -122,7 +151,16 @@ export const benchmarks: Benchmark[] = [
         await s.close();
         const p99 = percentile(fts, 99);
         const base = percentile(naive, 99);
-        return { name: 'search.p99', value: round(p99), unit: 'ms', baseline: round(base), ratio: round(p99 / base), goal: '<= 5 ms', pass: p99 <= 5, detail: { p50: round(percentile(fts, 50)), queries: queries.length, registrants: 50_000 } };
+        return {
+          name: 'search.p99',
+          value: round(p99),
+          unit: 'ms',
+          baseline: round(base),
+          ratio: round(p99 / base),
+          goal: '<= 5 ms',
+          pass: p99 <= 5,
+          detail: { p50: round(percentile(fts, 50)), queries: queries.length, registrants: 50_000 },
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -139,21 +177,36 @@ export const benchmarks: Benchmark[] = [
         const s = await createStation({ dbPath: join(dir, 'station.db'), stationId: 'bench' });
         must(await s.call('conference.import', { data: conf }));
         const { queries, want } = fuzzyQueries(conf, 1000);
-        const fuzzy = await timeQueries(queries, (q) => s.call('registrant.search', { query: q, limit: 20 }).then(must));
+        const fuzzy = await timeQueries(queries, (q) =>
+          s.call('registrant.search', { query: q, limit: 20 }).then(must),
+        );
         // Recall (untimed): how often the person meant is among the 20 results.
         let found = 0;
         for (const q of queries) {
           const hits = must(await s.call('registrant.search', { query: q, limit: 20 }));
           if (hits.some(want.get(q)!)) found++;
         }
-        const exact = await timeQueries(mixedQueries(conf, 1000), (q) => s.call('registrant.search', { query: q, limit: 20 }).then(must));
+        const exact = await timeQueries(mixedQueries(conf, 1000), (q) =>
+          s.call('registrant.search', { query: q, limit: 20 }).then(must),
+        );
         await s.close();
         const p99 = percentile(fuzzy, 99);
         const base = percentile(exact, 99);
         const recall = found / queries.length;
         return {
-          name: 'search.fuzzy.p99', value: round(p99), unit: 'ms', baseline: round(base), ratio: round(p99 / base), goal: '<= 5 ms', pass: p99 <= 5,
-          detail: { p50: round(percentile(fuzzy, 50)), queries: queries.length, registrants: 50_000, recall: round(recall) },
+          name: 'search.fuzzy.p99',
+          value: round(p99),
+          unit: 'ms',
+          baseline: round(base),
+          ratio: round(p99 / base),
+          goal: '<= 5 ms',
+          pass: p99 <= 5,
+          detail: {
+            p50: round(percentile(fuzzy, 50)),
+            queries: queries.length,
+            registrants: 50_000,
+            recall: round(recall),
+          },
         };
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -169,11 +222,14 @@ export const benchmarks: Benchmark[] = [
         const json = JSON.stringify(conf);
         // Baseline: raw prepared inserts of the same rows, one transaction (no validation, no index).
         const raw = openSqlite(join(dir, 'raw.db'));
-        raw.exec('CREATE TABLE r (id TEXT PRIMARY KEY, code TEXT, first TEXT, last TEXT, email TEXT, company TEXT, ticket TEXT)');
+        raw.exec(
+          'CREATE TABLE r (id TEXT PRIMARY KEY, code TEXT, first TEXT, last TEXT, email TEXT, company TEXT, ticket TEXT)',
+        );
         const ins = raw.prepare('INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?)');
         let t0 = performance.now();
         raw.transaction(() => {
-          for (const r of conf.registrants) ins.run(r.id, r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId);
+          for (const r of conf.registrants)
+            ins.run(r.id, r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId);
         })();
         const rawRate = conf.registrants.length / ((performance.now() - t0) / 1000);
         raw.close();
@@ -184,7 +240,15 @@ export const benchmarks: Benchmark[] = [
         must(await s.call('conference.import', { data }));
         const rate = conf.registrants.length / ((performance.now() - t0) / 1000);
         await s.close();
-        return { name: 'import.rate', value: round(rate, 0), unit: 'registrants/s', baseline: round(rawRate, 0), ratio: round(rate / rawRate), goal: '>= 20000 registrants/s', pass: rate >= 20_000 };
+        return {
+          name: 'import.rate',
+          value: round(rate, 0),
+          unit: 'registrants/s',
+          baseline: round(rawRate, 0),
+          ratio: round(rate / rawRate),
+          goal: '>= 20000 registrants/s',
+          pass: rate >= 20_000,
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -203,10 +267,20 @@ export const benchmarks: Benchmark[] = [
         must(await s.call('conference.import', { data: generateConference({ registrants: 50_000 }) }));
         await s.close();
         const child = (mode: 'station' | 'raw') => {
-          const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'station-open-child.ts'), mode, dbPath], { encoding: 'utf8', timeout: 60_000 });
+          const r = spawnSync(
+            process.execPath,
+            ['--import', 'tsx', join(import.meta.dirname, 'station-open-child.ts'), mode, dbPath],
+            { encoding: 'utf8', timeout: 60_000 },
+          );
           if (r.status !== 0) throw new Error(`open child (${mode}) failed: ${r.stderr}`);
-          const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ms: number; checkedMs?: number; registrants: number; integrity?: boolean };
-          if (out.registrants !== 50_000 || out.integrity === false) throw new Error(`open child (${mode}): ${r.stdout}`);
+          const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+            ms: number;
+            checkedMs?: number;
+            registrants: number;
+            integrity?: boolean;
+          };
+          if (out.registrants !== 50_000 || out.integrity === false)
+            throw new Error(`open child (${mode}): ${r.stdout}`);
           return out;
         };
         const station: number[] = [];
@@ -223,9 +297,18 @@ export const benchmarks: Benchmark[] = [
         const value = percentile(sorted(station), 50);
         const base = percentile(sorted(raw), 50);
         return {
-          name: 'station.open', value: round(value, 1), unit: 'ms', baseline: round(base, 1), ratio: round(value / base, 2), goal: '<= 150 ms', pass: value <= 150,
+          name: 'station.open',
+          value: round(value, 1),
+          unit: 'ms',
+          baseline: round(base, 1),
+          ratio: round(value / base, 2),
+          goal: '<= 150 ms',
+          pass: value <= 150,
           detail: {
-            registrants: 50_000, runs: RUNS, station_max_ms: round(Math.max(...station), 1), raw_max_ms: round(Math.max(...raw), 1),
+            registrants: 50_000,
+            runs: RUNS,
+            station_max_ms: round(Math.max(...station), 1),
+            raw_max_ms: round(Math.max(...raw), 1),
             integrity_verdict_p50_ms: round(percentile(sorted(checked), 50), 0),
           },
         };
@@ -243,20 +326,43 @@ export const benchmarks: Benchmark[] = [
       const dir = scratch();
       try {
         const bundle = join(import.meta.dirname, '..', 'dist', 'bench', 'station-rss-child.mjs'); // in the repo: node_modules resolve
-        await build({ entryPoints: [join(import.meta.dirname, 'station-rss-child.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+        await build({
+          entryPoints: [join(import.meta.dirname, 'station-rss-child.ts')],
+          outfile: bundle,
+          bundle: true,
+          platform: 'node',
+          format: 'esm',
+          target: 'node20',
+          packages: 'external',
+          logLevel: 'warning',
+        });
         const conf = generateConference({ registrants: 50_000 });
         const input = join(dir, 'conference.json');
         writeFileSync(input, JSON.stringify({ conference: conf, queries: mixedQueries(conf, 1000) }));
         const child = (...args: string[]) => {
-          const r = spawnSync(process.execPath, ['--expose-gc', bundle, ...args], { encoding: 'utf8', timeout: 300_000 });
+          const r = spawnSync(process.execPath, ['--expose-gc', bundle, ...args], {
+            encoding: 'utf8',
+            timeout: 300_000,
+          });
           if (r.status !== 0) throw new Error(`rss child (${args[0]}) failed: ${r.stderr}`);
           return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rssMb: number };
         };
         const loaded = child('loaded', input);
         const bare = child('bare');
         return {
-          name: 'station.rss', value: round(loaded.rssMb, 1), unit: 'MB', baseline: round(bare.rssMb, 1), ratio: round(loaded.rssMb / bare.rssMb), goal: '<= 180 MB', pass: loaded.rssMb <= 180,
-          detail: { registrants: 50_000, searches: 1000, above_bare_mb: round(loaded.rssMb - bare.rssMb, 1), process: 'bundled station code under plain Node (as the app)' },
+          name: 'station.rss',
+          value: round(loaded.rssMb, 1),
+          unit: 'MB',
+          baseline: round(bare.rssMb, 1),
+          ratio: round(loaded.rssMb / bare.rssMb),
+          goal: '<= 180 MB',
+          pass: loaded.rssMb <= 180,
+          detail: {
+            registrants: 50_000,
+            searches: 1000,
+            above_bare_mb: round(loaded.rssMb - bare.rssMb, 1),
+            process: 'bundled station code under plain Node (as the app)',
+          },
         };
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -287,7 +393,10 @@ export function mixedQueries(conf: ConferenceFile, n: number): string[] {
  * Mistyped queries for `search.fuzzy.p99`, each with what a right answer is: the person (a code), or anyone of
  * that name (a name alone: with 50,000 registrants, "Silva" is many people, and any of them is a fair hit).
  */
-export function fuzzyQueries(conf: ConferenceFile, n: number): { queries: string[]; want: Map<string, (hit: { id: string; firstName: string; lastName: string }) => boolean> } {
+export function fuzzyQueries(
+  conf: ConferenceFile,
+  n: number,
+): { queries: string[]; want: Map<string, (hit: { id: string; firstName: string; lastName: string }) => boolean> } {
   const rnd = mulberry32(19);
   const want = new Map<string, (hit: { id: string; firstName: string; lastName: string }) => boolean>();
   const queries: string[] = [];
@@ -300,14 +409,24 @@ export function fuzzyQueries(conf: ConferenceFile, n: number): { queries: string
     const r = conf.registrants[Math.floor(rnd() * conf.registrants.length)]!;
     const kind = queries.length % 4;
     const q =
-      kind === 0 ? typo(r.lastName, 0)
-      : kind === 1 ? `${r.firstName} ${typo(r.lastName, 1)}`
-      : kind === 2 ? r.confirmationCode.replace(/[^A-Za-z0-9]/g, '').toLowerCase()
-      : r.lastName.normalize('NFD').replace(/\p{M}/gu, '').replace(/'/g, '');
+      kind === 0
+        ? typo(r.lastName, 0)
+        : kind === 1
+          ? `${r.firstName} ${typo(r.lastName, 1)}`
+          : kind === 2
+            ? r.confirmationCode.replace(/[^A-Za-z0-9]/g, '').toLowerCase()
+            : r.lastName.normalize('NFD').replace(/\p{M}/gu, '').replace(/'/g, '');
     if (!q || q.length < 4) continue;
     if (want.has(q)) continue;
     queries.push(q);
-    want.set(q, kind === 2 ? (h) => h.id === r.id : kind === 1 ? (h) => h.lastName === r.lastName && h.firstName === r.firstName : (h) => h.lastName === r.lastName);
+    want.set(
+      q,
+      kind === 2
+        ? (h) => h.id === r.id
+        : kind === 1
+          ? (h) => h.lastName === r.lastName && h.firstName === r.firstName
+          : (h) => h.lastName === r.lastName,
+    );
   }
   return { queries, want };
 }
@@ -322,4 +441,3 @@ async function timeQueries(queries: string[], run: (q: string) => Promise<unknow
   }
   return times.sort((a, b) => a - b);
 }
-

@@ -45,8 +45,29 @@ function conference(): ConferenceFile {
     format: 'lanyard.conference/1',
     conference: { id: 'conf-bench', name: 'Bench', timezone: 'UTC', startsOn: day, endsOn: day },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: [{ id: 'hall', title: 'Hall', room: 'H', startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, capacity: 100_000, sellable: true }],
-    registrants: [{ id: 'r1', confirmationCode: 'B-1', firstName: 'Bench', lastName: 'Person', email: '', company: '', ticketTypeId: 'full', sessions: [] }],
+    sessions: [
+      {
+        id: 'hall',
+        title: 'Hall',
+        room: 'H',
+        startsAt: `${day}T10:00:00Z`,
+        endsAt: `${day}T11:00:00Z`,
+        capacity: 100_000,
+        sellable: true,
+      },
+    ],
+    registrants: [
+      {
+        id: 'r1',
+        confirmationCode: 'B-1',
+        firstName: 'Bench',
+        lastName: 'Person',
+        email: '',
+        company: '',
+        ticketTypeId: 'full',
+        sessions: [],
+      },
+    ],
   };
 }
 
@@ -56,7 +77,12 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string, everyMs = 5): Promise<void> {
+async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+  everyMs = 5,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -73,7 +99,11 @@ async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 /** CPU ms of this process (the emulator included, for both sides) since `from`: what the machine's load cannot stretch. */
 const cpuMs = (from: NodeJS.CpuUsage) => {
@@ -93,21 +123,39 @@ async function drainStation(): Promise<{ ms: number; cpuMs: number; messages: Se
     const os = new BehaviorSubject(true);
     let station: Station | null = null;
     try {
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString, keepSeatsInHand: 0 }, osOnline$: os });
+      station = await createStation({
+        dbPath: join(dir, 'bench.db'),
+        stationId: 'bench',
+        sync: { connectionString: bus.connectionString, keepSeatsInHand: 0 },
+        osOnline$: os,
+      });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
-      await until(async () => must(await s.call('sync.status', {})).state !== 'connecting' && must(await s.call('sync.status', {})).state !== 'offline', 10_000, 'the first connection');
+      await until(
+        async () =>
+          must(await s.call('sync.status', {})).state !== 'connecting' &&
+          must(await s.call('sync.status', {})).state !== 'offline',
+        10_000,
+        'the first connection',
+      );
       os.next(false);
       const at = new Date().toISOString();
       await s.db.transaction().execute(async (tx) => {
         for (let i = 0; i < DRAIN_ROWS; i++) {
-          await appendEvent(tx, { stationId: 'bench', conferenceId: 'conf-bench', at }, 'CheckedIn', { registrantId: 'r1', sessionId: null, at }, null);
+          await appendEvent(
+            tx,
+            { stationId: 'bench', conferenceId: 'conf-bench', at },
+            'CheckedIn',
+            { registrantId: 'r1', sessionId: null, at },
+            null,
+          );
         }
       });
       // The same messages for the baseline (built from the rows, as the relay builds them).
       const rows = await unsentEvents(s.db, DRAIN_ROWS + 10);
       const messages = rows.map((r) => toServiceBusMessage(r, 'station:bench'));
-      const unsent = () => s.db.selectFrom('outbox').select('seq').where('sent_at', 'is', null).limit(1).executeTakeFirst();
+      const unsent = () =>
+        s.db.selectFrom('outbox').select('seq').where('sent_at', 'is', null).limit(1).executeTakeFirst();
       await sleep(200); // the appends' garbage and write-ahead log behind us, as for the raw SDK's warm sender
       const cpu0 = process.cpuUsage();
       const t0 = Date.now();
@@ -116,7 +164,10 @@ async function drainStation(): Promise<{ ms: number; cpuMs: number; messages: Se
       // queries out of the station's time.
       await until(async () => (await unsent()) === undefined, 120_000, 'the outbox to drain', 25);
       const cpu = cpuMs(cpu0); // to the end of the wait: a little after the last mark, so on the station's side
-      const last = await s.db.selectFrom('outbox').select((eb) => eb.fn.max('sent_at').as('at')).executeTakeFirstOrThrow();
+      const last = await s.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.max('sent_at').as('at'))
+        .executeTakeFirstOrThrow();
       return { ms: Date.parse(last.at!) - t0, cpuMs: cpu, messages };
     } finally {
       await station?.close();
@@ -154,7 +205,16 @@ async function drainRaw(messages: ServiceBusMessage[]): Promise<{ ms: number; cp
 
 let hqSeq = 0;
 function feed<T extends MessageType>(type: T, payload: Payload<T>) {
-  return { id: randomUUID(), type, schema: schemaVersion[type], conferenceId: 'conf-bench', origin: 'hq', seq: ++hqSeq, at: new Date().toISOString(), payload };
+  return {
+    id: randomUUID(),
+    type,
+    schema: schemaVersion[type],
+    conferenceId: 'conf-bench',
+    origin: 'hq',
+    seq: ++hqSeq,
+    at: new Date().toISOString(),
+    payload,
+  };
 }
 
 /** HQ's feed traffic: availability with rising versions, heartbeats, verdicts for sales this desk does not know. */
@@ -163,7 +223,14 @@ function feedMessages(n: number): ServiceBusMessage[] {
   for (let i = 0; i < n; i++) {
     const env =
       i % 3 === 0
-        ? feed('SeatAvailability', { sessionId: 'hall', capacity: 100_000, sold: i % 1000, allotted: 0, version: i + 1, salesRatePerMin: 2 })
+        ? feed('SeatAvailability', {
+            sessionId: 'hall',
+            capacity: 100_000,
+            sold: i % 1000,
+            allotted: 0,
+            version: i + 1,
+            salesRatePerMin: 2,
+          })
         : i % 3 === 1
           ? feed('Heartbeat', { hqTime: new Date().toISOString() })
           : feed('SaleConfirmed', { saleId: `other-${i}`, sessionId: 'hall' });
@@ -218,13 +285,24 @@ async function applyRaw(cs: string, subscription: string, count: number): Promis
   }
 }
 
-async function applyBench(): Promise<{ stationMs: number; rawMs: number; stationCpuMs: number; rawCpuMs: number; commits: number }> {
+async function applyBench(): Promise<{
+  stationMs: number;
+  rawMs: number;
+  stationCpuMs: number;
+  rawCpuMs: number;
+  commits: number;
+}> {
   return withDir(async (dir) => {
     const bus = await startEmulator({ config: topology(['bench', 'raw']), port: 0 });
     const os = new BehaviorSubject(false);
     let station: Station | null = null;
     try {
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: bus.connectionString, keepSeatsInHand: 0 }, osOnline$: os });
+      station = await createStation({
+        dbPath: join(dir, 'bench.db'),
+        stationId: 'bench',
+        sync: { connectionString: bus.connectionString, keepSeatsInHand: 0 },
+        osOnline$: os,
+      });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       // One publish, fanned out by the topic to both subscriptions: the very same messages.
@@ -245,7 +323,14 @@ async function applyBench(): Promise<{ stationMs: number; rawMs: number; station
       const stationMs = performance.now() - t0;
       const stationCpuMs = cpuMs(cpu0);
       counting.unsubscribe();
-      const inbox = Number((await s.db.selectFrom('inbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const inbox = Number(
+        (
+          await s.db
+            .selectFrom('inbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       if (inbox !== APPLY_MESSAGES) throw new Error(`the inbox holds ${inbox} rows, not ${APPLY_MESSAGES}`);
       const st = must(await s.call('sync.status', {}));
       if (st.inbox.quarantined !== 0) throw new Error(`${st.inbox.quarantined} feed messages were quarantined`);
@@ -268,7 +353,12 @@ async function reconnectTrials(): Promise<{ kind: 'heal' | 'os'; ms: number; dow
     try {
       // The product's default retry settings: this measures what a desk would do.
       const cs = bus.connectionString.replace(`:${bus.port};`, `:${proxy.port};`);
-      station = await createStation({ dbPath: join(dir, 'bench.db'), stationId: 'bench', sync: { connectionString: cs, keepSeatsInHand: 0 }, osOnline$: os });
+      station = await createStation({
+        dbPath: join(dir, 'bench.db'),
+        stationId: 'bench',
+        sync: { connectionString: cs, keepSeatsInHand: 0 },
+        osOnline$: os,
+      });
       const s = station;
       must(await s.call('conference.import', { data: conference() }));
       const depth = async () => must(await s.call('sync.status', {})).outbox.depth;
@@ -361,7 +451,13 @@ export const benchmarks: Benchmark[] = [
         const { stationMs, rawMs, stationCpuMs, rawCpuMs, commits } = await applyBench();
         const station = (APPLY_MESSAGES / stationMs) * 1000;
         const raw = (APPLY_MESSAGES / rawMs) * 1000;
-        runs.push({ station, raw, ratio: station / raw, cpuRatio: rawCpuMs / stationCpuMs, perCommit: APPLY_MESSAGES / commits });
+        runs.push({
+          station,
+          raw,
+          ratio: station / raw,
+          cpuRatio: rawCpuMs / stationCpuMs,
+          perCommit: APPLY_MESSAGES / commits,
+        });
       }
       const ratios = runs.map((r) => r.ratio);
       const minRatio = Math.min(...ratios);
@@ -394,7 +490,11 @@ export const benchmarks: Benchmark[] = [
     name: 'sync.reconnect',
     async run(): Promise<BenchResult> {
       const trials = await reconnectTrials();
-      const sorted = (k?: 'heal' | 'os') => trials.filter((x) => !k || x.kind === k).map((x) => x.ms).sort((a, b) => a - b);
+      const sorted = (k?: 'heal' | 'os') =>
+        trials
+          .filter((x) => !k || x.kind === k)
+          .map((x) => x.ms)
+          .sort((a, b) => a - b);
       const all = sorted();
       // The value is the median of the trials where the OS never noticed the outage (the proxy healed under a
       // station that still thought the network was up): the engine has to find out by itself (its link check,

@@ -23,20 +23,45 @@ import { benchDay, percentile, round, type Benchmark, type BenchResult } from '.
 const scratch = () => mkdtempSync(join(tmpdir(), 'lanyard-bench-ui-'));
 
 /** A kiosk in browser mode on 50,000 registrants, a Chromium page on it, and a socket for the baselines. */
-async function kioskOn50k<T>(f: (o: { page: Page; ask(channel: string, request: unknown): Promise<unknown>; conf: ReturnType<typeof generateConference> }) => Promise<T>): Promise<T> {
+async function kioskOn50k<T>(
+  f: (o: {
+    page: Page;
+    ask(channel: string, request: unknown): Promise<unknown>;
+    conf: ReturnType<typeof generateConference>;
+  }) => Promise<T>,
+): Promise<T> {
   const dir = scratch();
   const conf = shiftConference(generateConference({ registrants: 50_000 }), benchDay());
   writeFileSync(join(dir, 'conference.json'), JSON.stringify(conf));
-  writeFileSync(join(dir, 'kiosk.json'), JSON.stringify({ stationId: 'kiosk-b', mode: 'kiosk', dataDir: join(dir, 'data'), conferenceFile: join(dir, 'conference.json') }));
+  writeFileSync(
+    join(dir, 'kiosk.json'),
+    JSON.stringify({
+      stationId: 'kiosk-b',
+      mode: 'kiosk',
+      dataDir: join(dir, 'data'),
+      conferenceFile: join(dir, 'conference.json'),
+    }),
+  );
   const running = await runWeb(['--port', '0', '--config', join(dir, 'kiosk.json')], () => {});
   if (!running) throw new Error('the kiosk did not start');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(running.url);
     await page.getByRole('heading', { name: 'Welcome! Print your badge' }).waitFor({ timeout: 30_000 });
     const u = new URL(running.url);
-    const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, { origin: `http://127.0.0.1:${u.port}` });
+    const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, {
+      origin: `http://127.0.0.1:${u.port}`,
+    });
     await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
     let id = 0;
     const ask = (channel: string, request: unknown) =>
@@ -98,7 +123,13 @@ export const benchmarks: Benchmark[] = [
       const total = files.reduce((n, f) => n + gz(f), 0);
       const lazy = files.filter((f) => f.startsWith('jsQR')).reduce((n, f) => n + gz(f), 0);
       return {
-        name: 'ui.bundle', value: round(total, 1), unit: 'KB gzip', baseline: null, ratio: null, goal: '<= 250 KB', pass: total <= 250,
+        name: 'ui.bundle',
+        value: round(total, 1),
+        unit: 'KB gzip',
+        baseline: null,
+        ratio: null,
+        goal: '<= 250 KB',
+        pass: total <= 250,
         detail: { firstLoadKb: round(total - lazy, 1), doorCameraKb: round(lazy, 1), files: files.length },
       };
     },
@@ -133,12 +164,42 @@ export const benchmarks: Benchmark[] = [
         }
         // Baseline: the same two answers straight from the station's socket (no page, no painting).
         const raw: number[] = [];
-        for (const p of people) raw.push(await timed(async () => (await ask('registrant.search', { query: p.confirmationCode, limit: 2 }), await ask('registrant.get', { id: p.id }))));
-        const p50 = percentile([...ui].sort((a, b) => a - b), 50);
-        const base = percentile([...raw].sort((a, b) => a - b), 50);
+        for (const p of people)
+          raw.push(
+            await timed(
+              async () => (
+                await ask('registrant.search', { query: p.confirmationCode, limit: 2 }),
+                await ask('registrant.get', { id: p.id })
+              ),
+            ),
+          );
+        const p50 = percentile(
+          [...ui].sort((a, b) => a - b),
+          50,
+        );
+        const base = percentile(
+          [...raw].sort((a, b) => a - b),
+          50,
+        );
         return {
-          name: 'ui.scan-to-confirm', value: round(p50, 1), unit: 'ms', baseline: round(base, 1), ratio: round(p50 / base, 2), goal: '<= 150 ms', pass: p50 <= 150,
-          detail: { p95: round(percentile([...ui].sort((a, b) => a - b), 95), 1), scans: ui.length, registrants: 50_000 },
+          name: 'ui.scan-to-confirm',
+          value: round(p50, 1),
+          unit: 'ms',
+          baseline: round(base, 1),
+          ratio: round(p50 / base, 2),
+          goal: '<= 150 ms',
+          pass: p50 <= 150,
+          detail: {
+            p95: round(
+              percentile(
+                [...ui].sort((a, b) => a - b),
+                95,
+              ),
+              1,
+            ),
+            scans: ui.length,
+            registrants: 50_000,
+          },
         };
       });
     },
@@ -179,7 +240,11 @@ export const benchmarks: Benchmark[] = [
               continue;
             }
             await page.waitForTimeout(120); // a quick typist's pace (a scanner's burst is handled apart)
-            ui.push((await page.evaluate(`window.keystroke(${JSON.stringify(ch)}, ${JSON.stringify(typed.trim())})`)) as number);
+            ui.push(
+              (await page.evaluate(
+                `window.keystroke(${JSON.stringify(ch)}, ${JSON.stringify(typed.trim())})`,
+              )) as number,
+            );
             queries.push(typed.trim());
           }
         }
@@ -187,9 +252,18 @@ export const benchmarks: Benchmark[] = [
         for (const q of queries) raw.push(await timed(() => ask('registrant.search', { query: q, limit: 8 })));
         const sorted = [...ui].sort((a, b) => a - b);
         const p95 = percentile(sorted, 95);
-        const base = percentile([...raw].sort((a, b) => a - b), 95);
+        const base = percentile(
+          [...raw].sort((a, b) => a - b),
+          95,
+        );
         return {
-          name: 'ui.search', value: round(p95, 1), unit: 'ms', baseline: round(base, 1), ratio: round(p95 / base, 2), goal: '<= 50 ms', pass: p95 <= 50,
+          name: 'ui.search',
+          value: round(p95, 1),
+          unit: 'ms',
+          baseline: round(base, 1),
+          ratio: round(p95 / base, 2),
+          goal: '<= 50 ms',
+          pass: p95 <= 50,
           detail: { p50: round(percentile(sorted, 50), 1), keystrokes: ui.length, registrants: 50_000 },
         };
       });
@@ -202,8 +276,26 @@ export const benchmarks: Benchmark[] = [
       try {
         const conf = generateConference({ registrants: 50_000 });
         const base = { ...conf, registrants: conf.registrants.slice(0, 1) };
-        const csv = ['code,first,last,email,company,ticket,sessions', ...conf.registrants.map((r) => [r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, r.sessions.join(';')].map((x) => `"${x.replace(/"/g, '""')}"`).join(','))].join('\n');
-        const request = { csv, mapping: { confirmationCode: 'code', firstName: 'first', lastName: 'last', email: 'email', company: 'company', ticketTypeId: 'ticket', sessions: 'sessions' } };
+        const csv = [
+          'code,first,last,email,company,ticket,sessions',
+          ...conf.registrants.map((r) =>
+            [r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, r.sessions.join(';')]
+              .map((x) => `"${x.replace(/"/g, '""')}"`)
+              .join(','),
+          ),
+        ].join('\n');
+        const request = {
+          csv,
+          mapping: {
+            confirmationCode: 'code',
+            firstName: 'first',
+            lastName: 'last',
+            email: 'email',
+            company: 'company',
+            ticketTypeId: 'ticket',
+            sessions: 'sessions',
+          },
+        };
         const internal = { transport: 'internal', mode: 'desk', session: null } as const;
         // In the shell's own process (the baseline).
         const s = await createStation({ dbPath: join(dir, 'inproc.db'), stationId: 'bench' });
@@ -211,12 +303,22 @@ export const benchmarks: Benchmark[] = [
         const inProcess = await longestStall(() => s.call('registrants.importCsv', request));
         await s.close();
         // In its own process, as the shells run it.
-        const host = await connectHost(forkNodeHost(), { ...embeddedConfig(join(dir, 'hosted')), demo: false }, { healthPollMs: 0 });
+        const host = await connectHost(
+          forkNodeHost(),
+          { ...embeddedConfig(join(dir, 'hosted')), demo: false },
+          { healthPollMs: 0 },
+        );
         await host.callUnknown(internal, 'conference.import', { data: base });
         const hosted = await longestStall(() => host.callUnknown(internal, 'registrants.importCsv', request));
         await host.stop();
         return {
-          name: 'shell.stall', value: round(hosted, 1), unit: 'ms', baseline: round(inProcess, 1), ratio: round(hosted / inProcess, 3), goal: 'ratio <= 0.2', pass: hosted / inProcess <= 0.2,
+          name: 'shell.stall',
+          value: round(hosted, 1),
+          unit: 'ms',
+          baseline: round(inProcess, 1),
+          ratio: round(hosted / inProcess, 3),
+          goal: 'ratio <= 0.2',
+          pass: hosted / inProcess <= 0.2,
           detail: { rows: 50_000 },
         };
       } finally {

@@ -39,7 +39,11 @@ export type Access = 'internal' | { modes: readonly StationMode[]; role: 'anyone
 export const allModes = stationModes;
 export const staffModes = ['desk', 'door', 'supervisor'] as const satisfies readonly StationMode[];
 
-export type AccessDenied = { code: Extract<ErrorCode, 'forbidden' | 'unauthorized'>; need: 'mode' | 'sign_in' | 'supervisor'; message: string };
+export type AccessDenied = {
+  code: Extract<ErrorCode, 'forbidden' | 'unauthorized'>;
+  need: 'mode' | 'sign_in' | 'supervisor';
+  message: string;
+};
 
 /** Null when the caller may call a channel with this access; otherwise why not. */
 export function accessDenied(caller: Caller, access: Access, channel: string): AccessDenied | null {
@@ -53,7 +57,8 @@ export function accessDenied(caller: Caller, access: Access, channel: string): A
     return { code: 'forbidden', need: 'mode', message: `A ${caller.mode} station cannot do ${channel}.` };
   }
   if (access.role === 'anyone') return null;
-  if (!caller.session) return { code: 'unauthorized', need: 'sign_in', message: `Sign in with your staff PIN to do ${channel}.` };
+  if (!caller.session)
+    return { code: 'unauthorized', need: 'sign_in', message: `Sign in with your staff PIN to do ${channel}.` };
   if (access.role === 'supervisor' && caller.session.role !== 'supervisor') {
     return { code: 'forbidden', need: 'supervisor', message: `Only a supervisor may do ${channel}.` };
   }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addSale, allotmentTarget, allotmentsToGiveBack, decayRate, defaultGrant, grantSeats, keeperStep, noOutages, outageLimits, planningOutageMin, reclaimable,
-  recordOutage, salesRate, type SizingParams,
+  addSale,
+  allotmentTarget,
+  allotmentsToGiveBack,
+  decayRate,
+  defaultGrant,
+  grantSeats,
+  keeperStep,
+  noOutages,
+  outageLimits,
+  planningOutageMin,
+  reclaimable,
+  recordOutage,
+  salesRate,
+  type SizingParams,
 } from './allotment-sizing';
 import { defaultPolicy } from './conference';
 
@@ -58,7 +70,9 @@ describe('outage history', () => {
     ['many short outages pull it down', { count: 97, totalMin: 485 }, 0.9, -Math.log(0.1) * ((60 + 485) / 100)],
     ['a median plan', noOutages, 0.5, Math.log(2) * 20],
     ['a NaN cover plans for no outage (hold the minimum)', noOutages, Number.NaN, 0],
-  ])('plans for: %s', (_, h, cover, minutes) => expect(planningOutageMin(h, { ...defaultPolicy, allotmentCover: cover })).toBeCloseTo(minutes, 9));
+  ])('plans for: %s', (_, h, cover, minutes) =>
+    expect(planningOutageMin(h, { ...defaultPolicy, allotmentCover: cover })).toBeCloseTo(minutes, 9),
+  );
 });
 
 describe('allotmentTarget: seats a desk holds for one session', () => {
@@ -66,19 +80,49 @@ describe('allotmentTarget: seats a desk holds for one session', () => {
   const quantile = (lambda: number) => Math.ceil(lambda + z90 * Math.sqrt(lambda));
   it.each([
     ['a desk that never sells: the minimum', { ownRatePerMin: 0, outageMin: plan, minutesToReturn: 120 }, sizing, 1],
-    ['… or none when the minimum is 0', { ownRatePerMin: 0, outageMin: plan, minutesToReturn: 120 }, { ...sizing, allotmentMinSeats: 0 }, 0],
-    ['a steady desk: the 90% quantile of its sales in a planned outage', { ownRatePerMin: 0.2, outageMin: plan, minutesToReturn: 120 }, sizing, quantile(0.2 * plan)],
-    ['the seats go back in 10 min: only what it sells until then', { ownRatePerMin: 0.2, outageMin: plan, minutesToReturn: 10 }, sizing, quantile(2)],
+    [
+      '… or none when the minimum is 0',
+      { ownRatePerMin: 0, outageMin: plan, minutesToReturn: 120 },
+      { ...sizing, allotmentMinSeats: 0 },
+      0,
+    ],
+    [
+      'a steady desk: the 90% quantile of its sales in a planned outage',
+      { ownRatePerMin: 0.2, outageMin: plan, minutesToReturn: 120 },
+      sizing,
+      quantile(0.2 * plan),
+    ],
+    [
+      'the seats go back in 10 min: only what it sells until then',
+      { ownRatePerMin: 0.2, outageMin: plan, minutesToReturn: 10 },
+      sizing,
+      quantile(2),
+    ],
     ['a burst: capped by the maximum', { ownRatePerMin: 5, outageMin: plan, minutesToReturn: 120 }, sizing, 50],
     ['no seats left to sell (due back now)', { ownRatePerMin: 0.5, outageMin: plan, minutesToReturn: 0 }, sizing, 0],
     ['due back in the past', { ownRatePerMin: 0.5, outageMin: plan, minutesToReturn: -30 }, sizing, 0],
     ['NaN rate: the minimum', { ownRatePerMin: Number.NaN, outageMin: plan, minutesToReturn: 120 }, sizing, 1],
     ['negative rate: the minimum', { ownRatePerMin: -2, outageMin: plan, minutesToReturn: 120 }, sizing, 1],
-    ['infinite rate: the minimum, never the maximum', { ownRatePerMin: Number.POSITIVE_INFINITY, outageMin: plan, minutesToReturn: 120 }, sizing, 1],
+    [
+      'infinite rate: the minimum, never the maximum',
+      { ownRatePerMin: Number.POSITIVE_INFINITY, outageMin: plan, minutesToReturn: 120 },
+      sizing,
+      1,
+    ],
     ['a huge outage: capped by the maximum', { ownRatePerMin: 0.1, outageMin: 1e9, minutesToReturn: 1e9 }, sizing, 50],
     ['a NaN outage: the minimum', { ownRatePerMin: 0.3, outageMin: Number.NaN, minutesToReturn: 120 }, sizing, 1],
-    ['minimum above maximum: the maximum wins', { ownRatePerMin: 0, outageMin: plan, minutesToReturn: 120 }, { ...sizing, allotmentMinSeats: 5, allotmentMaxSeats: 2 }, 2],
-    ['maximum 0: no allotments for the session', { ownRatePerMin: 1, outageMin: plan, minutesToReturn: 120 }, { ...sizing, allotmentMaxSeats: 0 }, 0],
+    [
+      'minimum above maximum: the maximum wins',
+      { ownRatePerMin: 0, outageMin: plan, minutesToReturn: 120 },
+      { ...sizing, allotmentMinSeats: 5, allotmentMaxSeats: 2 },
+      2,
+    ],
+    [
+      'maximum 0: no allotments for the session',
+      { ownRatePerMin: 1, outageMin: plan, minutesToReturn: 120 },
+      { ...sizing, allotmentMaxSeats: 0 },
+      0,
+    ],
   ])('%s', (_, input, params, seats) => expect(allotmentTarget(input, params)).toBe(seats));
   it('grows with the desk’s rate and with the outages it has seen, never shrinks', () => {
     let last = 0;
@@ -87,8 +131,22 @@ describe('allotmentTarget: seats a desk holds for one session', () => {
       expect(t).toBeGreaterThanOrEqual(last);
       last = t;
     }
-    const short = allotmentTarget({ ownRatePerMin: 0.2, outageMin: planningOutageMin({ count: 20, totalMin: 100 }, defaultPolicy), minutesToReturn: 300 }, sizing);
-    const long = allotmentTarget({ ownRatePerMin: 0.2, outageMin: planningOutageMin({ count: 20, totalMin: 1200 }, defaultPolicy), minutesToReturn: 300 }, sizing);
+    const short = allotmentTarget(
+      {
+        ownRatePerMin: 0.2,
+        outageMin: planningOutageMin({ count: 20, totalMin: 100 }, defaultPolicy),
+        minutesToReturn: 300,
+      },
+      sizing,
+    );
+    const long = allotmentTarget(
+      {
+        ownRatePerMin: 0.2,
+        outageMin: planningOutageMin({ count: 20, totalMin: 1200 }, defaultPolicy),
+        minutesToReturn: 300,
+      },
+      sizing,
+    );
     expect(long).toBeGreaterThan(short);
   });
 });
@@ -108,7 +166,12 @@ describe('keeperStep: ask, give back or nothing', () => {
 });
 
 describe('allotmentsToGiveBack: whole allotments, the smallest first, not below the target if it can be helped', () => {
-  const a = [{ id: 'x', unused: 3 }, { id: 'y', unused: 1 }, { id: 'z', unused: 2 }, { id: 'used', unused: 0 }];
+  const a = [
+    { id: 'x', unused: 3 },
+    { id: 'y', unused: 1 },
+    { id: 'z', unused: 2 },
+    { id: 'used', unused: 0 },
+  ];
   it.each([
     ['a surplus of 3: the 1 and the 2', a, 3, ['y', 'z']],
     ['a surplus of 2: the 1 only (the 2 would go below)', a, 2, ['y']],
@@ -116,7 +179,12 @@ describe('allotmentsToGiveBack: whole allotments, the smallest first, not below 
     ['no surplus', a, 0, []],
     ['NaN surplus', a, Number.NaN, []],
     ['negative surplus', a, -4, []],
-    ['one big allotment: it goes back whole (the keeper then asks for its target)', [{ id: 'big', unused: 10 }], 8, ['big']],
+    [
+      'one big allotment: it goes back whole (the keeper then asks for its target)',
+      [{ id: 'big', unused: 10 }],
+      8,
+      ['big'],
+    ],
     ['only used-up allotments: nothing', [{ id: 'used', unused: 0 }], 3, []],
     ['nothing held', [], 3, []],
   ])('%s', (_, held, surplus, ids) => expect(allotmentsToGiveBack(held, surplus).map((x) => x.id)).toEqual(ids));
@@ -127,9 +195,21 @@ describe('grantSeats (HQ)', () => {
   const quiet = { salesRatePerMin: 0, minutesToStart: 120 };
   const busy = { salesRatePerMin: 1, minutesToStart: 60 }; // forecast 60 seats
   it.each([
-    ['a quiet session: what is asked, up to the seats nobody needs', { asked: 20, capacity: 200, sold: 80, allotted: 20, ...quiet }, 20],
-    ['a quiet session: never more than the unallocated seats', { asked: 500, capacity: 200, sold: 80, allotted: 20, ...quiet }, 100],
-    ['a busy session: the spare seats beyond twice the forecast', { asked: 100, capacity: 200, sold: 0, allotted: 0, ...busy }, 80],
+    [
+      'a quiet session: what is asked, up to the seats nobody needs',
+      { asked: 20, capacity: 200, sold: 80, allotted: 20, ...quiet },
+      20,
+    ],
+    [
+      'a quiet session: never more than the unallocated seats',
+      { asked: 500, capacity: 200, sold: 80, allotted: 20, ...quiet },
+      100,
+    ],
+    [
+      'a busy session: the spare seats beyond twice the forecast',
+      { asked: 100, capacity: 200, sold: 0, allotted: 0, ...busy },
+      80,
+    ],
     ['a session that will sell out: the share', { asked: 20, capacity: 200, sold: 80, allotted: 20, ...busy }, 8],
     ['what was asked, when less', { asked: 3, capacity: 200, sold: 80, allotted: 20, ...busy }, 3],
     ['no seats left', { asked: 5, capacity: 40, sold: 38, allotted: 2, ...quiet }, 0],
@@ -138,22 +218,45 @@ describe('grantSeats (HQ)', () => {
     ['NaN asked', { asked: Number.NaN, capacity: 200, sold: 0, allotted: 0, ...quiet }, 0],
     ['negative asked', { asked: -3, capacity: 200, sold: 0, allotted: 0, ...quiet }, 0],
     ['huge asked: the unallocated seats', { asked: 1e12, capacity: 1000, sold: 0, allotted: 0, ...quiet }, 1000],
-    ['NaN allotted: nothing (not an empty room)', { asked: 5, capacity: 200, sold: 0, allotted: Number.NaN, ...quiet }, 0],
+    [
+      'NaN allotted: nothing (not an empty room)',
+      { asked: 5, capacity: 200, sold: 0, allotted: Number.NaN, ...quiet },
+      0,
+    ],
     ['negative sold: nothing', { asked: 5, capacity: 200, sold: -50, allotted: 0, ...quiet }, 0],
     ['infinite capacity: nothing', { asked: 5, capacity: Number.POSITIVE_INFINITY, sold: 0, allotted: 0, ...quiet }, 0],
-    ['NaN rate: as if selling out (the share)', { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: Number.NaN, minutesToStart: 60 }, 16],
-    ['negative minutes to start: the share', { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: 0, minutesToStart: -10 }, 16],
-    ['an infinite rate: the share', { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: Number.POSITIVE_INFINITY, minutesToStart: 60 }, 16],
+    [
+      'NaN rate: as if selling out (the share)',
+      { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: Number.NaN, minutesToStart: 60 },
+      16,
+    ],
+    [
+      'negative minutes to start: the share',
+      { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: 0, minutesToStart: -10 },
+      16,
+    ],
+    [
+      'an infinite rate: the share',
+      { asked: 50, capacity: 200, sold: 0, allotted: 0, salesRatePerMin: Number.POSITIVE_INFINITY, minutesToStart: 60 },
+      16,
+    ],
   ])('%s', (_, input, seats) => expect(grantSeats(input, g)).toBe(seats));
   it('the share is clamped to [0, 1]; a NaN share and a NaN keep-back fall back to the other bound', () => {
     const selling = { asked: 50, capacity: 100, sold: 0, allotted: 0, salesRatePerMin: 5, minutesToStart: 60 };
     expect(grantSeats(selling, { allotmentShare: 7, allotmentKeepBack: 2 })).toBe(50);
     expect(grantSeats(selling, { allotmentShare: Number.NaN, allotmentKeepBack: 2 })).toBe(0);
     expect(grantSeats(selling, { allotmentShare: -1, allotmentKeepBack: 2 })).toBe(0);
-    expect(grantSeats({ ...selling, salesRatePerMin: 0 }, { allotmentShare: 0, allotmentKeepBack: Number.NaN })).toBe(50); // nothing forecast
+    expect(grantSeats({ ...selling, salesRatePerMin: 0 }, { allotmentShare: 0, allotmentKeepBack: Number.NaN })).toBe(
+      50,
+    ); // nothing forecast
   });
   it('keep-back null: the share only, even for a session nobody buys (HQ before issue 17)', () => {
-    expect(grantSeats({ asked: 50, capacity: 100, sold: 0, allotted: 0, salesRatePerMin: 0, minutesToStart: 600 }, { allotmentShare: 0.08, allotmentKeepBack: null })).toBe(8);
+    expect(
+      grantSeats(
+        { asked: 50, capacity: 100, sold: 0, allotted: 0, salesRatePerMin: 0, minutesToStart: 600 },
+        { allotmentShare: 0.08, allotmentKeepBack: null },
+      ),
+    ).toBe(8);
   });
 });
 

@@ -83,7 +83,10 @@ export const priorOutages = 3;
  * The outage length to plan for: the `allotmentCover` quantile of exponential outage lengths whose mean is the one
  * seen, shrunk towards the conference's typical outage (weighing as `priorOutages` outages).
  */
-export function planningOutageMin(h: OutageHistory, p: Pick<SalePolicyParams, 'typicalOutageMin' | 'allotmentCover'>): number {
+export function planningOutageMin(
+  h: OutageHistory,
+  p: Pick<SalePolicyParams, 'typicalOutageMin' | 'allotmentCover'>,
+): number {
   const n = count(h.count);
   const mean = (count(p.typicalOutageMin) * priorOutages + count(h.totalMin)) / (priorOutages + n);
   return -Math.log(1 - prob(p.allotmentCover, 0, 0.999)) * mean;
@@ -202,7 +205,8 @@ export function grantSeats(i: GrantInput, p: GrantParams): number {
   const unallocated = i.capacity - i.sold - i.allotted;
   if (!(unallocated >= 1)) return 0;
   // An unreadable rate or time counts as a session about to sell out: the share only.
-  const forecastKnown = p.allotmentKeepBack !== null && [i.salesRatePerMin, i.minutesToStart].every((n) => Number.isFinite(n) && n >= 0);
+  const forecastKnown =
+    p.allotmentKeepBack !== null && [i.salesRatePerMin, i.minutesToStart].every((n) => Number.isFinite(n) && n >= 0);
   const spare = forecastKnown ? unallocated - count(p.allotmentKeepBack!) * i.salesRatePerMin * i.minutesToStart : 0;
   const limit = Math.max(Math.floor(prob(p.allotmentShare, 0, 1) * unallocated), Math.floor(spare));
   return Math.max(0, Math.min(Math.floor(count(i.asked)), limit, unallocated));

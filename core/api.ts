@@ -16,7 +16,14 @@ import type { StationEvent, StationEventType } from './events';
 import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
 import { PrinterUri } from './badge/printer';
-import type { BadgePreview, BadgeVerification, PrintJobView, PrinterView, PrintLogEntry, StationKeyView } from './badge/views';
+import type {
+  BadgePreview,
+  BadgeVerification,
+  PrintJobView,
+  PrinterView,
+  PrintLogEntry,
+  StationKeyView,
+} from './badge/views';
 import type { SalePolicyParams } from './conference';
 import type { CsvField } from './csv-mapping';
 
@@ -139,7 +146,13 @@ export interface RegistrantDetail extends RegistrantSummary {
   /** The newest print of this person's badge known here (this station's or another's), null if none yet. */
   lastPrint: BadgePrintView | null;
   /** The current badge version here: where, when and by whom it printed (by whom: this station's prints). */
-  badge: { version: number; status: 'issued' | 'printed' | 'voided'; printedAt: string | null; station: string | null; printedBy: string | null } | null;
+  badge: {
+    version: number;
+    status: 'issued' | 'printed' | 'voided';
+    printedAt: string | null;
+    station: string | null;
+    printedBy: string | null;
+  } | null;
   payments: PaymentView[];
   /** What was paid, less voids and refunds; null when nothing was ever paid here. */
   paid: MoneyView | null;
@@ -264,7 +277,16 @@ export interface SaleOutcome {
    * Why, for a screen to word: how a `proceed` sale was covered, or what HQ said (`oversold`) or that staff
    * `cancelled` while waiting.
    */
-  why: 'hq_confirmed' | 'allotment' | 'overdraft' | 'override' | 'no_verdict_allotment' | 'no_verdict_overdraft' | 'no_verdict_not_covered' | 'oversold' | 'cancelled';
+  why:
+    | 'hq_confirmed'
+    | 'allotment'
+    | 'overdraft'
+    | 'override'
+    | 'no_verdict_allotment'
+    | 'no_verdict_overdraft'
+    | 'no_verdict_not_covered'
+    | 'oversold'
+    | 'cancelled';
   sale: Sale | null;
   failed: FailedCondition[];
   /** The same in English (command line, logs). */
@@ -484,7 +506,13 @@ export interface SyncStatus {
   workOffline: boolean;
   lastHqContact: string | null;
   staleness: StationStatus['staleness'];
-  outbox: { depth: number; oldestUnsentAt: string | null; oldestAgeMin: number | null; sentTotal: number; ratePerSec: number };
+  outbox: {
+    depth: number;
+    oldestUnsentAt: string | null;
+    oldestAgeMin: number | null;
+    sentTotal: number;
+    ratePerSec: number;
+  };
   inbox: { applied: number; quarantined: number };
   lastError: string | null;
 }
@@ -555,7 +583,16 @@ export interface SyncDetails {
   /** Feed messages that failed validation (dead-lettered on the bus), newest first, with why. */
   quarantined: { id: string; reason: string; receivedAt: string }[];
   /** Seats HQ granted this station, still in hand. */
-  allotments: { allotmentId: string; sessionId: string; title: string; seats: number; used: number; remaining: number; grantedAt: string; startsAt: string | null }[];
+  allotments: {
+    allotmentId: string;
+    sessionId: string;
+    title: string;
+    seats: number;
+    used: number;
+    remaining: number;
+    grantedAt: string;
+    startsAt: string | null;
+  }[];
 }
 
 export type PolicyParamName = keyof SalePolicyParams;
@@ -649,7 +686,10 @@ export const contract = {
    * `shiftTo` moves the conference so that its first day is that date (or the venue's today): for the embedded demo
    * only, so that it is always upcoming. A real conference is imported as it is.
    */
-  'conference.import': op(z.object({ data: ConferenceFile, shiftTo: z.union([z.iso.date(), z.literal('today')]).optional() }).strict(), supervisor()).returns<ImportReport>(),
+  'conference.import': op(
+    z.object({ data: ConferenceFile, shiftTo: z.union([z.iso.date(), z.literal('today')]).optional() }).strict(),
+    supervisor(),
+  ).returns<ImportReport>(),
   /**
    * Registrants from another system's CSV through a column mapping. A row updates an existing registrant only on an
    * explicit key — its mapped `id`, or its confirmation code and email together — and only the mapped fields; an
@@ -696,16 +736,41 @@ export const contract = {
         allowDuplicate: z.boolean().default(false),
       })
       .strict()
-      .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] })
-      .refine((r) => new Set(r.sessions).size === r.sessions.length, { message: 'a session is listed twice', path: ['sessions'] }),
+      .refine((r) => (r.firstName + r.lastName).length > 0, {
+        message: 'enter a first or last name',
+        path: ['firstName'],
+      })
+      .refine((r) => new Set(r.sessions).size === r.sessions.length, {
+        message: 'a session is listed twice',
+        path: ['sessions'],
+      }),
     staff(selling),
   ).returns<WalkUpOutcome>(),
-  'sale.preview': op(z.object({ sessionId: Id, registrantId: Id.optional() }).strict(), anyone(selling)).returns<SalePreview>(),
+  'sale.preview': op(
+    z.object({ sessionId: Id, registrantId: Id.optional() }).strict(),
+    anyone(selling),
+  ).returns<SalePreview>(),
   /** A priced seat needs `payment` (recorded with the sale; given back automatically if HQ refuses the seat). */
-  'sale.sell': op(z.object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional(), payment: Payment.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
-  'registration.upgrade': op(z.object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional(), payment: Payment.optional() }).strict(), staff(selling)).returns<SaleOutcome>(),
-  'sale.release': op(z.object({ saleId: Id, reason: Note.min(1, 'give a reason') }).strict(), staff(selling)).returns<Sale>(),
-  'checkin.record': op(z.object({ registrantId: Id, sessionId: Id.nullable().default(null) }).strict(), staff()).returns<{
+  'sale.sell': op(
+    z
+      .object({ sessionId: Id, registrantId: Id, override: SupervisorAuth.optional(), payment: Payment.optional() })
+      .strict(),
+    staff(selling),
+  ).returns<SaleOutcome>(),
+  'registration.upgrade': op(
+    z
+      .object({ registrantId: Id, sessionId: Id, override: SupervisorAuth.optional(), payment: Payment.optional() })
+      .strict(),
+    staff(selling),
+  ).returns<SaleOutcome>(),
+  'sale.release': op(
+    z.object({ saleId: Id, reason: Note.min(1, 'give a reason') }).strict(),
+    staff(selling),
+  ).returns<Sale>(),
+  'checkin.record': op(
+    z.object({ registrantId: Id, sessionId: Id.nullable().default(null) }).strict(),
+    staff(),
+  ).returns<{
     registrantId: string;
     sessionId: string | null;
     at: string;
@@ -741,23 +806,38 @@ export const contract = {
   'support.bundle': op(NoArgs, staff(allModes)).returns<SupportBundle>(),
   /** The backups kept, and whether this station (restored from one) still waits for HQ to say where its stream stands. */
   'backup.status': op(NoArgs, staff(allModes)).returns<BackupStatus>(),
-  'cases.list': op(z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict(), staff(selling)).returns<OversellCase[]>(),
+  'cases.list': op(
+    z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') }).strict(),
+    staff(selling),
+  ).returns<OversellCase[]>(),
   'sync.status': op(NoArgs, anyone()).returns<SyncStatus>(),
   /** The manual "work offline" switch (DESIGN §6). */
   'sync.setWorkOffline': op(z.object({ on: z.boolean() }).strict(), staff()).returns<SyncStatus>(),
   /** HQ feed messages; the sync receiver calls this, the screens may not. */
   'feed.apply': op(z.object({ envelope: z.unknown() }).strict(), 'internal').returns<FeedApplyResult>(),
   /** Many feed messages in one transaction (the receiver's group commit); each is validated on its own. */
-  'feed.applyBatch': op(z.object({ envelopes: z.array(z.unknown()).min(1).max(1000) }).strict(), 'internal').returns<FeedBatchItem[]>(),
+  'feed.applyBatch': op(z.object({ envelopes: z.array(z.unknown()).min(1).max(1000) }).strict(), 'internal').returns<
+    FeedBatchItem[]
+  >(),
   // ---- badges and printing (DESIGN §9) ----
-  'badge.preview': op(z.object({ registrantId: Id, printer: PrinterUri.optional() }).strict(), anyone(printing)).returns<BadgePreview>(),
+  'badge.preview': op(
+    z.object({ registrantId: Id, printer: PrinterUri.optional() }).strict(),
+    anyone(printing),
+  ).returns<BadgePreview>(),
   /**
    * Prints the registrant's badge through the queue (default: the station's first printer); with `wait` (default)
    * returns once the job is final. Without staff signed in (an attendee at a kiosk), a badge already printed is
    * refused (`conflict`, `already_printed`): staff reprint it at a desk, with a reason.
    */
   'badge.print': op(
-    z.object({ registrantId: Id, printer: PrinterUri.optional(), reason: Note.min(1).optional(), wait: z.boolean().default(true) }).strict(),
+    z
+      .object({
+        registrantId: Id,
+        printer: PrinterUri.optional(),
+        reason: Note.min(1).optional(),
+        wait: z.boolean().default(true),
+      })
+      .strict(),
     anyone(printing),
   ).returns<PrintJobView>(),
   /** Every print of the registrant's badges known here (this station's, and others' through HQ). */
@@ -766,26 +846,46 @@ export const contract = {
   'badge.duplicates': op(NoArgs, staff(selling)).returns<DuplicatePrint[]>(),
   'print.jobs': op(
     z
-      .object({ status: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']).optional(), registrantId: Id.optional(), limit: z.number().int().min(1).max(500).default(50) })
+      .object({
+        status: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']).optional(),
+        registrantId: Id.optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
       .strict(),
     staff(printing),
   ).returns<PrintJobView[]>(),
   /** Staff looked at the printer after an uncertain job: did the badge come out? */
   'print.confirm': op(z.object({ jobId: Id, printed: z.boolean() }).strict(), staff(printing)).returns<PrintJobView>(),
   'print.reprint': op(
-    z.object({ jobId: Id, reason: Note.min(1, 'give a reason'), printer: PrinterUri.optional(), wait: z.boolean().default(true) }).strict(),
+    z
+      .object({
+        jobId: Id,
+        reason: Note.min(1, 'give a reason'),
+        printer: PrinterUri.optional(),
+        wait: z.boolean().default(true),
+      })
+      .strict(),
     staff(selling),
   ).returns<PrintJobView>(),
-  'print.log': op(z.object({ jobId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(), staff(selling)).returns<PrintLogEntry[]>(),
+  'print.log': op(
+    z.object({ jobId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    staff(selling),
+  ).returns<PrintLogEntry[]>(),
   'printer.status': op(z.object({ printer: PrinterUri }).strict(), anyone(printing)).returns<PrinterView>(),
   'printer.list': op(NoArgs, anyone()).returns<PrinterView[]>(),
-  'printer.testPage': op(z.object({ printer: PrinterUri, wait: z.boolean().default(true) }).strict(), staff(selling)).returns<PrintJobView>(),
+  'printer.testPage': op(
+    z.object({ printer: PrinterUri, wait: z.boolean().default(true) }).strict(),
+    staff(selling),
+  ).returns<PrintJobView>(),
   /** Door scanning: checks a scanned badge code offline (signature, station key, revocation). */
   'badge.verify': op(z.object({ code: z.string().max(1000) }).strict(), staff()).returns<BadgeVerification>(),
   /** This station's signing key (created, and announced in StationHello, on first use). */
   'badge.stationKey': op(NoArgs, anyone(selling)).returns<StationKeyView>(),
   /** Seats in hand (DESIGN §5 tier 2): ask HQ for an allotment; HQ answers with AllotmentGranted on the feed. */
-  'allotment.request': op(z.object({ sessionId: Id, seats: z.number().int().min(1).max(1000) }).strict(), staff(selling)).returns<{ requestId: string; sessionId: string; seats: number }>(),
+  'allotment.request': op(
+    z.object({ sessionId: Id, seats: z.number().int().min(1).max(1000) }).strict(),
+    staff(selling),
+  ).returns<{ requestId: string; sessionId: string; seats: number }>(),
   /** Gives unused allotment seats back to HQ: one allotment, or every active one of a session. */
   // ---- reconciliation (DESIGN §8) ----
   /**
@@ -794,9 +894,18 @@ export const contract = {
    */
   'cases.resolve': op(
     z
-      .object({ caseId: Id, action: OversellResolution, supervisor: SupervisorAuth, moveToSessionId: Id.optional(), note: Note.default('') })
+      .object({
+        caseId: Id,
+        action: OversellResolution,
+        supervisor: SupervisorAuth,
+        moveToSessionId: Id.optional(),
+        note: Note.default(''),
+      })
       .strict()
-      .refine((r) => (r.action === 'move') === (r.moveToSessionId !== undefined), { message: 'give moveToSessionId for a move, and only for a move', path: ['moveToSessionId'] }),
+      .refine((r) => (r.action === 'move') === (r.moveToSessionId !== undefined), {
+        message: 'give moveToSessionId for a move, and only for a move',
+        path: ['moveToSessionId'],
+      }),
     // Staff at a desk or the supervisor's station; the supervisor's PIN in the request authorises the resolution.
     staff(selling),
   ).returns<CaseResolutionOutcome>(),
@@ -806,14 +915,31 @@ export const contract = {
   /** Contact details of people to call: a supervisor's. */
   'reports.export': op(z.object({ report: z.enum(['contacts', 'cases']) }).strict(), supervisor()).returns<CsvExport>(),
   'allotment.return': op(
-    z.object({ allotmentId: Id.optional(), sessionId: Id.optional() }).strict().refine((r) => (r.allotmentId === undefined) !== (r.sessionId === undefined), 'give an allotmentId or a sessionId'),
+    z
+      .object({ allotmentId: Id.optional(), sessionId: Id.optional() })
+      .strict()
+      .refine(
+        (r) => (r.allotmentId === undefined) !== (r.sessionId === undefined),
+        'give an allotmentId or a sessionId',
+      ),
     staff(selling),
   ).returns<{ returned: { allotmentId: string; sessionId: string; seats: number }[] }>(),
   /**
    * Seats this desk should hold per session it sells (core/allotment-sizing.ts): its own sales rate, the outages it
    * has seen, and the session's policy. The allotment keeper asks for the missing seats and gives back a surplus.
    */
-  'allotment.plan': op(z.object({ returnBeforeStartMin: z.number().min(0).max(24 * 60).default(20) }).strict(), staff(selling)).returns<AllotmentPlan[]>(),
+  'allotment.plan': op(
+    z
+      .object({
+        returnBeforeStartMin: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(20),
+      })
+      .strict(),
+    staff(selling),
+  ).returns<AllotmentPlan[]>(),
   // ---- the supervisor console (issue 14) ----
   /** The availability board: every session with HQ's numbers, their age, this station's seats and its verdict. */
   'sessions.board': op(NoArgs, staff(selling)).returns<SessionBoard>(),
@@ -821,9 +947,15 @@ export const contract = {
   'sync.details': op(NoArgs, staff(selling)).returns<SyncDetails>(),
   'settings.get': op(NoArgs, supervisor()).returns<StationSetup>(),
   /** Tries a connection string against the bus (send on the events topic, listen on this station's feed); saves nothing. */
-  'settings.testConnection': op(z.object({ connectionString: ConnectionText }).strict(), supervisor()).returns<ConnectionCheck>(),
+  'settings.testConnection': op(
+    z.object({ connectionString: ConnectionText }).strict(),
+    supervisor(),
+  ).returns<ConnectionCheck>(),
   /** A new PIN for a member of staff (also lifts a lockout). */
-  'staff.setPin': op(z.object({ id: Id, pin: PinText, by: SupervisorAuth }).strict(), supervisor()).returns<StaffView>(),
+  'staff.setPin': op(
+    z.object({ id: Id, pin: PinText, by: SupervisorAuth }).strict(),
+    supervisor(),
+  ).returns<StaffView>(),
   /** The first rows of a CSV as `registrants.importCsv` would read them, checked against this station; writes nothing. */
   'registrants.previewCsv': op(
     z
@@ -837,7 +969,10 @@ export const contract = {
       .strict(),
     supervisor(),
   ).returns<CsvPreview>(),
-  'badge.voids': op(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(), staff(printing)).returns<VoidedBadge[]>(),
+  'badge.voids': op(
+    z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    staff(printing),
+  ).returns<VoidedBadge[]>(),
   // ---- the desk's day (issue 19): corrections, decisions, changes, money, batch printing ----
   /**
    * Corrects a registration before (or after) its badge prints: audited, sent to HQ and to every station; a field
@@ -858,7 +993,14 @@ export const contract = {
             preferredName: z.string().trim().max(120),
             nameOrder: z.enum(['given-first', 'family-first']),
             pronouns: z.string().trim().max(40),
-            country: z.union([z.literal(''), z.string().trim().regex(/^[A-Za-z]{2}$/, 'is a two-letter country code (ISO 3166-1)').transform((c) => c.toUpperCase())]),
+            country: z.union([
+              z.literal(''),
+              z
+                .string()
+                .trim()
+                .regex(/^[A-Za-z]{2}$/, 'is a two-letter country code (ISO 3166-1)')
+                .transform((c) => c.toUpperCase()),
+            ]),
             accessibility: z.string().trim().max(120),
             dietary: z.string().trim().max(120),
           })
@@ -873,7 +1015,14 @@ export const contract = {
   /** A pending registration: a supervisor accepts it as it is, or the desk takes the ticket's price now. */
   'registration.settle': op(
     z.discriminatedUnion('decision', [
-      z.object({ registrantId: Id, decision: z.literal('accept'), supervisor: SupervisorAuth, note: Note.min(1, 'say why it is accepted') }).strict(),
+      z
+        .object({
+          registrantId: Id,
+          decision: z.literal('accept'),
+          supervisor: SupervisorAuth,
+          note: Note.min(1, 'say why it is accepted'),
+        })
+        .strict(),
       z.object({ registrantId: Id, decision: z.literal('pay'), payment: Payment }).strict(),
     ]),
     staff(selling),
@@ -883,7 +1032,15 @@ export const contract = {
    * privileged ticket needs a supervisor. The badge needs a reprint if it printed.
    */
   'registration.changeTicket': op(
-    z.object({ registrantId: Id, ticketTypeId: Id, payment: Payment.optional(), supervisor: SupervisorAuth.optional(), reason: Note.default('') }).strict(),
+    z
+      .object({
+        registrantId: Id,
+        ticketTypeId: Id,
+        payment: Payment.optional(),
+        supervisor: SupervisorAuth.optional(),
+        reason: Note.default(''),
+      })
+      .strict(),
     staff(selling),
   ).returns<RegistrantDetail>(),
   /** The registration (ticket, seats, payments) goes to another person; a printed badge is voided (it names the other person). */
@@ -899,36 +1056,70 @@ export const contract = {
             company: z.string().trim().max(200).default(''),
           })
           .strict()
-          .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'enter a first or last name', path: ['firstName'] }),
+          .refine((r) => (r.firstName + r.lastName).length > 0, {
+            message: 'enter a first or last name',
+            path: ['firstName'],
+          }),
         reason: Note.min(1, 'give a reason'),
       })
       .strict(),
     staff(selling),
   ).returns<RegistrantDetail>(),
   /** Gives a seat back, whatever it came from: this desk's sale, the import, or HQ (a move or a waitlist promotion). */
-  'seat.release': op(z.object({ registrantId: Id, sessionId: Id, reason: Note.min(1, 'give a reason') }).strict(), staff(selling)).returns<RegistrantDetail>(),
+  'seat.release': op(
+    z.object({ registrantId: Id, sessionId: Id, reason: Note.min(1, 'give a reason') }).strict(),
+    staff(selling),
+  ).returns<RegistrantDetail>(),
   /** A seat in one session for a seat in another: the new one is sold first, the old one given back only once it is. */
   'seat.swap': op(
     z
-      .object({ registrantId: Id, fromSessionId: Id, toSessionId: Id, payment: Payment.optional(), override: SupervisorAuth.optional() })
+      .object({
+        registrantId: Id,
+        fromSessionId: Id,
+        toSessionId: Id,
+        payment: Payment.optional(),
+        override: SupervisorAuth.optional(),
+      })
       .strict()
       .refine((r) => r.fromSessionId !== r.toSessionId, { message: 'choose another session', path: ['toSessionId'] }),
     staff(selling),
   ).returns<SeatSwapOutcome>(),
   /** Payments taken at this desk: one person's, or a venue day's (default today). */
-  'payment.list': op(z.object({ registrantId: Id.optional(), day: z.iso.date().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(), staff(selling)).returns<PaymentView[]>(),
+  'payment.list': op(
+    z
+      .object({
+        registrantId: Id.optional(),
+        day: z.iso.date().optional(),
+        limit: z.number().int().min(1).max(5000).default(500),
+      })
+      .strict(),
+    staff(selling),
+  ).returns<PaymentView[]>(),
   /** Voids (a mistake) or refunds (money given back) a payment: a supervisor's PIN. */
   'payment.reverse': op(
-    z.object({ paymentId: Id, kind: z.enum(['void', 'refund']), reason: Note.min(1, 'give a reason'), supervisor: SupervisorAuth }).strict(),
+    z
+      .object({
+        paymentId: Id,
+        kind: z.enum(['void', 'refund']),
+        reason: Note.min(1, 'give a reason'),
+        supervisor: SupervisorAuth,
+      })
+      .strict(),
     staff(selling),
   ).returns<PaymentView>(),
   /** A person's receipt (their payments here, voids and refunds shown) as the printer would print it. */
   'receipt.preview': op(z.object({ registrantId: Id }).strict(), staff(selling)).returns<ReceiptView>(),
-  'receipt.print': op(z.object({ registrantId: Id, printer: PrinterUri.optional(), wait: z.boolean().default(true) }).strict(), staff(selling)).returns<PrintJobView>(),
+  'receipt.print': op(
+    z.object({ registrantId: Id, printer: PrinterUri.optional(), wait: z.boolean().default(true) }).strict(),
+    staff(selling),
+  ).returns<PrintJobView>(),
   /** The cash-up: this desk's day (default today at the venue) per staff member and payment method, badges against stock, what HQ has not confirmed. */
   'reports.day': op(z.object({ day: z.iso.date().optional() }).strict(), staff(selling)).returns<CsvExport>(),
   /** Blank badges loaded into this desk's printers today. */
-  'stock.record': op(z.object({ cards: z.number().int().min(1).max(100_000), note: Note.default('') }).strict(), staff(selling)).returns<StockView>(),
+  'stock.record': op(
+    z.object({ cards: z.number().int().min(1).max(100_000), note: Note.default('') }).strict(),
+    staff(selling),
+  ).returns<StockView>(),
   'stock.status': op(z.object({ day: z.iso.date().optional() }).strict(), staff(selling)).returns<StockView>(),
   /**
    * The night before: every badge not yet printed (of a ticket type, or all), alphabetical or by company, with a
@@ -947,8 +1138,14 @@ export const contract = {
       .strict(),
     supervisor(['desk', 'supervisor']),
   ).returns<PrintBatchView>(),
-  'print.batchResume': op(z.object({ batchId: Id, wait: z.boolean().default(false) }).strict(), supervisor(['desk', 'supervisor'])).returns<PrintBatchView>(),
-  'print.batchCancel': op(z.object({ batchId: Id }).strict(), supervisor(['desk', 'supervisor'])).returns<PrintBatchView>(),
+  'print.batchResume': op(
+    z.object({ batchId: Id, wait: z.boolean().default(false) }).strict(),
+    supervisor(['desk', 'supervisor']),
+  ).returns<PrintBatchView>(),
+  'print.batchCancel': op(
+    z.object({ batchId: Id }).strict(),
+    supervisor(['desk', 'supervisor']),
+  ).returns<PrintBatchView>(),
   'print.batches': op(NoArgs, staff(selling)).returns<PrintBatchView[]>(),
 } as const;
 

@@ -8,7 +8,13 @@ const file = (timezone: string, sessions: [string, string][]): ConferenceFile =>
     format: 'lanyard.conference/1',
     conference: { id: 'c', name: 'C', timezone, startsOn: '2026-12-01', endsOn: '2026-12-03' },
     ticketTypes: [{ id: 'full', name: 'Full' }],
-    sessions: sessions.map(([startsAt, endsAt], i) => ({ id: `s${i}`, title: `S${i}`, startsAt, endsAt, capacity: 10 })),
+    sessions: sessions.map(([startsAt, endsAt], i) => ({
+      id: `s${i}`,
+      title: `S${i}`,
+      startsAt,
+      endsAt,
+      capacity: 10,
+    })),
     registrants: [{ id: 'r1', confirmationCode: 'C1', firstName: 'A', ticketTypeId: 'full', sessions: ['s0'] }],
   });
 
@@ -40,10 +46,16 @@ describe('calendar', () => {
 
 describe('shiftConference', () => {
   it('moves every day by the same amount and keeps the sessions in order', () => {
-    const f = file('UTC', [['2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z'], ['2026-12-03T16:00:00+00:00', '2026-12-03T17:30:00+00:00']]);
+    const f = file('UTC', [
+      ['2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z'],
+      ['2026-12-03T16:00:00+00:00', '2026-12-03T17:30:00+00:00'],
+    ]);
     const g = shiftConference(f, '2030-01-01');
     expect(g.conference).toMatchObject({ startsOn: '2030-01-01', endsOn: '2030-01-03' });
-    expect(g.sessions.map((s) => [s.startsAt, s.endsAt])).toEqual([['2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'], ['2030-01-03T16:00:00Z', '2030-01-03T17:30:00Z']]);
+    expect(g.sessions.map((s) => [s.startsAt, s.endsAt])).toEqual([
+      ['2030-01-01T09:00:00Z', '2030-01-01T10:00:00Z'],
+      ['2030-01-03T16:00:00Z', '2030-01-03T17:30:00Z'],
+    ]);
     expect(f.conference.startsOn).toBe('2026-12-01'); // the input is untouched
     expect(ConferenceFile.safeParse(g).success).toBe(true);
   });
@@ -66,6 +78,8 @@ describe('shiftConference', () => {
   });
 
   it('refuses a target that is not a date', () => {
-    expect(() => shiftConference(file('UTC', [['2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z']]), '2026-02-30')).toThrow(/not a date/);
+    expect(() =>
+      shiftConference(file('UTC', [['2026-12-01T09:00:00Z', '2026-12-01T10:00:00Z']]), '2026-02-30'),
+    ).toThrow(/not a date/);
   });
 });

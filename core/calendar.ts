@@ -14,7 +14,14 @@ function formatFor(timezone: string): Intl.DateTimeFormat | null {
     let f: Intl.DateTimeFormat | null = null;
     try {
       f = new Intl.DateTimeFormat('en-US', {
-        timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+        timeZone: timezone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
       });
     } catch {
       f = null;
@@ -29,7 +36,15 @@ function wallClock(ms: number, timezone: string): number {
   const f = formatFor(timezone);
   if (!f) return ms;
   const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second), ((ms % 1000) + 1000) % 1000);
+  return Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+    ((ms % 1000) + 1000) % 1000,
+  );
 }
 
 /** The instant whose wall-clock time in `timezone` is `wall` (as-if-UTC ms); the later one in a DST gap. */
@@ -60,7 +75,8 @@ export function localDay(ms: number, timezone: string): string {
 export function daysBetween(from: string, to: string): number {
   const a = dayMs(from);
   const b = dayMs(to);
-  if (Number.isNaN(a) || Number.isNaN(b)) throw new RangeError(`not a date: "${Number.isNaN(a) ? from : to}" (expected YYYY-MM-DD)`);
+  if (Number.isNaN(a) || Number.isNaN(b))
+    throw new RangeError(`not a date: "${Number.isNaN(a) ? from : to}" (expected YYYY-MM-DD)`);
   return Math.round((b - a) / DAY_MS);
 }
 

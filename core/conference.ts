@@ -8,7 +8,10 @@ import { Id, IsoTime } from './ids';
 export const SalePolicyParams = z
   .object({
     /** Δ_max: how long since the last HQ contact an overdraft sale is still allowed, minutes (the seed said one hour). */
-    maxStalenessMin: z.number().min(0).max(24 * 60),
+    maxStalenessMin: z
+      .number()
+      .min(0)
+      .max(24 * 60),
     /** U / capacity must be at least this at the last sync (the seed said 10% of seats left). */
     minRemainingRatio: z.number().min(0).max(1),
     /** Accepted risk of overselling per overdraft decision; sets the margin z·√(μΔ) through the normal quantile z. */
@@ -58,10 +61,19 @@ export type DeadlineAction = z.infer<typeof DeadlineAction>;
  */
 export const ReconciliationSettings = z
   .object({
-    dueAfterMin: z.number().min(1).max(7 * 24 * 60),
-    dueBeforeStartMin: z.number().min(0).max(24 * 60),
+    dueAfterMin: z
+      .number()
+      .min(1)
+      .max(7 * 24 * 60),
+    dueBeforeStartMin: z
+      .number()
+      .min(0)
+      .max(24 * 60),
     /** Every supervisor is alerted this long before a case is due. */
-    escalateBeforeDueMin: z.number().min(0).max(24 * 60),
+    escalateBeforeDueMin: z
+      .number()
+      .min(0)
+      .max(24 * 60),
     defaultAction: DeadlineAction,
   })
   .strict();
@@ -87,7 +99,10 @@ export const Conference = z
     logo: z
       .string()
       .max(700_000, 'is too large (a logo of up to about 500 kB)')
-      .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/, 'is a data:image/png|jpeg|webp|svg+xml;base64,… URI')
+      .regex(
+        /^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/,
+        'is a data:image/png|jpeg|webp|svg+xml;base64,… URI',
+      )
       .optional(),
     /** ISO 4217 code of every price of this conference (prices are integers in its minor unit, e.g. euro cents). */
     currency: Currency.optional(),
@@ -141,7 +156,10 @@ export const TicketType = z
     tracks: z.array(Track).min(1).max(50).optional(),
   })
   .strict()
-  .refine((t) => !t.days || new Set(t.days).size === t.days.length, { message: 'a day is listed twice', path: ['days'] });
+  .refine((t) => !t.days || new Set(t.days).size === t.days.length, {
+    message: 'a day is listed twice',
+    path: ['days'],
+  });
 export type TicketType = z.infer<typeof TicketType>;
 
 export const registrationStatuses = ['paid', 'pending', 'cancelled', 'refunded'] as const;
@@ -166,14 +184,27 @@ export const Registrant = z
     nameOrder: z.enum(['given-first', 'family-first']).optional(),
     pronouns: text(40).optional(),
     /** ISO 3166-1 alpha-2 ("PT"); printed as the country's name. */
-    country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'is a two-letter country code (ISO 3166-1)').transform((c) => c.toUpperCase()).optional(),
+    country: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/, 'is a two-letter country code (ISO 3166-1)')
+      .transform((c) => c.toUpperCase())
+      .optional(),
     accessibility: text(120).optional(),
     dietary: text(120).optional(),
     /** Answers to the registration's custom questions: question id → answer. */
-    answers: z.record(z.string().regex(/^[\w.-]{1,40}$/, 'a question id is 1 to 40 letters, digits, ".", "-" or "_"'), text(200)).optional()
+    answers: z
+      .record(
+        z.string().regex(/^[\w.-]{1,40}$/, 'a question id is 1 to 40 letters, digits, ".", "-" or "_"'),
+        text(200),
+      )
+      .optional()
       .refine((a) => !a || Object.keys(a).length <= 30, 'at most 30 answers'),
     /** Sessions they speak at or moderate: listed first on their badge. */
-    sessionRoles: z.array(z.object({ sessionId: Id, role: z.enum(['speaker', 'moderator']) }).strict()).max(50).optional(),
+    sessionRoles: z
+      .array(z.object({ sessionId: Id, role: z.enum(['speaker', 'moderator']) }).strict())
+      .max(50)
+      .optional(),
     /**
      * Where the registration stands in the source system: `paid` (the default), `pending` (a desk decides: a
      * supervisor accepts it or the desk takes the payment), `cancelled` or `refunded` (no badge, no entry).
@@ -181,7 +212,10 @@ export const Registrant = z
     status: RegistrationStatus.optional(),
   })
   .strict()
-  .refine((r) => (r.firstName + r.lastName).length > 0, { message: 'a registrant needs a first or last name', path: ['firstName'] });
+  .refine((r) => (r.firstName + r.lastName).length > 0, {
+    message: 'a registrant needs a first or last name',
+    path: ['firstName'],
+  });
 export type Registrant = z.infer<typeof Registrant>;
 
 export const ConferenceFile = z
@@ -201,54 +235,108 @@ export const ConferenceFile = z
         seen.add(id);
       });
     };
-    dup(f.sessions.map((s) => s.id), 'sessions');
-    dup(f.ticketTypes.map((t) => t.id), 'ticketTypes');
-    dup(f.registrants.map((r) => r.id), 'registrants');
+    dup(
+      f.sessions.map((s) => s.id),
+      'sessions',
+    );
+    dup(
+      f.ticketTypes.map((t) => t.id),
+      'ticketTypes',
+    );
+    dup(
+      f.registrants.map((r) => r.id),
+      'registrants',
+    );
     // A confirmation code is how a desk finds a person: two people with one code is a broken export.
     const codeOwner = new Map<string, string>();
     f.registrants.forEach((r, i) => {
       const first = codeOwner.get(r.confirmationCode);
       if (first === undefined) codeOwner.set(r.confirmationCode, r.id);
-      else if (first !== r.id) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'confirmationCode'], message: `confirmation code "${r.confirmationCode}" is used by both "${first}" and "${r.id}"` });
+      else if (first !== r.id)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registrants', i, 'confirmationCode'],
+          message: `confirmation code "${r.confirmationCode}" is used by both "${first}" and "${r.id}"`,
+        });
     });
     const sessions = new Set(f.sessions.map((s) => s.id));
     const tickets = new Set(f.ticketTypes.map((t) => t.id));
     f.registrants.forEach((r, i) => {
       if (!tickets.has(r.ticketTypeId))
-        ctx.addIssue({ code: 'custom', path: ['registrants', i, 'ticketTypeId'], message: `unknown ticket type "${r.ticketTypeId}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registrants', i, 'ticketTypeId'],
+          message: `unknown ticket type "${r.ticketTypeId}"`,
+        });
       r.sessions.forEach((s, j) => {
-        if (!sessions.has(s)) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'sessions', j], message: `unknown session "${s}"` });
+        if (!sessions.has(s))
+          ctx.addIssue({ code: 'custom', path: ['registrants', i, 'sessions', j], message: `unknown session "${s}"` });
       });
       r.sessionRoles?.forEach((s, j) => {
-        if (!sessions.has(s.sessionId)) ctx.addIssue({ code: 'custom', path: ['registrants', i, 'sessionRoles', j, 'sessionId'], message: `unknown session "${s.sessionId}"` });
+        if (!sessions.has(s.sessionId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['registrants', i, 'sessionRoles', j, 'sessionId'],
+            message: `unknown session "${s.sessionId}"`,
+          });
       });
     });
     // Prices need a currency to be read in (a file without one would make every cash-up ambiguous).
     if (!f.conference.currency) {
       f.ticketTypes.forEach((t, i) => {
-        if (t.price !== undefined) ctx.addIssue({ code: 'custom', path: ['ticketTypes', i, 'price'], message: 'a price needs conference.currency (e.g. "EUR")' });
+        if (t.price !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ticketTypes', i, 'price'],
+            message: 'a price needs conference.currency (e.g. "EUR")',
+          });
       });
       f.sessions.forEach((s, i) => {
-        if (s.price !== undefined) ctx.addIssue({ code: 'custom', path: ['sessions', i, 'price'], message: 'a price needs conference.currency (e.g. "EUR")' });
+        if (s.price !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sessions', i, 'price'],
+            message: 'a price needs conference.currency (e.g. "EUR")',
+          });
       });
     }
     const tracks = new Set(f.sessions.map((s) => s.track).filter((t): t is string => t !== undefined));
     f.ticketTypes.forEach((t, i) => {
       t.tracks?.forEach((tr, j) => {
-        if (!tracks.has(tr)) ctx.addIssue({ code: 'custom', path: ['ticketTypes', i, 'tracks', j], message: `no session is in track "${tr}"` });
+        if (!tracks.has(tr))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ticketTypes', i, 'tracks', j],
+            message: `no session is in track "${tr}"`,
+          });
       });
     });
     const days = Math.round((Date.parse(f.conference.endsOn) - Date.parse(f.conference.startsOn)) / 86_400_000) + 1;
     f.ticketTypes.forEach((t, i) => {
       t.days?.forEach((d, j) => {
-        if (d > days) ctx.addIssue({ code: 'custom', path: ['ticketTypes', i, 'days', j], message: `day ${d} is after the conference's last day (${days})` });
+        if (d > days)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ticketTypes', i, 'days', j],
+            message: `day ${d} is after the conference's last day (${days})`,
+          });
       });
     });
   });
 export type ConferenceFile = z.infer<typeof ConferenceFile>;
 
 /** Registrant fields a CSV column can be mapped to. */
-export const registrantCsvFields = ['id', 'confirmationCode', 'firstName', 'lastName', 'email', 'company', 'ticketTypeId', 'sessions', 'status'] as const;
+export const registrantCsvFields = [
+  'id',
+  'confirmationCode',
+  'firstName',
+  'lastName',
+  'email',
+  'company',
+  'ticketTypeId',
+  'sessions',
+  'status',
+] as const;
 
 /** A person-readable path + message for the first few zod issues, e.g. `registrants[12].email: Invalid email`. */
 export function describeIssues(error: z.ZodError, max = 5): string {

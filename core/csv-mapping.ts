@@ -25,7 +25,10 @@ export const csvFieldNeed: Record<CsvField, 'always' | 'or_default' | 'optional'
 };
 
 /** Required fields that are neither mapped nor covered by a default, in the contract's field order. */
-export function unmappedRequired(mapping: CsvColumnMapping, defaults: { ticketTypeId?: string | undefined } = {}): CsvField[] {
+export function unmappedRequired(
+  mapping: CsvColumnMapping,
+  defaults: { ticketTypeId?: string | undefined } = {},
+): CsvField[] {
   return registrantCsvFields.filter((f) => {
     if (mapping[f]) return false;
     if (csvFieldNeed[f] === 'always') return true;
@@ -36,7 +39,18 @@ export function unmappedRequired(mapping: CsvColumnMapping, defaults: { ticketTy
 /** Header words other systems use for each field (compared without case, spaces, dashes or underscores). */
 const synonyms: Record<CsvField, string[]> = {
   id: ['id', 'registrantid', 'attendeeid', 'personid'],
-  confirmationCode: ['confirmationcode', 'confirmation', 'code', 'orderref', 'orderreference', 'bookingref', 'bookingreference', 'reference', 'ticketcode', 'barcode'],
+  confirmationCode: [
+    'confirmationcode',
+    'confirmation',
+    'code',
+    'orderref',
+    'orderreference',
+    'bookingref',
+    'bookingreference',
+    'reference',
+    'ticketcode',
+    'barcode',
+  ],
   firstName: ['firstname', 'givenname', 'first', 'forename', 'given'],
   lastName: ['lastname', 'familyname', 'surname', 'last', 'family'],
   email: ['email', 'emailaddress', 'mail'],

@@ -12,7 +12,9 @@ const count = z.number().int().min(0);
 
 export const stationEventSchemas = {
   /** The link to HQ (DESIGN §6): the header shows it. */
-  connectivity: z.object({ state: z.enum(['offline', 'connecting', 'online', 'degraded']), reason: z.string().max(500) }).strict(),
+  connectivity: z
+    .object({ state: z.enum(['offline', 'connecting', 'online', 'degraded']), reason: z.string().max(500) })
+    .strict(),
   /** Feed messages from HQ were committed: how many, and HQ's time of the newest. */
   'hq.contact': z.object({ hqTime: z.string().max(40), messages: count }).strict(),
   /** A command appended events to the outbox (the relay wakes; the header's "waiting to send" changes). */
@@ -21,21 +23,43 @@ export const stationEventSchemas = {
   'availability.changed': z.object({ sessionIds: z.array(Id).max(10_000) }).strict(),
   /** HQ decided one of this station's sales. */
   'sale.decided': z
-    .object({ saleId: Id, sessionId: Id, registrantId: Id, status: z.enum(['pending', 'confirmed', 'oversold', 'released', 'refused']) })
+    .object({
+      saleId: Id,
+      sessionId: Id,
+      registrantId: Id,
+      status: z.enum(['pending', 'confirmed', 'oversold', 'released', 'refused']),
+    })
     .strict(),
   /** A print job moved: queued → sending → printed | failed | uncertain. */
   'print.job': z
-    .object({ jobId: Id, printer: z.string().max(500), state: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']), words: z.string().max(500).nullable(), registrantId: Id.nullable() })
+    .object({
+      jobId: Id,
+      printer: z.string().max(500),
+      state: z.enum(['queued', 'sending', 'printed', 'failed', 'uncertain']),
+      words: z.string().max(500).nullable(),
+      registrantId: Id.nullable(),
+    })
     .strict(),
   /** An oversold sale became a case for staff (DESIGN §8). */
-  'case.opened': z.object({ caseId: Id, saleId: Id, sessionId: Id, registrantId: Id, overBy: z.number().int().min(1) }).strict(),
+  'case.opened': z
+    .object({ caseId: Id, saleId: Id, sessionId: Id, registrantId: Id, overBy: z.number().int().min(1) })
+    .strict(),
   /**
    * Something staff should notice now (reconciliation, a badge printed twice): `title` and `message` are English;
    * `kind` and `params` let a screen word it in its own language.
    */
   notification: z
     .object({
-      kind: z.enum(['case.opened', 'case.escalated', 'case.resolved', 'resolution.lost', 'resolution.refused', 'waitlist.promoted', 'extra.chair', 'badge.printed_twice']),
+      kind: z.enum([
+        'case.opened',
+        'case.escalated',
+        'case.resolved',
+        'resolution.lost',
+        'resolution.refused',
+        'waitlist.promoted',
+        'extra.chair',
+        'badge.printed_twice',
+      ]),
       /** Who it is for: supervisors, the staff of a desk, the room staff (doors), or everyone. */
       audience: z.enum(['supervisors', 'desk', 'room', 'everyone']),
       title: z.string().max(500),
@@ -46,15 +70,30 @@ export const stationEventSchemas = {
       registrantId: Id.nullable(),
       /** The request of this station the notification answers, if any. */
       resolutionId: Id.nullable(),
-      params: z.record(z.string().max(80), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+      params: z
+        .record(z.string().max(80), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+        .optional(),
     })
     .strict(),
   /** The night-before batch print moved on (a badge or divider printed), paused (paper out...), or finished. */
   'print.batch': z
-    .object({ batchId: Id, state: z.enum(['running', 'paused', 'done', 'cancelled']), done: count, total: count, words: z.string().max(500).nullable() })
+    .object({
+      batchId: Id,
+      state: z.enum(['running', 'paused', 'done', 'cancelled']),
+      done: count,
+      total: count,
+      words: z.string().max(500).nullable(),
+    })
     .strict(),
   /** A long command's progress (imports). */
-  progress: z.object({ operation: z.string().max(80), phase: z.enum(['validating', 'writing', 'done']), done: count, total: count }).strict(),
+  progress: z
+    .object({
+      operation: z.string().max(80),
+      phase: z.enum(['validating', 'writing', 'done']),
+      done: count,
+      total: count,
+    })
+    .strict(),
 } as const;
 
 export type StationEventType = keyof typeof stationEventSchemas;

@@ -6,7 +6,11 @@ const defer = (f: () => void) => setTimeout(f, 0);
 describe('groupCommit', () => {
   it('commits items submitted together as one batch, in submission order, and resolves each with its own result', async () => {
     const batches: number[][] = [];
-    const g = groupCommit<number, string>({ maxBatch: 100, defer, commit: async (xs) => (batches.push(xs), xs.map((x) => `ok ${x}`)) });
+    const g = groupCommit<number, string>({
+      maxBatch: 100,
+      defer,
+      commit: async (xs) => (batches.push(xs), xs.map((x) => `ok ${x}`)),
+    });
     const out = await Promise.all([1, 2, 3, 4].map((x) => g.submit(x)));
     expect(out).toEqual(['ok 1', 'ok 2', 'ok 3', 'ok 4']);
     expect(batches).toEqual([[1, 2, 3, 4]]);
@@ -32,7 +36,11 @@ describe('groupCommit', () => {
       onItemError: (e, item) => errors.push([item, (e as Error).message]),
     });
     const results = await Promise.allSettled([12, 13, 14].map((x) => g.submit(x)));
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([24, '13 is unlucky', 28]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      24,
+      '13 is unlucky',
+      28,
+    ]);
     expect(errors).toEqual([[13, '13 is unlucky']]);
   });
 
@@ -61,7 +69,11 @@ describe('groupCommit', () => {
 
   it('a commit that returns the wrong number of results is a failure, not a silent mismatch', async () => {
     let calls = 0;
-    const g = groupCommit<number, number>({ maxBatch: 10, defer, commit: async (xs) => (calls++, xs.length > 1 ? [1] : xs) });
+    const g = groupCommit<number, number>({
+      maxBatch: 10,
+      defer,
+      commit: async (xs) => (calls++, xs.length > 1 ? [1] : xs),
+    });
     expect(await Promise.all([5, 6].map((x) => g.submit(x)))).toEqual([5, 6]);
     expect(calls).toBe(3); // the batch, then each alone
   });

@@ -33,7 +33,8 @@ export interface GroupCommitOptions<T, R> {
 type Waiting<T, R> = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
 
 export function groupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCommit<T, R> {
-  if (!Number.isInteger(opts.maxBatch) || opts.maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, not ${opts.maxBatch}`);
+  if (!Number.isInteger(opts.maxBatch) || opts.maxBatch < 1)
+    throw new RangeError(`maxBatch must be a positive integer, not ${opts.maxBatch}`);
   const queue: Waiting<T, R>[] = [];
   let committing = 0;
   let running: Promise<void> | null = null;
@@ -62,7 +63,8 @@ export function groupCommit<T, R>(opts: GroupCommitOptions<T, R>): GroupCommit<T
       committing = batch.length;
       try {
         const results = await opts.commit(batch.map((w) => w.item));
-        if (results.length !== batch.length) throw new Error(`commit returned ${results.length} results for ${batch.length} items`);
+        if (results.length !== batch.length)
+          throw new Error(`commit returned ${results.length} results for ${batch.length} items`);
         batch.forEach((w, i) => w.resolve(results[i] as R));
       } catch {
         for (const [i, w] of batch.entries()) {

@@ -9,5 +9,7 @@ export const Id = z
 export type Id = z.infer<typeof Id>;
 
 export const IsoTime = z.iso.datetime({ offset: true });
-export const StationId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and dashes (40 at most)');
+export const StationId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and dashes (40 at most)');
 export const Origin = z.union([z.literal('hq'), z.string().regex(/^station:[a-z0-9][a-z0-9-]{0,39}$/)]);

@@ -24,7 +24,21 @@ export const LogConfig = z
 export type LogConfig = z.output<typeof LogConfig>;
 
 /** Object keys whose values never reach a log file, whatever logs them (pino's `redact`). */
-export const redactedKeys = ['connectionString', 'pin', 'pins', 'request', 'email', 'firstName', 'lastName', 'name', 'preferredName', 'company', 'registrant', 'csv', 'data'];
+export const redactedKeys = [
+  'connectionString',
+  'pin',
+  'pins',
+  'request',
+  'email',
+  'firstName',
+  'lastName',
+  'name',
+  'preferredName',
+  'company',
+  'registrant',
+  'csv',
+  'data',
+];
 
 const SECRETS: [RegExp, string][] = [
   // A Service Bus connection string's key or SAS token, wherever it appears.

@@ -17,7 +17,9 @@ export const PaymentInput = z.discriminatedUnion('method', [
   z.object({ method: z.literal('cash') }).strict(),
   z.object({ method: z.literal('card'), reference: Reference }).strict(),
   z.object({ method: z.literal('invoice'), reference: Reference }).strict(),
-  z.object({ method: z.literal('complimentary'), reason: z.string().trim().min(1, 'give the reason').max(200) }).strict(),
+  z
+    .object({ method: z.literal('complimentary'), reason: z.string().trim().min(1, 'give the reason').max(200) })
+    .strict(),
 ]);
 export type PaymentInput = z.infer<typeof PaymentInput>;
 

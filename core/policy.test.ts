@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from './conference';
 import { normalQuantile } from './normal';
-import { decideSale, describeFailedCondition, FailedCondition, FailedConditionCode, overdraftLimit, type SaleContext } from './policy';
+import {
+  decideSale,
+  describeFailedCondition,
+  FailedCondition,
+  FailedConditionCode,
+  overdraftLimit,
+  type SaleContext,
+} from './policy';
 
 const known = (minutes: number) => ({ known: true as const, ms: minutes * 60_000, minutes, hqNow: 0 });
 /** The seed's numbers (the defaults before issue 17), which the cases below are written in. */
@@ -35,11 +42,17 @@ describe('normalQuantile', () => {
 
 describe('failed conditions', () => {
   it('the schema names exactly the policy codes', () => {
-    expect(FailedCondition.options.map((o) => o.shape.code.value).sort()).toEqual([...FailedConditionCode.options].sort());
+    expect(FailedCondition.options.map((o) => o.shape.code.value).sort()).toEqual(
+      [...FailedConditionCode.options].sort(),
+    );
   });
   it('word the first overdraft sale and an unknown staleness', () => {
-    expect(describeFailedCondition({ code: 'overdraft_limit_reached', pending: 0, limit: 0, expectedElsewhere: 3.25 })).toBe('the expected sales elsewhere since the last sync (3.3 seats) leave no safe margin');
-    expect(describeFailedCondition({ code: 'staleness_unknown', reason: 'restarted' })).toBe('no offline sale: the station restarted since it last heard from HQ');
+    expect(
+      describeFailedCondition({ code: 'overdraft_limit_reached', pending: 0, limit: 0, expectedElsewhere: 3.25 }),
+    ).toBe('the expected sales elsewhere since the last sync (3.3 seats) leave no safe margin');
+    expect(describeFailedCondition({ code: 'staleness_unknown', reason: 'restarted' })).toBe(
+      'no offline sale: the station restarted since it last heard from HQ',
+    );
   });
 });
 
@@ -55,7 +68,13 @@ describe('decideSale tiers', () => {
   it('overdraft: the seed rule (synced within the hour, >= 10% left)', () => {
     const d = decide({});
     expect(d).toMatchObject({ allowed: true, tier: 'overdraft', failed: [] });
-    expect(d.basis).toMatchObject({ unallocated: 50, remainingRatio: 0.5, stalenessMin: 10, kMax: 2, pendingOverdraft: 0 });
+    expect(d.basis).toMatchObject({
+      unallocated: 50,
+      remainingRatio: 0.5,
+      stalenessMin: 10,
+      kMax: 2,
+      pendingOverdraft: 0,
+    });
   });
   it('refusal lists every failed condition', () => {
     const d = decide({ staleness: known(61), sold: 95, pendingOverdraft: 5 });
@@ -95,7 +114,11 @@ describe('decideSale boundaries', () => {
     ['one seat under 10% is refused', { capacity: 100, sold: 91 }, ['too_few_seats_left']],
     ['allotted seats count as taken', { capacity: 100, sold: 50, allotted: 41 }, ['too_few_seats_left']],
     ['capacity 0', { capacity: 0, sold: 0 }, ['no_capacity', 'overdraft_limit_reached']],
-    ['oversold already (sold > capacity)', { capacity: 10, sold: 12 }, ['too_few_seats_left', 'overdraft_limit_reached']],
+    [
+      'oversold already (sold > capacity)',
+      { capacity: 10, sold: 12 },
+      ['too_few_seats_left', 'overdraft_limit_reached'],
+    ],
     ['staleness unknown', { staleness: { known: false, reason: 'restarted' } }, ['staleness_unknown']],
     ['cap reached (k = cap)', { pendingOverdraft: 2 }, ['overdraft_limit_reached']],
     ['one below cap', { pendingOverdraft: 1 }, []],
@@ -132,7 +155,9 @@ describe('the risk model (k_max)', () => {
   it('smaller α (less risk) never allows more', () => {
     for (const alpha of [0.2, 0.1, 0.05, 0.01, 0.001]) {
       const z = normalQuantile(1 - alpha);
-      expect(overdraftLimit(20, 0.3, 30, z, 100)).toBeLessThanOrEqual(overdraftLimit(20, 0.3, 30, normalQuantile(1 - alpha * 2), 100));
+      expect(overdraftLimit(20, 0.3, 30, z, 100)).toBeLessThanOrEqual(
+        overdraftLimit(20, 0.3, 30, normalQuantile(1 - alpha * 2), 100),
+      );
     }
   });
   it('more staleness never allows more', () => {

@@ -38,19 +38,64 @@ export const FailedCondition = z.discriminatedUnion('code', [
   z.object({ code: z.literal('no_capacity') }).strict(),
   z.object({ code: z.literal('staleness_unknown'), reason: z.enum(stalenessUnknownReasons) }).strict(),
   z.object({ code: z.literal('too_stale'), minutes: z.number(), maxMinutes: z.number() }).strict(),
-  z.object({ code: z.literal('too_few_seats_left'), free: z.number(), capacity: z.number(), ratio: z.number(), minRatio: z.number() }).strict(),
+  z
+    .object({
+      code: z.literal('too_few_seats_left'),
+      free: z.number(),
+      capacity: z.number(),
+      ratio: z.number(),
+      minRatio: z.number(),
+    })
+    .strict(),
   /** `pending` undecided offline sales here already; `limit` is k_max now; `expectedElsewhere` is μΔ. */
-  z.object({ code: z.literal('overdraft_limit_reached'), pending: z.number(), limit: z.number(), expectedElsewhere: z.number() }).strict(),
+  z
+    .object({
+      code: z.literal('overdraft_limit_reached'),
+      pending: z.number(),
+      limit: z.number(),
+      expectedElsewhere: z.number(),
+    })
+    .strict(),
   // ---- validity (core/validity.ts): what the ticket and the registration allow, whatever the seats ----
   /** The session ended `minutesAgo` minutes ago (at `endsAt`, also given as the venue's `endsLocal` HH:MM). */
-  z.object({ code: z.literal('session_ended'), endsAt: z.string(), endsLocal: z.string(), minutesAgo: z.number() }).strict(),
+  z
+    .object({ code: z.literal('session_ended'), endsAt: z.string(), endsLocal: z.string(), minutesAgo: z.number() })
+    .strict(),
   /** Check-in at a session held on another day (`sessionDay`/`sessionDate`) than today at the venue. */
-  z.object({ code: z.literal('session_not_today'), sessionDay: z.number(), sessionDate: z.string(), today: z.string() }).strict(),
+  z
+    .object({
+      code: z.literal('session_not_today'),
+      sessionDay: z.number(),
+      sessionDate: z.string(),
+      today: z.string(),
+    })
+    .strict(),
   /** The ticket is valid on `validDays` only; `day`/`date` is the day asked for (today, or the session's day). */
-  z.object({ code: z.literal('ticket_not_valid_that_day'), ticket: z.string(), day: z.number(), date: z.string(), validDays: z.array(z.object({ day: z.number(), date: z.string() }).strict()) }).strict(),
-  z.object({ code: z.literal('track_not_included'), ticket: z.string(), track: z.string(), tracks: z.array(z.string()) }).strict(),
+  z
+    .object({
+      code: z.literal('ticket_not_valid_that_day'),
+      ticket: z.string(),
+      day: z.number(),
+      date: z.string(),
+      validDays: z.array(z.object({ day: z.number(), date: z.string() }).strict()),
+    })
+    .strict(),
+  z
+    .object({
+      code: z.literal('track_not_included'),
+      ticket: z.string(),
+      track: z.string(),
+      tracks: z.array(z.string()),
+    })
+    .strict(),
   /** Cancelled or refunded in the source, or pending with no desk decision yet. */
-  z.object({ code: z.literal('registration_inactive'), status: z.enum(['pending', 'cancelled', 'refunded']), note: z.string().nullable() }).strict(),
+  z
+    .object({
+      code: z.literal('registration_inactive'),
+      status: z.enum(['pending', 'cancelled', 'refunded']),
+      note: z.string().nullable(),
+    })
+    .strict(),
 ]);
 export type FailedCondition = z.infer<typeof FailedCondition>;
 
@@ -107,7 +152,13 @@ export type SaleDecision =
 const isCount = (n: number) => Number.isFinite(n) && n >= 0;
 
 /** k_max = min(cap, floor(U − μΔ − z·√(μΔ))), never below 0. */
-export function overdraftLimit(unallocated: number, ratePerMin: number, stalenessMin: number, z: number, cap: number): number {
+export function overdraftLimit(
+  unallocated: number,
+  ratePerMin: number,
+  stalenessMin: number,
+  z: number,
+  cap: number,
+): number {
   const expected = ratePerMin * stalenessMin;
   return Math.max(0, Math.min(cap, Math.floor(unallocated - expected - z * Math.sqrt(expected))));
 }
@@ -124,11 +175,16 @@ export function decideSale(ctx: SaleContext): SaleDecision {
   const stalenessMin = ctx.staleness.known ? ctx.staleness.minutes : null;
   const numbersValid =
     paramsValid &&
-    [ctx.capacity, ctx.sold, ctx.allotted, ctx.salesRatePerMin, ctx.allotmentRemaining, ctx.pendingOverdraft].every(isCount) &&
+    [ctx.capacity, ctx.sold, ctx.allotted, ctx.salesRatePerMin, ctx.allotmentRemaining, ctx.pendingOverdraft].every(
+      isCount,
+    ) &&
     (stalenessMin === null || isCount(stalenessMin));
   const remainingRatio = numbersValid && ctx.capacity > 0 ? unallocated / ctx.capacity : null;
   const expected = numbersValid && stalenessMin !== null ? ctx.salesRatePerMin * stalenessMin : null;
-  const kMax = numbersValid && stalenessMin !== null ? overdraftLimit(unallocated, ctx.salesRatePerMin, stalenessMin, z, p.overdraftCap) : null;
+  const kMax =
+    numbersValid && stalenessMin !== null
+      ? overdraftLimit(unallocated, ctx.salesRatePerMin, stalenessMin, z, p.overdraftCap)
+      : null;
 
   const basis = (): SaleBasis => ({
     online: ctx.online,
@@ -169,7 +225,13 @@ export function decideSale(ctx: SaleContext): SaleDecision {
     fail({ code: 'too_stale', minutes: ctx.staleness.minutes, maxMinutes: p.maxStalenessMin });
   }
   if (ctx.capacity > 0 && remainingRatio !== null && remainingRatio < p.minRemainingRatio) {
-    fail({ code: 'too_few_seats_left', free: Math.max(0, unallocated), capacity: ctx.capacity, ratio: remainingRatio, minRatio: p.minRemainingRatio });
+    fail({
+      code: 'too_few_seats_left',
+      free: Math.max(0, unallocated),
+      capacity: ctx.capacity,
+      ratio: remainingRatio,
+      minRatio: p.minRemainingRatio,
+    });
   }
   if (kMax !== null && ctx.pendingOverdraft + 1 > kMax) {
     fail({ code: 'overdraft_limit_reached', pending: ctx.pendingOverdraft, limit: kMax, expectedElsewhere: expected! });
@@ -219,9 +281,16 @@ export function describeFailedCondition(f: FailedCondition): string {
 }
 
 /** Conditions about the ticket and the registration, not the seats: no supervisor override sells past them. */
-export const validityCodes: readonly FailedConditionCode[] = ['session_ended', 'session_not_today', 'ticket_not_valid_that_day', 'track_not_included', 'registration_inactive'];
+export const validityCodes: readonly FailedConditionCode[] = [
+  'session_ended',
+  'session_not_today',
+  'ticket_not_valid_that_day',
+  'track_not_included',
+  'registration_inactive',
+];
 
-export const describeFailedConditions = (failed: FailedCondition[]): string => failed.map(describeFailedCondition).join('; ');
+export const describeFailedConditions = (failed: FailedCondition[]): string =>
+  failed.map(describeFailedCondition).join('; ');
 
 function fmtMin(min: number): string {
   if (min < 1) return `${Math.round(min * 60)} s`;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from './conference';
-import { caseTerms, defaultReconciliation, minutesLeft, reconciliationSettings, resolutionProblem, type ResolutionFacts } from './reconciliation';
+import {
+  caseTerms,
+  defaultReconciliation,
+  minutesLeft,
+  reconciliationSettings,
+  resolutionProblem,
+  type ResolutionFacts,
+} from './reconciliation';
 
 const MIN = 60_000;
 // Instants relative to an arbitrary origin: nothing here reads a clock.
@@ -15,12 +22,44 @@ describe('case terms', () => {
     ['at once when the session is about to start', 0, 5, {}, {}, 0, 0, 'honor'],
     ['at once when the session already started', 0, -30, {}, {}, 0, 0, 'honor'],
     ['a room without space for a chair waitlists', 0, 600, {}, { roomForExtraChair: false }, 60, 45, 'waitlist'],
-    ['a session default wins over the conference', 0, 600, { defaultAction: 'waitlist' }, { oversellDefault: 'reverse' }, 60, 45, 'reverse'],
-    ['a conference default of reverse holds for a room without space', 0, 600, { defaultAction: 'reverse' }, { roomForExtraChair: false }, 60, 45, 'reverse'],
-    ['conference times override HQ defaults', 0, 600, { dueAfterMin: 20, escalateBeforeDueMin: 5 }, {}, 20, 15, 'honor'],
+    [
+      'a session default wins over the conference',
+      0,
+      600,
+      { defaultAction: 'waitlist' },
+      { oversellDefault: 'reverse' },
+      60,
+      45,
+      'reverse',
+    ],
+    [
+      'a conference default of reverse holds for a room without space',
+      0,
+      600,
+      { defaultAction: 'reverse' },
+      { roomForExtraChair: false },
+      60,
+      45,
+      'reverse',
+    ],
+    [
+      'conference times override HQ defaults',
+      0,
+      600,
+      { dueAfterMin: 20, escalateBeforeDueMin: 5 },
+      {},
+      20,
+      15,
+      'honor',
+    ],
     ['escalation never before the case opened', 0, 600, { dueAfterMin: 5 }, {}, 5, 0, 'honor'],
   ] as const)('%s', (_what, opened, starts, conf, session, due, escalate, action) => {
-    const t = caseTerms({ openedAtMs: T0 + opened * MIN, sessionStartsAtMs: T0 + starts * MIN, settings: reconciliationSettings(defaultReconciliation, conf), session });
+    const t = caseTerms({
+      openedAtMs: T0 + opened * MIN,
+      sessionStartsAtMs: T0 + starts * MIN,
+      settings: reconciliationSettings(defaultReconciliation, conf),
+      session,
+    });
     expect(t).toEqual({ dueAtMs: T0 + due * MIN, escalateAtMs: T0 + escalate * MIN, defaultAction: action });
   });
 
@@ -31,7 +70,13 @@ describe('case terms', () => {
   });
 
   it('a session cannot default to honor in a room without space for a chair', () => {
-    const base = { id: 's1', title: 'Lab', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: 10 };
+    const base = {
+      id: 's1',
+      title: 'Lab',
+      startsAt: '2026-12-01T10:00:00Z',
+      endsAt: '2026-12-01T11:00:00Z',
+      capacity: 10,
+    };
     expect(Session.safeParse({ ...base, roomForExtraChair: false, oversellDefault: 'honor' }).success).toBe(false);
     expect(Session.safeParse({ ...base, roomForExtraChair: false, oversellDefault: 'waitlist' }).success).toBe(true);
     expect(Session.safeParse({ ...base, oversellDefault: 'move' }).success).toBe(false);
@@ -39,7 +84,13 @@ describe('case terms', () => {
 });
 
 describe('which resolutions apply', () => {
-  const open: ResolutionFacts = { caseOpen: true, roomForExtraChair: true, badgePrinted: false, fromSellingStation: true, moveTarget: null };
+  const open: ResolutionFacts = {
+    caseOpen: true,
+    roomForExtraChair: true,
+    badgePrinted: false,
+    fromSellingStation: true,
+    moveTarget: null,
+  };
   const target = { exists: true, sameSession: false, sellable: true, alreadyHolds: false, full: false };
 
   it.each([

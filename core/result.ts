@@ -50,7 +50,10 @@ export interface ErrorDetails {
   not_found: { reason: ResolutionProblem['reason'] } | { ticketTypes: { id: string; name: string }[] } | undefined;
   conflict: ConflictDetails | undefined;
   /** A sale the policy refused (with its basis); a badge, check-in or sale the ticket or registration does not allow (validity only). */
-  refused: { failed: FailedCondition[]; basis: SaleBasis } | { failed: FailedCondition[]; basis?: undefined } | { reason: ResolutionProblem['reason'] };
+  refused:
+    | { failed: FailedCondition[]; basis: SaleBasis }
+    | { failed: FailedCondition[]; basis?: undefined }
+    | { reason: ResolutionProblem['reason'] };
   unauthorized: { need: 'sign_in' } | { attemptsLeft: number } | undefined;
   locked_out: { until: string } | undefined;
   forbidden: { need: 'supervisor' | 'staff' | 'mode' } | undefined;

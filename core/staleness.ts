@@ -33,11 +33,22 @@ export interface ClockReading {
   bootId: string;
 }
 
-export const stalenessUnknownReasons = ['never_synced', 'restarted', 'clock_moved_backwards', 'suspended', 'invalid_reading'] as const;
+export const stalenessUnknownReasons = [
+  'never_synced',
+  'restarted',
+  'clock_moved_backwards',
+  'suspended',
+  'invalid_reading',
+] as const;
 export type StalenessUnknownReason = (typeof stalenessUnknownReasons)[number];
 
 export type Staleness =
-  | { known: true; ms: number; minutes: number; /** HQ's clock now, estimated from the offset at the last contact. */ hqNow: number }
+  | {
+      known: true;
+      ms: number;
+      minutes: number;
+      /** HQ's clock now, estimated from the offset at the last contact. */ hqNow: number;
+    }
   | { known: false; reason: StalenessUnknownReason };
 
 export interface StalenessOptions {

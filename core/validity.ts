@@ -48,7 +48,13 @@ function dayProblem(c: ConferenceCalendar, t: TicketRules, date: string): Failed
   if (!t.days) return null;
   const day = dayNumber(c, date);
   if (t.days.includes(day)) return null;
-  return { code: 'ticket_not_valid_that_day', ticket: t.name, day, date, validDays: [...t.days].sort((a, b) => a - b).map((d) => ({ day: d, date: dateOfDay(c, d) })) };
+  return {
+    code: 'ticket_not_valid_that_day',
+    ticket: t.name,
+    day,
+    date,
+    validDays: [...t.days].sort((a, b) => a - b).map((d) => ({ day: d, date: dateOfDay(c, d) })),
+  };
 }
 
 function trackProblem(t: TicketRules, s: SessionTimes): FailedCondition | null {
@@ -58,14 +64,28 @@ function trackProblem(t: TicketRules, s: SessionTimes): FailedCondition | null {
 }
 
 /** The session has ended (no seat is sold into it, nobody checks in). */
-export function sessionEnded(c: ConferenceCalendar, s: Pick<SessionTimes, 'endsAt'>, now: number): FailedCondition | null {
+export function sessionEnded(
+  c: ConferenceCalendar,
+  s: Pick<SessionTimes, 'endsAt'>,
+  now: number,
+): FailedCondition | null {
   const ends = Date.parse(s.endsAt);
   if (now < ends) return null;
-  return { code: 'session_ended', endsAt: s.endsAt, endsLocal: localTime(ends, c.timezone), minutesAgo: Math.round((now - ends) / 6000) / 10 };
+  return {
+    code: 'session_ended',
+    endsAt: s.endsAt,
+    endsLocal: localTime(ends, c.timezone),
+    minutesAgo: Math.round((now - ends) / 6000) / 10,
+  };
 }
 
 /** Entering the venue (no session): the registration stands and the ticket is valid today. */
-export function entryProblems(c: ConferenceCalendar, t: TicketRules, standing: Standing, now: number): FailedCondition[] {
+export function entryProblems(
+  c: ConferenceCalendar,
+  t: TicketRules,
+  standing: Standing,
+  now: number,
+): FailedCondition[] {
   const out = standingProblems(standing);
   const today = dayProblem(c, t, localDay(now, c.timezone));
   if (today) out.push(today);
@@ -73,11 +93,18 @@ export function entryProblems(c: ConferenceCalendar, t: TicketRules, standing: S
 }
 
 /** Entering a session's room: it is held today and has not ended, the ticket covers its day and track. */
-export function sessionEntryProblems(c: ConferenceCalendar, t: TicketRules, standing: Standing, s: SessionTimes, now: number): FailedCondition[] {
+export function sessionEntryProblems(
+  c: ConferenceCalendar,
+  t: TicketRules,
+  standing: Standing,
+  s: SessionTimes,
+  now: number,
+): FailedCondition[] {
   const out = standingProblems(standing);
   const today = localDay(now, c.timezone);
   const sessionDate = localDay(Date.parse(s.startsAt), c.timezone);
-  if (sessionDate !== today) out.push({ code: 'session_not_today', sessionDay: dayNumber(c, sessionDate), sessionDate, today });
+  if (sessionDate !== today)
+    out.push({ code: 'session_not_today', sessionDay: dayNumber(c, sessionDate), sessionDate, today });
   const ended = sessionEnded(c, s, now);
   if (ended) out.push(ended);
   const day = dayProblem(c, t, sessionDate);
@@ -88,7 +115,13 @@ export function sessionEntryProblems(c: ConferenceCalendar, t: TicketRules, stan
 }
 
 /** Selling a seat: the session has not ended, and the ticket covers its day and track. */
-export function saleProblems(c: ConferenceCalendar, t: TicketRules, standing: Standing, s: SessionTimes, now: number): FailedCondition[] {
+export function saleProblems(
+  c: ConferenceCalendar,
+  t: TicketRules,
+  standing: Standing,
+  s: SessionTimes,
+  now: number,
+): FailedCondition[] {
   const out = standingProblems(standing);
   const ended = sessionEnded(c, s, now);
   if (ended) out.push(ended);

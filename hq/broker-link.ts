@@ -66,11 +66,15 @@ export class BrokerLink {
     }
     const summary = setInterval(() => {
       if (!this.down) return;
-      this.opts.log(`still cannot reach the broker at ${this.opts.endpoint}: ${this.down.attempts} attempts since ${new Date(this.down.since).toISOString()} (last: ${this.down.lastError})`);
+      this.opts.log(
+        `still cannot reach the broker at ${this.opts.endpoint}: ${this.down.attempts} attempts since ${new Date(this.down.since).toISOString()} (last: ${this.down.lastError})`,
+      );
     }, this.summaryEveryMs);
     summary.unref();
     this.down = { since: this.now(), attempts: 1, lastError: `${what}: ${error}`, summary };
-    this.opts.log(`cannot reach the broker at ${this.opts.endpoint}: ${what}: ${error}; retrying with backoff (at most every ${duration(this.maxRetryMs)}), a summary every ${duration(this.summaryEveryMs)}`);
+    this.opts.log(
+      `cannot reach the broker at ${this.opts.endpoint}: ${what}: ${error}; retrying with backoff (at most every ${duration(this.maxRetryMs)}), a summary every ${duration(this.summaryEveryMs)}`,
+    );
   }
 
   /** An attempt succeeded (a message received, a batch published): logs the recovery once. */
@@ -80,7 +84,9 @@ export class BrokerLink {
     const { since, attempts, summary } = this.down;
     clearInterval(summary);
     this.down = null;
-    this.opts.log(`reached the broker at ${this.opts.endpoint} again after ${attempts} failed attempts over ${duration(this.now() - since)}`);
+    this.opts.log(
+      `reached the broker at ${this.opts.endpoint} again after ${attempts} failed attempts over ${duration(this.now() - since)}`,
+    );
     this.opts.onRecovered?.();
   }
 
@@ -90,4 +96,5 @@ export class BrokerLink {
   }
 }
 
-const duration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+const duration = (ms: number) =>
+  ms < 1000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   const hq = await startHq(config, {
     log: (line) => console.log(`${stamp()} ${line}`),
     onEvent: (e) => {
-      const line = args.verbose && (e.type === 'availability' || e.type === 'duplicate') ? JSON.stringify(e) : describeEvent(e);
+      const line =
+        args.verbose && (e.type === 'availability' || e.type === 'duplicate') ? JSON.stringify(e) : describeEvent(e);
       if (line) console.log(`${stamp()} ${line}`);
     },
   }).catch((e: unknown) => {

@@ -11,7 +11,11 @@ import { DeadlineAction } from '../core/conference';
 import { StationId } from '../core/ids';
 import { LogConfig } from '../core/logging';
 
-const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
+const EntityName = z
+  .string()
+  .min(1)
+  .max(260)
+  .regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
 
 export const HqConfig = z
   .object({
@@ -21,7 +25,10 @@ export const HqConfig = z
       .min(1, 'is required')
       .max(4096)
       .refine((s) => /(^|;)\s*Endpoint\s*=\s*sb:\/\/[^;]+/i.test(s), 'needs Endpoint=sb://<host>/')
-      .refine((s) => /SharedAccessKey(Name)?\s*=|SharedAccessSignature\s*=/i.test(s), 'needs SharedAccessKeyName and SharedAccessKey (or a SharedAccessSignature)'),
+      .refine(
+        (s) => /SharedAccessKey(Name)?\s*=|SharedAccessSignature\s*=/i.test(s),
+        'needs SharedAccessKeyName and SharedAccessKey (or a SharedAccessSignature)',
+      ),
     /** SQLite file of the ledger (created if missing). Relative paths are relative to the config file. */
     dbPath: z.string().min(1, 'is required'),
     /** The conference to seed capacity from (lanyard.conference/1); read once, when the ledger is empty. */
@@ -46,13 +53,29 @@ export const HqConfig = z
      * (3 s). 0: no asking, refused at once.
      */
     seatWaitMs: z.number().int().min(0).max(10_000).default(defaultSeatWait.waitMs),
-    seatWaitAskWithinSeconds: z.number().min(0).max(3600).default(defaultSeatWait.askHeardWithinMin * 60),
+    seatWaitAskWithinSeconds: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(defaultSeatWait.askHeardWithinMin * 60),
     /** Allotments of a station HQ has not heard from for this long are reclaimed (seats back in the pool). */
-    reclaimAfterMinutes: z.number().min(0.001).max(7 * 24 * 60).default(240),
+    reclaimAfterMinutes: z
+      .number()
+      .min(0.001)
+      .max(7 * 24 * 60)
+      .default(240),
     /** Active allotments of a session are recalled this long before it starts (desks return theirs earlier). */
-    recallBeforeStartMinutes: z.number().min(0).max(24 * 60).default(10),
+    recallBeforeStartMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(10),
     /** Smoothing window τ of the sales rate (EWMA, seats per minute). */
-    salesRateWindowMinutes: z.number().min(0.01).max(24 * 60).default(15),
+    salesRateWindowMinutes: z
+      .number()
+      .min(0.01)
+      .max(24 * 60)
+      .default(15),
     /** How often reclaim and recall are checked. */
     housekeepingSeconds: z.number().min(0.05).max(3600).default(15),
     /** Largest number of station events applied in one transaction. */
@@ -66,9 +89,21 @@ export const HqConfig = z
      * this long before their session starts, whichever is first; every supervisor is alerted this long before; at
      * the deadline HQ applies the default action (a session without room for an extra chair waitlists instead).
      */
-    caseDueAfterMinutes: z.number().min(1).max(7 * 24 * 60).default(60),
-    caseDueBeforeStartMinutes: z.number().min(0).max(24 * 60).default(10),
-    caseEscalateBeforeDueMinutes: z.number().min(0).max(24 * 60).default(15),
+    caseDueAfterMinutes: z
+      .number()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60),
+    caseDueBeforeStartMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(10),
+    caseEscalateBeforeDueMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(15),
     caseDefaultAction: DeadlineAction.default('honor'),
     /** Port of the health endpoint, GET http://127.0.0.1:<port>/health (loopback only); absent: off; 0: any free port. */
     healthPort: z.number().int().min(0).max(65535).optional(),
@@ -91,7 +126,12 @@ export function parseHqConfig(input: unknown, baseDir = process.cwd()): HqConfig
     throw new HqConfigError(`invalid HQ configuration: ${field}: ${first.message}`);
   }
   const dbPath = resolve(baseDir, r.data.dbPath);
-  return { ...r.data, dbPath, conferenceFile: resolve(baseDir, r.data.conferenceFile), logDir: r.data.logDir ? resolve(baseDir, r.data.logDir) : join(dirname(dbPath), 'logs') };
+  return {
+    ...r.data,
+    dbPath,
+    conferenceFile: resolve(baseDir, r.data.conferenceFile),
+    logDir: r.data.logDir ? resolve(baseDir, r.data.logDir) : join(dirname(dbPath), 'logs'),
+  };
 }
 
 export function loadHqConfig(file: string): HqConfig {
@@ -99,13 +139,17 @@ export function loadHqConfig(file: string): HqConfig {
   try {
     text = stripBom(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new HqConfigError(`cannot read the HQ configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new HqConfigError(
+      `cannot read the HQ configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new HqConfigError(`the HQ configuration ${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new HqConfigError(
+      `the HQ configuration ${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return parseHqConfig(json, dirname(resolve(file)));
 }

@@ -13,7 +13,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HqDb } from './store/db';
-import { originProgress, parkedByOrigin, unsentFeedSummary, type OriginProgress, type ParkedSummary } from './store/health-store';
+import {
+  originProgress,
+  parkedByOrigin,
+  unsentFeedSummary,
+  type OriginProgress,
+  type ParkedSummary,
+} from './store/health-store';
 
 export interface HealthReport {
   up: true;
@@ -40,9 +46,18 @@ export interface HealthSource {
 }
 
 export async function healthReport(src: HealthSource): Promise<HealthReport> {
-  const [origins, parked, feed] = await Promise.all([originProgress(src.db), parkedByOrigin(src.db), unsentFeedSummary(src.db)]);
+  const [origins, parked, feed] = await Promise.all([
+    originProgress(src.db),
+    parkedByOrigin(src.db),
+    unsentFeedSummary(src.db),
+  ]);
   const now = src.now();
-  const latest = origins.map((o) => o.appliedAt).filter((a): a is string => a !== null).sort().at(-1) ?? null;
+  const latest =
+    origins
+      .map((o) => o.appliedAt)
+      .filter((a): a is string => a !== null)
+      .sort()
+      .at(-1) ?? null;
   const s = src.stats();
   return {
     up: true,
@@ -60,10 +75,18 @@ export async function healthReport(src: HealthSource): Promise<HealthReport> {
       receivedNotCommitted: src.pending(),
       feedOutbox: {
         ...feed,
-        oldestAgeSeconds: feed.oldestCreatedAt ? Math.max(0, Math.round((now - Date.parse(feed.oldestCreatedAt)) / 1000)) : null,
+        oldestAgeSeconds: feed.oldestCreatedAt
+          ? Math.max(0, Math.round((now - Date.parse(feed.oldestCreatedAt)) / 1000))
+          : null,
       },
     },
-    bus: { received: s.received, applied: s.applied, deadLettered: s.deadLettered, published: s.published, lastError: s.lastError },
+    bus: {
+      received: s.received,
+      applied: s.applied,
+      deadLettered: s.deadLettered,
+      published: s.published,
+      lastError: s.lastError,
+    },
   };
 }
 
@@ -74,18 +97,40 @@ export interface HealthServer {
 
 /** Listens on 127.0.0.1:`port` (0: any free port). Rejects if the port is taken. */
 export async function startHealthServer(port: number, report: () => Promise<HealthReport>): Promise<HealthServer> {
-  const send = (res: ServerResponse, status: number, body: unknown, head = false, extra: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    head = false,
+    extra: Record<string, string> = {},
+  ) => {
     const text = `${JSON.stringify(body, null, 2)}\n`;
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...extra });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+      ...extra,
+    });
     res.end(head ? undefined : text);
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/health') return send(res, 404, { error: 'not found: the health endpoint is GET /health' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: `${req.method} not allowed` }, false, { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, { error: `${req.method} not allowed` }, false, { allow: 'GET, HEAD' });
     report().then(
       (r) => send(res, 200, r, req.method === 'HEAD'),
-      (e: unknown) => send(res, 503, { up: false, service: 'lanyard-hq', error: `the ledger cannot be read: ${e instanceof Error ? e.message : String(e)}` }, req.method === 'HEAD'),
+      (e: unknown) =>
+        send(
+          res,
+          503,
+          {
+            up: false,
+            service: 'lanyard-hq',
+            error: `the ledger cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+          },
+          req.method === 'HEAD',
+        ),
     );
   });
   server.requestTimeout = 10_000;

@@ -18,13 +18,27 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { Conference, ConferenceFile, DeadlineAction, Registrant, ReconciliationSettings, Session, TicketType } from '../core/conference';
+import type {
+  Conference,
+  ConferenceFile,
+  DeadlineAction,
+  Registrant,
+  ReconciliationSettings,
+  Session,
+  TicketType,
+} from '../core/conference';
 import { Origin } from '../core/ids';
 import type { Envelope, FeedMessageType, ParseResult, Payload, StationEventType } from '../core/messages';
 import { parseEnvelope, schemaVersion, stationEventTypes } from '../core/messages';
 import type { SaleBasis, SaleTier } from '../core/policy';
 import { defaultGrant, defaultSeatWait, grantSeats, reclaimable } from '../core/allotment-sizing';
-import { caseTerms, defaultReconciliation, reconciliationSettings, resolutionProblem, type Resolution } from '../core/reconciliation';
+import {
+  caseTerms,
+  defaultReconciliation,
+  reconciliationSettings,
+  resolutionProblem,
+  type Resolution,
+} from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
 import type { HqWriter } from './store/writer';
@@ -40,29 +54,95 @@ export interface Incoming {
 
 /** What happened, for logs and the demo's timeline; emitted after the transaction committed. */
 export type LedgerEvent =
-  | { type: 'verdict'; saleId: string; sessionId: string; station: string; tier: string; verdict: 'confirmed' | 'oversold'; overBy: number | null; via: 'allotment' | 'pool' | 'own-allotment' | 'over' }
+  | {
+      type: 'verdict';
+      saleId: string;
+      sessionId: string;
+      station: string;
+      tier: string;
+      verdict: 'confirmed' | 'oversold';
+      overBy: number | null;
+      via: 'allotment' | 'pool' | 'own-allotment' | 'over';
+    }
   | { type: 'case.opened'; caseId: string; saleId: string; sessionId: string; station: string; overBy: number }
   | { type: 'case.resolved'; caseId: string; saleId: string; resolution: string; by: string; decidedBy: string }
   | { type: 'case.escalated'; caseId: string; saleId: string; dueAt: string }
-  | { type: 'case.rejected'; caseId: string; station: string; resolution: string; outcome: 'lost' | 'refused'; reason: string }
+  | {
+      type: 'case.rejected';
+      caseId: string;
+      station: string;
+      resolution: string;
+      outcome: 'lost' | 'refused';
+      reason: string;
+    }
   | { type: 'waitlist.added'; entryId: string; sessionId: string; registrantId: string; position: number }
-  | { type: 'waitlist.promoted'; entryId: string; sessionId: string; registrantId: string; saleId: string; station: string }
+  | {
+      type: 'waitlist.promoted';
+      entryId: string;
+      sessionId: string;
+      registrantId: string;
+      saleId: string;
+      station: string;
+    }
   | { type: 'badge.revoked'; registrantId: string; version: number; reason: string }
   | { type: 'released'; saleId: string; sessionId: string; station: string }
-  | { type: 'allotment.granted'; allotmentId: string; station: string; sessionId: string; seats: number; asked: number | null }
+  | {
+      type: 'allotment.granted';
+      allotmentId: string;
+      station: string;
+      sessionId: string;
+      seats: number;
+      asked: number | null;
+    }
   | { type: 'allotment.denied'; station: string; sessionId: string; asked: number; reason: string }
-  | { type: 'allotment.closed'; allotmentId: string; station: string; sessionId: string; status: 'returned' | 'recalled' | 'reclaimed' | 'reissued'; unused: number }
+  | {
+      type: 'allotment.closed';
+      allotmentId: string;
+      station: string;
+      sessionId: string;
+      status: 'returned' | 'recalled' | 'reclaimed' | 'reissued';
+      unused: number;
+    }
   | { type: 'sale.waiting'; saleId: string; sessionId: string; station: string; askedFrom: string[]; until: string }
   | { type: 'registrant'; registrantId: string; station: string }
   | { type: 'parked'; origin: string; seq: number; waitingFor: number }
   | { type: 'duplicate'; origin: string | null; seq: number | null; id: string }
   | { type: 'dead-letter'; origin: string | null; seq: number | null; reason: string }
-  | { type: 'availability'; sessionId: string; capacity: number; sold: number; allotted: number; version: number; salesRatePerMin: number }
+  | {
+      type: 'availability';
+      sessionId: string;
+      capacity: number;
+      sold: number;
+      allotted: number;
+      version: number;
+      salesRatePerMin: number;
+    }
   | { type: 'snapshot'; station: string; chunks: number }
-  | { type: 'stream.recovered'; station: string; fromSeq: number; nextSeq: number; events: number; withoutBody: number };
+  | {
+      type: 'stream.recovered';
+      station: string;
+      fromSeq: number;
+      nextSeq: number;
+      events: number;
+      withoutBody: number;
+    };
 
-export type LedgerOptions = Pick<HqConfig, 'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'> &
-  Partial<Pick<HqConfig, 'caseDueAfterMinutes' | 'caseDueBeforeStartMinutes' | 'caseEscalateBeforeDueMinutes' | 'caseDefaultAction' | 'seatWaitMs' | 'seatWaitAskWithinSeconds' | 'allotmentKeepBack'>> & {
+export type LedgerOptions = Pick<
+  HqConfig,
+  'allotmentShare' | 'reclaimAfterMinutes' | 'recallBeforeStartMinutes' | 'salesRateWindowMinutes' | 'snapshotChunkSize'
+> &
+  Partial<
+    Pick<
+      HqConfig,
+      | 'caseDueAfterMinutes'
+      | 'caseDueBeforeStartMinutes'
+      | 'caseEscalateBeforeDueMinutes'
+      | 'caseDefaultAction'
+      | 'seatWaitMs'
+      | 'seatWaitAskWithinSeconds'
+      | 'allotmentKeepBack'
+    >
+  > & {
     now?: () => number;
   };
 
@@ -78,7 +158,14 @@ interface ResolutionInput {
 }
 
 type CaseOutcome = Payload<'OversellCaseResolved'>['outcome'];
-const noOutcome = (): CaseOutcome => ({ capacity: null, moveToSessionId: null, moveSaleId: null, waitlistEntryId: null, waitlistPosition: null, revokedBadgeVersions: [] });
+const noOutcome = (): CaseOutcome => ({
+  capacity: null,
+  moveToSessionId: null,
+  moveSaleId: null,
+  waitlistEntryId: null,
+  waitlistPosition: null,
+  revokedBadgeVersions: [],
+});
 const asOrigin = (o: string) => o as Payload<'OversellCaseOpened'>['station'];
 const sessionBody = (s: store.SessionRecord) => JSON.parse(s.body) as Partial<Session>;
 
@@ -149,7 +236,9 @@ export class Ledger {
       const existing = await store.getConferenceRow(tx);
       if (existing) {
         if (existing.id !== file.conference.id) {
-          throw new Error(`this HQ database holds conference "${existing.id}", not "${file.conference.id}"; use a new database`);
+          throw new Error(
+            `this HQ database holds conference "${existing.id}", not "${file.conference.id}"; use a new database`,
+          );
         }
         return 'kept' as const;
       }
@@ -159,9 +248,21 @@ export class Ledger {
       const held = new Map<string, number>();
       for (const reg of file.registrants) for (const s of reg.sessions) held.set(s, (held.get(s) ?? 0) + 1);
       for (const s of file.sessions) {
-        await store.insertSession(tx, { id: s.id, body: JSON.stringify(s), startsAt: s.startsAt, capacity: s.capacity, sellable: s.sellable, baseSold: held.get(s.id) ?? 0 });
+        await store.insertSession(tx, {
+          id: s.id,
+          body: JSON.stringify(s),
+          startsAt: s.startsAt,
+          capacity: s.capacity,
+          sellable: s.sellable,
+          baseSold: held.get(s.id) ?? 0,
+        });
       }
-      await store.insertRegistrants(tx, file.registrants.map((x) => ({ id: x.id, body: JSON.stringify(x) })), 'import', at);
+      await store.insertRegistrants(
+        tx,
+        file.registrants.map((x) => ({ id: x.id, body: JSON.stringify(x) })),
+        'import',
+        at,
+      );
       return 'seeded' as const;
     });
     this.conferenceId = file.conference.id;
@@ -211,9 +312,25 @@ export class Ledger {
     return store.inTransaction(this.db, async (tx) => {
       const nowMs = this.now();
       const ctx: BatchCtx = {
-        tx, nowMs, at: new Date(nowMs).toISOString(), conferenceId, touched: new Set(), events: [], sessions: new Map(), dirtySessions: new Set(),
-        outstanding: new Map(), stations: new Map(), parkedOrigins: new Map(), feedSeq: null, seenIds: new Set(), knownSales: new Set(),
-        inboxRows: [], feedRows: [], newSales: new Map(), newCases: new Map(), waiting: null,
+        tx,
+        nowMs,
+        at: new Date(nowMs).toISOString(),
+        conferenceId,
+        touched: new Set(),
+        events: [],
+        sessions: new Map(),
+        dirtySessions: new Set(),
+        outstanding: new Map(),
+        stations: new Map(),
+        parkedOrigins: new Map(),
+        feedSeq: null,
+        seenIds: new Set(),
+        knownSales: new Set(),
+        inboxRows: [],
+        feedRows: [],
+        newSales: new Map(),
+        newCases: new Map(),
+        waiting: null,
       };
       const out = await fn(ctx);
       // Whatever freed seats in this batch (releases, returns, reclaims), the waitlist gets them first, then the sales
@@ -221,14 +338,22 @@ export class Ledger {
       for (const id of [...ctx.touched]) await this.promoteWaitlist(ctx, id);
       if (ctx.touched.size > 0 && (await this.anySeatWaits(tx))) {
         const waiting = await store.sessionsWithSeatWaits(tx);
-        for (const id of [...ctx.touched]) if (waiting.has(id)) await this.settleSeatWaits(ctx, await store.seatWaitsOf(tx, id));
+        for (const id of [...ctx.touched])
+          if (waiting.has(id)) await this.settleSeatWaits(ctx, await store.seatWaitsOf(tx, id));
       }
       await this.flushAvailability(ctx);
       for (const id of ctx.dirtySessions) {
         const s = ctx.sessions.get(id)!;
-        await store.updateSession(tx, id, { sold: s.sold, capacity: s.capacity, version: s.version, rate: s.rate, rate_at: s.rate_at });
+        await store.updateSession(tx, id, {
+          sold: s.sold,
+          capacity: s.capacity,
+          version: s.version,
+          rate: s.rate,
+          rate_at: s.rate_at,
+        });
       }
-      for (const [origin, st] of ctx.stations) if (st.dirty) await store.updateStation(tx, origin, { next_seq: st.next_seq, last_event_at: st.last_event_at });
+      for (const [origin, st] of ctx.stations)
+        if (st.dirty) await store.updateStation(tx, origin, { next_seq: st.next_seq, last_event_at: st.last_event_at });
       if (ctx.feedSeq !== null) await store.setCounter(tx, 'feed', ctx.feedSeq);
       this.writer.sales([...ctx.newSales.values()]);
       this.writer.cases([...ctx.newCases.values()]);
@@ -326,7 +451,12 @@ export class Ledger {
     if (raw === undefined) return this.deadLetter(ctx, m, null, 'the body is not JSON');
     const parsed = parseEnvelope(raw, stationEventTypes);
     // A valid envelope has a valid head; an invalid one may still tell whose stream it belongs to.
-    const head = parsed.ok ? { success: true as const, data: { id: parsed.envelope.id, origin: parsed.envelope.origin, seq: parsed.envelope.seq } } : Head.safeParse(raw);
+    const head = parsed.ok
+      ? {
+          success: true as const,
+          data: { id: parsed.envelope.id, origin: parsed.envelope.origin, seq: parsed.envelope.seq },
+        }
+      : Head.safeParse(raw);
     if (!head.success) return this.deadLetter(ctx, m, null, parsed.ok ? 'invalid envelope head' : parsed.reason);
     const { id, origin, seq } = head.data;
     if (origin === 'hq') return this.deadLetter(ctx, m, head.data, 'a station event cannot have origin "hq"');
@@ -335,14 +465,21 @@ export class Ledger {
       return { action: 'complete', note: 'duplicate (already in the inbox)' };
     }
     if (parsed.ok && parsed.envelope.conferenceId !== ctx.conferenceId) {
-      return this.deadLetter(ctx, m, head.data, `for conference "${parsed.envelope.conferenceId}", not "${ctx.conferenceId}"`);
+      return this.deadLetter(
+        ctx,
+        m,
+        head.data,
+        `for conference "${parsed.envelope.conferenceId}", not "${ctx.conferenceId}"`,
+      );
     }
     // Outside the stream's order: a restored station asks where its stream stands before it takes another seq.
-    if (parsed.ok && parsed.envelope.type === 'StreamRecoveryRequested') return this.recoverStream(ctx, m, parsed.envelope as Envelope<'StreamRecoveryRequested'>);
+    if (parsed.ok && parsed.envelope.type === 'StreamRecoveryRequested')
+      return this.recoverStream(ctx, m, parsed.envelope as Envelope<'StreamRecoveryRequested'>);
     const station = await this.station(ctx, origin);
     station.last_event_at = ctx.at;
     station.dirty = true;
-    if (seq < station.next_seq) return this.deadLetter(ctx, m, head.data, `seq ${seq} of ${origin} was already applied with another event id`);
+    if (seq < station.next_seq)
+      return this.deadLetter(ctx, m, head.data, `seq ${seq} of ${origin} was already applied with another event id`);
     if (seq > station.next_seq) {
       const parked = (await this.mayHaveParked(ctx, origin)) ? await store.getParked(ctx.tx, origin, seq) : undefined;
       if (parked) {
@@ -352,7 +489,14 @@ export class Ledger {
         }
         return this.deadLetter(ctx, m, head.data, `seq ${seq} of ${origin} is already held with another event id`);
       }
-      await store.insertParked(ctx.tx, { origin, seq, id, body: m.body, poison: parsed.ok ? null : parsed.reason, at: ctx.at });
+      await store.insertParked(ctx.tx, {
+        origin,
+        seq,
+        id,
+        body: m.body,
+        poison: parsed.ok ? null : parsed.reason,
+        at: ctx.at,
+      });
       ctx.parkedOrigins.set(origin, true);
       ctx.events.push({ type: 'parked', origin, seq, waitingFor: station.next_seq });
       // A poison event ahead of a gap is dead-lettered now; its place in the stream is kept so the gap can close.
@@ -367,7 +511,15 @@ export class Ledger {
       if (!p) break;
       await store.deleteParked(ctx.tx, origin, next);
       // Its bus message was settled when it was parked (completed, or dead-lettered if poison).
-      await this.applyInOrder(ctx, origin, p.id, next, p.poison === null ? parseEnvelope(JSON.parse(p.body), stationEventTypes) : { ok: false, reason: p.poison }, null, p.body);
+      await this.applyInOrder(
+        ctx,
+        origin,
+        p.id,
+        next,
+        p.poison === null ? parseEnvelope(JSON.parse(p.body), stationEventTypes) : { ok: false, reason: p.poison },
+        null,
+        p.body,
+      );
       next++;
     }
     if (next > seq + 1) ctx.parkedOrigins.delete(origin); // re-checked on the next use
@@ -376,10 +528,27 @@ export class Ledger {
   }
 
   /** Applies the event at the head of its origin's stream; poison and rejected events are recorded and skipped. */
-  private async applyInOrder(ctx: BatchCtx, origin: string, id: string, seq: number, parsed: ParseResult<StationEventType>, m: Incoming | null, body: string): Promise<Disposition> {
+  private async applyInOrder(
+    ctx: BatchCtx,
+    origin: string,
+    id: string,
+    seq: number,
+    parsed: ParseResult<StationEventType>,
+    m: Incoming | null,
+    body: string,
+  ): Promise<Disposition> {
     const r: Applied = parsed.ok ? await this.apply(ctx, parsed.envelope) : { ok: false, reason: parsed.reason };
     const type = parsed.ok ? parsed.envelope.type : 'invalid';
-    ctx.inboxRows.push({ id, origin, seq, type, status: r.ok ? 'applied' : 'rejected', note: r.ok ? r.note : r.reason, at: ctx.at, body: parsed.ok ? body : null });
+    ctx.inboxRows.push({
+      id,
+      origin,
+      seq,
+      type,
+      status: r.ok ? 'applied' : 'rejected',
+      note: r.ok ? r.note : r.reason,
+      at: ctx.at,
+      body: parsed.ok ? body : null,
+    });
     ctx.seenIds.add(id);
     if (r.ok) return { action: 'complete', note: r.note };
     if (m === null) return { action: 'complete', note: r.reason }; // a parked poison event: dead-lettered when parked
@@ -391,10 +560,20 @@ export class Ledger {
    * applied (their bodies are kept) and those parked ahead of a gap, with HQ's verdict on its sales among them, and
    * the first seq HQ has not seen from it. The answer goes to that station only, in chunks.
    */
-  private async recoverStream(ctx: BatchCtx, m: Incoming, env: Envelope<'StreamRecoveryRequested'>): Promise<Disposition> {
+  private async recoverStream(
+    ctx: BatchCtx,
+    m: Incoming,
+    env: Envelope<'StreamRecoveryRequested'>,
+  ): Promise<Disposition> {
     const p = env.payload;
     const origin = env.origin;
-    if (`station:${p.stationId}` !== origin) return this.deadLetter(ctx, m, { id: env.id, origin, seq: env.seq }, `StreamRecoveryRequested for "${p.stationId}" sent by ${origin}`);
+    if (`station:${p.stationId}` !== origin)
+      return this.deadLetter(
+        ctx,
+        m,
+        { id: env.id, origin, seq: env.seq },
+        `StreamRecoveryRequested for "${p.stationId}" sent by ${origin}`,
+      );
     const station = await this.station(ctx, origin);
     const bySeq = new Map<number, string | null>();
     for (const r of await store.stationEventsFrom(ctx.tx, origin, p.fromSeq)) bySeq.set(r.seq, r.body);
@@ -417,14 +596,48 @@ export class Ledger {
         const sale = await this.getSale(ctx, e.payload.saleId);
         if (sale) sales.push({ saleId: sale.id, verdict: sale.verdict, released: sale.released_at !== null });
       }
-      await this.emit(ctx, 'StreamRecovered', { station: origin as Payload<'StreamRecovered'>['station'], requestId: p.requestId, fromSeq: p.fromSeq, nextSeq, chunk, of, events: part, sales }, { station: origin });
+      await this.emit(
+        ctx,
+        'StreamRecovered',
+        {
+          station: origin as Payload<'StreamRecovered'>['station'],
+          requestId: p.requestId,
+          fromSeq: p.fromSeq,
+          nextSeq,
+          chunk,
+          of,
+          events: part,
+          sales,
+        },
+        { station: origin },
+      );
     }
-    ctx.events.push({ type: 'stream.recovered', station: origin, fromSeq: p.fromSeq, nextSeq, events: events.length, withoutBody: bodies.length - events.length });
+    ctx.events.push({
+      type: 'stream.recovered',
+      station: origin,
+      fromSeq: p.fromSeq,
+      nextSeq,
+      events: events.length,
+      withoutBody: bodies.length - events.length,
+    });
     return { action: 'complete', note: `stream of ${origin} recovered from #${p.fromSeq}: next is #${nextSeq}` };
   }
 
-  private async deadLetter(ctx: BatchCtx, m: Incoming, head: { id: string; origin: string; seq: number } | null, reason: string): Promise<Disposition> {
-    await store.insertDeadLetter(ctx.tx, { messageId: m.messageId, eventId: head?.id ?? null, origin: head?.origin ?? null, seq: head?.seq ?? null, reason, body: m.body.slice(0, 64_000), at: ctx.at });
+  private async deadLetter(
+    ctx: BatchCtx,
+    m: Incoming,
+    head: { id: string; origin: string; seq: number } | null,
+    reason: string,
+  ): Promise<Disposition> {
+    await store.insertDeadLetter(ctx.tx, {
+      messageId: m.messageId,
+      eventId: head?.id ?? null,
+      origin: head?.origin ?? null,
+      seq: head?.seq ?? null,
+      reason,
+      body: m.body.slice(0, 64_000),
+      at: ctx.at,
+    });
     ctx.events.push({ type: 'dead-letter', origin: head?.origin ?? null, seq: head?.seq ?? null, reason });
     return { action: 'deadLetter', reason };
   }
@@ -452,7 +665,8 @@ export class Ledger {
       }
       case 'StationHello': {
         const p = env.payload;
-        if (`station:${p.stationId}` !== env.origin) return { ok: false, reason: `StationHello for "${p.stationId}" sent by ${env.origin}` };
+        if (`station:${p.stationId}` !== env.origin)
+          return { ok: false, reason: `StationHello for "${p.stationId}" sent by ${env.origin}` };
         await store.updateStation(ctx.tx, env.origin, { key_id: p.keyId, public_key: p.publicKey });
         const keys = (await store.listStations(ctx.tx))
           .filter((s) => s.key_id !== null && s.public_key !== null)
@@ -467,10 +681,21 @@ export class Ledger {
       }
       case 'BadgePrinted':
         // Kept: a sale whose badge printed cannot be refused, and a reversal revokes what printed.
-        await store.recordBadgePrint(ctx.tx, { registrantId: env.payload.registrantId, version: env.payload.badgeVersion, station: env.origin, at: ctx.at });
+        await store.recordBadgePrint(ctx.tx, {
+          registrantId: env.payload.registrantId,
+          version: env.payload.badgeVersion,
+          station: env.origin,
+          at: ctx.at,
+        });
         // Every station hears of every print: a kiosk elsewhere will not print it again, and two stations that
         // printed the same badge while apart find out (DESIGN §9).
-        await this.emit(ctx, 'BadgePrintRecorded', { registrantId: env.payload.registrantId, badgeVersion: env.payload.badgeVersion, station: env.origin, jobId: env.payload.jobId, printedAt: env.at });
+        await this.emit(ctx, 'BadgePrintRecorded', {
+          registrantId: env.payload.registrantId,
+          badgeVersion: env.payload.badgeVersion,
+          station: env.origin,
+          jobId: env.payload.jobId,
+          printedAt: env.at,
+        });
         return { ok: true, note: null };
       case 'RegistrationUpgraded':
       case 'CheckedIn':
@@ -483,14 +708,30 @@ export class Ledger {
       case 'PaymentRecorded': {
         const p = env.payload;
         const fresh = await store.insertPayment(ctx.tx, {
-          id: p.paymentId, station: env.origin, registrant_id: p.registrantId, sale_id: p.saleId, purpose: p.purpose, description: p.description, amount: p.amount, currency: p.currency,
-          method: p.method, reference: p.reference, reason: p.reason, staff_id: p.staffId, taken_at: env.at,
+          id: p.paymentId,
+          station: env.origin,
+          registrant_id: p.registrantId,
+          sale_id: p.saleId,
+          purpose: p.purpose,
+          description: p.description,
+          amount: p.amount,
+          currency: p.currency,
+          method: p.method,
+          reference: p.reference,
+          reason: p.reason,
+          staff_id: p.staffId,
+          taken_at: env.at,
         });
         return { ok: true, note: fresh ? null : 'payment already recorded' };
       }
       case 'PaymentReversed': {
         const p = env.payload;
-        const closed = await store.closePayment(ctx.tx, p.paymentId, { status: p.kind === 'void' ? 'voided' : 'refunded', at: env.at, reason: p.reason, supervisorId: p.supervisorId });
+        const closed = await store.closePayment(ctx.tx, p.paymentId, {
+          status: p.kind === 'void' ? 'voided' : 'refunded',
+          at: env.at,
+          reason: p.reason,
+          supervisorId: p.supervisorId,
+        });
         return { ok: true, note: closed ? null : 'no such open payment' };
       }
     }
@@ -503,13 +744,33 @@ export class Ledger {
    * older), it is kept with who, where and why, and relayed to every station in HQ's order — the sender included —
    * so all converge on the same record.
    */
-  private async registrantChanged(ctx: BatchCtx, station: string, eventId: string, p: Payload<'RegistrantChanged'>): Promise<Applied> {
+  private async registrantChanged(
+    ctx: BatchCtx,
+    station: string,
+    eventId: string,
+    p: Payload<'RegistrantChanged'>,
+  ): Promise<Applied> {
     const held = await store.getRegistrantBody(ctx.tx, p.registrant.id);
     const sessions = held ? ((JSON.parse(held) as Partial<Registrant>).sessions ?? []) : p.registrant.sessions;
     const registrant: Registrant = { ...p.registrant, sessions };
     await store.upsertRegistrant(ctx.tx, registrant.id, JSON.stringify(registrant), station, ctx.at);
-    await store.recordRegistrantChange(ctx.tx, { eventId, station, registrantId: registrant.id, kind: p.kind, fields: p.fields, reason: p.reason, staffId: p.staffId, at: ctx.at });
-    await this.emit(ctx, 'RegistrantChangeRecorded', { registrant, kind: p.kind, fields: p.fields, station: station as Payload<'RegistrantChangeRecorded'>['station'], reason: p.reason });
+    await store.recordRegistrantChange(ctx.tx, {
+      eventId,
+      station,
+      registrantId: registrant.id,
+      kind: p.kind,
+      fields: p.fields,
+      reason: p.reason,
+      staffId: p.staffId,
+      at: ctx.at,
+    });
+    await this.emit(ctx, 'RegistrantChangeRecorded', {
+      registrant,
+      kind: p.kind,
+      fields: p.fields,
+      station: station as Payload<'RegistrantChangeRecorded'>['station'],
+      reason: p.reason,
+    });
     ctx.events.push({ type: 'registrant', registrantId: registrant.id, station });
     return { ok: true, note: `${p.kind}: ${p.fields.join(', ')}` };
   }
@@ -525,15 +786,18 @@ export class Ledger {
     if (p.saleId !== null) {
       const sale = await this.getSale(ctx, p.saleId);
       if (!sale) return { ok: true, note: 'unknown sale; nothing to release' };
-      if (sale.registrant_id !== p.registrantId || sale.session_id !== p.sessionId) return { ok: false, reason: `sale ${p.saleId} is not ${p.registrantId}'s seat in ${p.sessionId}` };
-      if (sale.tier !== 'move' && sale.tier !== 'waitlist' && sale.station !== station) return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}; it releases its own sales` };
+      if (sale.registrant_id !== p.registrantId || sale.session_id !== p.sessionId)
+        return { ok: false, reason: `sale ${p.saleId} is not ${p.registrantId}'s seat in ${p.sessionId}` };
+      if (sale.tier !== 'move' && sale.tier !== 'waitlist' && sale.station !== station)
+        return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}; it releases its own sales` };
       if (sale.held === 0) return { ok: true, note: 'already released' };
       await this.freeSeat(ctx, sale);
       return { ok: true, note: null };
     }
     const body = await store.getRegistrantBody(ctx.tx, p.registrantId);
     const r = body ? (JSON.parse(body) as Registrant) : null;
-    if (!r || !(r.sessions ?? []).includes(p.sessionId)) return { ok: true, note: 'not an imported seat at HQ; nothing to release' };
+    if (!r || !(r.sessions ?? []).includes(p.sessionId))
+      return { ok: true, note: 'not an imported seat at HQ; nothing to release' };
     const registrant: Registrant = { ...r, sessions: r.sessions.filter((x) => x !== p.sessionId) };
     await store.upsertRegistrant(ctx.tx, registrant.id, JSON.stringify(registrant), station, ctx.at);
     this.change(ctx, s, { sold: Math.max(0, s.sold - 1) });
@@ -547,14 +811,24 @@ export class Ledger {
     if (!s) return { ok: false, reason: `unknown session "${p.sessionId}"` };
     if (ctx.knownSales.has(p.saleId)) {
       const prior = (await this.getSale(ctx, p.saleId))!;
-      return prior.station === station ? { ok: true, note: `sale already decided (${prior.verdict})` } : { ok: false, reason: `sale id ${p.saleId} belongs to ${prior.station}` };
+      return prior.station === station
+        ? { ok: true, note: `sale already decided (${prior.verdict})` }
+        : { ok: false, reason: `sale id ${p.saleId} belongs to ${prior.station}` };
     }
-    if ((await this.anySeatWaits(ctx.tx)) && (await store.getSeatWait(ctx.tx, p.saleId))) return { ok: true, note: 'sale already waiting for seats' };
+    if ((await this.anySeatWaits(ctx.tx)) && (await store.getSeatWait(ctx.tx, p.saleId)))
+      return { ok: true, note: 'sale already waiting for seats' };
     return this.decide(ctx, s, station, eventId, p, null);
   }
 
   /** Decides a sale (DESIGN §7, the rules above); `wait` is the sale's seat wait when it is one being settled. */
-  private async decide(ctx: BatchCtx, s: store.SessionRecord, station: string, eventId: string, p: Payload<'SeatSold'>, wait: store.SeatWaitRecord | null): Promise<Applied> {
+  private async decide(
+    ctx: BatchCtx,
+    s: store.SessionRecord,
+    station: string,
+    eventId: string,
+    p: Payload<'SeatSold'>,
+    wait: store.SeatWaitRecord | null,
+  ): Promise<Applied> {
     const out = await this.outstandingOf(ctx, s.id);
 
     let charged: store.AllotmentRecord | undefined;
@@ -584,8 +858,19 @@ export class Ledger {
     this.change(ctx, s, { sold: s.sold + 1, ...this.bumpRate(s, ctx.nowMs) });
     ctx.knownSales.add(p.saleId);
     ctx.newSales.set(p.saleId, {
-      id: p.saleId, session_id: s.id, station, registrant_id: p.registrantId, tier: p.tier, allotment_id: p.allotmentId, charged_allotment_id: charged?.id ?? null,
-      event_id: eventId, verdict, over_by: overBy, held: 1, decided_at: ctx.at, released_at: null,
+      id: p.saleId,
+      session_id: s.id,
+      station,
+      registrant_id: p.registrantId,
+      tier: p.tier,
+      allotment_id: p.allotmentId,
+      charged_allotment_id: charged?.id ?? null,
+      event_id: eventId,
+      verdict,
+      over_by: overBy,
+      held: 1,
+      decided_at: ctx.at,
+      released_at: null,
     });
     // The station may or may not have charged that seat itself (it does when its wait for the verdict timed out):
     // re-issue the allotment so both sides count the same. Sent before the verdict, so the station's allotment is
@@ -595,21 +880,59 @@ export class Ledger {
     if (verdict === 'confirmed') {
       await this.emit(ctx, 'SaleConfirmed', { saleId: p.saleId, sessionId: s.id }, { sessionId: s.id, station });
     } else {
-      await this.emit(ctx, 'SaleOversold', { saleId: p.saleId, sessionId: s.id, station: station as Payload<'SaleOversold'>['station'], overBy: overBy! }, { sessionId: s.id, station });
+      await this.emit(
+        ctx,
+        'SaleOversold',
+        { saleId: p.saleId, sessionId: s.id, station: station as Payload<'SaleOversold'>['station'], overBy: overBy! },
+        { sessionId: s.id, station },
+      );
       caseId = uuidv7();
       const body = sessionBody(s);
-      const terms = caseTerms({ openedAtMs: ctx.nowMs, sessionStartsAtMs: Date.parse(s.starts_at), settings: await this.reconciliation(ctx.tx), session: body });
+      const terms = caseTerms({
+        openedAtMs: ctx.nowMs,
+        sessionStartsAtMs: Date.parse(s.starts_at),
+        settings: await this.reconciliation(ctx.tx),
+        session: body,
+      });
       const c: store.CaseRecord = {
-        id: caseId, sale_id: p.saleId, session_id: s.id, station, over_by: overBy!, status: 'open', resolution: null, resolved_by: null, opened_at: ctx.at, resolved_at: null,
-        registrant_id: p.registrantId, tier: p.tier, basis_json: JSON.stringify(p.basis), due_at: new Date(terms.dueAtMs).toISOString(),
-        escalate_at: new Date(terms.escalateAtMs).toISOString(), default_action: terms.defaultAction, escalated_at: null, decided_by: null, resolution_id: null,
-        supervisor_id: null, note: null, outcome_json: null,
+        id: caseId,
+        sale_id: p.saleId,
+        session_id: s.id,
+        station,
+        over_by: overBy!,
+        status: 'open',
+        resolution: null,
+        resolved_by: null,
+        opened_at: ctx.at,
+        resolved_at: null,
+        registrant_id: p.registrantId,
+        tier: p.tier,
+        basis_json: JSON.stringify(p.basis),
+        due_at: new Date(terms.dueAtMs).toISOString(),
+        escalate_at: new Date(terms.escalateAtMs).toISOString(),
+        default_action: terms.defaultAction,
+        escalated_at: null,
+        decided_by: null,
+        resolution_id: null,
+        supervisor_id: null,
+        note: null,
+        outcome_json: null,
       };
       ctx.newCases.set(p.saleId, c);
       await this.emit(ctx, 'OversellCaseOpened', caseOpenedPayload(c, p.registrantId), { sessionId: s.id, station });
     }
-    ctx.events.push({ type: 'verdict', saleId: p.saleId, sessionId: s.id, station, tier: p.tier, verdict, overBy, via });
-    if (caseId !== null) ctx.events.push({ type: 'case.opened', caseId, saleId: p.saleId, sessionId: s.id, station, overBy: overBy! });
+    ctx.events.push({
+      type: 'verdict',
+      saleId: p.saleId,
+      sessionId: s.id,
+      station,
+      tier: p.tier,
+      verdict,
+      overBy,
+      via,
+    });
+    if (caseId !== null)
+      ctx.events.push({ type: 'case.opened', caseId, saleId: p.saleId, sessionId: s.id, station, overBy: overBy! });
     return { ok: true, note: `${verdict} (${via})` };
   }
 
@@ -620,20 +943,45 @@ export class Ledger {
    * so a seat in hand never oversells: an online station answers at once, one that just went offline when it is
    * back. Returns the outcome when the sale waits (or goes on waiting), null when it is to be decided now.
    */
-  private async askForSeats(ctx: BatchCtx, sessionId: string, seller: string, eventId: string, p: Payload<'SeatSold'>, wait: store.SeatWaitRecord | null): Promise<Applied | null> {
+  private async askForSeats(
+    ctx: BatchCtx,
+    sessionId: string,
+    seller: string,
+    eventId: string,
+    p: Payload<'SeatSold'>,
+    wait: store.SeatWaitRecord | null,
+  ): Promise<Applied | null> {
     if (wait) return ctx.nowMs < Date.parse(wait.until) ? { ok: true, note: 'still waiting for seats' } : null;
     const waitMs = this.opts.seatWaitMs ?? defaultSeatWait.waitMs;
     if (p.tier !== 'online' || !(waitMs > 0)) return null;
     const withinMs = (this.opts.seatWaitAskWithinSeconds ?? defaultSeatWait.askHeardWithinMin * 60) * 1000;
     const held = (await store.allotmentsWithSeat(ctx.tx, sessionId))
       .filter((a) => a.station !== seller)
-      .map((a) => ({ station: a.station, unused: a.seats - a.used, lastHeardMs: Date.parse(ctx.stations.get(a.station)?.last_event_at ?? a.last_event_at ?? '') }));
+      .map((a) => ({
+        station: a.station,
+        unused: a.seats - a.used,
+        lastHeardMs: Date.parse(ctx.stations.get(a.station)?.last_event_at ?? a.last_event_at ?? ''),
+      }));
     const stations = [...new Set(reclaimable(held, ctx.nowMs, withinMs).map((a) => a.station))];
     if (stations.length === 0) return null;
     const until = new Date(ctx.nowMs + waitMs).toISOString();
-    await store.insertSeatWait(ctx.tx, { sale_id: p.saleId, session_id: sessionId, station: seller, event_id: eventId, payload: JSON.stringify(p), since: ctx.at, until });
+    await store.insertSeatWait(ctx.tx, {
+      sale_id: p.saleId,
+      session_id: sessionId,
+      station: seller,
+      event_id: eventId,
+      payload: JSON.stringify(p),
+      since: ctx.at,
+      until,
+    });
     this.seatWaits = true;
-    for (const station of stations) await this.emit(ctx, 'AllotmentReturnRequested', { station: station as Payload<'AllotmentReturnRequested'>['station'], sessionId }, { sessionId, station });
+    for (const station of stations)
+      await this.emit(
+        ctx,
+        'AllotmentReturnRequested',
+        { station: station as Payload<'AllotmentReturnRequested'>['station'], sessionId },
+        { sessionId, station },
+      );
     ctx.events.push({ type: 'sale.waiting', saleId: p.saleId, sessionId, station: seller, askedFrom: stations, until });
     return { ok: true, note: `waiting until ${until} for seats held at ${stations.join(', ')}` };
   }
@@ -666,15 +1014,59 @@ export class Ledger {
 
   private async reissue(ctx: BatchCtx, a: store.AllotmentRecord): Promise<void> {
     const remaining = a.seats - (a.used + 1);
-    await store.closeAllotment(ctx.tx, a.id, 'reissued', ctx.at, 'a seat was charged for a sale the pool could not cover');
+    await store.closeAllotment(
+      ctx.tx,
+      a.id,
+      'reissued',
+      ctx.at,
+      'a seat was charged for a sale the pool could not cover',
+    );
     this.allotmentsChanged(ctx, a.session_id);
-    await this.emit(ctx, 'AllotmentRecalled', { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id }, { sessionId: a.session_id, station: a.station });
-    ctx.events.push({ type: 'allotment.closed', allotmentId: a.id, station: a.station, sessionId: a.session_id, status: 'reissued', unused: remaining });
+    await this.emit(
+      ctx,
+      'AllotmentRecalled',
+      { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
+      { sessionId: a.session_id, station: a.station },
+    );
+    ctx.events.push({
+      type: 'allotment.closed',
+      allotmentId: a.id,
+      station: a.station,
+      sessionId: a.session_id,
+      status: 'reissued',
+      unused: remaining,
+    });
     if (remaining > 0) {
       const id = uuidv7();
-      await store.insertAllotment(ctx.tx, { id, station: a.station, sessionId: a.session_id, requestId: null, seats: remaining, at: ctx.at, note: `re-issued from ${a.id}` });
-      await this.emit(ctx, 'AllotmentGranted', { allotmentId: id, requestId: null, station: a.station as Payload<'AllotmentGranted'>['station'], sessionId: a.session_id, seats: remaining }, { sessionId: a.session_id, station: a.station });
-      ctx.events.push({ type: 'allotment.granted', allotmentId: id, station: a.station, sessionId: a.session_id, seats: remaining, asked: null });
+      await store.insertAllotment(ctx.tx, {
+        id,
+        station: a.station,
+        sessionId: a.session_id,
+        requestId: null,
+        seats: remaining,
+        at: ctx.at,
+        note: `re-issued from ${a.id}`,
+      });
+      await this.emit(
+        ctx,
+        'AllotmentGranted',
+        {
+          allotmentId: id,
+          requestId: null,
+          station: a.station as Payload<'AllotmentGranted'>['station'],
+          sessionId: a.session_id,
+          seats: remaining,
+        },
+        { sessionId: a.session_id, station: a.station },
+      );
+      ctx.events.push({
+        type: 'allotment.granted',
+        allotmentId: id,
+        station: a.station,
+        sessionId: a.session_id,
+        seats: remaining,
+        asked: null,
+      });
     }
   }
 
@@ -687,13 +1079,28 @@ export class Ledger {
       sale = await this.getSale(ctx, p.saleId);
     }
     if (!sale) return { ok: true, note: 'unknown sale; nothing to release' };
-    if (sale.station !== station) return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}, not ${station}` };
+    if (sale.station !== station)
+      return { ok: false, reason: `sale ${p.saleId} belongs to ${sale.station}, not ${station}` };
     if (sale.held === 0) return { ok: true, note: 'already released' };
     await this.freeSeat(ctx, sale);
     // An oversold online sale the desk refused before handing it out: its case closes with that.
     const c = await this.getCase(ctx, sale.id);
     if (c && c.status === 'open') {
-      await this.closeCase(ctx, c, sale, { resolution: 'refuse', by: station, decidedBy: 'release', resolutionId: null, supervisorId: null, note: p.reason, moveToSessionId: null }, noOutcome());
+      await this.closeCase(
+        ctx,
+        c,
+        sale,
+        {
+          resolution: 'refuse',
+          by: station,
+          decidedBy: 'release',
+          resolutionId: null,
+          supervisorId: null,
+          note: p.reason,
+          moveToSessionId: null,
+        },
+        noOutcome(),
+      );
     }
     return { ok: true, note: null };
   }
@@ -708,10 +1115,22 @@ export class Ledger {
     await this.promoteWaitlist(ctx, s.id);
   }
 
-  private async closeCase(ctx: BatchCtx, c: store.CaseRecord, sale: store.SaleRecord, r: ResolutionInput, outcome: CaseOutcome): Promise<void> {
+  private async closeCase(
+    ctx: BatchCtx,
+    c: store.CaseRecord,
+    sale: store.SaleRecord,
+    r: ResolutionInput,
+    outcome: CaseOutcome,
+  ): Promise<void> {
     const set: store.CaseResolution = {
-      resolution: r.resolution, resolved_by: r.by, resolved_at: ctx.at, decided_by: r.decidedBy, resolution_id: r.resolutionId, supervisor_id: r.supervisorId,
-      note: r.note, outcome_json: JSON.stringify(outcome),
+      resolution: r.resolution,
+      resolved_by: r.by,
+      resolved_at: ctx.at,
+      decided_by: r.decidedBy,
+      resolution_id: r.resolutionId,
+      supervisor_id: r.supervisorId,
+      note: r.note,
+      outcome_json: JSON.stringify(outcome),
     };
     const pending = ctx.newCases.get(c.sale_id);
     if (pending) Object.assign(pending, { status: 'resolved', ...set });
@@ -722,29 +1141,59 @@ export class Ledger {
       caseResolvedPayload({ ...c, status: 'resolved', ...set }, c.registrant_id ?? sale.registrant_id, outcome),
       { sessionId: c.session_id, station: c.station },
     );
-    ctx.events.push({ type: 'case.resolved', caseId: c.id, saleId: c.sale_id, resolution: r.resolution, by: r.by, decidedBy: r.decidedBy });
+    ctx.events.push({
+      type: 'case.resolved',
+      caseId: c.id,
+      saleId: c.sale_id,
+      resolution: r.resolution,
+      by: r.by,
+      decidedBy: r.decidedBy,
+    });
   }
 
   /**
    * A station's resolution. The first one HQ applies wins; any other gets an answer addressed to its station
    * (lost, with what was applied; or refused, with why), so no request waits forever.
    */
-  private async resolve(ctx: BatchCtx, station: string, eventId: string, p: Payload<'OversellResolved'>): Promise<Applied> {
-    const answer = async (outcome: 'lost' | 'refused', reason: string, resolvedAs: Resolution | null): Promise<Applied> => {
+  private async resolve(
+    ctx: BatchCtx,
+    station: string,
+    eventId: string,
+    p: Payload<'OversellResolved'>,
+  ): Promise<Applied> {
+    const answer = async (
+      outcome: 'lost' | 'refused',
+      reason: string,
+      resolvedAs: Resolution | null,
+    ): Promise<Applied> => {
       await this.emit(
         ctx,
         'OversellResolutionRejected',
-        { caseId: p.caseId, saleId: p.saleId, resolutionId: p.resolutionId, station: asOrigin(station), resolution: p.resolution, outcome, reason: reason.slice(0, 1000), resolvedAs },
+        {
+          caseId: p.caseId,
+          saleId: p.saleId,
+          resolutionId: p.resolutionId,
+          station: asOrigin(station),
+          resolution: p.resolution,
+          outcome,
+          reason: reason.slice(0, 1000),
+          resolvedAs,
+        },
         { station },
       );
       ctx.events.push({ type: 'case.rejected', caseId: p.caseId, station, resolution: p.resolution, outcome, reason });
       return { ok: true, note: `${outcome}: ${reason}` };
     };
     const c = await this.caseById(ctx, p.caseId);
-    if (!c || c.sale_id !== p.saleId) return answer('refused', `HQ has no oversell case ${p.caseId} for sale ${p.saleId}`, null);
+    if (!c || c.sale_id !== p.saleId)
+      return answer('refused', `HQ has no oversell case ${p.caseId} for sale ${p.saleId}`, null);
     if (c.status === 'resolved') {
       const how = c.decided_by === 'deadline' ? 'by HQ at its deadline' : `by ${c.resolved_by ?? '?'}`;
-      return answer('lost', `the case was already resolved (${c.resolution ?? '?'} ${how}); the first resolution wins`, c.resolution as Resolution);
+      return answer(
+        'lost',
+        `the case was already resolved (${c.resolution ?? '?'} ${how}); the first resolution wins`,
+        c.resolution as Resolution,
+      );
     }
     const sale = (await this.getSale(ctx, c.sale_id))!;
     const s = (await this.session(ctx, c.session_id))!;
@@ -756,7 +1205,21 @@ export class Ledger {
       moveTarget: p.moveToSessionId === null ? null : await this.moveTarget(ctx, station, sale, p.moveToSessionId),
     });
     if (problem) return answer('refused', problem.message, null);
-    await this.applyResolution(ctx, c, sale, { resolution: p.resolution, by: station, decidedBy: 'station', resolutionId: p.resolutionId, supervisorId: p.supervisorId, note: p.note, moveToSessionId: p.moveToSessionId }, eventId);
+    await this.applyResolution(
+      ctx,
+      c,
+      sale,
+      {
+        resolution: p.resolution,
+        by: station,
+        decidedBy: 'station',
+        resolutionId: p.resolutionId,
+        supervisorId: p.supervisorId,
+        note: p.note,
+        moveToSessionId: p.moveToSessionId,
+      },
+      eventId,
+    );
     return { ok: true, note: null };
   }
 
@@ -765,14 +1228,22 @@ export class Ledger {
     const t = await this.session(ctx, targetId);
     if (!t) return { exists: false, sameSession: false, sellable: false, alreadyHolds: false, full: true };
     const imported = ((await store.getRegistrantBody(ctx.tx, sale.registrant_id)) ?? '{}') as string;
-    const alreadyHolds = (await store.heldSaleOf(ctx.tx, sale.registrant_id, t.id)) !== undefined || ((JSON.parse(imported) as Partial<Registrant>).sessions ?? []).includes(t.id);
+    const alreadyHolds =
+      (await store.heldSaleOf(ctx.tx, sale.registrant_id, t.id)) !== undefined ||
+      ((JSON.parse(imported) as Partial<Registrant>).sessions ?? []).includes(t.id);
     const free = t.sold + (await this.outstandingOf(ctx, t.id)) < t.capacity;
     const full = !free && (await store.oldestAllotmentWithSeat(ctx.tx, station, t.id)) === undefined;
     return { exists: true, sameSession: t.id === sale.session_id, sellable: t.sellable === 1, alreadyHolds, full };
   }
 
   /** Applies a resolution's effects at HQ and closes the case; stations apply the same from OversellCaseResolved. */
-  private async applyResolution(ctx: BatchCtx, c: store.CaseRecord, sale: store.SaleRecord, r: ResolutionInput, eventId: string): Promise<void> {
+  private async applyResolution(
+    ctx: BatchCtx,
+    c: store.CaseRecord,
+    sale: store.SaleRecord,
+    r: ResolutionInput,
+    eventId: string,
+  ): Promise<void> {
     const outcome = noOutcome();
     const why = `oversold seat: ${r.resolution}`;
     if (r.resolution === 'honor') {
@@ -786,22 +1257,43 @@ export class Ledger {
         outcome.moveSaleId = await this.sellMove(ctx, c, sale, r.moveToSessionId!, r.by, eventId);
       } else if (r.resolution === 'waitlist') {
         const entryId = uuidv7();
-        const position = await store.addToWaitlist(ctx.tx, { id: entryId, sessionId: c.session_id, registrantId: sale.registrant_id, station: c.station, caseId: c.id, at: ctx.at });
+        const position = await store.addToWaitlist(ctx.tx, {
+          id: entryId,
+          sessionId: c.session_id,
+          registrantId: sale.registrant_id,
+          station: c.station,
+          caseId: c.id,
+          at: ctx.at,
+        });
         (await this.waitingSessions(ctx)).add(c.session_id);
         ctx.touched.add(c.session_id); // the end-of-batch sweep promotes them at once if a seat is free
         Object.assign(outcome, { waitlistEntryId: entryId, waitlistPosition: position });
-        ctx.events.push({ type: 'waitlist.added', entryId, sessionId: c.session_id, registrantId: sale.registrant_id, position });
+        ctx.events.push({
+          type: 'waitlist.added',
+          entryId,
+          sessionId: c.session_id,
+          registrantId: sale.registrant_id,
+          position,
+        });
       }
       // The badge the person holds carries the seat: every printed version HQ knows of stops working at the doors.
       if (r.resolution !== 'refuse') {
-        for (const v of await store.unrevokedPrints(ctx.tx, sale.registrant_id)) if (await this.revokeBadge(ctx, sale.registrant_id, v, why)) outcome.revokedBadgeVersions.push(v);
+        for (const v of await store.unrevokedPrints(ctx.tx, sale.registrant_id))
+          if (await this.revokeBadge(ctx, sale.registrant_id, v, why)) outcome.revokedBadgeVersions.push(v);
       }
     }
     await this.closeCase(ctx, c, sale, r, outcome);
   }
 
   /** The moved seat: HQ's own sale in the target session, charged to the pool or the requesting station's allotment. */
-  private async sellMove(ctx: BatchCtx, c: store.CaseRecord, sale: store.SaleRecord, targetId: string, requester: string, eventId: string): Promise<string> {
+  private async sellMove(
+    ctx: BatchCtx,
+    c: store.CaseRecord,
+    sale: store.SaleRecord,
+    targetId: string,
+    requester: string,
+    eventId: string,
+  ): Promise<string> {
     const t = (await this.session(ctx, targetId))!;
     let charged: store.AllotmentRecord | undefined;
     if (t.sold + (await this.outstandingOf(ctx, t.id)) >= t.capacity) {
@@ -815,8 +1307,19 @@ export class Ledger {
     this.change(ctx, t, { sold: t.sold + 1 });
     const id = uuidv7();
     ctx.newSales.set(id, {
-      id, session_id: t.id, station: c.station, registrant_id: sale.registrant_id, tier: 'move', allotment_id: null, charged_allotment_id: charged?.id ?? null, event_id: eventId,
-      verdict: 'confirmed', over_by: null, held: 1, decided_at: ctx.at, released_at: null,
+      id,
+      session_id: t.id,
+      station: c.station,
+      registrant_id: sale.registrant_id,
+      tier: 'move',
+      allotment_id: null,
+      charged_allotment_id: charged?.id ?? null,
+      event_id: eventId,
+      verdict: 'confirmed',
+      over_by: null,
+      held: 1,
+      decided_at: ctx.at,
+      released_at: null,
     });
     return id;
   }
@@ -847,13 +1350,43 @@ export class Ledger {
       }
       const saleId = uuidv7();
       ctx.newSales.set(saleId, {
-        id: saleId, session_id: s.id, station: e.station, registrant_id: e.registrant_id, tier: 'waitlist', allotment_id: null, charged_allotment_id: null,
-        event_id: `waitlist:${e.id}`, verdict: 'confirmed', over_by: null, held: 1, decided_at: ctx.at, released_at: null,
+        id: saleId,
+        session_id: s.id,
+        station: e.station,
+        registrant_id: e.registrant_id,
+        tier: 'waitlist',
+        allotment_id: null,
+        charged_allotment_id: null,
+        event_id: `waitlist:${e.id}`,
+        verdict: 'confirmed',
+        over_by: null,
+        held: 1,
+        decided_at: ctx.at,
+        released_at: null,
       });
       this.change(ctx, s, { sold: s.sold + 1 });
       await store.promoteWaiting(ctx.tx, e.id, saleId, ctx.at);
-      await this.emit(ctx, 'WaitlistPromoted', { entryId: e.id, sessionId: s.id, registrantId: e.registrant_id, saleId, station: asOrigin(e.station), caseId: e.case_id }, { sessionId: s.id, station: e.station });
-      ctx.events.push({ type: 'waitlist.promoted', entryId: e.id, sessionId: s.id, registrantId: e.registrant_id, saleId, station: e.station });
+      await this.emit(
+        ctx,
+        'WaitlistPromoted',
+        {
+          entryId: e.id,
+          sessionId: s.id,
+          registrantId: e.registrant_id,
+          saleId,
+          station: asOrigin(e.station),
+          caseId: e.case_id,
+        },
+        { sessionId: s.id, station: e.station },
+      );
+      ctx.events.push({
+        type: 'waitlist.promoted',
+        entryId: e.id,
+        sessionId: s.id,
+        registrantId: e.registrant_id,
+        saleId,
+        station: e.station,
+      });
     }
   }
 
@@ -865,18 +1398,52 @@ export class Ledger {
       return { ok: true, note: `denied: ${reason}` };
     };
     if (s.sellable !== 1) return deny('the session is not sold at desks');
-    if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000) return deny('the session starts soon');
+    if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000)
+      return deny('the session starts soon');
     const allotted = await this.outstandingOf(ctx, s.id);
     const minutesToStart = (Date.parse(s.starts_at) - ctx.nowMs) / 60_000;
     const seats = grantSeats(
-      { asked: p.seats, capacity: s.capacity, sold: s.sold, allotted, salesRatePerMin: this.rateNow(s, ctx.nowMs), minutesToStart },
-      { allotmentShare: this.opts.allotmentShare, allotmentKeepBack: this.opts.allotmentKeepBack === undefined ? defaultGrant.allotmentKeepBack : this.opts.allotmentKeepBack },
+      {
+        asked: p.seats,
+        capacity: s.capacity,
+        sold: s.sold,
+        allotted,
+        salesRatePerMin: this.rateNow(s, ctx.nowMs),
+        minutesToStart,
+      },
+      {
+        allotmentShare: this.opts.allotmentShare,
+        allotmentKeepBack:
+          this.opts.allotmentKeepBack === undefined ? defaultGrant.allotmentKeepBack : this.opts.allotmentKeepBack,
+      },
     );
     const unallocated = Math.max(0, s.capacity - s.sold - allotted);
-    if (seats < 1) return deny(`${unallocated} unallocated seat(s), none to spare (share ${this.opts.allotmentShare}, forecast demand kept back)`);
+    if (seats < 1)
+      return deny(
+        `${unallocated} unallocated seat(s), none to spare (share ${this.opts.allotmentShare}, forecast demand kept back)`,
+      );
     const id = uuidv7();
-    await store.insertAllotment(ctx.tx, { id, station, sessionId: s.id, requestId: p.requestId, seats, at: ctx.at, note: null });
-    await this.emit(ctx, 'AllotmentGranted', { allotmentId: id, requestId: p.requestId, station: station as Payload<'AllotmentGranted'>['station'], sessionId: s.id, seats }, { sessionId: s.id, station });
+    await store.insertAllotment(ctx.tx, {
+      id,
+      station,
+      sessionId: s.id,
+      requestId: p.requestId,
+      seats,
+      at: ctx.at,
+      note: null,
+    });
+    await this.emit(
+      ctx,
+      'AllotmentGranted',
+      {
+        allotmentId: id,
+        requestId: p.requestId,
+        station: station as Payload<'AllotmentGranted'>['station'],
+        sessionId: s.id,
+        seats,
+      },
+      { sessionId: s.id, station },
+    );
     ctx.events.push({ type: 'allotment.granted', allotmentId: id, station, sessionId: s.id, seats, asked: p.seats });
     this.allotmentsChanged(ctx, s.id);
     return { ok: true, note: `granted ${seats} of ${p.seats}` };
@@ -889,7 +1456,14 @@ export class Ledger {
     const unused = a.seats - a.used;
     const note = unused === p.seats ? null : `station returned ${p.seats} seat(s), HQ counted ${unused} unused`;
     await store.closeAllotment(ctx.tx, a.id, 'returned', ctx.at, note);
-    ctx.events.push({ type: 'allotment.closed', allotmentId: a.id, station, sessionId: a.session_id, status: 'returned', unused });
+    ctx.events.push({
+      type: 'allotment.closed',
+      allotmentId: a.id,
+      station,
+      sessionId: a.session_id,
+      status: 'returned',
+      unused,
+    });
     this.allotmentsChanged(ctx, a.session_id);
     return { ok: true, note };
   }
@@ -906,19 +1480,36 @@ export class Ledger {
       let recalled = 0;
       const silenceMs = this.opts.reclaimAfterMinutes * 60_000;
       const contact = new Map<string, number>();
-      for (const st of await store.listStations(ctx.tx)) contact.set(st.origin, Math.max(this.startedAt, Date.parse(st.last_event_at ?? st.first_seen_at)));
+      for (const st of await store.listStations(ctx.tx))
+        contact.set(st.origin, Math.max(this.startedAt, Date.parse(st.last_event_at ?? st.first_seen_at)));
       const sessions = new Map((await store.listSessions(ctx.tx)).map((s) => [s.id, s]));
       for (const a of await store.listActiveAllotments(ctx.tx)) {
         const last = Math.max(contact.get(a.station) ?? this.startedAt, Date.parse(a.granted_at));
         const s = sessions.get(a.session_id)!;
         let status: 'reclaimed' | 'recalled' | null = null;
         if (ctx.nowMs - last > silenceMs) status = 'reclaimed';
-        else if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000) status = 'recalled';
+        else if (ctx.nowMs >= Date.parse(s.starts_at) - this.opts.recallBeforeStartMinutes * 60_000)
+          status = 'recalled';
         if (!status) continue;
-        const why = status === 'reclaimed' ? `station silent for more than ${this.opts.reclaimAfterMinutes} min` : 'the session starts soon';
+        const why =
+          status === 'reclaimed'
+            ? `station silent for more than ${this.opts.reclaimAfterMinutes} min`
+            : 'the session starts soon';
         await store.closeAllotment(ctx.tx, a.id, status, ctx.at, why);
-        await this.emit(ctx, 'AllotmentRecalled', { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id }, { sessionId: a.session_id, station: a.station });
-        ctx.events.push({ type: 'allotment.closed', allotmentId: a.id, station: a.station, sessionId: a.session_id, status, unused: a.seats - a.used });
+        await this.emit(
+          ctx,
+          'AllotmentRecalled',
+          { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
+          { sessionId: a.session_id, station: a.station },
+        );
+        ctx.events.push({
+          type: 'allotment.closed',
+          allotmentId: a.id,
+          station: a.station,
+          sessionId: a.session_id,
+          status,
+          unused: a.seats - a.used,
+        });
         this.allotmentsChanged(ctx, a.session_id);
         if (status === 'reclaimed') reclaimed++;
         else recalled++;
@@ -941,12 +1532,37 @@ export class Ledger {
       const sale = (await this.getSale(ctx, c.sale_id))!;
       const action = (c.default_action ?? 'honor') as DeadlineAction;
       const note = `not resolved by its deadline (${c.due_at ?? '?'}); HQ applied the default action`;
-      await this.applyResolution(ctx, c, sale, { resolution: action, by: 'hq', decidedBy: 'deadline', resolutionId: null, supervisorId: null, note, moveToSessionId: null }, `deadline:${c.id}`);
+      await this.applyResolution(
+        ctx,
+        c,
+        sale,
+        {
+          resolution: action,
+          by: 'hq',
+          decidedBy: 'deadline',
+          resolutionId: null,
+          supervisorId: null,
+          note,
+          moveToSessionId: null,
+        },
+        `deadline:${c.id}`,
+      );
       decided++;
     }
     for (const c of await store.casesToEscalate(ctx.tx, ctx.at)) {
       await store.markEscalated(ctx.tx, c.id, ctx.at);
-      await this.emit(ctx, 'OversellCaseEscalated', { caseId: c.id, saleId: c.sale_id, sessionId: c.session_id, dueAt: c.due_at!, defaultAction: (c.default_action ?? 'honor') as DeadlineAction }, { sessionId: c.session_id, station: c.station });
+      await this.emit(
+        ctx,
+        'OversellCaseEscalated',
+        {
+          caseId: c.id,
+          saleId: c.sale_id,
+          sessionId: c.session_id,
+          dueAt: c.due_at!,
+          defaultAction: (c.default_action ?? 'honor') as DeadlineAction,
+        },
+        { sessionId: c.session_id, station: c.station },
+      );
       ctx.events.push({ type: 'case.escalated', caseId: c.id, saleId: c.sale_id, dueAt: c.due_at! });
       escalated++;
     }
@@ -959,8 +1575,20 @@ export class Ledger {
       const a = await store.getAllotment(ctx.tx, allotmentId);
       if (!a || a.status !== 'active') return false;
       await store.closeAllotment(ctx.tx, a.id, 'recalled', ctx.at, 'recalled by HQ');
-      await this.emit(ctx, 'AllotmentRecalled', { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id }, { sessionId: a.session_id, station: a.station });
-      ctx.events.push({ type: 'allotment.closed', allotmentId: a.id, station: a.station, sessionId: a.session_id, status: 'recalled', unused: a.seats - a.used });
+      await this.emit(
+        ctx,
+        'AllotmentRecalled',
+        { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
+        { sessionId: a.session_id, station: a.station },
+      );
+      ctx.events.push({
+        type: 'allotment.closed',
+        allotmentId: a.id,
+        station: a.station,
+        sessionId: a.session_id,
+        status: 'recalled',
+        unused: a.seats - a.used,
+      });
       this.allotmentsChanged(ctx, a.session_id);
       return true;
     });
@@ -1019,8 +1647,21 @@ export class Ledger {
       // The conference's cases so far (a station hears of every case); stations that hold them already ignore them.
       for (const c of await store.listCases(ctx.tx)) {
         const registrantId = c.registrant_id ?? (await this.getSale(ctx, c.sale_id))!.registrant_id;
-        await this.emit(ctx, 'OversellCaseOpened', caseOpenedPayload(c, registrantId), { sessionId: c.session_id, station: c.station });
-        if (c.status === 'resolved') await this.emit(ctx, 'OversellCaseResolved', caseResolvedPayload(c, registrantId, c.outcome_json ? (JSON.parse(c.outcome_json) as CaseOutcome) : noOutcome()), { sessionId: c.session_id, station: c.station });
+        await this.emit(ctx, 'OversellCaseOpened', caseOpenedPayload(c, registrantId), {
+          sessionId: c.session_id,
+          station: c.station,
+        });
+        if (c.status === 'resolved')
+          await this.emit(
+            ctx,
+            'OversellCaseResolved',
+            caseResolvedPayload(
+              c,
+              registrantId,
+              c.outcome_json ? (JSON.parse(c.outcome_json) as CaseOutcome) : noOutcome(),
+            ),
+            { sessionId: c.session_id, station: c.station },
+          );
       }
       await store.ensureStation(ctx.tx, station, ctx.at);
       await store.updateStation(ctx.tx, station, { snapshot_sent_at: ctx.at });
@@ -1053,12 +1694,34 @@ export class Ledger {
     return store.markFeedSent(this.db, seqs, this.iso());
   }
 
-  private async emit<T extends FeedMessageType>(ctx: BatchCtx, type: T, payload: Payload<T>, route: { sessionId?: string; station?: string } = {}): Promise<void> {
+  private async emit<T extends FeedMessageType>(
+    ctx: BatchCtx,
+    type: T,
+    payload: Payload<T>,
+    route: { sessionId?: string; station?: string } = {},
+  ): Promise<void> {
     ctx.feedSeq = (ctx.feedSeq ?? (await store.getCounter(ctx.tx, 'feed'))) + 1;
     const seq = ctx.feedSeq;
     const id = uuidv7();
-    const envelope = { id, type, schema: schemaVersion[type], conferenceId: ctx.conferenceId, origin: 'hq', seq, at: ctx.at, payload };
-    ctx.feedRows.push({ seq, id, type, sessionId: route.sessionId ?? null, station: route.station ?? null, body: JSON.stringify(envelope), at: ctx.at });
+    const envelope = {
+      id,
+      type,
+      schema: schemaVersion[type],
+      conferenceId: ctx.conferenceId,
+      origin: 'hq',
+      seq,
+      at: ctx.at,
+      payload,
+    };
+    ctx.feedRows.push({
+      seq,
+      id,
+      type,
+      sessionId: route.sessionId ?? null,
+      station: route.station ?? null,
+      body: JSON.stringify(envelope),
+      at: ctx.at,
+    });
   }
 
   /** One SeatAvailability per changed session per transaction, with the next version. */
@@ -1073,8 +1736,21 @@ export class Ledger {
   private async emitAvailability(ctx: BatchCtx, s: store.SessionRecord): Promise<void> {
     const allotted = await this.outstandingOf(ctx, s.id);
     const salesRatePerMin = Math.round(this.rateNow(s, ctx.nowMs) * 10_000) / 10_000;
-    await this.emit(ctx, 'SeatAvailability', { sessionId: s.id, capacity: s.capacity, sold: s.sold, allotted, version: s.version, salesRatePerMin }, { sessionId: s.id });
-    ctx.events.push({ type: 'availability', sessionId: s.id, capacity: s.capacity, sold: s.sold, allotted, version: s.version, salesRatePerMin });
+    await this.emit(
+      ctx,
+      'SeatAvailability',
+      { sessionId: s.id, capacity: s.capacity, sold: s.sold, allotted, version: s.version, salesRatePerMin },
+      { sessionId: s.id },
+    );
+    ctx.events.push({
+      type: 'availability',
+      sessionId: s.id,
+      capacity: s.capacity,
+      sold: s.sold,
+      allotted,
+      version: s.version,
+      salesRatePerMin,
+    });
   }
 
   // ---- the sales rate μ: an exponentially weighted rate of sales per minute --------------------------------------
@@ -1102,7 +1778,15 @@ export class Ledger {
     const nowMs = this.now();
     return {
       sessions: await Promise.all(
-        sessions.map(async (s) => ({ id: s.id, capacity: s.capacity, sold: s.sold, baseSold: s.base_sold, allotted: await store.outstanding(q, s.id), version: s.version, salesRatePerMin: this.rateNow(s, nowMs) })),
+        sessions.map(async (s) => ({
+          id: s.id,
+          capacity: s.capacity,
+          sold: s.sold,
+          baseSold: s.base_sold,
+          allotted: await store.outstanding(q, s.id),
+          version: s.version,
+          salesRatePerMin: this.rateNow(s, nowMs),
+        })),
       ),
       sales: await store.listSales(q),
       cases: await store.listCases(q),
@@ -1117,21 +1801,50 @@ export class Ledger {
     };
   }
 
-  async feedOfType(type: FeedMessageType): Promise<{ seq: number; id: string; station: string | null; payload: unknown }[]> {
-    return (await store.feedOfType(this.db, type)).map((r) => ({ seq: r.seq, id: r.id, station: r.station, payload: (JSON.parse(r.body) as { payload: unknown }).payload }));
+  async feedOfType(
+    type: FeedMessageType,
+  ): Promise<{ seq: number; id: string; station: string | null; payload: unknown }[]> {
+    return (await store.feedOfType(this.db, type)).map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      station: r.station,
+      payload: (JSON.parse(r.body) as { payload: unknown }).payload,
+    }));
   }
 }
 
 function caseOpenedPayload(c: store.CaseRecord, registrantId: string): Payload<'OversellCaseOpened'> {
   return {
-    caseId: c.id, saleId: c.sale_id, sessionId: c.session_id, station: asOrigin(c.station), overBy: c.over_by, registrantId, tier: (c.tier ?? 'overdraft') as SaleTier,
-    basis: c.basis_json ? (JSON.parse(c.basis_json) as SaleBasis) : null, dueAt: c.due_at ?? c.opened_at, defaultAction: (c.default_action ?? 'honor') as DeadlineAction,
+    caseId: c.id,
+    saleId: c.sale_id,
+    sessionId: c.session_id,
+    station: asOrigin(c.station),
+    overBy: c.over_by,
+    registrantId,
+    tier: (c.tier ?? 'overdraft') as SaleTier,
+    basis: c.basis_json ? (JSON.parse(c.basis_json) as SaleBasis) : null,
+    dueAt: c.due_at ?? c.opened_at,
+    defaultAction: (c.default_action ?? 'honor') as DeadlineAction,
   };
 }
 
-function caseResolvedPayload(c: store.CaseRecord, registrantId: string, outcome: CaseOutcome): Payload<'OversellCaseResolved'> {
+function caseResolvedPayload(
+  c: store.CaseRecord,
+  registrantId: string,
+  outcome: CaseOutcome,
+): Payload<'OversellCaseResolved'> {
   return {
-    caseId: c.id, saleId: c.sale_id, sessionId: c.session_id, registrantId, station: asOrigin(c.station), resolution: c.resolution as Resolution, by: asOrigin(c.resolved_by ?? 'hq'),
-    decidedBy: c.decided_by ?? 'station', resolutionId: c.resolution_id, supervisorId: c.supervisor_id, note: (c.note ?? '').slice(0, 1000), outcome,
+    caseId: c.id,
+    saleId: c.sale_id,
+    sessionId: c.session_id,
+    registrantId,
+    station: asOrigin(c.station),
+    resolution: c.resolution as Resolution,
+    by: asOrigin(c.resolved_by ?? 'hq'),
+    decidedBy: c.decided_by ?? 'station',
+    resolutionId: c.resolution_id,
+    supervisorId: c.supervisor_id,
+    note: (c.note ?? '').slice(0, 1000),
+    outcome,
   };
 }

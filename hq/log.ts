@@ -4,7 +4,10 @@ import { pino, type Logger } from 'pino';
 import roll from 'pino-roll';
 import { loggerOptions, rollOptions, type LogConfig } from '../core/logging';
 
-export async function openHqLog(dir: string, config: LogConfig): Promise<{ logger: Logger; close(): Promise<void>; closed(): boolean }> {
+export async function openHqLog(
+  dir: string,
+  config: LogConfig,
+): Promise<{ logger: Logger; close(): Promise<void>; closed(): boolean }> {
   const stream = await roll(rollOptions(join(dir, 'hq'), config));
   // A log file that cannot be written (disk full, folder removed) must never stop HQ: said once on stderr.
   let said = false;
@@ -12,7 +15,10 @@ export async function openHqLog(dir: string, config: LogConfig): Promise<{ logge
     if (!said) process.stderr.write(`hq: the log cannot be written (${e.message}); carrying on without it\n`);
     said = true;
   });
-  const logger = pino({ ...loggerOptions(config.level, { service: 'hq' }), timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  const logger = pino(
+    { ...loggerOptions(config.level, { service: 'hq' }), timestamp: pino.stdTimeFunctions.isoTime },
+    stream,
+  );
   let closed = false;
   // Flushes and closes, and resolves even when the file has failed (a failed stream never says 'close').
   const close = once(

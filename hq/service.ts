@@ -11,7 +11,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RetryMode, ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import {
+  RetryMode,
+  ServiceBusClient,
+  type ServiceBusMessage,
+  type ServiceBusReceivedMessage,
+} from '@azure/service-bus';
 import { groupCommit } from '../core/group-commit';
 import { settleLane } from '../core/settle-lane';
 import { ConferenceFile, describeIssues } from '../core/conference';
@@ -58,17 +63,26 @@ export function readConferenceFile(path: string): ConferenceFile {
   try {
     json = JSON.parse(stripBom(readFileSync(path, 'utf8')));
   } catch (e) {
-    throw new HqConfigError(`invalid HQ configuration: conferenceFile: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new HqConfigError(
+      `invalid HQ configuration: conferenceFile: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const r = ConferenceFile.safeParse(json);
-  if (!r.success) throw new HqConfigError(`invalid HQ configuration: conferenceFile: ${path} is not a valid conference file: ${describeIssues(r.error)}`);
+  if (!r.success)
+    throw new HqConfigError(
+      `invalid HQ configuration: conferenceFile: ${path} is not a valid conference file: ${describeIssues(r.error)}`,
+    );
   return r.data;
 }
 
 /** The ledger's database must be a file in a folder that exists (SQLite's own "unable to open" names nothing). */
 function checkDbPath(path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new HqConfigError(`invalid HQ configuration: dbPath: ${path} is a folder; give the ledger's database file (created if missing)`);
-  if (!existsSync(dirname(path))) throw new HqConfigError(`invalid HQ configuration: dbPath: the folder ${dirname(path)} does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new HqConfigError(
+      `invalid HQ configuration: dbPath: ${path} is a folder; give the ledger's database file (created if missing)`,
+    );
+  if (!existsSync(dirname(path)))
+    throw new HqConfigError(`invalid HQ configuration: dbPath: the folder ${dirname(path)} does not exist`);
 }
 
 /** `sb://host:port` of a connection string, for log lines (the key never appears). */
@@ -101,20 +115,30 @@ export async function startHq(config: HqConfig, options: HqOptions = {}): Promis
   try {
     return await startHqLogged(config, file, options, log, onEvent, hqLog);
   } catch (e) {
-    if (!hqLog.closed()) hqLog.logger.error({ err: { message: e instanceof Error ? e.message : String(e) } }, 'HQ could not start'); // a failed start may have stopped (and closed) it
+    if (!hqLog.closed())
+      hqLog.logger.error({ err: { message: e instanceof Error ? e.message : String(e) } }, 'HQ could not start'); // a failed start may have stopped (and closed) it
     await hqLog.close();
     throw e;
   }
 }
 
-async function startHqLogged(config: HqConfig, file: ConferenceFile, options: HqOptions, log: (line: string) => void, onEvent: (e: LedgerEvent) => void, hqLog: { logger: { info(msg: string): void }; close(): Promise<void> }): Promise<HqService> {
+async function startHqLogged(
+  config: HqConfig,
+  file: ConferenceFile,
+  options: HqOptions,
+  log: (line: string) => void,
+  onEvent: (e: LedgerEvent) => void,
+  hqLog: { logger: { info(msg: string): void }; close(): Promise<void> },
+): Promise<HqService> {
   const now = options.now ?? Date.now;
   const startedAt = now();
   const opened = await openHqDb(config.dbPath);
   const ledger = new Ledger(opened.db, { ...config, ...(options.now ? { now: options.now } : {}) }, opened.writer);
   try {
     const seeded = await ledger.seed(file);
-    log(`ledger ${seeded === 'seeded' ? 'seeded from' : 'kept; conference file'} ${config.conferenceFile} (${file.sessions.length} sessions)`);
+    log(
+      `ledger ${seeded === 'seeded' ? 'seeded from' : 'kept; conference file'} ${config.conferenceFile} (${file.sessions.length} sessions)`,
+    );
   } catch (e) {
     await opened.close();
     throw e;
@@ -124,7 +148,13 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
   const stats: HqStats = { received: 0, applied: 0, deadLettered: 0, published: 0, batches: 0, lastError: null };
   const client = new ServiceBusClient(config.connectionString, {
     // Short exponential retries: the SDK's default (a fixed 30 s) would leave stations waiting for verdicts.
-    retryOptions: { mode: RetryMode.Exponential, maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 2000, timeoutInMs: 10_000 },
+    retryOptions: {
+      mode: RetryMode.Exponential,
+      maxRetries: 3,
+      retryDelayInMs: 100,
+      maxRetryDelayInMs: 2000,
+      timeoutInMs: 10_000,
+    },
   });
   const sender = client.createSender(config.feedTopic);
   const receiver = client.createReceiver(config.eventsTopic, config.eventsSubscription, { receiveMode: 'peekLock' });
@@ -169,14 +199,21 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
           contentType: 'application/json',
           messageId: row.id,
           subject: row.type,
-          applicationProperties: { type: row.type, origin: 'hq', ...(row.station ? { station: row.station } : {}), ...(row.session_id ? { sessionId: row.session_id } : {}) },
+          applicationProperties: {
+            type: row.type,
+            origin: 'hq',
+            ...(row.station ? { station: row.station } : {}),
+            ...(row.session_id ? { sessionId: row.session_id } : {}),
+          },
         };
         if (!batch.tryAddMessage(msg)) {
-          if (batch.count === 0) throw new Error(`feed message ${row.seq} is larger than the broker's message size limit`);
+          if (batch.count === 0)
+            throw new Error(`feed message ${row.seq} is larger than the broker's message size limit`);
           await sender.sendMessages(batch);
           await ledger.markFeedSent(sent.splice(0));
           batch = await sender.createMessageBatch();
-          if (!batch.tryAddMessage(msg)) throw new Error(`feed message ${row.seq} is larger than the broker's message size limit`);
+          if (!batch.tryAddMessage(msg))
+            throw new Error(`feed message ${row.seq} is larger than the broker's message size limit`);
         }
         sent.push(row.seq);
       }
@@ -200,7 +237,8 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
         const message = redact(e instanceof Error ? e.message : String(e)).slice(0, 300);
         stats.lastError = `publishing to ${config.feedTopic} failed: ${message}`;
         link.failed(`publishing to ${config.feedTopic}`, message);
-        if (!stopped && !publishRetry) publishRetry = setTimeout(() => ((publishRetry = null), publish()), publishBackoff.next());
+        if (!stopped && !publishRetry)
+          publishRetry = setTimeout(() => ((publishRetry = null), publish()), publishBackoff.next());
       })
       .finally(() => {
         publishing = null;
@@ -218,7 +256,12 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
     maxBatch: config.batchSize,
     defer: setImmediate,
     commit: async (msgs) => {
-      const out = await ledger.applyBatch(msgs.map((m) => ({ messageId: m.messageId === undefined ? null : String(m.messageId), body: bodyText(m.body) })));
+      const out = await ledger.applyBatch(
+        msgs.map((m) => ({
+          messageId: m.messageId === undefined ? null : String(m.messageId),
+          body: bodyText(m.body),
+        })),
+      );
       stats.batches++;
       return out;
     },
@@ -252,7 +295,12 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
               await lane.shared(() => receiver.completeMessage(msg));
             } else {
               stats.deadLettered++;
-              await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'PoisonStationEvent', deadLetterErrorDescription: d.reason.slice(0, 1000) }));
+              await lane.alone(() =>
+                receiver.deadLetterMessage(msg, {
+                  deadLetterReason: 'PoisonStationEvent',
+                  deadLetterErrorDescription: d.reason.slice(0, 1000),
+                }),
+              );
             }
           } catch {
             // Not applied (stopping, or the database failed): redelivered, and dead-lettered by the broker after its
@@ -288,17 +336,26 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
       .then(publish)
       .catch((e: unknown) => log(`${what} failed: ${e instanceof Error ? e.message : String(e)}`));
   };
-  const heartbeat = setInterval(guarded('heartbeat', () => ledger.heartbeat()), config.heartbeatSeconds * 1000);
-  const housekeeping = setInterval(guarded('housekeeping', () => ledger.housekeeping()), config.housekeepingSeconds * 1000);
+  const heartbeat = setInterval(
+    guarded('heartbeat', () => ledger.heartbeat()),
+    config.heartbeatSeconds * 1000,
+  );
+  const housekeeping = setInterval(
+    guarded('housekeeping', () => ledger.housekeeping()),
+    config.housekeepingSeconds * 1000,
+  );
   // Sales waiting for seats asked back from other stations: decided when their wait runs out (nothing to do, and no
   // database read, while none waits).
-  const seatWaits = setInterval(() => {
-    if (stopped) return;
-    ledger
-      .expireSeatWaits()
-      .then((decided) => decided > 0 && publish())
-      .catch((e: unknown) => log(`seat waits failed: ${e instanceof Error ? e.message : String(e)}`));
-  }, Math.max(50, Math.min(250, config.seatWaitMs / 4)));
+  const seatWaits = setInterval(
+    () => {
+      if (stopped) return;
+      ledger
+        .expireSeatWaits()
+        .then((decided) => decided > 0 && publish())
+        .catch((e: unknown) => log(`seat waits failed: ${e instanceof Error ? e.message : String(e)}`));
+    },
+    Math.max(50, Math.min(250, config.seatWaitMs / 4)),
+  );
 
   // Current numbers for everyone (stations that already hold this version ignore them), snapshots for newcomers.
   await ledger.republishAvailability();
@@ -306,7 +363,9 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
   const snap = await ledger.snapshotsForNewcomers(config.snapshotFor);
   if (snap.length) log(`conference snapshot sent to ${snap.join(', ')}`);
   publish();
-  log(`HQ listening on ${config.eventsTopic}/${config.eventsSubscription}, publishing to ${config.feedTopic} (${redact(config.connectionString)})`);
+  log(
+    `HQ listening on ${config.eventsTopic}/${config.eventsSubscription}, publishing to ${config.feedTopic} (${redact(config.connectionString)})`,
+  );
 
   let health: HealthServer | null = null;
   const service: HqService = {
@@ -349,10 +408,14 @@ async function startHqLogged(config: HqConfig, file: ConferenceFile, options: Hq
   };
   if (config.healthPort !== undefined) {
     try {
-      health = await startHealthServer(config.healthPort, () => healthReport({ db: opened.db, startedAt, now, pending: () => commits.pending(), stats: () => stats }));
+      health = await startHealthServer(config.healthPort, () =>
+        healthReport({ db: opened.db, startedAt, now, pending: () => commits.pending(), stats: () => stats }),
+      );
     } catch (e) {
       await service.stop();
-      throw new Error(`the health endpoint cannot listen on 127.0.0.1:${config.healthPort}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(
+        `the health endpoint cannot listen on 127.0.0.1:${config.healthPort}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     log(`health endpoint on http://127.0.0.1:${health.port}/health`);
   }

@@ -29,7 +29,10 @@ function ruleProperties(f: Filter) {
     case 'correlation':
       return {
         FilterType: 'Correlation' as const,
-        CorrelationFilter: { ...(f.label !== undefined ? { Label: f.label } : {}), ...(f.properties ? { Properties: f.properties } : {}) },
+        CorrelationFilter: {
+          ...(f.label !== undefined ? { Label: f.label } : {}),
+          ...(f.properties ? { Properties: f.properties } : {}),
+        },
       };
   }
 }
@@ -39,7 +42,9 @@ const withPolicies = (list: Policy[]) => (list.length ? { SharedAccessPolicies: 
 
 export function emulatorConfig(t: Topology) {
   const on = (topic: string, subscription?: string) =>
-    t.principals.flatMap((p) => p.grants.filter((g) => g.topic === topic && g.subscription === subscription).map((g) => policy(p, g.rights)));
+    t.principals.flatMap((p) =>
+      p.grants.filter((g) => g.topic === topic && g.subscription === subscription).map((g) => policy(p, g.rights)),
+    );
   return {
     UserConfig: {
       Namespaces: [
@@ -65,7 +70,9 @@ export function emulatorConfig(t: Topology) {
             ...withPolicies(on(topic.name)),
           })),
           // The operator's policy comes first: it is the emulator's default connection string (tests, tools).
-          ...withPolicies(t.principals.filter((p) => p.namespaceRights?.length).map((p) => policy(p, p.namespaceRights!))),
+          ...withPolicies(
+            t.principals.filter((p) => p.namespaceRights?.length).map((p) => policy(p, p.namespaceRights!)),
+          ),
         },
       ],
       Logging: { Type: 'Console' },

@@ -45,9 +45,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       process.exit(1);
     }
     console.log('generated files are up to date');
-  } else if (args[0] === '--connection-strings' && (args.length === 1 || (args.length === 3 && args[1] === '--port' && /^\d{1,5}$/.test(args[2]!)))) {
+  } else if (
+    args[0] === '--connection-strings' &&
+    (args.length === 1 || (args.length === 3 && args[1] === '--port' && /^\d{1,5}$/.test(args[2]!)))
+  ) {
     const port = args[2] ? Number(args[2]) : 5672;
-    for (const p of defineTopology({ stations: venueStations }).principals) console.log(`${p.name}\t${emulatorConnectionString(p.name, port)}`);
+    for (const p of defineTopology({ stations: venueStations }).principals)
+      console.log(`${p.name}\t${emulatorConnectionString(p.name, port)}`);
   } else if (args.length === 0) {
     for (const [rel, text] of generatedFiles()) {
       writeFileSync(at(rel), text);

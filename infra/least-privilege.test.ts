@@ -7,7 +7,11 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../tools/servicebus-emulator/index';
-import { hqConnectionString, lanyardTopology, stationConnectionString } from '../tools/servicebus-emulator/lanyard-topology';
+import {
+  hqConnectionString,
+  lanyardTopology,
+  stationConnectionString,
+} from '../tools/servicebus-emulator/lanyard-topology';
 import { emulatorKey } from './emulator-config';
 
 // No retries: a refusal surfaces as the SDK's own UnauthorizedAccess error, not an aggregate of attempts.
@@ -67,8 +71,14 @@ describe('least privilege on the emulator', () => {
   it("a station's key cannot read another station's subscription, and takes nothing from it", async () => {
     const id = randomUUID();
     await hq.createSender('station-feed').sendMessages({ messageId: id, body: 'for everyone' });
-    await expect(deskA.createReceiver('station-feed', 'station-desk-b').receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject(denied);
-    await expect(deskA.createReceiver('station-feed', 'station-desk-b', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject(denied);
+    await expect(
+      deskA.createReceiver('station-feed', 'station-desk-b').receiveMessages(1, { maxWaitTimeInMs: 500 }),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      deskA
+        .createReceiver('station-feed', 'station-desk-b', { receiveMode: 'receiveAndDelete' })
+        .receiveMessages(1, { maxWaitTimeInMs: 500 }),
+    ).rejects.toMatchObject(denied);
     await expect(deskA.createReceiver('station-feed', 'station-desk-b').peekMessages(1)).rejects.toMatchObject(denied);
     const deskB = client(stationConnectionString(bus, 'desk-b'));
     expect((await receiveOne(deskB, 'station-feed', 'station-desk-b'))?.messageId).toBe(id);
@@ -76,8 +86,12 @@ describe('least privilege on the emulator', () => {
   });
 
   it("a station's key cannot send on station-feed (it cannot speak for HQ), nor read station-events", async () => {
-    await expect(deskA.createSender('station-feed').sendMessages({ body: 'SaleConfirmed, forged' })).rejects.toMatchObject(denied);
-    await expect(deskA.createReceiver('station-events', 'hq').receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject(denied);
+    await expect(
+      deskA.createSender('station-feed').sendMessages({ body: 'SaleConfirmed, forged' }),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      deskA.createReceiver('station-events', 'hq').receiveMessages(1, { maxWaitTimeInMs: 500 }),
+    ).rejects.toMatchObject(denied);
     // Nothing forged reached anyone.
     const r = operator.createReceiver('station-feed', 'station-desk-b');
     expect(await r.peekMessages(10)).toEqual([]);
@@ -86,7 +100,9 @@ describe('least privilege on the emulator', () => {
 
   it("HQ's key cannot send as a station nor read a station's feed", async () => {
     await expect(hq.createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject(denied);
-    await expect(hq.createReceiver('station-feed', 'station-desk-a').receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject(denied);
+    await expect(
+      hq.createReceiver('station-feed', 'station-desk-a').receiveMessages(1, { maxWaitTimeInMs: 500 }),
+    ).rejects.toMatchObject(denied);
   });
 
   it("a key under another principal's name is refused", async () => {

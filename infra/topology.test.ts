@@ -16,7 +16,11 @@ const venue = defineTopology({ stations: venueStations });
 
 type Resource = { type: string; name: string; dependsOn?: string[]; properties: Record<string, unknown> };
 /** "[format('{0}/{1}/{2}', parameters('namespaceName'), 'a', 'b')]" → "a/b" */
-const shortName = (armName: string) => [...armName.matchAll(/'([^']*)'/g)].map((m) => m[1]).filter((s) => !s!.includes('{') && s !== 'namespaceName').join('/');
+const shortName = (armName: string) =>
+  [...armName.matchAll(/'([^']*)'/g)]
+    .map((m) => m[1])
+    .filter((s) => !s!.includes('{') && s !== 'namespaceName')
+    .join('/');
 /** "[resourceId('type', parameters('namespaceName'), 'a', 'b')]" → "type a/b" */
 const refKey = (ref: string) => {
   const parts = [...ref.matchAll(/'([^']*)'/g)].map((m) => m[1]!).filter((s) => s !== 'namespaceName');
@@ -31,7 +35,9 @@ describe('the committed files', () => {
 
   it('would be flagged if the definition changed (another station list generates different files)', () => {
     const other = emulatorConfig(defineTopology({ stations: [...venueStations, 'kiosk-2'] }));
-    expect(`${JSON.stringify(other, null, 2)}\n`).not.toBe(generatedFiles().get('tools/servicebus-emulator/lanyard.config.json'));
+    expect(`${JSON.stringify(other, null, 2)}\n`).not.toBe(
+      generatedFiles().get('tools/servicebus-emulator/lanyard.config.json'),
+    );
   });
 });
 
@@ -39,20 +45,29 @@ describe('defineTopology', () => {
   it('refuses bad options with the field named', () => {
     expect(() => defineTopology({ stations: ['Desk A'] })).toThrow(/stations\.0: must be lowercase/);
     expect(() => defineTopology({ stations: ['desk-a', 'desk-a'] })).toThrow(/stations: must not repeat a station/);
-    expect(() => defineTopology({ stations: ['desk-a'], lockDuration: '30 seconds' })).toThrow(/lockDuration: must be an ISO-8601 duration/);
+    expect(() => defineTopology({ stations: ['desk-a'], lockDuration: '30 seconds' })).toThrow(
+      /lockDuration: must be an ISO-8601 duration/,
+    );
     expect(() => defineTopology({ stations: ['desk-a'], maxDeliveryCount: 0 })).toThrow(/maxDeliveryCount/);
   });
 
   it('gives each station send on station-events and listen on its own subscription, HQ the reverse', () => {
     const t = defineTopology({ stations: ['desk-a', 'kiosk-1'] });
-    const grants = Object.fromEntries(t.principals.map((p) => [p.name, p.grants.map((g) => `${g.rights.join('+')} ${g.topic}${g.subscription ? `/${g.subscription}` : ''}`)]));
+    const grants = Object.fromEntries(
+      t.principals.map((p) => [
+        p.name,
+        p.grants.map((g) => `${g.rights.join('+')} ${g.topic}${g.subscription ? `/${g.subscription}` : ''}`),
+      ]),
+    );
     expect(grants).toEqual({
       RootManageSharedAccessKey: [],
       hq: ['Listen station-events/hq', 'Send station-feed'],
       'station-desk-a': ['Send station-events', 'Listen station-feed/station-desk-a'],
       'station-kiosk-1': ['Send station-events', 'Listen station-feed/station-kiosk-1'],
     });
-    expect(t.principals.filter((p) => p.namespaceRights?.length).map((p) => p.name)).toEqual(['RootManageSharedAccessKey']);
+    expect(t.principals.filter((p) => p.namespaceRights?.length).map((p) => p.name)).toEqual([
+      'RootManageSharedAccessKey',
+    ]);
   });
 });
 
@@ -65,7 +80,11 @@ describe('the emulator config', () => {
       ['station-feed', ['station-desk-a', 'station-desk-b', 'station-kiosk-1']],
     ]);
     for (const t of config.topics) {
-      expect(t.send).toEqual({ requiresDuplicateDetection: true, duplicateWindowMs: 7 * 86_400_000, defaultTtlMs: 14 * 86_400_000 });
+      expect(t.send).toEqual({
+        requiresDuplicateDetection: true,
+        duplicateWindowMs: 7 * 86_400_000,
+        defaultTtlMs: 14 * 86_400_000,
+      });
       for (const s of t.subscriptions) {
         expect(s.receive).toMatchObject({ lockDurationMs: 30_000, maxDeliveryCount: 10, deadLetterOnExpiration: true });
         expect(s.rules.map((r) => r.name)).toEqual(['$Default']);
@@ -92,7 +111,10 @@ describe('the emulator config', () => {
         'RootManageSharedAccessKey: Manage namespace',
         'hq: Listen station-events/hq',
         'hq: Send station-feed',
-        ...venueStations.flatMap((s) => [`station-${s}: Send station-events`, `station-${s}: Listen station-feed/station-${s}`]),
+        ...venueStations.flatMap((s) => [
+          `station-${s}: Send station-events`,
+          `station-${s}: Listen station-feed/station-${s}`,
+        ]),
       ].sort(),
     );
     for (const [name, set] of keys) expect([...set], name).toEqual([emulatorKey(name)]);
@@ -108,24 +130,43 @@ describe('the ARM template', () => {
   const byType = (type: string) => resources.filter((r) => r.type === `Microsoft.ServiceBus/namespaces${type}`);
 
   it('declares every resource it depends on', () => {
-    const declared = new Set(resources.map((r) => `${r.type} ${r.name.startsWith("[parameters('namespaceName')]") ? '' : shortName(r.name)}`));
-    for (const r of resources) for (const d of r.dependsOn ?? []) expect(declared, `${r.name} → ${d}`).toContain(refKey(d));
+    const declared = new Set(
+      resources.map((r) => `${r.type} ${r.name.startsWith("[parameters('namespaceName')]") ? '' : shortName(r.name)}`),
+    );
+    for (const r of resources)
+      for (const d of r.dependsOn ?? []) expect(declared, `${r.name} → ${d}`).toContain(refKey(d));
     expect(Object.keys(template.parameters)).toEqual(['namespaceName', 'location']);
     expect(JSON.stringify(template)).not.toMatch(/Key"\s*:\s*"[A-Za-z0-9+/=]{20,}/); // no keys: Azure generates them
   });
 
   it('creates a Standard namespace with the topics and subscriptions of the definition', () => {
     expect(byType('')).toHaveLength(1);
-    expect(byType('')[0]).toMatchObject({ sku: { name: 'Standard' }, properties: { minimumTlsVersion: '1.2', disableLocalAuth: false } });
+    expect(byType('')[0]).toMatchObject({
+      sku: { name: 'Standard' },
+      properties: { minimumTlsVersion: '1.2', disableLocalAuth: false },
+    });
     expect(byType('/topics').map((r) => [shortName(r.name), r.properties])).toEqual(
       venue.topics.map((t) => [
         t.name,
-        { requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'P7D', defaultMessageTimeToLive: 'P14D', enableBatchedOperations: true },
+        {
+          requiresDuplicateDetection: true,
+          duplicateDetectionHistoryTimeWindow: 'P7D',
+          defaultMessageTimeToLive: 'P14D',
+          enableBatchedOperations: true,
+        },
       ]),
     );
     expect(byType('/topics/subscriptions').map((r) => [shortName(r.name), r.properties])).toEqual(
       venue.topics.flatMap((t) =>
-        t.subscriptions.map((s) => [`${t.name}/${s.name}`, { lockDuration: 'PT30S', maxDeliveryCount: 10, deadLetteringOnMessageExpiration: true, enableBatchedOperations: true }]),
+        t.subscriptions.map((s) => [
+          `${t.name}/${s.name}`,
+          {
+            lockDuration: 'PT30S',
+            maxDeliveryCount: 10,
+            deadLetteringOnMessageExpiration: true,
+            enableBatchedOperations: true,
+          },
+        ]),
       ),
     );
     // Every subscription's rule is the true $Default the service creates by itself.
@@ -133,7 +174,9 @@ describe('the ARM template', () => {
   });
 
   it('grants stations send on station-events and listen on station-feed only, HQ the reverse, and says what was widened', () => {
-    const rules = byType('/topics/authorizationRules').map((r) => `${shortName(r.name)}: ${(r.properties.rights as string[]).join('+')}`);
+    const rules = byType('/topics/authorizationRules').map(
+      (r) => `${shortName(r.name)}: ${(r.properties.rights as string[]).join('+')}`,
+    );
     expect(rules.sort()).toEqual(
       [
         'station-events/hq: Listen',
@@ -141,22 +184,38 @@ describe('the ARM template', () => {
         ...venueStations.flatMap((s) => [`station-events/station-${s}: Send`, `station-feed/station-${s}: Listen`]),
       ].sort(),
     );
-    expect(byType('/authorizationRules').map((r) => [shortName(r.name), r.properties.rights])).toEqual([['RootManageSharedAccessKey', ['Listen', 'Send', 'Manage']]]);
+    expect(byType('/authorizationRules').map((r) => [shortName(r.name), r.properties.rights])).toEqual([
+      ['RootManageSharedAccessKey', ['Listen', 'Send', 'Manage']],
+    ]);
     // A real namespace has no SAS rules on subscriptions: those grants become the topic's, and the template says so.
-    expect(template.metadata.widenedGrants.map((w) => `${w.principal} ${w.topic}/${w.subscription} → ${w.deployedAs.topic}`).sort()).toEqual(
-      ['hq station-events/hq → station-events', ...venueStations.map((s) => `station-${s} station-feed/station-${s} → station-feed`)].sort(),
+    expect(
+      template.metadata.widenedGrants
+        .map((w) => `${w.principal} ${w.topic}/${w.subscription} → ${w.deployedAs.topic}`)
+        .sort(),
+    ).toEqual(
+      [
+        'hq station-events/hq → station-events',
+        ...venueStations.map((s) => `station-${s} station-feed/station-${s} → station-feed`),
+      ].sort(),
     );
   });
 
   it('emits non-default rules, and refuses more SAS rules on a topic than a real namespace allows', () => {
     const t: Topology = structuredClone(venue);
-    t.topics[1]!.subscriptions[0]!.rules = [{ name: 'mine', filter: { kind: 'sql', expression: "station IS NULL OR station = 'station:desk-a'" } }];
+    t.topics[1]!.subscriptions[0]!.rules = [
+      { name: 'mine', filter: { kind: 'sql', expression: "station IS NULL OR station = 'station:desk-a'" } },
+    ];
     const rules = (armTemplate(t).resources as Resource[]).filter((r) => r.type.endsWith('/rules'));
     expect(rules.map((r) => [shortName(r.name), r.properties])).toEqual([
-      ['station-feed/station-desk-a/mine', { filterType: 'SqlFilter', sqlFilter: { sqlExpression: "station IS NULL OR station = 'station:desk-a'" } }],
+      [
+        'station-feed/station-desk-a/mine',
+        { filterType: 'SqlFilter', sqlFilter: { sqlExpression: "station IS NULL OR station = 'station:desk-a'" } },
+      ],
     ]);
     const eleven = Array.from({ length: maxRulesPerEntity - 1 }, (_, i) => `desk-${i}`);
     expect(() => armTemplate(defineTopology({ stations: eleven }))).not.toThrow();
-    expect(() => armTemplate(defineTopology({ stations: [...eleven, 'one-more'] }))).toThrow(/station-events would need 13 SAS rules; a real namespace allows 12/);
+    expect(() => armTemplate(defineTopology({ stations: [...eleven, 'one-more'] }))).toThrow(
+      /station-events would need 13 SAS rules; a real namespace allows 12/,
+    );
   });
 });

@@ -76,7 +76,9 @@ export const stationPrincipal = (stationId: string) => `station-${stationId}`;
 /** The stations of the committed files (the emulator's Config.json, the ARM template): the demo venue's. */
 export const venueStations = ['desk-a', 'desk-b', 'kiosk-1'];
 
-const Duration = z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration like PT30S or P7D');
+const Duration = z
+  .string()
+  .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration like PT30S or P7D');
 const Options = z.strictObject({
   stations: z.array(StationId).refine((s) => new Set(s).size === s.length, 'must not repeat a station'),
   /** Peek-lock duration of every subscription (tests shorten it to see redeliveries quickly). */
@@ -117,7 +119,10 @@ export function defineTopology(options: TopologyOptions): Topology {
     namespace: 'lanyard',
     topics: [
       topic(eventsTopic, [subscription(hqSubscription)]),
-      topic(feedTopic, o.stations.map((s) => subscription(stationSubscription(s)))),
+      topic(
+        feedTopic,
+        o.stations.map((s) => subscription(stationSubscription(s))),
+      ),
     ],
     principals: [
       { name: operatorPrincipal, role: 'operator', namespaceRights: ['Manage'], grants: [] },
@@ -129,16 +134,14 @@ export function defineTopology(options: TopologyOptions): Topology {
           { topic: feedTopic, rights: ['Send'] },
         ],
       },
-      ...o.stations.map(
-        (s): Principal => ({
-          name: stationPrincipal(s),
-          role: 'station',
-          grants: [
-            { topic: eventsTopic, rights: ['Send'] },
-            { topic: feedTopic, subscription: stationSubscription(s), rights: ['Listen'] },
-          ],
-        }),
-      ),
+      ...o.stations.map((s): Principal => ({
+        name: stationPrincipal(s),
+        role: 'station',
+        grants: [
+          { topic: eventsTopic, rights: ['Send'] },
+          { topic: feedTopic, subscription: stationSubscription(s), rights: ['Listen'] },
+        ],
+      })),
     ],
   };
 }

@@ -6,7 +6,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 /** Names in the database's migration table (empty for a new database). */
 export async function recordedMigrations(db: Kysely<unknown>): Promise<string[]> {
-  const table = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db);
+  const table = await sql<{
+    n: number;
+  }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db);
   if (!table.rows[0]?.n) return [];
   const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
   return rows.rows.map((r) => r.name);

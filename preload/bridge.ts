@@ -25,17 +25,30 @@ export function createBridge(ipc: IpcRendererLike): LanyardBridge {
   return {
     async invoke(channel, request) {
       if (typeof channel !== 'string' || !allowed.has(channel)) {
-        return { ok: false, error: { code: 'forbidden', message: `"${String(channel).slice(0, 80)}" is not a command this screen may use.` } };
+        return {
+          ok: false,
+          error: {
+            code: 'forbidden',
+            message: `"${String(channel).slice(0, 80)}" is not a command this screen may use.`,
+          },
+        };
       }
       // Structured clone is what crosses anyway; anything it cannot carry (functions, DOM nodes) fails here.
       try {
         return (await ipc.invoke(CALL, channel, request)) as Awaited<ReturnType<ScreenBridge['invoke']>>;
       } catch (e) {
-        return { ok: false, error: { code: 'invalid_input', message: `The request could not be sent: ${e instanceof Error ? e.message : String(e)}` } };
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_input',
+            message: `The request could not be sent: ${e instanceof Error ? e.message : String(e)}`,
+          },
+        };
       }
     },
     on(event, listener) {
-      if (typeof event !== 'string' || !events.has(event)) throw new TypeError(`Unknown station event "${String(event).slice(0, 80)}".`);
+      if (typeof event !== 'string' || !events.has(event))
+        throw new TypeError(`Unknown station event "${String(event).slice(0, 80)}".`);
       if (typeof listener !== 'function') throw new TypeError('on(event, listener) needs a function.');
       const f = (_e: unknown, raw: unknown) => {
         const e = parseStationEvent(raw);

@@ -11,7 +11,8 @@ vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (k: string, v: unknown) => (exposed[k] = v) },
   ipcRenderer: {
     invoke: (...a: [string, ...unknown[]]) => invoke(...a),
-    on: (ch: string, f: (e: unknown, ...a: unknown[]) => void) => (listeners.get(ch) ?? listeners.set(ch, new Set()).get(ch)!).add(f),
+    on: (ch: string, f: (e: unknown, ...a: unknown[]) => void) =>
+      (listeners.get(ch) ?? listeners.set(ch, new Set()).get(ch)!).add(f),
     removeListener: (ch: string, f: (e: unknown, ...a: unknown[]) => void) => listeners.get(ch)?.delete(f),
   },
 }));
@@ -47,15 +48,21 @@ describe('preload', () => {
     expect(channels.filter((c) => contract[c].access === 'internal').sort()).toEqual(['feed.apply', 'feed.applyBatch']);
   });
 
-  it.each([['nope'], ['__proto__'], ['constructor'], [''], [42], [null], [{ toString: () => 'station.status' }]])('refuses %j without calling the main process', async (name) => {
-    const r = await lanyard.invoke(name as string, {});
-    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(invoke).not.toHaveBeenCalled();
-  });
+  it.each([['nope'], ['__proto__'], ['constructor'], [''], [42], [null], [{ toString: () => 'station.status' }]])(
+    'refuses %j without calling the main process',
+    async (name) => {
+      const r = await lanyard.invoke(name as string, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(invoke).not.toHaveBeenCalled();
+    },
+  );
 
   it('a request that cannot be sent is an error value', async () => {
     invoke.mockRejectedValueOnce(new Error('An object could not be cloned.'));
-    expect(await lanyard.invoke('station.status', { f: () => 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await lanyard.invoke('station.status', { f: () => 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('hands the page validated events of the type it asked for, never the IPC event', () => {

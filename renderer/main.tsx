@@ -6,7 +6,9 @@ import './styles.css';
 import { ipcTransport } from './transport/ipc';
 import { takeToken, whenOpen, wsTransport } from './transport/ws';
 
-const transport = window.lanyard ? ipcTransport(window.lanyard) : wsTransport(`ws://${location.host}/station?token=${encodeURIComponent(takeToken())}`);
+const transport = window.lanyard
+  ? ipcTransport(window.lanyard)
+  : wsTransport(`ws://${location.host}/station?token=${encodeURIComponent(takeToken())}`);
 
 void whenOpen(transport).then(() =>
   createRoot(document.getElementById('root')!).render(

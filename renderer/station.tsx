@@ -16,7 +16,15 @@ interface StationCx {
 
 const Cx = createContext<StationCx | null>(null);
 
-export function StationProvider({ transport, settings, children }: { transport: Transport; settings: StationSettings; children: ReactNode }) {
+export function StationProvider({
+  transport,
+  settings,
+  children,
+}: {
+  transport: Transport;
+  settings: StationSettings;
+  children: ReactNode;
+}) {
   return <Cx.Provider value={{ transport, settings }}>{children}</Cx.Provider>;
 }
 
@@ -49,9 +57,18 @@ export interface Loaded<T> {
  * Reads a channel, again whenever the request changes, one of `refreshOn` events arrives, or every `pollMs`.
  * `request === null` reads nothing (not yet chosen). An answer to an older request never overwrites a newer one.
  */
-export function useStation<C extends Channel>(channel: C, request: RequestOf<C> | null, opts: { refreshOn?: StationEventType[]; pollMs?: number } = {}): Loaded<ResultOf<C>> {
+export function useStation<C extends Channel>(
+  channel: C,
+  request: RequestOf<C> | null,
+  opts: { refreshOn?: StationEventType[]; pollMs?: number } = {},
+): Loaded<ResultOf<C>> {
   const { transport } = useCx();
-  const [state, setState] = useState<{ data: ResultOf<C> | undefined; for: string | null; error: AppError | null; loading: boolean }>({ data: undefined, for: null, error: null, loading: request !== null });
+  const [state, setState] = useState<{
+    data: ResultOf<C> | undefined;
+    for: string | null;
+    error: AppError | null;
+    loading: boolean;
+  }>({ data: undefined, for: null, error: null, loading: request !== null });
   const key = request === null ? null : JSON.stringify(request);
   const seq = useRef(0);
   const [tick, setTick] = useState(0);
@@ -66,7 +83,11 @@ export function useStation<C extends Channel>(channel: C, request: RequestOf<C> 
     setState((s) => ({ ...s, loading: true }));
     void transport.call(channel, JSON.parse(key)).then((r) => {
       if (mine !== seq.current) return;
-      setState(r.ok ? { data: r.value as ResultOf<C>, for: key, error: null, loading: false } : (s) => ({ ...s, error: r.error, loading: false }));
+      setState(
+        r.ok
+          ? { data: r.value as ResultOf<C>, for: key, error: null, loading: false }
+          : (s) => ({ ...s, error: r.error, loading: false }),
+      );
     });
   }, [transport, channel, key, tick]);
 

@@ -38,8 +38,12 @@ describe('badge code format', () => {
     expect(judgeClaims(claims, 'ldc26', none)).toBeNull();
     expect(judgeClaims(claims, null, none)).toBeNull();
     expect(judgeClaims(claims, 'other', none)?.reason).toBe('wrong_conference');
-    expect(judgeClaims(claims, 'ldc26', { isRevoked: (_r, v) => v === 2, currentVersion: () => 2 })?.reason).toBe('revoked');
-    expect(judgeClaims(claims, 'ldc26', { isRevoked: () => false, currentVersion: () => 3 })?.reason).toBe('superseded');
+    expect(judgeClaims(claims, 'ldc26', { isRevoked: (_r, v) => v === 2, currentVersion: () => 2 })?.reason).toBe(
+      'revoked',
+    );
+    expect(judgeClaims(claims, 'ldc26', { isRevoked: () => false, currentVersion: () => 3 })?.reason).toBe(
+      'superseded',
+    );
     expect(judgeClaims(claims, 'ldc26', { isRevoked: () => false, currentVersion: () => 2 })).toBeNull();
   });
 });

@@ -31,8 +31,7 @@ export function composeBadgeCode(c: BadgeClaims, signatureB64url: string): strin
 }
 
 export type ParsedBadgeCode =
-  | { ok: true; claims: BadgeClaims; signingInput: string; signature: string }
-  | { ok: false; reason: string };
+  { ok: true; claims: BadgeClaims; signingInput: string; signature: string } | { ok: false; reason: string };
 
 /** Checks the shape only; the signature is checked by verifyBadge. */
 export function parseBadgeCode(code: string): ParsedBadgeCode {
@@ -41,18 +40,27 @@ export function parseBadgeCode(code: string): ParsedBadgeCode {
   if (!/^[\x20-\x7e]+$/.test(code)) return { ok: false, reason: 'not printable ASCII' };
   const parts = code.split('|');
   if (parts.length !== 6) return { ok: false, reason: 'not a Lanyard badge code' };
-  const [prefix, conferenceId, registrantId, version, keyId, signature] = parts as [string, string, string, string, string, string];
+  const [prefix, conferenceId, registrantId, version, keyId, signature] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (prefix !== BADGE_CODE_PREFIX) return { ok: false, reason: `unknown badge code format "${prefix.slice(0, 8)}"` };
   if (!Id.safeParse(conferenceId).success) return { ok: false, reason: 'bad conference id' };
   if (!Id.safeParse(registrantId).success) return { ok: false, reason: 'bad registrant id' };
-  if (!/^[1-9]\d{0,6}$/.test(version) || Number(version) > MAX_BADGE_VERSION) return { ok: false, reason: 'bad badge version' };
+  if (!/^[1-9]\d{0,6}$/.test(version) || Number(version) > MAX_BADGE_VERSION)
+    return { ok: false, reason: 'bad badge version' };
   if (!KEY_ID_PATTERN.test(keyId)) return { ok: false, reason: 'bad key id' };
   if (!SIGNATURE_PATTERN.test(signature)) return { ok: false, reason: 'bad signature encoding' };
   const claims = { conferenceId, registrantId, version: Number(version), keyId };
   return { ok: true, claims, signingInput: signingInput(claims), signature };
 }
 
-export type BadgeRejection = 'malformed' | 'wrong_conference' | 'unknown_key' | 'bad_signature' | 'revoked' | 'superseded';
+export type BadgeRejection =
+  'malformed' | 'wrong_conference' | 'unknown_key' | 'bad_signature' | 'revoked' | 'superseded';
 
 export type BadgeVerdict =
   | { valid: true; claims: BadgeClaims; station: string | null }
@@ -66,13 +74,32 @@ export interface RevocationView {
 }
 
 /** The checks after the signature: conference, revocation, supersession (pure). */
-export function judgeClaims(claims: BadgeClaims, conferenceId: string | null, revocations: RevocationView): Extract<BadgeVerdict, { valid: false }> | null {
+export function judgeClaims(
+  claims: BadgeClaims,
+  conferenceId: string | null,
+  revocations: RevocationView,
+): Extract<BadgeVerdict, { valid: false }> | null {
   if (conferenceId !== null && claims.conferenceId !== conferenceId)
-    return { valid: false, reason: 'wrong_conference', message: `This badge is for another conference ("${claims.conferenceId}").`, claims };
+    return {
+      valid: false,
+      reason: 'wrong_conference',
+      message: `This badge is for another conference ("${claims.conferenceId}").`,
+      claims,
+    };
   if (revocations.isRevoked(claims.registrantId, claims.version))
-    return { valid: false, reason: 'revoked', message: `Badge version ${claims.version} of this registrant was revoked.`, claims };
+    return {
+      valid: false,
+      reason: 'revoked',
+      message: `Badge version ${claims.version} of this registrant was revoked.`,
+      claims,
+    };
   const current = revocations.currentVersion(claims.registrantId);
   if (current !== null && claims.version < current)
-    return { valid: false, reason: 'superseded', message: `This is badge version ${claims.version}; version ${current} replaced it.`, claims };
+    return {
+      valid: false,
+      reason: 'superseded',
+      message: `This is badge version ${claims.version}; version ${current} replaced it.`,
+      claims,
+    };
   return null;
 }

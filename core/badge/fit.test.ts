@@ -12,11 +12,18 @@ describe('fitText', () => {
     expect(fitText('Ana Silva', opts)).toMatchObject({ size: 96, lines: ['Ana Silva'], truncated: false });
     expect(fitText('Dimitris Papadopoulos', opts)).toMatchObject({ size: 96, lines: ['Dimitris', 'Papadopoulos'] });
     // A 13-letter word cannot be on a 12-character line: the next size down.
-    expect(fitText('Bartholomew Featherstonehaugh', opts)).toMatchObject({ size: 48, lines: ['Bartholomew', 'Featherstonehaugh'] });
+    expect(fitText('Bartholomew Featherstonehaugh', opts)).toMatchObject({
+      size: 48,
+      lines: ['Bartholomew', 'Featherstonehaugh'],
+    });
   });
 
   it('never splits a word when any size fits it', () => {
-    for (const name of ['Maximilian Alexander von Hohenzollern-Sigmaringen', 'Ngozi Okonjo-Iweala', 'Jean-Baptiste Poquelin de Molière']) {
+    for (const name of [
+      'Maximilian Alexander von Hohenzollern-Sigmaringen',
+      'Ngozi Okonjo-Iweala',
+      'Jean-Baptiste Poquelin de Molière',
+    ]) {
       const f = fitText(name, opts);
       const words = new Set(normalizeText(name).split(' '));
       for (const line of f.lines) for (const w of line.split(' ')) expect(words.has(w), `${name}: "${w}"`).toBe(true);
@@ -29,7 +36,8 @@ describe('fitText', () => {
     // Yoruba: o + dot below + acute is one grapheme even though it has no precomposed form.
     const f = fitText('Oluwadamilọ́lá'.repeat(3), { ...opts, sizes: [96], maxLines: 4 });
     expect(f.brokeWord).toBe(true);
-    for (const line of f.lines) expect(line.normalize('NFD').startsWith('\u0323') || line.normalize('NFD').startsWith('\u0301')).toBe(false);
+    for (const line of f.lines)
+      expect(line.normalize('NFD').startsWith('\u0323') || line.normalize('NFD').startsWith('\u0301')).toBe(false);
     expect(f.lines.join('')).toBe('Oluwadamilọ́lá'.repeat(3).normalize('NFC'));
   });
 

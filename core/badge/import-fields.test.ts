@@ -5,27 +5,67 @@ import { ConferenceFile, describeIssues } from '../conference';
 // Fixed dates: a file to validate, nothing compares them with now.
 const file = (over: { conference?: object; ticket?: object; registrant?: object } = {}) => ({
   format: 'lanyard.conference/1',
-  conference: { id: 'c1', name: 'Conf', timezone: 'UTC', startsOn: '2026-12-01', endsOn: '2026-12-03', ...over.conference },
-  sessions: [{ id: 's1', title: 'Talk', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: 10 }],
+  conference: {
+    id: 'c1',
+    name: 'Conf',
+    timezone: 'UTC',
+    startsOn: '2026-12-01',
+    endsOn: '2026-12-03',
+    ...over.conference,
+  },
+  sessions: [
+    { id: 's1', title: 'Talk', startsAt: '2026-12-01T10:00:00Z', endsAt: '2026-12-01T11:00:00Z', capacity: 10 },
+  ],
   ticketTypes: [{ id: 'day-2', name: 'Day pass', ...over.ticket }],
-  registrants: [{ id: 'r1', confirmationCode: 'C-1', firstName: 'William', lastName: 'Fitzgerald', ticketTypeId: 'day-2', ...over.registrant }],
+  registrants: [
+    {
+      id: 'r1',
+      confirmationCode: 'C-1',
+      firstName: 'William',
+      lastName: 'Fitzgerald',
+      ticketTypeId: 'day-2',
+      ...over.registrant,
+    },
+  ],
 });
 
 describe('optional badge fields in the import format', () => {
   it('accepts them and keeps them as given (country upper-cased)', () => {
-    const parsed = ConferenceFile.parse(file({
-      conference: { logo: 'data:image/png;base64,iVBORw0KGgo=' },
-      ticket: { badgeLabel: 'DAY PASS', days: [2] },
-      registrant: {
-        preferredName: 'Bill', nameOrder: 'given-first', pronouns: 'he/him', country: 'ie', accessibility: 'Step-free access', dietary: 'Vegan',
-        answers: { tshirt: 'L', 'workshop.track': 'B' }, sessionRoles: [{ sessionId: 's1', role: 'speaker' }],
-      },
-    }));
+    const parsed = ConferenceFile.parse(
+      file({
+        conference: { logo: 'data:image/png;base64,iVBORw0KGgo=' },
+        ticket: { badgeLabel: 'DAY PASS', days: [2] },
+        registrant: {
+          preferredName: 'Bill',
+          nameOrder: 'given-first',
+          pronouns: 'he/him',
+          country: 'ie',
+          accessibility: 'Step-free access',
+          dietary: 'Vegan',
+          answers: { tshirt: 'L', 'workshop.track': 'B' },
+          sessionRoles: [{ sessionId: 's1', role: 'speaker' }],
+        },
+      }),
+    );
     expect(parsed.conference.logo).toBe('data:image/png;base64,iVBORw0KGgo=');
     expect(parsed.ticketTypes[0]).toMatchObject({ badgeLabel: 'DAY PASS', days: [2] });
-    expect(parsed.registrants[0]).toMatchObject({ preferredName: 'Bill', country: 'IE', answers: { tshirt: 'L' }, sessionRoles: [{ sessionId: 's1', role: 'speaker' }] });
+    expect(parsed.registrants[0]).toMatchObject({
+      preferredName: 'Bill',
+      country: 'IE',
+      answers: { tshirt: 'L' },
+      sessionRoles: [{ sessionId: 's1', role: 'speaker' }],
+    });
     // Absent fields stay absent: a file without them parses as before.
-    expect(Object.keys(ConferenceFile.parse(file()).registrants[0]!).sort()).toEqual(['company', 'confirmationCode', 'email', 'firstName', 'id', 'lastName', 'sessions', 'ticketTypeId']);
+    expect(Object.keys(ConferenceFile.parse(file()).registrants[0]!).sort()).toEqual([
+      'company',
+      'confirmationCode',
+      'email',
+      'firstName',
+      'id',
+      'lastName',
+      'sessions',
+      'ticketTypeId',
+    ]);
   });
 
   it.each([

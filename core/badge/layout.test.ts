@@ -2,17 +2,31 @@ import { describe, expect, it } from 'vitest';
 import speaker from '../../assets/badge-templates/speaker.json';
 import sponsor from '../../assets/badge-templates/sponsor.json';
 import standard from '../../assets/badge-templates/standard.json';
-import { dotsOf, layoutBadge, layoutLines, layoutText, sizeLadder, type BadgeContent, type BadgeLayout, type LaidLine, type LayoutMeasure, type MissingGlyphs } from './layout';
+import {
+  dotsOf,
+  layoutBadge,
+  layoutLines,
+  layoutText,
+  sizeLadder,
+  type BadgeContent,
+  type BadgeLayout,
+  type LaidLine,
+  type LayoutMeasure,
+  type MissingGlyphs,
+} from './layout';
 import { mediaProfiles } from './printer';
 import { splitGraphemes } from './scripts';
 import { BadgeTemplate, type BadgeTemplateInput } from './template';
 
 // The shipped templates (main/printing/templates.test.ts checks that the folder holds exactly these).
-const templates = Object.fromEntries([standard, speaker, sponsor].map((json) => {
-  const t = BadgeTemplate.parse(json);
-  return [t.id, t];
-}));
-const tpl = (t: Omit<BadgeTemplateInput, 'format' | 'id' | 'name'>) => BadgeTemplate.parse({ format: 'lanyard.badge-template/2', id: 't', name: 'T', ...t });
+const templates = Object.fromEntries(
+  [standard, speaker, sponsor].map((json) => {
+    const t = BadgeTemplate.parse(json);
+    return [t.id, t];
+  }),
+);
+const tpl = (t: Omit<BadgeTemplateInput, 'format' | 'id' | 'name'>) =>
+  BadgeTemplate.parse({ format: 'lanyard.badge-template/2', id: 't', name: 'T', ...t });
 
 /** A stand-in for the real fonts: 0.55 em per grapheme (0.6 bold); Han is "missing" when `noCjk`. */
 function fakeMeasure(opts: { noCjk?: boolean; logo?: { width: number; height: number } | null } = {}): LayoutMeasure {
@@ -28,14 +42,21 @@ function fakeMeasure(opts: { noCjk?: boolean; logo?: { width: number; height: nu
       },
     },
     qrModules: () => 45,
-    imageSize: (ref) => (ref.kind === 'conference' ? (opts.logo === undefined ? { width: 240, height: 240 } : opts.logo) : null),
+    imageSize: (ref) =>
+      ref.kind === 'conference' ? (opts.logo === undefined ? { width: 240, height: 240 } : opts.logo) : null,
   };
 }
 const measure = fakeMeasure();
 
 // Dates below are only formatted and compared with `now`, which the content carries: nothing reads a clock.
 const content = (over: Partial<BadgeContent> = {}, person: Partial<BadgeContent['person']> = {}): BadgeContent => ({
-  conference: { name: 'Lanyard Demo Conf 2026', timezone: 'Europe/Lisbon', startsOn: '2026-12-01', endsOn: '2026-12-03', hasLogo: false },
+  conference: {
+    name: 'Lanyard Demo Conf 2026',
+    timezone: 'Europe/Lisbon',
+    startsOn: '2026-12-01',
+    endsOn: '2026-12-03',
+    hasLogo: false,
+  },
   person: { firstName: 'Zoë', lastName: 'Łukasz', company: 'Globex', ...person },
   ticket: { name: 'Full Pass' },
   sessions: [{ title: 'Panel discussion', startsAt: '2026-12-01T14:00:00Z', endsAt: '2026-12-01T15:00:00Z' }],
@@ -55,9 +76,24 @@ describe('badge templates', () => {
     const bad = [
       { format: 'lanyard.badge-template/1', id: 'x', name: 'X', blocks: [{ type: 'name' }] },
       { format: 'lanyard.badge-template/2', id: 'x', name: 'X', blocks: [{ type: 'qr' }] },
-      { format: 'lanyard.badge-template/2', id: 'x', name: 'X', blocks: [{ type: 'name' }, { type: 'qr' }, { type: 'qr' }] },
-      { format: 'lanyard.badge-template/2', id: 'x', name: 'X', blocks: [{ type: 'name' }, { type: 'logo', asset: '../../etc/passwd' }] },
-      { format: 'lanyard.badge-template/2', id: 'x', name: 'X', blocks: [{ type: 'name' }, { type: 'fields', fields: ['salary'] }] },
+      {
+        format: 'lanyard.badge-template/2',
+        id: 'x',
+        name: 'X',
+        blocks: [{ type: 'name' }, { type: 'qr' }, { type: 'qr' }],
+      },
+      {
+        format: 'lanyard.badge-template/2',
+        id: 'x',
+        name: 'X',
+        blocks: [{ type: 'name' }, { type: 'logo', asset: '../../etc/passwd' }],
+      },
+      {
+        format: 'lanyard.badge-template/2',
+        id: 'x',
+        name: 'X',
+        blocks: [{ type: 'name' }, { type: 'fields', fields: ['salary'] }],
+      },
       { format: 'lanyard.badge-template/2', id: 'x', name: 'X', lengthMm: 5000, blocks: [{ type: 'name' }] },
     ];
     for (const t of bad) expect(BadgeTemplate.safeParse(t).success, JSON.stringify(t)).toBe(false);
@@ -65,7 +101,14 @@ describe('badge templates', () => {
 });
 
 describe('layoutBadge', () => {
-  const long = content({}, { firstName: 'Maximilian Alexander', lastName: 'von Hohenzollern-Sigmaringen', company: 'Extremely Long Company Name Holdings International' });
+  const long = content(
+    {},
+    {
+      firstName: 'Maximilian Alexander',
+      lastName: 'von Hohenzollern-Sigmaringen',
+      company: 'Extremely Long Company Name Holdings International',
+    },
+  );
   for (const media of Object.values(mediaProfiles)) {
     for (const t of Object.values(templates)) {
       it(`${t.id} on ${media.id}: every line within the paper, blocks in order, the template's fixed length`, () => {
@@ -78,10 +121,16 @@ describe('layoutBadge', () => {
           for (const p of l.panels) {
             // Blocks flow top to bottom (text beside the QR code shares its rows) and stay inside their panel.
             const flow = p.blocks.filter((b, i) => !(b.kind === 'text' && p.blocks[i - 1]?.kind === 'qr'));
-            for (let i = 1; i < flow.length; i++) expect(flow[i]!.y).toBeGreaterThanOrEqual(flow[i - 1]!.y + flow[i - 1]!.height);
+            for (let i = 1; i < flow.length; i++)
+              expect(flow[i]!.y).toBeGreaterThanOrEqual(flow[i - 1]!.y + flow[i - 1]!.height);
             for (const b of p.blocks) expect(b.y + b.height).toBeLessThanOrEqual(p.height);
           }
-          const panel = media.heightDots !== null ? (t.foldOver ? Math.floor(media.heightDots / 2) : media.heightDots) : dotsOf(media, t.lengthMm);
+          const panel =
+            media.heightDots !== null
+              ? t.foldOver
+                ? Math.floor(media.heightDots / 2)
+                : media.heightDots
+              : dotsOf(media, t.lengthMm);
           expect(l.panels.map((p) => p.height)).toEqual(t.foldOver ? [panel, panel] : [panel]);
           expect(l.warnings.filter((w) => w.code === 'badge_too_long')).toEqual([]);
         }
@@ -91,15 +140,35 @@ describe('layoutBadge', () => {
 
   it('the preferred (or first) name is the biggest text, on its own line, the rest of the name smaller', () => {
     for (const t of Object.values(templates)) {
-      for (const c of [content(), long, content({}, { preferredName: 'Bill', firstName: 'William', lastName: 'Fitzgerald', company: 'Sponsor With A Very Large Company Name' })]) {
+      for (const c of [
+        content(),
+        long,
+        content(
+          {},
+          {
+            preferredName: 'Bill',
+            firstName: 'William',
+            lastName: 'Fitzgerald',
+            company: 'Sponsor With A Very Large Company Name',
+          },
+        ),
+      ]) {
         const l = layoutBadge(c, t, m80, measure);
         const big = lines(l, 'name');
         const others = lines(l).filter((x) => x.role !== 'name');
-        expect(Math.min(...big.map((x) => x.font.size))).toBeGreaterThanOrEqual(Math.max(...others.map((x) => x.font.size)));
-        for (const x of others.filter((o) => o.role === 'name-rest' || o.role === 'company' || o.role === 'fields')) expect(x.font.size).toBeLessThan(big[0]!.font.size);
+        expect(Math.min(...big.map((x) => x.font.size))).toBeGreaterThanOrEqual(
+          Math.max(...others.map((x) => x.font.size)),
+        );
+        for (const x of others.filter((o) => o.role === 'name-rest' || o.role === 'company' || o.role === 'fields'))
+          expect(x.font.size).toBeLessThan(big[0]!.font.size);
       }
     }
-    const bill = layoutBadge(content({}, { preferredName: 'Bill', firstName: 'William', lastName: 'Fitzgerald' }), templates.standard!, m80, measure);
+    const bill = layoutBadge(
+      content({}, { preferredName: 'Bill', firstName: 'William', lastName: 'Fitzgerald' }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     expect(lines(bill, 'name').map((x) => x.text)).toEqual(['Bill']);
     expect(lines(bill, 'name-rest').map((x) => x.text)).toEqual(['William Fitzgerald']);
   });
@@ -107,7 +176,12 @@ describe('layoutBadge', () => {
   it('fits a short name big and a long one smaller, on up to three lines, never splitting a word', () => {
     const short = layoutBadge(content({}, { firstName: 'Ana', lastName: 'Silva' }), templates.standard!, m80, measure);
     expect(lines(short, 'name')[0]).toMatchObject({ text: 'Ana', font: { size: dotsOf(m80, 16) } });
-    const l = layoutBadge(content({}, { firstName: 'Venkata Satya Subrahmanya Lakshmi', lastName: 'Narasimha Chakravarthula' }), templates.standard!, m80, measure);
+    const l = layoutBadge(
+      content({}, { firstName: 'Venkata Satya Subrahmanya Lakshmi', lastName: 'Narasimha Chakravarthula' }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     const name = lines(l, 'name');
     expect(name.map((x) => x.text).join(' ')).toBe('Venkata Satya Subrahmanya Lakshmi');
     expect(name.length).toBeLessThanOrEqual(3);
@@ -117,26 +191,51 @@ describe('layoutBadge', () => {
   });
 
   it('writes CJK names family name first without a space, and right-aligns a right-to-left name', () => {
-    const kim = layoutBadge(content({}, { firstName: '지우', lastName: '김', company: 'Sunflower Learning' }), templates.standard!, m80, measure);
+    const kim = layoutBadge(
+      content({}, { firstName: '지우', lastName: '김', company: 'Sunflower Learning' }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     expect(lines(kim, 'name')).toMatchObject([{ text: '김지우', font: { lang: 'ko' } }]);
     expect(lines(kim, 'name-rest')).toEqual([]);
     const yang = layoutBadge(content({}, { firstName: '洋', lastName: '杨' }), templates.standard!, m80, measure);
     expect(lines(yang, 'name')).toMatchObject([{ text: '杨洋', font: { lang: 'zh-CN' } }]);
-    const omar = layoutBadge(content({}, { firstName: 'عمر', lastName: 'صالح', company: 'École Polytechnique' }), templates.standard!, m80, measure);
+    const omar = layoutBadge(
+      content({}, { firstName: 'عمر', lastName: 'صالح', company: 'École Polytechnique' }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     const margin = dotsOf(m80, templates.standard!.marginMm);
-    for (const x of [...lines(omar, 'name'), ...lines(omar, 'name-rest')]) expect(x).toMatchObject({ dir: 'rtl', align: 'right', x: m80.widthDots - margin - x.width });
+    for (const x of [...lines(omar, 'name'), ...lines(omar, 'name-rest')])
+      expect(x).toMatchObject({ dir: 'rtl', align: 'right', x: m80.widthDots - margin - x.width });
     // The company in Latin letters stays left-aligned.
     expect(lines(omar, 'company')[0]).toMatchObject({ dir: 'ltr', align: 'left', x: margin });
   });
 
   it('shows the ticket type large, the valid days inverted and the others struck out; no day row for a one-day event', () => {
-    const day2 = layoutBadge(content({ ticket: { name: 'Day Pass — Wed 2 Dec', label: 'Day pass', days: [2] } }), templates.standard!, m80, measure);
+    const day2 = layoutBadge(
+      content({ ticket: { name: 'Day Pass — Wed 2 Dec', label: 'Day pass', days: [2] } }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     expect(lines(day2, 'ticket')).toMatchObject([{ text: 'DAY PASS', invert: true }]);
     expect(lines(day2, 'ticket')[0]!.font.size).toBeGreaterThanOrEqual(dotsOf(m80, 6));
-    expect(lines(day2, 'day').map((d) => [d.text, d.invert, d.strike])).toEqual([['TUE', false, true], ['WED', true, false], ['THU', false, true]]);
+    expect(lines(day2, 'day').map((d) => [d.text, d.invert, d.strike])).toEqual([
+      ['TUE', false, true],
+      ['WED', true, false],
+      ['THU', false, true],
+    ]);
     const full = layoutBadge(content(), templates.standard!, m80, measure);
     expect(lines(full, 'day').every((d) => d.invert && !d.strike)).toBe(true);
-    const oneDay = layoutBadge(content({ conference: { ...content().conference, endsOn: '2026-12-01' } }), templates.standard!, m80, measure);
+    const oneDay = layoutBadge(
+      content({ conference: { ...content().conference, endsOn: '2026-12-01' } }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     expect(lines(oneDay, 'day')).toEqual([]);
   });
 
@@ -156,9 +255,17 @@ describe('layoutBadge', () => {
     const zpl = mediaProfiles['zpl-4x6-203']!;
     const l = layoutBadge(content({ sessions, now: at(1, 11) }), templates.standard!, zpl, measure);
     const text = lines(l, 'session').map((x) => x.text);
-    expect(text.slice(0, 3)).toEqual(['Moderating · Thu 12:00 Green events', 'Speaking · Thu 15:00 SQLite at the Edge', 'Tue 10:00 Workshop A']);
+    expect(text.slice(0, 3)).toEqual([
+      'Moderating · Thu 12:00 Green events',
+      'Speaking · Thu 15:00 SQLite at the Edge',
+      'Tue 10:00 Workshop A',
+    ]);
     expect(layoutText(l).join(' ')).not.toContain('Opening keynote');
-    expect(lines(l, 'session').filter((x) => x.font.bold).map((x) => x.text)).toEqual(text.slice(0, 2));
+    expect(
+      lines(l, 'session')
+        .filter((x) => x.font.bold)
+        .map((x) => x.text),
+    ).toEqual(text.slice(0, 2));
     const shown = text.length;
     expect(shown).toBeGreaterThanOrEqual(4);
     expect(lines(l, 'more').map((x) => x.text)).toEqual(shown < 7 ? [`+${7 - shown} more`] : []);
@@ -167,11 +274,18 @@ describe('layoutBadge', () => {
     expect(lines(narrow, 'session')[0]!.text).toMatch(/^Moderating · Thu 12:00/);
     expect(lines(narrow, 'more')).toHaveLength(1);
     // After the last session, the block is gone.
-    expect(lines(layoutBadge(content({ sessions, now: at(3, 17) }), templates.standard!, m80, measure), 'session')).toEqual([]);
+    expect(
+      lines(layoutBadge(content({ sessions, now: at(3, 17) }), templates.standard!, m80, measure), 'session'),
+    ).toEqual([]);
   });
 
   it('prints a fold-over badge twice as long, the back turned 180° with the name again', () => {
-    const l = layoutBadge(content({}, { preferredName: 'Bill', firstName: 'William', lastName: 'Fitzgerald' }), templates.speaker!, m80, measure);
+    const l = layoutBadge(
+      content({}, { preferredName: 'Bill', firstName: 'William', lastName: 'Fitzgerald' }),
+      templates.speaker!,
+      m80,
+      measure,
+    );
     expect(l.panels.map((p) => p.rotated)).toEqual([false, true]);
     expect(l.height).toBe(2 * dotsOf(m80, templates.speaker!.lengthMm));
     const back = l.panels[1]!.blocks.flatMap((b) => (b.kind === 'text' ? b.lines.map((x) => x.text) : []));
@@ -183,13 +297,38 @@ describe('layoutBadge', () => {
     const qr = layoutBadge(content(), templates.standard!, m80, measure).panels[0]!.blocks.find((b) => b.kind === 'qr');
     expect(qr && qr.kind === 'qr' && (qr.moduleDots * 25.4) / m80.dpi).toBeGreaterThanOrEqual(0.6);
     expect(qr && qr.kind === 'qr' && qr.size).toBeGreaterThanOrEqual(dotsOf(m80, 30));
-    const tiny = layoutBadge(content(), tpl({ blocks: [{ type: 'name' }, { type: 'qr', sizeMm: 15 }] }), mediaProfiles['escpos-58-180']!, { ...measure, qrModules: () => 85 });
+    const tiny = layoutBadge(
+      content(),
+      tpl({ blocks: [{ type: 'name' }, { type: 'qr', sizeMm: 15 }] }),
+      mediaProfiles['escpos-58-180']!,
+      { ...measure, qrModules: () => 85 },
+    );
     expect(tiny.warnings.map((w) => w.code)).toContain('qr_too_small');
   });
 
   it('prints the optional fields the template chooses, and leaves them out when the registrant has none', () => {
-    const t = tpl({ blocks: [{ type: 'name' }, { type: 'fields', fields: ['pronouns', 'country', 'answer:tshirt'] }, { type: 'qr', side: ['dietary', 'accessibility'] }] });
-    const l = layoutBadge(content({}, { pronouns: 'she/her', country: 'pt', dietary: 'Vegetarian', accessibility: 'Step-free access', answers: { tshirt: 'M' } }), t, m80, measure);
+    const t = tpl({
+      blocks: [
+        { type: 'name' },
+        { type: 'fields', fields: ['pronouns', 'country', 'answer:tshirt'] },
+        { type: 'qr', side: ['dietary', 'accessibility'] },
+      ],
+    });
+    const l = layoutBadge(
+      content(
+        {},
+        {
+          pronouns: 'she/her',
+          country: 'pt',
+          dietary: 'Vegetarian',
+          accessibility: 'Step-free access',
+          answers: { tshirt: 'M' },
+        },
+      ),
+      t,
+      m80,
+      measure,
+    );
     expect(lines(l, 'fields').map((x) => x.text)).toEqual(['she/her · Portugal · M', 'Vegetarian', 'Step-free access']);
     // Beside the QR code, inside the paper and clear of it.
     const qr = l.panels[0]!.blocks.find((b) => b.kind === 'qr')!;
@@ -198,30 +337,58 @@ describe('layoutBadge', () => {
   });
 
   it('puts the conference logo beside its name in the header, and says so when the logo cannot be read', () => {
-    const withLogo = layoutBadge(content({ conference: { ...content().conference, hasLogo: true } }), templates.standard!, m80, measure);
+    const withLogo = layoutBadge(
+      content({ conference: { ...content().conference, hasLogo: true } }),
+      templates.standard!,
+      m80,
+      measure,
+    );
     const blocks = withLogo.panels[0]!.blocks;
     expect(blocks.some((b) => b.kind === 'image' && b.ref.kind === 'conference')).toBe(true);
     expect(lines(withLogo, 'header').map((x) => x.text)).toEqual(['Lanyard Demo Conf 2026']);
-    const unreadable = layoutBadge(content({ conference: { ...content().conference, hasLogo: true } }), templates.standard!, m80, fakeMeasure({ logo: null }));
+    const unreadable = layoutBadge(
+      content({ conference: { ...content().conference, hasLogo: true } }),
+      templates.standard!,
+      m80,
+      fakeMeasure({ logo: null }),
+    );
     expect(unreadable.warnings.map((w) => w.code)).toContain('logo_missing');
     expect(lines(unreadable, 'header').map((x) => x.text)).toEqual(['Lanyard Demo Conf 2026']);
   });
 
   it('warns with a code when no font can draw part of the name: never boxes in silence', () => {
-    const l = layoutBadge(content({}, { firstName: '洋', lastName: '杨' }), templates.standard!, m80, fakeMeasure({ noCjk: true }));
-    expect(l.warnings).toContainEqual(expect.objectContaining({ code: 'missing_glyphs', field: 'name', script: 'Han', fontPack: 'cjk', chars: '杨洋' }));
+    const l = layoutBadge(
+      content({}, { firstName: '洋', lastName: '杨' }),
+      templates.standard!,
+      m80,
+      fakeMeasure({ noCjk: true }),
+    );
+    expect(l.warnings).toContainEqual(
+      expect.objectContaining({ code: 'missing_glyphs', field: 'name', script: 'Han', fontPack: 'cjk', chars: '杨洋' }),
+    );
     expect(l.warnings.find((w) => w.code === 'missing_glyphs')!.words).toContain('CJK font pack');
     expect(layoutBadge(content(), templates.standard!, m80, fakeMeasure({ noCjk: true })).warnings).toEqual([]);
   });
 
   it('shrinks everything a step at a time to keep the fixed length, and only then grows (with a warning)', () => {
-    const blocks: BadgeTemplateInput['blocks'] = [{ type: 'header' }, { type: 'name' }, { type: 'company' }, { type: 'ticket' }, { type: 'qr' }];
+    const blocks: BadgeTemplateInput['blocks'] = [
+      { type: 'header' },
+      { type: 'name' },
+      { type: 'company' },
+      { type: 'ticket' },
+      { type: 'qr' },
+    ];
     const roomy = layoutBadge(content(), tpl({ lengthMm: 120, blocks }), m80, measure);
     const l = layoutBadge(content(), tpl({ lengthMm: 95, blocks }), m80, measure);
     expect(l.height).toBe(dotsOf(m80, 95));
     expect(lines(l, 'name')[0]!.font.size).toBeLessThan(lines(roomy, 'name')[0]!.font.size);
     expect(l.warnings).toEqual([]);
-    const cramped = layoutBadge(long, tpl({ lengthMm: 40, blocks: [{ type: 'name', minSizeMm: 10 }, { type: 'company' }, { type: 'qr' }] }), m80, measure);
+    const cramped = layoutBadge(
+      long,
+      tpl({ lengthMm: 40, blocks: [{ type: 'name', minSizeMm: 10 }, { type: 'company' }, { type: 'qr' }] }),
+      m80,
+      measure,
+    );
     expect(cramped.height).toBeGreaterThan(dotsOf(m80, 40));
     expect(cramped.warnings.map((w) => w.code)).toContain('badge_too_long');
   });

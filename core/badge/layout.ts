@@ -73,7 +73,8 @@ export interface LayoutMeasure {
   imageSize(ref: ImageRef): { width: number; height: number } | null;
 }
 
-export type TextRole = 'name' | 'name-rest' | 'company' | 'fields' | 'ticket' | 'day' | 'header' | 'text' | 'heading' | 'session' | 'more';
+export type TextRole =
+  'name' | 'name-rest' | 'company' | 'fields' | 'ticket' | 'day' | 'header' | 'text' | 'heading' | 'session' | 'more';
 export type LineAlign = 'left' | 'center' | 'right';
 
 export interface LaidLine {
@@ -98,7 +99,18 @@ export interface LaidLine {
 
 export type LaidBlock =
   | { kind: 'text'; y: number; height: number; lines: LaidLine[]; band: boolean }
-  | { kind: 'qr'; y: number; height: number; x: number; data: string; ecLevel: 'L' | 'M' | 'Q' | 'H'; modules: number; moduleDots: number; quietModules: number; size: number }
+  | {
+      kind: 'qr';
+      y: number;
+      height: number;
+      x: number;
+      data: string;
+      ecLevel: 'L' | 'M' | 'Q' | 'H';
+      modules: number;
+      moduleDots: number;
+      quietModules: number;
+      size: number;
+    }
   | { kind: 'image'; y: number; height: number; x: number; width: number; ref: ImageRef }
   | { kind: 'rule'; y: number; height: number; thickness: number }
   | { kind: 'space'; y: number; height: number };
@@ -137,7 +149,12 @@ export function sizeLadder(max: number, min: number): number[] {
   return out;
 }
 
-const FIELD_NAMES: Record<string, string> = { pronouns: 'pronouns', country: 'country', accessibility: 'accessibility needs', dietary: 'dietary needs' };
+const FIELD_NAMES: Record<string, string> = {
+  pronouns: 'pronouns',
+  country: 'country',
+  accessibility: 'accessibility needs',
+  dietary: 'dietary needs',
+};
 
 let regions: Intl.DisplayNames | null = null;
 function countryName(code: string): string {
@@ -170,7 +187,12 @@ const SHRINK_STEPS = [1, 0.92, 0.85, 0.78, 0.72];
  * Lays out one badge at the template's fixed length. When the content does not fit, every size shrinks a step at a
  * time (down to 72%); only then does a badge on continuous stock come out longer (or a label get cut), with a warning.
  */
-export function layoutBadge(content: BadgeContent, template: BadgeTemplate, media: Media, measure: LayoutMeasure): BadgeLayout {
+export function layoutBadge(
+  content: BadgeContent,
+  template: BadgeTemplate,
+  media: Media,
+  measure: LayoutMeasure,
+): BadgeLayout {
   let last: BadgeLayout | null = null;
   for (const shrink of SHRINK_STEPS) {
     const { layout, overflow } = layoutAt(content, template, media, measure, shrink);
@@ -180,7 +202,13 @@ export function layoutBadge(content: BadgeContent, template: BadgeTemplate, medi
   return last!;
 }
 
-function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, measure: LayoutMeasure, shrink: number): { layout: BadgeLayout; overflow: boolean } {
+function layoutAt(
+  content: BadgeContent,
+  template: BadgeTemplate,
+  media: Media,
+  measure: LayoutMeasure,
+  shrink: number,
+): { layout: BadgeLayout; overflow: boolean } {
   const warnings: BadgeWarning[] = [];
   const warn = (w: BadgeWarning) => {
     if (!warnings.some((x) => x.code === w.code && x.field === w.field && x.script === w.script)) warnings.push(w);
@@ -200,19 +228,55 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
   // Characters no font can draw, said once per script (the name and company are what matter most).
   const checkGlyphs = (field: string, text: string) => {
     for (const m of tm.missing(text)) {
-      const pack = m.fontPack ? `the ${m.fontPack.toUpperCase()} font pack` : `a font for ${m.script.replace(/_/g, ' ')}`;
+      const pack = m.fontPack
+        ? `the ${m.fontPack.toUpperCase()} font pack`
+        : `a font for ${m.script.replace(/_/g, ' ')}`;
       const what = field === 'name' ? 'This name' : `The ${field}`;
-      warn({ code: 'missing_glyphs', field, script: m.script, fontPack: m.fontPack, chars: m.chars, words: `${what} needs ${pack} (${m.script}: ${m.chars}); without it those letters print as empty boxes.` });
+      warn({
+        code: 'missing_glyphs',
+        field,
+        script: m.script,
+        fontPack: m.fontPack,
+        chars: m.chars,
+        words: `${what} needs ${pack} (${m.script}: ${m.chars}); without it those letters print as empty boxes.`,
+      });
     }
   };
 
-  const lineOf = (role: TextRole, text: string, font: FontSpec, y: number, align: 'start' | 'center' | 'end', box: { x: number; width: number }, opts: { invert?: boolean; strike?: boolean; dir?: Direction; cell?: boolean } = {}): LaidLine => {
+  const lineOf = (
+    role: TextRole,
+    text: string,
+    font: FontSpec,
+    y: number,
+    align: 'start' | 'center' | 'end',
+    box: { x: number; width: number },
+    opts: { invert?: boolean; strike?: boolean; dir?: Direction; cell?: boolean } = {},
+  ): LaidLine => {
     const dir = opts.dir ?? directionOf(text);
     const width = Math.min(box.width, Math.ceil(tm.width(text, font)));
-    const resolved: LineAlign = align === 'center' ? 'center' : (align === 'start') === (dir === 'ltr') ? 'left' : 'right';
-    const x = resolved === 'left' ? box.x : resolved === 'right' ? box.x + box.width - width : box.x + Math.floor((box.width - width) / 2);
+    const resolved: LineAlign =
+      align === 'center' ? 'center' : (align === 'start') === (dir === 'ltr') ? 'left' : 'right';
+    const x =
+      resolved === 'left'
+        ? box.x
+        : resolved === 'right'
+          ? box.x + box.width - width
+          : box.x + Math.floor((box.width - width) / 2);
     const height = tm.lineHeight(font.size);
-    const line: LaidLine = { role, text, x, width, y, height, baseline: y + tm.ascent(font.size), font, dir, align: resolved, invert: opts.invert ?? false, strike: opts.strike ?? false };
+    const line: LaidLine = {
+      role,
+      text,
+      x,
+      width,
+      y,
+      height,
+      baseline: y + tm.ascent(font.size),
+      font,
+      dir,
+      align: resolved,
+      invert: opts.invert ?? false,
+      strike: opts.strike ?? false,
+    };
     if (opts.cell) line.cell = { ...box };
     return line;
   };
@@ -221,7 +285,22 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
    * Fits and lays a text, preferring fewer lines: one line down to `keep` × max, then two, ..., and the last allowed
    * line count down to `min` (a name on one line a little smaller reads better than the same name broken in two).
    */
-  const fitted = (role: TextRole, field: string, text: string, o: { max: number; min: number; maxLines: number; bold: boolean; align: 'start' | 'center' | 'end'; lang?: string; keep?: number; band?: boolean; box?: { x: number; width: number } }) => {
+  const fitted = (
+    role: TextRole,
+    field: string,
+    text: string,
+    o: {
+      max: number;
+      min: number;
+      maxLines: number;
+      bold: boolean;
+      align: 'start' | 'center' | 'end';
+      lang?: string;
+      keep?: number;
+      band?: boolean;
+      box?: { x: number; width: number };
+    },
+  ) => {
     const lang = o.lang ?? langOf(text, content.person.country);
     const box = o.box ?? { x: left, width: inner };
     const pad = o.band ? mm(1.5) : 0;
@@ -242,7 +321,18 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
       size: fit.size,
       lines: fit.lines,
       height: fit.lines.length * lh,
-      place: (y: number): LaidLine[] => fit.lines.map((t, i) => lineOf(role, t, font, y + i * lh, o.align, { x: box.x + pad, width: box.width - 2 * pad }, { invert: o.band ?? false, dir })),
+      place: (y: number): LaidLine[] =>
+        fit.lines.map((t, i) =>
+          lineOf(
+            role,
+            t,
+            font,
+            y + i * lh,
+            o.align,
+            { x: box.x + pad, width: box.width - 2 * pad },
+            { invert: o.band ?? false, dir },
+          ),
+        ),
     };
   };
 
@@ -266,14 +356,29 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
   // The name first: every other text on the badge is sized against its big line.
   const nameBlock = template.blocks.find((b): b is Extract<TemplateBlock, { type: 'name' }> => b.type === 'name')!;
   checkGlyphs('name', name.full + (name.primary === name.full ? '' : ` ${name.primary}`));
-  const primary = fitted('name', 'name', name.primary, { max: sz(nameBlock.sizeMm), min: mm(nameBlock.minSizeMm), maxLines: nameBlock.maxLines, bold: true, align: nameBlock.align, lang: nameLang, keep: 0.6 });
+  const primary = fitted('name', 'name', name.primary, {
+    max: sz(nameBlock.sizeMm),
+    min: mm(nameBlock.minSizeMm),
+    maxLines: nameBlock.maxLines,
+    bold: true,
+    align: nameBlock.align,
+    lang: nameLang,
+    keep: 0.6,
+  });
   // Nothing else is as big as the big line: the rest of the name, the company and the fields stay under 3/4 of it,
   // labels (the ticket type, a SPEAKER band) under it.
   const cap = Math.floor(primary.size * 0.75);
   const capped = (v: number) => Math.max(1, Math.min(sz(v), cap));
   const underName = (v: number) => Math.max(1, Math.min(sz(v), primary.size));
   const secondary = name.secondary
-    ? fitted('name-rest', 'name', name.secondary, { max: capped(nameBlock.restSizeMm), min: Math.min(capped(nameBlock.restSizeMm), mm(2.5)), maxLines: 2, bold: false, align: nameBlock.align, lang: nameLang })
+    ? fitted('name-rest', 'name', name.secondary, {
+        max: capped(nameBlock.restSizeMm),
+        min: Math.min(capped(nameBlock.restSizeMm), mm(2.5)),
+        maxLines: 2,
+        bold: false,
+        align: nameBlock.align,
+        lang: nameLang,
+      })
     : null;
   // The rest of the name follows the big line's side: right for an Arabic or Hebrew name.
   const nameDir = directionOf(name.primary);
@@ -283,7 +388,12 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     switch (b.type) {
       case 'header': {
         const size = content.conference.hasLogo ? measure.imageSize({ kind: 'conference' }) : null;
-        if (content.conference.hasLogo && !size) warn({ code: 'logo_missing', field: 'header', words: 'The conference logo could not be read; the conference name is printed instead.' });
+        if (content.conference.hasLogo && !size)
+          warn({
+            code: 'logo_missing',
+            field: 'header',
+            words: 'The conference logo could not be read; the conference name is printed instead.',
+          });
         if (size && size.width > 0 && size.height > 0) {
           if (!b.name) return imagePiece({ kind: 'conference' }, size, sz(b.logoHeightMm), b.align, mm(1.5));
           // Logo at the start, the conference's name beside it, centred on the logo's height.
@@ -291,17 +401,37 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
           const w = Math.min(Math.round((size.width * h) / size.height), Math.floor(inner / 3));
           const ih = Math.round((size.height * w) / size.width);
           const box = { x: left + w + mm(2), width: inner - w - mm(2) };
-          const t = fitted('header', 'conference name', content.conference.name, { max: capped(b.sizeMm), min: capped(b.sizeMm) * 0.6, maxLines: 2, bold: true, align: 'start', box });
+          const t = fitted('header', 'conference name', content.conference.name, {
+            max: capped(b.sizeMm),
+            min: capped(b.sizeMm) * 0.6,
+            maxLines: 2,
+            bold: true,
+            align: 'start',
+            box,
+          });
           const height = Math.max(ih, t.height);
           return {
             height: height + mm(1.5),
             place: (y) => [
-              { kind: 'image', y: y + Math.floor((height - ih) / 2), height: ih, x: left, width: w, ref: { kind: 'conference' } },
+              {
+                kind: 'image',
+                y: y + Math.floor((height - ih) / 2),
+                height: ih,
+                x: left,
+                width: w,
+                ref: { kind: 'conference' },
+              },
               ...textPiece([t]).place(y + Math.floor((height - t.height) / 2)),
             ],
           };
         }
-        const t = fitted('header', 'conference name', content.conference.name, { max: capped(b.sizeMm), min: capped(b.sizeMm) * 0.6, maxLines: 2, bold: true, align: b.align });
+        const t = fitted('header', 'conference name', content.conference.name, {
+          max: capped(b.sizeMm),
+          min: capped(b.sizeMm) * 0.6,
+          maxLines: 2,
+          bold: true,
+          align: b.align,
+        });
         return textPiece([t], false, mm(1.5));
       }
       case 'name': {
@@ -314,7 +444,13 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
       case 'company': {
         if (!content.person.company.trim()) return null;
         if (!back) checkGlyphs('company', content.person.company);
-        const t = fitted('company', 'company', content.person.company, { max: capped(b.sizeMm), min: Math.min(capped(b.sizeMm), sz(b.minSizeMm)), maxLines: b.maxLines, bold: b.bold, align: b.align });
+        const t = fitted('company', 'company', content.person.company, {
+          max: capped(b.sizeMm),
+          min: Math.min(capped(b.sizeMm), sz(b.minSizeMm)),
+          maxLines: b.maxLines,
+          bold: b.bold,
+          align: b.align,
+        });
         return textPiece([t], false, mm(1));
       }
       case 'fields': {
@@ -322,11 +458,24 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
         if (values.length === 0) return null;
         const text = values.join(' · ');
         if (!back) checkGlyphs('fields', text);
-        const t = fitted('fields', b.fields.map((f) => FIELD_NAMES[f] ?? f).join(', '), text, { max: capped(b.sizeMm), min: Math.min(capped(b.sizeMm), mm(2.5)), maxLines: 2, bold: b.bold, align: b.align });
+        const t = fitted('fields', b.fields.map((f) => FIELD_NAMES[f] ?? f).join(', '), text, {
+          max: capped(b.sizeMm),
+          min: Math.min(capped(b.sizeMm), mm(2.5)),
+          maxLines: 2,
+          bold: b.bold,
+          align: b.align,
+        });
         return textPiece([t], false, mm(1));
       }
       case 'text': {
-        const t = fitted('text', 'label', b.text, { max: underName(b.sizeMm), min: underName(b.sizeMm) * 0.6, maxLines: 1, bold: b.bold, align: b.align, band: b.invert });
+        const t = fitted('text', 'label', b.text, {
+          max: underName(b.sizeMm),
+          min: underName(b.sizeMm) * 0.6,
+          maxLines: 1,
+          bold: b.bold,
+          align: b.align,
+          band: b.invert,
+        });
         return textPiece([t], b.invert, mm(1.5));
       }
       case 'ticket':
@@ -346,7 +495,10 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
       case 'rule': {
         const thickness = Math.max(1, mm(b.thicknessMm));
         const height = thickness + mm(2);
-        return { height, place: (y) => [{ kind: 'rule', y: y + Math.floor((height - thickness) / 2), height: thickness, thickness }] };
+        return {
+          height,
+          place: (y) => [{ kind: 'rule', y: y + Math.floor((height - thickness) / 2), height: thickness, thickness }],
+        };
       }
       case 'space':
         if (b.fill) return 'fill';
@@ -359,7 +511,13 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     return lineOf(l.role, l.text, l.font, l.y, align, { x: left, width: inner }, { dir });
   }
 
-  function imagePiece(ref: ImageRef, size: { width: number; height: number }, maxHeight: number, align: 'start' | 'center' | 'end', gapAfter: number): Piece {
+  function imagePiece(
+    ref: ImageRef,
+    size: { width: number; height: number },
+    maxHeight: number,
+    align: 'start' | 'center' | 'end',
+    gapAfter: number,
+  ): Piece {
     const scale = Math.min(maxHeight / size.height, inner / size.width);
     const w = Math.max(1, Math.round(size.width * scale));
     const h = Math.max(1, Math.round(size.height * scale));
@@ -369,7 +527,15 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
 
   function ticketPiece(b: Extract<TemplateBlock, { type: 'ticket' }>): Piece {
     const label = normalizeText(content.ticket.label || content.ticket.name).toLocaleUpperCase('en');
-    const band = fitted('ticket', 'ticket type', label, { max: underName(b.sizeMm), min: Math.min(underName(b.sizeMm), sz(b.minSizeMm)), maxLines: 2, bold: true, align: b.align, band: b.invert, keep: 0 });
+    const band = fitted('ticket', 'ticket type', label, {
+      max: underName(b.sizeMm),
+      min: Math.min(underName(b.sizeMm), sz(b.minSizeMm)),
+      maxLines: 2,
+      bold: true,
+      align: b.align,
+      band: b.invert,
+      keep: 0,
+    });
     const parts = [band];
     const days = conferenceDays(content.conference.startsOn, content.conference.endsOn);
     let dayRow: Piece | null = null;
@@ -385,14 +551,32 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
       const h = tm.lineHeight(size);
       dayRow = {
         height: h + mm(1),
-        place: (y) => [{
-          kind: 'text', y, height: h, band: false,
-          lines: labels.map((l, i) => lineOf('day', l, font, y + mm(0.5), 'center', { x: left + i * (cellW + gap), width: cellW }, { invert: valid.has(i + 1), strike: !valid.has(i + 1), cell: true })),
-        }],
+        place: (y) => [
+          {
+            kind: 'text',
+            y,
+            height: h,
+            band: false,
+            lines: labels.map((l, i) =>
+              lineOf(
+                'day',
+                l,
+                font,
+                y + mm(0.5),
+                'center',
+                { x: left + i * (cellW + gap), width: cellW },
+                { invert: valid.has(i + 1), strike: !valid.has(i + 1), cell: true },
+              ),
+            ),
+          },
+        ],
       };
     }
     const head = textPiece(parts, b.invert, dayRow ? mm(1) : mm(1.5));
-    return { height: head.height + (dayRow?.height ?? 0), place: (y) => [...head.place(y), ...(dayRow ? dayRow.place(y + head.height) : [])] };
+    return {
+      height: head.height + (dayRow?.height ?? 0),
+      place: (y) => [...head.place(y), ...(dayRow ? dayRow.place(y + head.height) : [])],
+    };
   }
 
   function qrPiece(b: Extract<TemplateBlock, { type: 'qr' }>): Piece | null {
@@ -402,7 +586,11 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     const target = Math.min(Math.max(sz(b.sizeMm), Math.min(mm(b.sizeMm), mm(28))), inner);
     let moduleDots = Math.floor(target / (modules + 2 * QUIET_MODULES));
     if (moduleDots < 2 || (moduleDots * 25.4) / media.dpi < 0.3) {
-      warn({ code: 'qr_too_small', field: 'qr', words: 'The QR code is too small for phone cameras on this paper; door scanners may not read it.' });
+      warn({
+        code: 'qr_too_small',
+        field: 'qr',
+        words: 'The QR code is too small for phone cameras on this paper; door scanners may not read it.',
+      });
       moduleDots = Math.max(2, moduleDots);
     }
     const size = (modules + 2 * QUIET_MODULES) * moduleDots;
@@ -411,14 +599,37 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     const align = sideValues.length > 0 ? b.align : 'center';
     const x = align === 'start' ? left : align === 'end' ? left + inner - size : left + Math.floor((inner - size) / 2);
     const sideBox = { x: align === 'end' ? left : x + size + mm(2), width: inner - size - mm(2) };
-    const side = sideValues.length > 0 && sideBox.width > mm(12)
-      ? sideValues.map((v) => fitted('fields', 'fields beside the QR code', v, { max: capped(b.sideSizeMm), min: Math.min(capped(b.sideSizeMm), mm(2.5)), maxLines: 2, bold: true, align: 'start', box: sideBox }))
-      : [];
+    const side =
+      sideValues.length > 0 && sideBox.width > mm(12)
+        ? sideValues.map((v) =>
+            fitted('fields', 'fields beside the QR code', v, {
+              max: capped(b.sideSizeMm),
+              min: Math.min(capped(b.sideSizeMm), mm(2.5)),
+              maxLines: 2,
+              bold: true,
+              align: 'start',
+              box: sideBox,
+            }),
+          )
+        : [];
     if (side.length > 0) checkGlyphs('fields', sideValues.join(' '));
     return {
       height: size,
       place: (y) => {
-        const out: LaidBlock[] = [{ kind: 'qr', y, height: size, x, data: content.qrCode!, ecLevel: b.ecLevel, modules, moduleDots, quietModules: QUIET_MODULES, size }];
+        const out: LaidBlock[] = [
+          {
+            kind: 'qr',
+            y,
+            height: size,
+            x,
+            data: content.qrCode!,
+            ecLevel: b.ecLevel,
+            modules,
+            moduleDots,
+            quietModules: QUIET_MODULES,
+            size,
+          },
+        ];
         let sy = y + QUIET_MODULES * moduleDots;
         const lines: LaidLine[] = [];
         for (const s of side) {
@@ -436,7 +647,8 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     const now = Date.parse(content.now);
     const ahead = content.sessions.filter((s) => !(Date.parse(s.endsAt) <= now));
     if (ahead.length === 0) return null;
-    const byStart = (a: { startsAt: string }, c: { startsAt: string }) => Date.parse(a.startsAt) - Date.parse(c.startsAt);
+    const byStart = (a: { startsAt: string }, c: { startsAt: string }) =>
+      Date.parse(a.startsAt) - Date.parse(c.startsAt);
     const own = ahead.filter((s) => s.role).sort(byStart);
     const seats = ahead.filter((s) => !s.role).sort(byStart);
     const ordered = [...own, ...seats];
@@ -450,7 +662,13 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
       const text = `${role ? `${role} · ` : ''}${sessionTime(s.startsAt, content.conference.timezone)} ${normalizeText(s.title)}`;
       const font = { size, bold: !!s.role, lang: langOf(s.title) };
       const lines = s.role
-        ? fitText(text, { sizes: [size], maxLines: 2, maxWidth: inner, width: (t) => tm.width(t, font), lang: font.lang }).lines
+        ? fitText(text, {
+            sizes: [size],
+            maxLines: 2,
+            maxWidth: inner,
+            width: (t) => tm.width(t, font),
+            lang: font.lang,
+          }).lines
         : [ellipsize(text, (t) => tm.width(t, font) <= inner)];
       return { lines, font };
     });
@@ -494,7 +712,10 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
 
   let overflow = false;
   let sessionsSqueezed = false;
-  const panelLength = template.foldOver && media.heightDots !== null ? Math.floor(media.heightDots / 2) : (media.heightDots ?? mm(template.lengthMm));
+  const panelLength =
+    template.foldOver && media.heightDots !== null
+      ? Math.floor(media.heightDots / 2)
+      : (media.heightDots ?? mm(template.lengthMm));
 
   const layPanel = (blocks: TemplateBlock[], back: boolean): { blocks: LaidBlock[]; height: number } => {
     const built = blocks.map((b) => ({ b, p: build(b, back) }));
@@ -510,10 +731,12 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
     if (room < 0 || sessionsSqueezed) overflow = true;
     if (room < 0 && shrink <= SHRINK_STEPS[SHRINK_STEPS.length - 1]!) {
       warn({
-        code: 'badge_too_long', field: back ? 'back' : 'front',
-        words: media.heightDots === null
-          ? `The badge needs ${Math.ceil(((-room) * 25.4) / media.dpi)} mm more than the template's length, so it comes out longer.`
-          : 'The badge does not fit the label; the bottom is cut off.',
+        code: 'badge_too_long',
+        field: back ? 'back' : 'front',
+        words:
+          media.heightDots === null
+            ? `The badge needs ${Math.ceil((-room * 25.4) / media.dpi)} mm more than the template's length, so it comes out longer.`
+            : 'The badge does not fit the label; the bottom is cut off.',
       });
     }
     const fills = built.filter(({ p }) => p === 'fill').length;
@@ -544,7 +767,9 @@ function layoutAt(content: BadgeContent, template: BadgeTemplate, media: Media, 
   const front = layPanel(template.blocks, false);
   const panels: Panel[] = [{ y: 0, height: front.height, rotated: false, blocks: front.blocks }];
   if (template.foldOver) {
-    const backBlocks = template.blocks.filter((b) => b.type === 'text' || b.type === 'name' || b.type === 'company' || (b.type === 'space' && b.fill));
+    const backBlocks = template.blocks.filter(
+      (b) => b.type === 'text' || b.type === 'name' || b.type === 'company' || (b.type === 'space' && b.fill),
+    );
     const back = layPanel(backBlocks, true);
     panels.push({ y: front.height, height: back.height, rotated: true, blocks: back.blocks });
   }
@@ -582,7 +807,17 @@ export function sessionTime(iso: string, timezone: string): string {
   try {
     let f = formats.get(timezone);
     // Building a DateTimeFormat costs more than a whole badge layout: one per time zone.
-    if (!f) formats.set(timezone, (f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+    if (!f)
+      formats.set(
+        timezone,
+        (f = new Intl.DateTimeFormat('en-GB', {
+          timeZone: timezone,
+          weekday: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        })),
+      );
     const parts = f.formatToParts(d);
     const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
     return `${get('weekday')} ${get('hour')}:${get('minute')}`;

@@ -5,22 +5,61 @@ import { directionOf, isCjk, langOf, scriptOf } from './scripts';
 describe('badgeName', () => {
   it.each([
     // Chinese, Japanese, Korean: family name first, no space, the whole name is the big line.
-    [{ firstName: '지우', lastName: '김' }, { primary: '김지우', secondary: null, joined: true }],
-    [{ firstName: '洋', lastName: '杨' }, { primary: '杨洋', secondary: null }],
-    [{ firstName: '太郎', lastName: '山田' }, { primary: '山田太郎', secondary: null }],
+    [
+      { firstName: '지우', lastName: '김' },
+      { primary: '김지우', secondary: null, joined: true },
+    ],
+    [
+      { firstName: '洋', lastName: '杨' },
+      { primary: '杨洋', secondary: null },
+    ],
+    [
+      { firstName: '太郎', lastName: '山田' },
+      { primary: '山田太郎', secondary: null },
+    ],
     // ...unless the data says otherwise.
-    [{ firstName: '지우', lastName: '김', nameOrder: 'given-first' as const }, { primary: '지우', secondary: '김', joined: false }],
+    [
+      { firstName: '지우', lastName: '김', nameOrder: 'given-first' as const },
+      { primary: '지우', secondary: '김', joined: false },
+    ],
     // Other names: first (or preferred) name big, the rest beneath.
-    [{ firstName: 'William', lastName: 'Fitzgerald' }, { primary: 'William', secondary: 'Fitzgerald' }],
-    [{ firstName: 'William', lastName: 'Fitzgerald', preferredName: 'Bill' }, { primary: 'Bill', secondary: 'William Fitzgerald' }],
-    [{ firstName: 'William', lastName: 'Fitzgerald', preferredName: 'William' }, { primary: 'William', secondary: 'Fitzgerald' }],
-    [{ firstName: 'عمر', lastName: 'صالح' }, { primary: 'عمر', secondary: 'صالح' }],
-    [{ firstName: 'Péter', lastName: 'Nagy', nameOrder: 'family-first' as const }, { primary: 'Péter', secondary: 'Nagy Péter' }],
-    [{ firstName: 'Eko', lastName: '' }, { primary: 'Eko', secondary: null }],
-    [{ firstName: '', lastName: 'Ødegård' }, { primary: 'Ødegård', secondary: null }],
+    [
+      { firstName: 'William', lastName: 'Fitzgerald' },
+      { primary: 'William', secondary: 'Fitzgerald' },
+    ],
+    [
+      { firstName: 'William', lastName: 'Fitzgerald', preferredName: 'Bill' },
+      { primary: 'Bill', secondary: 'William Fitzgerald' },
+    ],
+    [
+      { firstName: 'William', lastName: 'Fitzgerald', preferredName: 'William' },
+      { primary: 'William', secondary: 'Fitzgerald' },
+    ],
+    [
+      { firstName: 'عمر', lastName: 'صالح' },
+      { primary: 'عمر', secondary: 'صالح' },
+    ],
+    [
+      { firstName: 'Péter', lastName: 'Nagy', nameOrder: 'family-first' as const },
+      { primary: 'Péter', secondary: 'Nagy Péter' },
+    ],
+    [
+      { firstName: 'Eko', lastName: '' },
+      { primary: 'Eko', secondary: null },
+    ],
+    [
+      { firstName: '', lastName: 'Ødegård' },
+      { primary: 'Ødegård', secondary: null },
+    ],
     // Mixed scripts are not CJK: given name first, with a space.
-    [{ firstName: 'Ana', lastName: '杨' }, { primary: 'Ana', secondary: '杨', joined: false }],
-    [{ firstName: ' Zoe\u0308 ', lastName: 'Łukasz' }, { primary: 'Zoë', secondary: 'Łukasz' }],
+    [
+      { firstName: 'Ana', lastName: '杨' },
+      { primary: 'Ana', secondary: '杨', joined: false },
+    ],
+    [
+      { firstName: ' Zoe\u0308 ', lastName: 'Łukasz' },
+      { primary: 'Zoë', secondary: 'Łukasz' },
+    ],
   ])('%j', (person, want) => {
     expect(badgeName(person)).toMatchObject(want);
   });

@@ -43,7 +43,8 @@ export function badgeName(p: PersonName): BadgeName {
   const joined = cjk && order === 'family-first';
   const parts = order === 'family-first' ? [last, first] : [first, last];
   const full = parts.filter(Boolean).join(joined ? '' : ' ');
-  if (preferred && preferred !== first && preferred !== full) return { primary: preferred, secondary: full || null, full, order, joined };
+  if (preferred && preferred !== first && preferred !== full)
+    return { primary: preferred, secondary: full || null, full, order, joined };
   if (joined || !first || !last) return { primary: full, secondary: null, full, order, joined };
   return { primary: first, secondary: order === 'family-first' ? full : last, full, order, joined };
 }

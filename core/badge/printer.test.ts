@@ -3,18 +3,45 @@ import { parsePrinterUri } from './printer';
 
 describe('printer URIs', () => {
   it.each([
-    ['tcp://127.0.0.1:9100', { transport: { kind: 'tcp', host: '127.0.0.1', port: 9100 }, language: 'escpos', mediaId: 'escpos-80-203', mode: 'raster', qr: 'raster', status: 'dle-eot' }],
-    ['tcp://printer.local', { transport: { kind: 'tcp', host: 'printer.local', port: 9100 }, mediaId: 'escpos-80-203' }],
-    ['tcp://[::1]:9101?paper=58&dpi=180&mode=text&qr=native', { transport: { kind: 'tcp', host: '::1', port: 9101 }, mediaId: 'escpos-58-180', mode: 'text', qr: 'native' }],
+    [
+      'tcp://127.0.0.1:9100',
+      {
+        transport: { kind: 'tcp', host: '127.0.0.1', port: 9100 },
+        language: 'escpos',
+        mediaId: 'escpos-80-203',
+        mode: 'raster',
+        qr: 'raster',
+        status: 'dle-eot',
+      },
+    ],
+    [
+      'tcp://printer.local',
+      { transport: { kind: 'tcp', host: 'printer.local', port: 9100 }, mediaId: 'escpos-80-203' },
+    ],
+    [
+      'tcp://[::1]:9101?paper=58&dpi=180&mode=text&qr=native',
+      { transport: { kind: 'tcp', host: '::1', port: 9101 }, mediaId: 'escpos-58-180', mode: 'text', qr: 'native' },
+    ],
     ['tcp://10.0.0.7?lang=zpl&mode=text', { language: 'zpl', mode: 'text' }],
     ['tcp://10.0.0.7?lang=zpl', { language: 'zpl', mediaId: 'zpl-4x6-203', status: 'none' }],
     ['tcp://10.0.0.7?lang=zpl&dpi=300', { mediaId: 'zpl-4x6-300' }],
     ['usb:/dev/usb/lp0?paper=58', { transport: { kind: 'usb', path: '/dev/usb/lp0' }, mediaId: 'escpos-58-203' }],
     ['usb:///dev/usb/lp1', { transport: { kind: 'usb', path: '/dev/usb/lp1' } }],
     ['spooler:Badge%20Printer', { transport: { kind: 'spooler', name: 'Badge Printer' } }],
-    ['folder:/var/lanyard/prints', { transport: { kind: 'folder', path: '/var/lanyard/prints' }, language: 'png', mediaId: 'png-80-203', status: 'none' }],
+    [
+      'folder:/var/lanyard/prints',
+      {
+        transport: { kind: 'folder', path: '/var/lanyard/prints' },
+        language: 'png',
+        mediaId: 'png-80-203',
+        status: 'none',
+      },
+    ],
     ['system:Zebra%20ZD421', { transport: { kind: 'system', name: 'Zebra ZD421' }, language: 'png' }],
-    ['tcp://127.0.0.1:9100?status=none&connectMs=500&writeMs=2000&statusMs=300', { status: 'none', timeouts: { connectMs: 500, writeMs: 2000, statusMs: 300 } }],
+    [
+      'tcp://127.0.0.1:9100?status=none&connectMs=500&writeMs=2000&statusMs=300',
+      { status: 'none', timeouts: { connectMs: 500, writeMs: 2000, statusMs: 300 } },
+    ],
   ])('%s', (uri, want) => {
     const p = parsePrinterUri(uri);
     expect(p.ok, JSON.stringify(p)).toBe(true);

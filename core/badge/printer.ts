@@ -130,7 +130,8 @@ export function parsePrinterUri(input: string): ParsedPrinter {
     transport = { kind: 'tcp', host: tcp[1]!.replace(/^\[|\]$/g, ''), port };
   } else if (/^usb:/i.test(base)) {
     const path = decode(base.replace(/^usb:(\/\/)?/i, ''));
-    if (path === null || !path.startsWith('/') || path.includes('\0')) return { ok: false, reason: 'a USB printer is usb:/dev/usb/lpN or usb:/absolute/path' };
+    if (path === null || !path.startsWith('/') || path.includes('\0'))
+      return { ok: false, reason: 'a USB printer is usb:/dev/usb/lpN or usb:/absolute/path' };
     transport = { kind: 'usb', path: path.replace(/^\/+/, '/') };
   } else if (/^spooler:/i.test(base)) {
     const name = decode(base.slice('spooler:'.length));
@@ -138,14 +139,19 @@ export function parsePrinterUri(input: string): ParsedPrinter {
     transport = { kind: 'spooler', name };
   } else if (/^folder:/i.test(base)) {
     const path = decode(base.replace(/^folder:(\/\/)?/i, ''));
-    if (path === null || !path.startsWith('/') || path.includes('\0') || /(^|\/)\.\.(\/|$)/.test(path)) return { ok: false, reason: 'a folder printer is folder:/absolute/path' };
+    if (path === null || !path.startsWith('/') || path.includes('\0') || /(^|\/)\.\.(\/|$)/.test(path))
+      return { ok: false, reason: 'a folder printer is folder:/absolute/path' };
     transport = { kind: 'folder', path: path.replace(/^\/+/, '/') };
   } else if (/^system:/i.test(base)) {
     const name = decode(base.slice('system:'.length));
-    if (!name || name.length > 200) return { ok: false, reason: 'a system printer is system:NAME (the name the operating system shows)' };
+    if (!name || name.length > 200)
+      return { ok: false, reason: 'a system printer is system:NAME (the name the operating system shows)' };
     transport = { kind: 'system', name };
   } else {
-    return { ok: false, reason: `unsupported printer "${uri.slice(0, 80)}": use tcp://host:port, usb:/dev/usb/lpN, spooler:NAME, folder:/path or system:NAME` };
+    return {
+      ok: false,
+      reason: `unsupported printer "${uri.slice(0, 80)}": use tcp://host:port, usb:/dev/usb/lpN, spooler:NAME, folder:/path or system:NAME`,
+    };
   }
   const pictures = transport.kind === 'folder' || transport.kind === 'system';
 
@@ -160,13 +166,23 @@ export function parsePrinterUri(input: string): ParsedPrinter {
   const parsed = Query.safeParse(params);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    return { ok: false, reason: `printer option ${i?.path.join('.') || ''}: ${i?.message ?? 'invalid'}`.replace('option : ', 'options: ') };
+    return {
+      ok: false,
+      reason: `printer option ${i?.path.join('.') || ''}: ${i?.message ?? 'invalid'}`.replace('option : ', 'options: '),
+    };
   }
   const o = parsed.data;
   const lang = o.lang ?? (pictures ? 'png' : 'escpos');
-  if (pictures !== (lang === 'png')) return { ok: false, reason: pictures ? `a ${transport.kind} printer takes pictures (lang=png)` : 'lang=png is for folder: and system: printers' };
+  if (pictures !== (lang === 'png'))
+    return {
+      ok: false,
+      reason: pictures
+        ? `a ${transport.kind} printer takes pictures (lang=png)`
+        : 'lang=png is for folder: and system: printers',
+    };
   // In raster mode the QR code is part of the badge's picture; the printer's own QR command only exists in text mode.
-  if (o.qr === 'native' && o.mode !== 'text') return { ok: false, reason: 'qr=native needs mode=text (in raster mode the QR code is part of the badge picture)' };
+  if (o.qr === 'native' && o.mode !== 'text')
+    return { ok: false, reason: 'qr=native needs mode=text (in raster mode the QR code is part of the badge picture)' };
   let media: Media;
   if (lang === 'png') {
     media = mediaProfiles['png-80-203']!;

@@ -34,7 +34,8 @@ export interface BadgeWarning {
  * doors cannot read, a badge cut off — so they are sent to a desk where staff can fix it. A shortened company or a
  * missing logo still makes a usable badge. The kiosk's screen and the station's `badge.print` use this one rule.
  */
-export const blocksSelfPrint = (w: BadgeWarning): boolean => w.code === 'missing_glyphs' || w.code === 'qr_too_small' || w.code === 'badge_too_long';
+export const blocksSelfPrint = (w: BadgeWarning): boolean =>
+  w.code === 'missing_glyphs' || w.code === 'qr_too_small' || w.code === 'badge_too_long';
 
 export type PrintJobStatus = 'queued' | 'sending' | 'printed' | 'failed' | 'uncertain';
 

@@ -57,6 +57,8 @@ export async function migrateHq(db: Kysely<HqDB>, target?: string): Promise<void
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`HQ database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `HQ database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -16,10 +16,20 @@ export async function originProgress(db: HqDb): Promise<OriginProgress[]> {
   const rows = await db
     .selectFrom('station as s')
     .leftJoin('inbox as i', (j) => j.onRef('i.origin', '=', 's.origin').on('i.seq', '=', sql<number>`s.next_seq - 1`))
-    .select(['s.origin as origin', sql<number>`s.next_seq - 1`.as('seq'), 'i.applied_at as appliedAt', 's.last_event_at as lastHeardAt'])
+    .select([
+      's.origin as origin',
+      sql<number>`s.next_seq - 1`.as('seq'),
+      'i.applied_at as appliedAt',
+      's.last_event_at as lastHeardAt',
+    ])
     .orderBy('s.origin')
     .execute();
-  return rows.map((r) => ({ origin: r.origin, seq: Number(r.seq), appliedAt: r.appliedAt ?? null, lastHeardAt: r.lastHeardAt ?? null }));
+  return rows.map((r) => ({
+    origin: r.origin,
+    seq: Number(r.seq),
+    appliedAt: r.appliedAt ?? null,
+    lastHeardAt: r.lastHeardAt ?? null,
+  }));
 }
 
 export interface ParkedSummary {
@@ -34,11 +44,21 @@ export async function parkedByOrigin(db: HqDb): Promise<ParkedSummary[]> {
   const rows = await db
     .selectFrom('parked as p')
     .innerJoin('station as s', 's.origin', 'p.origin')
-    .select(['p.origin as origin', sql<number>`count(*)`.as('count'), 's.next_seq as waitingForSeq', sql<string>`min(p.parked_at)`.as('oldestParkedAt')])
+    .select([
+      'p.origin as origin',
+      sql<number>`count(*)`.as('count'),
+      's.next_seq as waitingForSeq',
+      sql<string>`min(p.parked_at)`.as('oldestParkedAt'),
+    ])
     .groupBy(['p.origin', 's.next_seq'])
     .orderBy('p.origin')
     .execute();
-  return rows.map((r) => ({ origin: r.origin, count: Number(r.count), waitingForSeq: r.waitingForSeq, oldestParkedAt: r.oldestParkedAt }));
+  return rows.map((r) => ({
+    origin: r.origin,
+    count: Number(r.count),
+    waitingForSeq: r.waitingForSeq,
+    oldestParkedAt: r.oldestParkedAt,
+  }));
 }
 
 export async function unsentFeedSummary(db: HqDb): Promise<{ unsent: number; oldestCreatedAt: string | null }> {

@@ -14,13 +14,19 @@ export interface HqWriter {
 }
 
 export function hqWriter(raw: Database.Database): HqWriter {
-  const inbox = raw.prepare(`INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const sale = raw.prepare(`INSERT INTO sale (id, session_id, station, registrant_id, tier, allotment_id, charged_allotment_id, event_id, verdict, over_by, held, decided_at, released_at)
+  const inbox = raw.prepare(
+    `INSERT INTO inbox (id, origin, seq, type, status, note, applied_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const sale =
+    raw.prepare(`INSERT INTO sale (id, session_id, station, registrant_id, tier, allotment_id, charged_allotment_id, event_id, verdict, over_by, held, decided_at, released_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const kase = raw.prepare(`INSERT INTO oversell_case (id, sale_id, session_id, station, over_by, status, resolution, resolved_by, opened_at, resolved_at,
+  const kase =
+    raw.prepare(`INSERT INTO oversell_case (id, sale_id, session_id, station, over_by, status, resolution, resolved_by, opened_at, resolved_at,
     registrant_id, tier, basis_json, due_at, escalate_at, default_action, escalated_at, decided_by, resolution_id, supervisor_id, note, outcome_json)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const feed = raw.prepare(`INSERT INTO feed_outbox (seq, id, type, session_id, station, body, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`);
+  const feed = raw.prepare(
+    `INSERT INTO feed_outbox (seq, id, type, session_id, station, body, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+  );
   const inTx = () => {
     if (!raw.inTransaction) throw new Error('the HQ writer must run inside the batch transaction');
   };
@@ -31,13 +37,50 @@ export function hqWriter(raw: Database.Database): HqWriter {
     },
     sales(rows) {
       inTx();
-      for (const r of rows) sale.run(r.id, r.session_id, r.station, r.registrant_id, r.tier, r.allotment_id, r.charged_allotment_id, r.event_id, r.verdict, r.over_by, r.held, r.decided_at, r.released_at);
+      for (const r of rows)
+        sale.run(
+          r.id,
+          r.session_id,
+          r.station,
+          r.registrant_id,
+          r.tier,
+          r.allotment_id,
+          r.charged_allotment_id,
+          r.event_id,
+          r.verdict,
+          r.over_by,
+          r.held,
+          r.decided_at,
+          r.released_at,
+        );
     },
     cases(rows) {
       inTx();
       for (const r of rows) {
-        kase.run(r.id, r.sale_id, r.session_id, r.station, r.over_by, r.status, r.resolution, r.resolved_by, r.opened_at, r.resolved_at, r.registrant_id, r.tier, r.basis_json,
-          r.due_at, r.escalate_at, r.default_action, r.escalated_at, r.decided_by, r.resolution_id, r.supervisor_id, r.note, r.outcome_json);
+        kase.run(
+          r.id,
+          r.sale_id,
+          r.session_id,
+          r.station,
+          r.over_by,
+          r.status,
+          r.resolution,
+          r.resolved_by,
+          r.opened_at,
+          r.resolved_at,
+          r.registrant_id,
+          r.tier,
+          r.basis_json,
+          r.due_at,
+          r.escalate_at,
+          r.default_action,
+          r.escalated_at,
+          r.decided_by,
+          r.resolution_id,
+          r.supervisor_id,
+          r.note,
+          r.outcome_json,
+        );
       }
     },
     feed(rows) {

@@ -11,9 +11,31 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function buildElectron(outdir = `${root}dist/electron`): Promise<string[]> {
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', sourcemap: true, logLevel: 'warning' as const, absWorkingDir: root };
-  await build({ ...common, entryPoints: { main: 'main/electron/main.ts', 'station-host': 'main/electron/station-host.ts' }, outdir, format: 'esm', outExtension: { '.js': '.mjs' }, packages: 'external' });
-  await build({ ...common, entryPoints: { preload: 'preload/index.ts' }, outdir, format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'], minify: true });
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning' as const,
+    absWorkingDir: root,
+  };
+  await build({
+    ...common,
+    entryPoints: { main: 'main/electron/main.ts', 'station-host': 'main/electron/station-host.ts' },
+    outdir,
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    packages: 'external',
+  });
+  await build({
+    ...common,
+    entryPoints: { preload: 'preload/index.ts' },
+    outdir,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    external: ['electron'],
+    minify: true,
+  });
   return ['main.mjs', 'station-host.mjs', 'preload.cjs'].map((f) => `${outdir}/${f}`);
 }
 

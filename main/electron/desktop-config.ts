@@ -15,22 +15,39 @@ export function argValue(argv: string[], name: string): string | null {
   return eq ? eq.slice(name.length + 1) : null;
 }
 
-export function loadDesktopConfig(argv: string[], env: NodeJS.ProcessEnv, userData: string, safeStorage: SafeStorage): ConfigResult {
+export function loadDesktopConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  userData: string,
+  safeStorage: SafeStorage,
+): ConfigResult {
   const file = argValue(argv, '--config') ?? env.LANYARD_CONFIG ?? null;
   if (!file) return { ok: true, config: embeddedConfig(userData) };
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    return { ok: false, errors: [`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`] };
+    return {
+      ok: false,
+      errors: [
+        `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`,
+      ],
+    };
   }
-  const decrypt = safeStorage.isEncryptionAvailable() ? (b64: string) => safeStorage.decryptString(Buffer.from(b64, 'base64')) : undefined;
-  return parseRuntimeConfig(json, { baseDir: dirname(resolve(file)), defaultDataDir: userData, ...(decrypt ? { decrypt } : {}) });
+  const decrypt = safeStorage.isEncryptionAvailable()
+    ? (b64: string) => safeStorage.decryptString(Buffer.from(b64, 'base64'))
+    : undefined;
+  return parseRuntimeConfig(json, {
+    baseDir: dirname(resolve(file)),
+    defaultDataDir: userData,
+    ...(decrypt ? { decrypt } : {}),
+  });
 }
 
 /** Encrypts the plain connection string of a configuration file in place. */
 export function sealConfig(file: string, safeStorage: SafeStorage): string {
-  if (!safeStorage.isEncryptionAvailable()) return 'this system offers no encryption for secrets (safeStorage); the file was not changed';
+  if (!safeStorage.isEncryptionAvailable())
+    return 'this system offers no encryption for secrets (safeStorage); the file was not changed';
   const json = JSON.parse(readFileSync(file, 'utf8')) as { sync?: { connectionString?: unknown } };
   const cs = json.sync?.connectionString;
   if (typeof cs !== 'string') return 'no plain connection string to seal';

@@ -23,7 +23,11 @@ export interface StationIpc {
   dispose(): void;
 }
 
-export function serveIpc(ipcMain: IpcMain, endpoint: Pick<StationEndpoint, 'callUnknown'>, o: { mode: StationMode; idleMs: number; log: Log }): StationIpc {
+export function serveIpc(
+  ipcMain: IpcMain,
+  endpoint: Pick<StationEndpoint, 'callUnknown'>,
+  o: { mode: StationMode; idleMs: number; log: Log },
+): StationIpc {
   const windows = new Map<number, { contents: WebContents; connection: Connection }>();
 
   const refuse = (why: string): Result<never> => ({ ok: false, error: { code: 'forbidden', message: why } });

@@ -8,7 +8,20 @@
  *   electron . [--config FILE]          (npm start does this where the Electron binary is installed)
  *   electron . --seal-config FILE       encrypt the connection string in FILE for this user and machine
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerSaveBlocker, protocol, safeStorage, session, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerSaveBlocker,
+  protocol,
+  safeStorage,
+  session,
+  utilityProcess,
+} from 'electron';
 import { showOsNotifications } from './os-notifications';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +49,12 @@ export interface DesktopOptions {
   onlinePollMs?: number;
 }
 
-const modeTitles = { kiosk: 'Lanyard — badge kiosk', desk: 'Lanyard — registration desk', door: 'Lanyard — door scanner', supervisor: 'Lanyard — supervisor' } as const;
+const modeTitles = {
+  kiosk: 'Lanyard — badge kiosk',
+  desk: 'Lanyard — registration desk',
+  door: 'Lanyard — door scanner',
+  supervisor: 'Lanyard — supervisor',
+} as const;
 
 export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | null> {
   const argv = o.argv ?? process.argv;
@@ -44,7 +62,9 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
   const dir = o.dir ?? dirname(fileURLToPath(import.meta.url));
   const log = o.log ?? ((line: string) => console.log(`[lanyard] ${line}`));
   // Before the app is ready: app:// is a standard, secure origin for the renderer.
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
 
   const sealing = argValue(argv, '--seal-config');
   if (sealing) {
@@ -74,13 +94,25 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
   app.on('web-contents-created', (_e, contents) => guardContents(contents, log));
   Menu.setApplicationMenu(null);
 
-  const host = await connectHost(utilityHostLink(utilityProcess.fork(join(dir, 'station-host.mjs'), [], { serviceName: 'Lanyard station', stdio: 'inherit' })), config, {
-    log,
-    printSystem: printOnSystem(BrowserWindow, preload),
-  });
+  const host = await connectHost(
+    utilityHostLink(
+      utilityProcess.fork(join(dir, 'station-host.mjs'), [], { serviceName: 'Lanyard station', stdio: 'inherit' }),
+    ),
+    config,
+    {
+      log,
+      printSystem: printOnSystem(BrowserWindow, preload),
+    },
+  );
   const ipc = serveIpc(ipcMain, host, { mode: config.mode, idleMs: config.staffIdleMin * 60_000, log });
   const events = host.events$.subscribe((e) => ipc.broadcast(e));
-  const win = createStationWindow(BrowserWindow, { mode: config.mode, preload, url: `${APP_ORIGIN}/index.html`, title: modeTitles[config.mode], log });
+  const win = createStationWindow(BrowserWindow, {
+    mode: config.mode,
+    preload,
+    url: `${APP_ORIGIN}/index.html`,
+    title: modeTitles[config.mode],
+    log,
+  });
   ipc.attach(win.webContents);
   const notices = showOsNotifications(host.events$, config.mode, Notification, () => {
     if (win.isMinimized()) win.restore();

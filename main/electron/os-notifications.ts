@@ -13,10 +13,18 @@ export const osNotificationKinds = new Set(['case.opened', 'case.escalated', 're
 
 export interface NotificationApi {
   isSupported(): boolean;
-  new (options: { title: string; body: string; silent?: boolean }): { show(): void; on(event: 'click', f: () => void): unknown };
+  new (options: { title: string; body: string; silent?: boolean }): {
+    show(): void;
+    on(event: 'click', f: () => void): unknown;
+  };
 }
 
-export function showOsNotifications(events$: Observable<StationEvent>, mode: StationMode, Notification: NotificationApi, onClick: () => void): Subscription | null {
+export function showOsNotifications(
+  events$: Observable<StationEvent>,
+  mode: StationMode,
+  Notification: NotificationApi,
+  onClick: () => void,
+): Subscription | null {
   if (mode !== 'supervisor' && mode !== 'desk') return null;
   if (!Notification.isSupported()) return null;
   return events$.subscribe((e) => {

@@ -36,7 +36,10 @@ export function serveApp(root: string): (request: { url: string }) => Promise<Re
     if (!file) return new Response('not found', { status: 404, headers });
     try {
       const body = await readFile(file);
-      return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': types[extname(file)] ?? 'application/octet-stream' } });
+      return new Response(body, {
+        status: 200,
+        headers: { ...headers, 'Content-Type': types[extname(file)] ?? 'application/octet-stream' },
+      });
     } catch {
       return new Response('not found', { status: 404, headers });
     }

@@ -69,7 +69,16 @@ export function guardContents(contents: WebContents, log: Log): void {
  * The camera for the door scanner — video only, from the app's main frame — and nothing else, for any mode.
  * (Permission checks and requests both go through here.)
  */
-export function permissionAllowed(mode: StationMode, permission: string, details: { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: ('video' | 'audio')[]; securityOrigin?: string }): boolean {
+export function permissionAllowed(
+  mode: StationMode,
+  permission: string,
+  details: {
+    requestingUrl?: string;
+    isMainFrame?: boolean;
+    mediaTypes?: ('video' | 'audio')[];
+    securityOrigin?: string;
+  },
+): boolean {
   if (mode !== 'door' || permission !== 'media') return false;
   if (details.isMainFrame === false) return false;
   const from = details.requestingUrl ?? details.securityOrigin ?? '';
@@ -85,7 +94,10 @@ export function guardSession(session: Session, mode: StationMode, log: Log): voi
     callback(ok);
   });
   session.setPermissionCheckHandler((_contents, permission, origin, details) =>
-    permissionAllowed(mode, permission, { ...(details as Parameters<typeof permissionAllowed>[2]), securityOrigin: origin }),
+    permissionAllowed(mode, permission, {
+      ...(details as Parameters<typeof permissionAllowed>[2]),
+      securityOrigin: origin,
+    }),
   );
   // Whatever else a response carries, the app's CSP is on it.
   session.webRequest.onHeadersReceived((details, callback) => {

@@ -13,7 +13,10 @@ interface ParentPort {
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
   serveHost(
-    { send: (m: FromHost) => parentPort.postMessage(m), onMessage: (f) => parentPort.on('message', (e) => f(e.data as ToHost)) },
+    {
+      send: (m: FromHost) => parentPort.postMessage(m),
+      onMessage: (f) => parentPort.on('message', (e) => f(e.data as ToHost)),
+    },
     (code) => process.exit(code),
   );
 }

@@ -26,7 +26,11 @@ export function pngHeight(png: Uint8Array): number {
   return png.length > 24 ? ((png[20]! << 24) | (png[21]! << 16) | (png[22]! << 8) | png[23]!) >>> 0 : 0;
 }
 
-export function printOnSystem(BrowserWindow: typeof BrowserWindowType, preload: string, timeoutMs = 60_000): (job: SystemPrintJob) => Promise<SendResult> {
+export function printOnSystem(
+  BrowserWindow: typeof BrowserWindowType,
+  preload: string,
+  timeoutMs = 60_000,
+): (job: SystemPrintJob) => Promise<SendResult> {
   return (job) =>
     new Promise<SendResult>((resolve) => {
       const win = new BrowserWindow({ show: false, webPreferences: { ...webPreferences(preload), javascript: false } });
@@ -38,19 +42,53 @@ export function printOnSystem(BrowserWindow: typeof BrowserWindowType, preload: 
         if (!win.isDestroyed()) win.destroy();
         resolve(r);
       };
-      const timer = setTimeout(() => finish({ outcome: 'uncertain', words: `the print system did not answer within ${timeoutMs / 1000} s; look at the printer`, before: null, after: null }), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish({
+            outcome: 'uncertain',
+            words: `the print system did not answer within ${timeoutMs / 1000} s; look at the printer`,
+            before: null,
+            after: null,
+          }),
+        timeoutMs,
+      );
       const size = pageSize(job, pngHeight(job.png) || job.widthDots);
       const html = `<!doctype html><html><head><style>@page{margin:0;size:${size.width / 1000}mm ${size.height / 1000}mm}html,body{margin:0}img{width:100%;display:block}</style></head><body><img src="data:image/png;base64,${Buffer.from(job.png).toString('base64')}"></body></html>`;
       win.webContents.once('did-finish-load', () => {
-        win.webContents.print({ silent: true, deviceName: job.printer, printBackground: true, margins: { marginType: 'none' }, pageSize: size }, (success, failureReason) =>
-          finish(
-            success
-              ? { outcome: 'printed', words: `handed to ${job.printer} by the operating system`, before: null, after: null }
-              : { outcome: 'uncertain', words: `the operating system did not confirm the job (${failureReason || 'no reason given'}); look at the printer`, before: null, after: null },
-          ),
+        win.webContents.print(
+          {
+            silent: true,
+            deviceName: job.printer,
+            printBackground: true,
+            margins: { marginType: 'none' },
+            pageSize: size,
+          },
+          (success, failureReason) =>
+            finish(
+              success
+                ? {
+                    outcome: 'printed',
+                    words: `handed to ${job.printer} by the operating system`,
+                    before: null,
+                    after: null,
+                  }
+                : {
+                    outcome: 'uncertain',
+                    words: `the operating system did not confirm the job (${failureReason || 'no reason given'}); look at the printer`,
+                    before: null,
+                    after: null,
+                  },
+            ),
         );
       });
-      win.webContents.once('did-fail-load', (_e, _code, description) => finish({ outcome: 'failed', words: `the badge page could not be prepared (${description}); nothing was sent`, before: null, after: null }));
+      win.webContents.once('did-fail-load', (_e, _code, description) =>
+        finish({
+          outcome: 'failed',
+          words: `the badge page could not be prepared (${description}); nothing was sent`,
+          before: null,
+          after: null,
+        }),
+      );
       void win.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
     });
 }

@@ -23,8 +23,23 @@ export const webPreferences = (preload: string): NonNullable<BrowserWindowConstr
 });
 
 export function windowOptions(mode: StationMode, preload: string, title: string): BrowserWindowConstructorOptions {
-  const base: BrowserWindowConstructorOptions = { title, show: false, backgroundColor: '#0b1f33', autoHideMenuBar: true, webPreferences: webPreferences(preload) };
-  if (mode === 'kiosk') return { ...base, fullscreen: true, kiosk: true, frame: false, resizable: false, minimizable: false, closable: false };
+  const base: BrowserWindowConstructorOptions = {
+    title,
+    show: false,
+    backgroundColor: '#0b1f33',
+    autoHideMenuBar: true,
+    webPreferences: webPreferences(preload),
+  };
+  if (mode === 'kiosk')
+    return {
+      ...base,
+      fullscreen: true,
+      kiosk: true,
+      frame: false,
+      resizable: false,
+      minimizable: false,
+      closable: false,
+    };
   return { ...base, width: 1280, height: 800 };
 }
 
@@ -34,7 +49,15 @@ export const CRASH_WINDOW_MS = 5 * 60_000;
 
 export function createStationWindow(
   BrowserWindow: typeof BrowserWindowType,
-  o: { mode: StationMode; preload: string; url: string; title: string; log: Log; now?: () => number; setMenu?: (w: BrowserWindowType) => void },
+  o: {
+    mode: StationMode;
+    preload: string;
+    url: string;
+    title: string;
+    log: Log;
+    now?: () => number;
+    setMenu?: (w: BrowserWindowType) => void;
+  },
 ): BrowserWindowType {
   const now = o.now ?? Date.now;
   const win = new BrowserWindow(windowOptions(o.mode, o.preload, o.title));

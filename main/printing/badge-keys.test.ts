@@ -23,7 +23,11 @@ describe('badge signatures', () => {
   it('a signed code verifies, names its station, and is compact ASCII', () => {
     const code = signBadge(claims, desk);
     expect(code).toMatch(/^[\x20-\x7e]{1,160}$/);
-    expect(verifyBadge(code, ctx())).toEqual({ valid: true, claims: { ...claims, keyId: desk.keyId }, station: 'station:desk-a' });
+    expect(verifyBadge(code, ctx())).toEqual({
+      valid: true,
+      claims: { ...claims, keyId: desk.keyId },
+      station: 'station:desk-a',
+    });
   });
 
   it('rejects altered codes: every claim is covered by the signature', () => {
@@ -56,10 +60,22 @@ describe('badge signatures', () => {
 
   it('rejects revoked, superseded, other-conference and malformed codes', () => {
     const code = signBadge(claims, desk);
-    expect(verifyBadge(code, ctx({ revocations: { isRevoked: (r, v) => r === 'r-00042' && v === 1, currentVersion: () => 1 } }))).toMatchObject({ valid: false, reason: 'revoked' });
-    expect(verifyBadge(code, ctx({ revocations: { isRevoked: () => false, currentVersion: () => 2 } }))).toMatchObject({ valid: false, reason: 'superseded' });
-    expect(verifyBadge(code, ctx({ conferenceId: 'other' }))).toMatchObject({ valid: false, reason: 'wrong_conference' });
-    for (const junk of ['', 'https://example.com', 'LY1|a|b|c|d|e', '\u0000'.repeat(10)]) expect(verifyBadge(junk, ctx())).toMatchObject({ valid: false, reason: 'malformed' });
+    expect(
+      verifyBadge(
+        code,
+        ctx({ revocations: { isRevoked: (r, v) => r === 'r-00042' && v === 1, currentVersion: () => 1 } }),
+      ),
+    ).toMatchObject({ valid: false, reason: 'revoked' });
+    expect(verifyBadge(code, ctx({ revocations: { isRevoked: () => false, currentVersion: () => 2 } }))).toMatchObject({
+      valid: false,
+      reason: 'superseded',
+    });
+    expect(verifyBadge(code, ctx({ conferenceId: 'other' }))).toMatchObject({
+      valid: false,
+      reason: 'wrong_conference',
+    });
+    for (const junk of ['', 'https://example.com', 'LY1|a|b|c|d|e', '\u0000'.repeat(10)])
+      expect(verifyBadge(junk, ctx())).toMatchObject({ valid: false, reason: 'malformed' });
     // A garbage public key in the key list is "unknown", not a crash.
     const bad = new Map([[desk.keyId, { publicKey: 'not-a-key', station: null }]]);
     expect(verifyBadge(code, ctx({ keys: bad }))).toMatchObject({ valid: false, reason: 'unknown_key' });

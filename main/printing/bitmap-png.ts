@@ -14,7 +14,14 @@ export function bitmapToPng(bmp: Bitmap, y0 = 0, rows = bmp.height, deflateLevel
   const src = bmp.data.subarray(y0 * bmp.width, (y0 + h) * bmp.width);
   for (let i = 0; i < src.length; i++) if (src[i]) gray[i] = 0;
   png.data = gray;
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8, filterType: 0, deflateLevel });
+  return PNG.sync.write(png, {
+    colorType: 0,
+    inputColorType: 0,
+    inputHasAlpha: false,
+    bitDepth: 8,
+    filterType: 0,
+    deflateLevel,
+  });
 }
 
 /** RGBA pixels of a bitmap (for jsqr and friends). */

@@ -21,7 +21,8 @@ const content: BadgeContent = {
 const env = { assets: loadBadgeAssets(), fonts: loadBadgeFonts() };
 
 /** Positions of ESC t n in a buffer. */
-const codePageSelects = (b: Buffer) => [...b.entries()].filter(([i, v]) => v === 0x1b && b[i + 1] === 0x74).map(([i]) => b[i + 2]);
+const codePageSelects = (b: Buffer) =>
+  [...b.entries()].filter(([i, v]) => v === 0x1b && b[i + 1] === 0x74).map(([i]) => b[i + 2]);
 
 describe('code pages', () => {
   it('segments text into runs of one page each, preferring the current page', () => {
@@ -31,7 +32,10 @@ describe('code pages', () => {
     expect(segmentText('José Łukasz').runs.map((r) => r.page?.name)).toEqual(['WPC1250_LATIN2']);
     // No single page has both Ñ and Ł: two runs.
     const mixed = segmentText('Ñúñez Łukasz').runs;
-    expect(mixed.map((r) => [r.page?.name, r.text])).toEqual([['WPC1252', 'Ñúñez '], ['WPC1250_LATIN2', 'Łukasz']]);
+    expect(mixed.map((r) => [r.page?.name, r.text])).toEqual([
+      ['WPC1252', 'Ñúñez '],
+      ['WPC1250_LATIN2', 'Łukasz'],
+    ]);
     // The current page is kept when it holds the line.
     expect(segmentText('Zoë', codePages[0]).runs[0]!.page?.name).toBe('WPC1252');
     expect(segmentText('Иван Петров').runs[0]!.page?.name).toBe('WPC1251_CYRILLIC');
@@ -46,7 +50,10 @@ describe('code pages', () => {
   it('every table agrees with the encoder (iconv inside node-thermal-printer)', () => {
     for (const page of codePages) {
       const p = newEncoder(48);
-      const sample = 'ëŁÑúøŠžİğЖΩ€'.split('').filter((c) => segmentText(c, page).runs[0]?.page === page).join('');
+      const sample = 'ëŁÑúøŠžİğЖΩ€'
+        .split('')
+        .filter((c) => segmentText(c, page).runs[0]?.page === page)
+        .join('');
       if (!sample) continue;
       p.setCharacterSet(page.name as never);
       p.print(sample);
@@ -63,10 +70,15 @@ describe('ESC/POS rendering', () => {
     expect([...p.getBuffer()]).toEqual([0x1d, 0x21, 0x21]);
   });
 
-  it('Lanyard\'s raster strips are byte-identical to node-thermal-printer\'s printImageBuffer', async () => {
+  it("Lanyard's raster strips are byte-identical to node-thermal-printer's printImageBuffer", async () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    for (const [w, h] of [[216, 212], [576, 2], [8, 1], [13, 300]] as const) {
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (const [w, h] of [
+      [216, 212],
+      [576, 2],
+      [8, 1],
+      [13, 300],
+    ] as const) {
       const bmp = createBitmap(w, h);
       for (let i = 0; i < bmp.data.length; i++) bmp.data[i] = rand() < 0.5 ? 1 : 0;
       const ours = newEncoder(48);
@@ -88,7 +100,13 @@ describe('ESC/POS rendering', () => {
 
   for (const media of Object.values(mediaProfiles).filter((m) => m.language === 'escpos')) {
     it(`${media.id}: a badge is one raster: ESC @, GS v 0 strips of at most 256 rows at the paper's width, feed to the cutter and cut`, async () => {
-      const badge = composeBadge(content, null, fallbackTemplate, { language: 'escpos', media, mode: 'raster', qr: 'raster' }, env);
+      const badge = composeBadge(
+        content,
+        null,
+        fallbackTemplate,
+        { language: 'escpos', media, mode: 'raster', qr: 'raster' },
+        env,
+      );
       const bytes = await badge.bytes();
       expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
       expect([...bytes.subarray(-4)]).toEqual([0x1d, 0x56, 0x41, 0x00]);
@@ -111,7 +129,13 @@ describe('ESC/POS rendering', () => {
     });
 
     it(`${media.id}: text mode uses the printer's font, only Lanyard's code pages, and ends with a cut`, async () => {
-      const badge = composeBadge(content, null, fallbackTemplate, { language: 'escpos', media, mode: 'text', qr: 'raster' }, env);
+      const badge = composeBadge(
+        content,
+        null,
+        fallbackTemplate,
+        { language: 'escpos', media, mode: 'text', qr: 'raster' },
+        env,
+      );
       const bytes = await badge.bytes();
       expect([...bytes.subarray(0, 2)]).toEqual([0x1b, 0x40]);
       const allowed = new Set(codePages.map((c) => c.escT));
@@ -123,15 +147,35 @@ describe('ESC/POS rendering', () => {
   }
 
   it('text mode warns that what no code page holds needs raster mode', async () => {
-    const badge = composeBadge({ ...content, person: { ...content.person, firstName: '지우', lastName: '김' } }, null, fallbackTemplate, { language: 'escpos', media: mediaProfiles['escpos-80-203']!, mode: 'text', qr: 'raster' }, env);
-    expect(badge.warnings).toContainEqual(expect.objectContaining({ code: 'missing_glyphs', script: 'Hangul', fontPack: 'raster' }));
+    const badge = composeBadge(
+      { ...content, person: { ...content.person, firstName: '지우', lastName: '김' } },
+      null,
+      fallbackTemplate,
+      { language: 'escpos', media: mediaProfiles['escpos-80-203']!, mode: 'text', qr: 'raster' },
+      env,
+    );
+    expect(badge.warnings).toContainEqual(
+      expect.objectContaining({ code: 'missing_glyphs', script: 'Hangul', fontPack: 'raster' }),
+    );
   });
 
   it('the native QR option (text mode) stores exactly the payload bytes (GS ( k with the right length)', async () => {
-    const badge = composeBadge(content, null, fallbackTemplate, { language: 'escpos', media: mediaProfiles['escpos-80-203']!, mode: 'text', qr: 'native' }, env);
+    const badge = composeBadge(
+      content,
+      null,
+      fallbackTemplate,
+      { language: 'escpos', media: mediaProfiles['escpos-80-203']!, mode: 'text', qr: 'native' },
+      env,
+    );
     const bytes = await badge.bytes();
     const data = Buffer.from(content.qrCode!, 'ascii');
-    const store = bytes.indexOf(Buffer.concat([Buffer.from([0x1d, 0x28, 0x6b]), Buffer.from([(data.length + 3) & 0xff, (data.length + 3) >> 8, 0x31, 0x50, 0x30]), data]));
+    const store = bytes.indexOf(
+      Buffer.concat([
+        Buffer.from([0x1d, 0x28, 0x6b]),
+        Buffer.from([(data.length + 3) & 0xff, (data.length + 3) >> 8, 0x31, 0x50, 0x30]),
+        data,
+      ]),
+    );
     expect(store).toBeGreaterThan(0);
     expect(bytes.includes(Buffer.from([0x1d, 0x76, 0x30]))).toBe(false);
   });

@@ -69,14 +69,28 @@ export function rasterStrip(bmp: Bitmap, y0: number, rows: number): Buffer {
     let i = (y0 + y) * bmp.width;
     let o = 8 + y * wBytes;
     // Eight dots to a byte, leftmost in the high bit (0 or 1 per dot in the bitmap).
-    for (let b = 0; b < whole; b++, i += 8) out[o++] = (d[i]! << 7) | (d[i + 1]! << 6) | (d[i + 2]! << 5) | (d[i + 3]! << 4) | (d[i + 4]! << 3) | (d[i + 5]! << 2) | (d[i + 6]! << 1) | d[i + 7]!;
+    for (let b = 0; b < whole; b++, i += 8)
+      out[o++] =
+        (d[i]! << 7) |
+        (d[i + 1]! << 6) |
+        (d[i + 2]! << 5) |
+        (d[i + 3]! << 4) |
+        (d[i + 4]! << 3) |
+        (d[i + 5]! << 2) |
+        (d[i + 6]! << 1) |
+        d[i + 7]!;
     for (let x = whole * 8; x < bmp.width; x++, i++) if (d[i]) out[o]! |= 0x80 >> (x & 7);
   }
   return out;
 }
 
 /** Sends a bitmap as GS v 0 raster strips; `viaLibrary` goes through node-thermal-printer's own image path. */
-export async function printBitmap(p: ThermalPrinter, bmp: Bitmap, stripRows = STRIP_ROWS, viaLibrary = false): Promise<void> {
+export async function printBitmap(
+  p: ThermalPrinter,
+  bmp: Bitmap,
+  stripRows = STRIP_ROWS,
+  viaLibrary = false,
+): Promise<void> {
   const src = padToBytes(bmp);
   for (let y = 0; y < src.height; y += stripRows) {
     if (viaLibrary) await p.printImageBuffer(bitmapToPng(src, y, stripRows, 0));
@@ -102,7 +116,8 @@ export const FEED_AND_CUT = Buffer.from([0x1d, 0x56, 0x41, 0x00]);
 function padToBytes(bmp: Bitmap): Bitmap {
   if (bmp.width % 8 === 0) return bmp;
   const src = createBitmap(Math.ceil(bmp.width / 8) * 8, bmp.height);
-  for (let y = 0; y < bmp.height; y++) src.data.set(bmp.data.subarray(y * bmp.width, (y + 1) * bmp.width), y * src.width);
+  for (let y = 0; y < bmp.height; y++)
+    src.data.set(bmp.data.subarray(y * bmp.width, (y + 1) * bmp.width), y * src.width);
   return src;
 }
 

@@ -11,13 +11,38 @@ const noOs = loadBadgeFonts({ osFonts: false });
 describe('badge fonts', () => {
   it('bundle Latin, Greek, Cyrillic, Arabic, Hebrew, Thai, Devanagari and emoji; CJK comes from the OS', () => {
     const families = new Set(fonts.families().map((f) => f.family));
-    for (const f of ['Noto Sans', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans Thai', 'Noto Sans Devanagari', 'Noto Emoji']) expect(families.has(f), f).toBe(true);
+    for (const f of [
+      'Noto Sans',
+      'Noto Sans Arabic',
+      'Noto Sans Hebrew',
+      'Noto Sans Thai',
+      'Noto Sans Devanagari',
+      'Noto Emoji',
+    ])
+      expect(families.has(f), f).toBe(true);
     // CI installs Debian's fonts-noto-cjk (.ci/run): without it, this fails here rather than skipping the CJK tests.
-    expect(fonts.families().filter((f) => f.pack === 'cjk').map((f) => f.family), 'no CJK font: apt-get install fonts-noto-cjk').not.toEqual([]);
+    expect(
+      fonts
+        .families()
+        .filter((f) => f.pack === 'cjk')
+        .map((f) => f.family),
+      'no CJK font: apt-get install fonts-noto-cjk',
+    ).not.toEqual([]);
   });
 
   it('draw every script of the core pack without the OS: accents, Greek, Cyrillic, Arabic, Hebrew, Thai, Devanagari, emoji', () => {
-    const names = ['Zoë Łukasz', 'Oluwadamilọ́lá Adébáyọ̀-Ogunlesi', 'Νίκος Οικονόμου', 'Иван Петров', 'عمر صالح', 'דוד כהן', 'สมชาย ใจดี', 'राहुल शर्मा', 'Zoë 🎉', 'Şükrü Çelik'];
+    const names = [
+      'Zoë Łukasz',
+      'Oluwadamilọ́lá Adébáyọ̀-Ogunlesi',
+      'Νίκος Οικονόμου',
+      'Иван Петров',
+      'عمر صالح',
+      'דוד כהן',
+      'สมชาย ใจดี',
+      'राहुल शर्मा',
+      'Zoë 🎉',
+      'Şükrü Çelik',
+    ];
     for (const n of names) expect(noOs.measure.missing(n), n).toEqual([]);
   });
 
@@ -26,7 +51,10 @@ describe('badge fonts', () => {
     expect(noOs.measure.missing('杨洋 Ana')).toEqual([{ script: 'Han', fontPack: 'cjk', chars: '杨洋' }]);
     expect(noOs.measure.missing('김지우')).toEqual([{ script: 'Hangul', fontPack: 'cjk', chars: '김지우' }]);
     // Tamil and Georgian are in no pack Lanyard knows: named by script, no pack.
-    expect(fonts.measure.missing('ஸ்ரீநிவாசன் ნინო').map((m) => [m.script, m.fontPack])).toEqual([['Tamil', null], ['Georgian', null]]);
+    expect(fonts.measure.missing('ஸ்ரீநிவாசன் ნინო').map((m) => [m.script, m.fontPack])).toEqual([
+      ['Tamil', null],
+      ['Georgian', null],
+    ]);
   });
 
   it('measure with the real font: width grows with the size, bold is wider, CJK is wide', () => {

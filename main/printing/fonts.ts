@@ -17,18 +17,30 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import * as fontkit from 'fontkit';
-import { ASCENT_EM, LINE_EM, sizeLadder, type FontSpec, type MissingGlyphs, type TextMeasure } from '../../core/badge/layout';
+import {
+  ASCENT_EM,
+  LINE_EM,
+  sizeLadder,
+  type FontSpec,
+  type MissingGlyphs,
+  type TextMeasure,
+} from '../../core/badge/layout';
 import { scriptOf } from '../../core/badge/scripts';
 
 export const bundledFontsDir = fileURLToPath(new URL('../../assets/fonts/', import.meta.url));
 
 /** The bundled core pack: file, family. */
 const CORE_FONTS: [string, string][] = [
-  ['NotoSans-Regular.ttf', 'Noto Sans'], ['NotoSans-Bold.ttf', 'Noto Sans'],
-  ['NotoSansArabic-Regular.ttf', 'Noto Sans Arabic'], ['NotoSansArabic-Bold.ttf', 'Noto Sans Arabic'],
-  ['NotoSansHebrew-Regular.ttf', 'Noto Sans Hebrew'], ['NotoSansHebrew-Bold.ttf', 'Noto Sans Hebrew'],
-  ['NotoSansThai-Regular.ttf', 'Noto Sans Thai'], ['NotoSansThai-Bold.ttf', 'Noto Sans Thai'],
-  ['NotoSansDevanagari-Regular.ttf', 'Noto Sans Devanagari'], ['NotoSansDevanagari-Bold.ttf', 'Noto Sans Devanagari'],
+  ['NotoSans-Regular.ttf', 'Noto Sans'],
+  ['NotoSans-Bold.ttf', 'Noto Sans'],
+  ['NotoSansArabic-Regular.ttf', 'Noto Sans Arabic'],
+  ['NotoSansArabic-Bold.ttf', 'Noto Sans Arabic'],
+  ['NotoSansHebrew-Regular.ttf', 'Noto Sans Hebrew'],
+  ['NotoSansHebrew-Bold.ttf', 'Noto Sans Hebrew'],
+  ['NotoSansThai-Regular.ttf', 'Noto Sans Thai'],
+  ['NotoSansThai-Bold.ttf', 'Noto Sans Thai'],
+  ['NotoSansDevanagari-Regular.ttf', 'Noto Sans Devanagari'],
+  ['NotoSansDevanagari-Bold.ttf', 'Noto Sans Devanagari'],
   ['NotoEmoji-Bold.ttf', 'Noto Emoji'],
 ];
 const EMOJI_FAMILY = 'Noto Emoji';
@@ -36,18 +48,33 @@ const EMOJI_FAMILY = 'Noto Emoji';
 /** Where operating systems keep a CJK font, most complete first. Skia registers the first face of a collection. */
 const OS_CJK_FONTS = [
   // Debian / Ubuntu (fonts-noto-cjk), Fedora, Arch
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
-  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc', '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc',
-  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', '/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
+  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc',
+  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc',
   // Windows
-  'C:\\Windows\\Fonts\\msyh.ttc', 'C:\\Windows\\Fonts\\msyhbd.ttc', 'C:\\Windows\\Fonts\\malgun.ttf', 'C:\\Windows\\Fonts\\malgunbd.ttf',
-  'C:\\Windows\\Fonts\\YuGothM.ttc', 'C:\\Windows\\Fonts\\YuGothB.ttc',
+  'C:\\Windows\\Fonts\\msyh.ttc',
+  'C:\\Windows\\Fonts\\msyhbd.ttc',
+  'C:\\Windows\\Fonts\\malgun.ttf',
+  'C:\\Windows\\Fonts\\malgunbd.ttf',
+  'C:\\Windows\\Fonts\\YuGothM.ttc',
+  'C:\\Windows\\Fonts\\YuGothB.ttc',
   // macOS
-  '/System/Library/Fonts/PingFang.ttc', '/System/Library/Fonts/AppleSDGothicNeo.ttc', '/System/Library/Fonts/Hiragino Sans GB.ttc',
+  '/System/Library/Fonts/PingFang.ttc',
+  '/System/Library/Fonts/AppleSDGothicNeo.ttc',
+  '/System/Library/Fonts/Hiragino Sans GB.ttc',
 ];
 
 /** Scripts a font pack this station could add would cover, for the warning's words. */
-const PACK_OF_SCRIPT: Record<string, string> = { Han: 'cjk', Hangul: 'cjk', Hiragana: 'cjk', Katakana: 'cjk', Bopomofo: 'cjk' };
+const PACK_OF_SCRIPT: Record<string, string> = {
+  Han: 'cjk',
+  Hangul: 'cjk',
+  Hiragana: 'cjk',
+  Katakana: 'cjk',
+  Bopomofo: 'cjk',
+};
 
 interface LoadedFont {
   family: string;
@@ -93,8 +120,20 @@ function load(dirs: readonly string[], osFonts: boolean): BadgeFonts {
     if (!GlobalFonts.registerFromPath(file, family)) return false;
     const cache = new Map<number, boolean>();
     fonts.push({
-      family: name, file, pack,
-      lang: /\b(SC|CN)\b/.test(name) ? 'zh-CN' : /\b(TC|TW)\b/.test(name) ? 'zh-TW' : /\bHK\b/.test(name) ? 'zh-HK' : /\b(JP|Japanese)\b/.test(name) ? 'ja' : /\b(KR|Korean)\b/.test(name) ? 'ko' : null,
+      family: name,
+      file,
+      pack,
+      lang: /\b(SC|CN)\b/.test(name)
+        ? 'zh-CN'
+        : /\b(TC|TW)\b/.test(name)
+          ? 'zh-TW'
+          : /\bHK\b/.test(name)
+            ? 'zh-HK'
+            : /\b(JP|Japanese)\b/.test(name)
+              ? 'ja'
+              : /\b(KR|Korean)\b/.test(name)
+                ? 'ko'
+                : null,
       has(cp) {
         let v = cache.get(cp);
         if (v === undefined) cache.set(cp, (v = font.hasGlyphForCodePoint(cp)));
@@ -107,7 +146,8 @@ function load(dirs: readonly string[], osFonts: boolean): BadgeFonts {
   for (const [file, family] of CORE_FONTS) {
     const path = join(bundledFontsDir, file);
     // The core pack ships with the app: a missing file is a packaging bug, not a badge problem.
-    if (!existsSync(path) || !add(path, 'core', family)) throw new Error(`badge font ${file} is missing or unreadable in ${bundledFontsDir}`);
+    if (!existsSync(path) || !add(path, 'core', family))
+      throw new Error(`badge font ${file} is missing or unreadable in ${bundledFontsDir}`);
   }
   for (const dir of dirs) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
@@ -123,7 +163,12 @@ function load(dirs: readonly string[], osFonts: boolean): BadgeFonts {
     let s = stacks.get(lang);
     if (!s) {
       // Latin and the other core scripts first, then CJK faces for this language ahead of the rest, emoji last.
-      const ordered = [...text.filter((f) => f.pack === 'core'), ...text.filter((f) => f.pack !== 'core' && f.lang === lang), ...text.filter((f) => f.pack !== 'core' && f.lang !== lang), ...emoji];
+      const ordered = [
+        ...text.filter((f) => f.pack === 'core'),
+        ...text.filter((f) => f.pack !== 'core' && f.lang === lang),
+        ...text.filter((f) => f.pack !== 'core' && f.lang !== lang),
+        ...emoji,
+      ];
       s = [...new Set(ordered.map((f) => f.family))].map((f) => `"${f}"`).join(', ');
       stacks.set(lang, s);
     }

@@ -43,7 +43,10 @@ export function dataUriBytes(uri: string): Buffer | null {
 
 const dithered = new Map<string, Bitmap | null>();
 
-export function badgeImages(sources: { conferenceLogo: string | null; asset(name: string): Buffer | null }): BadgeImages {
+export function badgeImages(sources: {
+  conferenceLogo: string | null;
+  asset(name: string): Buffer | null;
+}): BadgeImages {
   const image = (ref: ImageRef): { key: string; img: Image | null } => {
     if (ref.kind === 'conference') {
       const uri = sources.conferenceLogo;
@@ -81,7 +84,8 @@ function dither(img: Image, width: number, height: number): Bitmap {
   ctx.drawImage(img, 0, 0, width, height);
   const rgba = ctx.getImageData(0, 0, width, height).data;
   const gray = new Float32Array(width * height);
-  for (let i = 0; i < gray.length; i++) gray[i] = 0.2126 * rgba[i * 4]! + 0.7152 * rgba[i * 4 + 1]! + 0.0722 * rgba[i * 4 + 2]!;
+  for (let i = 0; i < gray.length; i++)
+    gray[i] = 0.2126 * rgba[i * 4]! + 0.7152 * rgba[i * 4 + 1]! + 0.0722 * rgba[i * 4 + 2]!;
   const out = createBitmap(width, height);
   const spread = (x: number, y: number, e: number) => {
     if (x >= 0 && x < width && y < height) gray[y * width + x]! += e;

@@ -2,7 +2,18 @@
 import { getConference } from '../store/catalog';
 import type { Db, Tx } from '../store/db';
 import { appendEvent } from '../store/queues';
-import { appendPrintLog, getJob, jobsInStatus, markBadgePrinted, nextQueuedJob, printersWithQueuedJobs, recordPrint, recordPrinterStatus, touchPrinterJob, transitionJob } from '../store/printing';
+import {
+  appendPrintLog,
+  getJob,
+  jobsInStatus,
+  markBadgePrinted,
+  nextQueuedJob,
+  printersWithQueuedJobs,
+  recordPrint,
+  recordPrinterStatus,
+  touchPrinterJob,
+  transitionJob,
+} from '../store/printing';
 import type { JobStore, PrintJobState } from './queue';
 import type { PrinterStatus } from './status';
 
@@ -15,13 +26,28 @@ export interface JobStoreOptions {
 }
 
 /** Marks the badge version printed and tells HQ (BadgePrinted). Returns the outbox seq, if an event was appended. */
-export async function recordBadgePrinted(tx: Tx, stationId: string, job: { id: string; registrant_id: string | null; badge_version: number | null }, at: string): Promise<number | null> {
+export async function recordBadgePrinted(
+  tx: Tx,
+  stationId: string,
+  job: { id: string; registrant_id: string | null; badge_version: number | null },
+  at: string,
+): Promise<number | null> {
   if (!job.registrant_id || !job.badge_version) return null;
   await markBadgePrinted(tx, job.registrant_id, job.badge_version, at);
-  await recordPrint(tx, { station: `station:${stationId}`, jobId: job.id, registrantId: job.registrant_id, version: job.badge_version, printedAt: at });
+  await recordPrint(tx, {
+    station: `station:${stationId}`,
+    jobId: job.id,
+    registrantId: job.registrant_id,
+    version: job.badge_version,
+    printedAt: at,
+  });
   const conference = await getConference(tx);
   if (!conference) return null;
-  const ev = await appendEvent(tx, { stationId, conferenceId: conference.id, at }, 'BadgePrinted', { registrantId: job.registrant_id, badgeVersion: job.badge_version, jobId: job.id });
+  const ev = await appendEvent(tx, { stationId, conferenceId: conference.id, at }, 'BadgePrinted', {
+    registrantId: job.registrant_id,
+    badgeVersion: job.badge_version,
+    jobId: job.id,
+  });
   return ev.seq;
 }
 
@@ -36,7 +62,15 @@ export function sqliteJobStore(db: Db, opts: JobStoreOptions): JobStore {
         for (const j of await jobsInStatus(tx, 'sending')) {
           const words = 'the station stopped while sending this job; look at the printer, then confirm or reprint';
           if (await transitionJob(tx, j.id, ['sending'], { status: 'uncertain', words, finished_at: at })) {
-            await appendPrintLog(tx, { at, jobId: j.id, printerUri: j.printer_uri, event: 'recovered', status: 'uncertain', words, actor: 'station' });
+            await appendPrintLog(tx, {
+              at,
+              jobId: j.id,
+              printerUri: j.printer_uri,
+              event: 'recovered',
+              status: 'uncertain',
+              words,
+              actor: 'station',
+            });
             uncertain++;
           }
         }
@@ -45,7 +79,15 @@ export function sqliteJobStore(db: Db, opts: JobStoreOptions): JobStore {
           if (Date.parse(j.created_at) >= cutoff) continue;
           const words = 'expired: not sent before the station restarted; nothing was printed';
           if (await transitionJob(tx, j.id, ['queued'], { status: 'failed', words, finished_at: at })) {
-            await appendPrintLog(tx, { at, jobId: j.id, printerUri: j.printer_uri, event: 'expired', status: 'failed', words, actor: 'station' });
+            await appendPrintLog(tx, {
+              at,
+              jobId: j.id,
+              printerUri: j.printer_uri,
+              event: 'expired',
+              status: 'failed',
+              words,
+              actor: 'station',
+            });
             expired++;
           }
         }
@@ -61,7 +103,16 @@ export function sqliteJobStore(db: Db, opts: JobStoreOptions): JobStore {
       const at = iso();
       return db.transaction().execute(async (tx) => {
         const ok = await transitionJob(tx, jobId, ['queued'], { status: 'sending', sending_at: at });
-        if (ok) await appendPrintLog(tx, { at, jobId, printerUri: uri, event: 'sending', status: 'sending', words: null, actor: 'station' });
+        if (ok)
+          await appendPrintLog(tx, {
+            at,
+            jobId,
+            printerUri: uri,
+            event: 'sending',
+            status: 'sending',
+            words: null,
+            actor: 'station',
+          });
         return ok;
       });
     },
@@ -70,13 +121,27 @@ export function sqliteJobStore(db: Db, opts: JobStoreOptions): JobStore {
       const seq = await db.transaction().execute(async (tx) => {
         const job = await getJob(tx, jobId);
         if (!job) return null;
-        const ok = await transitionJob(tx, jobId, ['queued', 'sending'], { status: result.outcome, words: result.words, finished_at: at });
+        const ok = await transitionJob(tx, jobId, ['queued', 'sending'], {
+          status: result.outcome,
+          words: result.words,
+          finished_at: at,
+        });
         if (!ok) return null;
-        await appendPrintLog(tx, { at, jobId, printerUri: uri, event: 'finished', status: result.outcome, words: result.words, actor: 'station' });
+        await appendPrintLog(tx, {
+          at,
+          jobId,
+          printerUri: uri,
+          event: 'finished',
+          status: result.outcome,
+          words: result.words,
+          actor: 'station',
+        });
         const seen = result.after ?? result.before;
         if (seen) await recordPrinterStatus(tx, uri, { ...seen, at });
         await touchPrinterJob(tx, uri, at);
-        return result.outcome === 'printed' && job.kind === 'badge' ? recordBadgePrinted(tx, opts.stationId, job, at) : null;
+        return result.outcome === 'printed' && job.kind === 'badge'
+          ? recordBadgePrinted(tx, opts.stationId, job, at)
+          : null;
       });
       if (seq !== null) opts.onOutbox?.(seq);
     },

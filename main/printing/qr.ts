@@ -27,6 +27,7 @@ export function qrBitmap(data: string, ec: EcLevel, moduleDots: number, quietMod
   const bmp = createBitmap(Math.ceil(side / padTo) * padTo, side);
   for (let y = 0; y < m.size; y++)
     for (let x = 0; x < m.size; x++)
-      if (m.data[y * m.size + x]) fillRect(bmp, (x + quietModules) * moduleDots, (y + quietModules) * moduleDots, moduleDots, moduleDots);
+      if (m.data[y * m.size + x])
+        fillRect(bmp, (x + quietModules) * moduleDots, (y + quietModules) * moduleDots, moduleDots, moduleDots);
   return bmp;
 }

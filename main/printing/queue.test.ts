@@ -48,13 +48,18 @@ class MemoryStore implements JobStore {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function scripted(outcomes: Record<string, SendResult['outcome']>, log: { sent: string[]; active: Map<string, number>; maxActive: Map<string, number> }, delayMs = 5) {
+function scripted(
+  outcomes: Record<string, SendResult['outcome']>,
+  log: { sent: string[]; active: Map<string, number>; maxActive: Map<string, number> },
+  delayMs = 5,
+) {
   return (printer: PrinterConfig): PrinterTransport => ({
     description: printer.uri,
     status: async () => status('ready'),
     async send(job, begin) {
       const id = Buffer.from(job).toString();
-      if (outcomes[id] === 'failed') return { outcome: 'failed', words: 'paper out; nothing was sent', before: status('paper_out'), after: null };
+      if (outcomes[id] === 'failed')
+        return { outcome: 'failed', words: 'paper out; nothing was sent', before: status('paper_out'), after: null };
       if (!(await begin())) return { outcome: 'failed', words: 'cancelled', before: null, after: null };
       const n = (log.active.get(printer.uri) ?? 0) + 1;
       log.active.set(printer.uri, n);
@@ -109,7 +114,10 @@ describe('PrintQueue', () => {
     const store = new MemoryStore();
     const log = { sent: [] as string[], active: new Map<string, number>(), maxActive: new Map<string, number>() };
     const inner = scripted({}, log);
-    const q = new PrintQueue(store, (p) => ({ ...inner(p), send: (job, begin) => inner(p).send(job, async () => ((store.jobs[0]!.state = 'failed'), begin())) }));
+    const q = new PrintQueue(store, (p) => ({
+      ...inner(p),
+      send: (job, begin) => inner(p).send(job, async () => ((store.jobs[0]!.state = 'failed'), begin())),
+    }));
     store.add('j1', A);
     q.kick(A);
     await q.idle();
@@ -159,7 +167,11 @@ describe('PrintQueue', () => {
     const log = { sent: [] as string[], active: new Map<string, number>(), maxActive: new Map<string, number>() };
     const q = new PrintQueue(store, scripted({}, log));
     const seen: string[] = [];
-    const stop = q.pollHealth(10, async () => [A, B], (uri) => seen.push(uri));
+    const stop = q.pollHealth(
+      10,
+      async () => [A, B],
+      (uri) => seen.push(uri),
+    );
     await sleep(60);
     stop();
     const n = seen.length;

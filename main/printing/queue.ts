@@ -107,9 +107,12 @@ export class PrintQueue {
         if (e.jobId === jobId && finalStates.includes(e.state)) done(e.state);
       });
       const timer = setTimeout(() => void this.store.jobState(jobId).then(done, () => done(null)), timeoutMs);
-      void this.store.jobState(jobId).then((s) => {
-        if (s === null || finalStates.includes(s)) done(s);
-      }, () => done(null));
+      void this.store.jobState(jobId).then(
+        (s) => {
+          if (s === null || finalStates.includes(s)) done(s);
+        },
+        () => done(null),
+      );
     });
   }
 
@@ -123,7 +126,12 @@ export class PrintQueue {
       const job = await this.store.nextQueued(uri);
       if (!job) return;
       if (!parsed.ok) {
-        const result: SendResult = { outcome: 'failed', words: `bad printer: ${parsed.reason}`, before: null, after: null };
+        const result: SendResult = {
+          outcome: 'failed',
+          words: `bad printer: ${parsed.reason}`,
+          before: null,
+          after: null,
+        };
         await this.store.finish(job.id, uri, result);
         this.emit({ jobId: job.id, printerUri: uri, state: 'failed', words: result.words });
         continue;
@@ -152,7 +160,11 @@ export class PrintQueue {
    * Health polling: every `intervalMs`, checks each printer `printers()` names that is not busy printing (many
    * printers take one connection at a time). Returns a function that stops it.
    */
-  pollHealth(intervalMs: number, printers: () => Promise<string[]>, onStatus?: (uri: string, s: PrinterStatus) => void): () => void {
+  pollHealth(
+    intervalMs: number,
+    printers: () => Promise<string[]>,
+    onStatus?: (uri: string, s: PrinterStatus) => void,
+  ): () => void {
     let stopped = false;
     let timer: NodeJS.Timeout;
     const tick = async () => {

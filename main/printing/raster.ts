@@ -40,7 +40,13 @@ export function drawBadge(layout: BadgeLayout, fonts: BadgeFonts, images: BadgeI
       const bmp = drawPanel(panel, createBitmap(width, panel.height), fonts, images);
       const n = bmp.data.length;
       for (let i = 0; i < n; i++) out.data[at + i] = bmp.data[n - 1 - i]!;
-    } else drawPanel(panel, { width, height: panel.height, data: out.data.subarray(at, at + width * panel.height) }, fonts, images);
+    } else
+      drawPanel(
+        panel,
+        { width, height: panel.height, data: out.data.subarray(at, at + width * panel.height) },
+        fonts,
+        images,
+      );
   }
   // Fold marks: short ticks at both edges where a fold-over badge folds.
   const tick = Math.round(layout.media.dpi / 8);

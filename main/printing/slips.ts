@@ -32,7 +32,12 @@ export interface ReceiptData {
   }[];
 }
 
-const methodWords: Record<string, string> = { cash: 'cash', card: 'card', invoice: 'invoice', complimentary: 'complimentary' };
+const methodWords: Record<string, string> = {
+  cash: 'cash',
+  card: 'card',
+  invoice: 'invoice',
+  complimentary: 'complimentary',
+};
 
 /** A receipt's lines: what was paid, how, what was given back, the total. Sizes relative to the paper's dpi. */
 export function receiptLines(d: ReceiptData, dpi: number): SlipLine[] {
@@ -53,14 +58,23 @@ export function receiptLines(d: ReceiptData, dpi: number): SlipLine[] {
   const currency = d.payments[0]?.currency ?? '';
   for (const p of d.payments) {
     lines.push({ text: p.description, right: money(p.amount, p.currency), size: normal });
-    const how = [methodWords[p.method] ?? p.method, p.reference ? `ref ${p.reference}` : null, p.reason, p.time].filter(Boolean).join(' · ');
+    const how = [methodWords[p.method] ?? p.method, p.reference ? `ref ${p.reference}` : null, p.reason, p.time]
+      .filter(Boolean)
+      .join(' · ');
     lines.push({ text: `  ${how}`, size: small });
     if (p.status === 'paid') total += p.amount;
-    else lines.push({ text: `  ${p.status === 'voided' ? 'VOIDED' : 'REFUNDED'}${p.closeReason ? `: ${p.closeReason}` : ''}`, right: money(-p.amount, p.currency), size: small, bold: true });
+    else
+      lines.push({
+        text: `  ${p.status === 'voided' ? 'VOIDED' : 'REFUNDED'}${p.closeReason ? `: ${p.closeReason}` : ''}`,
+        right: money(-p.amount, p.currency),
+        size: small,
+        bold: true,
+      });
   }
   if (d.payments.length === 0) lines.push({ text: 'Nothing paid at this desk.', size: normal });
   lines.push({ text: ' ', size: small });
-  if (d.payments.length > 0) lines.push({ text: 'Total paid', right: money(total, currency), size: normal, bold: true });
+  if (d.payments.length > 0)
+    lines.push({ text: 'Total paid', right: money(total, currency), size: normal, bold: true });
   lines.push({ text: ' ', size: small }, { text: 'Thank you', size: small, center: true });
   return lines;
 }

@@ -65,7 +65,8 @@ export class SpoolerTransport implements PrinterTransport {
   }
 
   async send(job: Uint8Array, beginSending: () => Promise<boolean>): Promise<SendResult> {
-    if (this.platform !== 'win32') return failed('unreachable: the Windows spooler is only available on Windows', status('unreachable'));
+    if (this.platform !== 'win32')
+      return failed('unreachable: the Windows spooler is only available on Windows', status('unreachable'));
     const dir = mkdtempSync(join(tmpdir(), 'lanyard-spool-'));
     try {
       const file = join(dir, 'job.bin');
@@ -74,15 +75,34 @@ export class SpoolerTransport implements PrinterTransport {
       writeFileSync(script, SCRIPT);
       if (!(await beginSending())) return failed('cancelled before sending');
       const r = await new Promise<{ code: number | null; out: string; timedOut: boolean }>((resolve) => {
-        const child = spawn('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script, '-Printer', this.name, '-File', file], { windowsHide: true });
+        const child = spawn(
+          'powershell.exe',
+          [
+            '-NoProfile',
+            '-NonInteractive',
+            '-ExecutionPolicy',
+            'Bypass',
+            '-File',
+            script,
+            '-Printer',
+            this.name,
+            '-File',
+            file,
+          ],
+          { windowsHide: true },
+        );
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        const timer = setTimeout(() => (child.kill(), resolve({ code: null, out, timedOut: true })), this.timeouts.writeMs);
+        const timer = setTimeout(
+          () => (child.kill(), resolve({ code: null, out, timedOut: true })),
+          this.timeouts.writeMs,
+        );
         child.on('close', (code) => (clearTimeout(timer), resolve({ code, out, timedOut: false })));
         child.on('error', () => (clearTimeout(timer), resolve({ code: -1, out, timedOut: false })));
       });
       // Refused before any byte reached the spooler: nothing will print.
-      if (/open-failed|startdoc-failed/.test(r.out) || (r.code !== 0 && !r.out.includes('spooling'))) return failed(`the spooler refused the job (${r.out.trim() || `exit ${r.code}`})`);
+      if (/open-failed|startdoc-failed/.test(r.out) || (r.code !== 0 && !r.out.includes('spooling')))
+        return failed(`the spooler refused the job (${r.out.trim() || `exit ${r.code}`})`);
       if (r.timedOut) return uncertain('the spooler did not finish taking the job in time', null);
       if (r.code !== 0) return uncertain(`the spooler took part of the job (${r.out.trim()})`, null);
       return uncertain('handed to the Windows spooler; confirm that the badge came out', null);

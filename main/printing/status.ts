@@ -3,7 +3,8 @@
  * mid-job. Lanyard asks n = 1 (printer), 2 (offline cause) and 4 (paper sensor) before and after every job.
  */
 
-export type PrinterState = 'ready' | 'paper_out' | 'cover_open' | 'offline' | 'error' | 'unreachable' | 'not_responding' | 'unknown';
+export type PrinterState =
+  'ready' | 'paper_out' | 'cover_open' | 'offline' | 'error' | 'unreachable' | 'not_responding' | 'unknown';
 
 export interface PrinterStatus {
   state: PrinterState;
@@ -49,7 +50,10 @@ export function decodeDleEot(answer: Uint8Array): PrinterStatus {
 }
 
 /** Status bytes a printer in `state` answers (used by the virtual printer and tests). */
-export function encodeDleEot(n: number, s: { paperOut: boolean; coverOpen: boolean; offline: boolean; error: boolean; paperLow: boolean }): number {
+export function encodeDleEot(
+  n: number,
+  s: { paperOut: boolean; coverOpen: boolean; offline: boolean; error: boolean; paperLow: boolean },
+): number {
   switch (n) {
     case 1:
       return 0x12 | (s.offline || s.paperOut || s.coverOpen || s.error ? 0x08 : 0);

@@ -113,7 +113,15 @@ export class Connection {
 export function unreachableWords(e: unknown, where: string): string {
   const code = (e as NodeJS.ErrnoException).code ?? '';
   const why =
-    code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' ? (e as Error).message : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'no route to the printer' : code === 'ENOTFOUND' ? 'unknown host name' : (e as Error).message;
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ETIMEDOUT'
+        ? (e as Error).message
+        : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+          ? 'no route to the printer'
+          : code === 'ENOTFOUND'
+            ? 'unknown host name'
+            : (e as Error).message;
   return `${why} (${where})`;
 }
 
@@ -131,9 +139,17 @@ export class TcpTransport implements PrinterTransport {
 
   private async query(conn: Connection, waitMs: number): Promise<PrinterStatus> {
     const w = await conn.write(DLE_EOT_QUERY, this.timeouts.statusMs);
-    if (w !== 'ok') return status('not_responding', w === 'closed' ? 'the printer closed the connection' : 'status request timed out');
+    if (w !== 'ok')
+      return status(
+        'not_responding',
+        w === 'closed' ? 'the printer closed the connection' : 'status request timed out',
+      );
     const answer = await conn.read(STATUS_ANSWER_BYTES, waitMs);
-    if (!answer) return status('not_responding', conn.closed ? 'the printer closed the connection' : `no answer within ${waitMs} ms`);
+    if (!answer)
+      return status(
+        'not_responding',
+        conn.closed ? 'the printer closed the connection' : `no answer within ${waitMs} ms`,
+      );
     return decodeDleEot(answer);
   }
 
@@ -169,13 +185,18 @@ export class TcpTransport implements PrinterTransport {
       if (!(await beginSending())) return failed('cancelled before sending', before);
       begun = true;
       const w = await conn.write(job, this.timeouts.writeMs);
-      if (w === 'timeout') return uncertain(`the printer stopped taking data (write timed out after ${this.timeouts.writeMs} ms)`, before);
+      if (w === 'timeout')
+        return uncertain(`the printer stopped taking data (write timed out after ${this.timeouts.writeMs} ms)`, before);
       if (w === 'closed') return uncertain('the connection dropped while sending', before);
       if (this.statusMode === 'dle-eot') {
         // The printer answers after it has taken the job in: the answer is the job's receipt.
         const after = await this.query(conn, this.timeouts.writeMs);
         if (after.state === 'not_responding') {
-          return uncertain(conn.closed ? 'the connection dropped during the job' : `no status answer after the job (${after.words})`, before, after);
+          return uncertain(
+            conn.closed ? 'the connection dropped during the job' : `no status answer after the job (${after.words})`,
+            before,
+            after,
+          );
         }
         if (after.state !== 'ready') return uncertain(`${after.words} during the job`, before, after);
         void conn.end(this.timeouts.statusMs);

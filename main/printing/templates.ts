@@ -18,7 +18,9 @@ export interface BadgeAssets {
 export function loadBadgeAssets(dir: string = defaultAssetsDir): BadgeAssets {
   const templates = new Map<string, BadgeTemplate>();
   if (existsSync(dir)) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const parsed = BadgeTemplate.safeParse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
       // A broken template is a packaging bug: fail loudly at start-up rather than print a wrong badge.
       if (!parsed.success) throw new Error(`badge template ${f}: ${describeIssues(parsed.error)}`);

@@ -11,7 +11,17 @@ import type { BadgeLayout, LaidBlock, LaidLine, MissingGlyphs, Panel, TextMeasur
 import type { Media, QrMode } from '../../core/badge/printer';
 import { scriptOf, splitGraphemes } from '../../core/badge/scripts';
 import { codePages, pageHas, type CodePage } from './codepages';
-import { ESC_INIT, FEED_AND_CUT, colsOf, feedDots, newEncoder, printBitmap, printLine, printText, setScale } from './escpos';
+import {
+  ESC_INIT,
+  FEED_AND_CUT,
+  colsOf,
+  feedDots,
+  newEncoder,
+  printBitmap,
+  printLine,
+  printText,
+  setScale,
+} from './escpos';
 import type { BadgeImages } from './images';
 import { qrBitmap } from './qr';
 import { graphicField, zplField } from './zpl';
@@ -23,7 +33,12 @@ export function printerFontMeasure(media: Media): TextMeasure {
     width: (text, font) => splitGraphemes(text).length * media.cellWidth * scaleOf(font.size),
     sizes(max, min) {
       const out: number[] = [];
-      for (let s = media.maxScale; s >= 1; s--) if (s * media.cellHeight <= max + media.cellHeight / 2 && s * media.cellHeight >= Math.min(min, media.cellHeight) - media.cellHeight / 2) out.push(s * media.cellHeight);
+      for (let s = media.maxScale; s >= 1; s--)
+        if (
+          s * media.cellHeight <= max + media.cellHeight / 2 &&
+          s * media.cellHeight >= Math.min(min, media.cellHeight) - media.cellHeight / 2
+        )
+          out.push(s * media.cellHeight);
       return out.length > 0 ? out : [media.cellHeight];
     },
     lineHeight: (size) => scaleOf(size) * (media.cellHeight + media.lineGap),
@@ -94,7 +109,14 @@ const alignOfBox = (x: number, width: number, media: Media): 'left' | 'center' |
 };
 
 /** Prints one block; returns the dots it advanced. */
-async function escposBlock(p: ThermalPrinter, b: LaidBlock, panel: Panel, media: Media, state: { page: CodePage | null }, opts: TextModeOptions): Promise<number> {
+async function escposBlock(
+  p: ThermalPrinter,
+  b: LaidBlock,
+  panel: Panel,
+  media: Media,
+  state: { page: CodePage | null },
+  opts: TextModeOptions,
+): Promise<number> {
   switch (b.kind) {
     case 'text': {
       // Lines that share a row (a ticket's days) print as one line: the printer's font cannot place them side by side.
@@ -166,7 +188,8 @@ export function zplText(layout: BadgeLayout, opts: { images: BadgeImages }): str
   const out: string[] = ['^XA', '^CI28', `^PW${m.widthDots}`, `^LL${m.heightDots ?? layout.height}`, '^LH0,0'];
   for (const panel of layout.panels) {
     // Panel coordinates to label coordinates (a turned panel runs from its far corner).
-    const at = (x: number, y: number, w: number, h: number) => (panel.rotated ? { x: m.widthDots - x - w, y: panel.y + panel.height - y - h } : { x, y: panel.y + y });
+    const at = (x: number, y: number, w: number, h: number) =>
+      panel.rotated ? { x: m.widthDots - x - w, y: panel.y + panel.height - y - h } : { x, y: panel.y + y };
     const orient = panel.rotated ? 'I' : 'N';
     for (const b of panel.blocks) {
       switch (b.kind) {

@@ -50,7 +50,9 @@ export const createTransport: TransportFactory = (printer) => {
     case 'system':
       // Operating-system printers need the desktop app's print dialog machinery (main/electron passes its own
       // factory for them); anywhere else every job fails before sending, saying why.
-      return unavailable(`system printer "${printer.transport.name}": only the desktop app can print to operating-system printers`);
+      return unavailable(
+        `system printer "${printer.transport.name}": only the desktop app can print to operating-system printers`,
+      );
   }
 };
 
@@ -60,5 +62,14 @@ export function unavailable(words: string): PrinterTransport {
   return { description: words, status: async () => s, send: async () => failed(words, s) };
 }
 
-export const failed = (words: string, before: PrinterStatus | null = null): SendResult => ({ outcome: 'failed', words, before, after: null });
-export const uncertain = (words: string, before: PrinterStatus | null, after: PrinterStatus | null = null): SendResult => ({ outcome: 'uncertain', words, before, after });
+export const failed = (words: string, before: PrinterStatus | null = null): SendResult => ({
+  outcome: 'failed',
+  words,
+  before,
+  after: null,
+});
+export const uncertain = (
+  words: string,
+  before: PrinterStatus | null,
+  after: PrinterStatus | null = null,
+): SendResult => ({ outcome: 'uncertain', words, before, after });

@@ -46,7 +46,14 @@ export class UsbFileTransport implements PrinterTransport {
       return { fh, isFile };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return { error: code === 'ENOENT' ? `no device at ${this.path}` : code === 'EACCES' ? `no permission to write ${this.path}` : (e as Error).message };
+      return {
+        error:
+          code === 'ENOENT'
+            ? `no device at ${this.path}`
+            : code === 'EACCES'
+              ? `no permission to write ${this.path}`
+              : (e as Error).message,
+      };
     }
   }
 
@@ -57,11 +64,15 @@ export class UsbFileTransport implements PrinterTransport {
     let got = 0;
     const deadline = Date.now() + waitMs;
     while (got < STATUS_ANSWER_BYTES && Date.now() < deadline) {
-      const r = await within(fh.read(buf, got, STATUS_ANSWER_BYTES - got, null), deadline - Date.now()).catch(() => null);
+      const r = await within(fh.read(buf, got, STATUS_ANSWER_BYTES - got, null), deadline - Date.now()).catch(
+        () => null,
+      );
       if (r === TIMEOUT || r === null || r.bytesRead === 0) break;
       got += r.bytesRead;
     }
-    return got === STATUS_ANSWER_BYTES ? decodeDleEot(buf) : status('not_responding', `no status answer within ${waitMs} ms`);
+    return got === STATUS_ANSWER_BYTES
+      ? decodeDleEot(buf)
+      : status('not_responding', `no status answer within ${waitMs} ms`);
   }
 
   async status(): Promise<PrinterStatus> {
@@ -89,15 +100,25 @@ export class UsbFileTransport implements PrinterTransport {
       }
       if (!(await beginSending())) return failed('cancelled before sending', before);
       begun = true;
-      const w = await within(d.fh.write(job).then(() => 'ok' as const), this.timeouts.writeMs).catch((e: Error) => e);
+      const w = await within(
+        d.fh.write(job).then(() => 'ok' as const),
+        this.timeouts.writeMs,
+      ).catch((e: Error) => e);
       if (w === TIMEOUT) {
         abandon = true;
         return uncertain(`the printer stopped taking data (write timed out after ${this.timeouts.writeMs} ms)`, before);
       }
       if (w instanceof Error) return uncertain(`write failed: ${w.message}`, before);
-      if (!asks) return { outcome: 'printed', words: d.isFile ? `written to ${this.path}` : 'sent (status not asked)', before, after: null };
+      if (!asks)
+        return {
+          outcome: 'printed',
+          words: d.isFile ? `written to ${this.path}` : 'sent (status not asked)',
+          before,
+          after: null,
+        };
       const after = await this.query(d.fh, this.timeouts.writeMs);
-      if (after.state === 'not_responding') return uncertain(`no status answer after the job (${after.words})`, before, after);
+      if (after.state === 'not_responding')
+        return uncertain(`no status answer after the job (${after.words})`, before, after);
       if (after.state !== 'ready') return uncertain(`${after.words} during the job`, before, after);
       return { outcome: 'printed', words: 'printed', before, after };
     } catch (e) {

@@ -22,7 +22,11 @@ const content: BadgeContent = {
   qrCode: code,
   now: '2026-12-01T08:00:00Z',
 };
-const verifyCtx = { keys: new Map([[key.keyId, { publicKey: key.publicKey, station: null }]]), conferenceId: 'conf-1', revocations: { isRevoked: () => false, currentVersion: () => null } };
+const verifyCtx = {
+  keys: new Map([[key.keyId, { publicKey: key.publicKey, station: null }]]),
+  conferenceId: 'conf-1',
+  revocations: { isRevoked: () => false, currentVersion: () => null },
+};
 const zpl203: PrinterLook = { language: 'zpl', media: mediaProfiles['zpl-4x6-203']!, mode: 'raster', qr: 'raster' };
 
 function decodeQr(png: Buffer): string | null {
@@ -45,17 +49,21 @@ describe('templates on disk', () => {
 });
 
 describe('ZPL', () => {
-  it.each(['standard', 'speaker', 'sponsor'])('%s as one ^GF raster: renders with zpl-renderer-js, its QR decodes and verifies', async (id) => {
-    const badge = composeBadge(content, null, env.assets.template(id), zpl203, env);
-    const zpl = (await badge.bytes()).toString('utf8');
-    expect(zpl).toMatch(/^\^XA\n\^PW812\n\^LL1218\n/);
-    expect(zpl).toContain('^FO0,0^GFA,');
-    // The raster is the only field: names travel as dots, not text.
-    expect(zpl).not.toContain('^FD');
-    const data = decodeQr(await renderZpl(zpl));
-    expect(data).toBe(code);
-    expect(verifyBadge(data!, verifyCtx).valid).toBe(true);
-  }, 30_000);
+  it.each(['standard', 'speaker', 'sponsor'])(
+    '%s as one ^GF raster: renders with zpl-renderer-js, its QR decodes and verifies',
+    async (id) => {
+      const badge = composeBadge(content, null, env.assets.template(id), zpl203, env);
+      const zpl = (await badge.bytes()).toString('utf8');
+      expect(zpl).toMatch(/^\^XA\n\^PW812\n\^LL1218\n/);
+      expect(zpl).toContain('^FO0,0^GFA,');
+      // The raster is the only field: names travel as dots, not text.
+      expect(zpl).not.toContain('^FD');
+      const data = decodeQr(await renderZpl(zpl));
+      expect(data).toBe(code);
+      expect(verifyBadge(data!, verifyCtx).valid).toBe(true);
+    },
+    30_000,
+  );
 
   it('text mode: UTF-8 with ^CI28, ZPL control characters escaped, one field per laid line', async () => {
     const badge = composeBadge(content, null, env.assets.template('standard'), { ...zpl203, mode: 'text' }, env);
@@ -69,7 +77,11 @@ describe('ZPL', () => {
   }, 30_000);
 
   it('^GFA is Z64: zlib, base64 and the CRC-16 ZPL checks', () => {
-    const bmp = { width: 10, height: 2, data: Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) };
+    const bmp = {
+      width: 10,
+      height: 2,
+      data: Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    };
     const m = /^\^GFA,4,4,2,:Z64:([A-Za-z0-9+/=]+):([0-9A-F]{4})$/.exec(graphicField(bmp));
     expect(m).not.toBeNull();
     expect(Number.parseInt(m![2]!, 16)).toBe(crc16(m![1]!));
@@ -82,12 +94,19 @@ describe('PNG preview', () => {
   it('is the raster that prints; its QR decodes and verifies', () => {
     for (const mediaId of ['escpos-80-203', 'escpos-58-180', 'zpl-4x6-203']) {
       const media = mediaProfiles[mediaId]!;
-      const badge = composeBadge(content, null, env.assets.template('sponsor'), { language: media.language, media, mode: 'raster', qr: 'raster' }, env);
+      const badge = composeBadge(
+        content,
+        null,
+        env.assets.template('sponsor'),
+        { language: media.language, media, mode: 'raster', qr: 'raster' },
+        env,
+      );
       const p = previewOf(badge);
       expect(p.lines.join(' ')).toContain('Zoë');
       expect([p.width, p.height]).toEqual([badge.raster().width, badge.raster().height]);
       const img = PNG.sync.read(p.png);
-      for (let i = 0; i < badge.raster().data.length; i += 997) expect(img.data[i * 4]! < 128 ? 1 : 0).toBe(badge.raster().data[i]);
+      for (let i = 0; i < badge.raster().data.length; i += 997)
+        expect(img.data[i * 4]! < 128 ? 1 : 0).toBe(badge.raster().data[i]);
       const data = decodeQr(p.png);
       expect(data, mediaId).toBe(code);
     }

@@ -42,6 +42,14 @@ export function graphicField(bmp: Bitmap): string {
 
 /** A badge as one label: the raster at 0,0. */
 export function zplRaster(bmp: Bitmap, media: Media): string {
-  const out = ['^XA', `^PW${media.widthDots}`, `^LL${media.heightDots ?? bmp.height}`, '^LH0,0', `^FO0,0${graphicField(bmp)}^FS`, '^PQ1', '^XZ'];
+  const out = [
+    '^XA',
+    `^PW${media.widthDots}`,
+    `^LL${media.heightDots ?? bmp.height}`,
+    '^LH0,0',
+    `^FO0,0${graphicField(bmp)}^FS`,
+    '^PQ1',
+    '^XZ',
+  ];
   return out.join('\n') + '\n';
 }

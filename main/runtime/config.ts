@@ -25,7 +25,15 @@ import { LogConfig } from '../../core/logging';
 import { redactConnectionString, SyncConfig } from '../sync/config';
 
 /** The encrypted form the desktop app keeps (Electron safeStorage); the shell decrypts it before the runtime starts. */
-const EncryptedSecret = z.object({ encrypted: z.string().min(1).max(20_000).regex(/^[A-Za-z0-9+/=]+$/, 'must be base64') }).strict();
+const EncryptedSecret = z
+  .object({
+    encrypted: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .regex(/^[A-Za-z0-9+/=]+$/, 'must be base64'),
+  })
+  .strict();
 
 export const RuntimeConfigFile = z
   .object({
@@ -39,10 +47,22 @@ export const RuntimeConfigFile = z
     conferenceFile: z.string().min(1).max(1000).optional(),
     demo: z.boolean().default(false),
     kioskIdleSec: z.number().int().min(10).max(3600).default(60),
-    staffIdleMin: z.number().int().min(1).max(24 * 60).default(15),
+    staffIdleMin: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
     log: LogConfig.prefault({}),
     backup: z
-      .object({ everyMin: z.number().min(0).max(24 * 60).default(30), keep: z.number().int().min(1).max(500).default(12) })
+      .object({
+        everyMin: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(30),
+        keep: z.number().int().min(1).max(500).default(12),
+      })
       .strict()
       .prefault({}),
   })
@@ -80,7 +100,8 @@ export interface ConfigContext {
 /** Validates a parsed configuration file; every problem is listed, each naming its field. */
 export function parseRuntimeConfig(input: unknown, cx: ConfigContext): ConfigResult {
   const parsed = RuntimeConfigFile.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${fieldName(i.path)}: ${i.message}`) };
+  if (!parsed.success)
+    return { ok: false, errors: parsed.error.issues.map((i) => `${fieldName(i.path)}: ${i.message}`) };
   const f = parsed.data;
   const errors: string[] = [];
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cx.baseDir, p));
@@ -91,7 +112,10 @@ export function parseRuntimeConfig(input: unknown, cx: ConfigContext): ConfigRes
     let connectionString: string | null = null;
     const cs = f.sync.connectionString;
     if (typeof cs === 'string') connectionString = cs;
-    else if (!cx.decrypt) errors.push('sync.connectionString: this station cannot decrypt an encrypted secret (only the desktop app that encrypted it can)');
+    else if (!cx.decrypt)
+      errors.push(
+        'sync.connectionString: this station cannot decrypt an encrypted secret (only the desktop app that encrypted it can)',
+      );
     else {
       try {
         connectionString = cx.decrypt(cs.encrypted);
@@ -127,17 +151,31 @@ export function parseRuntimeConfig(input: unknown, cx: ConfigContext): ConfigRes
 }
 
 /** The embedded default: no file, a desk on the demo conference, PNG badges in a folder. */
-export function embeddedConfig(dataDir: string, overrides: Partial<Pick<RuntimeConfig, 'mode' | 'stationId'>> = {}): RuntimeConfig {
-  const r = parseRuntimeConfig({ stationId: overrides.stationId ?? 'desk-1', mode: overrides.mode ?? 'desk', demo: true }, { baseDir: dataDir, defaultDataDir: dataDir });
+export function embeddedConfig(
+  dataDir: string,
+  overrides: Partial<Pick<RuntimeConfig, 'mode' | 'stationId'>> = {},
+): RuntimeConfig {
+  const r = parseRuntimeConfig(
+    { stationId: overrides.stationId ?? 'desk-1', mode: overrides.mode ?? 'desk', demo: true },
+    { baseDir: dataDir, defaultDataDir: dataDir },
+  );
   if (!r.ok) throw new Error(r.errors.join('; '));
   return r.config;
 }
 
 /** The configuration as it may be shown or logged: the secret replaced. */
 export function describeConfig(c: RuntimeConfig): Record<string, unknown> {
-  return { ...c, sync: c.sync ? { ...c.sync, connectionString: redactConnectionString(c.sync.connectionString) } : null };
+  return {
+    ...c,
+    sync: c.sync ? { ...c.sync, connectionString: redactConnectionString(c.sync.connectionString) } : null,
+  };
 }
 
 function fieldName(path: PropertyKey[]): string {
-  return path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(the file)';
+  return path.length
+    ? path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '(the file)';
 }

@@ -22,9 +22,14 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
   /** Operating-system printers: the picture goes to the shell, which prints it and says what happened. */
   const systemPrinter = (uri: string, widthDots: number, dpi: number): PrinterTransport => ({
     description: `system ${uri}`,
-    status: async () => ({ state: 'unknown', words: 'the operating system does not report this printer’s paper or cover', paperLow: false }),
+    status: async () => ({
+      state: 'unknown',
+      words: 'the operating system does not report this printer’s paper or cover',
+      paperLow: false,
+    }),
     send: async (job, beginSending) => {
-      if (!(await beginSending())) return { outcome: 'failed', words: 'cancelled before sending', before: null, after: null };
+      if (!(await beginSending()))
+        return { outcome: 'failed', words: 'cancelled before sending', before: null, after: null };
       const id = nextPrint++;
       return new Promise<SendResult>((resolve) => {
         printing.set(id, resolve);
@@ -32,12 +37,19 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
       });
     },
   });
-  const transportFor: TransportFactory = (p) => (p.transport.kind === 'system' ? systemPrinter(p.uri, p.media.widthDots, p.media.dpi) : createTransport(p));
+  const transportFor: TransportFactory = (p) =>
+    p.transport.kind === 'system' ? systemPrinter(p.uri, p.media.widthDots, p.media.dpi) : createTransport(p);
 
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    for (const [, resolve] of printing) resolve({ outcome: 'uncertain', words: 'the station stopped while the job was printing', before: null, after: null });
+    for (const [, resolve] of printing)
+      resolve({
+        outcome: 'uncertain',
+        words: 'the station stopped while the job was printing',
+        before: null,
+        after: null,
+      });
     printing.clear();
     await runtime?.stop().catch((e: unknown) => log(`stop: ${String(e)}`));
     port.send({ t: 'stopped' });
@@ -48,25 +60,36 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
     switch (m.t) {
       case 'start':
         if (runtime) return;
-        startRuntime(m.config, { osOnline$, transportFor, log, ...(m.healthPollMs !== undefined ? { healthPollMs: m.healthPollMs } : {}) }).then(
-          async (r) => {
+        startRuntime(m.config, {
+          osOnline$,
+          transportFor,
+          log,
+          ...(m.healthPollMs !== undefined ? { healthPollMs: m.healthPollMs } : {}),
+        })
+          .then(async (r) => {
             runtime = r;
             r.station.events$.subscribe((event) => port.send({ t: 'event', event }));
             const settings = await r.station.call('station.settings', {});
             if (!settings.ok) throw new Error(settings.error.message);
             port.send({ t: 'ready', settings: settings.value });
-          },
-        ).catch((e: unknown) => {
-          port.send({ t: 'failed', message: e instanceof Error ? e.message : String(e) });
-          exit(1);
-        });
+          })
+          .catch((e: unknown) => {
+            port.send({ t: 'failed', message: e instanceof Error ? e.message : String(e) });
+            exit(1);
+          });
         return;
       case 'call': {
         if (!runtime || stopping) {
-          port.send({ t: 'result', id: m.id, result: { ok: false, error: { code: 'internal', message: 'The station is not running.' } } });
+          port.send({
+            t: 'result',
+            id: m.id,
+            result: { ok: false, error: { code: 'internal', message: 'The station is not running.' } },
+          });
           return;
         }
-        void runtime.station.callUnknown(m.caller, m.channel, m.request).then((result) => port.send({ t: 'result', id: m.id, result }));
+        void runtime.station
+          .callUnknown(m.caller, m.channel, m.request)
+          .then((result) => port.send({ t: 'result', id: m.id, result }));
         return;
       }
       case 'osOnline':

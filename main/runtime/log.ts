@@ -16,11 +16,19 @@ export interface LogFile {
   close(): Promise<void>;
 }
 
-export async function openLogFile(o: { dir: string; name: string; config: LogConfig; base?: Record<string, unknown> }): Promise<LogFile> {
+export async function openLogFile(o: {
+  dir: string;
+  name: string;
+  config: LogConfig;
+  base?: Record<string, unknown>;
+}): Promise<LogFile> {
   const stream = await roll(rollOptions(join(o.dir, o.name), o.config));
   // A log file that cannot be written (disk full, folder removed) must never stop the station: said once on stderr.
   stream.on('error', reportOnce(o.name));
-  const logger = pino({ ...loggerOptions(o.config.level, o.base ?? {}), timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  const logger = pino(
+    { ...loggerOptions(o.config.level, o.base ?? {}), timestamp: pino.stdTimeFunctions.isoTime },
+    stream,
+  );
   return { logger, close: once(() => closeLog(logger, stream)) };
 }
 
@@ -46,14 +54,17 @@ function closeLog(logger: Logger, stream: Awaited<ReturnType<typeof roll>>, ms =
 function reportOnce(name: string): (e: Error) => void {
   let said = false;
   return (e) => {
-    if (!said) process.stderr.write(`lanyard: the ${name} log cannot be written (${e.message}); carrying on without it\n`);
+    if (!said)
+      process.stderr.write(`lanyard: the ${name} log cannot be written (${e.message}); carrying on without it\n`);
     said = true;
   };
 }
 
 /** An error for a log line: its message and stack (scrubbed on the way out), never the objects it carries. */
 export function errorFields(e: unknown): { err: { message: string; stack?: string } } {
-  return { err: e instanceof Error ? { message: e.message, ...(e.stack ? { stack: e.stack } : {}) } : { message: String(e) } };
+  return {
+    err: e instanceof Error ? { message: e.message, ...(e.stack ? { stack: e.stack } : {}) } : { message: String(e) },
+  };
 }
 
 /** Closing twice (a failed start that also stops) closes once. */

@@ -7,7 +7,10 @@ import { join } from 'node:path';
  * `%APPDATA%\Lanyard`, `~/Library/Application Support/Lanyard`, or `$XDG_DATA_HOME/lanyard` (`~/.local/share`).
  * The desktop app passes Electron's own `userData` path instead.
  */
-export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function userDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.LANYARD_HOME) return env.LANYARD_HOME;
   if (platform === 'win32' && env.APPDATA) return join(env.APPDATA, 'Lanyard');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Lanyard');

@@ -57,7 +57,8 @@ export function connectHost(link: HostLink, config: RuntimeConfig, o: HostOption
     link.onExit((why) => {
       gone = why;
       clearTimeout(startTimer);
-      for (const [, f] of pending) f({ ok: false, error: { code: 'internal', message: `The station stopped (${why}); nothing more was saved.` } });
+      for (const [, f] of pending)
+        f({ ok: false, error: { code: 'internal', message: `The station stopped (${why}); nothing more was saved.` } });
       pending.clear();
       events.complete();
       reject(new Error(`the station stopped before it was ready (${why})`));
@@ -87,8 +88,18 @@ export function connectHost(link: HostLink, config: RuntimeConfig, o: HostOption
         case 'print': {
           const job = { printer: m.printer, png: m.png, widthDots: m.widthDots, dpi: m.dpi };
           const printed = o.printSystem
-            ? o.printSystem(job).catch((e: unknown): SendResult => ({ outcome: 'uncertain', words: `the print system failed: ${String(e)}`, before: null, after: null }))
-            : Promise.resolve<SendResult>({ outcome: 'failed', words: 'only the desktop app can print to operating-system printers', before: null, after: null });
+            ? o.printSystem(job).catch((e: unknown): SendResult => ({
+                outcome: 'uncertain',
+                words: `the print system failed: ${String(e)}`,
+                before: null,
+                after: null,
+              }))
+            : Promise.resolve<SendResult>({
+                outcome: 'failed',
+                words: 'only the desktop app can print to operating-system printers',
+                before: null,
+                after: null,
+              });
           void printed.then((result) => gone === null && link.send({ t: 'printed', id: m.id, result }));
           return;
         }
@@ -105,7 +116,8 @@ export function connectHost(link: HostLink, config: RuntimeConfig, o: HostOption
       settings,
       events$: events.asObservable() as Observable<StationEvent>,
       callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>> {
-        if (gone !== null) return Promise.resolve({ ok: false, error: { code: 'internal', message: `The station stopped (${gone}).` } });
+        if (gone !== null)
+          return Promise.resolve({ ok: false, error: { code: 'internal', message: `The station stopped (${gone}).` } });
         const id = nextId++;
         return new Promise((resolve) => {
           pending.set(id, resolve);
@@ -133,14 +145,21 @@ const hostModule = fileURLToPath(new URL('./host.ts', import.meta.url));
  * tsx's (a test runner that compiles in-process).
  */
 function loaderArgs(): string[] {
-  const own = process.execArgv.filter((a, i, all) => a.includes('tsx') || (a.startsWith('--') && (all[i + 1] ?? '').includes('tsx')));
+  const own = process.execArgv.filter(
+    (a, i, all) => a.includes('tsx') || (a.startsWith('--') && (all[i + 1] ?? '').includes('tsx')),
+  );
   if (own.some((a) => a.includes('tsx'))) return own;
   return ['--import', import.meta.resolve('tsx')];
 }
 
 /** Forks the host as a Node child process (the browser mode). */
 export function forkNodeHost(env: NodeJS.ProcessEnv = process.env): HostLink {
-  const child: ChildProcess = fork(hostModule, ['--lanyard-station-host'], { serialization: 'advanced', env, execArgv: loaderArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(hostModule, ['--lanyard-station-host'], {
+    serialization: 'advanced',
+    env,
+    execArgv: loaderArgs(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exitListeners: ((why: string) => void)[] = [];
   let exitWhy: string | null = null;
   child.on('exit', (code, signal) => {

@@ -39,7 +39,12 @@ const demoFile = new URL('../../assets/demo-conference.json', import.meta.url);
 
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true });
-  const logFile = await openLogFile({ dir: join(config.dataDir, 'logs'), name: 'station', config: config.log, base: { station: config.stationId } });
+  const logFile = await openLogFile({
+    dir: join(config.dataDir, 'logs'),
+    name: 'station',
+    config: config.log,
+    base: { station: config.stationId },
+  });
   const logger = logFile.logger;
   const shellLog = options.log ?? (() => {});
   const log = (line: string) => {
@@ -57,9 +62,14 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   }
   const logged = withCallLog(station, logger);
   const events = station.events$.subscribe((e) => logEvent(logger, e));
-  const backups = config.backup.everyMin > 0 ? setInterval(() => void scheduledBackup(logged, logger), config.backup.everyMin * 60_000) : null;
+  const backups =
+    config.backup.everyMin > 0
+      ? setInterval(() => void scheduledBackup(logged, logger), config.backup.everyMin * 60_000)
+      : null;
   backups?.unref();
-  log(`station "${station.stationId}" (${config.mode}) running on ${config.dataDir}${config.sync ? ', syncing with HQ' : ', working alone (no sync configured)'}`);
+  log(
+    `station "${station.stationId}" (${config.mode}) running on ${config.dataDir}${config.sync ? ', syncing with HQ' : ', working alone (no sync configured)'}`,
+  );
   let stopping: Promise<void> | null = null;
   return {
     config,
@@ -79,7 +89,12 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   };
 }
 
-async function openStation(config: RuntimeConfig, options: RuntimeOptions, logger: Logger, log: (line: string) => void): Promise<Station> {
+async function openStation(
+  config: RuntimeConfig,
+  options: RuntimeOptions,
+  logger: Logger,
+  log: (line: string) => void,
+): Promise<Station> {
   const station = await createStation({
     dbPath: join(config.dataDir, 'station.db'),
     stationId: config.stationId,
@@ -90,7 +105,11 @@ async function openStation(config: RuntimeConfig, options: RuntimeOptions, logge
     policyOverrides: config.policy,
     ...(config.sync ? { sync: config.sync } : {}),
     backups: { dir: join(config.dataDir, 'backups'), keep: config.backup.keep },
-    support: { logsDir: join(config.dataDir, 'logs'), outDir: join(config.dataDir, 'support'), config: describeConfig(config) },
+    support: {
+      logsDir: join(config.dataDir, 'logs'),
+      outDir: join(config.dataDir, 'support'),
+      config: describeConfig(config),
+    },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
     printing: {
@@ -125,7 +144,12 @@ function withCallLog(station: Station, logger: Logger): Station {
   const callUnknown: Station['callUnknown'] = async (caller, channel, request) => {
     const started = performance.now();
     const r = await station.callUnknown(caller, channel, request);
-    const fields = { channel: typeof channel === 'string' ? channel.slice(0, 60) : typeof channel, mode: caller.mode, transport: caller.transport, ms: Math.round(performance.now() - started) };
+    const fields = {
+      channel: typeof channel === 'string' ? channel.slice(0, 60) : typeof channel,
+      mode: caller.mode,
+      transport: caller.transport,
+      ms: Math.round(performance.now() - started),
+    };
     if (r.ok) logger.debug(fields, 'call');
     else logger[r.error.code === 'internal' ? 'error' : 'info']({ ...fields, code: r.error.code }, 'call failed');
     return r;
@@ -141,7 +165,8 @@ function logEvent(logger: Logger, e: StationEvent): void {
       logger.info({ state: e.state, reason: e.reason }, 'connectivity');
       return;
     case 'print.job':
-      if (e.state === 'printed' || e.state === 'failed' || e.state === 'uncertain') logger.info({ jobId: e.jobId, printer: e.printer, state: e.state, registrantId: e.registrantId }, 'print job');
+      if (e.state === 'printed' || e.state === 'failed' || e.state === 'uncertain')
+        logger.info({ jobId: e.jobId, printer: e.printer, state: e.state, registrantId: e.registrantId }, 'print job');
       return;
     case 'outbox.appended':
       logger.debug({ lastSeq: e.lastSeq }, 'outbox appended');
@@ -150,7 +175,10 @@ function logEvent(logger: Logger, e: StationEvent): void {
       logger.trace({ hqTime: e.hqTime, messages: e.messages }, 'feed applied');
       return;
     case 'case.opened':
-      logger.warn({ caseId: e.caseId, saleId: e.saleId, sessionId: e.sessionId, overBy: e.overBy }, 'oversell case opened');
+      logger.warn(
+        { caseId: e.caseId, saleId: e.saleId, sessionId: e.sessionId, overBy: e.overBy },
+        'oversell case opened',
+      );
       return;
     default:
       return;
@@ -159,12 +187,18 @@ function logEvent(logger: Logger, e: StationEvent): void {
 
 async function scheduledBackup(station: Station, logger: Logger): Promise<void> {
   const r = await station.call('backup.create', {});
-  if (r.ok) logger.info({ file: r.value.file, bytes: r.value.bytes, removed: r.value.removed.length }, 'scheduled backup');
+  if (r.ok)
+    logger.info({ file: r.value.file, bytes: r.value.bytes, removed: r.value.removed.length }, 'scheduled backup');
   else logger.error({ code: r.error.code, message: r.error.message }, 'scheduled backup failed');
 }
 
 /** First run only: the configured conference file, or the demo moved so that its day 1 is the venue's today. */
-async function loadConference(station: Station, config: RuntimeConfig, log: (line: string) => void, terminal: (line: string) => void): Promise<void> {
+async function loadConference(
+  station: Station,
+  config: RuntimeConfig,
+  log: (line: string) => void,
+  terminal: (line: string) => void,
+): Promise<void> {
   const status = await station.call('station.status', {});
   if (!status.ok) throw new Error(status.error.message);
   if (status.value.conference) return;
@@ -182,7 +216,9 @@ async function loadConference(station: Station, config: RuntimeConfig, log: (lin
   }
   const r = await station.call('conference.import', { data, ...(shift ? { shiftTo: 'today' as const } : {}) });
   if (!r.ok) throw new Error(`the conference could not be imported: ${r.error.message}`);
-  log(`${shift ? 'Loaded the demo conference' : `Imported ${config.conferenceFile}`}: ${r.value.sessions} sessions, ${r.value.registrants.inserted} registrants, day 1 is ${r.value.startsOn}.`);
+  log(
+    `${shift ? 'Loaded the demo conference' : `Imported ${config.conferenceFile}`}: ${r.value.sessions} sessions, ${r.value.registrants.inserted} registrants, day 1 is ${r.value.startsOn}.`,
+  );
   if (config.demo) await addDemoStaff(station, terminal);
 }
 
@@ -207,6 +243,8 @@ function readJson(file: string | URL): ConferenceFile {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as ConferenceFile;
   } catch (e) {
-    throw new Error(`conferenceFile: ${String(file)} is not readable JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(
+      `conferenceFile: ${String(file)} is not readable JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 }

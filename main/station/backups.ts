@@ -38,11 +38,18 @@ export function listBackups(dir: string, stationId: string): BackupFile[] {
     .sort((a, b) => (a.m![2]! < b.m![2]! ? 1 : -1))
     .map(({ f, m }) => {
       const t = m![2]!;
-      return { file: join(dir, f), bytes: statSync(join(dir, f)).size, takenAt: `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}.${t.slice(15, 18)}Z` };
+      return {
+        file: join(dir, f),
+        bytes: statSync(join(dir, f)).size,
+        takenAt: `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}.${t.slice(15, 18)}Z`,
+      };
     });
 }
 
-export async function takeBackup(raw: RawDb, o: BackupOptions & { stationId: string; at: string }): Promise<BackupReport> {
+export async function takeBackup(
+  raw: RawDb,
+  o: BackupOptions & { stationId: string; at: string },
+): Promise<BackupReport> {
   mkdirSync(o.dir, { recursive: true });
   const file = join(o.dir, backupName(o.stationId, o.at));
   const partial = `${file}.partial`;
@@ -57,10 +64,19 @@ export async function takeBackup(raw: RawDb, o: BackupOptions & { stationId: str
   return { file, bytes: statSync(file).size, takenAt: o.at, kept, removed };
 }
 
-export function backupHandlers(ctx: StationContext, raw: RawDb, o: BackupOptions): Pick<Handlers, 'backup.create' | 'backup.status'> {
+export function backupHandlers(
+  ctx: StationContext,
+  raw: RawDb,
+  o: BackupOptions,
+): Pick<Handlers, 'backup.create' | 'backup.status'> {
   return {
     'backup.create': () => takeBackup(raw, { ...o, stationId: ctx.stationId, at: nowIso(ctx) }),
-    'backup.status': async () => ({ folder: o.dir, keep: o.keep, backups: listBackups(o.dir, ctx.stationId), streamRecovery: await streamRecovery(ctx.db) }),
+    'backup.status': async () => ({
+      folder: o.dir,
+      keep: o.keep,
+      backups: listBackups(o.dir, ctx.stationId),
+      streamRecovery: await streamRecovery(ctx.db),
+    }),
   };
 }
 
@@ -80,33 +96,64 @@ export interface RestoreReport {
  * Replaces the (stopped) station's database with a checked backup. Refused, with nothing changed, when the backup
  * fails SQLite's integrity check or its audit chain, or belongs to another station.
  */
-export async function restoreStation(o: { dbPath: string; from: string; at: string; withHq?: boolean }): Promise<Result<RestoreReport>> {
+export async function restoreStation(o: {
+  dbPath: string;
+  from: string;
+  at: string;
+  withHq?: boolean;
+}): Promise<Result<RestoreReport>> {
   if (!existsSync(o.from)) return err('not_found', `No backup at ${o.from}.`);
   let check;
   try {
     check = await checkBackupFile(o.from);
   } catch (e) {
-    return err('damaged', `${o.from} is not a readable station backup (${e instanceof Error ? e.message : String(e)}); nothing was changed. Choose another backup.`);
+    return err(
+      'damaged',
+      `${o.from} is not a readable station backup (${e instanceof Error ? e.message : String(e)}); nothing was changed. Choose another backup.`,
+    );
   }
-  if (!check.integrity.ok) return err('damaged', `The backup ${basename(o.from)} fails SQLite's integrity check (${check.integrity.problems.join('; ')}); nothing was changed. Choose an older backup.`);
-  if (!check.audit.ok) return err('damaged', `The backup ${basename(o.from)} has an altered audit log (${check.audit.problem ?? 'unknown problem'}); nothing was changed. Choose another backup.`);
-  if (!check.stationId) return err('invalid_input', `${basename(o.from)} is not a station's backup (it names no station); nothing was changed.`);
+  if (!check.integrity.ok)
+    return err(
+      'damaged',
+      `The backup ${basename(o.from)} fails SQLite's integrity check (${check.integrity.problems.join('; ')}); nothing was changed. Choose an older backup.`,
+    );
+  if (!check.audit.ok)
+    return err(
+      'damaged',
+      `The backup ${basename(o.from)} has an altered audit log (${check.audit.problem ?? 'unknown problem'}); nothing was changed. Choose another backup.`,
+    );
+  if (!check.stationId)
+    return err(
+      'invalid_input',
+      `${basename(o.from)} is not a station's backup (it names no station); nothing was changed.`,
+    );
   const current = existsSync(o.dbPath) ? await checkBackupFile(o.dbPath).catch(() => null) : null;
   if (current?.stationId && current.stationId !== check.stationId) {
-    return err('invalid_input', `The backup belongs to station "${check.stationId}", but ${basename(o.dbPath)} is station "${current.stationId}"; nothing was changed.`);
+    return err(
+      'invalid_input',
+      `The backup belongs to station "${check.stationId}", but ${basename(o.dbPath)} is station "${current.stationId}"; nothing was changed.`,
+    );
   }
   let replacedKeptAt: string | null = null;
   if (existsSync(o.dbPath)) {
     replacedKeptAt = `${o.dbPath}.replaced-${o.at.replace(/[-:.]/g, '')}`;
     renameSync(o.dbPath, replacedKeptAt);
-    for (const suffix of ['-wal', '-shm']) if (existsSync(o.dbPath + suffix)) renameSync(o.dbPath + suffix, replacedKeptAt + suffix);
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(o.dbPath + suffix)) renameSync(o.dbPath + suffix, replacedKeptAt + suffix);
   }
   copyFileSync(o.from, o.dbPath);
   const opened = await openStationDb(o.dbPath); // migrates an older backup to this version
   try {
     const withHq = o.withHq ?? true;
     const lastSeq = await restoreMark(opened.db, { at: o.at, from: o.from, withHq });
-    return ok({ stationId: check.stationId, restoredFrom: o.from, replacedKeptAt, backupLastSeq: lastSeq, auditRows: check.audit.rows + 1, waitsForHq: withHq });
+    return ok({
+      stationId: check.stationId,
+      restoredFrom: o.from,
+      replacedKeptAt,
+      backupLastSeq: lastSeq,
+      auditRows: check.audit.rows + 1,
+      waitsForHq: withHq,
+    });
   } finally {
     await opened.close();
   }
@@ -115,7 +162,12 @@ export async function restoreStation(o: { dbPath: string; from: string; at: stri
 async function restoreMark(db: Db, o: { at: string; from: string; withHq: boolean }): Promise<number> {
   return db.transaction().execute(async (tx) => {
     const lastSeq = o.withHq ? await beginStreamRecovery(tx, { restoredAt: o.at, backupFile: basename(o.from) }) : 0;
-    await appendAudit(tx, o.at, { actor: 'station', action: 'station.restored', subject: basename(o.from), details: { backupLastSeq: lastSeq, waitsForHq: o.withHq } });
+    await appendAudit(tx, o.at, {
+      actor: 'station',
+      action: 'station.restored',
+      subject: basename(o.from),
+      details: { backupLastSeq: lastSeq, waitsForHq: o.withHq },
+    });
     return lastSeq;
   });
 }

@@ -8,7 +8,14 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { AuditVerification, ConnectionCheck, ImportReport, PrintBatchView, SaleOutcome, StationStatus } from '../../core/api';
+import type {
+  AuditVerification,
+  ConnectionCheck,
+  ImportReport,
+  PrintBatchView,
+  SaleOutcome,
+  StationStatus,
+} from '../../core/api';
 import type { PrintJobView } from '../../core/badge/views';
 import { stripBom } from '../../core/file-text';
 import { StationId } from '../../core/ids';
@@ -57,11 +64,13 @@ const str = (v: Values, name: string): string => {
   if (typeof x !== 'string' || x === '') throw new UsageError(`--${name} is required`);
   return x;
 };
-const opt = (v: Values, name: string): string | undefined => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+const opt = (v: Values, name: string): string | undefined =>
+  typeof v[name] === 'string' ? (v[name] as string) : undefined;
 const int = (v: Values, name: string, min: number, max: number): number | undefined => {
   const x = opt(v, name);
   if (x === undefined) return undefined;
-  if (!/^\d+$/.test(x) || Number(x) < min || Number(x) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${x}"`);
+  if (!/^\d+$/.test(x) || Number(x) < min || Number(x) > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${x}"`);
   return Number(x);
 };
 const readText = (file: string): string => {
@@ -69,7 +78,9 @@ const readText = (file: string): string => {
     return stripBom(readFileSync(file, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e))}`);
+    throw new UsageError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? String(e))}`,
+    );
   }
 };
 const readJson = (file: string): unknown => {
@@ -80,14 +91,19 @@ const readJson = (file: string): unknown => {
     throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
 };
-const override = (v: Values) => (opt(v, 'supervisor') ? { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } : undefined);
+const override = (v: Values) =>
+  opt(v, 'supervisor') ? { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } : undefined;
 const usageError = (message: string): never => {
   throw new UsageError(message);
 };
 
 /** How the person paid, for commands that take money (`--pay cash`, `--pay card --reference T-123`, ...). */
 const paymentUsage = '[--pay cash|card|invoice|complimentary [--reference REF] [--comp-reason TEXT]]';
-const paymentOptions: Options = { pay: { type: 'string' }, reference: { type: 'string' }, 'comp-reason': { type: 'string' } };
+const paymentOptions: Options = {
+  pay: { type: 'string' },
+  reference: { type: 'string' },
+  'comp-reason': { type: 'string' },
+};
 function payment(v: Values): PaymentInput | undefined {
   const method = opt(v, 'pay');
   if (method === undefined) return undefined;
@@ -107,31 +123,53 @@ const writeOut = (file: string, data: string | Buffer): void => {
 
 /** A batch that paused (paper out...) needs a look, then batch-resume. */
 const judgeBatch = (b: PrintBatchView): { exit: 1 | 3; line: string } | null =>
-  b.state === 'paused' ? { exit: EXIT.uncertain, line: `warning: batch ${b.id} paused after ${b.printed} of ${b.total} badges${b.words ? ` (${b.words})` : ''}. Fix the printer, then batch-resume --batch ${b.id}.` } : null;
+  b.state === 'paused'
+    ? {
+        exit: EXIT.uncertain,
+        line: `warning: batch ${b.id} paused after ${b.printed} of ${b.total} badges${b.words ? ` (${b.words})` : ''}. Fix the printer, then batch-resume --batch ${b.id}.`,
+      }
+    : null;
 
 /** A print job's final state: printed is done; failed and uncertain say what staff do next. */
 function judgePrint(j: PrintJobView): { exit: 1 | 3; line: string } | null {
   const words = j.words ? ` (${j.words})` : '';
   if (j.status === 'printed') return null;
-  if (j.status === 'failed') return { exit: EXIT.failed, line: `error (print failed): print job ${j.id} failed${words}. Fix the printer, then print again.` };
-  if (j.status === 'uncertain') return { exit: EXIT.uncertain, line: `warning: print job ${j.id} may or may not have printed${words}. Look at the printer, then confirm the job or reprint with a reason.` };
-  return { exit: EXIT.uncertain, line: `warning: print job ${j.id} is still ${j.status}${words}; see print jobs for its outcome.` };
+  if (j.status === 'failed')
+    return {
+      exit: EXIT.failed,
+      line: `error (print failed): print job ${j.id} failed${words}. Fix the printer, then print again.`,
+    };
+  if (j.status === 'uncertain')
+    return {
+      exit: EXIT.uncertain,
+      line: `warning: print job ${j.id} may or may not have printed${words}. Look at the printer, then confirm the job or reprint with a reason.`,
+    };
+  return {
+    exit: EXIT.uncertain,
+    line: `warning: print job ${j.id} is still ${j.status}${words}; see print jobs for its outcome.`,
+  };
 }
 
 export const commands: Record<string, Command> = {
   status: {
     usage: 'status',
     run: (s) => s.call('station.status', {}),
-    judge: (v: StationStatus) => (v.integrity.state === 'damaged' ? { exit: EXIT.failed, line: `error (damaged): ${v.integrity.message!}` } : null),
+    judge: (v: StationStatus) =>
+      v.integrity.state === 'damaged' ? { exit: EXIT.failed, line: `error (damaged): ${v.integrity.message!}` } : null,
   },
   import: {
-    usage: 'import FILE.json [--shift-to YYYY-MM-DD|today]   (--shift-to moves a demo conference so that day 1 is that date)',
+    usage:
+      'import FILE.json [--shift-to YYYY-MM-DD|today]   (--shift-to moves a demo conference so that day 1 is that date)',
     positionals: ['FILE'],
     options: { 'shift-to': { type: 'string' } },
     run: (s, v, [file]) => {
       const shiftTo = opt(v, 'shift-to');
-      if (shiftTo !== undefined && shiftTo !== 'today' && !/^\d{4}-\d{2}-\d{2}$/.test(shiftTo)) throw new UsageError(`--shift-to takes a date (YYYY-MM-DD) or "today", got "${shiftTo}"`);
-      return s.call('conference.import', { data: readJson(file!) as never, ...(shiftTo ? { shiftTo: shiftTo as 'today' } : {}) });
+      if (shiftTo !== undefined && shiftTo !== 'today' && !/^\d{4}-\d{2}-\d{2}$/.test(shiftTo))
+        throw new UsageError(`--shift-to takes a date (YYYY-MM-DD) or "today", got "${shiftTo}"`);
+      return s.call('conference.import', {
+        data: readJson(file!) as never,
+        ...(shiftTo ? { shiftTo: shiftTo as 'today' } : {}),
+      });
     },
   },
   'import-csv': {
@@ -156,7 +194,10 @@ export const commands: Record<string, Command> = {
       if (r.rejectedCount === 0) return null;
       const first = r.rejected[0]!;
       const imported = r.registrants.inserted + r.registrants.updated;
-      return { exit: EXIT.uncertain, line: `warning: ${r.rejectedCount} row${r.rejectedCount === 1 ? ' was' : 's were'} rejected and not imported (line ${first.line}: ${first.reason}${r.rejectedCount > 1 ? '; see "rejected" in the output' : ''}); ${imported} imported.` };
+      return {
+        exit: EXIT.uncertain,
+        line: `warning: ${r.rejectedCount} row${r.rejectedCount === 1 ? ' was' : 's were'} rejected and not imported (line ${first.line}: ${first.reason}${r.rejectedCount > 1 ? '; see "rejected" in the output' : ''}); ${imported} imported.`,
+      };
     },
   },
   search: {
@@ -168,19 +209,43 @@ export const commands: Record<string, Command> = {
       return s.call('registrant.search', { query: text!, ...(limit === undefined ? {} : { limit }) });
     },
   },
-  registrant: { usage: 'registrant ID', positionals: ['ID'], run: (s, _v, [id]) => s.call('registrant.get', { id: id! }) },
+  registrant: {
+    usage: 'registrant ID',
+    positionals: ['ID'],
+    run: (s, _v, [id]) => s.call('registrant.get', { id: id! }),
+  },
   sessions: { usage: 'sessions', run: (s) => s.call('sessions.list', {}) },
   preview: {
     usage: 'preview --session ID [--registrant ID]',
     options: { session: { type: 'string' }, registrant: { type: 'string' } },
-    run: (s, v) => s.call('sale.preview', { sessionId: str(v, 'session'), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}) }),
+    run: (s, v) =>
+      s.call('sale.preview', {
+        sessionId: str(v, 'session'),
+        ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}),
+      }),
   },
   sell: {
     usage: `sell --session ID --registrant ID ${paymentUsage} [--supervisor ID --pin PIN]   (--supervisor: an override by that supervisor's PIN; a priced seat needs --pay)`,
-    options: { session: { type: 'string' }, registrant: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, ...paymentOptions },
-    run: (s, v) => s.call('sale.sell', { sessionId: str(v, 'session'), registrantId: str(v, 'registrant'), override: override(v), payment: payment(v) }),
+    options: {
+      session: { type: 'string' },
+      registrant: { type: 'string' },
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+      ...paymentOptions,
+    },
+    run: (s, v) =>
+      s.call('sale.sell', {
+        sessionId: str(v, 'session'),
+        registrantId: str(v, 'registrant'),
+        override: override(v),
+        payment: payment(v),
+      }),
     judge: (r: SaleOutcome) =>
-      r.outcome === 'refused' ? { exit: EXIT.failed, line: `error (refused): ${r.message}` } : r.outcome === 'awaiting' ? { exit: EXIT.uncertain, line: `warning: ${r.message}` } : null,
+      r.outcome === 'refused'
+        ? { exit: EXIT.failed, line: `error (refused): ${r.message}` }
+        : r.outcome === 'awaiting'
+          ? { exit: EXIT.uncertain, line: `warning: ${r.message}` }
+          : null,
   },
   release: {
     usage: 'release --sale ID --reason TEXT',
@@ -190,79 +255,198 @@ export const commands: Record<string, Command> = {
   checkin: {
     usage: 'checkin --registrant ID [--session ID]',
     options: { registrant: { type: 'string' }, session: { type: 'string' } },
-    run: (s, v) => s.call('checkin.record', { registrantId: str(v, 'registrant'), sessionId: opt(v, 'session') ?? null }),
+    run: (s, v) =>
+      s.call('checkin.record', { registrantId: str(v, 'registrant'), sessionId: opt(v, 'session') ?? null }),
   },
   walkup: {
     usage: `walkup --first NAME --last NAME --ticket-type ID [--email E] [--company C] [--sessions ID,ID] ${paymentUsage} [--supervisor ID --pin PIN] [--allow-duplicate]   (--allow-duplicate: staff checked the look-alikes and it is another person)`,
     options: {
-      first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, 'ticket-type': { type: 'string' }, sessions: { type: 'string' },
-      ...paymentOptions, supervisor: { type: 'string' }, pin: { type: 'string' }, 'allow-duplicate': { type: 'boolean' },
+      first: { type: 'string' },
+      last: { type: 'string' },
+      email: { type: 'string' },
+      company: { type: 'string' },
+      'ticket-type': { type: 'string' },
+      sessions: { type: 'string' },
+      ...paymentOptions,
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+      'allow-duplicate': { type: 'boolean' },
     },
     run: (s, v) =>
       s.call('registrant.registerWalkUp', {
-        firstName: opt(v, 'first') ?? '', lastName: opt(v, 'last') ?? '', email: opt(v, 'email') ?? '', company: opt(v, 'company') ?? '', ticketTypeId: str(v, 'ticket-type'),
-        sessions: (opt(v, 'sessions') ?? '').split(',').map((x) => x.trim()).filter(Boolean), payment: payment(v), supervisor: override(v), allowDuplicate: v['allow-duplicate'] === true,
+        firstName: opt(v, 'first') ?? '',
+        lastName: opt(v, 'last') ?? '',
+        email: opt(v, 'email') ?? '',
+        company: opt(v, 'company') ?? '',
+        ticketTypeId: str(v, 'ticket-type'),
+        sessions: (opt(v, 'sessions') ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+        payment: payment(v),
+        supervisor: override(v),
+        allowDuplicate: v['allow-duplicate'] === true,
       }),
   },
   // ---- the desk's day (issue 19) ----
   correct: {
-    usage: 'correct --registrant ID [--first NAME] [--last NAME] [--email E] [--company C] [--preferred-name N] [--pronouns P] [--country CC] [--reason TEXT]   (an empty value clears an optional field)',
+    usage:
+      'correct --registrant ID [--first NAME] [--last NAME] [--email E] [--company C] [--preferred-name N] [--pronouns P] [--country CC] [--reason TEXT]   (an empty value clears an optional field)',
     options: {
-      registrant: { type: 'string' }, first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, 'preferred-name': { type: 'string' },
-      pronouns: { type: 'string' }, country: { type: 'string' }, reason: { type: 'string' },
+      registrant: { type: 'string' },
+      first: { type: 'string' },
+      last: { type: 'string' },
+      email: { type: 'string' },
+      company: { type: 'string' },
+      'preferred-name': { type: 'string' },
+      pronouns: { type: 'string' },
+      country: { type: 'string' },
+      reason: { type: 'string' },
     },
     run: (s, v) => {
-      const fields = { first: 'firstName', last: 'lastName', email: 'email', company: 'company', 'preferred-name': 'preferredName', pronouns: 'pronouns', country: 'country' } as const;
+      const fields = {
+        first: 'firstName',
+        last: 'lastName',
+        email: 'email',
+        company: 'company',
+        'preferred-name': 'preferredName',
+        pronouns: 'pronouns',
+        country: 'country',
+      } as const;
       const changes: Record<string, string> = {};
-      for (const [flag, field] of Object.entries(fields)) if (opt(v, flag) !== undefined || v[flag] === '') changes[field] = (v[flag] as string | undefined) ?? '';
-      return s.call('registrant.correct', { registrantId: str(v, 'registrant'), changes, reason: opt(v, 'reason') ?? '' });
+      for (const [flag, field] of Object.entries(fields))
+        if (opt(v, flag) !== undefined || v[flag] === '') changes[field] = (v[flag] as string | undefined) ?? '';
+      return s.call('registrant.correct', {
+        registrantId: str(v, 'registrant'),
+        changes,
+        reason: opt(v, 'reason') ?? '',
+      });
     },
   },
   settle: {
     usage: `settle --registrant ID (--accept --supervisor ID --pin PIN --note TEXT | ${paymentUsage})   (a pending registration)`,
-    options: { registrant: { type: 'string' }, accept: { type: 'boolean' }, supervisor: { type: 'string' }, pin: { type: 'string' }, note: { type: 'string' }, ...paymentOptions },
+    options: {
+      registrant: { type: 'string' },
+      accept: { type: 'boolean' },
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+      note: { type: 'string' },
+      ...paymentOptions,
+    },
     run: (s, v) =>
       v.accept
-        ? s.call('registration.settle', { registrantId: str(v, 'registrant'), decision: 'accept', supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') }, note: str(v, 'note') })
-        : s.call('registration.settle', { registrantId: str(v, 'registrant'), decision: 'pay', payment: payment(v) ?? usageError('--pay cash|card|invoice|complimentary (or --accept) is required') }),
+        ? s.call('registration.settle', {
+            registrantId: str(v, 'registrant'),
+            decision: 'accept',
+            supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+            note: str(v, 'note'),
+          })
+        : s.call('registration.settle', {
+            registrantId: str(v, 'registrant'),
+            decision: 'pay',
+            payment: payment(v) ?? usageError('--pay cash|card|invoice|complimentary (or --accept) is required'),
+          }),
   },
   'change-ticket': {
     usage: `change-ticket --registrant ID --ticket-type ID ${paymentUsage} [--supervisor ID --pin PIN] [--reason TEXT]   (an upgrade pays the difference)`,
-    options: { registrant: { type: 'string' }, 'ticket-type': { type: 'string' }, ...paymentOptions, supervisor: { type: 'string' }, pin: { type: 'string' }, reason: { type: 'string' } },
+    options: {
+      registrant: { type: 'string' },
+      'ticket-type': { type: 'string' },
+      ...paymentOptions,
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+      reason: { type: 'string' },
+    },
     run: (s, v) =>
-      s.call('registration.changeTicket', { registrantId: str(v, 'registrant'), ticketTypeId: str(v, 'ticket-type'), payment: payment(v), supervisor: override(v), reason: opt(v, 'reason') ?? '' }),
+      s.call('registration.changeTicket', {
+        registrantId: str(v, 'registrant'),
+        ticketTypeId: str(v, 'ticket-type'),
+        payment: payment(v),
+        supervisor: override(v),
+        reason: opt(v, 'reason') ?? '',
+      }),
   },
   transfer: {
     usage: 'transfer --registrant ID --first NAME --last NAME [--email E] [--company C] --reason TEXT',
-    options: { registrant: { type: 'string' }, first: { type: 'string' }, last: { type: 'string' }, email: { type: 'string' }, company: { type: 'string' }, reason: { type: 'string' } },
+    options: {
+      registrant: { type: 'string' },
+      first: { type: 'string' },
+      last: { type: 'string' },
+      email: { type: 'string' },
+      company: { type: 'string' },
+      reason: { type: 'string' },
+    },
     run: (s, v) =>
       s.call('registration.transfer', {
-        registrantId: str(v, 'registrant'), to: { firstName: opt(v, 'first') ?? '', lastName: opt(v, 'last') ?? '', email: opt(v, 'email') ?? '', company: opt(v, 'company') ?? '' }, reason: str(v, 'reason'),
+        registrantId: str(v, 'registrant'),
+        to: {
+          firstName: opt(v, 'first') ?? '',
+          lastName: opt(v, 'last') ?? '',
+          email: opt(v, 'email') ?? '',
+          company: opt(v, 'company') ?? '',
+        },
+        reason: str(v, 'reason'),
       }),
   },
   'seat-release': {
     usage: 'seat-release --registrant ID --session ID --reason TEXT   (any seat: sold here, imported, or from HQ)',
     options: { registrant: { type: 'string' }, session: { type: 'string' }, reason: { type: 'string' } },
-    run: (s, v) => s.call('seat.release', { registrantId: str(v, 'registrant'), sessionId: str(v, 'session'), reason: str(v, 'reason') }),
+    run: (s, v) =>
+      s.call('seat.release', {
+        registrantId: str(v, 'registrant'),
+        sessionId: str(v, 'session'),
+        reason: str(v, 'reason'),
+      }),
   },
   'seat-swap': {
     usage: `seat-swap --registrant ID --from SESSION --to SESSION ${paymentUsage} [--supervisor ID --pin PIN]`,
-    options: { registrant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...paymentOptions, supervisor: { type: 'string' }, pin: { type: 'string' } },
-    run: (s, v) => s.call('seat.swap', { registrantId: str(v, 'registrant'), fromSessionId: str(v, 'from'), toSessionId: str(v, 'to'), payment: payment(v), override: override(v) }),
+    options: {
+      registrant: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      ...paymentOptions,
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+    },
+    run: (s, v) =>
+      s.call('seat.swap', {
+        registrantId: str(v, 'registrant'),
+        fromSessionId: str(v, 'from'),
+        toSessionId: str(v, 'to'),
+        payment: payment(v),
+        override: override(v),
+      }),
   },
   payments: {
-    usage: 'payments [--registrant ID] [--day YYYY-MM-DD]   (this desk\'s payments: one person\'s, or a day\'s; default today)',
+    usage:
+      "payments [--registrant ID] [--day YYYY-MM-DD]   (this desk's payments: one person's, or a day's; default today)",
     options: { registrant: { type: 'string' }, day: { type: 'string' } },
-    run: (s, v) => s.call('payment.list', { ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}), ...(opt(v, 'day') ? { day: opt(v, 'day') } : {}) }),
+    run: (s, v) =>
+      s.call('payment.list', {
+        ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}),
+        ...(opt(v, 'day') ? { day: opt(v, 'day') } : {}),
+      }),
   },
   'payment-reverse': {
     usage: 'payment-reverse --payment ID --kind void|refund --reason TEXT --supervisor ID --pin PIN',
-    options: { payment: { type: 'string' }, kind: { type: 'string' }, reason: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' } },
+    options: {
+      payment: { type: 'string' },
+      kind: { type: 'string' },
+      reason: { type: 'string' },
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+    },
     run: (s, v) =>
-      s.call('payment.reverse', { paymentId: str(v, 'payment'), kind: str(v, 'kind') as 'void', reason: str(v, 'reason'), supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } }),
+      s.call('payment.reverse', {
+        paymentId: str(v, 'payment'),
+        kind: str(v, 'kind') as 'void',
+        reason: str(v, 'reason'),
+        supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+      }),
   },
   receipt: {
-    usage: 'receipt --registrant ID [--printer URI] [--png FILE]   (prints it with --printer; writes the image with --png; else shows its lines)',
+    usage:
+      'receipt --registrant ID [--printer URI] [--png FILE]   (prints it with --printer; writes the image with --png; else shows its lines)',
     options: { registrant: { type: 'string' }, printer: { type: 'string' }, png: { type: 'string' } },
     run: async (s, v) => {
       const registrantId = str(v, 'registrant');
@@ -276,7 +460,8 @@ export const commands: Record<string, Command> = {
     judge: (j: PrintJobView | { lines: string[] }) => ('status' in j ? judgePrint(j) : null),
   },
   'day-report': {
-    usage: 'day-report --out FILE [--day YYYY-MM-DD]   (the cash-up CSV: per staff member and method, badges against stock, what HQ has not confirmed)',
+    usage:
+      'day-report --out FILE [--day YYYY-MM-DD]   (the cash-up CSV: per staff member and method, badges against stock, what HQ has not confirmed)',
     options: { out: { type: 'string' }, day: { type: 'string' } },
     run: async (s, v) => {
       const file = str(v, 'out');
@@ -287,26 +472,45 @@ export const commands: Record<string, Command> = {
     },
   },
   stock: {
-    usage: 'stock [--loaded N] [--note TEXT]   (blank badges loaded into this desk\'s printers; without --loaded: today\'s count)',
+    usage:
+      "stock [--loaded N] [--note TEXT]   (blank badges loaded into this desk's printers; without --loaded: today's count)",
     options: { loaded: { type: 'string' }, note: { type: 'string' } },
     run: (s, v) => {
       const cards = int(v, 'loaded', 1, 100_000);
-      return cards === undefined ? s.call('stock.status', {}) : s.call('stock.record', { cards, note: opt(v, 'note') ?? '' });
+      return cards === undefined
+        ? s.call('stock.status', {})
+        : s.call('stock.record', { cards, note: opt(v, 'note') ?? '' });
     },
   },
   'staff-add': {
     usage: 'staff-add --id ID --name NAME --role desk|supervisor --pin PIN [--supervisor ID --supervisor-pin PIN]',
-    options: { id: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, pin: { type: 'string' }, supervisor: { type: 'string' }, 'supervisor-pin': { type: 'string' } },
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      pin: { type: 'string' },
+      supervisor: { type: 'string' },
+      'supervisor-pin': { type: 'string' },
+    },
     run: (s, v) =>
       s.call('staff.add', {
-        id: str(v, 'id'), name: str(v, 'name'), role: str(v, 'role') as 'desk', pin: str(v, 'pin'),
+        id: str(v, 'id'),
+        name: str(v, 'name'),
+        role: str(v, 'role') as 'desk',
+        pin: str(v, 'pin'),
         ...(opt(v, 'supervisor') ? { by: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') } } : {}),
       }),
   },
   print: {
-    usage: 'print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job\'s final state)',
+    usage:
+      "print --registrant ID --printer URI [--reason TEXT]   (e.g. --printer tcp://127.0.0.1:9100; prints the job's final state)",
     options: { registrant: { type: 'string' }, printer: { type: 'string' }, reason: { type: 'string' } },
-    run: (s, v) => s.call('badge.print', { registrantId: str(v, 'registrant'), printer: str(v, 'printer'), ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}) }),
+    run: (s, v) =>
+      s.call('badge.print', {
+        registrantId: str(v, 'registrant'),
+        printer: str(v, 'printer'),
+        ...(opt(v, 'reason') ? { reason: opt(v, 'reason') } : {}),
+      }),
     judge: (j: PrintJobView) => judgePrint(j),
   },
   // ---- printing, as the API has it (issue 19, item 10) ----
@@ -315,7 +519,11 @@ export const commands: Record<string, Command> = {
     options: { status: { type: 'string' }, registrant: { type: 'string' }, limit: { type: 'string' } },
     run: (s, v) => {
       const limit = int(v, 'limit', 1, 500);
-      return s.call('print.jobs', { ...(opt(v, 'status') ? { status: opt(v, 'status') as 'queued' } : {}), ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}), ...(limit === undefined ? {} : { limit }) });
+      return s.call('print.jobs', {
+        ...(opt(v, 'status') ? { status: opt(v, 'status') as 'queued' } : {}),
+        ...(opt(v, 'registrant') ? { registrantId: opt(v, 'registrant') } : {}),
+        ...(limit === undefined ? {} : { limit }),
+      });
     },
   },
   'print-confirm': {
@@ -328,16 +536,26 @@ export const commands: Record<string, Command> = {
     },
   },
   reprint: {
-    usage: 'reprint --job ID --reason TEXT [--printer URI]   (a new badge version; the old one stops working at the doors)',
+    usage:
+      'reprint --job ID --reason TEXT [--printer URI]   (a new badge version; the old one stops working at the doors)',
     options: { job: { type: 'string' }, reason: { type: 'string' }, printer: { type: 'string' } },
-    run: (s, v) => s.call('print.reprint', { jobId: str(v, 'job'), reason: str(v, 'reason'), ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}) }),
+    run: (s, v) =>
+      s.call('print.reprint', {
+        jobId: str(v, 'job'),
+        reason: str(v, 'reason'),
+        ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}),
+      }),
     judge: (j: PrintJobView) => judgePrint(j),
   },
   'badge-preview': {
-    usage: 'badge-preview --registrant ID [--printer URI] [--png FILE]   (the badge as it would print; the image with --png)',
+    usage:
+      'badge-preview --registrant ID [--printer URI] [--png FILE]   (the badge as it would print; the image with --png)',
     options: { registrant: { type: 'string' }, printer: { type: 'string' }, png: { type: 'string' } },
     run: async (s, v) => {
-      const r = await s.call('badge.preview', { registrantId: str(v, 'registrant'), ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}) });
+      const r = await s.call('badge.preview', {
+        registrantId: str(v, 'registrant'),
+        ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}),
+      });
       if (!r.ok) return r;
       const file = opt(v, 'png');
       if (file) writeOut(file, Buffer.from(r.value.png, 'base64'));
@@ -345,7 +563,11 @@ export const commands: Record<string, Command> = {
       return { ok: true, value: { ...rest, ...(file ? { file } : {}) } };
     },
   },
-  'badge-verify': { usage: 'badge-verify CODE   (a scanned badge code, checked offline)', positionals: ['CODE'], run: (s, _v, [code]) => s.call('badge.verify', { code: code! }) },
+  'badge-verify': {
+    usage: 'badge-verify CODE   (a scanned badge code, checked offline)',
+    positionals: ['CODE'],
+    run: (s, _v, [code]) => s.call('badge.verify', { code: code! }),
+  },
   printers: { usage: 'printers', run: (s) => s.call('printer.list', {}) },
   'printer-status': {
     usage: 'printer-status --printer URI',
@@ -360,19 +582,46 @@ export const commands: Record<string, Command> = {
   },
   upgrade: {
     usage: `upgrade --registrant ID --session ID ${paymentUsage} [--supervisor ID --pin PIN]   (a seat added to a registration)`,
-    options: { registrant: { type: 'string' }, session: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, ...paymentOptions },
-    run: (s, v) => s.call('registration.upgrade', { registrantId: str(v, 'registrant'), sessionId: str(v, 'session'), override: override(v), payment: payment(v) }),
+    options: {
+      registrant: { type: 'string' },
+      session: { type: 'string' },
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+      ...paymentOptions,
+    },
+    run: (s, v) =>
+      s.call('registration.upgrade', {
+        registrantId: str(v, 'registrant'),
+        sessionId: str(v, 'session'),
+        override: override(v),
+        payment: payment(v),
+      }),
     judge: (r: SaleOutcome) =>
-      r.outcome === 'refused' ? { exit: EXIT.failed, line: `error (refused): ${r.message}` } : r.outcome === 'awaiting' ? { exit: EXIT.uncertain, line: `warning: ${r.message}` } : null,
+      r.outcome === 'refused'
+        ? { exit: EXIT.failed, line: `error (refused): ${r.message}` }
+        : r.outcome === 'awaiting'
+          ? { exit: EXIT.uncertain, line: `warning: ${r.message}` }
+          : null,
   },
   'batch-print': {
-    usage: 'batch-print [--printer URI] [--order name|company] [--ticket-type ID] [--no-dividers]   (the night before: every badge not yet printed, in one process; waits until done or paused)',
-    options: { printer: { type: 'string' }, order: { type: 'string' }, 'ticket-type': { type: 'string' }, 'no-dividers': { type: 'boolean' } },
+    usage:
+      'batch-print [--printer URI] [--order name|company] [--ticket-type ID] [--no-dividers]   (the night before: every badge not yet printed, in one process; waits until done or paused)',
+    options: {
+      printer: { type: 'string' },
+      order: { type: 'string' },
+      'ticket-type': { type: 'string' },
+      'no-dividers': { type: 'boolean' },
+    },
     run: (s, v) => {
       const order = opt(v, 'order') ?? 'name';
-      if (order !== 'name' && order !== 'company') throw new UsageError(`--order takes name or company, not "${order}"`);
+      if (order !== 'name' && order !== 'company')
+        throw new UsageError(`--order takes name or company, not "${order}"`);
       return s.call('print.batch', {
-        order, dividers: v['no-dividers'] !== true, wait: true, ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}), ...(opt(v, 'ticket-type') ? { ticketTypeId: opt(v, 'ticket-type') } : {}),
+        order,
+        dividers: v['no-dividers'] !== true,
+        wait: true,
+        ...(opt(v, 'printer') ? { printer: opt(v, 'printer') } : {}),
+        ...(opt(v, 'ticket-type') ? { ticketTypeId: opt(v, 'ticket-type') } : {}),
       });
     },
     judge: (b: PrintBatchView) => judgeBatch(b),
@@ -384,12 +633,24 @@ export const commands: Record<string, Command> = {
     judge: (b: PrintBatchView) => judgeBatch(b),
   },
   batches: { usage: 'batches', run: (s) => s.call('print.batches', {}) },
-  cases: { usage: 'cases [--all]', options: { all: { type: 'boolean' } }, run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }) },
+  cases: {
+    usage: 'cases [--all]',
+    options: { all: { type: 'boolean' } },
+    run: (s, v) => s.call('cases.list', { status: v.all ? 'all' : 'open' }),
+  },
   'audit-verify': {
-    usage: 'audit-verify   (the audit log\'s hash chain and SQLite\'s full integrity check)',
+    usage: "audit-verify   (the audit log's hash chain and SQLite's full integrity check)",
     run: (s) => s.call('audit.verify', {}),
     judge: (v: AuditVerification) =>
-      v.ok ? null : { exit: EXIT.failed, line: v.integrity.state === 'damaged' ? `error (damaged): ${v.integrity.message!}` : `error (audit): the audit log was altered: ${v.problem ?? 'unknown problem'}.` },
+      v.ok
+        ? null
+        : {
+            exit: EXIT.failed,
+            line:
+              v.integrity.state === 'damaged'
+                ? `error (damaged): ${v.integrity.message!}`
+                : `error (audit): the audit log was altered: ${v.problem ?? 'unknown problem'}.`,
+          },
   },
   apply: {
     usage: 'apply FILE.json   (one HQ feed message, or an array of them)',
@@ -406,48 +667,90 @@ export const commands: Record<string, Command> = {
     },
   },
   // ---- the supervisor console's reads and setup (issue 14) ----
-  board: { usage: 'board   (every session: sold, allotted, held here, free, HQ\'s age, this station\'s verdict)', run: (s) => s.call('sessions.board', {}) },
-  'sync-details': { usage: 'sync-details   (the link\'s last hour, the backlog draining, quarantined messages, seats in hand)', run: (s) => s.call('sync.details', {}) },
+  board: {
+    usage: "board   (every session: sold, allotted, held here, free, HQ's age, this station's verdict)",
+    run: (s) => s.call('sessions.board', {}),
+  },
+  'sync-details': {
+    usage: "sync-details   (the link's last hour, the backlog draining, quarantined messages, seats in hand)",
+    run: (s) => s.call('sync.details', {}),
+  },
   'set-pin': {
     usage: 'set-pin --id ID --new-pin PIN --supervisor ID --supervisor-pin PIN   (also lifts a lockout)',
-    options: { id: { type: 'string' }, 'new-pin': { type: 'string' }, supervisor: { type: 'string' }, 'supervisor-pin': { type: 'string' } },
-    run: (s, v) => s.call('staff.setPin', { id: str(v, 'id'), pin: str(v, 'new-pin'), by: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') } }),
+    options: {
+      id: { type: 'string' },
+      'new-pin': { type: 'string' },
+      supervisor: { type: 'string' },
+      'supervisor-pin': { type: 'string' },
+    },
+    run: (s, v) =>
+      s.call('staff.setPin', {
+        id: str(v, 'id'),
+        pin: str(v, 'new-pin'),
+        by: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') },
+      }),
   },
   'test-connection': {
     usage: 'test-connection   (reads the connection string from standard input; tries send and listen; saves nothing)',
     run: (s) => s.call('settings.testConnection', { connectionString: readFileSync(0, 'utf8').trim() }),
-    judge: (c: ConnectionCheck) => (c.ok ? null : { exit: EXIT.failed, line: `error (connection): ${c.steps.at(-1)?.words ?? 'failed'}` }),
+    judge: (c: ConnectionCheck) =>
+      c.ok ? null : { exit: EXIT.failed, line: `error (connection): ${c.steps.at(-1)?.words ?? 'failed'}` },
   },
   // ---- backups (main/station/backups.ts) ----
-  backup: { usage: 'backup   (an online backup now, into backups/ beside the database; the oldest beyond the kept number go)', run: (s) => s.call('backup.create', {}) },
-  backups: { usage: 'backups   (the backups kept, and whether a restored station still waits for HQ)', run: (s) => s.call('backup.status', {}) },
+  backup: {
+    usage: 'backup   (an online backup now, into backups/ beside the database; the oldest beyond the kept number go)',
+    run: (s) => s.call('backup.create', {}),
+  },
+  backups: {
+    usage: 'backups   (the backups kept, and whether a restored station still waits for HQ)',
+    run: (s) => s.call('backup.status', {}),
+  },
   restore: {
-    usage: 'restore --from BACKUP.db [--no-hq]   (with the station stopped; a backup failing its integrity or audit check is refused)',
+    usage:
+      'restore --from BACKUP.db [--no-hq]   (with the station stopped; a backup failing its integrity or audit check is refused)',
     options: { from: { type: 'string' }, 'no-hq': { type: 'boolean' } },
     run: () => Promise.reject(new Error('restore runs with the station closed')),
-    offline: (dbPath, v) => restoreStation({ dbPath, from: str(v, 'from'), at: new Date().toISOString(), withHq: v['no-hq'] !== true }),
+    offline: (dbPath, v) =>
+      restoreStation({ dbPath, from: str(v, 'from'), at: new Date().toISOString(), withHq: v['no-hq'] !== true }),
   },
   'support-bundle': {
-    usage: 'support-bundle   (a zip for support in support/ beside the database: logs, status, versions, configuration without secrets; no personal data)',
+    usage:
+      'support-bundle   (a zip for support in support/ beside the database: logs, status, versions, configuration without secrets; no personal data)',
     run: (s) => s.call('support.bundle', {}),
   },
   // ---- reconciliation (DESIGN §8) ----
   resolve: {
-    usage: 'resolve --case ID --action honor|reverse|move|waitlist|refuse --supervisor ID --pin PIN [--to SESSION] [--note TEXT]',
-    options: { case: { type: 'string' }, action: { type: 'string' }, supervisor: { type: 'string' }, pin: { type: 'string' }, to: { type: 'string' }, note: { type: 'string' } },
+    usage:
+      'resolve --case ID --action honor|reverse|move|waitlist|refuse --supervisor ID --pin PIN [--to SESSION] [--note TEXT]',
+    options: {
+      case: { type: 'string' },
+      action: { type: 'string' },
+      supervisor: { type: 'string' },
+      pin: { type: 'string' },
+      to: { type: 'string' },
+      note: { type: 'string' },
+    },
     run: (s, v) =>
       s.call('cases.resolve', {
-        caseId: str(v, 'case'), action: str(v, 'action') as 'honor', supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
-        ...(opt(v, 'to') ? { moveToSessionId: opt(v, 'to') } : {}), ...(opt(v, 'note') !== undefined ? { note: opt(v, 'note') } : {}),
+        caseId: str(v, 'case'),
+        action: str(v, 'action') as 'honor',
+        supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+        ...(opt(v, 'to') ? { moveToSessionId: opt(v, 'to') } : {}),
+        ...(opt(v, 'note') !== undefined ? { note: opt(v, 'note') } : {}),
       }),
   },
-  waitlist: { usage: 'waitlist --session ID', options: { session: { type: 'string' } }, run: (s, v) => s.call('waitlist.list', { sessionId: str(v, 'session') }) },
+  waitlist: {
+    usage: 'waitlist --session ID',
+    options: { session: { type: 'string' } },
+    run: (s, v) => s.call('waitlist.list', { sessionId: str(v, 'session') }),
+  },
   export: {
     usage: 'export contacts|cases --out FILE   (CSV, UTF-8 with a byte order mark)',
     positionals: ['REPORT'],
     options: { out: { type: 'string' } },
     run: async (s, v, [report]) => {
-      if (report !== 'contacts' && report !== 'cases') throw new UsageError(`export takes "contacts" or "cases", not "${report}"`);
+      if (report !== 'contacts' && report !== 'cases')
+        throw new UsageError(`export takes "contacts" or "cases", not "${report}"`);
       const file = str(v, 'out');
       const r = await s.call('reports.export', { report });
       if (!r.ok) return r;
@@ -466,7 +769,7 @@ export function usage(): string {
     'usage: npm run -s station -- --db FILE [--station ID] [--staff ID [--pin PIN]] <command> [options]',
     '',
     'Act as --staff ID (a member of staff on this station) for commands that change things; commands that need a',
-    'supervisor (import, import-csv, audit-verify, export) need that supervisor\'s --pin too. staff-add needs neither.',
+    "supervisor (import, import-csv, audit-verify, export) need that supervisor's --pin too. staff-add needs neither.",
     '',
     'commands:',
     ...Object.values(commands).map((c) => `  ${c.usage}`),
@@ -499,8 +802,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.done;
   }
   if (ci < 0) {
-    const unknown = argv.find((a, i) => !a.startsWith('-') && !['--db', '--station', '--staff', '--pin'].includes(argv[i - 1] ?? ''));
-    say(`error: ${unknown ? `unknown command "${unknown.slice(0, 80)}"` : 'no command given'}; --help lists the commands`);
+    const unknown = argv.find(
+      (a, i) => !a.startsWith('-') && !['--db', '--station', '--staff', '--pin'].includes(argv[i - 1] ?? ''),
+    );
+    say(
+      `error: ${unknown ? `unknown command "${unknown.slice(0, 80)}"` : 'no command given'}; --help lists the commands`,
+    );
     return EXIT.usage;
   }
   const name = argv[ci]!;
@@ -509,12 +816,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const global = parseArgs({
       args: argv.slice(0, ci),
-      options: { db: { type: 'string' }, station: { type: 'string' }, staff: { type: 'string' }, pin: { type: 'string' } },
+      options: {
+        db: { type: 'string' },
+        station: { type: 'string' },
+        staff: { type: 'string' },
+        pin: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     });
-    if (global.values.pin !== undefined && global.values.staff === undefined) throw new UsageError('--pin goes with --staff ID');
-    const local = parseArgs({ args: argv.slice(ci + 1), options: command.options ?? {}, strict: true, allowPositionals: true });
+    if (global.values.pin !== undefined && global.values.staff === undefined)
+      throw new UsageError('--pin goes with --staff ID');
+    const local = parseArgs({
+      args: argv.slice(ci + 1),
+      options: command.options ?? {},
+      strict: true,
+      allowPositionals: true,
+    });
     const wanted = command.positionals ?? [];
     if (local.positionals.length !== wanted.length) {
       throw new UsageError(`${name} takes ${wanted.length ? wanted.join(' ') : 'no positional arguments'}`);
@@ -527,13 +845,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return result.ok ? EXIT.done : EXIT.failed;
     }
     if (global.values.station !== undefined && !StationId.safeParse(global.values.station).success) {
-      throw new UsageError(`--station "${global.values.station}" is not a station id (lowercase letters, digits and dashes, e.g. desk-2)`);
+      throw new UsageError(
+        `--station "${global.values.station}" is not a station id (lowercase letters, digits and dashes, e.g. desk-2)`,
+      );
     }
     // A new database gets the given station id, or "desk-1"; an existing one keeps its own.
     const stationId = global.values.station ?? (existsSync(db) ? undefined : 'desk-1');
     station = await createStation({ dbPath: db, ...(stationId ? { stationId } : {}) });
     const progress = station.events$.subscribe((e) => {
-      if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400)) io.progress?.(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
+      if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400))
+        io.progress?.(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);
     });
     const caller = await operator(station, global.values.staff, global.values.pin);
     if (!caller.ok) {
@@ -543,7 +864,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.failed;
     }
     const acting = station;
-    const as: CliStation = { call: (channel, request) => acting.callAs(caller.value, channel, request), integrity: () => acting.integrity() };
+    const as: CliStation = {
+      call: (channel, request) => acting.callAs(caller.value, channel, request),
+      integrity: () => acting.integrity(),
+    };
     const result = await command.run(as, local.values as Values, local.positionals);
     progress.unsubscribe();
     io.out(JSON.stringify(result.ok ? result.value : { error: result.error }, null, 2));
@@ -575,7 +899,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
  * The operator's caller: `--staff ID` must be someone on this station; with `--pin` (checked, and counted towards the
  * lockout like any PIN) they act in their own role, without it as desk staff at most.
  */
-async function operator(station: Station, staffId: string | undefined, pin: string | undefined): Promise<Result<Caller>> {
+async function operator(
+  station: Station,
+  staffId: string | undefined,
+  pin: string | undefined,
+): Promise<Result<Caller>> {
   const caller: Caller = { transport: 'cli', mode: station.mode, session: null };
   if (staffId === undefined) return { ok: true, value: caller };
   if (pin !== undefined) {
@@ -585,21 +913,31 @@ async function operator(station: Station, staffId: string | undefined, pin: stri
   }
   const list = await station.call('staff.list', {});
   if (!list.ok) return list;
-  if (!list.value.some((s) => s.id === staffId)) return { ok: false, error: { code: 'unauthorized', message: `No staff member "${staffId}" on this station (add one with staff-add).` } };
+  if (!list.value.some((s) => s.id === staffId))
+    return {
+      ok: false,
+      error: {
+        code: 'unauthorized',
+        message: `No staff member "${staffId}" on this station (add one with staff-add).`,
+      },
+    };
   return { ok: true, value: { ...caller, session: { staffId, role: 'desk' } } };
 }
 
 /** The error in English for a person at a terminal: a refusal lists every failed condition in words. */
 export function describeError(e: AppError): string {
-  if (e.code === 'refused' && e.details && 'failed' in e.details) return `Sale refused: ${e.details.failed.map(describeFailedCondition).join('; ')}.`;
+  if (e.code === 'refused' && e.details && 'failed' in e.details)
+    return `Sale refused: ${e.details.failed.map(describeFailedCondition).join('; ')}.`;
   return e.message;
 }
 
 /** The station database is a file: ":memory:" or "" would report an import and keep nothing. */
 function checkDbPath(db: string | undefined): string {
   if (db === undefined) throw new UsageError('--db FILE is required (the station database; created if missing)');
-  if (db.trim() === '' || db === ':memory:') throw new UsageError(`--db needs a file name ("${db}" would keep nothing)`);
-  if (existsSync(db) && statSync(db).isDirectory()) throw new UsageError(`--db ${db} is a folder; give the station database file in it (created if missing)`);
+  if (db.trim() === '' || db === ':memory:')
+    throw new UsageError(`--db needs a file name ("${db}" would keep nothing)`);
+  if (existsSync(db) && statSync(db).isDirectory())
+    throw new UsageError(`--db ${db} is a folder; give the station database file in it (created if missing)`);
   if (!existsSync(dirname(db))) throw new UsageError(`--db ${db}: the folder ${dirname(db)} does not exist`);
   return db;
 }

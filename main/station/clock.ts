@@ -8,7 +8,11 @@ import type { Clock } from '../../core/staleness';
  * the last HQ contact; the boot id stops a reading from one boot being compared with another.
  */
 export function systemClock(): Clock {
-  return { now: () => Date.now(), monotonic: () => Number(process.hrtime.bigint() / 1_000_000n), bootId: machineBootId() };
+  return {
+    now: () => Date.now(),
+    monotonic: () => Number(process.hrtime.bigint() / 1_000_000n),
+    bootId: machineBootId(),
+  };
 }
 
 function machineBootId(): string {

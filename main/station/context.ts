@@ -64,7 +64,8 @@ export function damagedMessage(problems: string[]): string {
 }
 
 /** What staff read when another program held the database longer than the busy timeout. */
-export const BUSY_MESSAGE = 'The station database is busy: another program is writing to it. Nothing was saved; try again in a moment.';
+export const BUSY_MESSAGE =
+  'The station database is busy: another program is writing to it. Nothing was saved; try again in a moment.';
 
 export function integrityView(ctx: StationContext): DatabaseIntegrity {
   const { state, problems } = ctx.integrity;
@@ -141,8 +142,13 @@ export async function requireActor(
     return anonymous;
   }
   const staff = await findStaff(q, staffId);
-  if (!staff) throw new DomainError('unauthorized', `No staff member "${staffId}" on this station; nothing was done. Staff are added with staff-add.`);
-  if (role && staff.role !== role) throw new DomainError('forbidden', `${staff.name} is not a ${role}; a ${role} must do this.`);
+  if (!staff)
+    throw new DomainError(
+      'unauthorized',
+      `No staff member "${staffId}" on this station; nothing was done. Staff are added with staff-add.`,
+    );
+  if (role && staff.role !== role)
+    throw new DomainError('forbidden', `${staff.name} is not a ${role}; a ${role} must do this.`);
   return staff.id;
 }
 
@@ -156,7 +162,11 @@ export async function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): Pro
 }
 
 /** Defaults, the conference's settings, this station's overrides, then the session's own settings. */
-export function policyOf(conferencePolicy: Partial<SalePolicyParams>, sessionPolicyJson: string | null, stationOverrides: Partial<SalePolicyParams> = {}): SalePolicyParams {
+export function policyOf(
+  conferencePolicy: Partial<SalePolicyParams>,
+  sessionPolicyJson: string | null,
+  stationOverrides: Partial<SalePolicyParams> = {},
+): SalePolicyParams {
   const sessionPolicy = sessionPolicyJson ? (JSON.parse(sessionPolicyJson) as Partial<SalePolicyParams>) : {};
   return SalePolicyParams.parse({ ...defaultPolicy, ...conferencePolicy, ...stationOverrides, ...sessionPolicy });
 }
@@ -176,8 +186,17 @@ const OUTAGES_KEY = 'outage_history';
 
 /** Records a contact with HQ; a long enough gap since the last one was an outage, kept for the allotment keeper. */
 export async function recordContact(ctx: StationContext, tx: Tx, hqTime: number): Promise<void> {
-  const contact: HqContact = { hqTime, wallTime: ctx.clock.now(), monoTime: ctx.clock.monotonic(), bootId: ctx.clock.bootId };
-  const gap = contactGapMin(await lastContact(tx), { wall: contact.wallTime, mono: contact.monoTime, bootId: contact.bootId });
+  const contact: HqContact = {
+    hqTime,
+    wallTime: ctx.clock.now(),
+    monoTime: ctx.clock.monotonic(),
+    bootId: ctx.clock.bootId,
+  };
+  const gap = contactGapMin(await lastContact(tx), {
+    wall: contact.wallTime,
+    mono: contact.monoTime,
+    bootId: contact.bootId,
+  });
   if (gap >= outageLimits.minMin) {
     const before = await outageHistory(tx);
     const after = recordOutage(before, gap);
@@ -204,7 +223,11 @@ export async function lastContact(q: Db | Tx): Promise<HqContact | null> {
 }
 
 export async function staleness(ctx: StationContext, q: Db | Tx): Promise<Staleness> {
-  return estimateStaleness(await lastContact(q), { wall: ctx.clock.now(), mono: ctx.clock.monotonic(), bootId: ctx.clock.bootId });
+  return estimateStaleness(await lastContact(q), {
+    wall: ctx.clock.now(),
+    mono: ctx.clock.monotonic(),
+    bootId: ctx.clock.bootId,
+  });
 }
 
 // ---- waiting for HQ's verdict on an online sale ---------------------------------------------------------------

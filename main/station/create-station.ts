@@ -5,7 +5,14 @@
  */
 import { dirname, join } from 'node:path';
 import { filter, type Observable } from 'rxjs';
-import { sellingModes, type Channel, type RequestOf, type ResultOf, type StationApi, type StationSettings } from '../../core/api';
+import {
+  sellingModes,
+  type Channel,
+  type RequestOf,
+  type ResultOf,
+  type StationApi,
+  type StationSettings,
+} from '../../core/api';
 import { internalCaller, type Caller, type StationMode } from '../../core/access';
 import type { SalePolicyParams } from '../../core/conference';
 import type { StationEvent } from '../../core/events';
@@ -14,7 +21,14 @@ import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
 import { registrantWriter } from '../store/catalog';
 import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '../store/db';
-import { fullIntegrityCheck, pageCount, quickCheck, quickCheckInWorker, refuseWrites, type IntegrityVerdict } from '../store/integrity';
+import {
+  fullIntegrityCheck,
+  pageCount,
+  quickCheck,
+  quickCheckInWorker,
+  refuseWrites,
+  type IntegrityVerdict,
+} from '../store/integrity';
 import { getValue, setValue } from '../store/queues';
 import { systemClock } from './clock';
 import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type StationIntegrity } from './context';
@@ -109,9 +123,13 @@ export async function createStation(options: StationOptions): Promise<Station> {
   if (options.stationId !== undefined) {
     const parsed = StationId.safeParse(options.stationId);
     // Before the file is opened: a bad id must not leave a new, empty database behind.
-    if (!parsed.success) throw new Error(`Invalid station id "${options.stationId}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    if (!parsed.success)
+      throw new Error(`Invalid station id "${options.stationId}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
   }
-  const opened = await openStationDb(options.dbPath, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+  const opened = await openStationDb(
+    options.dbPath,
+    options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
+  );
   let closed = false;
   try {
     const integrity = checkIntegrity(opened, options.dbPath, options.integrityInlineMaxPages ?? 1000, () => closed);
@@ -155,7 +173,10 @@ export async function createStation(options: StationOptions): Promise<Station> {
       ...supervisorHandlers(ctx),
       ...registrationHandlers(ctx),
       ...moneyHandlers(ctx),
-      ...backupHandlers(ctx, opened.raw, { dir: options.backups?.dir ?? join(dirname(options.dbPath), 'backups'), keep: options.backups?.keep ?? 12 }),
+      ...backupHandlers(ctx, opened.raw, {
+        dir: options.backups?.dir ?? join(dirname(options.dbPath), 'backups'),
+        keep: options.backups?.keep ?? 12,
+      }),
       ...supportHandlers(ctx, (channel, request) => call(channel, request), {
         logsDir: join(dirname(options.dbPath), 'logs'),
         outDir: join(dirname(options.dbPath), 'support'),
@@ -164,7 +185,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       }),
     });
     const api = serve(handlers, options.onInternalError, (e) => {
-      if (e instanceof Error && e.message.includes('stream recovery pending')) return { code: 'conflict', message: STREAM_RECOVERY_MESSAGE, details: { reason: 'stream_recovery' } };
+      if (e instanceof Error && e.message.includes('stream recovery pending'))
+        return { code: 'conflict', message: STREAM_RECOVERY_MESSAGE, details: { reason: 'stream_recovery' } };
       const failure = databaseFailure(e);
       if (failure === 'busy') return { code: 'busy', message: BUSY_MESSAGE };
       if (failure === 'damaged') integrity.markDamaged([e instanceof Error ? e.message : String(e)]);
@@ -173,7 +195,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       return null;
     });
     const internal = internalCaller(mode);
-    const call = ((channel: Channel, request: unknown) => api.callUnknown(internal, channel, request)) as StationApi['call'];
+    const call = ((channel: Channel, request: unknown) =>
+      api.callUnknown(internal, channel, request)) as StationApi['call'];
     if (options.sync !== undefined) {
       const config = parseSyncConfig(options.sync);
       if (!config.ok) throw new Error(config.error);
@@ -205,7 +228,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       callAs: api.call,
       callUnknown: api.callUnknown,
       events$: events.events$,
-      notifications$: events.events$.pipe(filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification')),
+      notifications$: events.events$.pipe(
+        filter((e): e is Extract<StationEvent, { type: 'notification' }> => e.type === 'notification'),
+      ),
       quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id),
       startPrinting: printing.start,
       db: opened.db,
@@ -226,7 +251,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     closed = true; // a background check that answers later records nothing
     await opened.close();
     const failure = databaseFailure(e);
-    if (failure === 'damaged') throw new StationDbError('damaged', damagedMessage([e instanceof Error ? e.message : String(e)]));
+    if (failure === 'damaged')
+      throw new StationDbError('damaged', damagedMessage([e instanceof Error ? e.message : String(e)]));
     if (failure === 'busy') throw new StationDbError('busy', BUSY_MESSAGE);
     throw e;
   }
@@ -236,7 +262,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
  * The integrity check at open (main/store/integrity.ts). A damaged database still opens — staff can read what it
  * holds — but every write is refused with `damaged`, by inTx and by SQLite itself (query_only).
  */
-function checkIntegrity(opened: OpenedDb, path: string, inlineMaxPages: number, isClosed: () => boolean): StationIntegrity {
+function checkIntegrity(
+  opened: OpenedDb,
+  path: string,
+  inlineMaxPages: number,
+  isClosed: () => boolean,
+): StationIntegrity {
   const state: StationIntegrity = {
     state: 'checking',
     problems: [],

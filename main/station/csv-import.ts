@@ -32,26 +32,51 @@ export interface CsvTable {
 export function readCsvTable(csv: string, mapping: CsvMapping, defaultTicketType: string | undefined): CsvTable {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(csv, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof records;
+    records = parseCsv(csv, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    }) as unknown as typeof records;
   } catch (e) {
-    throw new DomainError('invalid_input', `The CSV could not be read; nothing was imported: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+    throw new DomainError(
+      'invalid_input',
+      `The CSV could not be read; nothing was imported: ${oneLine(e instanceof Error ? e.message : String(e))}`,
+    );
   }
   const [head, ...body] = records;
-  if (!head || body.length === 0) throw new DomainError('invalid_input', 'The CSV has a header but no rows; nothing was imported.');
+  if (!head || body.length === 0)
+    throw new DomainError('invalid_input', 'The CSV has a header but no rows; nothing was imported.');
   const headers = head.record;
   const twice = headers.filter((h, i) => h !== '' && headers.indexOf(h) !== i);
-  if (twice.length) throw new DomainError('invalid_input', `The CSV header names ${[...new Set(twice)].map((h) => `"${h}"`).join(', ')} twice; which one is meant? Nothing was imported.`);
-  const missing = Object.entries(mapping).filter(([, col]) => !headers.includes(col)).map(([f, col]) => `${f} → "${col}"`);
-  if (missing.length) throw new DomainError('invalid_input', `These mapped columns are not in the CSV: ${missing.join(', ')}. Columns found: ${headers.join(', ')}. Nothing was imported.`);
-  if (!mapping.confirmationCode) throw new DomainError('invalid_input', 'Map a column to confirmationCode (every registrant needs one).');
-  if (!mapping.ticketTypeId && !defaultTicketType) throw new DomainError('invalid_input', 'Map a column to ticketTypeId or give a default ticket type.');
+  if (twice.length)
+    throw new DomainError(
+      'invalid_input',
+      `The CSV header names ${[...new Set(twice)].map((h) => `"${h}"`).join(', ')} twice; which one is meant? Nothing was imported.`,
+    );
+  const missing = Object.entries(mapping)
+    .filter(([, col]) => !headers.includes(col))
+    .map(([f, col]) => `${f} → "${col}"`);
+  if (missing.length)
+    throw new DomainError(
+      'invalid_input',
+      `These mapped columns are not in the CSV: ${missing.join(', ')}. Columns found: ${headers.join(', ')}. Nothing was imported.`,
+    );
+  if (!mapping.confirmationCode)
+    throw new DomainError('invalid_input', 'Map a column to confirmationCode (every registrant needs one).');
+  if (!mapping.ticketTypeId && !defaultTicketType)
+    throw new DomainError('invalid_input', 'Map a column to ticketTypeId or give a default ticket type.');
   const columns: CsvTable['columns'] = {};
   for (const [field, col] of Object.entries(mapping)) columns[field as CsvField] = headers.indexOf(col);
   return {
     columns,
     width: headers.length,
     // A quoted field may span lines; report the line a row starts on.
-    rows: body.map((r) => ({ line: r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0), cells: r.record })),
+    rows: body.map((r) => ({
+      line: r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0),
+      cells: r.record,
+    })),
   };
 }
 
@@ -59,21 +84,45 @@ export function readCsvTable(csv: string, mapping: CsvMapping, defaultTicketType
  * The header and first rows of a file as `readCsvTable` would read them, for the mapping step on screen: problems
  * with the file are returned as words (the preview is shown whatever it finds), never thrown.
  */
-export function readCsvHead(csv: string, rows: number): { headers: string[]; rows: { line: number; cells: string[] }[]; problems: string[] } {
+export function readCsvHead(
+  csv: string,
+  rows: number,
+): { headers: string[]; rows: { line: number; cells: string[] }[]; problems: string[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     // to_line bounds the work: the screen sends the start of a large file, and a row is at most a few lines.
-    records = parseCsv(csv, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: true, to: rows + 1 }) as unknown as typeof records;
+    records = parseCsv(csv, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      to: rows + 1,
+    }) as unknown as typeof records;
   } catch (e) {
-    return { headers: [], rows: [], problems: [`The CSV could not be read: ${oneLine(e instanceof Error ? e.message : String(e))}`] };
+    return {
+      headers: [],
+      rows: [],
+      problems: [`The CSV could not be read: ${oneLine(e instanceof Error ? e.message : String(e))}`],
+    };
   }
   const [head, ...body] = records;
   const headers = head?.record ?? [];
   const problems: string[] = [];
   if (body.length === 0) problems.push('The CSV has a header but no rows.');
   const twice = headers.filter((h, i) => h !== '' && headers.indexOf(h) !== i);
-  if (twice.length) problems.push(`The CSV header names ${[...new Set(twice)].map((h) => `"${h}"`).join(', ')} twice; which one is meant?`);
-  return { headers, rows: body.map((r) => ({ line: r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0), cells: r.record })), problems };
+  if (twice.length)
+    problems.push(
+      `The CSV header names ${[...new Set(twice)].map((h) => `"${h}"`).join(', ')} twice; which one is meant?`,
+    );
+  return {
+    headers,
+    rows: body.map((r) => ({
+      line: r.info.lines - r.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0),
+      cells: r.record,
+    })),
+    problems,
+  };
 }
 
 export interface CsvPlan {
@@ -88,7 +137,11 @@ export interface CsvPlan {
  */
 export function planCsvImport(
   table: CsvTable,
-  opts: { defaultTicketType: string | undefined; separator: string; known: { ticketTypes: Set<string>; sessions: Set<string> } },
+  opts: {
+    defaultTicketType: string | undefined;
+    separator: string;
+    known: { ticketTypes: Set<string>; sessions: Set<string> };
+  },
   lookup: Pick<RegistrantWriter, 'find' | 'withCode'>,
 ): CsvPlan {
   const rejected: RejectedRow[] = [];
@@ -110,8 +163,16 @@ export function planCsvImport(
   for (const a of accepted) {
     const sameId = byId.get(a.registrant.id)!;
     const sameCode = byCode.get(a.registrant.confirmationCode)!;
-    if (sameId.length > 1) rejected.push({ line: a.line, reason: `lines ${sameId.join(', ')} are all registrant "${a.registrant.id}"; keep one of them` });
-    else if (sameCode.length > 1) rejected.push({ line: a.line, reason: `lines ${sameCode.join(', ')} all have confirmation code "${a.registrant.confirmationCode}"; keep one of them` });
+    if (sameId.length > 1)
+      rejected.push({
+        line: a.line,
+        reason: `lines ${sameId.join(', ')} are all registrant "${a.registrant.id}"; keep one of them`,
+      });
+    else if (sameCode.length > 1)
+      rejected.push({
+        line: a.line,
+        reason: `lines ${sameCode.join(', ')} all have confirmation code "${a.registrant.confirmationCode}"; keep one of them`,
+      });
     else registrants.push(a.registrant);
   }
   rejected.sort((a, b) => a.line - b.line);
@@ -130,9 +191,11 @@ function planRow(
   opts: Parameters<typeof planCsvImport>[1],
   lookup: Pick<RegistrantWriter, 'find' | 'withCode'>,
 ): Registrant | string {
-  if (row.cells.length !== table.width) return `it has ${row.cells.length} field${row.cells.length === 1 ? '' : 's'}; the header has ${table.width}`;
+  if (row.cells.length !== table.width)
+    return `it has ${row.cells.length} field${row.cells.length === 1 ? '' : 's'}; the header has ${table.width}`;
   /** The cell of a mapped field, or undefined when the field is not mapped. */
-  const get = (f: CsvField): string | undefined => (table.columns[f] === undefined ? undefined : (row.cells[table.columns[f]] ?? ''));
+  const get = (f: CsvField): string | undefined =>
+    table.columns[f] === undefined ? undefined : (row.cells[table.columns[f]] ?? '');
   const code = get('confirmationCode') ?? '';
   if (!code) return 'no confirmation code';
   const givenId = get('id') || undefined;
@@ -151,19 +214,23 @@ function planRow(
     const owners = lookup.withCode(code);
     if (owners.length > 0) {
       const email = get('email');
-      if (email === undefined) return `confirmation code "${code}" already belongs to ${who(owners[0]!)} ("${owners[0]!.id}"); to update a registrant, map its id column or its email column (code and email must both match)`;
+      if (email === undefined)
+        return `confirmation code "${code}" already belongs to ${who(owners[0]!)} ("${owners[0]!.id}"); to update a registrant, map its id column or its email column (code and email must both match)`;
       existing = email ? owners.find((o) => o.email.toLowerCase() === email.toLowerCase()) : undefined;
-      if (!existing) return `confirmation code "${code}" belongs to ${who(owners[0]!)} ("${owners[0]!.id}") with another email; this row would overwrite a different person`;
+      if (!existing)
+        return `confirmation code "${code}" belongs to ${who(owners[0]!)} ("${owners[0]!.id}") with another email; this row would overwrite a different person`;
       id = existing.id;
     } else {
       id = csvRegistrantId(code);
       const taken = lookup.find(id);
-      if (taken) return `its id "${id}" (from the confirmation code) is taken by ${who(taken)} with code "${taken.confirmation_code}"; map an id column`;
+      if (taken)
+        return `its id "${id}" (from the confirmation code) is taken by ${who(taken)} with code "${taken.confirmation_code}"; map an id column`;
     }
   }
 
   // A matched registrant keeps what the file does not map; a new one gets the defaults.
-  const field = (f: 'firstName' | 'lastName' | 'email' | 'company', current: string | undefined) => get(f) ?? current ?? '';
+  const field = (f: 'firstName' | 'lastName' | 'email' | 'company', current: string | undefined) =>
+    get(f) ?? current ?? '';
   const sessionsCell = get('sessions');
   const parsed = Registrant.safeParse({
     // The badge fields a CSV cannot map (preferred name, pronouns...) stay as they are.
@@ -175,7 +242,12 @@ function planRow(
     email: field('email', existing?.email),
     company: field('company', existing?.company),
     ticketTypeId: get('ticketTypeId') || existing?.ticket_type_id || opts.defaultTicketType || '',
-    sessions: sessionsCell ? sessionsCell.split(opts.separator).map((x) => x.trim()).filter(Boolean) : [],
+    sessions: sessionsCell
+      ? sessionsCell
+          .split(opts.separator)
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [],
     // A status column (paid, pending, cancelled, refunded; any case); unmapped or empty, a registrant keeps theirs.
     ...(get('status') ? { status: get('status')!.toLowerCase() } : existing ? { status: existing.status } : {}),
   });

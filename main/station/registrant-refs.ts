@@ -32,7 +32,10 @@ export const registrantRefFields = {
 } as const satisfies Partial<Record<Channel, string>>;
 
 export function withRegistrantRefs(db: Db, handlers: Handlers): Handlers {
-  const out = { ...handlers } as unknown as Record<string, (req: Record<string, unknown>, caller: never) => Promise<unknown>>;
+  const out = { ...handlers } as unknown as Record<
+    string,
+    (req: Record<string, unknown>, caller: never) => Promise<unknown>
+  >;
   for (const [channel, field] of Object.entries(registrantRefFields)) {
     const handler = out[channel]!;
     out[channel] = async (req, caller) => {

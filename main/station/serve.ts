@@ -24,10 +24,15 @@ export function serve(
   async function callUnknown(caller: Caller, channel: unknown, request: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) return err('invalid_input', `Unknown command "${String(channel).slice(0, 80)}".`);
     const denied = accessDenied(caller, contract[channel].access, channel);
-    if (denied) return denied.code === 'forbidden' ? err('forbidden', denied.message, { need: denied.need === 'sign_in' ? 'staff' : denied.need }) : err('unauthorized', denied.message, { need: 'sign_in' });
+    if (denied)
+      return denied.code === 'forbidden'
+        ? err('forbidden', denied.message, { need: denied.need === 'sign_in' ? 'staff' : denied.need })
+        : err('unauthorized', denied.message, { need: 'sign_in' });
     const parsed = (contract[channel].request as z.ZodType).safeParse(request);
     if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      const issues = parsed.error.issues
+        .slice(0, 20)
+        .map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
       return err('invalid_input', `Invalid ${channel} request: ${describeIssues(parsed.error)}`, { issues });
     }
     try {
@@ -38,11 +43,15 @@ export function serve(
       const known = translate(e);
       if (known) return err(known.code, known.message, known.details);
       onInternalError(channel, e);
-      return err('internal', `Something went wrong while running ${channel}; nothing was saved. (${e instanceof Error ? e.message : String(e)})`);
+      return err(
+        'internal',
+        `Something went wrong while running ${channel}; nothing was saved. (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
   }
   return {
-    call: ((caller: Caller, channel: Channel, request: unknown) => callUnknown(caller, channel, request)) as StationBoundary['call'],
+    call: ((caller: Caller, channel: Channel, request: unknown) =>
+      callUnknown(caller, channel, request)) as StationBoundary['call'],
     callUnknown,
   };
 }

@@ -41,7 +41,9 @@ export function supportHandlers(ctx: StationContext, call: Call, o: SupportOptio
       };
       const status = await value('station.status');
       const files: Zippable = {
-        'README.txt': strToU8(`Lanyard support bundle of station ${ctx.stationId}, taken ${at}.\nNo personal data beyond ids. Logs are JSON lines (pino).\n`),
+        'README.txt': strToU8(
+          `Lanyard support bundle of station ${ctx.stationId}, taken ${at}.\nNo personal data beyond ids. Logs are JSON lines (pino).\n`,
+        ),
         'versions.json': json({
           lanyard: o.softwareVersion,
           node: process.versions.node,
@@ -50,16 +52,27 @@ export function supportHandlers(ctx: StationContext, call: Call, o: SupportOptio
           arch: process.arch,
           ...(await databaseVersions(ctx.db)),
         }),
-        'config.json': json({ settings: ctx.settings, policyOverrides: ctx.policyOverrides, runtime: o.config ?? null }),
+        'config.json': json({
+          settings: ctx.settings,
+          policyOverrides: ctx.policyOverrides,
+          runtime: o.config ?? null,
+        }),
         'status.json': json(status),
         'sync.json': json(await value('sync.status')),
         'queues.json': json(await queueCounts(ctx.db)),
         'backups.json': json(await value('backup.status')),
-        'audit.json': json({ chain: await verifyAudit(ctx.db), integrity: 'integrity' in (status as object) ? (status as { integrity: unknown }).integrity : null }),
+        'audit.json': json({
+          chain: await verifyAudit(ctx.db),
+          integrity: 'integrity' in (status as object) ? (status as { integrity: unknown }).integrity : null,
+        }),
       };
       if (existsSync(o.logsDir)) {
-        for (const f of readdirSync(o.logsDir).filter((n) => n.endsWith('.log')).sort()) {
-          files[`logs/${f}`] = strToU8(readFileSync(join(o.logsDir, f), 'utf8').split('\n').map(scrubLogLine).join('\n'));
+        for (const f of readdirSync(o.logsDir)
+          .filter((n) => n.endsWith('.log'))
+          .sort()) {
+          files[`logs/${f}`] = strToU8(
+            readFileSync(join(o.logsDir, f), 'utf8').split('\n').map(scrubLogLine).join('\n'),
+          );
         }
       }
       mkdirSync(o.outDir, { recursive: true });

@@ -36,13 +36,21 @@ export class SyncWatch {
   }
 
   /** The states over [now − windowMs, now], each span clipped to the window, oldest first. */
-  history(now: number, windowMs: number): { from: number; to: number; spans: { state: LinkState; reason: string; from: number; to: number }[] } {
+  history(
+    now: number,
+    windowMs: number,
+  ): { from: number; to: number; spans: { state: LinkState; reason: string; from: number; to: number }[] } {
     const from = Math.max(now - windowMs, this.changes[0]?.at ?? now);
     const spans: { state: LinkState; reason: string; from: number; to: number }[] = [];
     this.changes.forEach((c, i) => {
       const end = this.changes[i + 1]?.at ?? now;
       if (end <= from) return;
-      spans.push({ state: c.state, reason: c.reason, from: Math.max(c.at, from), to: Math.max(Math.max(c.at, from), end) });
+      spans.push({
+        state: c.state,
+        reason: c.reason,
+        from: Math.max(c.at, from),
+        to: Math.max(Math.max(c.at, from), end),
+      });
     });
     // Consecutive spans that only differ in reason wording (a retry count) read as one on a time line.
     const merged: typeof spans = [];

@@ -16,8 +16,18 @@ export interface AuditEntry {
   details: unknown;
 }
 
-function rowHash(prev: string, seq: number, at: string, actor: string, action: string, subject: string, detailsJson: string): string {
-  return createHash('sha256').update(JSON.stringify([prev, seq, at, actor, action, subject, detailsJson])).digest('hex');
+function rowHash(
+  prev: string,
+  seq: number,
+  at: string,
+  actor: string,
+  action: string,
+  subject: string,
+  detailsJson: string,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([prev, seq, at, actor, action, subject, detailsJson]))
+    .digest('hex');
 }
 
 export async function appendAudit(tx: Tx, at: string, entry: AuditEntry): Promise<void> {
@@ -26,7 +36,19 @@ export async function appendAudit(tx: Tx, at: string, entry: AuditEntry): Promis
   const prev = head?.hash ?? GENESIS;
   const detailsJson = JSON.stringify(entry.details ?? null);
   const hash = rowHash(prev, seq, at, entry.actor, entry.action, entry.subject, detailsJson);
-  await tx.insertInto('audit_log').values({ seq, at, actor: entry.actor, action: entry.action, subject: entry.subject, details_json: detailsJson, prev_hash: prev, hash }).execute();
+  await tx
+    .insertInto('audit_log')
+    .values({
+      seq,
+      at,
+      actor: entry.actor,
+      action: entry.action,
+      subject: entry.subject,
+      details_json: detailsJson,
+      prev_hash: prev,
+      hash,
+    })
+    .execute();
   await tx
     .insertInto('audit_head')
     .values({ id: 1, seq, hash })
@@ -42,22 +64,36 @@ export async function verifyAudit(db: Db | Tx): Promise<AuditChainVerification> 
   let prev = GENESIS;
   let expectedSeq = 1;
   let rows = 0;
-  const bad = (problem: string, seq: number | null): AuditChainVerification => ({ ok: false, rows, problem, firstBadSeq: seq });
+  const bad = (problem: string, seq: number | null): AuditChainVerification => ({
+    ok: false,
+    rows,
+    problem,
+    firstBadSeq: seq,
+  });
   // Streamed in pages so a long event day does not load the whole log into memory.
-  for (let from = 0; ; ) {
-    const page = await db.selectFrom('audit_log').selectAll().where('seq', '>', from).orderBy('seq').limit(1000).execute();
+  for (let from = 0; ;) {
+    const page = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', from)
+      .orderBy('seq')
+      .limit(1000)
+      .execute();
     if (page.length === 0) break;
     for (const r of page) {
       if (r.seq !== expectedSeq) return bad(`row ${expectedSeq} is missing`, expectedSeq);
       if (r.prev_hash !== prev) return bad(`row ${r.seq} does not follow row ${r.seq - 1}`, r.seq);
-      if (rowHash(prev, r.seq, r.at, r.actor, r.action, r.subject, r.details_json) !== r.hash) return bad(`row ${r.seq} was altered`, r.seq);
+      if (rowHash(prev, r.seq, r.at, r.actor, r.action, r.subject, r.details_json) !== r.hash)
+        return bad(`row ${r.seq} was altered`, r.seq);
       prev = r.hash;
       expectedSeq++;
       rows++;
     }
     from = page[page.length - 1]!.seq;
   }
-  if (!head) return rows === 0 ? { ok: true, rows, problem: null, firstBadSeq: null } : bad('the audit head is missing', null);
-  if (head.seq !== rows || head.hash !== prev) return bad(`the log ends at row ${rows} but should end at row ${head.seq}`, rows + 1);
+  if (!head)
+    return rows === 0 ? { ok: true, rows, problem: null, firstBadSeq: null } : bad('the audit head is missing', null);
+  if (head.seq !== rows || head.hash !== prev)
+    return bad(`the log ends at row ${rows} but should end at row ${head.seq}`, rows + 1);
   return { ok: true, rows, problem: null, firstBadSeq: null };
 }

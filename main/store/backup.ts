@@ -37,15 +37,36 @@ export async function checkBackupFile(file: string): Promise<BackupCheck> {
   const db = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: raw }) });
   try {
     const integrity = fullIntegrityCheck(raw);
-    if (!integrity.ok) return { integrity, audit: { ok: false, rows: 0, problem: 'not checked: the file is damaged', firstBadSeq: null }, stationId: null, lastSeq: 0 };
+    if (!integrity.ok)
+      return {
+        integrity,
+        audit: { ok: false, rows: 0, problem: 'not checked: the file is damaged', firstBadSeq: null },
+        stationId: null,
+        lastSeq: 0,
+      };
     let audit: AuditChainVerification;
     try {
       audit = await verifyAudit(db);
     } catch (e) {
-      audit = { ok: false, rows: 0, problem: `the audit log cannot be read (${e instanceof Error ? e.message : String(e)})`, firstBadSeq: null };
+      audit = {
+        ok: false,
+        rows: 0,
+        problem: `the audit log cannot be read (${e instanceof Error ? e.message : String(e)})`,
+        firstBadSeq: null,
+      };
     }
-    const id = await db.selectFrom('settings').select('value').where('key', '=', 'station.id').executeTakeFirst().catch(() => undefined);
-    const seq = await db.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst().catch(() => undefined);
+    const id = await db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', 'station.id')
+      .executeTakeFirst()
+      .catch(() => undefined);
+    const seq = await db
+      .selectFrom('counter')
+      .select('value')
+      .where('name', '=', 'outbox')
+      .executeTakeFirst()
+      .catch(() => undefined);
     return { integrity, audit, stationId: id?.value ?? null, lastSeq: seq?.value ?? 0 };
   } finally {
     await db.destroy();
@@ -63,16 +84,37 @@ export interface StreamRecovery {
 
 export async function streamRecovery(q: Q): Promise<StreamRecovery | null> {
   const r = await q.selectFrom('stream_recovery').selectAll().where('id', '=', 1).executeTakeFirst();
-  return r ? { restoredAt: r.restored_at, backupFile: r.backup_file, backupLastSeq: r.backup_last_seq, requestedAt: r.requested_at } : null;
+  return r
+    ? {
+        restoredAt: r.restored_at,
+        backupFile: r.backup_file,
+        backupLastSeq: r.backup_last_seq,
+        requestedAt: r.requested_at,
+      }
+    : null;
 }
 
 /** From now until HQ answered, SQLite refuses every new outbox row (the trigger of migration 0015). */
 export async function beginStreamRecovery(q: Q, r: { restoredAt: string; backupFile: string }): Promise<number> {
-  const lastSeq = (await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst())?.value ?? 0;
+  const lastSeq =
+    (await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst())?.value ?? 0;
   await q
     .insertInto('stream_recovery')
-    .values({ id: 1, restored_at: r.restoredAt, backup_file: r.backupFile, backup_last_seq: lastSeq, requested_at: null })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ restored_at: r.restoredAt, backup_file: r.backupFile, backup_last_seq: lastSeq, requested_at: null }))
+    .values({
+      id: 1,
+      restored_at: r.restoredAt,
+      backup_file: r.backupFile,
+      backup_last_seq: lastSeq,
+      requested_at: null,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        restored_at: r.restoredAt,
+        backup_file: r.backupFile,
+        backup_last_seq: lastSeq,
+        requested_at: null,
+      }),
+    )
     .execute();
   return lastSeq;
 }
@@ -82,10 +124,24 @@ export async function markStreamRecoveryRequested(q: Q, at: string): Promise<voi
 }
 
 /** An event of this station's own that HQ gave back: kept in the outbox as sent (its seq is taken for good). */
-export async function recordRecoveredEvent(tx: Tx, e: { seq: number; id: string; type: string; sessionId: string | null; body: string; at: string; sentAt: string }): Promise<'added' | 'held' | 'other'> {
+export async function recordRecoveredEvent(
+  tx: Tx,
+  e: { seq: number; id: string; type: string; sessionId: string | null; body: string; at: string; sentAt: string },
+): Promise<'added' | 'held' | 'other'> {
   const held = await tx.selectFrom('outbox').select('id').where('seq', '=', e.seq).executeTakeFirst();
   if (held) return held.id === e.id ? 'held' : 'other';
-  await tx.insertInto('outbox').values({ seq: e.seq, id: e.id, type: e.type, session_id: e.sessionId, body: e.body, created_at: e.at, sent_at: e.sentAt }).execute();
+  await tx
+    .insertInto('outbox')
+    .values({
+      seq: e.seq,
+      id: e.id,
+      type: e.type,
+      session_id: e.sessionId,
+      body: e.body,
+      created_at: e.at,
+      sent_at: e.sentAt,
+    })
+    .execute();
   return 'added';
 }
 

@@ -13,28 +13,56 @@ export async function getConference(q: Q): Promise<Selectable<ConferenceRow> | u
 
 export async function upsertConference(q: Q, c: Conference, at: string): Promise<void> {
   const row = {
-    id: c.id, name: c.name, timezone: c.timezone, starts_on: c.startsOn, ends_on: c.endsOn, policy_json: c.policy ? JSON.stringify(c.policy) : null, imported_at: at, logo: c.logo ?? null,
+    id: c.id,
+    name: c.name,
+    timezone: c.timezone,
+    starts_on: c.startsOn,
+    ends_on: c.endsOn,
+    policy_json: c.policy ? JSON.stringify(c.policy) : null,
+    imported_at: at,
+    logo: c.logo ?? null,
     currency: c.currency ?? null,
   };
-  await q.insertInto('conference').values(row).onConflict((oc) => oc.column('id').doUpdateSet({ ...row })).execute();
+  await q
+    .insertInto('conference')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ ...row }))
+    .execute();
 }
 
 export async function upsertSessions(q: Q, conferenceId: string, sessions: Session[]): Promise<void> {
   for (const part of chunks(sessions, 500)) {
     const rows = part.map((s) => ({
-      id: s.id, conference_id: conferenceId, title: s.title, room: s.room, starts_at: s.startsAt, ends_at: s.endsAt,
-      capacity: s.capacity, sellable: s.sellable ? 1 : 0, policy_json: s.policy ? JSON.stringify(s.policy) : null,
-      room_for_extra_chair: s.roomForExtraChair === false ? 0 : 1, oversell_default: s.oversellDefault ?? null, price: s.price ?? null, track: s.track ?? null,
+      id: s.id,
+      conference_id: conferenceId,
+      title: s.title,
+      room: s.room,
+      starts_at: s.startsAt,
+      ends_at: s.endsAt,
+      capacity: s.capacity,
+      sellable: s.sellable ? 1 : 0,
+      policy_json: s.policy ? JSON.stringify(s.policy) : null,
+      room_for_extra_chair: s.roomForExtraChair === false ? 0 : 1,
+      oversell_default: s.oversellDefault ?? null,
+      price: s.price ?? null,
+      track: s.track ?? null,
     }));
     await q
       .insertInto('session')
       .values(rows)
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
-          title: eb.ref('excluded.title'), room: eb.ref('excluded.room'), starts_at: eb.ref('excluded.starts_at'),
-          ends_at: eb.ref('excluded.ends_at'), capacity: eb.ref('excluded.capacity'), sellable: eb.ref('excluded.sellable'),
-          policy_json: eb.ref('excluded.policy_json'), room_for_extra_chair: eb.ref('excluded.room_for_extra_chair'),
-          oversell_default: eb.ref('excluded.oversell_default'), price: eb.ref('excluded.price'), track: eb.ref('excluded.track'),
+          title: eb.ref('excluded.title'),
+          room: eb.ref('excluded.room'),
+          starts_at: eb.ref('excluded.starts_at'),
+          ends_at: eb.ref('excluded.ends_at'),
+          capacity: eb.ref('excluded.capacity'),
+          sellable: eb.ref('excluded.sellable'),
+          policy_json: eb.ref('excluded.policy_json'),
+          room_for_extra_chair: eb.ref('excluded.room_for_extra_chair'),
+          oversell_default: eb.ref('excluded.oversell_default'),
+          price: eb.ref('excluded.price'),
+          track: eb.ref('excluded.track'),
         })),
       )
       .execute();
@@ -50,16 +78,29 @@ export async function refreshImportedAvailability(q: Q): Promise<void> {
     INSERT INTO availability (session_id, capacity, sold, allotted, version, sales_rate, hq_time, received_at)
     SELECT s.id, s.capacity, (SELECT count(*) FROM entitlement e WHERE e.session_id = s.id), 0, 0, 0, NULL, NULL
     FROM session s WHERE true
-    ON CONFLICT (session_id) DO UPDATE SET capacity = excluded.capacity, sold = excluded.sold WHERE availability.version = 0`.execute(q);
+    ON CONFLICT (session_id) DO UPDATE SET capacity = excluded.capacity, sold = excluded.sold WHERE availability.version = 0`.execute(
+    q,
+  );
 }
 
 export async function upsertTicketTypes(q: Q, conferenceId: string, types: TicketType[]): Promise<void> {
   for (const t of types) {
     const row = {
-      id: t.id, conference_id: conferenceId, name: t.name, badge_template: t.badgeTemplate, badge_label: t.badgeLabel || null, days_json: t.days ? JSON.stringify(t.days) : null,
-      price: t.price ?? null, privileged: t.privileged ? 1 : 0, tracks_json: t.tracks ? JSON.stringify(t.tracks) : null,
+      id: t.id,
+      conference_id: conferenceId,
+      name: t.name,
+      badge_template: t.badgeTemplate,
+      badge_label: t.badgeLabel || null,
+      days_json: t.days ? JSON.stringify(t.days) : null,
+      price: t.price ?? null,
+      privileged: t.privileged ? 1 : 0,
+      tracks_json: t.tracks ? JSON.stringify(t.tracks) : null,
     };
-    await q.insertInto('ticket_type').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+    await q
+      .insertInto('ticket_type')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
   }
 }
 
@@ -69,9 +110,13 @@ export async function upsertTicketTypes(q: Q, conferenceId: string, types: Ticke
  * station; callers must run `upsert` inside the command's transaction (same connection, so it is atomic with it).
  */
 export function registrantWriter(raw: RawDb) {
-  const exists = raw.prepare<[string], { rid: number; desk_fields_json: string | null }>('SELECT rid, desk_fields_json FROM registrant WHERE id = ?');
+  const exists = raw.prepare<[string], { rid: number; desk_fields_json: string | null }>(
+    'SELECT rid, desk_fields_json FROM registrant WHERE id = ?',
+  );
   const byId = raw.prepare<[string], RegistrantKeyRow>(`SELECT ${keyColumns} FROM registrant WHERE id = ?`);
-  const byCode = raw.prepare<[string], RegistrantKeyRow>(`SELECT ${keyColumns} FROM registrant WHERE confirmation_code = ? ORDER BY id`);
+  const byCode = raw.prepare<[string], RegistrantKeyRow>(
+    `SELECT ${keyColumns} FROM registrant WHERE confirmation_code = ? ORDER BY id`,
+  );
   const upsert = raw.prepare(`
     INSERT INTO registrant (id, conference_id, confirmation_code, first_name, last_name, email, company, ticket_type_id, origin, created_at, updated_at, profile_json, status,
                             file_round, code_key, code_short)
@@ -92,7 +137,9 @@ export function registrantWriter(raw: RawDb) {
   // An unchanged row listed by a conference file still records that file's round (see cancelMissing).
   const listed = raw.prepare('UPDATE registrant SET file_round = ? WHERE id = ?');
   // The index is contentless: REPLACE by rowid keeps it in step with inserted and updated rows.
-  const index = raw.prepare('INSERT OR REPLACE INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (?, ?, ?, ?, ?)');
+  const index = raw.prepare(
+    'INSERT OR REPLACE INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (?, ?, ?, ?, ?)',
+  );
   const dropImported = raw.prepare(`DELETE FROM entitlement WHERE registrant_id = ? AND source = 'import'`);
   // A seat given back at a desk (seat_release) does not come back with the next import of the file.
   const entitle = raw.prepare(`
@@ -136,11 +183,26 @@ export function registrantWriter(raw: RawDb) {
       const toIndex: [number, Registrant][] = [];
       registrants.forEach((given, i) => {
         const existing = exists.get(given.id);
-        const r = origin === 'import' && existing?.desk_fields_json ? withDeskFields(given, existing.desk_fields_json) : given;
+        const r =
+          origin === 'import' && existing?.desk_fields_json ? withDeskFields(given, existing.desk_fields_json) : given;
         const code = codeKeys(r.confirmationCode);
         const written = upsert.run(
-          r.id, conferenceId, r.confirmationCode, r.firstName, r.lastName, r.email, r.company, r.ticketTypeId, origin, at, at, profileJson(r), r.status ?? 'paid',
-          fileRound, code.key, code.short,
+          r.id,
+          conferenceId,
+          r.confirmationCode,
+          r.firstName,
+          r.lastName,
+          r.email,
+          r.company,
+          r.ticketTypeId,
+          origin,
+          at,
+          at,
+          profileJson(r),
+          r.status ?? 'paid',
+          fileRound,
+          code.key,
+          code.short,
         );
         if (written.changes > 0) {
           if (existing) updated++;
@@ -199,21 +261,39 @@ export interface RegistrantKeyRow {
 }
 
 /** The optional fields for badges, as stored (keys in a fixed order, so an unchanged re-import compares equal). */
-export const profileKeys = ['preferredName', 'nameOrder', 'pronouns', 'country', 'accessibility', 'dietary', 'answers', 'sessionRoles'] as const;
+export const profileKeys = [
+  'preferredName',
+  'nameOrder',
+  'pronouns',
+  'country',
+  'accessibility',
+  'dietary',
+  'answers',
+  'sessionRoles',
+] as const;
 export type RegistrantProfile = Partial<Pick<Registrant, (typeof profileKeys)[number]>>;
 
 export function profileJson(r: RegistrantProfile): string | null {
   const out: Record<string, unknown> = {};
   for (const k of profileKeys) {
     const v = r[k];
-    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) continue;
+    if (
+      v === undefined ||
+      v === '' ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+    )
+      continue;
     out[k] = v;
   }
   return Object.keys(out).length > 0 ? JSON.stringify(out) : null;
 }
 
 /** The search index's row of a registrant: folded words of each column (fold.ts). */
-export function indexRow(rowid: number, r: Pick<Registrant, 'firstName' | 'lastName' | 'preferredName' | 'email' | 'company' | 'confirmationCode'>) {
+export function indexRow(
+  rowid: number,
+  r: Pick<Registrant, 'firstName' | 'lastName' | 'preferredName' | 'email' | 'company' | 'confirmationCode'>,
+) {
   return {
     rowid,
     // The preferred name too: staff search for "Bill" when William asks for his badge.
@@ -230,12 +310,15 @@ export function indexRow(rowid: number, r: Pick<Registrant, 'firstName' | 'lastN
  * not written again).
  */
 export function searchVocabulary(raw: RawDb) {
-  const known = raw.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM search_key WHERE key = ? AND term = ?');
+  const known = raw.prepare<[string, string], { n: number }>(
+    'SELECT 1 AS n FROM search_key WHERE key = ? AND term = ?',
+  );
   const insert = raw.prepare('INSERT OR IGNORE INTO search_key (key, term) VALUES (?, ?)');
   const pending = new Set<string>();
   return {
     add(r: Pick<Registrant, 'firstName' | 'lastName' | 'preferredName' | 'company'>) {
-      for (const t of nameTerms(`${r.firstName} ${r.lastName} ${r.preferredName ?? ''} ${r.company}`)) if ([...t].length >= 3) pending.add(t);
+      for (const t of nameTerms(`${r.firstName} ${r.lastName} ${r.preferredName ?? ''} ${r.company}`))
+        if ([...t].length >= 3) pending.add(t);
     },
     flush() {
       for (const t of pending) {
@@ -271,8 +354,14 @@ export async function listSessions(q: Q): Promise<Selectable<SessionRow>[]> {
 }
 
 export async function catalogCounts(q: Q): Promise<{ sessions: number; registrants: number }> {
-  const s = await q.selectFrom('session').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const r = await q.selectFrom('registrant').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const s = await q
+    .selectFrom('session')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('registrant')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return { sessions: s.n, registrants: r.n };
 }
 

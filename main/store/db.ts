@@ -4,8 +4,16 @@
  */
 import Database from 'better-sqlite3';
 import {
-  CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase,
-  type SqliteDialectConfig, type Transaction,
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type Transaction,
 } from 'kysely';
 import { recordedMigrations } from '../../migrations/newer';
 import { stationMigrations } from '../../migrations/station/index';
@@ -44,7 +52,10 @@ export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS
   } catch (e) {
     raw.close();
     if (databaseFailure(e) === 'damaged') {
-      throw new StationDbError('not_a_database', `${path} is not a Lanyard station database, or its first page is damaged (${(e as Error).message}). Restore the last backup, or give another --db file.`);
+      throw new StationDbError(
+        'not_a_database',
+        `${path} is not a Lanyard station database, or its first page is damaged (${(e as Error).message}). Restore the last backup, or give another --db file.`,
+      );
     }
     throw e;
   }
@@ -142,7 +153,11 @@ export async function migrate(db: Kysely<StationDB>, target?: string): Promise<v
   try {
     recorded = await recordedMigrations(db as Kysely<unknown>);
   } catch (e) {
-    if (databaseFailure(e) === 'damaged') throw new StationDbError('damaged', `The station database is damaged (${(e as Error).message}). Restore the last backup.`);
+    if (databaseFailure(e) === 'damaged')
+      throw new StationDbError(
+        'damaged',
+        `The station database is damaged (${(e as Error).message}). Restore the last backup.`,
+      );
     throw e;
   }
   const newer = recorded.filter((name) => !Object.hasOwn(stationMigrations, name));

@@ -14,7 +14,13 @@ export async function queueCounts(db: Db): Promise<QueueCounts> {
     .groupBy('type')
     .orderBy('type')
     .execute();
-  const inbox = await db.selectFrom('inbox').select(['type', 'status', sql<number>`count(*)`.as('n')]).groupBy(['type', 'status']).orderBy('type').orderBy('status').execute();
+  const inbox = await db
+    .selectFrom('inbox')
+    .select(['type', 'status', sql<number>`count(*)`.as('n')])
+    .groupBy(['type', 'status'])
+    .orderBy('type')
+    .orderBy('status')
+    .execute();
   return { outbox, inbox };
 }
 

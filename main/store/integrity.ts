@@ -20,7 +20,10 @@ export interface IntegrityVerdict {
 const MAX_PROBLEMS = 5;
 
 function verdictOf(rows: unknown[]): IntegrityVerdict {
-  const lines = rows.flatMap((r) => String(Object.values(r as Record<string, unknown>)[0] ?? r).split('\n')).map((l) => l.trim()).filter((l) => l && !l.startsWith('***'));
+  const lines = rows
+    .flatMap((r) => String(Object.values(r as Record<string, unknown>)[0] ?? r).split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('***'));
   const ok = lines.length === 1 && lines[0] === 'ok';
   return { ok, problems: ok ? [] : lines.slice(0, MAX_PROBLEMS) };
 }
@@ -70,12 +73,17 @@ export function quickCheckInWorker(path: string): Promise<IntegrityVerdict> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver: createRequire(import.meta.url).resolve('better-sqlite3'), max: MAX_PROBLEMS } });
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { path, driver: createRequire(import.meta.url).resolve('better-sqlite3'), max: MAX_PROBLEMS },
+      });
     } catch (e) {
       resolve(failed(e));
       return;
     }
-    worker.once('message', (m: { rows?: unknown[]; error?: string }) => resolve(m.rows ? verdictOf(m.rows) : { ok: false, problems: [m.error ?? 'the integrity check failed'] }));
+    worker.once('message', (m: { rows?: unknown[]; error?: string }) =>
+      resolve(m.rows ? verdictOf(m.rows) : { ok: false, problems: [m.error ?? 'the integrity check failed'] }),
+    );
     worker.once('error', (e) => resolve(failed(e)));
     worker.once('exit', (code) => resolve({ ok: false, problems: [`the integrity check stopped (exit ${code})`] }));
   });

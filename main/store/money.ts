@@ -8,14 +8,21 @@ type Q = Db | Tx;
 export type PaymentInsert = Omit<Selectable<PaymentRow>, 'status' | 'closed_at' | 'closed_by' | 'close_reason'>;
 
 export async function insertPayment(q: Q, p: PaymentInsert): Promise<void> {
-  await q.insertInto('payment').values({ ...p, closed_at: null, closed_by: null, close_reason: null }).execute();
+  await q
+    .insertInto('payment')
+    .values({ ...p, closed_at: null, closed_by: null, close_reason: null })
+    .execute();
 }
 
 export async function getPayment(q: Q, id: string): Promise<Selectable<PaymentRow> | undefined> {
   return q.selectFrom('payment').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function closePayment(q: Q, id: string, c: { status: 'voided' | 'refunded'; at: string; by: string; reason: string }): Promise<boolean> {
+export async function closePayment(
+  q: Q,
+  id: string,
+  c: { status: 'voided' | 'refunded'; at: string; by: string; reason: string },
+): Promise<boolean> {
   const r = await q
     .updateTable('payment')
     .set({ status: c.status, closed_at: c.at, closed_by: c.by, close_reason: c.reason })
@@ -30,7 +37,10 @@ export async function paymentsOfSale(q: Q, saleId: string): Promise<Selectable<P
   return q.selectFrom('payment').selectAll().where('sale_id', '=', saleId).where('status', '=', 'paid').execute();
 }
 
-export async function listPayments(q: Q, f: { registrantId?: string; from?: string; to?: string; limit: number }): Promise<Selectable<PaymentRow>[]> {
+export async function listPayments(
+  q: Q,
+  f: { registrantId?: string; from?: string; to?: string; limit: number },
+): Promise<Selectable<PaymentRow>[]> {
   let s = q.selectFrom('payment').selectAll();
   if (f.registrantId) s = s.where('registrant_id', '=', f.registrantId);
   if (f.from) s = s.where('created_at', '>=', f.from);
@@ -39,36 +49,75 @@ export async function listPayments(q: Q, f: { registrantId?: string; from?: stri
 }
 
 /** Payments taken, and payments closed (voided or refunded), in [from, to): a payment voided the next day counts that day. */
-export async function paymentsTouched(q: Q, from: string, to: string): Promise<{ taken: Selectable<PaymentRow>[]; closed: Selectable<PaymentRow>[] }> {
-  const taken = await q.selectFrom('payment').selectAll().where('created_at', '>=', from).where('created_at', '<', to).orderBy('created_at').execute();
-  const closed = await q.selectFrom('payment').selectAll().where('closed_at', '>=', from).where('closed_at', '<', to).orderBy('closed_at').execute();
+export async function paymentsTouched(
+  q: Q,
+  from: string,
+  to: string,
+): Promise<{ taken: Selectable<PaymentRow>[]; closed: Selectable<PaymentRow>[] }> {
+  const taken = await q
+    .selectFrom('payment')
+    .selectAll()
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .orderBy('created_at')
+    .execute();
+  const closed = await q
+    .selectFrom('payment')
+    .selectAll()
+    .where('closed_at', '>=', from)
+    .where('closed_at', '<', to)
+    .orderBy('closed_at')
+    .execute();
   return { taken, closed };
 }
 
-export async function recordStock(q: Q, s: { at: string; cards: number; staffId: string | null; note: string }): Promise<void> {
+export async function recordStock(
+  q: Q,
+  s: { at: string; cards: number; staffId: string | null; note: string },
+): Promise<void> {
   await q.insertInto('badge_stock').values({ at: s.at, cards: s.cards, staff_id: s.staffId, note: s.note }).execute();
 }
 
 /** Cards loaded, badges printed, voided and spoiled (failed after sending, test pages, divider slips, receipts) in [from, to). */
-export async function badgeCounts(q: Q, from: string, to: string): Promise<{ loaded: number; issued: number; voided: number; spoiled: number }> {
-  const loaded = await q.selectFrom('badge_stock').select(sql<number>`coalesce(sum(cards), 0)`.as('n')).where('at', '>=', from).where('at', '<', to).executeTakeFirstOrThrow();
+export async function badgeCounts(
+  q: Q,
+  from: string,
+  to: string,
+): Promise<{ loaded: number; issued: number; voided: number; spoiled: number }> {
+  const loaded = await q
+    .selectFrom('badge_stock')
+    .select(sql<number>`coalesce(sum(cards), 0)`.as('n'))
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .executeTakeFirstOrThrow();
   const jobs = await q
     .selectFrom('print_job')
     .select([
       sql<number>`count(*) filter (where kind = 'badge' and status = 'printed')`.as('issued'),
       // Stock used without a badge handed out: a badge job that failed once sending had begun, test pages and slips.
-      sql<number>`count(*) filter (where (kind = 'badge' and status = 'failed' and sending_at is not null) or (kind in ('test', 'divider') and status = 'printed'))`.as('spoiled'),
+      sql<number>`count(*) filter (where (kind = 'badge' and status = 'failed' and sending_at is not null) or (kind in ('test', 'divider') and status = 'printed'))`.as(
+        'spoiled',
+      ),
     ])
     .where('finished_at', '>=', from)
     .where('finished_at', '<', to)
     .executeTakeFirstOrThrow();
-  const voided = await q.selectFrom('badge').select(sql<number>`count(*)`.as('n')).where('voided_at', '>=', from).where('voided_at', '<', to).executeTakeFirstOrThrow();
+  const voided = await q
+    .selectFrom('badge')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('voided_at', '>=', from)
+    .where('voided_at', '<', to)
+    .executeTakeFirstOrThrow();
   return { loaded: loaded.n, issued: jobs.issued, voided: voided.n, spoiled: jobs.spoiled };
 }
 
 /** Seat sales of this desk HQ has not decided yet, and money events not yet sent to HQ. */
 export async function unconfirmed(q: Q): Promise<{ sales: number; moneyUnsent: number }> {
-  const sales = await q.selectFrom('sale').select(sql<number>`count(*)`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const sales = await q
+    .selectFrom('sale')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   const unsent = await q
     .selectFrom('outbox')
     .select(sql<number>`count(*)`.as('n'))

@@ -45,14 +45,32 @@ export async function appendEvent<T extends StationEventType>(
   } as Envelope<T>;
   await tx
     .insertInto('outbox')
-    .values({ seq, id: envelope.id, type, session_id: sessionId, body: JSON.stringify(envelope), created_at: origin.at })
+    .values({
+      seq,
+      id: envelope.id,
+      type,
+      session_id: sessionId,
+      body: JSON.stringify(envelope),
+      created_at: origin.at,
+    })
     .execute();
   return envelope;
 }
 
 /** Unsent rows in seq order; `afterSeq` skips rows already on their way (the relay reads ahead while it sends). */
-export async function unsentEvents(q: Q, limit: number, afterSeq = 0): Promise<{ seq: number; id: string; type: string; sessionId: string | null; body: string }[]> {
-  const rows = await q.selectFrom('outbox').select(['seq', 'id', 'type', 'session_id', 'body']).where('sent_at', 'is', null).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+export async function unsentEvents(
+  q: Q,
+  limit: number,
+  afterSeq = 0,
+): Promise<{ seq: number; id: string; type: string; sessionId: string | null; body: string }[]> {
+  const rows = await q
+    .selectFrom('outbox')
+    .select(['seq', 'id', 'type', 'session_id', 'body'])
+    .where('sent_at', 'is', null)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ seq: r.seq, id: r.id, type: r.type, sessionId: r.session_id, body: r.body }));
 }
 
@@ -71,7 +89,13 @@ export async function markSent(db: Db, firstSeq: number, lastSeq: number, at: st
   await db.connection().execute(async (c) => {
     await sql`PRAGMA synchronous = NORMAL`.execute(c);
     try {
-      await c.updateTable('outbox').set({ sent_at: at }).where('seq', '>=', firstSeq).where('seq', '<=', lastSeq).where('sent_at', 'is', null).execute();
+      await c
+        .updateTable('outbox')
+        .set({ sent_at: at })
+        .where('seq', '>=', firstSeq)
+        .where('seq', '<=', lastSeq)
+        .where('sent_at', 'is', null)
+        .execute();
     } finally {
       await sql`PRAGMA synchronous = FULL`.execute(c);
     }
@@ -81,9 +105,19 @@ export async function markSent(db: Db, firstSeq: number, lastSeq: number, at: st
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
   // Only unsent rows: the partial index outbox_unsent keeps this cheap however long the sent history grows (the
   // relay asks after every batch).
-  const r = await q.selectFrom('outbox').select(sql<number>`count(*)`.as('depth')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('outbox')
+    .select(sql<number>`count(*)`.as('depth'))
+    .where('sent_at', 'is', null)
+    .executeTakeFirstOrThrow();
   // Rows are appended in seq order, so the oldest unsent is the first by seq (read through the index, not every row).
-  const oldest = await q.selectFrom('outbox').select('created_at').where('sent_at', 'is', null).orderBy('seq').limit(1).executeTakeFirst();
+  const oldest = await q
+    .selectFrom('outbox')
+    .select('created_at')
+    .where('sent_at', 'is', null)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
   const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
   return { depth: r.depth, oldestUnsentAt: oldest?.created_at ?? null, lastSeq: last?.value ?? 0 };
 }
@@ -98,11 +132,22 @@ export async function inboxSeen(q: Q, id: string): Promise<boolean> {
  */
 export async function inboxHolds(q: Q, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await q.executeQuery(CompiledQuery.raw('SELECT id FROM inbox WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]));
+  const rows = await q.executeQuery(
+    CompiledQuery.raw('SELECT id FROM inbox WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]),
+  );
   return new Set((rows.rows as { id: string }[]).map((r) => r.id));
 }
 
-export type InboxRow = { id: string; type: string; origin: string; originSeq: number | null; status: 'applied' | 'ignored' | 'quarantined'; note: string | null; body: string; at: string };
+export type InboxRow = {
+  id: string;
+  type: string;
+  origin: string;
+  originSeq: number | null;
+  status: 'applied' | 'ignored' | 'quarantined';
+  note: string | null;
+  body: string;
+  at: string;
+};
 
 /**
  * Records many inbox rows (a group-committed feed batch): one prepared insert run per row. (Multi-row inserts built
@@ -111,27 +156,56 @@ export type InboxRow = { id: string; type: string; origin: string; originSeq: nu
  */
 export async function recordInboxRows(q: Q, rows: InboxRow[]): Promise<void> {
   for (const row of rows) {
-    await q.executeQuery(CompiledQuery.raw(INSERT_INBOX, [row.id, row.type, row.origin, row.originSeq, row.status, row.note, row.body, row.at]));
+    await q.executeQuery(
+      CompiledQuery.raw(INSERT_INBOX, [
+        row.id,
+        row.type,
+        row.origin,
+        row.originSeq,
+        row.status,
+        row.note,
+        row.body,
+        row.at,
+      ]),
+    );
   }
 }
-const INSERT_INBOX = 'INSERT INTO inbox (id, type, origin, origin_seq, status, note, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_INBOX =
+  'INSERT INTO inbox (id, type, origin, origin_seq, status, note, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Inbox rows of one type with one note (e.g. snapshot chunks waiting for the first), oldest first. */
 export async function inboxWaiting(q: Q, type: string, note: string): Promise<{ id: string; body: string }[]> {
-  return q.selectFrom('inbox').select(['id', 'body']).where('type', '=', type).where('note', '=', note).orderBy('received_at').execute();
+  return q
+    .selectFrom('inbox')
+    .select(['id', 'body'])
+    .where('type', '=', type)
+    .where('note', '=', note)
+    .orderBy('received_at')
+    .execute();
 }
 
-export async function setInboxOutcome(q: Q, id: string, status: 'applied' | 'ignored', note: string | null): Promise<void> {
+export async function setInboxOutcome(
+  q: Q,
+  id: string,
+  status: 'applied' | 'ignored',
+  note: string | null,
+): Promise<void> {
   await q.updateTable('inbox').set({ status, note }).where('id', '=', id).execute();
 }
 
-export async function recordInbox(
-  q: Q,
-  row: InboxRow,
-): Promise<void> {
+export async function recordInbox(q: Q, row: InboxRow): Promise<void> {
   await q
     .insertInto('inbox')
-    .values({ id: row.id, type: row.type, origin: row.origin, origin_seq: row.originSeq, status: row.status, note: row.note, body: row.body, received_at: row.at })
+    .values({
+      id: row.id,
+      type: row.type,
+      origin: row.origin,
+      origin_seq: row.originSeq,
+      status: row.status,
+      note: row.note,
+      body: row.body,
+      received_at: row.at,
+    })
     .execute();
 }
 
@@ -153,19 +227,38 @@ export async function getValue(q: Q, table: 'settings' | 'sync_state', key: stri
 }
 
 export async function setValue(q: Q, table: 'settings' | 'sync_state', key: string, value: string): Promise<void> {
-  await q.insertInto(table).values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  await q
+    .insertInto(table)
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
 }
 
 // ---- for the supervisor's sync screen -----------------------------------------------------------------------------
 
 /** The oldest unsent outbox row's seq (null when everything is sent) and the last seq ever appended. */
 export async function outboxSeqs(q: Q): Promise<{ oldestUnsent: number | null; last: number }> {
-  const oldest = await q.selectFrom('outbox').select('seq').where('sent_at', 'is', null).orderBy('seq').limit(1).executeTakeFirst();
+  const oldest = await q
+    .selectFrom('outbox')
+    .select('seq')
+    .where('sent_at', 'is', null)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
   const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
   return { oldestUnsent: oldest?.seq ?? null, last: last?.value ?? 0 };
 }
 
 /** Feed messages that failed validation, newest first (index inbox_status). */
-export async function quarantinedMessages(q: Q, limit: number): Promise<{ id: string; note: string | null; received_at: string }[]> {
-  return q.selectFrom('inbox').select(['id', 'note', 'received_at']).where('status', '=', 'quarantined').orderBy('received_at', 'desc').limit(limit).execute();
+export async function quarantinedMessages(
+  q: Q,
+  limit: number,
+): Promise<{ id: string; note: string | null; received_at: string }[]> {
+  return q
+    .selectFrom('inbox')
+    .select(['id', 'note', 'received_at'])
+    .where('status', '=', 'quarantined')
+    .orderBy('received_at', 'desc')
+    .limit(limit)
+    .execute();
 }

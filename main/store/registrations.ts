@@ -6,7 +6,13 @@
 import { sql, type Selectable } from 'kysely';
 import type { MoneyView, PaymentView, RegistrantDetail, TicketTypeView } from '../../core/api';
 import type { Registrant, RegistrationStatus } from '../../core/conference';
-import { dateOfDay, type ConferenceCalendar, type SessionTimes, type Standing, type TicketRules } from '../../core/validity';
+import {
+  dateOfDay,
+  type ConferenceCalendar,
+  type SessionTimes,
+  type Standing,
+  type TicketRules,
+} from '../../core/validity';
 import type { Db, Tx } from './db';
 import { registrantSummary } from './search';
 import type { ConferenceRow, PaymentRow, SessionRow, TicketTypeRow } from './schema';
@@ -15,7 +21,10 @@ type Q = Db | Tx;
 
 const parse = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
-export function ticketTypeView(t: Selectable<TicketTypeRow>, c: Pick<Selectable<ConferenceRow>, 'starts_on' | 'ends_on' | 'timezone' | 'currency'>): TicketTypeView {
+export function ticketTypeView(
+  t: Selectable<TicketTypeRow>,
+  c: Pick<Selectable<ConferenceRow>, 'starts_on' | 'ends_on' | 'timezone' | 'currency'>,
+): TicketTypeView {
   const days = parse<number[]>(t.days_json);
   const cal = { startsOn: c.starts_on, endsOn: c.ends_on, timezone: c.timezone };
   return {
@@ -42,8 +51,22 @@ export async function listTicketTypes(q: Q): Promise<TicketTypeView[]> {
 
 export function paymentView(p: Selectable<PaymentRow>): PaymentView {
   return {
-    id: p.id, registrantId: p.registrant_id, saleId: p.sale_id, purpose: p.purpose, description: p.description, amount: p.amount, currency: p.currency, method: p.method,
-    reference: p.reference, reason: p.reason, staffId: p.staff_id, station: p.station, createdAt: p.created_at, status: p.status, closedAt: p.closed_at, closedBy: p.closed_by,
+    id: p.id,
+    registrantId: p.registrant_id,
+    saleId: p.sale_id,
+    purpose: p.purpose,
+    description: p.description,
+    amount: p.amount,
+    currency: p.currency,
+    method: p.method,
+    reference: p.reference,
+    reason: p.reason,
+    staffId: p.staff_id,
+    station: p.station,
+    createdAt: p.created_at,
+    status: p.status,
+    closedAt: p.closed_at,
+    closedBy: p.closed_by,
     closeReason: p.close_reason,
   };
 }
@@ -57,27 +80,68 @@ export function paidTotal(payments: PaymentView[]): MoneyView | null {
 
 /** Desk actions shown in a registration's history (from the audit log). */
 const historyActions = [
-  'registrant.registerWalkUp', 'registrant.correct', 'registration.settle', 'registration.changeTicket', 'registration.transfer', 'seat.release', 'seat.swap', 'sale.release',
-  'payment.reverse', 'badge.void', 'registration.cancelledByImport', 'registrant.changedElsewhere',
+  'registrant.registerWalkUp',
+  'registrant.correct',
+  'registration.settle',
+  'registration.changeTicket',
+  'registration.transfer',
+  'seat.release',
+  'seat.swap',
+  'sale.release',
+  'payment.reverse',
+  'badge.void',
+  'registration.cancelledByImport',
+  'registrant.changedElsewhere',
 ];
 
 export async function getRegistrantDetail(q: Q, id: string, stationId: string): Promise<RegistrantDetail | undefined> {
   const summary = await registrantSummary(q, id);
   if (!summary) return undefined;
-  const r = await q.selectFrom('registrant').select(['origin', 'flagged_for_contact', 'status_note', 'ticket_type_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('registrant')
+    .select(['origin', 'flagged_for_contact', 'status_note', 'ticket_type_id'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   const conference = await q.selectFrom('conference').selectAll().limit(1).executeTakeFirstOrThrow();
   const ticket = ticketTypeView((await getTicketType(q, r.ticket_type_id))!, conference);
   const sessions = await q
     .selectFrom('entitlement as e')
     .innerJoin('session as s', 's.id', 'e.session_id')
     .leftJoin('sale', 'sale.id', 'e.sale_id')
-    .select(['e.session_id', 's.title', 's.room', 's.starts_at', 's.ends_at', 'e.source', 'e.sale_id', 'sale.status as sale_status', 'sale.at_risk', 'sale.tier'])
+    .select([
+      'e.session_id',
+      's.title',
+      's.room',
+      's.starts_at',
+      's.ends_at',
+      'e.source',
+      'e.sale_id',
+      'sale.status as sale_status',
+      'sale.at_risk',
+      'sale.tier',
+    ])
     .where('e.registrant_id', '=', id)
     .orderBy('s.starts_at')
     .execute();
-  const checkIns = await q.selectFrom('check_in').select(['session_id', 'at', 'station', 'staff_id']).where('registrant_id', '=', id).orderBy('id').execute();
-  const lastPrint = await q.selectFrom('badge_print').selectAll().where('registrant_id', '=', id).orderBy('version', 'desc').orderBy('printed_at', 'desc').executeTakeFirst();
-  const badge = await q.selectFrom('badge').selectAll().where('registrant_id', '=', id).orderBy('version', 'desc').executeTakeFirst();
+  const checkIns = await q
+    .selectFrom('check_in')
+    .select(['session_id', 'at', 'station', 'staff_id'])
+    .where('registrant_id', '=', id)
+    .orderBy('id')
+    .execute();
+  const lastPrint = await q
+    .selectFrom('badge_print')
+    .selectAll()
+    .where('registrant_id', '=', id)
+    .orderBy('version', 'desc')
+    .orderBy('printed_at', 'desc')
+    .executeTakeFirst();
+  const badge = await q
+    .selectFrom('badge')
+    .selectAll()
+    .where('registrant_id', '=', id)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
   // Where and by whom the current version printed: this station's job, or another station's print through HQ.
   const printedHere = badge
     ? await q
@@ -91,9 +155,32 @@ export async function getRegistrantDetail(q: Q, id: string, stationId: string): 
         .orderBy('j.id', 'desc')
         .executeTakeFirst()
     : undefined;
-  const elsewhere = badge ? await q.selectFrom('badge_print').selectAll().where('registrant_id', '=', id).where('version', '=', badge.version).orderBy('printed_at').executeTakeFirst() : undefined;
-  const payments = (await q.selectFrom('payment').selectAll().where('registrant_id', '=', id).orderBy('created_at').orderBy('id').execute()).map(paymentView);
-  const history = await q.selectFrom('audit_log').select(['at', 'actor', 'action', 'details_json']).where('subject', '=', id).where('action', 'in', historyActions).orderBy('seq', 'desc').limit(50).execute();
+  const elsewhere = badge
+    ? await q
+        .selectFrom('badge_print')
+        .selectAll()
+        .where('registrant_id', '=', id)
+        .where('version', '=', badge.version)
+        .orderBy('printed_at')
+        .executeTakeFirst()
+    : undefined;
+  const payments = (
+    await q
+      .selectFrom('payment')
+      .selectAll()
+      .where('registrant_id', '=', id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+  ).map(paymentView);
+  const history = await q
+    .selectFrom('audit_log')
+    .select(['at', 'actor', 'action', 'details_json'])
+    .where('subject', '=', id)
+    .where('action', 'in', historyActions)
+    .orderBy('seq', 'desc')
+    .limit(50)
+    .execute();
   const me = `station:${stationId}`;
   return {
     ...summary,
@@ -102,11 +189,24 @@ export async function getRegistrantDetail(q: Q, id: string, stationId: string): 
     ticket,
     statusNote: r.status_note,
     sessions: sessions.map((s) => ({
-      sessionId: s.session_id, title: s.title, room: s.room, startsAt: s.starts_at, endsAt: s.ends_at, source: s.source, saleId: s.sale_id,
+      sessionId: s.session_id,
+      title: s.title,
+      room: s.room,
+      startsAt: s.starts_at,
+      endsAt: s.ends_at,
+      source: s.source,
+      saleId: s.sale_id,
       sale: s.sale_status ? { status: s.sale_status, atRisk: s.at_risk === 1, tier: s.tier! } : null,
     })),
-    checkIns: checkIns.map((c) => ({ sessionId: c.session_id, at: c.at, station: c.station ?? me, staffId: c.staff_id })),
-    lastPrint: lastPrint ? { registrantId: id, version: lastPrint.version, station: lastPrint.station, printedAt: lastPrint.printed_at } : null,
+    checkIns: checkIns.map((c) => ({
+      sessionId: c.session_id,
+      at: c.at,
+      station: c.station ?? me,
+      staffId: c.staff_id,
+    })),
+    lastPrint: lastPrint
+      ? { registrantId: id, version: lastPrint.version, station: lastPrint.station, printedAt: lastPrint.printed_at }
+      : null,
     badge: badge
       ? {
           version: badge.version,
@@ -118,7 +218,12 @@ export async function getRegistrantDetail(q: Q, id: string, stationId: string): 
       : null,
     payments,
     paid: paidTotal(payments),
-    history: history.map((h) => ({ at: h.at, actor: h.actor, action: h.action, summary: (JSON.parse(h.details_json) as { summary?: string }).summary ?? h.action })),
+    history: history.map((h) => ({
+      at: h.at,
+      actor: h.actor,
+      action: h.action,
+      summary: (JSON.parse(h.details_json) as { summary?: string }).summary ?? h.action,
+    })),
   };
 }
 
@@ -126,9 +231,17 @@ export async function getRegistrantDetail(q: Q, id: string, stationId: string): 
 
 /** Records fields a desk set (merged with earlier ones): a later import of the source file keeps them. */
 export async function mergeDeskFields(q: Q, id: string, fields: Record<string, unknown>): Promise<void> {
-  const row = await q.selectFrom('registrant').select('desk_fields_json').where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await q
+    .selectFrom('registrant')
+    .select('desk_fields_json')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   const merged = { ...(parse<Record<string, unknown>>(row.desk_fields_json) ?? {}), ...fields };
-  await q.updateTable('registrant').set({ desk_fields_json: JSON.stringify(merged) }).where('id', '=', id).execute();
+  await q
+    .updateTable('registrant')
+    .set({ desk_fields_json: JSON.stringify(merged) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setStatusNote(q: Q, id: string, note: string | null): Promise<void> {
@@ -141,7 +254,10 @@ export async function markNeedsReprint(q: Q, id: string): Promise<void> {
 
 /** The next conference-file import's round (registrants it lists get it; those an earlier file listed and it does not are cancelled). */
 export async function nextFileRound(q: Q): Promise<number> {
-  const r = await q.selectFrom('registrant').select(sql<number | null>`max(file_round)`.as('n')).executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('registrant')
+    .select(sql<number | null>`max(file_round)`.as('n'))
+    .executeTakeFirstOrThrow();
   return (r.n ?? 0) + 1;
 }
 
@@ -161,25 +277,45 @@ export async function cancelMissing(q: Q, round: number, note: string): Promise<
 }
 
 /** Imported seats given back: recorded so that a later import does not bring them back. */
-export async function recordSeatRelease(q: Q, r: { registrantId: string; sessionId: string; reason: string; at: string }): Promise<void> {
+export async function recordSeatRelease(
+  q: Q,
+  r: { registrantId: string; sessionId: string; reason: string; at: string },
+): Promise<void> {
   await q
     .insertInto('seat_release')
     .values({ registrant_id: r.registrantId, session_id: r.sessionId, reason: r.reason, released_at: r.at })
-    .onConflict((oc) => oc.columns(['registrant_id', 'session_id']).doUpdateSet({ reason: r.reason, released_at: r.at }))
+    .onConflict((oc) =>
+      oc.columns(['registrant_id', 'session_id']).doUpdateSet({ reason: r.reason, released_at: r.at }),
+    )
     .execute();
 }
 
 export async function getEntitlement(q: Q, registrantId: string, sessionId: string) {
-  return q.selectFrom('entitlement').selectAll().where('registrant_id', '=', registrantId).where('session_id', '=', sessionId).executeTakeFirst();
+  return q
+    .selectFrom('entitlement')
+    .selectAll()
+    .where('registrant_id', '=', registrantId)
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
 }
 
 export async function dropEntitlement(q: Q, registrantId: string, sessionId: string): Promise<void> {
-  await q.deleteFrom('entitlement').where('registrant_id', '=', registrantId).where('session_id', '=', sessionId).execute();
+  await q
+    .deleteFrom('entitlement')
+    .where('registrant_id', '=', registrantId)
+    .where('session_id', '=', sessionId)
+    .execute();
 }
 
 /** Imported seats of a registrant (what a Registrant record's `sessions` says). */
 export async function importedSeats(q: Q, registrantId: string): Promise<string[]> {
-  const rows = await q.selectFrom('entitlement').select('session_id').where('registrant_id', '=', registrantId).where('source', '=', 'import').orderBy('session_id').execute();
+  const rows = await q
+    .selectFrom('entitlement')
+    .select('session_id')
+    .where('registrant_id', '=', registrantId)
+    .where('source', '=', 'import')
+    .orderBy('session_id')
+    .execute();
   return rows.map((r) => r.session_id);
 }
 
@@ -192,7 +328,13 @@ export async function registrantRecord(q: Q, id: string): Promise<Registrant | u
   const profile = parse<Record<string, unknown>>(r.profile_json) ?? {};
   return {
     ...profile,
-    id: r.id, confirmationCode: r.confirmation_code, firstName: r.first_name, lastName: r.last_name, email: r.email, company: r.company, ticketTypeId: r.ticket_type_id,
+    id: r.id,
+    confirmationCode: r.confirmation_code,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    company: r.company,
+    ticketTypeId: r.ticket_type_id,
     sessions: await importedSeats(q, id),
     status: r.status,
   };
@@ -209,15 +351,33 @@ export async function registrationRules(q: Q, registrantId: string): Promise<Reg
     .selectFrom('registrant as r')
     .innerJoin('ticket_type as t', 't.id', 'r.ticket_type_id')
     .innerJoin('conference as c', 'c.id', 'r.conference_id')
-    .select(['r.status', 'r.status_note', 't.name', 't.days_json', 't.tracks_json', 'c.starts_on', 'c.ends_on', 'c.timezone'])
+    .select([
+      'r.status',
+      'r.status_note',
+      't.name',
+      't.days_json',
+      't.tracks_json',
+      'c.starts_on',
+      'c.ends_on',
+      'c.timezone',
+    ])
     .where('r.id', '=', registrantId)
     .executeTakeFirst();
   if (!r) return undefined;
   return {
     calendar: { startsOn: r.starts_on, endsOn: r.ends_on, timezone: r.timezone },
-    ticket: { name: r.name, days: r.days_json ? (JSON.parse(r.days_json) as number[]) : null, tracks: r.tracks_json ? (JSON.parse(r.tracks_json) as string[]) : null },
+    ticket: {
+      name: r.name,
+      days: r.days_json ? (JSON.parse(r.days_json) as number[]) : null,
+      tracks: r.tracks_json ? (JSON.parse(r.tracks_json) as string[]) : null,
+    },
     standing: { status: r.status, note: r.status_note },
   };
 }
 
-export const sessionTimes = (s: Selectable<SessionRow>): SessionTimes => ({ startsAt: s.starts_at, endsAt: s.ends_at, track: s.track, sellable: s.sellable === 1 });
+export const sessionTimes = (s: Selectable<SessionRow>): SessionTimes => ({
+  startsAt: s.starts_at,
+  endsAt: s.ends_at,
+  track: s.track,
+  sellable: s.sellable === 1,
+});

@@ -9,21 +9,53 @@ type Q = Db | Tx;
 
 export function toSale(r: Selectable<SaleRow>): Sale {
   return {
-    id: r.id, sessionId: r.session_id, registrantId: r.registrant_id, tier: r.tier, status: r.status, atRisk: r.at_risk === 1,
-    proceed: r.proceed === 1, allotmentId: r.allotment_id, basis: JSON.parse(r.basis_json) as SaleBasis, createdAt: r.created_at, decidedAt: r.decided_at,
+    id: r.id,
+    sessionId: r.session_id,
+    registrantId: r.registrant_id,
+    tier: r.tier,
+    status: r.status,
+    atRisk: r.at_risk === 1,
+    proceed: r.proceed === 1,
+    allotmentId: r.allotment_id,
+    basis: JSON.parse(r.basis_json) as SaleBasis,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
   };
 }
 
 export async function insertSale(
   q: Q,
-  s: { id: string; sessionId: string; registrantId: string; tier: SaleTier; status: SaleRow['status']; atRisk: boolean; proceed: boolean; allotmentId: string | null; basis: SaleBasis; staffId: string | null; at: string },
+  s: {
+    id: string;
+    sessionId: string;
+    registrantId: string;
+    tier: SaleTier;
+    status: SaleRow['status'];
+    atRisk: boolean;
+    proceed: boolean;
+    allotmentId: string | null;
+    basis: SaleBasis;
+    staffId: string | null;
+    at: string;
+  },
 ): Promise<void> {
   await q
     .insertInto('sale')
     .values({
-      id: s.id, session_id: s.sessionId, registrant_id: s.registrantId, tier: s.tier, status: s.status, at_risk: s.atRisk ? 1 : 0, proceed: s.proceed ? 1 : 0,
-      allotment_id: s.allotmentId, basis_json: JSON.stringify(s.basis), staff_id: s.staffId, created_at: s.at,
-      decided_at: s.status === 'pending' ? null : s.at, released_at: null, release_reason: null,
+      id: s.id,
+      session_id: s.sessionId,
+      registrant_id: s.registrantId,
+      tier: s.tier,
+      status: s.status,
+      at_risk: s.atRisk ? 1 : 0,
+      proceed: s.proceed ? 1 : 0,
+      allotment_id: s.allotmentId,
+      basis_json: JSON.stringify(s.basis),
+      staff_id: s.staffId,
+      created_at: s.at,
+      decided_at: s.status === 'pending' ? null : s.at,
+      released_at: null,
+      release_reason: null,
     })
     .execute();
 }
@@ -32,7 +64,11 @@ export async function getSale(q: Q, id: string): Promise<Selectable<SaleRow> | u
   return q.selectFrom('sale').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function updateSale(q: Q, id: string, set: Partial<Pick<SaleRow, 'status' | 'at_risk' | 'proceed' | 'decided_at' | 'released_at' | 'release_reason'>>): Promise<void> {
+export async function updateSale(
+  q: Q,
+  id: string,
+  set: Partial<Pick<SaleRow, 'status' | 'at_risk' | 'proceed' | 'decided_at' | 'released_at' | 'release_reason'>>,
+): Promise<void> {
   await q.updateTable('sale').set(set).where('id', '=', id).execute();
 }
 
@@ -57,18 +93,39 @@ export async function pendingAtRisk(q: Q, sessionId: string): Promise<number> {
 }
 
 export async function pendingHere(q: Q, sessionId: string): Promise<number> {
-  const r = await q.selectFrom('sale').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('sale')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return r.n;
 }
 
 // ---- entitlements ---------------------------------------------------------------------------------------------
 
 export async function hasEntitlement(q: Q, registrantId: string, sessionId: string): Promise<boolean> {
-  return (await q.selectFrom('entitlement').select('session_id').where('registrant_id', '=', registrantId).where('session_id', '=', sessionId).executeTakeFirst()) !== undefined;
+  return (
+    (await q
+      .selectFrom('entitlement')
+      .select('session_id')
+      .where('registrant_id', '=', registrantId)
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
-export async function grantEntitlement(q: Q, registrantId: string, sessionId: string, saleId: string, at: string): Promise<void> {
-  await q.insertInto('entitlement').values({ registrant_id: registrantId, session_id: sessionId, source: 'sale', sale_id: saleId, created_at: at }).execute();
+export async function grantEntitlement(
+  q: Q,
+  registrantId: string,
+  sessionId: string,
+  saleId: string,
+  at: string,
+): Promise<void> {
+  await q
+    .insertInto('entitlement')
+    .values({ registrant_id: registrantId, session_id: sessionId, source: 'sale', sale_id: saleId, created_at: at })
+    .execute();
 }
 
 export async function revokeEntitlementForSale(q: Q, saleId: string): Promise<void> {
@@ -77,7 +134,12 @@ export async function revokeEntitlementForSale(q: Q, saleId: string): Promise<vo
 
 /** This station's sales made since `sinceIso` (not refused: a sale HQ turned away did not happen), per session. */
 export async function recentSales(q: Q, sinceIso: string): Promise<{ session_id: string; created_at: string }[]> {
-  return q.selectFrom('sale').select(['session_id', 'created_at']).where('created_at', '>=', sinceIso).where('status', '!=', 'refused').execute();
+  return q
+    .selectFrom('sale')
+    .select(['session_id', 'created_at'])
+    .where('created_at', '>=', sinceIso)
+    .where('status', '!=', 'refused')
+    .execute();
 }
 
 // ---- allotments -----------------------------------------------------------------------------------------------
@@ -118,23 +180,48 @@ export async function allotmentRemaining(q: Q, sessionId: string): Promise<numbe
 }
 
 export async function useAllotmentSeat(q: Q, id: string): Promise<void> {
-  await q.updateTable('allotment').set((eb) => ({ used: eb('used', '+', 1) })).where('id', '=', id).execute();
+  await q
+    .updateTable('allotment')
+    .set((eb) => ({ used: eb('used', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function freeAllotmentSeat(q: Q, id: string): Promise<void> {
-  await q.updateTable('allotment').set((eb) => ({ used: eb('used', '-', 1) })).where('id', '=', id).where('used', '>', 0).execute();
+  await q
+    .updateTable('allotment')
+    .set((eb) => ({ used: eb('used', '-', 1) }))
+    .where('id', '=', id)
+    .where('used', '>', 0)
+    .execute();
 }
 
-export async function upsertAllotment(q: Q, a: { id: string; sessionId: string; requestId: string | null; seats: number; at: string }): Promise<boolean> {
+export async function upsertAllotment(
+  q: Q,
+  a: { id: string; sessionId: string; requestId: string | null; seats: number; at: string },
+): Promise<boolean> {
   const r = await q
     .insertInto('allotment')
-    .values({ id: a.id, session_id: a.sessionId, request_id: a.requestId, seats: a.seats, status: 'active', granted_at: a.at, closed_at: null })
+    .values({
+      id: a.id,
+      session_id: a.sessionId,
+      request_id: a.requestId,
+      seats: a.seats,
+      status: 'active',
+      granted_at: a.at,
+      closed_at: null,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-export async function closeAllotment(q: Q, id: string, status: 'recalled' | 'returned', at: string): Promise<{ sessionId: string; unused: number } | undefined> {
+export async function closeAllotment(
+  q: Q,
+  id: string,
+  status: 'recalled' | 'returned',
+  at: string,
+): Promise<{ sessionId: string; unused: number } | undefined> {
   const r = await q
     .updateTable('allotment')
     .set({ status, closed_at: at })
@@ -154,11 +241,28 @@ export async function getAvailability(q: Q, sessionId: string): Promise<Selectab
 /** Applies HQ's numbers only if `version` is newer; returns whether anything changed. */
 export async function applyAvailability(
   q: Q,
-  a: { sessionId: string; capacity: number; sold: number; allotted: number; version: number; salesRatePerMin: number; hqTime: string; receivedAt: string },
+  a: {
+    sessionId: string;
+    capacity: number;
+    sold: number;
+    allotted: number;
+    version: number;
+    salesRatePerMin: number;
+    hqTime: string;
+    receivedAt: string;
+  },
 ): Promise<boolean> {
   const r = await q
     .updateTable('availability')
-    .set({ capacity: a.capacity, sold: a.sold, allotted: a.allotted, version: a.version, sales_rate: a.salesRatePerMin, hq_time: a.hqTime, received_at: a.receivedAt })
+    .set({
+      capacity: a.capacity,
+      sold: a.sold,
+      allotted: a.allotted,
+      version: a.version,
+      sales_rate: a.salesRatePerMin,
+      hq_time: a.hqTime,
+      received_at: a.receivedAt,
+    })
     .where('session_id', '=', a.sessionId)
     .where('version', '<', a.version)
     .executeTakeFirst();
@@ -169,24 +273,46 @@ export async function availabilityView(q: Q, sessionId: string): Promise<Availab
   const a = await getAvailability(q, sessionId);
   if (!a) return undefined;
   return {
-    sessionId, capacity: a.capacity, sold: a.sold, allotted: a.allotted, version: a.version, salesRatePerMin: a.sales_rate, hqTime: a.hq_time,
-    allotmentRemaining: await allotmentRemaining(q, sessionId), pendingHere: await pendingHere(q, sessionId),
+    sessionId,
+    capacity: a.capacity,
+    sold: a.sold,
+    allotted: a.allotted,
+    version: a.version,
+    salesRatePerMin: a.sales_rate,
+    hqTime: a.hq_time,
+    allotmentRemaining: await allotmentRemaining(q, sessionId),
+    pendingHere: await pendingHere(q, sessionId),
   };
 }
 
 // ---- check-ins ------------------------------------------------------------------------------------------------
 
-export async function recordCheckIn(q: Q, c: { registrantId: string; sessionId: string | null; at: string; staffId: string | null; station: string }): Promise<boolean> {
+export async function recordCheckIn(
+  q: Q,
+  c: { registrantId: string; sessionId: string | null; at: string; staffId: string | null; station: string },
+): Promise<boolean> {
   let prior = q.selectFrom('check_in').select('id').where('registrant_id', '=', c.registrantId);
   prior = c.sessionId === null ? prior.where('session_id', 'is', null) : prior.where('session_id', '=', c.sessionId);
   const firstTime = (await prior.executeTakeFirst()) === undefined;
-  await q.insertInto('check_in').values({ registrant_id: c.registrantId, session_id: c.sessionId, at: c.at, staff_id: c.staffId, station: `station:${c.station}` }).execute();
+  await q
+    .insertInto('check_in')
+    .values({
+      registrant_id: c.registrantId,
+      session_id: c.sessionId,
+      at: c.at,
+      staff_id: c.staffId,
+      station: `station:${c.station}`,
+    })
+    .execute();
   return firstTime;
 }
 
 /** People checked in (each counted once, however often they were scanned). */
 export async function countCheckIns(q: Q): Promise<number> {
-  const r = await q.selectFrom('check_in').select((eb) => eb.fn.count<number>('registrant_id').distinct().as('n')).executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('check_in')
+    .select((eb) => eb.fn.count<number>('registrant_id').distinct().as('n'))
+    .executeTakeFirstOrThrow();
   return r.n;
 }
 
@@ -232,20 +358,41 @@ export async function boardRows(q: Q): Promise<BoardRow[]> {
     .selectFrom('session')
     .innerJoin('availability', 'availability.session_id', 'session.id')
     .select([
-      'session.id', 'session.title', 'session.room', 'session.starts_at', 'session.ends_at', 'session.sellable', 'session.policy_json',
-      'availability.capacity', 'availability.sold', 'availability.allotted', 'availability.version', 'availability.sales_rate', 'availability.hq_time',
+      'session.id',
+      'session.title',
+      'session.room',
+      'session.starts_at',
+      'session.ends_at',
+      'session.sellable',
+      'session.policy_json',
+      'availability.capacity',
+      'availability.sold',
+      'availability.allotted',
+      'availability.version',
+      'availability.sales_rate',
+      'availability.hq_time',
     ])
     .orderBy('session.starts_at')
     .orderBy('session.title')
     .execute();
-  const held = await q.selectFrom('allotment').select(['session_id', sql<number>`sum(seats - used)`.as('n')]).where('status', '=', 'active').groupBy('session_id').execute();
+  const held = await q
+    .selectFrom('allotment')
+    .select(['session_id', sql<number>`sum(seats - used)`.as('n')])
+    .where('status', '=', 'active')
+    .groupBy('session_id')
+    .execute();
   const pending = await q
     .selectFrom('sale')
     .select(['session_id', sql<number>`count(*)`.as('n'), sql<number>`count(*) filter (where at_risk = 1)`.as('risk')])
     .where('status', '=', 'pending')
     .groupBy('session_id')
     .execute();
-  const cases = await q.selectFrom('reconciliation_case').select(['session_id', sql<number>`count(*)`.as('n')]).where('status', '=', 'open').groupBy('session_id').execute();
+  const cases = await q
+    .selectFrom('reconciliation_case')
+    .select(['session_id', sql<number>`count(*)`.as('n')])
+    .where('status', '=', 'open')
+    .groupBy('session_id')
+    .execute();
   const heldBy = new Map(held.map((r) => [r.session_id, r.n]));
   const pendingBy = new Map(pending.map((r) => [r.session_id, r]));
   const casesBy = new Map(cases.map((r) => [r.session_id, r.n]));
@@ -259,11 +406,29 @@ export async function boardRows(q: Q): Promise<BoardRow[]> {
 }
 
 /** Allotments still in this station's hands, with their session. */
-export async function allotmentsInHand(q: Q): Promise<{ id: string; session_id: string; title: string | null; starts_at: string | null; seats: number; used: number; granted_at: string }[]> {
+export async function allotmentsInHand(q: Q): Promise<
+  {
+    id: string;
+    session_id: string;
+    title: string | null;
+    starts_at: string | null;
+    seats: number;
+    used: number;
+    granted_at: string;
+  }[]
+> {
   return q
     .selectFrom('allotment')
     .leftJoin('session', 'session.id', 'allotment.session_id')
-    .select(['allotment.id', 'allotment.session_id', 'session.title', 'session.starts_at', 'allotment.seats', 'allotment.used', 'allotment.granted_at'])
+    .select([
+      'allotment.id',
+      'allotment.session_id',
+      'session.title',
+      'session.starts_at',
+      'allotment.seats',
+      'allotment.used',
+      'allotment.granted_at',
+    ])
     .where('allotment.status', '=', 'active')
     .orderBy('session.starts_at')
     .orderBy('allotment.granted_at')

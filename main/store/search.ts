@@ -37,13 +37,26 @@ const summaryColumns = sql`r.id, r.confirmation_code, r.first_name, r.last_name,
   EXISTS (SELECT 1 FROM check_in c WHERE c.registrant_id = r.id) AS checked_in`;
 
 export const toSummary = (r: SummaryRow, match?: Match): RegistrantSummary => ({
-  id: r.id, confirmationCode: r.confirmation_code, firstName: r.first_name, lastName: r.last_name, email: r.email, company: r.company, ticketTypeId: r.ticket_type_id,
-  ticketTypeName: r.ticket_type_name, status: r.status, printed: r.printed === 1, needsReprint: r.needs_reprint === 1, checkedIn: r.checked_in === 1,
+  id: r.id,
+  confirmationCode: r.confirmation_code,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  email: r.email,
+  company: r.company,
+  ticketTypeId: r.ticket_type_id,
+  ticketTypeName: r.ticket_type_name,
+  status: r.status,
+  printed: r.printed === 1,
+  needsReprint: r.needs_reprint === 1,
+  checkedIn: r.checked_in === 1,
   ...(match ? { match } : {}),
 });
 
 export async function registrantSummary(q: Q, id: string): Promise<RegistrantSummary | undefined> {
-  const r = await sql<SummaryRow>`SELECT ${summaryColumns} FROM registrant r JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ${id}`.execute(q);
+  const r =
+    await sql<SummaryRow>`SELECT ${summaryColumns} FROM registrant r JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ${id}`.execute(
+      q,
+    );
   return r.rows[0] ? toSummary(r.rows[0]) : undefined;
 }
 
@@ -85,7 +98,9 @@ export async function searchRegistrants(q: Q, query: string, limit: number): Pro
   if (key.length >= 4 && /\d/.test(key) && tokens.length <= 3) {
     const rows = await sql<SummaryRow>`
       SELECT ${summaryColumns} FROM registrant r JOIN ticket_type t ON t.id = r.ticket_type_id
-      WHERE r.code_key = ${key} OR r.code_short = ${key} ORDER BY r.code_key = ${key} DESC, r.id LIMIT ${limit}`.execute(q);
+      WHERE r.code_key = ${key} OR r.code_short = ${key} ORDER BY r.code_key = ${key} DESC, r.id LIMIT ${limit}`.execute(
+      q,
+    );
     if (rows.rows.length > 0) return rows.rows.map((r) => toSummary(r, 'code'));
   }
   const words = await ftsSearch(q, tokens.map((t) => `"${t}"*`).join(' '), limit);
@@ -124,7 +139,13 @@ async function nearSearch(q: Q, tokens: string[], limit: number): Promise<Summar
       continue;
     }
     const keys = [t, ...[...t].map((_, i) => [...t].slice(0, i).join('') + [...t].slice(i + 1).join(''))];
-    const found = await q.selectFrom('search_key').select('term').distinct().where('key', 'in', [...new Set(keys)]).limit(200).execute();
+    const found = await q
+      .selectFrom('search_key')
+      .select('term')
+      .distinct()
+      .where('key', 'in', [...new Set(keys)])
+      .limit(200)
+      .execute();
     const near = found
       .map((f) => ({ term: f.term, steps: f.term === t ? 0 : distance(t, f.term).steps }))
       .filter((c) => c.steps > 0 && c.steps <= maxEdits(len))
@@ -137,12 +158,26 @@ async function nearSearch(q: Q, tokens: string[], limit: number): Promise<Summar
 }
 
 /** The naive baseline the search benchmark compares against (LIKE over every row). */
-export async function searchRegistrantsNaive(q: Q, query: string, limit: number): Promise<Pick<Selectable<RegistrantRow>, 'id'>[]> {
+export async function searchRegistrantsNaive(
+  q: Q,
+  query: string,
+  limit: number,
+): Promise<Pick<Selectable<RegistrantRow>, 'id'>[]> {
   const tokens = query.trim().split(/\s+/).filter(Boolean);
-  let sel = q.selectFrom('registrant as r').select(['r.id', 'r.first_name', 'r.last_name', 'r.email', 'r.company', 'r.confirmation_code']);
+  let sel = q
+    .selectFrom('registrant as r')
+    .select(['r.id', 'r.first_name', 'r.last_name', 'r.email', 'r.company', 'r.confirmation_code']);
   for (const t of tokens) {
     const like = `%${t}%`;
-    sel = sel.where((eb) => eb.or([eb('r.first_name', 'like', like), eb('r.last_name', 'like', like), eb('r.email', 'like', like), eb('r.company', 'like', like), eb('r.confirmation_code', 'like', like)]));
+    sel = sel.where((eb) =>
+      eb.or([
+        eb('r.first_name', 'like', like),
+        eb('r.last_name', 'like', like),
+        eb('r.email', 'like', like),
+        eb('r.company', 'like', like),
+        eb('r.confirmation_code', 'like', like),
+      ]),
+    );
   }
   return sel.limit(limit).execute();
 }
@@ -155,22 +190,45 @@ export const SEARCH_INDEX_VERSION = '2';
  * keys, the near-spelling index): once, at open, in one transaction (~1 s for 50,000 registrants).
  */
 export function ensureSearchIndex(raw: RawDb): boolean {
-  const current = raw.prepare<[], { value: string }>(`SELECT value FROM settings WHERE key = 'search.index'`).get()?.value;
+  const current = raw
+    .prepare<[], { value: string }>(`SELECT value FROM settings WHERE key = 'search.index'`)
+    .get()?.value;
   if (current === SEARCH_INDEX_VERSION) return false;
   raw.transaction(() => {
     const rows = raw
-      .prepare<[], { rid: number; id: string; first_name: string; last_name: string; email: string; company: string; confirmation_code: string; profile_json: string | null }>(
-        'SELECT rid, id, first_name, last_name, email, company, confirmation_code, profile_json FROM registrant',
-      )
+      .prepare<
+        [],
+        {
+          rid: number;
+          id: string;
+          first_name: string;
+          last_name: string;
+          email: string;
+          company: string;
+          confirmation_code: string;
+          profile_json: string | null;
+        }
+      >('SELECT rid, id, first_name, last_name, email, company, confirmation_code, profile_json FROM registrant')
       .all();
     if (rows.length > 0) {
       raw.exec(`INSERT INTO registrant_fts (registrant_fts) VALUES ('delete-all')`);
-      const index = raw.prepare('INSERT INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (?, ?, ?, ?, ?)');
+      const index = raw.prepare(
+        'INSERT INTO registrant_fts (rowid, name, email, company, confirmation_code) VALUES (?, ?, ?, ?, ?)',
+      );
       const codes = raw.prepare('UPDATE registrant SET code_key = ?, code_short = ? WHERE rid = ?');
       const vocabulary = searchVocabulary(raw);
       for (const r of rows) {
-        const preferredName = r.profile_json ? (JSON.parse(r.profile_json) as { preferredName?: string }).preferredName : undefined;
-        const person = { firstName: r.first_name, lastName: r.last_name, email: r.email, company: r.company, confirmationCode: r.confirmation_code, ...(preferredName ? { preferredName } : {}) };
+        const preferredName = r.profile_json
+          ? (JSON.parse(r.profile_json) as { preferredName?: string }).preferredName
+          : undefined;
+        const person = {
+          firstName: r.first_name,
+          lastName: r.last_name,
+          email: r.email,
+          company: r.company,
+          confirmationCode: r.confirmation_code,
+          ...(preferredName ? { preferredName } : {}),
+        };
         const f = indexRow(r.rid, person);
         index.run(f.rowid, f.name, f.email, f.company, f.confirmation_code);
         const k = codeKeys(r.confirmation_code);
@@ -179,7 +237,11 @@ export function ensureSearchIndex(raw: RawDb): boolean {
       }
       vocabulary.flush();
     }
-    raw.prepare(`INSERT INTO settings (key, value) VALUES ('search.index', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(SEARCH_INDEX_VERSION);
+    raw
+      .prepare(
+        `INSERT INTO settings (key, value) VALUES ('search.index', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      )
+      .run(SEARCH_INDEX_VERSION);
   })();
   return true;
 }

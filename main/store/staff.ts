@@ -39,12 +39,22 @@ export async function listStaff(q: Q): Promise<Selectable<StaffRow>[]> {
 }
 
 export async function countSupervisors(q: Q): Promise<number> {
-  const r = await q.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'supervisor').executeTakeFirstOrThrow();
+  const r = await q
+    .selectFrom('staff')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'supervisor')
+    .executeTakeFirstOrThrow();
   return r.n;
 }
 
-export async function insertStaff(q: Q, row: { id: string; name: string; role: 'desk' | 'supervisor'; pinHash: string; at: string }): Promise<void> {
-  await q.insertInto('staff').values({ id: row.id, name: row.name, role: row.role, pin_hash: row.pinHash, created_at: row.at }).execute();
+export async function insertStaff(
+  q: Q,
+  row: { id: string; name: string; role: 'desk' | 'supervisor'; pinHash: string; at: string },
+): Promise<void> {
+  await q
+    .insertInto('staff')
+    .values({ id: row.id, name: row.name, role: row.role, pin_hash: row.pinHash, created_at: row.at })
+    .execute();
 }
 
 export async function recordPinFailure(q: Q, id: string, lockedUntil: string | null): Promise<number> {
@@ -63,6 +73,10 @@ export async function clearPinFailures(q: Q, id: string): Promise<void> {
 
 /** A new PIN, and the slate wiped: no failed attempts, no lockout. */
 export async function setPinHash(q: Q, id: string, pinHash: string): Promise<boolean> {
-  const r = await q.updateTable('staff').set({ pin_hash: pinHash, failed_attempts: 0, locked_until: null }).where('id', '=', id).executeTakeFirst();
+  const r = await q
+    .updateTable('staff')
+    .set({ pin_hash: pinHash, failed_attempts: 0, locked_until: null })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

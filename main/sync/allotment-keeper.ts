@@ -61,14 +61,16 @@ export function startAllotmentKeeper(o: AllotmentKeeperOptions): AllotmentKeeper
         inFlight.delete(p.sessionId);
         if (p.held > 0) {
           const r = await o.station.call('allotment.return', { sessionId: p.sessionId });
-          if (r.ok) out.returned.push({ sessionId: p.sessionId, seats: r.value.returned.reduce((n, x) => n + x.seats, 0) });
+          if (r.ok)
+            out.returned.push({ sessionId: p.sessionId, seats: r.value.returned.reduce((n, x) => n + x.seats, 0) });
           else error = r.error.message;
         }
         continue;
       }
       if (o.keep === 0) continue;
       const asked = inFlight.get(p.sessionId);
-      if (asked && p.held > asked.heldAt) inFlight.delete(p.sessionId); // answered
+      if (asked && p.held > asked.heldAt)
+        inFlight.delete(p.sessionId); // answered
       else if (asked && now - asked.at < o.requestTimeoutMs) continue; // still waiting for HQ
       const step = keeperStep(p.held, o.keep === 'adaptive' ? p.target : o.keep);
       if (step === null) continue;

@@ -14,10 +14,19 @@ export interface ParsedConnectionString {
   developmentEmulator: boolean;
 }
 
-const knownKeys = new Set(['endpoint', 'sharedaccesskeyname', 'sharedaccesskey', 'sharedaccesssignature', 'entitypath', 'usedevelopmentemulator']);
+const knownKeys = new Set([
+  'endpoint',
+  'sharedaccesskeyname',
+  'sharedaccesskey',
+  'sharedaccesssignature',
+  'entitypath',
+  'usedevelopmentemulator',
+]);
 
 /** Parses `Endpoint=sb://host[:port]/;SharedAccessKeyName=...;SharedAccessKey=...[;UseDevelopmentEmulator=true]`. */
-export function parseConnectionString(cs: string): { ok: true; value: ParsedConnectionString } | { ok: false; error: string } {
+export function parseConnectionString(
+  cs: string,
+): { ok: true; value: ParsedConnectionString } | { ok: false; error: string } {
   if (typeof cs !== 'string' || cs.trim() === '') return { ok: false, error: 'the connection string is empty' };
   if (cs.length > 4096) return { ok: false, error: 'the connection string is too long' };
   const parts = new Map<string, string>();
@@ -25,9 +34,14 @@ export function parseConnectionString(cs: string): { ok: true; value: ParsedConn
     const item = raw.trim();
     if (!item) continue;
     const i = item.indexOf('=');
-    if (i <= 0) return { ok: false, error: `the connection string has a part without "name=value" (part ${parts.size + 1})` };
+    if (i <= 0)
+      return { ok: false, error: `the connection string has a part without "name=value" (part ${parts.size + 1})` };
     const name = item.slice(0, i).trim().toLowerCase();
-    if (!knownKeys.has(name)) return { ok: false, error: `the connection string has an unknown part "${item.slice(0, i).trim().slice(0, 40)}"` };
+    if (!knownKeys.has(name))
+      return {
+        ok: false,
+        error: `the connection string has an unknown part "${item.slice(0, i).trim().slice(0, 40)}"`,
+      };
     if (parts.has(name)) return { ok: false, error: `the connection string repeats "${item.slice(0, i).trim()}"` };
     parts.set(name, item.slice(i + 1).trim());
   }
@@ -44,12 +58,25 @@ export function parseConnectionString(cs: string): { ok: true; value: ParsedConn
   const keyName = parts.get('sharedaccesskeyname') ?? null;
   const hasKey = Boolean(parts.get('sharedaccesskey'));
   const hasSignature = Boolean(parts.get('sharedaccesssignature'));
-  if (!hasSignature && !(keyName && hasKey)) return { ok: false, error: 'the connection string needs SharedAccessKeyName and SharedAccessKey (or a SharedAccessSignature)' };
+  if (!hasSignature && !(keyName && hasKey))
+    return {
+      ok: false,
+      error: 'the connection string needs SharedAccessKeyName and SharedAccessKey (or a SharedAccessSignature)',
+    };
   const emulator = parts.get('usedevelopmentemulator');
-  if (emulator !== undefined && !/^(true|false)$/i.test(emulator)) return { ok: false, error: 'UseDevelopmentEmulator must be true or false' };
+  if (emulator !== undefined && !/^(true|false)$/i.test(emulator))
+    return { ok: false, error: 'UseDevelopmentEmulator must be true or false' };
   return {
     ok: true,
-    value: { endpoint: `sb://${url.host}/`, host: url.hostname, port: url.port ? Number(url.port) : null, keyName, hasKey, hasSignature, developmentEmulator: /^true$/i.test(emulator ?? '') },
+    value: {
+      endpoint: `sb://${url.host}/`,
+      host: url.hostname,
+      port: url.port ? Number(url.port) : null,
+      keyName,
+      hasKey,
+      hasSignature,
+      developmentEmulator: /^true$/i.test(emulator ?? ''),
+    },
   };
 }
 
@@ -58,7 +85,11 @@ export function redactConnectionString(cs: string): string {
   return cs.replace(/(SharedAccessKey|SharedAccessSignature)=[^;]*/gi, '$1=***');
 }
 
-const EntityName = z.string().min(1).max(260).regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
+const EntityName = z
+  .string()
+  .min(1)
+  .max(260)
+  .regex(/^[A-Za-z0-9][\w.\-/]*$/, 'may contain letters, digits, . _ - and /');
 
 /**
  * Feed messages applied per transaction by default (see `feedBatchSize`): also the SDK's messages in hand at once, so
@@ -105,7 +136,11 @@ export const SyncConfig = z
         /** Sessions this desk sells; default: every sellable session. */
         sessions: z.array(z.string().min(1).max(128)).max(10_000).optional(),
         /** Unused seats go back to HQ this long before the session starts (HQ recalls the rest 10 min before). */
-        returnBeforeStartMin: z.number().min(0).max(24 * 60).default(20),
+        returnBeforeStartMin: z
+          .number()
+          .min(0)
+          .max(24 * 60)
+          .default(20),
         checkEveryMs: z.number().int().min(50).max(600_000).default(5000),
         /** A request HQ has not answered within this long may be repeated. */
         requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),

@@ -10,23 +10,49 @@ import { parseConnectionString, redactConnectionString, type SyncConfig } from '
 
 type Step = ConnectionCheck['steps'][number];
 
-export async function checkConnection(config: Pick<SyncConfig, 'connectionString' | 'eventsTopic' | 'feedTopic' | 'feedSubscription'>, stationId: string, timeoutMs = 8000): Promise<ConnectionCheck> {
+export async function checkConnection(
+  config: Pick<SyncConfig, 'connectionString' | 'eventsTopic' | 'feedTopic' | 'feedSubscription'>,
+  stationId: string,
+  timeoutMs = 8000,
+): Promise<ConnectionCheck> {
   const parsed = parseConnectionString(config.connectionString);
-  if (!parsed.ok) return { ok: false, endpoint: null, keyName: null, steps: [{ step: 'read', ok: false, words: `This is not a usable connection string: ${parsed.error}.` }] };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      endpoint: null,
+      keyName: null,
+      steps: [{ step: 'read', ok: false, words: `This is not a usable connection string: ${parsed.error}.` }],
+    };
   const { endpoint, keyName } = parsed.value;
   const where = endpoint;
-  const steps: Step[] = [{ step: 'read', ok: true, words: `Endpoint ${where}, key ${keyName ?? '(a shared access signature)'}.` }];
+  const steps: Step[] = [
+    { step: 'read', ok: true, words: `Endpoint ${where}, key ${keyName ?? '(a shared access signature)'}.` },
+  ];
   const subscription = config.feedSubscription ?? `station-${stationId}`;
-  const client = new ServiceBusClient(config.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: timeoutMs } });
+  const client = new ServiceBusClient(config.connectionString, {
+    retryOptions: { maxRetries: 0, timeoutInMs: timeoutMs },
+  });
   const bounded = <T>(p: Promise<T>): Promise<T> =>
-    Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'Timeout' })), timeoutMs + 500).unref())]);
+    Promise.race([
+      p,
+      new Promise<T>((_, reject) =>
+        setTimeout(
+          () => reject(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'Timeout' })),
+          timeoutMs + 500,
+        ).unref(),
+      ),
+    ]);
   try {
     const sender = client.createSender(config.eventsTopic);
     try {
       await bounded(sender.createMessageBatch());
       steps.push({ step: 'send', ok: true, words: `May send on ${config.eventsTopic}.` });
     } catch (e) {
-      steps.push({ step: 'send', ok: false, words: wordsFor(e, `send on ${config.eventsTopic}`, where, config.connectionString) });
+      steps.push({
+        step: 'send',
+        ok: false,
+        words: wordsFor(e, `send on ${config.eventsTopic}`, where, config.connectionString),
+      });
       return { ok: false, endpoint, keyName, steps };
     } finally {
       await sender.close().catch(() => {});
@@ -36,7 +62,11 @@ export async function checkConnection(config: Pick<SyncConfig, 'connectionString
       await bounded(receiver.peekMessages(1));
       steps.push({ step: 'listen', ok: true, words: `May listen on ${config.feedTopic}/${subscription}.` });
     } catch (e) {
-      steps.push({ step: 'listen', ok: false, words: wordsFor(e, `listen on ${config.feedTopic}/${subscription}`, where, config.connectionString) });
+      steps.push({
+        step: 'listen',
+        ok: false,
+        words: wordsFor(e, `listen on ${config.feedTopic}/${subscription}`, where, config.connectionString),
+      });
       return { ok: false, endpoint, keyName, steps };
     } finally {
       await receiver.close().catch(() => {});
@@ -57,6 +87,7 @@ function wordsFor(e: unknown, what: string, where: string, secretSource: string)
   text = text.replace(/\s+/g, ' ').slice(0, 240);
   if (code === 'UnauthorizedAccess') return `The bus refused this key: it may not ${what} (${text}).`;
   if (code === 'MessagingEntityNotFound') return `The bus has no such topic or subscription: cannot ${what} (${text}).`;
-  if (code === 'Timeout' || code === 'ServiceTimeout' || code === 'OperationTimeoutError') return `No answer from ${where}: cannot ${what} (${text}).`;
+  if (code === 'Timeout' || code === 'ServiceTimeout' || code === 'OperationTimeoutError')
+    return `No answer from ${where}: cannot ${what} (${text}).`;
   return `Could not ${what} at ${where}: ${text}.`;
 }

@@ -11,7 +11,17 @@
  * Timers run on an RxJS scheduler, so tests drive it in virtual time.
  */
 import {
-  asyncScheduler, BehaviorSubject, catchError, distinctUntilChanged, exhaustMap, filter, of, take, timer, type Observable, type SchedulerLike,
+  asyncScheduler,
+  BehaviorSubject,
+  catchError,
+  distinctUntilChanged,
+  exhaustMap,
+  filter,
+  of,
+  take,
+  timer,
+  type Observable,
+  type SchedulerLike,
   type Subscription,
 } from 'rxjs';
 
@@ -95,11 +105,17 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
   let freshness: Subscription | null = null;
   let disposed = false;
 
-  const subject = new BehaviorSubject<ConnectivitySnapshot>({ state: 'offline', reason: 'starting', failures: 0, nextAttemptAt: null });
+  const subject = new BehaviorSubject<ConnectivitySnapshot>({
+    state: 'offline',
+    reason: 'starting',
+    failures: 0,
+    nextAttemptAt: null,
+  });
   const set = (state: ConnectivityState, reason: string, nextAttemptAt: number | null = null) => {
     // Only news is published: every feed message re-confirms "online", and each emission wakes the relay.
     const c = subject.getValue();
-    if (c.state === state && c.reason === reason && c.failures === failures && c.nextAttemptAt === nextAttemptAt) return;
+    if (c.state === state && c.reason === reason && c.failures === failures && c.nextAttemptAt === nextAttemptAt)
+      return;
     subject.next({ state, reason, failures, nextAttemptAt });
   };
   const current = () => subject.getValue();
@@ -111,7 +127,8 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     attempt = retry = healWatch = null;
   };
 
-  const blocked = (): string | null => (workOffline ? 'working offline (switched on by staff)' : !osOnline ? 'the network is down' : null);
+  const blocked = (): string | null =>
+    workOffline ? 'working offline (switched on by staff)' : !osOnline ? 'the network is down' : null;
 
   function connect(): void {
     if (disposed) return;
@@ -172,7 +189,12 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     if (!check) return;
     healWatch = timer(0, options.linkCheckMs ?? defaultLinkCheckMs, scheduler)
       .pipe(
-        exhaustMap(() => check().pipe(take(1), catchError(() => of(false)))),
+        exhaustMap(() =>
+          check().pipe(
+            take(1),
+            catchError(() => of(false)),
+          ),
+        ),
         filter((up) => {
           if (!up) linkSeenDown = true;
           return up;
@@ -192,11 +214,19 @@ export function createConnectivity(options: ConnectivityOptions): Connectivity {
     const now = scheduler.now();
     if (lastFeedAt !== null && now - lastFeedAt < feedFreshMs) {
       set('online', 'connected; HQ feed current');
-      freshness = scheduler.schedule(() => {
-        if (current().state === 'online') evaluateOnline();
-      }, lastFeedAt + feedFreshMs - now);
+      freshness = scheduler.schedule(
+        () => {
+          if (current().state === 'online') evaluateOnline();
+        },
+        lastFeedAt + feedFreshMs - now,
+      );
     } else {
-      set('degraded', lastFeedAt === null ? 'connected; waiting for the first word from HQ' : 'connected, but no word from HQ recently');
+      set(
+        'degraded',
+        lastFeedAt === null
+          ? 'connected; waiting for the first word from HQ'
+          : 'connected, but no word from HQ recently',
+      );
     }
   }
 

@@ -36,7 +36,12 @@ const lanes = new WeakMap<ServiceBusReceiver, SettleLane>();
  * @param batchSize messages the SDK hands over at once (its maxConcurrentCalls); those that arrive together are
  *   applied in one transaction, in arrival order.
  */
-export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBusReceiver; connectivity: Connectivity; batchSize: number }): FeedReceiver {
+export function startFeedReceiver(opts: {
+  station: FeedSink;
+  receiver: ServiceBusReceiver;
+  connectivity: Connectivity;
+  batchSize: number;
+}): FeedReceiver {
   const stats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
   /** Completions sent and not yet answered (stop waits for them). */
   const completions = new Set<Promise<void>>();
@@ -64,7 +69,12 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
 
   async function quarantine(msg: ServiceBusReceivedMessage, text: string, reason: string): Promise<void> {
     await station.quarantineFeedMessage(text, reason, msg.messageId === undefined ? undefined : String(msg.messageId));
-    await lane.alone(() => receiver.deadLetterMessage(msg, { deadLetterReason: 'InvalidFeedMessage', deadLetterErrorDescription: reason.slice(0, 1000) }));
+    await lane.alone(() =>
+      receiver.deadLetterMessage(msg, {
+        deadLetterReason: 'InvalidFeedMessage',
+        deadLetterErrorDescription: reason.slice(0, 1000),
+      }),
+    );
     stats.quarantined++;
   }
 
@@ -109,7 +119,8 @@ export function startFeedReceiver(opts: { station: FeedSink; receiver: ServiceBu
           stats.lastError = null; // receiving works again: an old error is no longer news for the status screen
         },
         (e: unknown) => {
-          if (!stopping.signal.aborted) stats.lastError = `completing a feed message failed (it comes again): ${e instanceof Error ? e.message : String(e)}`;
+          if (!stopping.signal.aborted)
+            stats.lastError = `completing a feed message failed (it comes again): ${e instanceof Error ? e.message : String(e)}`;
         },
       )
       .finally(() => completions.delete(completing));

@@ -36,7 +36,10 @@ export function brokerAnswers(address: BrokerAddress, timeoutMs = 1000): Promise
       resolve(ok);
     };
     const socket = address.tls
-      ? tls.connect({ host: address.host, port: address.port, servername: net.isIP(address.host) ? undefined : address.host }, () => socket.write(SASL_HEADER))
+      ? tls.connect(
+          { host: address.host, port: address.port, servername: net.isIP(address.host) ? undefined : address.host },
+          () => socket.write(SASL_HEADER),
+        )
       : net.connect({ host: address.host, port: address.port }, () => socket.write(SASL_HEADER));
     socket.setNoDelay(true);
     const timer = setTimeout(() => finish(false), timeoutMs);

@@ -37,7 +37,12 @@ export function createOutboxRelay(opts: {
   batchSize: number;
   now: () => number;
 }): OutboxRelay {
-  const progress = new BehaviorSubject<RelayProgress>({ sentTotal: 0, ratePerSec: 0, flushing: false, lastError: null });
+  const progress = new BehaviorSubject<RelayProgress>({
+    sentTotal: 0,
+    ratePerSec: 0,
+    flushing: false,
+    lastError: null,
+  });
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -63,7 +68,10 @@ export function createOutboxRelay(opts: {
    * until the broker's size limit; the rows that do not fit are kept for the batch after (each row is read once).
    */
   async function pack(rest: Row[], readSeq: number, signal: AbortSignal): Promise<Packed | null> {
-    const rows = rest.length >= opts.batchSize ? rest : rest.concat(await unsentEvents(opts.db, opts.batchSize - rest.length, readSeq));
+    const rows =
+      rest.length >= opts.batchSize
+        ? rest
+        : rest.concat(await unsentEvents(opts.db, opts.batchSize - rest.length, readSeq));
     if (rows.length === 0) return null;
     const batch = await opts.sender.createMessageBatch({ abortSignal: signal });
     let n = 0;
@@ -97,7 +105,11 @@ export function createOutboxRelay(opts: {
         sent += current.batch.count;
         opts.connectivity.reportSuccess();
         const elapsed = Math.max(1, opts.now() - started) / 1000;
-        update({ sentTotal: progress.getValue().sentTotal + current.batch.count, ratePerSec: sent / elapsed, lastError: null });
+        update({
+          sentTotal: progress.getValue().sentTotal + current.batch.count,
+          ratePerSec: sent / elapsed,
+          lastError: null,
+        });
         current = following;
       }
     } catch (e) {

@@ -3,7 +3,13 @@
  * station's own feed subscription. Retries are short and exponential: the SDK's default (a fixed 30 s) would
  * keep a desk "offline" long after the Wi-Fi came back.
  */
-import { RetryMode, ServiceBusClient, type ServiceBusMessage, type ServiceBusReceiver, type ServiceBusSender } from '@azure/service-bus';
+import {
+  RetryMode,
+  ServiceBusClient,
+  type ServiceBusMessage,
+  type ServiceBusReceiver,
+  type ServiceBusSender,
+} from '@azure/service-bus';
 import type { SyncConfig } from './config';
 
 export interface StationBus {
@@ -43,13 +49,18 @@ export function openStationBus(config: SyncConfig, stationId: string): StationBu
 }
 
 /** The wire form of an outbox row: JSON body, and the envelope's id as messageId (duplicate detection). */
-export function toServiceBusMessage(row: { id: string; type: string; sessionId: string | null; body: string }, origin: string): ServiceBusMessage {
+export function toServiceBusMessage(
+  row: { id: string; type: string; sessionId: string | null; body: string },
+  origin: string,
+): ServiceBusMessage {
   return {
     body: Buffer.from(row.body, 'utf8'),
     contentType: 'application/json',
     messageId: row.id,
     subject: row.type,
-    applicationProperties: row.sessionId ? { type: row.type, origin, sessionId: row.sessionId } : { type: row.type, origin },
+    applicationProperties: row.sessionId
+      ? { type: row.type, origin, sessionId: row.sessionId }
+      : { type: row.type, origin },
   };
 }
 

@@ -14,7 +14,14 @@ import type { Db } from '../store/db';
 import type { Connectivity } from './connectivity';
 import { toServiceBusMessage } from './service-bus';
 
-export function startStreamRecoveryRequests(o: { db: Db; sender: ServiceBusSender; connectivity: Connectivity; stationId: string; now: () => number; everyMs?: number }): { stop(): void } {
+export function startStreamRecoveryRequests(o: {
+  db: Db;
+  sender: ServiceBusSender;
+  connectivity: Connectivity;
+  stationId: string;
+  now: () => number;
+  everyMs?: number;
+}): { stop(): void } {
   const origin = `station:${o.stationId}`;
   let busy = false;
   let stopped = false;
@@ -36,7 +43,12 @@ export function startStreamRecoveryRequests(o: { db: Db; sender: ServiceBusSende
         at,
         payload: { stationId: o.stationId, fromSeq: pending.backupLastSeq + 1, requestId: uuidv7() },
       };
-      await o.sender.sendMessages(toServiceBusMessage({ id: envelope.id, type: envelope.type, sessionId: null, body: JSON.stringify(envelope) }, origin));
+      await o.sender.sendMessages(
+        toServiceBusMessage(
+          { id: envelope.id, type: envelope.type, sessionId: null, body: JSON.stringify(envelope) },
+          origin,
+        ),
+      );
       await markStreamRecoveryRequested(o.db, at);
     } catch {
       // The link failed: connectivity hears of it from the relay and the probe; the next tick asks again.

@@ -18,7 +18,12 @@ export interface SyncEngine {
   readonly relay: OutboxRelay;
   receiverStats(): FeedReceiverStats;
   setWorkOffline(on: boolean): void;
-  info(): { connectivity: ConnectivitySnapshot; relay: RelayProgress; receiver: FeedReceiverStats; workOffline: boolean };
+  info(): {
+    connectivity: ConnectivitySnapshot;
+    relay: RelayProgress;
+    receiver: FeedReceiverStats;
+    workOffline: boolean;
+  };
   stop(): Promise<void>;
 }
 
@@ -48,10 +53,26 @@ export function startSync(opts: {
     backoff: { initialMs: opts.config.retry.initialMs, maxMs: opts.config.retry.maxMs },
     feedFreshMs: opts.config.feedFreshMs,
   });
-  const relay = createOutboxRelay({ db: opts.db, sender: bus.sender, connectivity, origin: `station:${opts.stationId}`, batchSize: opts.config.batchSize, now });
-  const recovery = startStreamRecoveryRequests({ db: opts.db, sender: bus.sender, connectivity, stationId: opts.stationId, now });
+  const relay = createOutboxRelay({
+    db: opts.db,
+    sender: bus.sender,
+    connectivity,
+    origin: `station:${opts.stationId}`,
+    batchSize: opts.config.batchSize,
+    now,
+  });
+  const recovery = startStreamRecoveryRequests({
+    db: opts.db,
+    sender: bus.sender,
+    connectivity,
+    stationId: opts.stationId,
+    now,
+  });
   const keep = opts.sells === false ? 0 : opts.config.keepSeatsInHand;
-  const keeper = keep === 'adaptive' || keep > 0 ? startAllotmentKeeper({ station: opts.sink, connectivity, keep, ...opts.config.allotmentKeeper, now }) : null;
+  const keeper =
+    keep === 'adaptive' || keep > 0
+      ? startAllotmentKeeper({ station: opts.sink, connectivity, keep, ...opts.config.allotmentKeeper, now })
+      : null;
 
   // The receiver runs unless staff switched to working offline or the OS says the network is gone; while the
   // broker is merely unreachable, the SDK's subscription reconnects by itself.
@@ -65,20 +86,31 @@ export function startSync(opts: {
   let lastStats: FeedReceiverStats = { applied: 0, duplicates: 0, quarantined: 0, lastError: null };
   let receiverChanges: Promise<void> = Promise.resolve();
   const syncReceiver = () => {
-    receiverChanges = receiverChanges.then(async () => {
-      const want = !workOffline && osOnline && !stopping;
-      if (want && !receiver) receiver = startFeedReceiver({ station: opts.sink, receiver: bus.receiver, connectivity, batchSize: opts.config.feedBatchSize });
-      if (!want && receiver) {
-        const r = receiver;
-        lastStats = r.stats();
-        receiver = null;
-        await r.stop().catch(() => {}); // closing a receiver on a dead link may fail; it is gone either way
-        lastStats = r.stats();
-      }
-    }).catch((e: unknown) => {
-      // Not expected (the SDK refused to subscribe): say so on the status screen; the next change tries again.
-      lastStats = { ...lastStats, lastError: `receiving from HQ failed: ${e instanceof Error ? e.message.slice(0, 300) : String(e)}` };
-    });
+    receiverChanges = receiverChanges
+      .then(async () => {
+        const want = !workOffline && osOnline && !stopping;
+        if (want && !receiver)
+          receiver = startFeedReceiver({
+            station: opts.sink,
+            receiver: bus.receiver,
+            connectivity,
+            batchSize: opts.config.feedBatchSize,
+          });
+        if (!want && receiver) {
+          const r = receiver;
+          lastStats = r.stats();
+          receiver = null;
+          await r.stop().catch(() => {}); // closing a receiver on a dead link may fail; it is gone either way
+          lastStats = r.stats();
+        }
+      })
+      .catch((e: unknown) => {
+        // Not expected (the SDK refused to subscribe): say so on the status screen; the next change tries again.
+        lastStats = {
+          ...lastStats,
+          lastError: `receiving from HQ failed: ${e instanceof Error ? e.message.slice(0, 300) : String(e)}`,
+        };
+      });
   };
 
   const subs: Subscription[] = [
@@ -86,7 +118,9 @@ export function startSync(opts: {
       osOnline = on;
       syncReceiver();
     }),
-    connectivity.state$.pipe(filter((s) => s.state === 'online' || s.state === 'degraded')).subscribe(() => relay.kick()),
+    connectivity.state$
+      .pipe(filter((s) => s.state === 'online' || s.state === 'degraded'))
+      .subscribe(() => relay.kick()),
     opts.outboxAppended$.subscribe(() => relay.kick()),
   ];
   syncReceiver();
@@ -100,7 +134,12 @@ export function startSync(opts: {
       connectivity.setWorkOffline(on);
       syncReceiver();
     },
-    info: () => ({ connectivity: connectivity.snapshot(), relay: relay.progress(), receiver: receiver?.stats() ?? lastStats, workOffline }),
+    info: () => ({
+      connectivity: connectivity.snapshot(),
+      relay: relay.progress(),
+      receiver: receiver?.stats() ?? lastStats,
+      workOffline,
+    }),
     async stop() {
       for (const s of subs) s.unsubscribe();
       recovery.stop();

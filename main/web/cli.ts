@@ -13,13 +13,21 @@ import { connectHost, forkNodeHost } from '../runtime/remote';
 import { ensureRenderer } from './renderer-build';
 import { startWebServer } from './server';
 
-export function readConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): { ok: true; config: RuntimeConfig } | { ok: false; errors: string[] } {
+export function readConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { ok: true; config: RuntimeConfig } | { ok: false; errors: string[] } {
   if (!file) return { ok: true, config: embeddedConfig(userDataDir(env)) };
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    return { ok: false, errors: [`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`] };
+    return {
+      ok: false,
+      errors: [
+        `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`,
+      ],
+    };
   }
   return parseRuntimeConfig(json, { baseDir: dirname(resolve(file)), defaultDataDir: userDataDir(env) });
 }
@@ -33,7 +41,12 @@ export interface RunningWeb {
 export async function runWeb(argv: string[], out: (line: string) => void, why?: string): Promise<RunningWeb | null> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { port: { type: 'string' }, config: { type: 'string' } }, strict: true, allowPositionals: false });
+    args = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, config: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (e) {
     out(`error: ${(e as Error).message}\nusage: npm run start:web -- [--port N] [--config FILE]`);
     process.exitCode = 2;
@@ -54,7 +67,14 @@ export async function runWeb(argv: string[], out: (line: string) => void, why?: 
   const config = loaded.config;
   const rendererDir = await ensureRenderer(out);
   const host = await connectHost(forkNodeHost(), config, { log: (l) => out(`[station] ${l}`) });
-  const server = await startWebServer({ endpoint: host, mode: config.mode, idleMs: config.staffIdleMin * 60_000, rendererDir, port, log: (l) => out(`[web] ${l}`) });
+  const server = await startWebServer({
+    endpoint: host,
+    mode: config.mode,
+    idleMs: config.staffIdleMin * 60_000,
+    rendererDir,
+    port,
+    log: (l) => out(`[web] ${l}`),
+  });
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {

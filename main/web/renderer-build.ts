@@ -37,7 +37,11 @@ export async function buildRenderer(log: (line: string) => void = () => {}): Pro
   const before = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await vite.build({ configFile: join(repoRoot, 'renderer', 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    await vite.build({
+      configFile: join(repoRoot, 'renderer', 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
   } finally {
     if (before === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = before;

@@ -89,7 +89,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
-    'Permissions-Policy': o.mode === 'door' ? 'camera=(self), microphone=(), geolocation=()' : 'camera=(), microphone=(), geolocation=()',
+    'Permissions-Policy':
+      o.mode === 'door' ? 'camera=(self), microphone=(), geolocation=()' : 'camera=(), microphone=(), geolocation=()',
   });
 
   const http = createServer((req, res) => void serveFile(req, res));
@@ -107,7 +108,11 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return end(res, 404, 'not found');
     try {
       const body = await readFile(file);
-      res.writeHead(200, { ...headers(), 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600' });
+      res.writeHead(200, {
+        ...headers(),
+        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       end(res, 404, 'not found');
@@ -123,7 +128,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, why: string) => {
       log(`refused a WebSocket: ${why}`);
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       socket.destroy();
     };
     let url: URL;
@@ -134,9 +141,11 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     }
     if (url.pathname !== '/station') return refuse(403, `path ${url.pathname.slice(0, 60)}`);
     if (!hosts().has(req.headers.host ?? '')) return refuse(403, `host ${String(req.headers.host).slice(0, 60)}`);
-    if (!origins().has(req.headers.origin ?? '')) return refuse(403, `origin ${String(req.headers.origin).slice(0, 60)}`);
+    if (!origins().has(req.headers.origin ?? ''))
+      return refuse(403, `origin ${String(req.headers.origin).slice(0, 60)}`);
     const given = Buffer.from(url.searchParams.get('token') ?? '');
-    if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes)) return refuse(401, 'missing or wrong token');
+    if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes))
+      return refuse(401, 'missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
   });
 
@@ -186,7 +195,10 @@ type Parsed = { id: number; channel: unknown; request: unknown } | { id: number 
 
 /** A message from a screen: `{id, channel, request}`; anything else gets a typed error (with its id when it had one). */
 export function parseMessage(text: string | null): Parsed {
-  const bad = (id: number | null, message: string): Parsed => ({ id, error: { ok: false, error: { code: 'invalid_input', message } } });
+  const bad = (id: number | null, message: string): Parsed => ({
+    id,
+    error: { ok: false, error: { code: 'invalid_input', message } },
+  });
   if (text === null) return bad(null, 'Messages are JSON text.');
   let m: unknown;
   try {
@@ -194,9 +206,11 @@ export function parseMessage(text: string | null): Parsed {
   } catch {
     return bad(null, 'The message is not valid JSON.');
   }
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return bad(null, 'A message is an object {id, channel, request}.');
+  if (typeof m !== 'object' || m === null || Array.isArray(m))
+    return bad(null, 'A message is an object {id, channel, request}.');
   const { id, channel, request } = m as Record<string, unknown>;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return bad(null, 'A message needs a whole-number id.');
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+    return bad(null, 'A message needs a whole-number id.');
   if (typeof channel !== 'string') return bad(id, 'A message needs a channel name.');
   return { id, channel, request };
 }

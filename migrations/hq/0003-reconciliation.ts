@@ -6,9 +6,20 @@
 import { sql, type Kysely } from 'kysely';
 
 const statements = [
-  ...['registrant_id', 'tier', 'basis_json', 'due_at', 'escalate_at', 'default_action', 'escalated_at', 'decided_by', 'resolution_id', 'supervisor_id', 'note', 'outcome_json'].map(
-    (c) => `ALTER TABLE oversell_case ADD COLUMN ${c} TEXT`,
-  ),
+  ...[
+    'registrant_id',
+    'tier',
+    'basis_json',
+    'due_at',
+    'escalate_at',
+    'default_action',
+    'escalated_at',
+    'decided_by',
+    'resolution_id',
+    'supervisor_id',
+    'note',
+    'outcome_json',
+  ].map((c) => `ALTER TABLE oversell_case ADD COLUMN ${c} TEXT`),
   // Cases opened before this version: their registrant and tier come from the sale; due an hour after opening,
   // honored by default (HQ's defaults).
   `UPDATE oversell_case SET

@@ -12,7 +12,11 @@ export function Header({ children }: { children?: ReactNode }) {
   const w = useWords();
   const settings = useSettings();
   const link = useLinkState();
-  const { data: sync } = useStation('sync.status', {}, { refreshOn: ['connectivity', 'hq.contact', 'outbox.appended'], pollMs: 5000 });
+  const { data: sync } = useStation(
+    'sync.status',
+    {},
+    { refreshOn: ['connectivity', 'hq.contact', 'outbox.appended'], pollMs: 5000 },
+  );
   return (
     <header className="app-header">
       <div className="brand">
@@ -41,7 +45,9 @@ function linkWords(w: ReturnType<typeof useWords>, sync: SyncStatus): { state: s
 function SyncFacts({ sync }: { sync: SyncStatus }) {
   const w = useWords();
   const l = linkWords(w, sync);
-  const age = sync.staleness.known ? w.header.hqAge(sync.staleness.minutes) : `${w.header.hqUnknown} (${w.staleness[sync.staleness.reason]})`;
+  const age = sync.staleness.known
+    ? w.header.hqAge(sync.staleness.minutes)
+    : `${w.header.hqUnknown} (${w.staleness[sync.staleness.reason]})`;
   return (
     <ul className="sync-facts">
       <li>

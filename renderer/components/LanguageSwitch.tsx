@@ -6,7 +6,14 @@ export function LanguageSwitch() {
   return (
     <div className="lang-switch" role="group" aria-label={words.lang.label}>
       {langs.map((l) => (
-        <button key={l} type="button" lang={l} aria-pressed={l === lang} className={l === lang ? 'current' : ''} onClick={() => setLang(l)}>
+        <button
+          key={l}
+          type="button"
+          lang={l}
+          aria-pressed={l === lang}
+          className={l === lang ? 'current' : ''}
+          onClick={() => setLang(l)}
+        >
           {catalogues[l].lang.name}
         </button>
       ))}

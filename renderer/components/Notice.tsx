@@ -3,7 +3,15 @@ import type { AppError } from '../../core/result';
 import { describeError, useWords } from '../i18n/i18n';
 
 /** A message that screen readers announce: `alert` for problems, `status` for news. */
-export function Notice({ kind = 'info', title, children }: { kind?: 'info' | 'ok' | 'warn' | 'error'; title?: string; children?: ReactNode }) {
+export function Notice({
+  kind = 'info',
+  title,
+  children,
+}: {
+  kind?: 'info' | 'ok' | 'warn' | 'error';
+  title?: string;
+  children?: ReactNode;
+}) {
   return (
     <div className={`notice notice-${kind}`} role={kind === 'error' || kind === 'warn' ? 'alert' : 'status'}>
       {title && <p className="notice-title">{title}</p>}

@@ -9,7 +9,14 @@ export function SeatsBar({ a }: { a: AvailabilityView }) {
   const tone = ratio === 0 ? 'full' : ratio < 0.1 ? 'low' : 'ok';
   return (
     <div className="seats">
-      <div className={`bar bar-${tone}`} role="meter" aria-valuemin={0} aria-valuemax={a.capacity} aria-valuenow={left} aria-label={w.desk.sessions.seatsLeft(left, a.capacity)}>
+      <div
+        className={`bar bar-${tone}`}
+        role="meter"
+        aria-valuemin={0}
+        aria-valuemax={a.capacity}
+        aria-valuenow={left}
+        aria-label={w.desk.sessions.seatsLeft(left, a.capacity)}
+      >
         <span style={{ width: `${Math.round(ratio * 100)}%` }} />
       </div>
       <span className="seats-words">

@@ -9,7 +9,15 @@ import { useWords } from '../i18n/i18n';
 import { useCall, useStation } from '../station';
 import { ErrorNotice } from './Notice';
 
-export function SignIn({ onSignedIn, onlyRole, title }: { onSignedIn(s: StaffSessionView): void; onlyRole?: 'supervisor'; title?: string }) {
+export function SignIn({
+  onSignedIn,
+  onlyRole,
+  title,
+}: {
+  onSignedIn(s: StaffSessionView): void;
+  onlyRole?: 'supervisor';
+  title?: string;
+}) {
   const w = useWords();
   const call = useCall();
   const staff = useStation('staff.list', {});
@@ -40,7 +48,13 @@ export function SignIn({ onSignedIn, onlyRole, title }: { onSignedIn(s: StaffSes
           {staff.data && people.length === 0 && <p className="notice notice-warn">{w.common.noStaff}</p>}
           <div className="choices">
             {people.map((s) => (
-              <button key={s.id} type="button" className={`choice ${who === s.id ? 'chosen' : ''}`} aria-pressed={who === s.id} onClick={() => (setWho(s.id), setError(null))}>
+              <button
+                key={s.id}
+                type="button"
+                className={`choice ${who === s.id ? 'chosen' : ''}`}
+                aria-pressed={who === s.id}
+                onClick={() => (setWho(s.id), setError(null))}
+              >
                 {s.name}
               </button>
             ))}
@@ -49,7 +63,17 @@ export function SignIn({ onSignedIn, onlyRole, title }: { onSignedIn(s: StaffSes
         {who && (
           <div className="field">
             <label htmlFor="pin">{w.common.pin}</label>
-            <input id="pin" type="password" inputMode="numeric" autoComplete="off" pattern="[0-9]*" maxLength={12} value={pin} autoFocus onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+            <input
+              id="pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              pattern="[0-9]*"
+              maxLength={12}
+              value={pin}
+              autoFocus
+              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+            />
           </div>
         )}
         {error && <ErrorNotice error={error} />}
@@ -62,7 +86,11 @@ export function SignIn({ onSignedIn, onlyRole, title }: { onSignedIn(s: StaffSes
 }
 
 /** Who is signed in at this screen (asked once; sign-in and sign-out update it). */
-export function useStaffSession(): { session: StaffSessionView | null | undefined; set(s: StaffSessionView | null): void; signOut(): Promise<void> } {
+export function useStaffSession(): {
+  session: StaffSessionView | null | undefined;
+  set(s: StaffSessionView | null): void;
+  signOut(): Promise<void>;
+} {
   const call = useCall();
   const current = useStation('staff.session', {});
   const [override, setOverride] = useState<StaffSessionView | null | undefined>(undefined);

@@ -15,7 +15,11 @@ const BURST_MEDIAN_MS = 35;
 const BURST_MAX_GAP_MS = 150;
 const PAUSE_MS = 2000;
 
-const editable = (t: EventTarget | null) => t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLElement && t.isContentEditable);
+const editable = (t: EventTarget | null) =>
+  t instanceof HTMLInputElement ||
+  t instanceof HTMLTextAreaElement ||
+  t instanceof HTMLSelectElement ||
+  (t instanceof HTMLElement && t.isContentEditable);
 
 export function useScanner(onScan: (code: string) => void, o: ScannerOptions = {}): void {
   const f = useRef(onScan);
@@ -36,7 +40,10 @@ export function useScanner(onScan: (code: string) => void, o: ScannerOptions = {
         if (run.length < minLength) return;
         const inBox = run.some((k) => k.inBox);
         if (inBox) {
-          const gaps = run.slice(1).map((k, i) => k.at - run[i]!.at).sort((a, b) => a - b);
+          const gaps = run
+            .slice(1)
+            .map((k, i) => k.at - run[i]!.at)
+            .sort((a, b) => a - b);
           if ((gaps[Math.floor(gaps.length / 2)] ?? 0) > BURST_MEDIAN_MS) return; // a person typing: their Enter
         }
         e.preventDefault();

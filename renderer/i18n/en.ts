@@ -10,7 +10,13 @@ import type { BadgeRejection } from '../../core/badge/badge-code';
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 /** "Wed 2 Dec" for a YYYY-MM-DD day (noon UTC, so the weekday is that date's in every zone). */
-const dayWords = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+const dayWords = (date: string) =>
+  new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
 const mins = (m: number) => (m < 1 ? 'under a minute' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
 
 export const en = {
@@ -35,14 +41,26 @@ export const en = {
     chooseStaff: 'Choose your name',
     signInTitle: 'Staff sign-in',
     signInLead: 'Sign in with your PIN to use this station.',
-    noStaff: 'No staff on this station yet. A supervisor adds them on the command line: npm run station -- --db FILE staff-add …',
+    noStaff:
+      'No staff on this station yet. A supervisor adds them on the command line: npm run station -- --db FILE staff-add …',
     time: (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }),
     stationName: (origin: string) => origin.replace(/^station:/, ''),
   },
   header: {
-    modes: { kiosk: 'Badge kiosk', desk: 'Registration desk', door: 'Door scanner', supervisor: 'Supervisor' } satisfies Record<StationMode, string>,
+    modes: {
+      kiosk: 'Badge kiosk',
+      desk: 'Registration desk',
+      door: 'Door scanner',
+      supervisor: 'Supervisor',
+    } satisfies Record<StationMode, string>,
     station: (id: string) => `Station ${id}`,
-    link: { online: 'Online', offline: 'Offline', connecting: 'Connecting…', degraded: 'Connection unsteady', alone: 'Working alone' },
+    link: {
+      online: 'Online',
+      offline: 'Offline',
+      connecting: 'Connecting…',
+      degraded: 'Connection unsteady',
+      alone: 'Working alone',
+    },
     hqAge: (m: number) => `HQ numbers from ${mins(m)} ago`,
     hqUnknown: 'HQ numbers: age unknown',
     waiting: (n: number) => (n === 0 ? 'Everything sent' : `${n} ${n === 1 ? 'event' : 'events'} waiting to send`),
@@ -72,7 +90,9 @@ export const en = {
   failed: (f: FailedCondition): string => {
     switch (f.code) {
       case 'invalid_numbers':
-        return f.what === 'seats' ? 'The seat numbers for this session are not valid yet: sync with HQ first.' : 'The sale settings for this session are not valid: check the configuration.';
+        return f.what === 'seats'
+          ? 'The seat numbers for this session are not valid yet: sync with HQ first.'
+          : 'The sale settings for this session are not valid: check the configuration.';
       case 'no_capacity':
         return 'This session has no seats.';
       case 'staleness_unknown':
@@ -124,7 +144,8 @@ export const en = {
     itPrinted: 'Yes, it printed',
     itDidNot: 'No — print it again',
     alreadyTitle: 'Your badge has already been printed',
-    alreadyBody: (station: string, time: string) => `It was printed at ${station} at ${time}. For a new one, please go to the registration desk.`,
+    alreadyBody: (station: string, time: string) =>
+      `It was printed at ${station} at ${time}. For a new one, please go to the registration desk.`,
     needsDesk: 'This badge needs a member of staff. Please go to the registration desk.',
     goToDesk: 'Please go to the registration desk.',
     startOver: 'Start over',
@@ -152,7 +173,13 @@ export const en = {
     release: 'Release seat',
     releaseReason: 'Why is the seat released?',
     released: 'Seat released.',
-    jobOutcome: { queued: 'Queued', sending: 'Printing…', printed: 'Printed', failed: 'Failed — nothing printed', uncertain: 'Uncertain — check the printer' },
+    jobOutcome: {
+      queued: 'Queued',
+      sending: 'Printing…',
+      printed: 'Printed',
+      failed: 'Failed — nothing printed',
+      uncertain: 'Uncertain — check the printer',
+    },
     walkup: {
       title: 'Register a walk-up',
       first: 'First name',
@@ -215,7 +242,8 @@ export const en = {
         override: 'Sold by supervisor override. At risk until HQ confirms.',
         no_verdict_allotment: 'No answer from HQ in time; sold from this desk’s seats in hand.',
         no_verdict_overdraft: 'No answer from HQ in time; sold within the safe limit (at risk).',
-        no_verdict_not_covered: 'No answer from HQ yet, and this desk may not sell on its own. Wait, or cancel the sale.',
+        no_verdict_not_covered:
+          'No answer from HQ yet, and this desk may not sell on its own. Wait, or cancel the sale.',
         oversold: 'HQ says the session is full: the seat was not there. Nothing was sold.',
         cancelled: 'The sale was cancelled.',
       },
@@ -244,34 +272,82 @@ export const en = {
     },
   },
   supervisor: {
-    tabs: { printers: 'Printers', settings: 'Settings', imports: 'Imports', cases: 'Cases', board: 'Availability', sync: 'Sync', find: 'Find & print', walkup: 'Walk-up', sessions: 'Sessions', queue: 'Print queue' },
+    tabs: {
+      printers: 'Printers',
+      settings: 'Settings',
+      imports: 'Imports',
+      cases: 'Cases',
+      board: 'Availability',
+      sync: 'Sync',
+      find: 'Find & print',
+      walkup: 'Walk-up',
+      sessions: 'Sessions',
+      queue: 'Print queue',
+    },
     cases: {
       title: 'Oversold sales',
       lead: 'Open cases first, soonest deadline first. Each action needs a supervisor PIN and is decided by HQ.',
       none: 'No open cases.',
       resolvedTitle: 'Resolved',
       noneResolved: 'No case resolved yet.',
-      soldBy: (who: string, station: string, time: string) => `${who} was sold a seat at ${station}; HQ opened the case at ${time}.`,
+      soldBy: (who: string, station: string, time: string) =>
+        `${who} was sold a seat at ${station}; HQ opened the case at ${time}.`,
       soldHere: 'this station',
       tier: (t: string) => `Sold as: ${t}`,
-      tiers: { online: 'online (HQ decided)', allotment: 'from seats in hand', overdraft: 'offline, within the safe limit', override: 'supervisor override' } as Record<string, string>,
-      basis: (sold: number, cap: number, age: string) => `The desk saw ${sold} of ${cap} seats sold, HQ numbers ${age}.`,
+      tiers: {
+        online: 'online (HQ decided)',
+        allotment: 'from seats in hand',
+        overdraft: 'offline, within the safe limit',
+        override: 'supervisor override',
+      } as Record<string, string>,
+      basis: (sold: number, cap: number, age: string) =>
+        `The desk saw ${sold} of ${cap} seats sold, HQ numbers ${age}.`,
       basisUnknown: 'The desk did not know how old its HQ numbers were.',
       overBy: (n: number) => `HQ: the session is over by ${n}.`,
-      due: (time: string, left: number) => (left >= 0 ? `Decide by ${time} (${Math.round(left)} min left)` : `Overdue since ${time}`),
+      due: (time: string, left: number) =>
+        left >= 0 ? `Decide by ${time} (${Math.round(left)} min left)` : `Overdue since ${time}`,
       byDefault: (a: string) => `If nobody decides, HQ will: ${a}.`,
       escalated: 'Due soon: every supervisor was alerted.',
-      actions: { honor: 'Honor (extra chair)', reverse: 'Reverse the sale', waitlist: 'Move to the waitlist', refuse: 'Refuse', move: 'Move to another session' } as Record<string, string>,
-      actionPast: { honor: 'honored', reverse: 'reversed', waitlist: 'waitlisted', refuse: 'refused', move: 'moved' } as Record<string, string>,
-      actionTo: { honor: 'honor it (an extra chair)', reverse: 'reverse the sale', waitlist: 'move them to the waitlist', refuse: 'refuse the seat', move: 'move them' } as Record<string, string>,
+      actions: {
+        honor: 'Honor (extra chair)',
+        reverse: 'Reverse the sale',
+        waitlist: 'Move to the waitlist',
+        refuse: 'Refuse',
+        move: 'Move to another session',
+      } as Record<string, string>,
+      actionPast: {
+        honor: 'honored',
+        reverse: 'reversed',
+        waitlist: 'waitlisted',
+        refuse: 'refused',
+        move: 'moved',
+      } as Record<string, string>,
+      actionTo: {
+        honor: 'honor it (an extra chair)',
+        reverse: 'reverse the sale',
+        waitlist: 'move them to the waitlist',
+        refuse: 'refuse the seat',
+        move: 'move them',
+      } as Record<string, string>,
       moveTo: 'Move to',
       supervisor: 'Supervisor',
       pin: 'Supervisor PIN',
       note: 'Note (optional)',
       requested: (a: string, time: string, status: string) => `This station asked to ${a} at ${time}: ${status}.`,
-      requestStatus: { pending: 'waiting for HQ', won: 'HQ applied it', lost: 'another station’s decision won', refused: 'HQ refused it' } as Record<string, string>,
-      resolvedBy: (what: string, who: string, time: string) => `${what.charAt(0).toUpperCase()}${what.slice(1)} by ${who} at ${time}`,
-      outcome: { applied: 'Done: HQ applied it.', pending: 'Sent. Waiting for HQ (another station may decide first).', lost: 'Another station decided first.', refused: 'HQ refused it.' } as Record<string, string>,
+      requestStatus: {
+        pending: 'waiting for HQ',
+        won: 'HQ applied it',
+        lost: 'another station’s decision won',
+        refused: 'HQ refused it',
+      } as Record<string, string>,
+      resolvedBy: (what: string, who: string, time: string) =>
+        `${what.charAt(0).toUpperCase()}${what.slice(1)} by ${who} at ${time}`,
+      outcome: {
+        applied: 'Done: HQ applied it.',
+        pending: 'Sent. Waiting for HQ (another station may decide first).',
+        lost: 'Another station decided first.',
+        refused: 'HQ refused it.',
+      } as Record<string, string>,
       exports: 'Exports (CSV)',
       exportContacts: 'Download contacts and refunds',
       exportCases: 'Download all cases',
@@ -286,7 +362,8 @@ export const en = {
       free: 'free',
       over: (n: number) => `OVER BY ${n}`,
       cases: (n: number) => `${n} open ${n === 1 ? 'case' : 'cases'}`,
-      numbers: (sold: number, cap: number, allotted: number, here: number, free: number) => `${sold}/${cap} sold · ${allotted} held (${here} here) · ${free} free`,
+      numbers: (sold: number, cap: number, allotted: number, here: number, free: number) =>
+        `${sold}/${cap} sold · ${allotted} held (${here} here) · ${free} free`,
       age: (m: number | null) => (m === null ? 'from the import' : `HQ ${mins(m)} ago`),
       included: 'included in every ticket',
       may: (t: string) => `This desk may sell: ${t}`,
@@ -298,7 +375,10 @@ export const en = {
       title: 'Sync',
       history: 'The link, last hour',
       historyNone: 'Sync is not configured on this station: it works alone.',
-      states: { online: 'online', degraded: 'unsteady', connecting: 'connecting', offline: 'offline' } as Record<string, string>,
+      states: { online: 'online', degraded: 'unsteady', connecting: 'connecting', offline: 'offline' } as Record<
+        string,
+        string
+      >,
       freshness: 'HQ freshness',
       outbox: 'Waiting to send',
       oldest: (m: number | null) => (m === null ? 'nothing waiting' : `oldest waiting ${mins(m)}`),
@@ -321,8 +401,20 @@ export const en = {
       notJson: 'The file is not valid JSON',
       mappingTitle: 'Which column holds what?',
       missing: 'Still needed before the import can run:',
-      fields: { id: 'Registrant id', confirmationCode: 'Confirmation code', firstName: 'First name', lastName: 'Last name', email: 'E-mail', company: 'Company', ticketTypeId: 'Ticket type', sessions: 'Sessions' } as Record<string, string>,
-      need: { always: 'required', or_default: 'required (or a default)', optional: 'optional' } as Record<string, string>,
+      fields: {
+        id: 'Registrant id',
+        confirmationCode: 'Confirmation code',
+        firstName: 'First name',
+        lastName: 'Last name',
+        email: 'E-mail',
+        company: 'Company',
+        ticketTypeId: 'Ticket type',
+        sessions: 'Sessions',
+      } as Record<string, string>,
+      need: { always: 'required', or_default: 'required (or a default)', optional: 'optional' } as Record<
+        string,
+        string
+      >,
       unmapped: '(not in this file)',
       defaultTicket: 'Default ticket type (new registrants)',
       previewCaption: 'The first rows, as they would import',
@@ -331,9 +423,11 @@ export const en = {
       outcome: { insert: 'added', update: 'updated', reject: 'rejected' } as Record<string, string>,
       run: 'Import',
       reading: 'Sending the file…',
-      progress: (done: number, total: number) => `Writing ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`,
+      progress: (done: number, total: number) =>
+        `Writing ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`,
       reportTitle: 'Import finished',
-      report: (ins: number, upd: number, rej: number) => `${ins.toLocaleString('en-GB')} added, ${upd.toLocaleString('en-GB')} updated, ${rej.toLocaleString('en-GB')} rejected.`,
+      report: (ins: number, upd: number, rej: number) =>
+        `${ins.toLocaleString('en-GB')} added, ${upd.toLocaleString('en-GB')} updated, ${rej.toLocaleString('en-GB')} rejected.`,
       rejectedRow: (line: number, reason: string) => `Line ${line}: ${reason}`,
     },
     settings: {
@@ -345,30 +439,68 @@ export const en = {
       printers: 'Printers',
       noPrinters: 'none configured',
       database: 'Database',
-      integrity: { checking: 'being checked…', ok: 'sound', damaged: 'DAMAGED: see the status' } as Record<string, string>,
+      integrity: { checking: 'being checked…', ok: 'sound', damaged: 'DAMAGED: see the status' } as Record<
+        string,
+        string
+      >,
       testTitle: 'Test a connection string',
       connectionString: 'Connection string (from the Azure portal)',
       test: 'Test it',
       testing: 'Testing…',
       testOk: 'This connection string works.',
       testFailed: 'This connection string does not work.',
-      notSaved: 'Nothing was saved. The station keeps its current connection; change it in the station’s configuration file.',
+      notSaved:
+        'Nothing was saved. The station keeps its current connection; change it in the station’s configuration file.',
       policyTitle: 'Sale policy on this station',
       setting: 'Setting',
       value: 'Value',
       from: 'Set by',
       meaning: 'What it means',
-      source: { default: 'Lanyard’s default', conference: 'the conference', station: 'this station' } as Record<string, string>,
+      source: { default: 'Lanyard’s default', conference: 'the conference', station: 'this station' } as Record<
+        string,
+        string
+      >,
       policy: {
-        maxStalenessMin: { name: 'Longest time without HQ', words: (v: number) => `Offline sales stop ${v} minutes after the last word from HQ.` },
-        minRemainingRatio: { name: 'Seats that must be left', words: (v: number) => `An offline sale needs at least ${Math.round(v * 100)}% of the seats free at the last sync.` },
-        alpha: { name: 'Accepted risk', words: (v: number) => `Each offline sale may oversell with a chance of at most ${Math.round(v * 1000) / 10}%.` },
-        overdraftCap: { name: 'Offline sales per session', words: (v: number) => `At most ${v} unconfirmed offline sales per session on this station.` },
-        verdictTimeoutMs: { name: 'Wait for HQ', words: (v: number) => `Online, a sale waits ${v / 1000} s for HQ before deciding as if offline.` },
-        allotmentCover: { name: 'Seats in hand: cover', words: (v: number) => `Seats in hand should last through ${Math.round(v * 100)}% of the outages this desk has seen.` },
-        typicalOutageMin: { name: 'Assumed outage', words: (v: number) => `Before it has seen its own, a desk plans for outages of ${v} minutes.` },
-        allotmentMinSeats: { name: 'Seats in hand: at least', words: (v: number) => `A desk holds at least ${v} seat${v === 1 ? '' : 's'} for every session still on sale.` },
-        allotmentMaxSeats: { name: 'Seats in hand: at most', words: (v: number) => (v === 0 ? 'No seats in hand for a session.' : `Never more than ${v} seats in one desk’s hands per session.`) },
+        maxStalenessMin: {
+          name: 'Longest time without HQ',
+          words: (v: number) => `Offline sales stop ${v} minutes after the last word from HQ.`,
+        },
+        minRemainingRatio: {
+          name: 'Seats that must be left',
+          words: (v: number) =>
+            `An offline sale needs at least ${Math.round(v * 100)}% of the seats free at the last sync.`,
+        },
+        alpha: {
+          name: 'Accepted risk',
+          words: (v: number) =>
+            `Each offline sale may oversell with a chance of at most ${Math.round(v * 1000) / 10}%.`,
+        },
+        overdraftCap: {
+          name: 'Offline sales per session',
+          words: (v: number) => `At most ${v} unconfirmed offline sales per session on this station.`,
+        },
+        verdictTimeoutMs: {
+          name: 'Wait for HQ',
+          words: (v: number) => `Online, a sale waits ${v / 1000} s for HQ before deciding as if offline.`,
+        },
+        allotmentCover: {
+          name: 'Seats in hand: cover',
+          words: (v: number) =>
+            `Seats in hand should last through ${Math.round(v * 100)}% of the outages this desk has seen.`,
+        },
+        typicalOutageMin: {
+          name: 'Assumed outage',
+          words: (v: number) => `Before it has seen its own, a desk plans for outages of ${v} minutes.`,
+        },
+        allotmentMinSeats: {
+          name: 'Seats in hand: at least',
+          words: (v: number) => `A desk holds at least ${v} seat${v === 1 ? '' : 's'} for every session still on sale.`,
+        },
+        allotmentMaxSeats: {
+          name: 'Seats in hand: at most',
+          words: (v: number) =>
+            v === 0 ? 'No seats in hand for a session.' : `Never more than ${v} seats in one desk’s hands per session.`,
+        },
       } as Record<string, { name: string; words(v: number): string }>,
       staffTitle: 'Staff and PINs',
       roles: { desk: 'desk', supervisor: 'supervisor' } as Record<string, string>,
@@ -386,14 +518,29 @@ export const en = {
     printers: {
       title: 'Printers',
       none: 'No printers configured on this station.',
-      state: (s: string | null) => (s === null ? 'State unknown (not checked yet)' : ({ ready: 'Online, ready', paper_out: 'Paper out', cover_open: 'Cover open', offline: 'Offline', error: 'In error', unreachable: 'Not reachable', not_responding: 'Not answering', unknown: 'State unknown' } as Record<string, string>)[s] ?? s),
+      state: (s: string | null) =>
+        s === null
+          ? 'State unknown (not checked yet)'
+          : ((
+              {
+                ready: 'Online, ready',
+                paper_out: 'Paper out',
+                cover_open: 'Cover open',
+                offline: 'Offline',
+                error: 'In error',
+                unreachable: 'Not reachable',
+                not_responding: 'Not answering',
+                unknown: 'State unknown',
+              } as Record<string, string>
+            )[s] ?? s),
       paperLow: 'paper low',
       checked: (t: string) => `checked ${t}`,
       testPage: 'Print a test page',
       testDone: (uri: string, outcome: string) => `Test page on ${uri}: ${outcome}`,
       voidsTitle: 'Badges that no longer open doors',
       noVoids: 'None.',
-      void: (name: string, version: number, time: string, reason: string) => `${name}, version ${version}, voided ${time}: ${reason}`,
+      void: (name: string, version: number, time: string, reason: string) =>
+        `${name}, version ${version}, voided ${time}: ${reason}`,
       previewTitle: 'A badge on each printer',
       previewFind: 'Whose badge? (name, e-mail or code)',
       previewAlt: (name: string, uri: string) => `${name}'s badge as ${uri} prints it`,

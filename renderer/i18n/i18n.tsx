@@ -11,7 +11,11 @@ export const catalogues = { en, pt } satisfies Record<string, Words>;
 export type Lang = keyof typeof catalogues;
 export const langs = Object.keys(catalogues) as Lang[];
 
-const Cx = createContext<{ lang: Lang; words: Words; setLang(l: Lang): void }>({ lang: 'en', words: en, setLang: () => {} });
+const Cx = createContext<{ lang: Lang; words: Words; setLang(l: Lang): void }>({
+  lang: 'en',
+  words: en,
+  setLang: () => {},
+});
 
 export function I18nProvider({ children, initial = 'en' }: { children: ReactNode; initial?: Lang }) {
   const [lang, setLang] = useState<Lang>(initial);

@@ -4,8 +4,15 @@ import type { Words } from './en';
 
 const pct = (r: number) => `${(Math.round(r * 1000) / 10).toString().replace('.', ',')}%`;
 /** "qua, 2/12" for a YYYY-MM-DD day (noon UTC, so the weekday is that date's in every zone). */
-const dayWords = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('pt-PT', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
-const mins = (m: number) => (m < 1 ? 'menos de um minuto' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1).replace('.', ',')} h`);
+const dayWords = (date: string) =>
+  new Date(`${date}T12:00:00Z`).toLocaleDateString('pt-PT', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
+const mins = (m: number) =>
+  m < 1 ? 'menos de um minuto' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1).replace('.', ',')} h`;
 
 export const pt: Words = {
   lang: { name: 'Português', label: 'Idioma' },
@@ -29,14 +36,26 @@ export const pt: Words = {
     chooseStaff: 'Escolha o seu nome',
     signInTitle: 'Entrada da equipa',
     signInLead: 'Entre com o seu PIN para usar este posto.',
-    noStaff: 'Ainda não há equipa neste posto. Um supervisor adiciona-a na linha de comandos: npm run station -- --db FICHEIRO staff-add …',
+    noStaff:
+      'Ainda não há equipa neste posto. Um supervisor adiciona-a na linha de comandos: npm run station -- --db FICHEIRO staff-add …',
     time: (iso: string) => new Date(iso).toLocaleTimeString('pt-PT', { hour: '2-digit', minute: '2-digit' }),
     stationName: (origin: string) => origin.replace(/^station:/, ''),
   },
   header: {
-    modes: { kiosk: 'Quiosque de crachás', desk: 'Balcão de registo', door: 'Controlo de entrada', supervisor: 'Supervisão' },
+    modes: {
+      kiosk: 'Quiosque de crachás',
+      desk: 'Balcão de registo',
+      door: 'Controlo de entrada',
+      supervisor: 'Supervisão',
+    },
     station: (id: string) => `Posto ${id}`,
-    link: { online: 'Ligado', offline: 'Sem ligação', connecting: 'A ligar…', degraded: 'Ligação instável', alone: 'A trabalhar sozinho' },
+    link: {
+      online: 'Ligado',
+      offline: 'Sem ligação',
+      connecting: 'A ligar…',
+      degraded: 'Ligação instável',
+      alone: 'A trabalhar sozinho',
+    },
     hqAge: (m: number) => `Números da sede de há ${mins(m)}`,
     hqUnknown: 'Números da sede: idade desconhecida',
     waiting: (n: number) => (n === 0 ? 'Tudo enviado' : `${n} ${n === 1 ? 'evento' : 'eventos'} por enviar`),
@@ -66,7 +85,9 @@ export const pt: Words = {
   failed: (f: FailedCondition): string => {
     switch (f.code) {
       case 'invalid_numbers':
-        return f.what === 'seats' ? 'Os números de lugares desta sessão ainda não são válidos: sincronize com a sede.' : 'As regras de venda desta sessão não são válidas: verifique a configuração.';
+        return f.what === 'seats'
+          ? 'Os números de lugares desta sessão ainda não são válidos: sincronize com a sede.'
+          : 'As regras de venda desta sessão não são válidas: verifique a configuração.';
       case 'no_capacity':
         return 'Esta sessão não tem lugares.';
       case 'staleness_unknown':
@@ -112,20 +133,28 @@ export const pt: Words = {
     failedTitle: 'A impressora não conseguiu imprimir o seu crachá',
     failedBody: 'Nada foi impresso. Dirija-se ao balcão de registo, por favor.',
     uncertainTitle: 'Não temos a certeza de que o crachá foi impresso',
-    uncertainBody: 'Aguarde aqui, por favor: alguém da equipa vai verificar a impressora. Não o imprimiremos duas vezes.',
+    uncertainBody:
+      'Aguarde aqui, por favor: alguém da equipa vai verificar a impressora. Não o imprimiremos duas vezes.',
     staffCheck: 'Equipa: verificar a impressora',
     didItPrint: 'O crachá saiu da impressora?',
     itPrinted: 'Sim, foi impresso',
     itDidNot: 'Não — imprimir de novo',
     alreadyTitle: 'O seu crachá já foi impresso',
-    alreadyBody: (station: string, time: string) => `Foi impresso em ${station} às ${time}. Para um novo, dirija-se ao balcão de registo.`,
+    alreadyBody: (station: string, time: string) =>
+      `Foi impresso em ${station} às ${time}. Para um novo, dirija-se ao balcão de registo.`,
     needsDesk: 'Este crachá precisa da equipa. Dirija-se ao balcão de registo, por favor.',
     goToDesk: 'Dirija-se ao balcão de registo, por favor.',
     startOver: 'Recomeçar',
     stillThere: 'Ainda está aí? Este ecrã vai recomeçar dentro de momentos.',
   },
   desk: {
-    tabs: { find: 'Procurar e imprimir', walkup: 'Inscrição no local', sessions: 'Sessões', queue: 'Fila de impressão', alerts: 'Alertas' },
+    tabs: {
+      find: 'Procurar e imprimir',
+      walkup: 'Inscrição no local',
+      sessions: 'Sessões',
+      queue: 'Fila de impressão',
+      alerts: 'Alertas',
+    },
     searchLabel: 'Nome, e-mail ou código de confirmação',
     selectHint: 'Procure alguém, ou leia o crachá ou o código de confirmação.',
     code: 'Código de confirmação',
@@ -139,14 +168,25 @@ export const pt: Words = {
     printedAt: (station: string, time: string) => `Impresso em ${station} às ${time}`,
     printBadge: 'Imprimir crachá',
     reprint: 'Reimprimir (o antigo deixa de valer)',
-    reprintReasons: ['Crachá perdido', 'Crachá danificado', 'Nome mal escrito', 'Impresso duas vezes em dois quiosques'],
+    reprintReasons: [
+      'Crachá perdido',
+      'Crachá danificado',
+      'Nome mal escrito',
+      'Impresso duas vezes em dois quiosques',
+    ],
     otherReason: 'Outro motivo',
     reasonNeeded: 'Indique o motivo da reimpressão.',
     addSession: 'Adicionar sessão',
     release: 'Libertar lugar',
     releaseReason: 'Porque é libertado o lugar?',
     released: 'Lugar libertado.',
-    jobOutcome: { queued: 'Em fila', sending: 'A imprimir…', printed: 'Impresso', failed: 'Falhou — nada impresso', uncertain: 'Incerto — verifique a impressora' },
+    jobOutcome: {
+      queued: 'Em fila',
+      sending: 'A imprimir…',
+      printed: 'Impresso',
+      failed: 'Falhou — nada impresso',
+      uncertain: 'Incerto — verifique a impressora',
+    },
     walkup: {
       title: 'Inscrever no local',
       first: 'Nome próprio',
@@ -209,7 +249,8 @@ export const pt: Words = {
         override: 'Vendido com autorização do supervisor. Em risco até a sede confirmar.',
         no_verdict_allotment: 'A sede não respondeu a tempo; vendido dos lugares nas mãos deste balcão.',
         no_verdict_overdraft: 'A sede não respondeu a tempo; vendido dentro do limite seguro (em risco).',
-        no_verdict_not_covered: 'A sede ainda não respondeu e este balcão não pode vender sozinho. Aguarde, ou cancele a venda.',
+        no_verdict_not_covered:
+          'A sede ainda não respondeu e este balcão não pode vender sozinho. Aguarde, ou cancele a venda.',
         oversold: 'A sede diz que a sessão está cheia: o lugar não existia. Nada foi vendido.',
         cancelled: 'A venda foi cancelada.',
       },
@@ -238,34 +279,82 @@ export const pt: Words = {
     },
   },
   supervisor: {
-    tabs: { printers: 'Impressoras', settings: 'Definições', imports: 'Importações', cases: 'Casos', board: 'Disponibilidade', sync: 'Sincronização', find: 'Procurar e imprimir', walkup: 'Inscrição no local', sessions: 'Sessões', queue: 'Fila de impressão' },
+    tabs: {
+      printers: 'Impressoras',
+      settings: 'Definições',
+      imports: 'Importações',
+      cases: 'Casos',
+      board: 'Disponibilidade',
+      sync: 'Sincronização',
+      find: 'Procurar e imprimir',
+      walkup: 'Inscrição no local',
+      sessions: 'Sessões',
+      queue: 'Fila de impressão',
+    },
     cases: {
       title: 'Vendas em excesso',
       lead: 'Casos abertos primeiro, prazo mais próximo primeiro. Cada ação precisa do PIN de um supervisor e é decidida pela sede.',
       none: 'Nenhum caso aberto.',
       resolvedTitle: 'Resolvidos',
       noneResolved: 'Nenhum caso resolvido ainda.',
-      soldBy: (who: string, station: string, time: string) => `${who} comprou um lugar em ${station}; a sede abriu o caso às ${time}.`,
+      soldBy: (who: string, station: string, time: string) =>
+        `${who} comprou um lugar em ${station}; a sede abriu o caso às ${time}.`,
       soldHere: 'esta estação',
       tier: (t: string) => `Vendido como: ${t}`,
-      tiers: { online: 'online (a sede decidiu)', allotment: 'de lugares reservados', overdraft: 'offline, dentro do limite seguro', override: 'autorização de supervisor' } as Record<string, string>,
-      basis: (sold: number, cap: number, age: string) => `O balcão via ${sold} de ${cap} lugares vendidos, números da sede ${age}.`,
+      tiers: {
+        online: 'online (a sede decidiu)',
+        allotment: 'de lugares reservados',
+        overdraft: 'offline, dentro do limite seguro',
+        override: 'autorização de supervisor',
+      } as Record<string, string>,
+      basis: (sold: number, cap: number, age: string) =>
+        `O balcão via ${sold} de ${cap} lugares vendidos, números da sede ${age}.`,
       basisUnknown: 'O balcão não sabia a idade dos números da sede.',
       overBy: (n: number) => `Sede: a sessão tem ${n} a mais.`,
-      due: (time: string, left: number) => (left >= 0 ? `Decidir até às ${time} (faltam ${Math.round(left)} min)` : `Em atraso desde as ${time}`),
+      due: (time: string, left: number) =>
+        left >= 0 ? `Decidir até às ${time} (faltam ${Math.round(left)} min)` : `Em atraso desde as ${time}`,
       byDefault: (a: string) => `Se ninguém decidir, a sede vai: ${a}.`,
       escalated: 'Prazo próximo: todos os supervisores foram avisados.',
-      actions: { honor: 'Manter (cadeira extra)', reverse: 'Anular a venda', waitlist: 'Passar à lista de espera', refuse: 'Recusar', move: 'Mudar para outra sessão' } as Record<string, string>,
-      actionPast: { honor: 'mantido', reverse: 'anulado', waitlist: 'em lista de espera', refuse: 'recusado', move: 'mudado' } as Record<string, string>,
-      actionTo: { honor: 'mantê-lo (cadeira extra)', reverse: 'anular a venda', waitlist: 'passá-lo à lista de espera', refuse: 'recusar o lugar', move: 'mudá-lo' } as Record<string, string>,
+      actions: {
+        honor: 'Manter (cadeira extra)',
+        reverse: 'Anular a venda',
+        waitlist: 'Passar à lista de espera',
+        refuse: 'Recusar',
+        move: 'Mudar para outra sessão',
+      } as Record<string, string>,
+      actionPast: {
+        honor: 'mantido',
+        reverse: 'anulado',
+        waitlist: 'em lista de espera',
+        refuse: 'recusado',
+        move: 'mudado',
+      } as Record<string, string>,
+      actionTo: {
+        honor: 'mantê-lo (cadeira extra)',
+        reverse: 'anular a venda',
+        waitlist: 'passá-lo à lista de espera',
+        refuse: 'recusar o lugar',
+        move: 'mudá-lo',
+      } as Record<string, string>,
       moveTo: 'Mudar para',
       supervisor: 'Supervisor',
       pin: 'PIN do supervisor',
       note: 'Nota (opcional)',
       requested: (a: string, time: string, status: string) => `Esta estação pediu para ${a} às ${time}: ${status}.`,
-      requestStatus: { pending: 'à espera da sede', won: 'a sede aplicou', lost: 'ganhou a decisão de outra estação', refused: 'a sede recusou' } as Record<string, string>,
-      resolvedBy: (what: string, who: string, time: string) => `${what.charAt(0).toUpperCase()}${what.slice(1)} por ${who} às ${time}`,
-      outcome: { applied: 'Feito: a sede aplicou.', pending: 'Enviado. À espera da sede (outra estação pode decidir primeiro).', lost: 'Outra estação decidiu primeiro.', refused: 'A sede recusou.' } as Record<string, string>,
+      requestStatus: {
+        pending: 'à espera da sede',
+        won: 'a sede aplicou',
+        lost: 'ganhou a decisão de outra estação',
+        refused: 'a sede recusou',
+      } as Record<string, string>,
+      resolvedBy: (what: string, who: string, time: string) =>
+        `${what.charAt(0).toUpperCase()}${what.slice(1)} por ${who} às ${time}`,
+      outcome: {
+        applied: 'Feito: a sede aplicou.',
+        pending: 'Enviado. À espera da sede (outra estação pode decidir primeiro).',
+        lost: 'Outra estação decidiu primeiro.',
+        refused: 'A sede recusou.',
+      } as Record<string, string>,
       exports: 'Exportações (CSV)',
       exportContacts: 'Descarregar contactos e reembolsos',
       exportCases: 'Descarregar todos os casos',
@@ -280,7 +369,8 @@ export const pt: Words = {
       free: 'livres',
       over: (n: number) => `${n} A MAIS`,
       cases: (n: number) => `${n} ${n === 1 ? 'caso aberto' : 'casos abertos'}`,
-      numbers: (sold: number, cap: number, allotted: number, here: number, free: number) => `${sold}/${cap} vendidos · ${allotted} reservados (${here} aqui) · ${free} livres`,
+      numbers: (sold: number, cap: number, allotted: number, here: number, free: number) =>
+        `${sold}/${cap} vendidos · ${allotted} reservados (${here} aqui) · ${free} livres`,
       age: (m: number | null) => (m === null ? 'da importação' : `sede há ${mins(m)}`),
       included: 'incluída em todos os bilhetes',
       may: (t: string) => `Este balcão pode vender: ${t}`,
@@ -292,7 +382,10 @@ export const pt: Words = {
       title: 'Sincronização',
       history: 'A ligação, última hora',
       historyNone: 'A sincronização não está configurada nesta estação: trabalha sozinha.',
-      states: { online: 'online', degraded: 'instável', connecting: 'a ligar', offline: 'offline' } as Record<string, string>,
+      states: { online: 'online', degraded: 'instável', connecting: 'a ligar', offline: 'offline' } as Record<
+        string,
+        string
+      >,
       freshness: 'Frescura dos dados da sede',
       outbox: 'Por enviar',
       oldest: (m: number | null) => (m === null ? 'nada à espera' : `o mais antigo espera há ${mins(m)}`),
@@ -315,8 +408,21 @@ export const pt: Words = {
       notJson: 'O ficheiro não é JSON válido',
       mappingTitle: 'Que coluna tem o quê?',
       missing: 'Ainda falta antes de importar:',
-      fields: { id: 'Id do inscrito', confirmationCode: 'Código de confirmação', firstName: 'Nome próprio', lastName: 'Apelido', email: 'E-mail', company: 'Empresa', ticketTypeId: 'Tipo de bilhete', sessions: 'Sessões' } as Record<string, string>,
-      need: { always: 'obrigatório', or_default: 'obrigatório (ou um valor por omissão)', optional: 'opcional' } as Record<string, string>,
+      fields: {
+        id: 'Id do inscrito',
+        confirmationCode: 'Código de confirmação',
+        firstName: 'Nome próprio',
+        lastName: 'Apelido',
+        email: 'E-mail',
+        company: 'Empresa',
+        ticketTypeId: 'Tipo de bilhete',
+        sessions: 'Sessões',
+      } as Record<string, string>,
+      need: {
+        always: 'obrigatório',
+        or_default: 'obrigatório (ou um valor por omissão)',
+        optional: 'opcional',
+      } as Record<string, string>,
       unmapped: '(não está neste ficheiro)',
       defaultTicket: 'Tipo de bilhete por omissão (novos inscritos)',
       previewCaption: 'As primeiras linhas, tal como seriam importadas',
@@ -325,9 +431,11 @@ export const pt: Words = {
       outcome: { insert: 'adicionado', update: 'atualizado', reject: 'rejeitado' } as Record<string, string>,
       run: 'Importar',
       reading: 'A enviar o ficheiro…',
-      progress: (done: number, total: number) => `A gravar ${done.toLocaleString('pt-PT')} de ${total.toLocaleString('pt-PT')}`,
+      progress: (done: number, total: number) =>
+        `A gravar ${done.toLocaleString('pt-PT')} de ${total.toLocaleString('pt-PT')}`,
       reportTitle: 'Importação terminada',
-      report: (ins: number, upd: number, rej: number) => `${ins.toLocaleString('pt-PT')} adicionados, ${upd.toLocaleString('pt-PT')} atualizados, ${rej.toLocaleString('pt-PT')} rejeitados.`,
+      report: (ins: number, upd: number, rej: number) =>
+        `${ins.toLocaleString('pt-PT')} adicionados, ${upd.toLocaleString('pt-PT')} atualizados, ${rej.toLocaleString('pt-PT')} rejeitados.`,
       rejectedRow: (line: number, reason: string) => `Linha ${line}: ${reason}`,
     },
     settings: {
@@ -339,7 +447,10 @@ export const pt: Words = {
       printers: 'Impressoras',
       noPrinters: 'nenhuma configurada',
       database: 'Base de dados',
-      integrity: { checking: 'a verificar…', ok: 'íntegra', damaged: 'DANIFICADA: veja o estado' } as Record<string, string>,
+      integrity: { checking: 'a verificar…', ok: 'íntegra', damaged: 'DANIFICADA: veja o estado' } as Record<
+        string,
+        string
+      >,
       testTitle: 'Testar uma connection string',
       connectionString: 'Connection string (do portal Azure)',
       test: 'Testar',
@@ -352,17 +463,54 @@ export const pt: Words = {
       value: 'Valor',
       from: 'Definido por',
       meaning: 'O que significa',
-      source: { default: 'valor do Lanyard', conference: 'a conferência', station: 'esta estação' } as Record<string, string>,
+      source: { default: 'valor do Lanyard', conference: 'a conferência', station: 'esta estação' } as Record<
+        string,
+        string
+      >,
       policy: {
-        maxStalenessMin: { name: 'Tempo máximo sem a sede', words: (v: number) => `As vendas offline param ${v} minutos após a última notícia da sede.` },
-        minRemainingRatio: { name: 'Lugares que têm de sobrar', words: (v: number) => `Uma venda offline precisa de pelo menos ${Math.round(v * 100)}% dos lugares livres na última sincronização.` },
-        alpha: { name: 'Risco aceite', words: (v: number) => `Cada venda offline pode exceder a lotação com uma probabilidade de no máximo ${Math.round(v * 1000) / 10}%.` },
-        overdraftCap: { name: 'Vendas offline por sessão', words: (v: number) => `No máximo ${v} vendas offline por confirmar por sessão nesta estação.` },
-        verdictTimeoutMs: { name: 'Espera pela sede', words: (v: number) => `Online, uma venda espera ${v / 1000} s pela sede antes de decidir como offline.` },
-        allotmentCover: { name: 'Lugares reservados: cobertura', words: (v: number) => `Os lugares reservados devem durar ${Math.round(v * 100)}% das falhas de ligação que este balcão já viu.` },
-        typicalOutageMin: { name: 'Falha de ligação presumida', words: (v: number) => `Antes de ver as suas, um balcão conta com falhas de ${v} minutos.` },
-        allotmentMinSeats: { name: 'Lugares reservados: mínimo', words: (v: number) => `Um balcão guarda pelo menos ${v} lugar${v === 1 ? '' : 'es'} para cada sessão ainda à venda.` },
-        allotmentMaxSeats: { name: 'Lugares reservados: máximo', words: (v: number) => (v === 0 ? 'Nenhum lugar reservado por sessão.' : `Nunca mais de ${v} lugares nas mãos de um balcão por sessão.`) },
+        maxStalenessMin: {
+          name: 'Tempo máximo sem a sede',
+          words: (v: number) => `As vendas offline param ${v} minutos após a última notícia da sede.`,
+        },
+        minRemainingRatio: {
+          name: 'Lugares que têm de sobrar',
+          words: (v: number) =>
+            `Uma venda offline precisa de pelo menos ${Math.round(v * 100)}% dos lugares livres na última sincronização.`,
+        },
+        alpha: {
+          name: 'Risco aceite',
+          words: (v: number) =>
+            `Cada venda offline pode exceder a lotação com uma probabilidade de no máximo ${Math.round(v * 1000) / 10}%.`,
+        },
+        overdraftCap: {
+          name: 'Vendas offline por sessão',
+          words: (v: number) => `No máximo ${v} vendas offline por confirmar por sessão nesta estação.`,
+        },
+        verdictTimeoutMs: {
+          name: 'Espera pela sede',
+          words: (v: number) => `Online, uma venda espera ${v / 1000} s pela sede antes de decidir como offline.`,
+        },
+        allotmentCover: {
+          name: 'Lugares reservados: cobertura',
+          words: (v: number) =>
+            `Os lugares reservados devem durar ${Math.round(v * 100)}% das falhas de ligação que este balcão já viu.`,
+        },
+        typicalOutageMin: {
+          name: 'Falha de ligação presumida',
+          words: (v: number) => `Antes de ver as suas, um balcão conta com falhas de ${v} minutos.`,
+        },
+        allotmentMinSeats: {
+          name: 'Lugares reservados: mínimo',
+          words: (v: number) =>
+            `Um balcão guarda pelo menos ${v} lugar${v === 1 ? '' : 'es'} para cada sessão ainda à venda.`,
+        },
+        allotmentMaxSeats: {
+          name: 'Lugares reservados: máximo',
+          words: (v: number) =>
+            v === 0
+              ? 'Nenhum lugar reservado por sessão.'
+              : `Nunca mais de ${v} lugares nas mãos de um balcão por sessão.`,
+        },
       } as Record<string, { name: string; words(v: number): string }>,
       staffTitle: 'Pessoal e PINs',
       roles: { desk: 'balcão', supervisor: 'supervisor' } as Record<string, string>,
@@ -374,20 +522,36 @@ export const pt: Words = {
       pinSet: (name: string) => `${name} tem um novo PIN (e já não está bloqueado).`,
       auditTitle: 'Registo de auditoria',
       audit: 'Verificar o registo de auditoria e a base de dados',
-      auditOk: (rows: number) => `O registo de auditoria está intacto (${rows} entradas) e a base de dados passou a verificação completa.`,
+      auditOk: (rows: number) =>
+        `O registo de auditoria está intacto (${rows} entradas) e a base de dados passou a verificação completa.`,
       auditBad: 'A verificação falhou.',
     },
     printers: {
       title: 'Impressoras',
       none: 'Nenhuma impressora configurada nesta estação.',
-      state: (s: string | null) => (s === null ? 'Estado desconhecido (ainda não verificado)' : ({ ready: 'Online, pronta', paper_out: 'Sem papel', cover_open: 'Tampa aberta', offline: 'Offline', error: 'Com erro', unreachable: 'Inacessível', not_responding: 'Não responde', unknown: 'Estado desconhecido' } as Record<string, string>)[s] ?? s),
+      state: (s: string | null) =>
+        s === null
+          ? 'Estado desconhecido (ainda não verificado)'
+          : ((
+              {
+                ready: 'Online, pronta',
+                paper_out: 'Sem papel',
+                cover_open: 'Tampa aberta',
+                offline: 'Offline',
+                error: 'Com erro',
+                unreachable: 'Inacessível',
+                not_responding: 'Não responde',
+                unknown: 'Estado desconhecido',
+              } as Record<string, string>
+            )[s] ?? s),
       paperLow: 'pouco papel',
       checked: (t: string) => `verificada às ${t}`,
       testPage: 'Imprimir página de teste',
       testDone: (uri: string, outcome: string) => `Página de teste em ${uri}: ${outcome}`,
       voidsTitle: 'Crachás que já não abrem portas',
       noVoids: 'Nenhum.',
-      void: (name: string, version: number, time: string, reason: string) => `${name}, versão ${version}, anulado às ${time}: ${reason}`,
+      void: (name: string, version: number, time: string, reason: string) =>
+        `${name}, versão ${version}, anulado às ${time}: ${reason}`,
       previewTitle: 'Um crachá em cada impressora',
       previewFind: 'O crachá de quem? (nome, e-mail ou código)',
       previewAlt: (name: string, uri: string) => `Crachá de ${name} tal como ${uri} o imprime`,

@@ -33,7 +33,10 @@ export function wsTransport(url: string): Transport {
     state = s;
     for (const f of stateListeners) f(s);
   };
-  const lost = (): Result<never> => ({ ok: false, error: { code: 'internal', message: 'This screen lost its connection to the station; try again in a moment.' } });
+  const lost = (): Result<never> => ({
+    ok: false,
+    error: { code: 'internal', message: 'This screen lost its connection to the station; try again in a moment.' },
+  });
 
   function open(): void {
     const socket = new WebSocket(url);

@@ -16,7 +16,17 @@ import { startRuntime, type Runtime } from '../../main/runtime/runtime';
 import { waitFor } from '../support/bus';
 import { conferenceDay, dayAt, must, tempDir } from '../support/fixtures';
 import { startInstallation, type Installation } from '../support/installation';
-import { addStaff, expectAccessible, launchBrowser, openScreen, pageProblems, shot, startWeb, wsClient, type WebStation } from './support';
+import {
+  addStaff,
+  expectAccessible,
+  launchBrowser,
+  openScreen,
+  pageProblems,
+  shot,
+  startWeb,
+  wsClient,
+  type WebStation,
+} from './support';
 
 function conference(): ConferenceFile {
   const day = conferenceDay();
@@ -24,7 +34,24 @@ function conference(): ConferenceFile {
   const people = Array.from({ length: 16 }, (_, i) => ({
     id: `p-${String(i + 1).padStart(2, '0')}`,
     confirmationCode: `LDC-P${String(i + 1).padStart(4, '0')}`,
-    firstName: ['Ana', 'Bruno', 'Carla', 'Duarte', 'Eva', 'Filipe', 'Gita', 'Hugo', 'Inês', 'João', 'Kai', 'Lena', 'Marta', 'Nuno', 'Olga', 'Pedro'][i]!,
+    firstName: [
+      'Ana',
+      'Bruno',
+      'Carla',
+      'Duarte',
+      'Eva',
+      'Filipe',
+      'Gita',
+      'Hugo',
+      'Inês',
+      'João',
+      'Kai',
+      'Lena',
+      'Marta',
+      'Nuno',
+      'Olga',
+      'Pedro',
+    ][i]!,
     lastName: 'Costa',
     email: `p${i + 1}@example.com`,
     company: 'Azulejo Digital',
@@ -34,13 +61,51 @@ function conference(): ConferenceFile {
   }));
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'e2e-sup', name: 'Lisbon Offline-First Summit', timezone: 'Europe/Lisbon', startsOn: day, endsOn: day },
+    conference: {
+      id: 'e2e-sup',
+      name: 'Lisbon Offline-First Summit',
+      timezone: 'Europe/Lisbon',
+      startsOn: day,
+      endsOn: day,
+    },
     ticketTypes: [{ id: 'full', name: 'Full Pass', badgeTemplate: 'standard' }],
     sessions: [
-      { id: 'keynote', title: 'Opening keynote', room: 'Main hall', startsAt: at('09:00'), endsAt: at('10:00'), capacity: 500, sellable: false },
-      { id: 'workshop', title: 'Workshop: resilient sync', room: 'Lab Chiado', startsAt: at('10:30'), endsAt: at('12:30'), capacity: 10, sellable: true },
-      { id: 'talk', title: 'Funding open source', room: 'Sala Tejo', startsAt: at('11:00'), endsAt: at('12:00'), capacity: 100, sellable: true },
-      { id: 'panel', title: 'Panel: offline-first in practice', room: 'Sala Belém', startsAt: at('16:00'), endsAt: at('17:00'), capacity: 40, sellable: true },
+      {
+        id: 'keynote',
+        title: 'Opening keynote',
+        room: 'Main hall',
+        startsAt: at('09:00'),
+        endsAt: at('10:00'),
+        capacity: 500,
+        sellable: false,
+      },
+      {
+        id: 'workshop',
+        title: 'Workshop: resilient sync',
+        room: 'Lab Chiado',
+        startsAt: at('10:30'),
+        endsAt: at('12:30'),
+        capacity: 10,
+        sellable: true,
+      },
+      {
+        id: 'talk',
+        title: 'Funding open source',
+        room: 'Sala Tejo',
+        startsAt: at('11:00'),
+        endsAt: at('12:00'),
+        capacity: 100,
+        sellable: true,
+      },
+      {
+        id: 'panel',
+        title: 'Panel: offline-first in practice',
+        room: 'Sala Belém',
+        startsAt: at('16:00'),
+        endsAt: at('17:00'),
+        capacity: 40,
+        sellable: true,
+      },
     ],
     registrants: people,
   };
@@ -57,7 +122,10 @@ let page: Page;
 /** The QR code of the newest badge in sup-1's folder printer. */
 function printedCode(): string {
   const dir = join(t.dir, 'sup-prints');
-  const newest = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().at(-1)!;
+  const newest = readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .at(-1)!;
   const png = PNG.sync.read(readFileSync(join(dir, newest)));
   const q = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   if (!q) throw new Error(`no QR code in ${newest}`);
@@ -82,21 +150,56 @@ beforeAll(async () => {
   inst = await startInstallation({ dir: join(t.dir, 'hq'), conference: c, stations: ['sup-1', 'desk-2', 'door-1'] });
   const dataDir = join(t.dir, 'sup-1');
   const file = join(t.dir, 'sup-1.json');
-  writeFileSync(file, JSON.stringify({ stationId: 'sup-1', mode: 'supervisor', dataDir, conferenceFile: join(t.dir, 'conference.json'), printers: [`folder:${join(t.dir, 'sup-prints')}`], sync: inst.syncFor('sup-1', { keepSeatsInHand: 0 }) }));
-  await addStaff(dataDir, 'sup-1', [{ id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }, { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' }, { id: 'max', name: 'Max Desk', role: 'desk', pin: '1111' }]);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      stationId: 'sup-1',
+      mode: 'supervisor',
+      dataDir,
+      conferenceFile: join(t.dir, 'conference.json'),
+      printers: [`folder:${join(t.dir, 'sup-prints')}`],
+      sync: inst.syncFor('sup-1', { keepSeatsInHand: 0 }),
+    }),
+  );
+  await addStaff(dataDir, 'sup-1', [
+    { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' },
+    { id: 'dee', name: 'Dee Desk', role: 'desk', pin: '1357' },
+    { id: 'max', name: 'Max Desk', role: 'desk', pin: '1111' },
+  ]);
   sup = await startWeb('sup-1', file, dataDir);
-  await addStaff(join(t.dir, 'desk-2'), 'desk-2', [{ id: 'ria', name: 'Ria Supervisor', role: 'supervisor', pin: '8642' }]);
-  const c2 = parseRuntimeConfig({ stationId: 'desk-2', mode: 'desk', dataDir: join(t.dir, 'desk-2'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('desk-2', { keepSeatsInHand: 0 }) }, { baseDir: t.dir, defaultDataDir: t.dir });
+  await addStaff(join(t.dir, 'desk-2'), 'desk-2', [
+    { id: 'ria', name: 'Ria Supervisor', role: 'supervisor', pin: '8642' },
+  ]);
+  const c2 = parseRuntimeConfig(
+    {
+      stationId: 'desk-2',
+      mode: 'desk',
+      dataDir: join(t.dir, 'desk-2'),
+      conferenceFile: join(t.dir, 'conference.json'),
+      sync: inst.syncFor('desk-2', { keepSeatsInHand: 0 }),
+    },
+    { baseDir: t.dir, defaultDataDir: t.dir },
+  );
   if (!c2.ok) throw new Error(c2.errors.join('; '));
   desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
-  const c3 = parseRuntimeConfig({ stationId: 'door-1', mode: 'door', dataDir: join(t.dir, 'door-1'), conferenceFile: join(t.dir, 'conference.json'), sync: inst.syncFor('door-1', { keepSeatsInHand: 0 }) }, { baseDir: t.dir, defaultDataDir: t.dir });
+  const c3 = parseRuntimeConfig(
+    {
+      stationId: 'door-1',
+      mode: 'door',
+      dataDir: join(t.dir, 'door-1'),
+      conferenceFile: join(t.dir, 'conference.json'),
+      sync: inst.syncFor('door-1', { keepSeatsInHand: 0 }),
+    },
+    { baseDir: t.dir, defaultDataDir: t.dir },
+  );
   if (!c3.ok) throw new Error(c3.errors.join('; '));
   door = await startRuntime(c3.config, { healthPollMs: 0 });
   browser = await launchBrowser();
 }, 180_000);
 
 afterEach(async (cx) => {
-  if (cx.task.result?.state === 'fail' && page) await shot(page, `FAILED-supervisor-${cx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
+  if (cx.task.result?.state === 'fail' && page)
+    await shot(page, `FAILED-supervisor-${cx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
 });
 
 afterAll(async () => {
@@ -113,12 +216,23 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     // The supervisor station hears HQ, then is cut off; desk-2 sells the workshop's last five seats meanwhile.
     const ws = await wsClient(sup);
     expect(await ws.call('staff.signIn', { staffId: 'sam', pin: '2468' })).toMatchObject({ ok: true });
-    await waitFor(async () => (await ws.call('sync.status', {})).value?.staleness?.known === true, 30_000, 'HQ heard at sup-1');
+    await waitFor(
+      async () => (await ws.call('sync.status', {})).value?.staleness?.known === true,
+      30_000,
+      'HQ heard at sup-1',
+    );
     inst.cut('sup-1');
     await waitFor(async () => (await ws.call('sync.status', {})).value?.state === 'offline', 30_000, 'sup-1 offline');
-    for (const r of ['p-06', 'p-07', 'p-08', 'p-09', 'p-10']) expect(must(await desk2.station.call('sale.sell', { sessionId: 'workshop', registrantId: r })).outcome).toBe('confirmed');
+    for (const r of ['p-06', 'p-07', 'p-08', 'p-09', 'p-10'])
+      expect(must(await desk2.station.call('sale.sell', { sessionId: 'workshop', registrantId: r })).outcome).toBe(
+        'confirmed',
+      );
     // sup-1 still sees five seats: it sells two offline, at risk (Kai and Lena).
-    for (const r of ['p-11', 'p-12']) expect(await ws.call('sale.sell', { sessionId: 'workshop', registrantId: r })).toMatchObject({ ok: true, value: { outcome: 'proceed', why: 'overdraft' } });
+    for (const r of ['p-11', 'p-12'])
+      expect(await ws.call('sale.sell', { sessionId: 'workshop', registrantId: r })).toMatchObject({
+        ok: true,
+        value: { outcome: 'proceed', why: 'overdraft' },
+      });
 
     page = await openScreen(browser, sup, 'supervisor');
     await page.getByRole('button', { name: 'Sam Supervisor' }).click();
@@ -156,9 +270,16 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await shot(page, 'supervisor-5-sync');
 
     // Kai's badge is printed meanwhile (the station's folder printer): the door lets it in.
-    expect(await ws.call('badge.print', { registrantId: 'p-11' })).toMatchObject({ ok: true, value: { status: 'printed' } });
+    expect(await ws.call('badge.print', { registrantId: 'p-11' })).toMatchObject({
+      ok: true,
+      value: { status: 'printed' },
+    });
     const code = printedCode();
-    await waitFor(async () => must(await door.station.call('badge.verify', { code })).valid, 30_000, 'Kai’s badge valid at the door');
+    await waitFor(
+      async () => must(await door.station.call('badge.verify', { code })).valid,
+      30_000,
+      'Kai’s badge valid at the door',
+    );
 
     // A wrong PIN is refused in words and changes nothing; the right one reverses the sale.
     await page.getByRole('button', { name: /^Cases/ }).click();
@@ -173,36 +294,64 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await shot(page, 'supervisor-6-inbox-resolved');
 
     // The door now refuses Kai's badge, with the reason.
-    await waitFor(async () => !must(await door.station.call('badge.verify', { code })).valid, 30_000, 'Kai’s badge refused at the door');
+    await waitFor(
+      async () => !must(await door.station.call('badge.verify', { code })).valid,
+      30_000,
+      'Kai’s badge refused at the door',
+    );
     expect(must(await door.station.call('badge.verify', { code }))).toMatchObject({ valid: false, reason: 'revoked' });
     // The other desk sees the case closed, reversed by this station.
-    await waitFor(async () => {
-      const cases = must(await desk2.station.call('cases.list', { status: 'all' }));
-      return cases.some((x) => x.status === 'resolved' && x.resolution === 'reverse' && x.resolvedBy === 'station:sup-1');
-    }, 30_000, 'the case closed at desk-2');
+    await waitFor(
+      async () => {
+        const cases = must(await desk2.station.call('cases.list', { status: 'all' }));
+        return cases.some(
+          (x) => x.status === 'resolved' && x.resolution === 'reverse' && x.resolvedBy === 'station:sup-1',
+        );
+      },
+      30_000,
+      'the case closed at desk-2',
+    );
     // Kai no longer holds the seat, here or there.
-    await waitFor(async () => !must(await desk2.station.call('registrant.get', { id: 'p-11' })).sessions.some((x) => x.sessionId === 'workshop'), 30_000, 'seat gone at desk-2');
-    expect((await ws.call('registrant.get', { id: 'p-11' })).value.sessions.map((x: { sessionId: string }) => x.sessionId)).not.toContain('workshop');
+    await waitFor(
+      async () =>
+        !must(await desk2.station.call('registrant.get', { id: 'p-11' })).sessions.some(
+          (x) => x.sessionId === 'workshop',
+        ),
+      30_000,
+      'seat gone at desk-2',
+    );
+    expect(
+      (await ws.call('registrant.get', { id: 'p-11' })).value.sessions.map((x: { sessionId: string }) => x.sessionId),
+    ).not.toContain('workshop');
     ws.close();
   });
 
   it('two supervisors on two stations resolve the same case at once: one wins, both stations agree, the other is told', async () => {
-    const lenaCase = async (s: { call: Runtime['station']['call'] }) => must(await s.call('cases.list', { status: 'all' })).find((c) => c.registrantId === 'p-12');
+    const lenaCase = async (s: { call: Runtime['station']['call'] }) =>
+      must(await s.call('cases.list', { status: 'all' })).find((c) => c.registrantId === 'p-12');
     await waitFor(async () => (await lenaCase(desk2.station))?.status === 'open', 30_000, 'Lena’s case at desk-2');
     const caseId = (await lenaCase(desk2.station))!.id;
     await page.getByRole('button', { name: /^Cases/ }).click();
     const card = page.getByRole('listitem', { name: /Lena Costa — Workshop: resilient sync/ });
     await card.getByLabel('Supervisor PIN').fill('2468');
     // Ria at desk-2 honours it while Sam at sup-1 moves Lena to the waitlist.
-    const remote = desk2.station.call('cases.resolve', { caseId, action: 'honor', supervisor: { supervisorId: 'ria', pin: '8642' } });
+    const remote = desk2.station.call('cases.resolve', {
+      caseId,
+      action: 'honor',
+      supervisor: { supervisorId: 'ria', pin: '8642' },
+    });
     await card.getByRole('button', { name: 'Move to the waitlist' }).click();
     expect((await remote).ok).toBe(true);
     await waitFor(async () => (await lenaCase(desk2.station))?.status === 'resolved', 30_000, 'resolved at desk-2');
     const there = (await lenaCase(desk2.station))!;
-    await waitFor(async () => {
-      const c = (await wsCall('cases.list', { status: 'all' })).value.find((x: { id: string }) => x.id === caseId);
-      return c?.status === 'resolved' && c.request?.status !== 'pending';
-    }, 30_000, 'sup-1 told');
+    await waitFor(
+      async () => {
+        const c = (await wsCall('cases.list', { status: 'all' })).value.find((x: { id: string }) => x.id === caseId);
+        return c?.status === 'resolved' && c.request?.status !== 'pending';
+      },
+      30_000,
+      'sup-1 told',
+    );
     const here = (await wsCall('cases.list', { status: 'all' })).value.find((c: { id: string }) => c.id === caseId);
     // One resolution, the same on both stations; the winner's request won and the other's lost.
     expect(['honor', 'waitlist']).toContain(there.resolution);
@@ -211,7 +360,11 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     // Sam's click may also land after Ria's resolution reached sup-1: then the station refuses it and asks HQ nothing.
     if (here.request) expect(here.request.status).toBe(samWon ? 'won' : 'lost');
     else expect(samWon).toBe(false);
-    await waitFor(async () => (await lenaCase(desk2.station))?.request?.status === (samWon ? 'lost' : 'won'), 30_000, 'desk-2 told');
+    await waitFor(
+      async () => (await lenaCase(desk2.station))?.request?.status === (samWon ? 'lost' : 'won'),
+      30_000,
+      'desk-2 told',
+    );
     await page.getByText(samWon ? /^Waitlisted by sam at / : /^Honored by ria at /).waitFor({ timeout: 30_000 });
     if (here.request && !samWon) await page.getByText(/another station’s decision won/).waitFor();
     await page.getByText('No open cases.').waitFor();
@@ -219,10 +372,16 @@ describe('supervisor console', { timeout: 120_000 }, () => {
   });
 
   it('a 50,000-row CSV from another system: the mapping step names what is missing, a bad row is rejected with its line, the rest import', async () => {
-    const rows = Array.from({ length: 50_000 }, (_, i) => `BK-${String(i).padStart(6, '0')},Guest,Number ${i},guest${i}@example.com,${i === 1234 ? 'platinum' : 'full'},`);
+    const rows = Array.from(
+      { length: 50_000 },
+      (_, i) =>
+        `BK-${String(i).padStart(6, '0')},Guest,Number ${i},guest${i}@example.com,${i === 1234 ? 'platinum' : 'full'},`,
+    );
     const csv = ['Booking Ref,Given Name,Surname,E-mail,Ticket category,Notes', ...rows].join('\n');
     await page.getByRole('button', { name: 'Imports', exact: true }).click();
-    await page.getByLabel('File to import').setInputFiles({ name: 'other-system.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByLabel('File to import')
+      .setInputFiles({ name: 'other-system.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     // The header's "Ticket category" is not guessed: the step says what is still needed, and the import waits.
     await page.getByText('Still needed before the import can run:').waitFor();
     expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
@@ -243,7 +402,9 @@ describe('supervisor console', { timeout: 120_000 }, () => {
   it('settings: an invalid connection string gets a clear error and nothing is saved; the policy in plain words; a new PIN', async () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByRole('heading', { name: 'Sale policy on this station' }).waitFor();
-    await page.getByText(`Offline sales stop ${defaultPolicy.maxStalenessMin} minutes after the last word from HQ.`).waitFor();
+    await page
+      .getByText(`Offline sales stop ${defaultPolicy.maxStalenessMin} minutes after the last word from HQ.`)
+      .waitFor();
     const before = (await wsCall('settings.get', {})).value;
     // A string that is not one at all, then the real bus with a wrong key: each refused in words, the key never shown.
     const box = page.getByLabel('Connection string (from the Azure portal)');

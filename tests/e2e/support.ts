@@ -30,14 +30,43 @@ export interface WebStation {
 }
 
 /** Adds staff to a station's database before it starts (the operator's CLI, as in the README). */
-export async function addStaff(dataDir: string, stationId: string, staff: { id: string; name: string; role: 'desk' | 'supervisor'; pin: string }[]): Promise<void> {
+export async function addStaff(
+  dataDir: string,
+  stationId: string,
+  staff: { id: string; name: string; role: 'desk' | 'supervisor'; pin: string }[],
+): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const io = { out: () => {}, err: (l: string) => console.error(l) };
   const [first, ...rest] = staff;
   const db = ['--db', join(dataDir, 'station.db'), '--station', stationId];
-  expect(await runCli([...db, 'staff-add', '--id', first!.id, '--name', first!.name, '--role', first!.role, '--pin', first!.pin], io)).toBe(0);
+  expect(
+    await runCli(
+      [...db, 'staff-add', '--id', first!.id, '--name', first!.name, '--role', first!.role, '--pin', first!.pin],
+      io,
+    ),
+  ).toBe(0);
   for (const s of rest) {
-    expect(await runCli([...db, 'staff-add', '--id', s.id, '--name', s.name, '--role', s.role, '--pin', s.pin, '--supervisor', first!.id, '--supervisor-pin', first!.pin], io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          ...db,
+          'staff-add',
+          '--id',
+          s.id,
+          '--name',
+          s.name,
+          '--role',
+          s.role,
+          '--pin',
+          s.pin,
+          '--supervisor',
+          first!.id,
+          '--supervisor-pin',
+          first!.pin,
+        ],
+        io,
+      ),
+    ).toBe(0);
   }
 }
 
@@ -47,14 +76,28 @@ export async function addStaff(dataDir: string, stationId: string, staff: { id: 
  * then on (libfaketime, as tests/calendar.sh uses): a door that checks people into sessions must be on the
  * conference's day, whatever the day the test runs.
  */
-export async function startWeb(id: string, configFile: string, dataDir: string, timeoutMs = 60_000, startsAt?: string): Promise<WebStation> {
+export async function startWeb(
+  id: string,
+  configFile: string,
+  dataDir: string,
+  timeoutMs = 60_000,
+  startsAt?: string,
+): Promise<WebStation> {
   const web = ['npm', 'run', '-s', 'start:web', '--', '--port', '0', '--config', configFile];
   const argv = startsAt ? ['faketime', '-f', `@${startsAt.slice(0, 19).replace('T', ' ')}`, ...web] : web;
   const env = startsAt ? { ...process.env, TZ: 'UTC', FAKETIME_DONT_FAKE_MONOTONIC: '1' } : { ...process.env };
-  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${id} did not start within ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${id} did not start within ${timeoutMs} ms:\n${output.join('\n')}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer): void => {
       for (const line of d.toString().split('\n').filter(Boolean)) {
         output.push(line);
@@ -104,8 +147,14 @@ export async function startWeb(id: string, configFile: string, dataDir: string, 
 }
 
 /** A screen's-eye client over the station's WebSocket (to set the stage without clicking). */
-export async function wsClient(s: WebStation): Promise<{ call(channel: string, request: unknown): Promise<{ ok: boolean; value?: any; error?: any }>; close(): void }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const ws = new WebSocket(`ws://127.0.0.1:${s.port}/station?token=${encodeURIComponent(s.token)}`, { origin: `http://127.0.0.1:${s.port}` });
+export async function wsClient(s: WebStation): Promise<{
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call(channel: string, request: unknown): Promise<{ ok: boolean; value?: any; error?: any }>;
+  close(): void;
+}> {
+  const ws = new WebSocket(`ws://127.0.0.1:${s.port}/station?token=${encodeURIComponent(s.token)}`, {
+    origin: `http://127.0.0.1:${s.port}`,
+  });
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   let id = 0;
   return {
@@ -127,19 +176,38 @@ export async function wsClient(s: WebStation): Promise<{ call(channel: string, r
 }
 
 export async function launchBrowser(cameraFile?: string): Promise<Browser> {
-  const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-  if (cameraFile) args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${cameraFile}`);
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ];
+  if (cameraFile)
+    args.push(
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${cameraFile}`,
+    );
   // A fresh profile per launch (playwright makes a temporary user-data-dir).
   return chromium.launch({ executablePath: '/usr/bin/chromium', args, timeout: 60_000 });
 }
 
 export async function openScreen(browser: Browser, s: WebStation, name: string): Promise<Page> {
   // bypassCSP only so that the test can inject axe-core; the app itself runs under its CSP (checked in tests/web).
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true, ...(s.id.startsWith('door') ? { permissions: ['camera'] } : {}) });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    bypassCSP: true,
+    ...(s.id.startsWith('door') ? { permissions: ['camera'] } : {}),
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`${name}: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !m.text().includes('favicon') && problems.push(`${name}: console: ${m.text()}`));
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && !m.text().includes('favicon') && problems.push(`${name}: console: ${m.text()}`),
+  );
   (page as Page & { problems: string[] }).problems = problems;
   await page.goto(s.url);
   return page;
@@ -153,8 +221,19 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run();
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${label}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
@@ -174,8 +253,18 @@ export function qrOf(bmp: Bitmap): { data: string; box: { x: number; y: number; 
   }
   const q = jsQR(rgba, bmp.width, bmp.height);
   if (!q) return null;
-  const xs = [q.location.topLeftCorner.x, q.location.topRightCorner.x, q.location.bottomLeftCorner.x, q.location.bottomRightCorner.x];
-  const ys = [q.location.topLeftCorner.y, q.location.topRightCorner.y, q.location.bottomLeftCorner.y, q.location.bottomRightCorner.y];
+  const xs = [
+    q.location.topLeftCorner.x,
+    q.location.topRightCorner.x,
+    q.location.bottomLeftCorner.x,
+    q.location.bottomRightCorner.x,
+  ];
+  const ys = [
+    q.location.topLeftCorner.y,
+    q.location.topRightCorner.y,
+    q.location.bottomLeftCorner.y,
+    q.location.bottomRightCorner.y,
+  ];
   const size = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
   return { data: q.data, box: { x: Math.min(...xs), y: Math.min(...ys), size } };
 }

@@ -6,7 +6,18 @@ import { showOsNotifications } from '../../main/electron/os-notifications';
 import { FakeNotification } from './fake-electron';
 
 const notification = (kind: string, title: string): StationEvent =>
-  ({ type: 'notification', kind, audience: 'supervisors', title, message: `${title}: details`, at: new Date(0).toISOString(), caseId: 'c1', sessionId: 's1', registrantId: 'r1', resolutionId: null }) as StationEvent;
+  ({
+    type: 'notification',
+    kind,
+    audience: 'supervisors',
+    title,
+    message: `${title}: details`,
+    at: new Date(0).toISOString(),
+    caseId: 'c1',
+    sessionId: 's1',
+    registrantId: 'r1',
+    resolutionId: null,
+  }) as StationEvent;
 
 describe('OS notifications', () => {
   it('a supervisor station shows new cases, escalations and lost or refused resolutions; a click brings the window forward', () => {
@@ -19,7 +30,11 @@ describe('OS notifications', () => {
     events$.next(notification('resolution.lost', 'Your reverse was not applied'));
     events$.next({ type: 'connectivity', state: 'offline', reason: 'cable' } as StationEvent);
     events$.next(notification('case.escalated', 'Due soon: Workshop'));
-    expect(FakeNotification.shown.map((n) => n.options.title)).toEqual(['Oversold: Workshop', 'Your reverse was not applied', 'Due soon: Workshop']);
+    expect(FakeNotification.shown.map((n) => n.options.title)).toEqual([
+      'Oversold: Workshop',
+      'Your reverse was not applied',
+      'Due soon: Workshop',
+    ]);
     expect(FakeNotification.shown[0]!.options.body).toBe('Oversold: Workshop: details');
     FakeNotification.shown[0]!.emit('click');
     expect(focus).toHaveBeenCalledTimes(1);

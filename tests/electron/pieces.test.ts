@@ -23,11 +23,21 @@ describe('app:// serves the built renderer and nothing else', () => {
     writeFileSync(join(t.dir, 'secret.txt'), 'secret');
     expect(appFile(root, 'app://lanyard/')).toBe(join(root, 'index.html'));
     // Dot segments the URL parser resolves stay inside the folder; encoded ones that would climb out are refused.
-    for (const climb of ['app://lanyard/../secret.txt', 'app://lanyard/%2e%2e/secret.txt', 'app://lanyard/..%2fsecret.txt', 'app://lanyard/assets/..%2f..%2fsecret.txt']) {
+    for (const climb of [
+      'app://lanyard/../secret.txt',
+      'app://lanyard/%2e%2e/secret.txt',
+      'app://lanyard/..%2fsecret.txt',
+      'app://lanyard/assets/..%2f..%2fsecret.txt',
+    ]) {
       const f = appFile(root, climb);
       expect(f === null || f.startsWith(`${root}/`), climb).toBe(true);
     }
-    for (const bad of ['app://lanyard/..%2fsecret.txt', 'app://evil/index.html', 'https://lanyard/index.html', 'app://lanyard/%00']) {
+    for (const bad of [
+      'app://lanyard/..%2fsecret.txt',
+      'app://evil/index.html',
+      'https://lanyard/index.html',
+      'app://lanyard/%00',
+    ]) {
       expect(appFile(root, bad), bad).toBeNull();
     }
     const serve = serveApp(root);
@@ -50,8 +60,16 @@ describe('printing to an operating-system printer', () => {
     const ok = await print({ printer: 'Zebra_ZD421', png: png(576, 900), widthDots: 576, dpi: 203 });
     expect(ok.outcome).toBe('printed');
     const win = FakeBrowserWindow.all.at(-1)!;
-    expect(win.options).toMatchObject({ show: false, webPreferences: { sandbox: true, contextIsolation: true, javascript: false } });
-    expect(win.webContents.printed[0]).toMatchObject({ silent: true, deviceName: 'Zebra_ZD421', margins: { marginType: 'none' }, pageSize: { width: 72_071, height: 112_611 } });
+    expect(win.options).toMatchObject({
+      show: false,
+      webPreferences: { sandbox: true, contextIsolation: true, javascript: false },
+    });
+    expect(win.webContents.printed[0]).toMatchObject({
+      silent: true,
+      deviceName: 'Zebra_ZD421',
+      margins: { marginType: 'none' },
+      pageSize: { width: 72_071, height: 112_611 },
+    });
     expect(win.destroyed).toBe(true);
     FakeBrowserWindow.nextPrintAnswer = [false, 'Print job failed'];
     const unsure = await print({ printer: 'Zebra_ZD421', png: png(576, 900), widthDots: 576, dpi: 203 });
@@ -60,7 +78,10 @@ describe('printing to an operating-system printer', () => {
   });
   it('reads the picture’s height and never asks for a page under an inch', () => {
     expect(pngHeight(png(10, 321))).toBe(321);
-    expect(pageSize({ printer: 'x', png: new Uint8Array(), widthDots: 100, dpi: 203 }, 50)).toEqual({ width: 25_400, height: 25_400 });
+    expect(pageSize({ printer: 'x', png: new Uint8Array(), widthDots: 100, dpi: 203 }, 50)).toEqual({
+      width: 25_400,
+      height: 25_400,
+    });
   });
 });
 
@@ -78,8 +99,13 @@ describe('the Service Bus secret under safeStorage', () => {
     t.cleanup();
   });
   it('no file: the embedded default in the app’s user data folder', () => {
-    expect(loadDesktopConfig([], {}, '/userdata', electron.safeStorage as never)).toMatchObject({ ok: true, config: { stationId: 'desk-1', demo: true, dataDir: '/userdata' } });
-    expect(loadDesktopConfig(['--config', '/nope.json'], {}, '/userdata', electron.safeStorage as never)).toMatchObject({ ok: false, errors: ['/nope.json: no such file'] });
+    expect(loadDesktopConfig([], {}, '/userdata', electron.safeStorage as never)).toMatchObject({
+      ok: true,
+      config: { stationId: 'desk-1', demo: true, dataDir: '/userdata' },
+    });
+    expect(loadDesktopConfig(['--config', '/nope.json'], {}, '/userdata', electron.safeStorage as never)).toMatchObject(
+      { ok: false, errors: ['/nope.json: no such file'] },
+    );
   });
 });
 

@@ -47,17 +47,27 @@ describe('HQ with an unreachable broker', () => {
     writeFileSync(join(t.dir, 'conference.json'), JSON.stringify(smallConference()));
     const config = parseHqConfig({
       // HQ's own key on the emulator that will come up on this port later.
-      connectionString: hqConnectionString({ connectionStringFor: (name, key) => `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${name};SharedAccessKey=${key};UseDevelopmentEmulator=true` }),
-      dbPath: join(t.dir, 'hq.db'), conferenceFile: join(t.dir, 'conference.json'), heartbeatSeconds: 0.2,
+      connectionString: hqConnectionString({
+        connectionStringFor: (name, key) =>
+          `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=${name};SharedAccessKey=${key};UseDevelopmentEmulator=true`,
+      }),
+      dbPath: join(t.dir, 'hq.db'),
+      conferenceFile: join(t.dir, 'conference.json'),
+      heartbeatSeconds: 0.2,
     });
     const lines: { at: number; line: string }[] = [];
     const started = Date.now();
-    hq = await startHq(config, { log: (line) => lines.push({ at: Date.now() - started, line }), brokerLink: { firstRetryMs: 100, maxRetryMs: 400, summaryEveryMs: 1000 } });
+    hq = await startHq(config, {
+      log: (line) => lines.push({ at: Date.now() - started, line }),
+      brokerLink: { firstRetryMs: 100, maxRetryMs: 400, summaryEveryMs: 1000 },
+    });
 
     await sleep(3500);
     const outage = lines.filter((l) => /broker/.test(l.line));
     // One line at the start of the outage, then one a second (the summary interval here), whatever the attempts.
-    expect(outage[0]!.line).toMatch(new RegExp(`^cannot reach the broker at sb://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*; retrying with backoff`));
+    expect(outage[0]!.line).toMatch(
+      new RegExp(`^cannot reach the broker at sb://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*; retrying with backoff`),
+    );
     const summaries = outage.slice(1);
     expect(summaries.length).toBeGreaterThanOrEqual(2);
     expect(summaries.length).toBeLessThanOrEqual(4);
@@ -71,7 +81,11 @@ describe('HQ with an unreachable broker', () => {
     expect(lines.map((l) => l.line).join('\n')).not.toMatch(/SharedAccessKey=(?!\*\*\*)/);
 
     bus = await startEmulator({ config: lanyardTopology(['desk-a']), port });
-    await waitFor(() => lines.some((l) => l.line.includes(`reached the broker at sb://127.0.0.1:${port} again after`)), 10_000, 'the recovery line');
+    await waitFor(
+      () => lines.some((l) => l.line.includes(`reached the broker at sb://127.0.0.1:${port} again after`)),
+      10_000,
+      'the recovery line',
+    );
     const recovery = lines.filter((l) => l.line.includes('again after'));
     expect(recovery).toHaveLength(1);
     expect(recovery[0]!.line).toMatch(/again after \d+ failed attempts over \d+ (ms|s)$/);
@@ -82,10 +96,36 @@ describe('HQ with an unreachable broker', () => {
     const client = busClient(bus.connectionString);
     try {
       const a = rawStation(client, 'desk-a', 'conf-1');
-      await a.send(a.event('SeatSold', {
-        saleId: 'sale-1', sessionId: 'panel', registrantId: 'r2', tier: 'online', allotmentId: null,
-        basis: { online: true, allotmentRemaining: 0, stalenessMin: 0, stalenessUnknownReason: null, maxStalenessMin: 60, capacity: 10, sold: 1, allotted: 0, unallocated: 9, remainingRatio: 0.9, minRemainingRatio: 0.1, salesRatePerMin: 0, alpha: 0.05, z: 1.64, expectedSalesSinceSync: 0, kMax: 2, pendingOverdraft: 0, overdraftCap: 2, failed: [] },
-      }));
+      await a.send(
+        a.event('SeatSold', {
+          saleId: 'sale-1',
+          sessionId: 'panel',
+          registrantId: 'r2',
+          tier: 'online',
+          allotmentId: null,
+          basis: {
+            online: true,
+            allotmentRemaining: 0,
+            stalenessMin: 0,
+            stalenessUnknownReason: null,
+            maxStalenessMin: 60,
+            capacity: 10,
+            sold: 1,
+            allotted: 0,
+            unallocated: 9,
+            remainingRatio: 0.9,
+            minRemainingRatio: 0.1,
+            salesRatePerMin: 0,
+            alpha: 0.05,
+            z: 1.64,
+            expectedSalesSinceSync: 0,
+            kMax: 2,
+            pendingOverdraft: 0,
+            overdraftCap: 2,
+            failed: [],
+          },
+        }),
+      );
       await waitFor(() => decided.includes('sale-1'), 10_000, 'the verdict');
       await hq.idle(10_000); // and publishes: everything the outage held back (heartbeats, the verdict) is out
     } finally {
@@ -96,7 +136,9 @@ describe('HQ with an unreachable broker', () => {
   it('backoff doubles up to its cap, and a success starts it over', () => {
     const link = new BrokerLink({ endpoint: 'sb://x', log: () => {}, firstRetryMs: 500, maxRetryMs: 30_000 });
     const b = link.backoff();
-    expect(Array.from({ length: 9 }, () => b.next())).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    expect(Array.from({ length: 9 }, () => b.next())).toEqual([
+      500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+    ]);
     link.failed('receiving', 'ECONNREFUSED');
     link.ok();
     expect(b.next()).toBe(500);

@@ -13,7 +13,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 let t: ReturnType<typeof tempDir>;
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hq/cli.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hq/cli.ts', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const io = { out: '', err: '' };
   child.stdout.on('data', (d: Buffer) => (io.out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
@@ -26,7 +29,16 @@ function config(over: Record<string, unknown>, bom = false): string {
   const file = join(t.dir, `config-${Math.random().toString(36).slice(2)}.json`);
   const mark = bom ? '\ufeff' : '';
   writeFileSync(join(t.dir, 'conference.json'), mark + JSON.stringify(smallConference()));
-  writeFileSync(file, mark + JSON.stringify({ connectionString: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key', dbPath: 'hq.db', conferenceFile: 'conference.json', ...over }));
+  writeFileSync(
+    file,
+    mark +
+      JSON.stringify({
+        connectionString: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key',
+        dbPath: 'hq.db',
+        conferenceFile: 'conference.json',
+        ...over,
+      }),
+  );
   return file;
 }
 
@@ -41,7 +53,10 @@ describe('hq command line', () => {
     const none = run([]);
     const unknown = run(['--config', config({}), '--fast']);
     const bad = run(['--config', config({ heartbeatSeconds: -1 })]);
-    const endpoint = run(['--config', config({ connectionString: 'Endpoint=http://x/;SharedAccessKeyName=k;SharedAccessKey=top-secret-key' })]);
+    const endpoint = run([
+      '--config',
+      config({ connectionString: 'Endpoint=http://x/;SharedAccessKeyName=k;SharedAccessKey=top-secret-key' }),
+    ]);
     const extra = run(['--config', config({ allotmentShares: 0.5 })]);
     expect(await Promise.all([none.exit, unknown.exit, bad.exit, endpoint.exit, extra.exit])).toEqual([2, 2, 2, 2, 2]);
     expect(none.io.err).toContain('--config FILE is required');
@@ -67,14 +82,30 @@ describe('hq command line', () => {
   });
 
   it('with its broker unreachable, logs the first failure, not a line per retry', async () => {
-    const hq = run(['--config', config({ connectionString: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key;UseDevelopmentEmulator=true' }, true)]);
+    const hq = run([
+      '--config',
+      config(
+        {
+          connectionString:
+            'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=top-secret-key;UseDevelopmentEmulator=true',
+        },
+        true,
+      ),
+    ]);
     await waitFor(() => hq.io.out.includes('cannot reach the broker'), 20_000, 'the first failure');
     await new Promise((r) => setTimeout(r, 4000));
     hq.child.kill('SIGTERM');
     expect(await hq.exit).toBe(0);
-    const lines = hq.io.out.trim().split('\n').map((l) => l.replace(/^\S+ /, ''));
-    expect(lines.filter((l) => !l.startsWith('ledger seeded') && !l.startsWith('HQ listening') && !l.startsWith('SIGTERM'))).toEqual([
-      expect.stringMatching(/^cannot reach the broker at sb:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*; retrying with backoff \(at most every 30 s\), a summary every 60 s$/),
+    const lines = hq.io.out
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\S+ /, ''));
+    expect(
+      lines.filter((l) => !l.startsWith('ledger seeded') && !l.startsWith('HQ listening') && !l.startsWith('SIGTERM')),
+    ).toEqual([
+      expect.stringMatching(
+        /^cannot reach the broker at sb:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*; retrying with backoff \(at most every 30 s\), a summary every 60 s$/,
+      ),
     ]);
     expect(hq.io.err).toBe('');
   });
@@ -86,11 +117,41 @@ describe('hq command line', () => {
       const hq = run(['--config', config({ connectionString: bus.connectionString, heartbeatSeconds: 0.5 })]);
       await waitFor(() => hq.io.out.includes('HQ listening'), 20_000, 'HQ listening');
       const a = rawStation(client, 'desk-a', 'conf-1');
-      await a.send(a.event('SeatSold', {
-        saleId: 'sale-1', sessionId: 'panel', registrantId: 'r2', tier: 'online', allotmentId: null,
-        basis: { online: true, allotmentRemaining: 0, stalenessMin: 0, stalenessUnknownReason: null, maxStalenessMin: 60, capacity: 10, sold: 1, allotted: 0, unallocated: 9, remainingRatio: 0.9, minRemainingRatio: 0.1, salesRatePerMin: 0, alpha: 0.05, z: 1.64, expectedSalesSinceSync: 0, kMax: 2, pendingOverdraft: 0, overdraftCap: 2, failed: [] },
-      }));
-      await waitFor(() => hq.io.out.includes('CONFIRMED sale sale-1 panel from station:desk-a'), 10_000, 'the verdict in the log');
+      await a.send(
+        a.event('SeatSold', {
+          saleId: 'sale-1',
+          sessionId: 'panel',
+          registrantId: 'r2',
+          tier: 'online',
+          allotmentId: null,
+          basis: {
+            online: true,
+            allotmentRemaining: 0,
+            stalenessMin: 0,
+            stalenessUnknownReason: null,
+            maxStalenessMin: 60,
+            capacity: 10,
+            sold: 1,
+            allotted: 0,
+            unallocated: 9,
+            remainingRatio: 0.9,
+            minRemainingRatio: 0.1,
+            salesRatePerMin: 0,
+            alpha: 0.05,
+            z: 1.64,
+            expectedSalesSinceSync: 0,
+            kMax: 2,
+            pendingOverdraft: 0,
+            overdraftCap: 2,
+            failed: [],
+          },
+        }),
+      );
+      await waitFor(
+        () => hq.io.out.includes('CONFIRMED sale sale-1 panel from station:desk-a'),
+        10_000,
+        'the verdict in the log',
+      );
       expect(hq.io.out).toContain('SharedAccessKey=***');
       expect(hq.io.out).not.toMatch(/SharedAccessKey=(?!\*\*\*)/);
       hq.child.kill('SIGTERM');

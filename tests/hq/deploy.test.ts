@@ -21,7 +21,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const bundle = join(root, 'dist/hq/cli.js');
 const dockerfile = readFileSync(join(root, 'hq/Dockerfile'), 'utf8');
 const unit = readFileSync(join(root, 'hq/deploy/lanyard-hq.service'), 'utf8');
-const example = JSON.parse(readFileSync(join(root, 'hq/deploy/hq.config.example.json'), 'utf8')) as Record<string, unknown>;
+const example = JSON.parse(readFileSync(join(root, 'hq/deploy/hq.config.example.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 let t: ReturnType<typeof tempDir>;
 let inputs: string[] = [];
 
@@ -42,19 +45,34 @@ describe('the HQ bundle', () => {
     for (const dir of tops) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} ${dir}$`, 'm'));
   });
 
-  it('runs under plain node: health over HTTP on 127.0.0.1, HQ\'s own key, a clean stop on SIGTERM', async () => {
+  it("runs under plain node: health over HTTP on 127.0.0.1, HQ's own key, a clean stop on SIGTERM", async () => {
     const bus = await startBus(['desk-a']);
     try {
       writeFileSync(join(t.dir, 'conference.json'), JSON.stringify(smallConference()));
       const config = join(t.dir, 'hq.config.json');
-      writeFileSync(config, JSON.stringify({ connectionString: hqConnectionString(bus), dbPath: 'hq.db', conferenceFile: 'conference.json', healthPort: 0 }));
-      const child = spawn(process.execPath, [bundle, '--config', config], { cwd: t.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      writeFileSync(
+        config,
+        JSON.stringify({
+          connectionString: hqConnectionString(bus),
+          dbPath: 'hq.db',
+          conferenceFile: 'conference.json',
+          healthPort: 0,
+        }),
+      );
+      const child = spawn(process.execPath, [bundle, '--config', config], {
+        cwd: t.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const io = { out: '', err: '' };
       child.stdout.on('data', (d: Buffer) => (io.out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (io.err += d.toString()));
       const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       try {
-        await waitFor(() => /health endpoint on http:\/\/127\.0\.0\.1:\d+\/health/.test(io.out), 20_000, `the health line (${io.err})`);
+        await waitFor(
+          () => /health endpoint on http:\/\/127\.0\.0\.1:\d+\/health/.test(io.out),
+          20_000,
+          `the health line (${io.err})`,
+        );
         const port = Number(/127\.0\.0\.1:(\d+)\/health/.exec(io.out)![1]);
         const report = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as HealthReport;
         expect(report).toMatchObject({ up: true, service: 'lanyard-hq', lag: { parked: { count: 0 } } });
@@ -94,7 +112,9 @@ describe('deployment files', () => {
   it('the systemd unit passes systemd-analyze verify and runs the bundle with the documented config', async () => {
     const { stdout, stderr } = await run('systemd-analyze', ['verify', join(root, 'hq/deploy/lanyard-hq.service')]);
     expect(stdout + stderr).toBe('');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/lanyard\/dist\/hq\/cli\.js --config \/etc\/lanyard\/hq\.config\.json$/m);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/bin\/node \/opt\/lanyard\/dist\/hq\/cli\.js --config \/etc\/lanyard\/hq\.config\.json$/m,
+    );
     expect(unit).toMatch(/^StateDirectory=lanyard-hq$/m); // → /var/lib/lanyard-hq, the example's dbPath
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
   });
@@ -102,9 +122,12 @@ describe('deployment files', () => {
   it('the Dockerfile runs the bundle, checks the health endpoint on the example port, and stops with SIGTERM', () => {
     expect(dockerfile).toContain('RUN npm run -s build:hq');
     expect(dockerfile).toMatch(/^COPY --from=build \/src\/dist\/hq dist\/hq$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/hq\/cli\.js", "--config", "\/etc\/lanyard\/hq\.config\.json"\]$/m);
+    expect(dockerfile).toMatch(
+      /^CMD \["node", "dist\/hq\/cli\.js", "--config", "\/etc\/lanyard\/hq\.config\.json"\]$/m,
+    );
     expect(dockerfile).toContain(`process.env.LANYARD_HQ_HEALTH_PORT || ${example.healthPort as number}`);
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
-    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) expect(existsSync(join(root, file))).toBe(true);
+    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json'])
+      expect(existsSync(join(root, file))).toBe(true);
   });
 });

@@ -39,7 +39,16 @@ async function health(): Promise<HealthReport> {
   return (await res.json()) as HealthReport;
 }
 const registered = (id: string) => ({
-  registrant: { id, confirmationCode: `W-${id}`, firstName: 'Walk', lastName: 'Up', email: '', company: '', ticketTypeId: 'full', sessions: [] },
+  registrant: {
+    id,
+    confirmationCode: `W-${id}`,
+    firstName: 'Walk',
+    lastName: 'Up',
+    email: '',
+    company: '',
+    ticketTypeId: 'full',
+    sessions: [],
+  },
 });
 
 describe('HQ health endpoint', () => {
@@ -51,7 +60,10 @@ describe('HQ health endpoint', () => {
 
     const fresh = await health();
     expect(fresh).toMatchObject({ up: true, service: 'lanyard-hq', lastEventApplied: { at: null, byOrigin: [] } });
-    expect(fresh.lag).toMatchObject({ parked: { count: 0, oldestParkedAt: null, byOrigin: [] }, feedOutbox: { unsent: 0, oldestCreatedAt: null, oldestAgeSeconds: null } });
+    expect(fresh.lag).toMatchObject({
+      parked: { count: 0, oldestParkedAt: null, byOrigin: [] },
+      feedOutbox: { unsent: 0, oldestCreatedAt: null, oldestAgeSeconds: null },
+    });
     expect(fresh.startedAt >= before).toBe(true);
 
     // seq 1 applied, seq 3 parked: seq 2 has not arrived.
@@ -62,10 +74,16 @@ describe('HQ health endpoint', () => {
     await a.send(e1, e3);
     await waitFor(async () => (await health()).lag.parked.count === 1, 10_000, 'seq 3 parked');
     const gap = await health();
-    expect(gap.lastEventApplied.byOrigin).toEqual([{ origin: 'station:desk-a', seq: 1, appliedAt: expect.any(String), lastHeardAt: expect.any(String) }]);
+    expect(gap.lastEventApplied.byOrigin).toEqual([
+      { origin: 'station:desk-a', seq: 1, appliedAt: expect.any(String), lastHeardAt: expect.any(String) },
+    ]);
     expect(gap.lastEventApplied.at).toBe(gap.lastEventApplied.byOrigin[0]!.appliedAt);
     expect(gap.lastEventApplied.at! >= before && gap.lastEventApplied.at! <= gap.now).toBe(true);
-    expect(gap.lag.parked).toEqual({ count: 1, oldestParkedAt: expect.any(String), byOrigin: [{ origin: 'station:desk-a', count: 1, waitingForSeq: 2, oldestParkedAt: expect.any(String) }] });
+    expect(gap.lag.parked).toEqual({
+      count: 1,
+      oldestParkedAt: expect.any(String),
+      byOrigin: [{ origin: 'station:desk-a', count: 1, waitingForSeq: 2, oldestParkedAt: expect.any(String) }],
+    });
     expect(gap.bus.received).toBe(2);
 
     // The gap fills: both apply, nothing waits.
@@ -98,15 +116,23 @@ describe('HQ health endpoint', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     // Bound to 127.0.0.1 itself: Linux answers all of 127/8, so a server on 0.0.0.0 would take this one too.
-    await expect(fetch(`http://127.0.0.2:${hq.healthPort}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    await expect(
+      fetch(`http://127.0.0.2:${hq.healthPort}/health`, { signal: AbortSignal.timeout(2000) }),
+    ).rejects.toThrow();
   });
 
   it('answers 503 with up: false when the ledger cannot be read', async () => {
-    const server = await startHealthServer(0, () => Promise.reject(new Error('SQLITE_CORRUPT: database disk image is malformed')));
+    const server = await startHealthServer(0, () =>
+      Promise.reject(new Error('SQLITE_CORRUPT: database disk image is malformed')),
+    );
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/health`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ up: false, service: 'lanyard-hq', error: 'the ledger cannot be read: SQLITE_CORRUPT: database disk image is malformed' });
+      expect(await res.json()).toEqual({
+        up: false,
+        service: 'lanyard-hq',
+        error: 'the ledger cannot be read: SQLITE_CORRUPT: database disk image is malformed',
+      });
     } finally {
       await server.close();
     }
@@ -134,6 +160,8 @@ describe('HQ health endpoint', () => {
   });
 
   it('rejects a bad port in the configuration, naming the field', async () => {
-    await expect(startTestHq(t.dir, bus.connectionString, smallConference(), { healthPort: 70000 })).rejects.toThrow(/invalid HQ configuration: healthPort/);
+    await expect(startTestHq(t.dir, bus.connectionString, smallConference(), { healthPort: 70000 })).rejects.toThrow(
+      /invalid HQ configuration: healthPort/,
+    );
   });
 });

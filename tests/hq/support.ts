@@ -20,7 +20,14 @@ export async function startTestHq(
 ): Promise<HqService> {
   const conferenceFile = join(dir, `${name}-conference.json`);
   writeFileSync(conferenceFile, JSON.stringify(conference));
-  const config = parseHqConfig({ connectionString, dbPath: join(dir, `${name}.db`), conferenceFile, heartbeatSeconds: 1, housekeepingSeconds: 0.2, ...overrides });
+  const config = parseHqConfig({
+    connectionString,
+    dbPath: join(dir, `${name}.db`),
+    conferenceFile,
+    heartbeatSeconds: 1,
+    housekeepingSeconds: 0.2,
+    ...overrides,
+  });
   return startHq(config, options);
 }
 
@@ -31,14 +38,33 @@ export function rawStation(client: ServiceBusClient, stationId: string, conferen
   return {
     origin: `station:${stationId}`,
     event<T extends StationEventType>(type: T, payload: Payload<T>, opts: { seq?: number } = {}) {
-      return { id: randomUUID(), type, schema: schemaVersion[type], conferenceId, origin: `station:${stationId}`, seq: opts.seq ?? ++seq, at: new Date().toISOString(), payload };
+      return {
+        id: randomUUID(),
+        type,
+        schema: schemaVersion[type],
+        conferenceId,
+        origin: `station:${stationId}`,
+        seq: opts.seq ?? ++seq,
+        at: new Date().toISOString(),
+        payload,
+      };
     },
     async send(...envelopes: object[]) {
-      await sender.sendMessages(envelopes.map((e) => ({ body: Buffer.from(JSON.stringify(e)), contentType: 'application/json', messageId: (e as { id: string }).id })));
+      await sender.sendMessages(
+        envelopes.map((e) => ({
+          body: Buffer.from(JSON.stringify(e)),
+          contentType: 'application/json',
+          messageId: (e as { id: string }).id,
+        })),
+      );
     },
     /** Sends under a fresh bus message id: what a re-send looks like once the broker's duplicate window has passed. */
     async resendAfterWindow(envelope: object) {
-      await sender.sendMessages({ body: Buffer.from(JSON.stringify(envelope)), contentType: 'application/json', messageId: randomUUID() });
+      await sender.sendMessages({
+        body: Buffer.from(JSON.stringify(envelope)),
+        contentType: 'application/json',
+        messageId: randomUUID(),
+      });
     },
     async sendRaw(body: string) {
       await sender.sendMessages({ body: Buffer.from(body), contentType: 'application/json', messageId: randomUUID() });
@@ -57,7 +83,9 @@ export interface FeedEnvelope {
 
 /** Reads a station's feed subscription continuously into `got`. */
 export function feedReader(client: ServiceBusClient, stationId: string) {
-  const receiver: ServiceBusReceiver = client.createReceiver('station-feed', `station-${stationId}`, { receiveMode: 'receiveAndDelete' });
+  const receiver: ServiceBusReceiver = client.createReceiver('station-feed', `station-${stationId}`, {
+    receiveMode: 'receiveAndDelete',
+  });
   const got: FeedEnvelope[] = [];
   const sub = receiver.subscribe(
     {
@@ -80,10 +108,11 @@ export function feedReader(client: ServiceBusClient, stationId: string) {
     /** The latest availability per session seen on this feed. */
     latestAvailability() {
       const m = new Map<string, Record<string, unknown>>();
-      for (const g of got) if (g.type === 'SeatAvailability') {
-        const prev = m.get(g.payload.sessionId!);
-        if (!prev || (prev.version as number) <= g.payload.version!) m.set(g.payload.sessionId!, g.payload);
-      }
+      for (const g of got)
+        if (g.type === 'SeatAvailability') {
+          const prev = m.get(g.payload.sessionId!);
+          if (!prev || (prev.version as number) <= g.payload.version!) m.set(g.payload.sessionId!, g.payload);
+        }
       return m;
     },
     async close() {

@@ -10,12 +10,30 @@ const cs = `Endpoint=sb://venue.servicebus.windows.net/;SharedAccessKeyName=desk
 describe('runtime configuration', () => {
   it('a full file: paths relative to the file, sync validated, policy kept', () => {
     const r = parseRuntimeConfig(
-      { stationId: 'desk-a', mode: 'desk', dataDir: 'desk-a', sync: { connectionString: cs, keepSeatsInHand: 2 }, printers: ['tcp://10.0.0.5:9100'], policy: { maxStalenessMin: 30 }, conferenceFile: 'conf.json' },
+      {
+        stationId: 'desk-a',
+        mode: 'desk',
+        dataDir: 'desk-a',
+        sync: { connectionString: cs, keepSeatsInHand: 2 },
+        printers: ['tcp://10.0.0.5:9100'],
+        policy: { maxStalenessMin: 30 },
+        conferenceFile: 'conf.json',
+      },
       cx,
     );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config).toMatchObject({ stationId: 'desk-a', mode: 'desk', dataDir: '/etc/lanyard/desk-a', printers: ['tcp://10.0.0.5:9100'], policy: { maxStalenessMin: 30 }, conferenceFile: '/etc/lanyard/conf.json', demo: false, kioskIdleSec: 60, staffIdleMin: 15 });
+    expect(r.config).toMatchObject({
+      stationId: 'desk-a',
+      mode: 'desk',
+      dataDir: '/etc/lanyard/desk-a',
+      printers: ['tcp://10.0.0.5:9100'],
+      policy: { maxStalenessMin: 30 },
+      conferenceFile: '/etc/lanyard/conf.json',
+      demo: false,
+      kioskIdleSec: 60,
+      staffIdleMin: 15,
+    });
     expect(r.config.sync).toMatchObject({ keepSeatsInHand: 2, eventsTopic: 'station-events' });
     expect(JSON.stringify(describeConfig(r.config))).not.toContain(SECRET);
     expect(JSON.stringify(describeConfig(r.config))).toContain('SharedAccessKey=***');
@@ -23,24 +41,44 @@ describe('runtime configuration', () => {
 
   it('defaults: the user data folder, PNG badges in its prints folder, no sync', () => {
     const r = parseRuntimeConfig({ stationId: 'kiosk-1', mode: 'kiosk' }, cx);
-    expect(r).toMatchObject({ ok: true, config: { dataDir: cx.defaultDataDir, printers: [`folder:${cx.defaultDataDir}/prints`], sync: null } });
-    expect(embeddedConfig('/tmp/x')).toMatchObject({ stationId: 'desk-1', mode: 'desk', demo: true, printers: ['folder:/tmp/x/prints'] });
+    expect(r).toMatchObject({
+      ok: true,
+      config: { dataDir: cx.defaultDataDir, printers: [`folder:${cx.defaultDataDir}/prints`], sync: null },
+    });
+    expect(embeddedConfig('/tmp/x')).toMatchObject({
+      stationId: 'desk-1',
+      mode: 'desk',
+      demo: true,
+      printers: ['folder:/tmp/x/prints'],
+    });
   });
 
   it('names every invalid field, and never prints the secret', () => {
     const r = parseRuntimeConfig(
-      { stationId: 'Desk A', mode: 'cashier', printers: ['ftp://x'], policy: { alpha: 2 }, kioskIdleSec: 1, colour: 'red', sync: { connectionString: `${cs};Bogus=1` } },
+      {
+        stationId: 'Desk A',
+        mode: 'cashier',
+        printers: ['ftp://x'],
+        policy: { alpha: 2 },
+        kioskIdleSec: 1,
+        colour: 'red',
+        sync: { connectionString: `${cs};Bogus=1` },
+      },
       cx,
     );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const text = r.errors.join('\n');
-    for (const field of ['stationId', 'mode', 'printers[0]', 'policy.alpha', 'kioskIdleSec', 'colour']) expect(text).toContain(field);
+    for (const field of ['stationId', 'mode', 'printers[0]', 'policy.alpha', 'kioskIdleSec', 'colour'])
+      expect(text).toContain(field);
     expect(text).not.toContain(SECRET);
   });
 
   it('sync errors name the field without the secret', () => {
-    const r = parseRuntimeConfig({ stationId: 'desk-a', sync: { connectionString: `${cs};Bogus=1`, batchSize: 0 } }, cx);
+    const r = parseRuntimeConfig(
+      { stationId: 'desk-a', sync: { connectionString: `${cs};Bogus=1`, batchSize: 0 } },
+      cx,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.join('\n')).toMatch(/sync\.connectionString: the connection string has an unknown part "Bogus"/);
@@ -50,10 +88,18 @@ describe('runtime configuration', () => {
 
   it('an encrypted secret needs the desktop app that can decrypt it', () => {
     const enc = { stationId: 'desk-a', sync: { connectionString: { encrypted: Buffer.from(cs).toString('base64') } } };
-    expect(parseRuntimeConfig(enc, cx)).toMatchObject({ ok: false, errors: [expect.stringContaining('cannot decrypt')] });
+    expect(parseRuntimeConfig(enc, cx)).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('cannot decrypt')],
+    });
     const r = parseRuntimeConfig(enc, { ...cx, decrypt: (b) => Buffer.from(b, 'base64').toString() });
     expect(r).toMatchObject({ ok: true, config: { sync: { connectionString: cs } } });
-    const broken = parseRuntimeConfig(enc, { ...cx, decrypt: () => { throw new Error(SECRET); } });
+    const broken = parseRuntimeConfig(enc, {
+      ...cx,
+      decrypt: () => {
+        throw new Error(SECRET);
+      },
+    });
     expect(broken).toMatchObject({ ok: false, errors: [expect.stringContaining('could not be decrypted')] });
     expect(JSON.stringify(broken)).not.toContain(SECRET);
   });
@@ -69,9 +115,40 @@ describe('runtime configuration', () => {
 describe('random configuration files', () => {
   it('never throw, name a field for every problem, and never echo the secret', () => {
     let seed = 424242;
-    const r = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-    const values = [null, 0, -5, 1e9, '', 'x', 'Desk A', 'kiosk', 'door', '../../etc', true, [], {}, [1, 'a'], { connectionString: cs }, { connectionString: `${cs};X=1` }, { encrypted: '!!' }];
-    const keys = ['stationId', 'mode', 'dataDir', 'sync', 'printers', 'policy', 'conferenceFile', 'demo', 'kioskIdleSec', 'staffIdleMin', 'colour', '__proto__'];
+    const r = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const values = [
+      null,
+      0,
+      -5,
+      1e9,
+      '',
+      'x',
+      'Desk A',
+      'kiosk',
+      'door',
+      '../../etc',
+      true,
+      [],
+      {},
+      [1, 'a'],
+      { connectionString: cs },
+      { connectionString: `${cs};X=1` },
+      { encrypted: '!!' },
+    ];
+    const keys = [
+      'stationId',
+      'mode',
+      'dataDir',
+      'sync',
+      'printers',
+      'policy',
+      'conferenceFile',
+      'demo',
+      'kioskIdleSec',
+      'staffIdleMin',
+      'colour',
+      '__proto__',
+    ];
     let failures = 0;
     for (let i = 0; i < 1000; i++) {
       const o: Record<string, unknown> = r() < 0.8 ? { stationId: 'desk-a' } : {};

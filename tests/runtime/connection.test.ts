@@ -12,7 +12,15 @@ beforeEach(async () => {
   s = await openStation(t.dir, { clock: new FakeClock() });
   must(await s.call('conference.import', { data: smallConference() }));
   must(await s.call('staff.add', { id: 'sup', name: 'Sam', role: 'supervisor', pin: '2468' }));
-  must(await s.call('staff.add', { id: 'dee', name: 'Dee', role: 'desk', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }));
+  must(
+    await s.call('staff.add', {
+      id: 'dee',
+      name: 'Dee',
+      role: 'desk',
+      pin: '1357',
+      by: { supervisorId: 'sup', pin: '2468' },
+    }),
+  );
   must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: dayAt('08:45') }) }));
 });
 afterEach(async () => {
@@ -28,9 +36,17 @@ describe('staff sessions per connection', () => {
     expect(await a.call('staff.signIn', { staffId: 'dee', pin: '1357' })).toMatchObject({ ok: true });
     expect(a.session()).toEqual({ staffId: 'dee', role: 'desk' });
     expect(b.session()).toBeNull();
-    expect(await b.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(await a.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' })).toMatchObject({ ok: true, value: { outcome: 'proceed' } });
-    expect(rawAll(`${t.dir}/desk-a.db`, `SELECT actor FROM audit_log WHERE action = 'sale.sell'`)).toEqual([{ actor: 'dee' }]);
+    expect(await b.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
+    expect(await a.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' })).toMatchObject({
+      ok: true,
+      value: { outcome: 'proceed' },
+    });
+    expect(rawAll(`${t.dir}/desk-a.db`, `SELECT actor FROM audit_log WHERE action = 'sale.sell'`)).toEqual([
+      { actor: 'dee' },
+    ]);
     // A desk member may not do a supervisor's work, whatever the page asks.
     expect(await a.call('audit.verify', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     now += 60_000;
@@ -40,7 +56,10 @@ describe('staff sessions per connection', () => {
   it('ends after the idle time, and on sign-out; a wrong PIN signs nobody in', async () => {
     let now = 0;
     const a = openConnection(s, { transport: 'ipc', mode: 'desk', idleMs: 15 * 60_000, now: () => now });
-    expect(await a.call('staff.signIn', { staffId: 'sup', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await a.call('staff.signIn', { staffId: 'sup', pin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
     expect(a.session()).toBeNull();
     must((await a.call('staff.signIn', { staffId: 'sup', pin: '2468' })) as never);
     now += 14 * 60_000;

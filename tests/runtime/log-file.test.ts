@@ -21,7 +21,10 @@ describe('the station log file', () => {
     writeFileSync(dir, 'not a folder');
     const said: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => (said.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => (
+      said.push(String(chunk)),
+      true
+    )) as typeof process.stderr.write;
     try {
       // Past 1 MB the file rolls over: opening the next file fails.
       const line = 'x'.repeat(1000);

@@ -32,15 +32,29 @@ describe('the embedded default', () => {
     t = tempDir();
     const lines: string[] = [];
     const before = localDay(Date.now(), 'Europe/Lisbon');
-    runtime = await startRuntime(embeddedConfig(t.dir, { mode: 'kiosk', stationId: 'kiosk-1' }), { log: (l) => lines.push(l), healthPollMs: 0 });
+    runtime = await startRuntime(embeddedConfig(t.dir, { mode: 'kiosk', stationId: 'kiosk-1' }), {
+      log: (l) => lines.push(l),
+      healthPollMs: 0,
+    });
     const status = must(await runtime.station.call('station.status', {}));
     expect([before, localDay(Date.now(), 'Europe/Lisbon')]).toContain(status.conference?.startsOn);
     expect(status.counts.registrants).toBe(2000);
     expect(lines.join('\n')).toContain('Loaded the demo conference: 40 sessions, 2000 registrants');
     // The demo comes with staff, so its screens can be tried at once.
-    expect(lines.join('\n')).toContain('Demo staff: Sam Supervisor (supervisor, PIN 2468) and Dee Desk (desk, PIN 1357).');
-    expect(must(await runtime.station.call('staff.list', {})).map((s) => [s.id, s.role])).toEqual([['dee', 'desk'], ['sam', 'supervisor']]);
-    expect(must(await runtime.station.call('station.settings', {}))).toEqual({ stationId: 'kiosk-1', mode: 'kiosk', printers: [`folder:${t.dir}/prints`], kioskIdleSec: 60, staffIdleMin: 15 });
+    expect(lines.join('\n')).toContain(
+      'Demo staff: Sam Supervisor (supervisor, PIN 2468) and Dee Desk (desk, PIN 1357).',
+    );
+    expect(must(await runtime.station.call('staff.list', {})).map((s) => [s.id, s.role])).toEqual([
+      ['dee', 'desk'],
+      ['sam', 'supervisor'],
+    ]);
+    expect(must(await runtime.station.call('station.settings', {}))).toEqual({
+      stationId: 'kiosk-1',
+      mode: 'kiosk',
+      printers: [`folder:${t.dir}/prints`],
+      kioskIdleSec: 60,
+      staffIdleMin: 15,
+    });
 
     // An attendee at the kiosk prints their own badge: the PNG lands in the folder and its QR verifies.
     const kiosk = openConnection(runtime.station, { transport: 'ws', mode: 'kiosk', idleMs: 60_000 });
@@ -51,14 +65,24 @@ describe('the embedded default', () => {
     const png = PNG.sync.read(readFileSync(join(t.dir, 'prints', files[0]!)));
     const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(qr).not.toBeNull();
-    expect(must(await runtime.station.call('badge.verify', { code: qr!.data }))).toMatchObject({ valid: true, registrantId: 'r-00002', name: 'Dimitris Papadopoulos' });
+    expect(must(await runtime.station.call('badge.verify', { code: qr!.data }))).toMatchObject({
+      valid: true,
+      registrantId: 'r-00002',
+      name: 'Dimitris Papadopoulos',
+    });
     // ...and cannot print a second one: staff do that at a desk, with a reason.
-    expect(await kiosk.call('badge.print', { registrantId: 'r-00002' })).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'already_printed', station: 'station:kiosk-1' } } });
+    expect(await kiosk.call('badge.print', { registrantId: 'r-00002' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', details: { reason: 'already_printed', station: 'station:kiosk-1' } },
+    });
     expect(readdirSync(join(t.dir, 'prints')).filter((f) => f.endsWith('.png'))).toHaveLength(1);
 
     await runtime.stop();
     lines.length = 0;
-    runtime = await startRuntime(embeddedConfig(t.dir, { mode: 'kiosk', stationId: 'kiosk-1' }), { log: (l) => lines.push(l), healthPollMs: 0 });
+    runtime = await startRuntime(embeddedConfig(t.dir, { mode: 'kiosk', stationId: 'kiosk-1' }), {
+      log: (l) => lines.push(l),
+      healthPollMs: 0,
+    });
     expect(lines.join('\n')).not.toContain('Loaded the demo conference');
     expect(must(await runtime.station.call('station.status', {})).counts.registrants).toBe(2000);
   });
@@ -68,7 +92,9 @@ describe('the embedded default', () => {
     runtime = await startRuntime(embeddedConfig(t.dir), { healthPollMs: 0 });
     await runtime.stop();
     runtime = null;
-    await expect(startRuntime(embeddedConfig(t.dir, { stationId: 'kiosk-9' }), { healthPollMs: 0 })).rejects.toThrow('This database belongs to station "desk-1", not "kiosk-9"');
+    await expect(startRuntime(embeddedConfig(t.dir, { stationId: 'kiosk-9' }), { healthPollMs: 0 })).rejects.toThrow(
+      'This database belongs to station "desk-1", not "kiosk-9"',
+    );
   });
 });
 
@@ -84,17 +110,31 @@ describe('a configured station with HQ', () => {
         mode: 'desk',
         dataDir: 'desk-r',
         conferenceFile: 'conference.json',
-        sync: inst.syncFor('desk-r', { keepSeatsInHand: 1, allotmentKeeper: { sessions: ['s-d1-talk-qr-codes'], checkEveryMs: 200, requestTimeoutMs: 3000 } }),
+        sync: inst.syncFor('desk-r', {
+          keepSeatsInHand: 1,
+          allotmentKeeper: { sessions: ['s-d1-talk-qr-codes'], checkEveryMs: 200, requestTimeoutMs: 3000 },
+        }),
         policy: { maxStalenessMin: 30 },
       },
       { baseDir: t.dir, defaultDataDir: t.dir },
     );
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
     runtime = await startRuntime(parsed.config, { healthPollMs: 0 });
-    const online = firstValueFrom(runtime.station.events$.pipe(filter((e) => e.type === 'connectivity' && e.state === 'online'), timeout(20_000)));
+    const online = firstValueFrom(
+      runtime.station.events$.pipe(
+        filter((e) => e.type === 'connectivity' && e.state === 'online'),
+        timeout(20_000),
+      ),
+    );
     await online;
     const station = runtime.station;
-    await waitFor(async () => must(await station.call('sessions.list', {})).find((s) => s.id === 's-d1-talk-qr-codes')!.availability.allotmentRemaining >= 1, 20_000, 'an allotment seat in hand');
+    await waitFor(
+      async () =>
+        must(await station.call('sessions.list', {})).find((s) => s.id === 's-d1-talk-qr-codes')!.availability
+          .allotmentRemaining >= 1,
+      20_000,
+      'an allotment seat in hand',
+    );
     // The station's policy override is applied (a session's own setting would still win).
     const preview = must(await station.call('sale.preview', { sessionId: 's-d1-workshop-react-perf' }));
     expect(preview.basis.maxStalenessMin).toBe(30);

@@ -14,17 +14,39 @@ describe('npm run demo', () => {
     expect(after('OVERSOLD  sale')).toBeGreaterThan(0);
     expect(lines.filter((l) => l.includes('🔔 [supervisors] Oversold:'))).toHaveLength(2); // both desks hear of the case
     // Applied within the call, or (on a loaded machine) just after it; the demo waits for every station either way.
-    const applied = lines.findIndex((l) => /Sam reverses it with a PIN \(audited, sent to HQ\): (APPLIED|PENDING)/.test(l));
+    const applied = lines.findIndex((l) =>
+      /Sam reverses it with a PIN \(audited, sent to HQ\): (APPLIED|PENDING)/.test(l),
+    );
     expect(applied).toBeGreaterThan(after('the case is open on both desks'));
-    expect(lines.some((l) => /HQ 10\/10 sold, 0 allotted, v\d+ \| desk A 10\/10 sold, 0 allotted, v\d+ \| desk B 10\/10 sold, 0 allotted, v\d+ — back to full/.test(l))).toBe(true);
-    expect(lines.filter((l) => l.includes('case reverse by station:desk-b') && l.includes('holds 0 seat(s) in the panel; contact/refund list: 1 row(s)'))).toHaveLength(2);
+    expect(
+      lines.some((l) =>
+        /HQ 10\/10 sold, 0 allotted, v\d+ \| desk A 10\/10 sold, 0 allotted, v\d+ \| desk B 10\/10 sold, 0 allotted, v\d+ — back to full/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      lines.filter(
+        (l) =>
+          l.includes('case reverse by station:desk-b') &&
+          l.includes('holds 0 seat(s) in the panel; contact/refund list: 1 row(s)'),
+      ),
+    ).toHaveLength(2);
     // Act 2: A holds the last seat in hand; B's buyer is turned away; A sells it offline at no risk; nobody is over.
     const act2 = after('Act 2 — "');
     expect(act2).toBeGreaterThan(applied);
-    expect(lines.findIndex((l) => l.includes('holds the last one: 9/10 sold, 1 in A\'s hands, 0 in the pool'))).toBeGreaterThan(act2);
+    expect(
+      lines.findIndex((l) => l.includes("holds the last one: 9/10 sold, 1 in A's hands, 0 in the pool")),
+    ).toBeGreaterThan(act2);
     expect(lines.some((l) => /desk-b .* wants a seat: (REFUSED|AWAITING)/.test(l))).toBe(true);
     expect(lines.some((l) => l.includes('tier allotment, no risk'))).toBe(true);
-    expect(lines.some((l) => /numbers for hand-panel: HQ 10\/10 sold, 0 allotted, v\d+ \| desk A 10\/10 sold, 0 allotted, v\d+ \| desk B 10\/10 sold, 0 allotted, v\d+ — full, nobody over/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /numbers for hand-panel: HQ 10\/10 sold, 0 allotted, v\d+ \| desk A 10\/10 sold, 0 allotted, v\d+ \| desk B 10\/10 sold, 0 allotted, v\d+ — full, nobody over/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(lines.some((l) => l.includes("desk A's sale from its hand: CONFIRMED"))).toBe(true);
   }, 120_000);
 });

@@ -31,8 +31,17 @@ async function start(): Promise<{ A: WorldStation; B: WorldStation }> {
   t = tempDir('lanyard-desk-day-');
   world = await startWorld({ dir: t.dir, conference: conference(), stations: [{ id: 'desk-a' }, { id: 'desk-b' }] });
   const [A, B] = ['desk-a', 'desk-b'].map((id) => world!.stations[id]!) as [WorldStation, WorldStation];
-  for (const ws of [A, B]) must(await ws.station.call('staff.add', { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
-  await until(async () => (await world!.agree()) && (await Promise.all([A, B].map(async (ws) => must(await ws.station.call('sync.status', {})).state === 'online'))).every(Boolean), 20_000, 'both desks online');
+  for (const ws of [A, B])
+    must(await ws.station.call('staff.add', { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
+  await until(
+    async () =>
+      (await world!.agree()) &&
+      (
+        await Promise.all([A, B].map(async (ws) => must(await ws.station.call('sync.status', {})).state === 'online'))
+      ).every(Boolean),
+    20_000,
+    'both desks online',
+  );
   return { A, B };
 }
 
@@ -41,13 +50,36 @@ const hqRows = <T>(sql: string) => rawAll<T>(`${t.dir}/hq.db`, sql);
 describe('the desk’s day through HQ', () => {
   it('a correction at desk A reaches HQ (with who and why) and desk B, and desk B’s search finds the new name', async () => {
     const { A, B } = await start();
-    must(await A.station.callAs(deskSam, 'registrant.correct', { registrantId: 'r4', changes: { lastName: 'Silveira', company: 'Acme Corp' }, reason: 'misspelt at sign-up' }));
-    await until(async () => must(await B.station.call('registrant.get', { id: 'r4' })).lastName === 'Silveira', 15_000, 'desk B has the correction');
-    expect(must(await B.station.call('registrant.get', { id: 'r4' }))).toMatchObject({ firstName: 'Ana', lastName: 'Silveira', company: 'Acme Corp' });
+    must(
+      await A.station.callAs(deskSam, 'registrant.correct', {
+        registrantId: 'r4',
+        changes: { lastName: 'Silveira', company: 'Acme Corp' },
+        reason: 'misspelt at sign-up',
+      }),
+    );
+    await until(
+      async () => must(await B.station.call('registrant.get', { id: 'r4' })).lastName === 'Silveira',
+      15_000,
+      'desk B has the correction',
+    );
+    expect(must(await B.station.call('registrant.get', { id: 'r4' }))).toMatchObject({
+      firstName: 'Ana',
+      lastName: 'Silveira',
+      company: 'Acme Corp',
+    });
     expect(must(await B.station.call('registrant.search', { query: 'silveira' })).map((r) => r.id)).toEqual(['r4']);
-    expect(hqRows(`SELECT station, registrant_id, kind, fields_json, reason, staff_id FROM registrant_change`)).toEqual([
-      { station: 'station:desk-a', registrant_id: 'r4', kind: 'correction', fields_json: '["lastName","company"]', reason: 'misspelt at sign-up', staff_id: 'sam' },
-    ]);
+    expect(hqRows(`SELECT station, registrant_id, kind, fields_json, reason, staff_id FROM registrant_change`)).toEqual(
+      [
+        {
+          station: 'station:desk-a',
+          registrant_id: 'r4',
+          kind: 'correction',
+          fields_json: '["lastName","company"]',
+          reason: 'misspelt at sign-up',
+          staff_id: 'sam',
+        },
+      ],
+    );
     // Desk B's history says where it was changed.
     const history = must(await B.station.call('registrant.get', { id: 'r4' })).history;
     expect(history.some((h) => h.action === 'registrant.changedElsewhere' && h.summary.includes('desk-a'))).toBe(true);
@@ -55,17 +87,57 @@ describe('the desk’s day through HQ', () => {
 
   it('a paid seat: the payment and its refund are recorded at HQ; once HQ confirms the sale, nothing is left unconfirmed on the day report', async () => {
     const { A } = await start();
-    const sold = must(await A.station.callAs(deskSam, 'sale.sell', { sessionId: 'workshop', registrantId: 'r2', payment: { method: 'card', reference: 'T-42' } }));
-    await until(async () => must(await A.station.call('registrant.get', { id: 'r2' })).sessions.some((s) => s.sale?.status === 'confirmed'), 15_000, 'HQ confirms the sale');
+    const sold = must(
+      await A.station.callAs(deskSam, 'sale.sell', {
+        sessionId: 'workshop',
+        registrantId: 'r2',
+        payment: { method: 'card', reference: 'T-42' },
+      }),
+    );
+    await until(
+      async () =>
+        must(await A.station.call('registrant.get', { id: 'r2' })).sessions.some((s) => s.sale?.status === 'confirmed'),
+      15_000,
+      'HQ confirms the sale',
+    );
     const [p] = must(await A.station.call('payment.list', { registrantId: 'r2' }));
     expect(p).toMatchObject({ saleId: sold.sale!.id, amount: 2_500, method: 'card', reference: 'T-42' });
     await until(() => hqRows(`SELECT id FROM payment`).length === 1, 15_000, 'HQ records the payment');
-    must(await A.station.callAs(deskSam, 'payment.reverse', { paymentId: p!.id, kind: 'refund', reason: 'changed their mind', supervisor: sam }));
-    await until(() => hqRows<{ status: string }>(`SELECT status FROM payment`)[0]?.status === 'refunded', 15_000, 'HQ records the refund');
-    expect(hqRows(`SELECT station, registrant_id, amount, currency, method, reference, status, close_reason, supervisor_id FROM payment`)).toEqual([
-      { station: 'station:desk-a', registrant_id: 'r2', amount: 2_500, currency: 'EUR', method: 'card', reference: 'T-42', status: 'refunded', close_reason: 'changed their mind', supervisor_id: 'sam' },
+    must(
+      await A.station.callAs(deskSam, 'payment.reverse', {
+        paymentId: p!.id,
+        kind: 'refund',
+        reason: 'changed their mind',
+        supervisor: sam,
+      }),
+    );
+    await until(
+      () => hqRows<{ status: string }>(`SELECT status FROM payment`)[0]?.status === 'refunded',
+      15_000,
+      'HQ records the refund',
+    );
+    expect(
+      hqRows(
+        `SELECT station, registrant_id, amount, currency, method, reference, status, close_reason, supervisor_id FROM payment`,
+      ),
+    ).toEqual([
+      {
+        station: 'station:desk-a',
+        registrant_id: 'r2',
+        amount: 2_500,
+        currency: 'EUR',
+        method: 'card',
+        reference: 'T-42',
+        status: 'refunded',
+        close_reason: 'changed their mind',
+        supervisor_id: 'sam',
+      },
     ]);
-    await until(async () => must(await A.station.call('sync.status', {})).outbox.depth === 0, 15_000, 'desk A’s outbox empty');
+    await until(
+      async () => must(await A.station.call('sync.status', {})).outbox.depth === 0,
+      15_000,
+      'desk A’s outbox empty',
+    );
     const csv = must(await A.station.callAs(deskSam, 'reports.day', {})).csv;
     expect(csv).toContain('seat sales HQ has not decided,0');
     expect(csv).toContain('payments not yet sent to HQ,0');
@@ -74,9 +146,26 @@ describe('the desk’s day through HQ', () => {
   it('an imported seat given back at desk A is freed at HQ and gone from the registration at desk B', async () => {
     const { A, B } = await start();
     const before = (await world!.hq!.ledger.view()).sessions.find((s) => s.id === 'panel')!.sold;
-    must(await A.station.callAs(deskSam, 'seat.release', { registrantId: 'r1', sessionId: 'panel', reason: 'cannot stay for the afternoon' }));
-    await until(async () => (await world!.hq!.ledger.view()).sessions.find((s) => s.id === 'panel')!.sold === before - 1, 15_000, 'HQ frees the seat');
-    await until(async () => !must(await B.station.call('registrant.get', { id: 'r1' })).sessions.some((s) => s.sessionId === 'panel'), 15_000, 'desk B no longer lists the seat');
-    expect(must(await A.station.call('registrant.get', { id: 'r1' })).sessions.map((s) => s.sessionId)).not.toContain('panel');
+    must(
+      await A.station.callAs(deskSam, 'seat.release', {
+        registrantId: 'r1',
+        sessionId: 'panel',
+        reason: 'cannot stay for the afternoon',
+      }),
+    );
+    await until(
+      async () => (await world!.hq!.ledger.view()).sessions.find((s) => s.id === 'panel')!.sold === before - 1,
+      15_000,
+      'HQ frees the seat',
+    );
+    await until(
+      async () =>
+        !must(await B.station.call('registrant.get', { id: 'r1' })).sessions.some((s) => s.sessionId === 'panel'),
+      15_000,
+      'desk B no longer lists the seat',
+    );
+    expect(must(await A.station.call('registrant.get', { id: 'r1' })).sessions.map((s) => s.sessionId)).not.toContain(
+      'panel',
+    );
   });
 });

@@ -26,24 +26,68 @@ afterEach(async () => {
 });
 
 function spawnHq(configFile: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hq/cli.ts', '--config', configFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hq/cli.ts', '--config', configFile], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited, ready: until(() => out.includes('HQ listening'), 20_000, 'HQ child listening') };
+  return {
+    child,
+    output: () => out,
+    exited,
+    ready: until(() => out.includes('HQ listening'), 20_000, 'HQ child listening'),
+  };
 }
 
 function conference(): ConferenceFile {
   const registrants: ConferenceFile['registrants'] = [];
-  for (let i = 0; i < 30; i++) registrants.push({ id: `h${i}`, confirmationCode: `H-${i}`, firstName: 'Holder', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: ['hall'] });
-  for (let i = 0; i < 240; i++) registrants.push({ id: `g${i}`, confirmationCode: `G-${i}`, firstName: 'Guest', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] });
+  for (let i = 0; i < 30; i++)
+    registrants.push({
+      id: `h${i}`,
+      confirmationCode: `H-${i}`,
+      firstName: 'Holder',
+      lastName: `${i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: ['hall'],
+    });
+  for (let i = 0; i < 240; i++)
+    registrants.push({
+      id: `g${i}`,
+      confirmationCode: `G-${i}`,
+      firstName: 'Guest',
+      lastName: `${i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    });
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'restart-conf', name: 'Restart Conf', timezone: 'UTC', startsOn: conferenceDay(), endsOn: conferenceDay() },
+    conference: {
+      id: 'restart-conf',
+      name: 'Restart Conf',
+      timezone: 'UTC',
+      startsOn: conferenceDay(),
+      endsOn: conferenceDay(),
+    },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: [{ id: 'hall', title: 'Big hall talk', room: 'Hall', startsAt: dayAt('14:00'), endsAt: dayAt('15:00'), capacity: 1000, sellable: true }],
+    sessions: [
+      {
+        id: 'hall',
+        title: 'Big hall talk',
+        room: 'Hall',
+        startsAt: dayAt('14:00'),
+        endsAt: dayAt('15:00'),
+        capacity: 1000,
+        sellable: true,
+      },
+    ],
     registrants,
   };
 }
@@ -51,19 +95,34 @@ function conference(): ConferenceFile {
 describe('HQ killed and restarted mid-stream', () => {
   it('loses nothing and applies nothing twice', { timeout: 90_000 }, async () => {
     t = tempDir('lanyard-restart-');
-    world = await startWorld({ dir: t.dir, conference: conference(), stations: [{ id: 'desk-a' }, { id: 'desk-b' }], startHq: false, lockDuration: 'PT2S', verdictTimeoutMs: 400 });
+    world = await startWorld({
+      dir: t.dir,
+      conference: conference(),
+      stations: [{ id: 'desk-a' }, { id: 'desk-b' }],
+      startHq: false,
+      lockDuration: 'PT2S',
+      verdictTimeoutMs: 400,
+    });
     const first = spawnHq(world.hqConfigFile);
     await first.ready;
     const stations = Object.values(world.stations);
-    await until(async () => {
-      for (const s of stations) {
-        const st = await s.station.call('sync.status', {});
-        if (!st.ok || st.value.state !== 'online') return false;
-      }
-      return true;
-    }, 20_000, 'desks online');
+    await until(
+      async () => {
+        for (const s of stations) {
+          const st = await s.station.call('sync.status', {});
+          if (!st.ok || st.value.state !== 'online') return false;
+        }
+        return true;
+      },
+      20_000,
+      'desks online',
+    );
     const dbOf = (id: string) => join(t.dir, `${id}.db`);
-    const decided = () => stations.reduce((n, s) => n + rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM sale WHERE status = 'confirmed'`)[0]!.n, 0);
+    const decided = () =>
+      stations.reduce(
+        (n, s) => n + rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM sale WHERE status = 'confirmed'`)[0]!.n,
+        0,
+      );
 
     // Both desks sell continuously, 120 guests each.
     const outcomes: Record<string, number> = {};
@@ -83,9 +142,17 @@ describe('HQ killed and restarted mid-stream', () => {
     await second.ready;
     await Promise.all(selling);
 
-    const sales = () => stations.flatMap((s) => rawAll<{ id: string; status: string }>(dbOf(s.id), `SELECT id, status FROM sale`));
+    const sales = () =>
+      stations.flatMap((s) => rawAll<{ id: string; status: string }>(dbOf(s.id), `SELECT id, status FROM sale`));
     await until(() => sales().every((s) => s.status !== 'pending'), 30_000, 'every sale decided');
-    await until(() => stations.every((s) => rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM outbox WHERE sent_at IS NULL`)[0]!.n === 0), 10_000, 'outboxes flushed');
+    await until(
+      () =>
+        stations.every(
+          (s) => rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM outbox WHERE sent_at IS NULL`)[0]!.n === 0,
+        ),
+      10_000,
+      'outboxes flushed',
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
@@ -93,28 +160,52 @@ describe('HQ killed and restarted mid-stream', () => {
     expect(atKill).toBeLessThan(sales().length); // killed mid-stream
     const opened = await openHqDb(join(t.dir, 'hq.db'));
     try {
-      const v = await new Ledger(opened.db, { allotmentShare: 0.5, reclaimAfterMinutes: 120, recallBeforeStartMinutes: 10, salesRateWindowMinutes: 15, snapshotChunkSize: 100 }, opened.writer).view();
+      const v = await new Ledger(
+        opened.db,
+        {
+          allotmentShare: 0.5,
+          reclaimAfterMinutes: 120,
+          recallBeforeStartMinutes: 10,
+          salesRateWindowMinutes: 15,
+          snapshotChunkSize: 100,
+        },
+        opened.writer,
+      ).view();
       const stationSales = sales();
       // Nothing lost: every sale a desk recorded was decided at HQ, once; every event was applied, once.
       expect(stationSales.every((s) => s.status === 'confirmed')).toBe(true);
       expect(v.sales.map((s) => s.id).sort()).toEqual(stationSales.map((s) => s.id).sort());
-      const sent = stations.reduce((n, s) => n + rawAll<{ value: number }>(dbOf(s.id), `SELECT value FROM counter WHERE name = 'outbox'`)[0]!.value, 0);
+      const sent = stations.reduce(
+        (n, s) =>
+          n + rawAll<{ value: number }>(dbOf(s.id), `SELECT value FROM counter WHERE name = 'outbox'`)[0]!.value,
+        0,
+      );
       expect(v.inbox).toEqual({ applied: sent, rejected: 0 });
       expect(v.deadLetters).toEqual([]);
       expect(v.sessions[0]).toMatchObject({ capacity: 1000, sold: 30 + stationSales.length });
-      const opened2 = rawAll<{ type: string; n: number }>(join(t.dir, 'hq.db'), `SELECT type, count(*) n FROM feed_outbox WHERE type IN ('SaleConfirmed', 'SaleOversold') GROUP BY type`);
+      const opened2 = rawAll<{ type: string; n: number }>(
+        join(t.dir, 'hq.db'),
+        `SELECT type, count(*) n FROM feed_outbox WHERE type IN ('SaleConfirmed', 'SaleOversold') GROUP BY type`,
+      );
       expect(opened2).toEqual([{ type: 'SaleConfirmed', n: stationSales.length }]);
       // And each desk applied each of its verdicts once.
       for (const s of stations) {
         const own = rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM sale`)[0]!.n;
-        const applied = rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM inbox WHERE type = 'SaleConfirmed' AND status = 'applied'`)[0]!.n;
+        const applied = rawAll<{ n: number }>(
+          dbOf(s.id),
+          `SELECT count(*) n FROM inbox WHERE type = 'SaleConfirmed' AND status = 'applied'`,
+        )[0]!.n;
         expect(applied).toBe(own);
       }
       const hall = v.sessions[0]!;
-      await until(async () => {
-        const n = await world!.numbers();
-        return Object.values(n.stations).every((x) => x.hall?.sold === hall.sold && x.hall.version === hall.version);
-      }, 10_000, 'stations hold HQ’s final numbers');
+      await until(
+        async () => {
+          const n = await world!.numbers();
+          return Object.values(n.stations).every((x) => x.hall?.sold === hall.sold && x.hall.version === hall.version);
+        },
+        10_000,
+        'stations hold HQ’s final numbers',
+      );
     } finally {
       await opened.close();
     }

@@ -31,101 +31,177 @@ afterEach(async () => {
 
 function conference(): ConferenceFile {
   const registrants: ConferenceFile['registrants'] = [];
-  for (let i = 0; i < 12; i++) registrants.push({ id: `g${i}`, confirmationCode: `G-${i}`, firstName: 'Guest', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] });
+  for (let i = 0; i < 12; i++)
+    registrants.push({
+      id: `g${i}`,
+      confirmationCode: `G-${i}`,
+      firstName: 'Guest',
+      lastName: `${i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    });
   return {
     format: 'lanyard.conference/1',
-    conference: { id: 'restore-conf', name: 'Restore Conf', timezone: 'UTC', startsOn: conferenceDay(), endsOn: conferenceDay() },
+    conference: {
+      id: 'restore-conf',
+      name: 'Restore Conf',
+      timezone: 'UTC',
+      startsOn: conferenceDay(),
+      endsOn: conferenceDay(),
+    },
     ticketTypes: [{ id: 'full', name: 'Full', badgeTemplate: 'standard' }],
-    sessions: [{ id: 'hall', title: 'Hall talk', room: 'Hall', startsAt: dayAt('14:00'), endsAt: dayAt('15:00'), capacity: 100, sellable: true }],
+    sessions: [
+      {
+        id: 'hall',
+        title: 'Hall talk',
+        room: 'Hall',
+        startsAt: dayAt('14:00'),
+        endsAt: dayAt('15:00'),
+        capacity: 100,
+        sellable: true,
+      },
+    ],
     registrants,
   };
 }
 
 describe('restoring a desk from an old backup', () => {
-  it('learns from HQ where its stream stands and what it sold since, before it sells again; HQ and the desk agree', { timeout: 90_000 }, async () => {
-    t = tempDir('lanyard-restore-');
-    inst = await startInstallation({ dir: t.dir, conference: conference(), stations: ['desk-a'] });
-    const dbPath = join(t.dir, 'desk-a.db');
-    const hqDb = join(t.dir, 'hq.db');
-    const start = async () => {
-      const s = await createStation({ dbPath, stationId: 'desk-a', sync: inst!.syncFor('desk-a') });
-      open.push(s);
-      return s;
-    };
-    const close = async (s: Station) => {
-      open.splice(open.indexOf(s), 1);
-      await s.close();
-    };
-    const hqNext = () => rawAll<{ next_seq: number }>(hqDb, `SELECT next_seq FROM station WHERE origin = 'station:desk-a'`)[0]?.next_seq ?? 1;
-    const drained = async (s: Station) =>
-      waitFor(async () => {
-        const st = must(await s.call('station.status', {}));
-        return st.outbox.depth === 0 && hqNext() === st.outbox.lastSeq + 1;
-      }, 20_000, 'HQ applied everything the desk sent');
+  it(
+    'learns from HQ where its stream stands and what it sold since, before it sells again; HQ and the desk agree',
+    { timeout: 90_000 },
+    async () => {
+      t = tempDir('lanyard-restore-');
+      inst = await startInstallation({ dir: t.dir, conference: conference(), stations: ['desk-a'] });
+      const dbPath = join(t.dir, 'desk-a.db');
+      const hqDb = join(t.dir, 'hq.db');
+      const start = async () => {
+        const s = await createStation({ dbPath, stationId: 'desk-a', sync: inst!.syncFor('desk-a') });
+        open.push(s);
+        return s;
+      };
+      const close = async (s: Station) => {
+        open.splice(open.indexOf(s), 1);
+        await s.close();
+      };
+      const hqNext = () =>
+        rawAll<{ next_seq: number }>(hqDb, `SELECT next_seq FROM station WHERE origin = 'station:desk-a'`)[0]
+          ?.next_seq ?? 1;
+      const drained = async (s: Station) =>
+        waitFor(
+          async () => {
+            const st = must(await s.call('station.status', {}));
+            return st.outbox.depth === 0 && hqNext() === st.outbox.lastSeq + 1;
+          },
+          20_000,
+          'HQ applied everything the desk sent',
+        );
 
-    let desk = await start();
-    must(await desk.call('conference.import', { data: conference() }));
-    await waitFor(async () => must(await desk.call('sync.status', {})).state === 'online', 20_000, 'desk online');
-    for (const g of ['g0', 'g1', 'g2']) expect(must(await desk.call('sale.sell', { sessionId: 'hall', registrantId: g })).outcome).toBe('confirmed');
-    await drained(desk);
-    const backup = must(await desk.call('backup.create', {}));
-    const atBackup = must(await desk.call('station.status', {})).outbox.lastSeq;
+      let desk = await start();
+      must(await desk.call('conference.import', { data: conference() }));
+      await waitFor(async () => must(await desk.call('sync.status', {})).state === 'online', 20_000, 'desk online');
+      for (const g of ['g0', 'g1', 'g2'])
+        expect(must(await desk.call('sale.sell', { sessionId: 'hall', registrantId: g })).outcome).toBe('confirmed');
+      await drained(desk);
+      const backup = must(await desk.call('backup.create', {}));
+      const atBackup = must(await desk.call('station.status', {})).outbox.lastSeq;
 
-    // After the backup: a walk-up registers and buys a seat, three more seats, one released.
-    const walkUp = must(await desk.call('registrant.registerWalkUp', { firstName: 'Wanda', lastName: 'Walkup', ticketTypeId: 'full' }));
-    const sold: string[] = [];
-    for (const g of [walkUp.id, 'g3', 'g4', 'g5']) sold.push(must(await desk.call('sale.sell', { sessionId: 'hall', registrantId: g })).sale!.id);
-    must(await desk.call('sale.release', { saleId: sold[3]!, reason: 'changed their mind' }));
-    await drained(desk);
-    const before = { lastSeq: must(await desk.call('station.status', {})).outbox.lastSeq, hqNext: hqNext() };
-    expect(before.lastSeq).toBeGreaterThan(atBackup);
-    await close(desk);
+      // After the backup: a walk-up registers and buys a seat, three more seats, one released.
+      const walkUp = must(
+        await desk.call('registrant.registerWalkUp', { firstName: 'Wanda', lastName: 'Walkup', ticketTypeId: 'full' }),
+      );
+      const sold: string[] = [];
+      for (const g of [walkUp.id, 'g3', 'g4', 'g5'])
+        sold.push(must(await desk.call('sale.sell', { sessionId: 'hall', registrantId: g })).sale!.id);
+      must(await desk.call('sale.release', { saleId: sold[3]!, reason: 'changed their mind' }));
+      await drained(desk);
+      const before = { lastSeq: must(await desk.call('station.status', {})).outbox.lastSeq, hqNext: hqNext() };
+      expect(before.lastSeq).toBeGreaterThan(atBackup);
+      await close(desk);
 
-    // The PC's disk dies; the station is restored from the backup (station stopped).
-    const restored = must(await restoreStation({ dbPath, from: backup.file, at: new Date().toISOString() }));
-    expect(restored).toMatchObject({ stationId: 'desk-a', backupLastSeq: atBackup, waitsForHq: true });
-    expect(rawAll(dbPath, `SELECT count(*) n FROM sale`)).toEqual([{ n: 3 }]); // the backup's world
+      // The PC's disk dies; the station is restored from the backup (station stopped).
+      const restored = must(await restoreStation({ dbPath, from: backup.file, at: new Date().toISOString() }));
+      expect(restored).toMatchObject({ stationId: 'desk-a', backupLastSeq: atBackup, waitsForHq: true });
+      expect(rawAll(dbPath, `SELECT count(*) n FROM sale`)).toEqual([{ n: 3 }]); // the backup's world
 
-    // Without HQ (no sync): it refuses to sell or register, and writes nothing.
-    const alone = await createStation({ dbPath });
-    open.push(alone);
-    const refused = await alone.call('sale.sell', { sessionId: 'hall', registrantId: 'g6' });
-    expect(refused.ok ? null : refused.error).toMatchObject({ code: 'conflict', details: { reason: 'stream_recovery' } });
-    expect(must(await alone.call('backup.status', {})).streamRecovery).toMatchObject({ backupLastSeq: atBackup });
-    await close(alone);
-    const digest = dbDigest(dbPath);
-    const again = await createStation({ dbPath });
-    open.push(again);
-    const walk2 = await again.call('registrant.registerWalkUp', { firstName: 'Nope', lastName: 'Never', ticketTypeId: 'full' });
-    expect(walk2.ok ? null : walk2.error.code).toBe('conflict');
-    await close(again);
-    expect(dbDigest(dbPath)).toBe(digest);
+      // Without HQ (no sync): it refuses to sell or register, and writes nothing.
+      const alone = await createStation({ dbPath });
+      open.push(alone);
+      const refused = await alone.call('sale.sell', { sessionId: 'hall', registrantId: 'g6' });
+      expect(refused.ok ? null : refused.error).toMatchObject({
+        code: 'conflict',
+        details: { reason: 'stream_recovery' },
+      });
+      expect(must(await alone.call('backup.status', {})).streamRecovery).toMatchObject({ backupLastSeq: atBackup });
+      await close(alone);
+      const digest = dbDigest(dbPath);
+      const again = await createStation({ dbPath });
+      open.push(again);
+      const walk2 = await again.call('registrant.registerWalkUp', {
+        firstName: 'Nope',
+        lastName: 'Never',
+        ticketTypeId: 'full',
+      });
+      expect(walk2.ok ? null : walk2.error.code).toBe('conflict');
+      await close(again);
+      expect(dbDigest(dbPath)).toBe(digest);
 
-    // Online: HQ answers, the desk gets back what it sold since the backup and continues after HQ's last seq.
-    desk = await start();
-    await waitFor(async () => must(await desk.call('backup.status', {})).streamRecovery === null, 30_000, 'HQ answered the restored desk');
-    expect(must(await desk.call('station.status', {})).outbox.lastSeq).toBe(before.hqNext - 1);
-    const sales = rawAll<{ id: string; registrant_id: string; status: string }>(dbPath, `SELECT id, registrant_id, status FROM sale ORDER BY created_at`);
-    expect(sales.map((s) => [s.registrant_id, s.status])).toEqual([
-      ['g0', 'confirmed'], ['g1', 'confirmed'], ['g2', 'confirmed'], [walkUp.id, 'confirmed'], ['g3', 'confirmed'], ['g4', 'confirmed'], ['g5', 'released'],
-    ]);
-    expect(must(await desk.call('registrant.get', { id: walkUp.id })).firstName).toBe('Wanda');
+      // Online: HQ answers, the desk gets back what it sold since the backup and continues after HQ's last seq.
+      desk = await start();
+      await waitFor(
+        async () => must(await desk.call('backup.status', {})).streamRecovery === null,
+        30_000,
+        'HQ answered the restored desk',
+      );
+      expect(must(await desk.call('station.status', {})).outbox.lastSeq).toBe(before.hqNext - 1);
+      const sales = rawAll<{ id: string; registrant_id: string; status: string }>(
+        dbPath,
+        `SELECT id, registrant_id, status FROM sale ORDER BY created_at`,
+      );
+      expect(sales.map((s) => [s.registrant_id, s.status])).toEqual([
+        ['g0', 'confirmed'],
+        ['g1', 'confirmed'],
+        ['g2', 'confirmed'],
+        [walkUp.id, 'confirmed'],
+        ['g3', 'confirmed'],
+        ['g4', 'confirmed'],
+        ['g5', 'released'],
+      ]);
+      expect(must(await desk.call('registrant.get', { id: walkUp.id })).firstName).toBe('Wanda');
 
-    // It sells again: new seqs after HQ's, applied once each.
-    for (const g of ['g6', 'g7']) expect(must(await desk.call('sale.sell', { sessionId: 'hall', registrantId: g })).outcome).toBe('confirmed');
-    await drained(desk);
-    expect(rawAll(hqDb, `SELECT count(*) n FROM dead_letter`)).toEqual([{ n: 0 }]);
-    const hqSeqs = rawAll<{ seq: number }>(hqDb, `SELECT seq FROM inbox WHERE origin = 'station:desk-a' ORDER BY seq`).map((r) => r.seq);
-    expect(hqSeqs).toEqual(Array.from({ length: hqSeqs.length }, (_, i) => i + 1)); // gap-free, each seq once
-    const local = rawAll<{ seq: number; id: string }>(dbPath, `SELECT seq, id FROM outbox ORDER BY seq`);
-    expect(local.map((r) => r.id)).toEqual(rawAll<{ id: string }>(hqDb, `SELECT id FROM inbox WHERE origin = 'station:desk-a' ORDER BY seq`).map((r) => r.id));
-    const hqSales = rawAll<{ registrant_id: string; released: number }>(hqDb, `SELECT registrant_id, released_at IS NOT NULL released FROM sale WHERE station = 'station:desk-a' ORDER BY decided_at, registrant_id`);
-    expect(hqSales.length).toBe(9);
-    const deskSales = rawAll<{ registrant_id: string; status: string }>(dbPath, `SELECT registrant_id, status FROM sale`);
-    expect(new Set(deskSales.map((s) => `${s.registrant_id}:${s.status === 'released' ? 1 : 0}`))).toEqual(new Set(hqSales.map((s) => `${s.registrant_id}:${s.released}`)));
-    const hall = rawAll<{ sold: number }>(hqDb, `SELECT sold FROM session WHERE id = 'hall'`)[0]!.sold;
-    expect(hall).toBe(8); // 9 sold, 1 released
-  });
+      // It sells again: new seqs after HQ's, applied once each.
+      for (const g of ['g6', 'g7'])
+        expect(must(await desk.call('sale.sell', { sessionId: 'hall', registrantId: g })).outcome).toBe('confirmed');
+      await drained(desk);
+      expect(rawAll(hqDb, `SELECT count(*) n FROM dead_letter`)).toEqual([{ n: 0 }]);
+      const hqSeqs = rawAll<{ seq: number }>(
+        hqDb,
+        `SELECT seq FROM inbox WHERE origin = 'station:desk-a' ORDER BY seq`,
+      ).map((r) => r.seq);
+      expect(hqSeqs).toEqual(Array.from({ length: hqSeqs.length }, (_, i) => i + 1)); // gap-free, each seq once
+      const local = rawAll<{ seq: number; id: string }>(dbPath, `SELECT seq, id FROM outbox ORDER BY seq`);
+      expect(local.map((r) => r.id)).toEqual(
+        rawAll<{ id: string }>(hqDb, `SELECT id FROM inbox WHERE origin = 'station:desk-a' ORDER BY seq`).map(
+          (r) => r.id,
+        ),
+      );
+      const hqSales = rawAll<{ registrant_id: string; released: number }>(
+        hqDb,
+        `SELECT registrant_id, released_at IS NOT NULL released FROM sale WHERE station = 'station:desk-a' ORDER BY decided_at, registrant_id`,
+      );
+      expect(hqSales.length).toBe(9);
+      const deskSales = rawAll<{ registrant_id: string; status: string }>(
+        dbPath,
+        `SELECT registrant_id, status FROM sale`,
+      );
+      expect(new Set(deskSales.map((s) => `${s.registrant_id}:${s.status === 'released' ? 1 : 0}`))).toEqual(
+        new Set(hqSales.map((s) => `${s.registrant_id}:${s.released}`)),
+      );
+      const hall = rawAll<{ sold: number }>(hqDb, `SELECT sold FROM session WHERE id = 'hall'`)[0]!.sold;
+      expect(hall).toBe(8); // 9 sold, 1 released
+    },
+  );
 
   it('refuses a backup that fails the integrity check or the audit chain, and changes nothing', async () => {
     t = tempDir('lanyard-restore-bad-');
@@ -165,7 +241,10 @@ describe('restoring a desk from an old backup', () => {
 
     // The CLI says the same and exits 1.
     const lines: string[] = [];
-    const code = await runCli(['--db', dbPath, 'restore', '--from', tampered], { out: () => {}, err: (l) => lines.push(l) });
+    const code = await runCli(['--db', dbPath, 'restore', '--from', tampered], {
+      out: () => {},
+      err: (l) => lines.push(l),
+    });
     expect(code).toBe(1);
     expect(lines.join('\n')).toMatch(/audit log/);
     expect(dbDigest(dbPath)).toBe(digest);
@@ -187,7 +266,10 @@ describe('restoring a desk from an old backup', () => {
 
   it('the runtime takes backups on its schedule, the newest N kept', { timeout: 30_000 }, async () => {
     t = tempDir('lanyard-backup-schedule-');
-    const parsed = parseRuntimeConfig({ stationId: 'desk-a', dataDir: 'desk-a', backup: { everyMin: 0.003, keep: 2 } }, { baseDir: t.dir, defaultDataDir: t.dir });
+    const parsed = parseRuntimeConfig(
+      { stationId: 'desk-a', dataDir: 'desk-a', backup: { everyMin: 0.003, keep: 2 } },
+      { baseDir: t.dir, defaultDataDir: t.dir },
+    );
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
     const runtime = await startRuntime(parsed.config, { healthPollMs: 0 });
     try {

@@ -18,8 +18,10 @@ let s: Station;
 const min = 60_000;
 const typical = -Math.log(1 - defaultPolicy.allotmentCover) * defaultPolicy.typicalOutageMin; // ≈ 46 min
 
-const heartbeat = () => s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date(clock.now()).toISOString() }) });
-const plan = async (sessionId = 'panel', returnBeforeStartMin = 20) => must(await s.call('allotment.plan', { returnBeforeStartMin })).find((p) => p.sessionId === sessionId)!;
+const heartbeat = () =>
+  s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date(clock.now()).toISOString() }) });
+const plan = async (sessionId = 'panel', returnBeforeStartMin = 20) =>
+  must(await s.call('allotment.plan', { returnBeforeStartMin })).find((p) => p.sessionId === sessionId)!;
 
 beforeEach(async () => {
   t = tempDir();
@@ -28,7 +30,17 @@ beforeEach(async () => {
   const c = smallConference();
   c.sessions[0]!.capacity = 100;
   c.sessions[1]!.policy = { allotmentMaxSeats: 0 }; // the workshop: no allotments, by the session's own policy
-  for (let i = 0; i < 10; i++) c.registrants.push({ id: `b${i}`, confirmationCode: `B-${i}`, firstName: 'Buyer', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] });
+  for (let i = 0; i < 10; i++)
+    c.registrants.push({
+      id: `b${i}`,
+      confirmationCode: `B-${i}`,
+      firstName: 'Buyer',
+      lastName: `${i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    });
   must(await s.call('conference.import', { data: c }));
 });
 afterEach(async () => {
@@ -40,7 +52,15 @@ describe('allotment.plan', () => {
   it('a desk that has sold nothing and seen no outage: the minimum for every sellable session', async () => {
     const plans = must(await s.call('allotment.plan', { returnBeforeStartMin: 20 }));
     expect(plans.map((p) => p.sessionId).sort()).toEqual(['panel', 'workshop']); // not the keynote (not sold at desks)
-    expect(await plan()).toMatchObject({ held: 0, allotments: [], ownSalesRatePerMin: 0, outagesSeen: 0, target: 1, minutesToReturn: 5 * 60 + 15 - 20, unallocated: 99 });
+    expect(await plan()).toMatchObject({
+      held: 0,
+      allotments: [],
+      ownSalesRatePerMin: 0,
+      outagesSeen: 0,
+      target: 1,
+      minutesToReturn: 5 * 60 + 15 - 20,
+      unallocated: 99,
+    });
     expect((await plan()).planningOutageMin).toBeCloseTo(typical, 9);
     expect(await plan('workshop')).toMatchObject({ target: 0 }); // allotmentMaxSeats 0
     // Inside the return window: nothing to hold.
@@ -57,9 +77,14 @@ describe('allotment.plan', () => {
       clock.advance(20_000);
     }
     const p = await plan();
-    const rate = salesRate(soldAt.map((at) => (clock.now() - at) / min), ownRateTauMin);
+    const rate = salesRate(
+      soldAt.map((at) => (clock.now() - at) / min),
+      ownRateTauMin,
+    );
     expect(p.ownSalesRatePerMin).toBeCloseTo(rate, 9);
-    expect(p.target).toBe(allotmentTarget({ ownRatePerMin: rate, outageMin: typical, minutesToReturn: p.minutesToReturn }, defaultPolicy));
+    expect(p.target).toBe(
+      allotmentTarget({ ownRatePerMin: rate, outageMin: typical, minutesToReturn: p.minutesToReturn }, defaultPolicy),
+    );
     expect(p.target).toBeGreaterThan(1);
     // An hour later the rate has all but gone, and the target is back to the minimum.
     clock.advance(60 * min);
@@ -98,10 +123,16 @@ describe('allotment.plan', () => {
 });
 
 describe('AllotmentReturnRequested: HQ asks for this desk’s seats back', () => {
-  const outbox = () => rawAll<{ body: string }>(join(t.dir, 'desk-a.db'), 'SELECT body FROM outbox ORDER BY seq').map((r) => JSON.parse(r.body) as Envelope);
+  const outbox = () =>
+    rawAll<{ body: string }>(join(t.dir, 'desk-a.db'), 'SELECT body FROM outbox ORDER BY seq').map(
+      (r) => JSON.parse(r.body) as Envelope,
+    );
   const grant = (allotmentId: string, seats: number, sessionId = 'panel') =>
-    s.call('feed.apply', { envelope: hq('AllotmentGranted', { allotmentId, requestId: null, station: 'station:desk-a', sessionId, seats }) });
-  const ask = (station: string, sessionId = 'panel') => s.call('feed.apply', { envelope: hq('AllotmentReturnRequested', { station: station as 'station:x', sessionId }) });
+    s.call('feed.apply', {
+      envelope: hq('AllotmentGranted', { allotmentId, requestId: null, station: 'station:desk-a', sessionId, seats }),
+    });
+  const ask = (station: string, sessionId = 'panel') =>
+    s.call('feed.apply', { envelope: hq('AllotmentReturnRequested', { station: station as 'station:x', sessionId }) });
 
   it('every unused seat of the session goes back (AllotmentReturned per allotment); other sessions and other desks’ requests are left alone', async () => {
     must(await grant('a1', 2));
@@ -112,11 +143,18 @@ describe('AllotmentReturnRequested: HQ asks for this desk’s seats back', () =>
     expect(must(await ask('station:desk-a'))).toMatchObject({ status: 'applied', note: '5 seat(s) given back' });
     expect(await plan()).toMatchObject({ held: 0, allotments: [] });
     expect((await plan('workshop')).held).toBe(4);
-    expect(outbox().filter((e) => e.type === 'AllotmentReturned').map((e) => e.payload)).toEqual([
+    expect(
+      outbox()
+        .filter((e) => e.type === 'AllotmentReturned')
+        .map((e) => e.payload),
+    ).toEqual([
       { allotmentId: 'a1', sessionId: 'panel', seats: 2 },
       { allotmentId: 'a2', sessionId: 'panel', seats: 3 },
     ]);
     // Asked again with nothing in hand: nothing to do.
-    expect(must(await ask('station:desk-a'))).toMatchObject({ status: 'ignored', note: 'no seat in hand for the session' });
+    expect(must(await ask('station:desk-a'))).toMatchObject({
+      status: 'ignored',
+      note: 'no seat in hand for the session',
+    });
   });
 });

@@ -28,11 +28,37 @@ afterAll(async () => {
 
 /** Commands that only read: whatever they are given, nothing may change. */
 const readOnly = new Set<Channel>([
-  'station.status', 'station.settings', 'ticketTypes.list', 'badge.prints', 'badge.duplicates', 'staff.session', 'sessions.list', 'registrant.search', 'registrant.get',
-  'sale.preview', 'staff.list', 'audit.verify', 'cases.list', 'print.jobs', 'print.log', 'printer.list', 'badge.verify', 'waitlist.list', 'reports.export',
-  'sessions.board', 'sync.details', 'settings.get', 'settings.testConnection', 'registrants.previewCsv', 'badge.voids',
+  'station.status',
+  'station.settings',
+  'ticketTypes.list',
+  'badge.prints',
+  'badge.duplicates',
+  'staff.session',
+  'sessions.list',
+  'registrant.search',
+  'registrant.get',
+  'sale.preview',
+  'staff.list',
+  'audit.verify',
+  'cases.list',
+  'print.jobs',
+  'print.log',
+  'printer.list',
+  'badge.verify',
+  'waitlist.list',
+  'reports.export',
+  'sessions.board',
+  'sync.details',
+  'settings.get',
+  'settings.testConnection',
+  'registrants.previewCsv',
+  'badge.voids',
   'backup.status',
-  'payment.list', 'receipt.preview', 'reports.day', 'stock.status', 'print.batches',
+  'payment.list',
+  'receipt.preview',
+  'reports.day',
+  'stock.status',
+  'print.batches',
 ]);
 
 const internal = internalCaller();
@@ -40,27 +66,74 @@ const internal = internalCaller();
 const cases: Record<Channel, unknown[]> = {
   'station.status': [null, 'x', { extra: 1 }],
   'station.settings': [{ mode: 'supervisor' }, []],
-  'staff.signIn': [{}, { staffId: 'sup' }, { staffId: 'sup', pin: 'letters' }, { staffId: 'sup', pin: '2468', role: 'supervisor' }],
+  'staff.signIn': [
+    {},
+    { staffId: 'sup' },
+    { staffId: 'sup', pin: 'letters' },
+    { staffId: 'sup', pin: '2468', role: 'supervisor' },
+  ],
   'staff.signOut': [{ staffId: 'sup' }],
   'staff.session': [{ staffId: 'sup' }],
   'ticketTypes.list': [{ conferenceId: 'conf-1' }],
   'badge.prints': [{}, { registrantId: 'ghost' }, { registrantId: '' }],
   'badge.duplicates': [{ all: true }],
-  'conference.import': [{}, { data: {} }, { data: { ...smallConference(), format: 'other/2' } }, { data: { ...smallConference(), sessions: [{ id: 'x' }] } }, { data: smallConference(), more: 1 }],
-  'registrants.importCsv': [{ csv: '', mapping: { firstName: 'a' } }, { csv: 'a,b\n1,2', mapping: {} }, { csv: 'a\n1', mapping: { nonsense: 'a' } }, { csv: 'Code\nX', mapping: { confirmationCode: 'Code' } }],
+  'conference.import': [
+    {},
+    { data: {} },
+    { data: { ...smallConference(), format: 'other/2' } },
+    { data: { ...smallConference(), sessions: [{ id: 'x' }] } },
+    { data: smallConference(), more: 1 },
+  ],
+  'registrants.importCsv': [
+    { csv: '', mapping: { firstName: 'a' } },
+    { csv: 'a,b\n1,2', mapping: {} },
+    { csv: 'a\n1', mapping: { nonsense: 'a' } },
+    { csv: 'Code\nX', mapping: { confirmationCode: 'Code' } },
+  ],
   'sessions.list': [[], { all: true }],
-  'registrant.search': [{}, { query: 5 }, { query: 'a', limit: 0 }, { query: 'a', limit: 10_000 }, { query: 'x'.repeat(201) }],
+  'registrant.search': [
+    {},
+    { query: 5 },
+    { query: 'a', limit: 0 },
+    { query: 'a', limit: 10_000 },
+    { query: 'x'.repeat(201) },
+  ],
   'registrant.get': [{}, { id: '' }, { id: 'nope' }, { id: "r1' OR '1'='1" }, { id: 'x'.repeat(200) }],
-  'registrant.registerWalkUp': [{}, { firstName: '', lastName: '', ticketTypeId: 'full' }, { firstName: 'A', ticketTypeId: 'full', email: 'not-mail' }, { firstName: 'A', lastName: 'B', ticketTypeId: 'ghost' }],
+  'registrant.registerWalkUp': [
+    {},
+    { firstName: '', lastName: '', ticketTypeId: 'full' },
+    { firstName: 'A', ticketTypeId: 'full', email: 'not-mail' },
+    { firstName: 'A', lastName: 'B', ticketTypeId: 'ghost' },
+  ],
   'sale.preview': [{}, { sessionId: 'ghost' }, { sessionId: 'keynote' }, { sessionId: 'panel', registrantId: 'r1' }],
   'sale.sell': [
-    {}, { sessionId: 'panel' }, { sessionId: 'ghost', registrantId: 'r2' }, { sessionId: 'panel', registrantId: 'ghost' },
-    { sessionId: 'panel', registrantId: 'r1' }, { sessionId: 'keynote', registrantId: 'r2' }, { sessionId: 'panel', registrantId: 'r2', override: { supervisorId: 'sup', pin: 'abcd' } },
+    {},
+    { sessionId: 'panel' },
+    { sessionId: 'ghost', registrantId: 'r2' },
+    { sessionId: 'panel', registrantId: 'ghost' },
+    { sessionId: 'panel', registrantId: 'r1' },
+    { sessionId: 'keynote', registrantId: 'r2' },
+    { sessionId: 'panel', registrantId: 'r2', override: { supervisorId: 'sup', pin: 'abcd' } },
   ],
-  'registration.upgrade': [{}, { sessionId: 'panel', registrantId: 'r1' }, { sessionId: 'panel', registrantId: 'r2', tier: 'online' }],
+  'registration.upgrade': [
+    {},
+    { sessionId: 'panel', registrantId: 'r1' },
+    { sessionId: 'panel', registrantId: 'r2', tier: 'online' },
+  ],
   'sale.release': [{}, { saleId: 'ghost', reason: 'x' }, { saleId: 'ghost', reason: '' }, { saleId: 'ghost' }],
-  'checkin.record': [{}, { registrantId: 'ghost' }, { registrantId: 'r2', sessionId: 'panel' }, { registrantId: 'r1', sessionId: 'ghost' }],
-  'staff.add': [{}, { id: 'x', name: 'X', role: 'admin', pin: '1234' }, { id: 'x', name: 'X', role: 'desk', pin: '12' }, { id: 'x', name: 'X', role: 'desk', pin: '1234' }, { id: 'sup', name: 'S', role: 'supervisor', pin: '1234', by: { supervisorId: 'sup', pin: '2468' } }],
+  'checkin.record': [
+    {},
+    { registrantId: 'ghost' },
+    { registrantId: 'r2', sessionId: 'panel' },
+    { registrantId: 'r1', sessionId: 'ghost' },
+  ],
+  'staff.add': [
+    {},
+    { id: 'x', name: 'X', role: 'admin', pin: '1234' },
+    { id: 'x', name: 'X', role: 'desk', pin: '12' },
+    { id: 'x', name: 'X', role: 'desk', pin: '1234' },
+    { id: 'sup', name: 'S', role: 'supervisor', pin: '1234', by: { supervisorId: 'sup', pin: '2468' } },
+  ],
   'staff.verify': [{}, { staffId: 'sup' }, { staffId: 'sup', pin: 'letters' }],
   'staff.list': [{ id: 1 }],
   'audit.verify': [{ fix: true }],
@@ -71,19 +144,47 @@ const cases: Record<Channel, unknown[]> = {
   'sync.status': [{ verbose: true }, 'now'],
   'sync.setWorkOffline': [{}, { on: 'yes' }, { on: true, extra: 1 }, { on: true, staffId: 'sup' }],
   'feed.apply': [
-    {}, { envelope: null }, { envelope: 'garbage' },
+    {},
+    { envelope: null },
+    { envelope: 'garbage' },
     { envelope: { ...hq('Heartbeat', { hqTime: 'yesterday' }) } },
     { envelope: { ...hq('Heartbeat', { hqTime: dayAt('08:45') }), origin: 'station:evil' } },
-    { envelope: { ...hq('SeatAvailability', { sessionId: 'panel', capacity: -1, sold: 0, allotted: 0, version: 99, salesRatePerMin: 0 }) } },
+    {
+      envelope: {
+        ...hq('SeatAvailability', {
+          sessionId: 'panel',
+          capacity: -1,
+          sold: 0,
+          allotted: 0,
+          version: 99,
+          salesRatePerMin: 0,
+        }),
+      },
+    },
     { envelope: { ...hq('SeatSold' as never, {} as never) } },
     { envelope: { ...hq('Heartbeat', { hqTime: dayAt('08:45') }), schema: 99 } },
   ],
   // Per-envelope problems are results, not errors (tested in tests/sync); here the request itself is bad.
-  'feed.applyBatch': [{}, { envelopes: [] }, { envelopes: 'garbage' }, { envelopes: Array.from({ length: 1001 }, () => null) }, { envelopes: [null], extra: 1 }],
-  'badge.preview': [{}, { registrantId: 'ghost' }, { registrantId: 'r1', printer: 'lpt1:' }, { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100?lang=pdf' }],
+  'feed.applyBatch': [
+    {},
+    { envelopes: [] },
+    { envelopes: 'garbage' },
+    { envelopes: Array.from({ length: 1001 }, () => null) },
+    { envelopes: [null], extra: 1 },
+  ],
+  'badge.preview': [
+    {},
+    { registrantId: 'ghost' },
+    { registrantId: 'r1', printer: 'lpt1:' },
+    { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100?lang=pdf' },
+  ],
   'badge.print': [
-    {}, { registrantId: 'r1' }, { registrantId: 'r1', printer: 'ftp://printer' }, { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' },
-    { registrantId: 'r1', printer: 'tcp://127.0.0.1:99999' }, { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100', reason: '' },
+    {},
+    { registrantId: 'r1' },
+    { registrantId: 'r1', printer: 'ftp://printer' },
+    { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' },
+    { registrantId: 'r1', printer: 'tcp://127.0.0.1:99999' },
+    { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100', reason: '' },
     { registrantId: 'r1', printer: 'tcp://127.0.0.1:9100', staffId: 'sup' },
   ],
   'print.jobs': [{ status: 'lost' }, { limit: 0 }],
@@ -95,13 +196,28 @@ const cases: Record<Channel, unknown[]> = {
   'printer.testPage': [{}, { printer: 'spooler:' }, { printer: 'tcp://127.0.0.1:9100?dpi=600' }],
   'badge.verify': [{}, { code: 5 }, { code: 'x'.repeat(1001) }],
   'badge.stationKey': [{ rotate: true }],
-  'allotment.request': [{}, { sessionId: 'ghost', seats: 1 }, { sessionId: 'keynote', seats: 1 }, { sessionId: 'panel', seats: 0 }, { sessionId: 'panel', seats: 2, extra: 1 }],
+  'allotment.request': [
+    {},
+    { sessionId: 'ghost', seats: 1 },
+    { sessionId: 'keynote', seats: 1 },
+    { sessionId: 'panel', seats: 0 },
+    { sessionId: 'panel', seats: 2, extra: 1 },
+  ],
   'allotment.return': [{}, { allotmentId: 'ghost' }, { allotmentId: 'a1', sessionId: 'panel' }, { sessionId: 'ghost' }],
-  'allotment.plan': [{ returnBeforeStartMin: -1 }, { returnBeforeStartMin: 'soon' }, { returnBeforeStartMin: 2000 }, { extra: 1 }],
+  'allotment.plan': [
+    { returnBeforeStartMin: -1 },
+    { returnBeforeStartMin: 'soon' },
+    { returnBeforeStartMin: 2000 },
+    { extra: 1 },
+  ],
   // Per-case problems (closed case, refuse after print, move to a full session...) are in tests/station/cases.test.ts.
   'cases.resolve': [
-    {}, { caseId: 'ghost', action: 'honor', supervisor: { supervisorId: 'sup', pin: '2468' } }, { caseId: 'c1', action: 'shrug', supervisor: { supervisorId: 'sup', pin: '2468' } },
-    { caseId: 'c1', action: 'move', supervisor: { supervisorId: 'sup', pin: '2468' } }, { caseId: 'c1', action: 'honor' }, { caseId: 'c1', action: 'honor', supervisor: { supervisorId: 'sup', pin: '12' } },
+    {},
+    { caseId: 'ghost', action: 'honor', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { caseId: 'c1', action: 'shrug', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { caseId: 'c1', action: 'move', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { caseId: 'c1', action: 'honor' },
+    { caseId: 'c1', action: 'honor', supervisor: { supervisorId: 'sup', pin: '12' } },
     { caseId: 'c1', action: 'honor', supervisor: { supervisorId: 'sup', pin: '2468' }, note: 'x'.repeat(501) },
   ],
   'waitlist.list': [{}, { sessionId: 'ghost' }, { sessionId: 'panel', all: true }],
@@ -111,43 +227,93 @@ const cases: Record<Channel, unknown[]> = {
   'settings.get': [{ reveal: true }],
   'settings.testConnection': [{}, { connectionString: '' }, { connectionString: 'x'.repeat(5000) }],
   'staff.setPin': [
-    {}, { id: 'sup', pin: '1357' }, { id: 'sup', pin: '12', by: { supervisorId: 'sup', pin: '2468' } },
-    { id: 'ghost', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }, { staffId: 'sup', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } },
+    {},
+    { id: 'sup', pin: '1357' },
+    { id: 'sup', pin: '12', by: { supervisorId: 'sup', pin: '2468' } },
+    { id: 'ghost', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } },
+    { staffId: 'sup', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } },
   ],
-  'registrants.previewCsv': [{}, { csv: '' }, { csv: 'a,b\n1,2', rows: 0 }, { csv: 'a,b\n1,2', mapping: { nickname: 'a' } }],
+  'registrants.previewCsv': [
+    {},
+    { csv: '' },
+    { csv: 'a,b\n1,2', rows: 0 },
+    { csv: 'a,b\n1,2', mapping: { nickname: 'a' } },
+  ],
   'badge.voids': [{ limit: 0 }, { limit: 'all' }],
   // ---- the desk's day (issue 19) ----
   'registrant.correct': [
-    {}, { registrantId: 'r1' }, { registrantId: 'r1', changes: {} }, { registrantId: 'r1', changes: { firstName: '', lastName: '' } }, { registrantId: 'r1', changes: { email: 'nope' } },
-    { registrantId: 'r1', changes: { country: 'Portugal' } }, { registrantId: 'r1', changes: { ticketTypeId: 'vip' } }, { registrantId: 'ghost', changes: { firstName: 'A' } },
-    { registrantId: 'r1', changes: { firstName: 'José' } }, { registrantId: 'r1', changes: { firstName: 'x'.repeat(121) } },
+    {},
+    { registrantId: 'r1' },
+    { registrantId: 'r1', changes: {} },
+    { registrantId: 'r1', changes: { firstName: '', lastName: '' } },
+    { registrantId: 'r1', changes: { email: 'nope' } },
+    { registrantId: 'r1', changes: { country: 'Portugal' } },
+    { registrantId: 'r1', changes: { ticketTypeId: 'vip' } },
+    { registrantId: 'ghost', changes: { firstName: 'A' } },
+    { registrantId: 'r1', changes: { firstName: 'José' } },
+    { registrantId: 'r1', changes: { firstName: 'x'.repeat(121) } },
   ],
   'registration.settle': [
-    {}, { registrantId: 'r1', decision: 'maybe' }, { registrantId: 'r1', decision: 'accept', note: 'ok' }, { registrantId: 'r1', decision: 'pay' },
-    { registrantId: 'r1', decision: 'pay', payment: { method: 'card' } }, { registrantId: 'r1', decision: 'pay', payment: { method: 'cash' } },
-    { registrantId: 'ghost', decision: 'pay', payment: { method: 'cash' } }, { registrantId: 'r1', decision: 'accept', supervisor: { supervisorId: 'sup', pin: '2468' }, note: '' },
+    {},
+    { registrantId: 'r1', decision: 'maybe' },
+    { registrantId: 'r1', decision: 'accept', note: 'ok' },
+    { registrantId: 'r1', decision: 'pay' },
+    { registrantId: 'r1', decision: 'pay', payment: { method: 'card' } },
+    { registrantId: 'r1', decision: 'pay', payment: { method: 'cash' } },
+    { registrantId: 'ghost', decision: 'pay', payment: { method: 'cash' } },
+    { registrantId: 'r1', decision: 'accept', supervisor: { supervisorId: 'sup', pin: '2468' }, note: '' },
   ],
-  'registration.changeTicket': [{}, { registrantId: 'r1' }, { registrantId: 'r1', ticketTypeId: 'ghost' }, { registrantId: 'r1', ticketTypeId: 'full' }, { registrantId: 'ghost', ticketTypeId: 'full' }],
+  'registration.changeTicket': [
+    {},
+    { registrantId: 'r1' },
+    { registrantId: 'r1', ticketTypeId: 'ghost' },
+    { registrantId: 'r1', ticketTypeId: 'full' },
+    { registrantId: 'ghost', ticketTypeId: 'full' },
+  ],
   'registration.transfer': [
-    {}, { registrantId: 'r1', to: { firstName: '', lastName: '' }, reason: 'x' }, { registrantId: 'r1', to: { firstName: 'A' } }, { registrantId: 'r1', to: { firstName: 'A' }, reason: '' },
-    { registrantId: 'ghost', to: { firstName: 'A' }, reason: 'gift' }, { registrantId: 'r1', to: { firstName: 'A', email: 'bad' }, reason: 'gift' },
+    {},
+    { registrantId: 'r1', to: { firstName: '', lastName: '' }, reason: 'x' },
+    { registrantId: 'r1', to: { firstName: 'A' } },
+    { registrantId: 'r1', to: { firstName: 'A' }, reason: '' },
+    { registrantId: 'ghost', to: { firstName: 'A' }, reason: 'gift' },
+    { registrantId: 'r1', to: { firstName: 'A', email: 'bad' }, reason: 'gift' },
   ],
-  'seat.release': [{}, { registrantId: 'r1', sessionId: 'panel' }, { registrantId: 'r1', sessionId: 'workshop', reason: 'x' }, { registrantId: 'r1', sessionId: 'ghost', reason: 'x' }],
+  'seat.release': [
+    {},
+    { registrantId: 'r1', sessionId: 'panel' },
+    { registrantId: 'r1', sessionId: 'workshop', reason: 'x' },
+    { registrantId: 'r1', sessionId: 'ghost', reason: 'x' },
+  ],
   'seat.swap': [
-    {}, { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'panel' }, { registrantId: 'r2', fromSessionId: 'panel', toSessionId: 'workshop' },
-    { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'keynote' }, { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'workshop', payment: { method: 'bitcoin' } },
+    {},
+    { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'panel' },
+    { registrantId: 'r2', fromSessionId: 'panel', toSessionId: 'workshop' },
+    { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'keynote' },
+    { registrantId: 'r1', fromSessionId: 'panel', toSessionId: 'workshop', payment: { method: 'bitcoin' } },
   ],
   'payment.list': [{ limit: 0 }, { day: 'today' }, { registrantId: '' }],
   'payment.reverse': [
-    {}, { paymentId: 'ghost', kind: 'void', reason: 'x' }, { paymentId: 'ghost', kind: 'steal', reason: 'x', supervisor: { supervisorId: 'sup', pin: '2468' } },
-    { paymentId: 'ghost', kind: 'void', reason: '', supervisor: { supervisorId: 'sup', pin: '2468' } }, { paymentId: 'ghost', kind: 'refund', reason: 'x', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    {},
+    { paymentId: 'ghost', kind: 'void', reason: 'x' },
+    { paymentId: 'ghost', kind: 'steal', reason: 'x', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { paymentId: 'ghost', kind: 'void', reason: '', supervisor: { supervisorId: 'sup', pin: '2468' } },
+    { paymentId: 'ghost', kind: 'refund', reason: 'x', supervisor: { supervisorId: 'sup', pin: '2468' } },
   ],
   'receipt.preview': [{}, { registrantId: 'ghost' }],
-  'receipt.print': [{}, { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' }, { registrantId: 'r1', printer: 'ftp://printer' }],
+  'receipt.print': [
+    {},
+    { registrantId: 'ghost', printer: 'tcp://127.0.0.1:9' },
+    { registrantId: 'r1', printer: 'ftp://printer' },
+  ],
   'reports.day': [{ day: 'yesterday' }, { day: '2026-13-01' }, { out: 'x' }],
   'stock.record': [{}, { cards: 0 }, { cards: -5 }, { cards: 1.5 }, { cards: 1_000_000 }],
   'stock.status': [{ day: 'now' }],
-  'print.batch': [{ order: 'shoe size' }, { printer: 'ftp://printer' }, { ticketTypeId: 'ghost', printer: 'tcp://127.0.0.1:9' }, { dividers: 'yes' }],
+  'print.batch': [
+    { order: 'shoe size' },
+    { printer: 'ftp://printer' },
+    { ticketTypeId: 'ghost', printer: 'tcp://127.0.0.1:9' },
+    { dividers: 'yes' },
+  ],
   'print.batchResume': [{}, { batchId: 'ghost' }],
   'print.batchCancel': [{}, { batchId: 'ghost' }],
   'print.batches': [{ all: true }],
@@ -207,7 +373,12 @@ describe('the caller: each channel declares the modes and the role it needs, che
   ] as const)('%j → %s is %s, and nothing is written', async (caller, channel, code) => {
     const before = dbDigest(dbPath());
     // A request that would be valid for a caller allowed to make it.
-    const request = channel === 'sale.sell' ? { sessionId: 'panel', registrantId: 'r2' } : channel === 'feed.apply' ? { envelope: hq('Heartbeat', { hqTime: dayAt('08:50') }) } : {};
+    const request =
+      channel === 'sale.sell'
+        ? { sessionId: 'panel', registrantId: 'r2' }
+        : channel === 'feed.apply'
+          ? { envelope: hq('Heartbeat', { hqTime: dayAt('08:50') }) }
+          : {};
     const r = await s.callUnknown(caller, channel, request);
     expect(r).toMatchObject({ ok: false, error: { code } });
     expect(dbDigest(dbPath())).toBe(before);
@@ -216,7 +387,10 @@ describe('the caller: each channel declares the modes and the role it needs, che
   it('a kiosk attendee searching sees no e-mail addresses; staff do', async () => {
     const seen = await s.callUnknown(attendee, 'registrant.search', { query: 'jose' });
     expect(seen).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'j•••@example.com' }] });
-    expect(await s.callUnknown(deskStaff, 'registrant.search', { query: 'jose' })).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'jose@example.com' }] });
+    expect(await s.callUnknown(deskStaff, 'registrant.search', { query: 'jose' })).toMatchObject({
+      ok: true,
+      value: [{ id: 'r1', email: 'jose@example.com' }],
+    });
   });
 
   it('screens may print only to the station’s own printers', async () => {
@@ -238,18 +412,66 @@ function rng(seed: number) {
   };
 }
 
-const hostileStrings = ['', ' ', "'; DROP TABLE sale; --", '"*', 'NEAR(', '\u0000', '😀'.repeat(50), 'x'.repeat(5000), '../../etc/passwd', '<script>', 'r1', 'panel', 'sup', '2468', 'José'];
-const keys = ['id', 'query', 'sessionId', 'registrantId', 'saleId', 'reason', 'limit', 'pin', 'staffId', 'supervisorId', 'role', 'name', 'data', 'csv', 'mapping', 'envelope', 'override', 'by', 'status', 'firstName', 'ticketTypeId', '__proto__', 'constructor'];
+const hostileStrings = [
+  '',
+  ' ',
+  "'; DROP TABLE sale; --",
+  '"*',
+  'NEAR(',
+  '\u0000',
+  '😀'.repeat(50),
+  'x'.repeat(5000),
+  '../../etc/passwd',
+  '<script>',
+  'r1',
+  'panel',
+  'sup',
+  '2468',
+  'José',
+];
+const keys = [
+  'id',
+  'query',
+  'sessionId',
+  'registrantId',
+  'saleId',
+  'reason',
+  'limit',
+  'pin',
+  'staffId',
+  'supervisorId',
+  'role',
+  'name',
+  'data',
+  'csv',
+  'mapping',
+  'envelope',
+  'override',
+  'by',
+  'status',
+  'firstName',
+  'ticketTypeId',
+  '__proto__',
+  'constructor',
+];
 
 function randomValue(r: () => number, depth = 0): unknown {
   const k = Math.floor(r() * (depth > 2 ? 7 : 10));
   switch (k) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return r() < 0.5;
-    case 3: return [0, -1, 1e308, -0, 3.5, Number.NaN, Infinity, 2 ** 53][Math.floor(r() * 8)];
-    case 4: case 5: case 6: return hostileStrings[Math.floor(r() * hostileStrings.length)];
-    case 7: return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return r() < 0.5;
+    case 3:
+      return [0, -1, 1e308, -0, 3.5, Number.NaN, Infinity, 2 ** 53][Math.floor(r() * 8)];
+    case 4:
+    case 5:
+    case 6:
+      return hostileStrings[Math.floor(r() * hostileStrings.length)];
+    case 7:
+      return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
       for (let i = Math.floor(r() * 5); i > 0; i--) o[keys[Math.floor(r() * keys.length)]!] = randomValue(r, depth + 1);
@@ -273,7 +495,8 @@ describe('random malformed input at every command', () => {
         errors++;
         expect(res.error.code, label).not.toBe('internal');
         // A wrong PIN is counted on purpose (lockout); that is the only write an error may make.
-        if (res.error.code !== 'unauthorized' && res.error.code !== 'locked_out') expect(dbDigest(dbPath()), label).toBe(before);
+        if (res.error.code !== 'unauthorized' && res.error.code !== 'locked_out')
+          expect(dbDigest(dbPath()), label).toBe(before);
       } else if (readOnly.has(channel)) {
         expect(dbDigest(dbPath()), label).toBe(before);
       }
@@ -281,4 +504,3 @@ describe('random malformed input at every command', () => {
     expect(errors).toBeGreaterThan(N * 0.8);
   });
 });
-

@@ -23,7 +23,16 @@ beforeEach(async () => {
   s = await openStation(t.dir, { clock: new FakeClock(), printing: { healthPollMs: 0 }, printers: [vp.uri(fast)] });
   // r1 José Ñúñez, r2 Zoë Łukasz, r3 Søren Ødegård, r4 Ana Silva; plus a second S.
   const c = smallConference();
-  c.registrants.push({ id: 'r5', confirmationCode: 'LDC-EEE555', firstName: 'Bo', lastName: 'Sandberg', email: '', company: '', ticketTypeId: 'full', sessions: [] });
+  c.registrants.push({
+    id: 'r5',
+    confirmationCode: 'LDC-EEE555',
+    firstName: 'Bo',
+    lastName: 'Sandberg',
+    email: '',
+    company: '',
+    ticketTypeId: 'full',
+    sessions: [],
+  });
   must(await s.call('conference.import', { data: c }));
   must(await s.call('staff.add', { id: 'sup', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
 });
@@ -51,7 +60,10 @@ describe('batch printing', () => {
     const job = must(await s.call('print.jobs', {})).find((j) => j.id === stopped)!;
     if (job.status === 'uncertain') {
       const before = dbDigest(`${t.dir}/desk-a.db`);
-      expect(await s.callAs(sup, 'print.batchResume', { batchId: paused.id, wait: true })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await s.callAs(sup, 'print.batchResume', { batchId: paused.id, wait: true })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict' },
+      });
       expect(dbDigest(`${t.dir}/desk-a.db`)).toBe(before);
       must(await s.callAs(sup, 'print.confirm', { jobId: stopped, printed: false }));
     }
@@ -61,13 +73,20 @@ describe('batch printing', () => {
     // In order, each badge printed once, a divider before each new letter (Łukasz under L, Ødegård under O). The
     // printer got exactly the printed jobs: nothing twice.
     const jobs = must(await s.call('print.jobs', { limit: 50 })).sort((a, b) => a.id.localeCompare(b.id));
-    const printed = jobs.filter((j) => j.status === 'printed').map((j) => (j.kind === 'divider' ? '|' : j.registrantId));
+    const printed = jobs
+      .filter((j) => j.status === 'printed')
+      .map((j) => (j.kind === 'divider' ? '|' : j.registrantId));
     expect(printed).toEqual(['|', 'r2', '|', 'r1', '|', 'r3', '|', 'r5', 'r4']);
     expect(vp.jobs.filter((j) => j.complete)).toHaveLength(printed.length);
-    expect(must(await s.call('print.batches', {}))).toEqual([expect.objectContaining({ id: paused.id, state: 'done' })]);
+    expect(must(await s.call('print.batches', {}))).toEqual([
+      expect.objectContaining({ id: paused.id, state: 'done' }),
+    ]);
     // Nothing left to print: a second batch is refused in words, and writes nothing.
     const before = dbDigest(`${t.dir}/desk-a.db`);
-    expect(await s.callAs(sup, 'print.batch', { printer, wait: true })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('nothing to print') } });
+    expect(await s.callAs(sup, 'print.batch', { printer, wait: true })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringContaining('nothing to print') },
+    });
     expect(dbDigest(`${t.dir}/desk-a.db`)).toBe(before);
   });
 });

@@ -23,7 +23,11 @@ describe('conference.import', () => {
     const progress: number[] = [];
     const sub = s.events$.subscribe((e) => e.type === 'progress' && progress.push(e.done));
     const first = must(await s.call('conference.import', { data: demo }));
-    expect(first).toMatchObject({ conferenceId: demo.conference.id, sessions: demo.sessions.length, registrants: { inserted: demo.registrants.length, updated: 0 } });
+    expect(first).toMatchObject({
+      conferenceId: demo.conference.id,
+      sessions: demo.sessions.length,
+      registrants: { inserted: demo.registrants.length, updated: 0 },
+    });
     expect(progress.at(-1)).toBe(demo.registrants.length);
     expect(progress.length).toBeGreaterThan(2);
 
@@ -35,10 +39,12 @@ describe('conference.import', () => {
     const status = must(await s.call('station.status', {}));
     expect(status.counts.registrants).toBe(demo.registrants.length);
     expect(status.counts.sessions).toBe(demo.sessions.length);
-    expect(must(await s.call('registrant.search', { query: 'Renamed' })).map((r) => r.id)).toEqual([demo.registrants[5]!.id]);
+    expect(must(await s.call('registrant.search', { query: 'Renamed' })).map((r) => r.id)).toEqual([
+      demo.registrants[5]!.id,
+    ]);
   });
 
-  it('moves the demo conference to the venue\'s today on request, keeping each session\'s time of day', async () => {
+  it("moves the demo conference to the venue's today on request, keeping each session's time of day", async () => {
     await s.close();
     // "Today" is the venue's day by the clock the test hands the station.
     const clock = new FakeClock();
@@ -48,17 +54,31 @@ describe('conference.import', () => {
     const today = localDay(clock.now(), committed.conference.timezone);
     expect(r.startsOn).toBe(today);
     const sessions = must(await s.call('sessions.list', {}));
-    const localTime = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Lisbon', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    const localTime = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Lisbon',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(iso));
     const byId = new Map(committed.sessions.map((x) => [x.id, x]));
     for (const x of sessions) {
       const orig = byId.get(x.id)!;
       expect(localTime(x.startsAt)).toBe(localTime(orig.startsAt));
-      expect(daysBetween(orig.startsAt.slice(0, 10), localDay(Date.parse(x.startsAt), 'Europe/Lisbon'))).toBe(daysBetween(committed.conference.startsOn, today));
+      expect(daysBetween(orig.startsAt.slice(0, 10), localDay(Date.parse(x.startsAt), 'Europe/Lisbon'))).toBe(
+        daysBetween(committed.conference.startsOn, today),
+      );
     }
-    const order = (list: { id: string; startsAt: string }[]) => [...list].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1)).map((x) => x.id);
+    const order = (list: { id: string; startsAt: string }[]) =>
+      [...list]
+        .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1))
+        .map((x) => x.id);
     expect(order(sessions)).toEqual(order(committed.sessions));
     const status = must(await s.call('station.status', {}));
-    expect(status.conference).toMatchObject({ startsOn: today, endsOn: addDays(today, daysBetween(committed.conference.startsOn, committed.conference.endsOn)) });
+    expect(status.conference).toMatchObject({
+      startsOn: today,
+      endsOn: addDays(today, daysBetween(committed.conference.startsOn, committed.conference.endsOn)),
+    });
   });
 
   it('imports a conference as it is unless asked to move it, and refuses a bad target date writing nothing', async () => {
@@ -94,7 +114,15 @@ describe('conference.import', () => {
     const data = smallConference();
     data.registrants[2]!.confirmationCode = data.registrants[0]!.confirmationCode;
     const r = await s.call('conference.import', { data });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('registrants[2].confirmationCode: confirmation code "LDC-AAA111" is used by both "r1" and "r3"') } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringContaining(
+          'registrants[2].confirmationCode: confirmation code "LDC-AAA111" is used by both "r1" and "r3"',
+        ),
+      },
+    });
     expect(dbDigest(dbPath())).toBe(before);
   });
 
@@ -119,7 +147,15 @@ describe('registrants.importCsv', () => {
     'EXT-1001,Łucja,Wróblewska,lucja@example.pl,Allegro Labs,full,panel;workshop',
     'EXT-1002,"Nguyễn Thị",Minh,minh@example.vn,"Saigon Soft, Ltd",full,',
   ].join('\n');
-  const mapping = { confirmationCode: 'Order Ref', firstName: 'Given Name', lastName: 'Family Name', email: 'E-mail', company: 'Organisation', ticketTypeId: 'Ticket', sessions: 'Workshops' };
+  const mapping = {
+    confirmationCode: 'Order Ref',
+    firstName: 'Given Name',
+    lastName: 'Family Name',
+    email: 'E-mail',
+    company: 'Organisation',
+    ticketTypeId: 'Ticket',
+    sessions: 'Workshops',
+  };
 
   it('imports through a column mapping and updates on re-import', async () => {
     must(await s.call('conference.import', { data: smallConference() }));
@@ -137,9 +173,19 @@ describe('registrants.importCsv', () => {
   it.each([
     ['a mapped column that is missing', { ...mapping, company: 'Company' }, csv, 'not in the CSV'],
     ['unbalanced quotes', mapping, csv + '\nEXT-9,"broken,x,y,z,full,', 'could not be read'],
-    ['a header that names a column twice', mapping, csv.replace('Organisation', 'Family Name'), 'names "Family Name" twice'],
+    [
+      'a header that names a column twice',
+      mapping,
+      csv.replace('Organisation', 'Family Name'),
+      'names "Family Name" twice',
+    ],
     ['a header without rows', mapping, csv.split('\n')[0]!, 'no rows'],
-    ['a file whose every row is bad', mapping, csv.replace('lucja@example.pl', 'x').replace('minh@example.vn', 'y'), 'every row was rejected (line 2: email'],
+    [
+      'a file whose every row is bad',
+      mapping,
+      csv.replace('lucja@example.pl', 'x').replace('minh@example.vn', 'y'),
+      'every row was rejected (line 2: email',
+    ],
   ])('rejects %s as a whole and writes nothing', async (_n, map, text, message) => {
     must(await s.call('conference.import', { data: smallConference() }));
     const before = dbDigest(dbPath());
@@ -153,18 +199,26 @@ describe('registrants.importCsv', () => {
     ['a bad email', csv.replace('minh@example.vn', 'not-an-email'), 3, 'email'],
     ['an unknown ticket type', csv.replace(',full,panel', ',vip,panel'), 2, 'unknown ticket type "vip"'],
     ['an unknown session', csv.replace('panel;workshop', 'panel;nope'), 2, 'unknown session nope'],
-    ['a missing field', csv.replace(',full,\n', ',full\n').replace(/,full,$/, ',full'), 3, 'it has 6 fields; the header has 7'],
-  ])('rejects a row with %s alone: listed by line, nothing of it written, the good row imported', async (_n, text, line, reason) => {
-    must(await s.call('conference.import', { data: smallConference() }));
-    const r = must(await s.call('registrants.importCsv', { csv: text, mapping }));
-    expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
-    expect(r.rejected).toEqual([{ line, reason: expect.stringContaining(reason) }]);
-    expect(r.rejectedCount).toBe(1);
-    const badCode = line === 2 ? 'EXT-1001' : 'EXT-1002';
-    expect(must(await s.call('registrant.search', { query: badCode }))).toEqual([]);
-    expect(must(await s.call('registrant.search', { query: line === 2 ? 'EXT-1002' : 'EXT-1001' }))).toHaveLength(1);
-    expect(must(await s.call('station.status', {})).counts.registrants).toBe(5);
-  });
+    [
+      'a missing field',
+      csv.replace(',full,\n', ',full\n').replace(/,full,$/, ',full'),
+      3,
+      'it has 6 fields; the header has 7',
+    ],
+  ])(
+    'rejects a row with %s alone: listed by line, nothing of it written, the good row imported',
+    async (_n, text, line, reason) => {
+      must(await s.call('conference.import', { data: smallConference() }));
+      const r = must(await s.call('registrants.importCsv', { csv: text, mapping }));
+      expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
+      expect(r.rejected).toEqual([{ line, reason: expect.stringContaining(reason) }]);
+      expect(r.rejectedCount).toBe(1);
+      const badCode = line === 2 ? 'EXT-1001' : 'EXT-1002';
+      expect(must(await s.call('registrant.search', { query: badCode }))).toEqual([]);
+      expect(must(await s.call('registrant.search', { query: line === 2 ? 'EXT-1002' : 'EXT-1001' }))).toHaveLength(1);
+      expect(must(await s.call('station.status', {})).counts.registrants).toBe(5);
+    },
+  );
 
   it('lists at most 100 rejected rows and counts the rest', async () => {
     must(await s.call('conference.import', { data: smallConference() }));
@@ -181,7 +235,10 @@ describe('registrants.importCsv never overwrites a different person', () => {
   const orderCsv = (rows: string[]) => ['Order Ref,Given Name,Family Name,Email', ...rows].join('\n');
   const orderMap = { confirmationCode: 'Order Ref', firstName: 'Given Name', lastName: 'Family Name', email: 'Email' };
   const jakub = () => demoConference().registrants.find((r) => r.id === 'r-00003')!;
-  const seatsOf = async (id: string) => must(await s.call('registrant.get', { id })).sessions.map((x) => x.sessionId).sort();
+  const seatsOf = async (id: string) =>
+    must(await s.call('registrant.get', { id }))
+      .sessions.map((x) => x.sessionId)
+      .sort();
 
   beforeEach(async () => {
     must(await s.call('conference.import', { data: demoConference() }));
@@ -189,24 +246,49 @@ describe('registrants.importCsv never overwrites a different person', () => {
 
   it('a code-derived id lives in its own namespace: "00003" is a new person, not r-00003 (issue 11)', async () => {
     const before = must(await s.call('registrant.get', { id: 'r-00003' }));
-    const r = must(await s.call('registrants.importCsv', { csv: orderCsv(['00003,Pat,Newcomer,pat@other.example']), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    const r = must(
+      await s.call('registrants.importCsv', {
+        csv: orderCsv(['00003,Pat,Newcomer,pat@other.example']),
+        mapping: orderMap,
+        defaults: { ticketTypeId: 'day-2' },
+      }),
+    );
     expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
     expect(r.rejected).toEqual([]);
     expect(must(await s.call('registrant.get', { id: 'r-00003' }))).toEqual(before);
     expect(before.sessions).toHaveLength(jakub().sessions.length);
-    expect(must(await s.call('registrant.get', { id: 'csv-00003' }))).toMatchObject({ firstName: 'Pat', lastName: 'Newcomer', confirmationCode: '00003', ticketTypeId: 'day-2', sessions: [] });
+    expect(must(await s.call('registrant.get', { id: 'csv-00003' }))).toMatchObject({
+      firstName: 'Pat',
+      lastName: 'Newcomer',
+      confirmationCode: '00003',
+      ticketTypeId: 'day-2',
+      sessions: [],
+    });
   });
 
   it('matches on confirmation code and email together, and changes only the mapped fields', async () => {
     const j = jakub();
     // Badge fields a CSV cannot map must survive the update too.
     const data = demoConference();
-    Object.assign(data.registrants.find((r) => r.id === 'r-00003')!, { preferredName: 'Kuba', pronouns: 'he/him' });
+    Object.assign(
+      data.registrants.find((r) => r.id === 'r-00003')!,
+      { preferredName: 'Kuba', pronouns: 'he/him' },
+    );
     must(await s.call('conference.import', { data }));
-    const profile = () => JSON.parse(rawAll<{ profile_json: string }>(dbPath(), `SELECT profile_json FROM registrant WHERE id = 'r-00003'`)[0]!.profile_json) as object;
+    const profile = () =>
+      JSON.parse(
+        rawAll<{ profile_json: string }>(dbPath(), `SELECT profile_json FROM registrant WHERE id = 'r-00003'`)[0]!
+          .profile_json,
+      ) as object;
     const profileBefore = profile();
     expect(profileBefore).toMatchObject({ preferredName: 'Kuba', pronouns: 'he/him' });
-    const r = must(await s.call('registrants.importCsv', { csv: orderCsv([`${j.confirmationCode},Jakub,Černý-Novák,${j.email.toUpperCase()}`]), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    const r = must(
+      await s.call('registrants.importCsv', {
+        csv: orderCsv([`${j.confirmationCode},Jakub,Černý-Novák,${j.email.toUpperCase()}`]),
+        mapping: orderMap,
+        defaults: { ticketTypeId: 'day-2' },
+      }),
+    );
     expect(r.registrants).toEqual({ inserted: 0, updated: 1 });
     const after = must(await s.call('registrant.get', { id: 'r-00003' }));
     expect(after).toMatchObject({ lastName: 'Černý-Novák', company: j.company, ticketTypeId: j.ticketTypeId });
@@ -217,33 +299,78 @@ describe('registrants.importCsv never overwrites a different person', () => {
   it('rejects, by line and naming whom, a row whose code belongs to someone with another email; the rest imports', async () => {
     const j = jakub();
     const before = must(await s.call('registrant.get', { id: 'r-00003' }));
-    const r = must(await s.call('registrants.importCsv', { csv: orderCsv(['NEW-1,Ana,Nova,ana@new.example', `${j.confirmationCode},Pat,Newcomer,pat@other.example`]), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    const r = must(
+      await s.call('registrants.importCsv', {
+        csv: orderCsv(['NEW-1,Ana,Nova,ana@new.example', `${j.confirmationCode},Pat,Newcomer,pat@other.example`]),
+        mapping: orderMap,
+        defaults: { ticketTypeId: 'day-2' },
+      }),
+    );
     expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
-    expect(r.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/belongs to Jakub Černý \("r-00003"\) with another email; this row would overwrite a different person/) }]);
+    expect(r.rejected).toEqual([
+      {
+        line: 3,
+        reason: expect.stringMatching(
+          /belongs to Jakub Černý \("r-00003"\) with another email; this row would overwrite a different person/,
+        ),
+      },
+    ]);
     expect(must(await s.call('registrant.get', { id: 'r-00003' }))).toEqual(before);
   });
 
   it('without an email column a known code is rejected (no key to match on)', async () => {
     const j = jakub();
-    const r = await s.call('registrants.importCsv', { csv: `Code,Name\n${j.confirmationCode},Pat`, mapping: { confirmationCode: 'Code', firstName: 'Name' }, defaults: { ticketTypeId: 'day-2' } });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('map its id column or its email column') } });
+    const r = await s.call('registrants.importCsv', {
+      csv: `Code,Name\n${j.confirmationCode},Pat`,
+      mapping: { confirmationCode: 'Code', firstName: 'Name' },
+      defaults: { ticketTypeId: 'day-2' },
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('map its id column or its email column') },
+    });
   });
 
   it('an id column is an explicit key, but not onto a registrant with another confirmation code', async () => {
     const j = jakub();
     const map = { ...orderMap, id: 'Id' };
     const rows = (lines: string[]) => ['Id,Order Ref,Given Name,Family Name,Email', ...lines].join('\n');
-    const hostile = must(await s.call('registrants.importCsv', { csv: rows(['r-00003,00003,Pat,Newcomer,pat@other.example', 'ext-9,LDC-NEW999,Ana,Nova,']), mapping: map, defaults: { ticketTypeId: 'day-2' } }));
-    expect(hostile.rejected).toEqual([{ line: 2, reason: expect.stringContaining(`registrant "r-00003" is Jakub Černý with confirmation code "${j.confirmationCode}", not "00003"`) }]);
+    const hostile = must(
+      await s.call('registrants.importCsv', {
+        csv: rows(['r-00003,00003,Pat,Newcomer,pat@other.example', 'ext-9,LDC-NEW999,Ana,Nova,']),
+        mapping: map,
+        defaults: { ticketTypeId: 'day-2' },
+      }),
+    );
+    expect(hostile.rejected).toEqual([
+      {
+        line: 2,
+        reason: expect.stringContaining(
+          `registrant "r-00003" is Jakub Černý with confirmation code "${j.confirmationCode}", not "00003"`,
+        ),
+      },
+    ]);
     expect(must(await s.call('registrant.get', { id: 'r-00003' })).firstName).toBe('Jakub');
-    const fix = must(await s.call('registrants.importCsv', { csv: rows([`r-00003,${j.confirmationCode},Jakob,Černý,${j.email}`]), mapping: map, defaults: { ticketTypeId: 'day-2' } }));
+    const fix = must(
+      await s.call('registrants.importCsv', {
+        csv: rows([`r-00003,${j.confirmationCode},Jakob,Černý,${j.email}`]),
+        mapping: map,
+        defaults: { ticketTypeId: 'day-2' },
+      }),
+    );
     expect(fix.registrants).toEqual({ inserted: 0, updated: 1 });
     expect(must(await s.call('registrant.get', { id: 'r-00003' })).firstName).toBe('Jakob');
     expect(await seatsOf('r-00003')).toEqual([...j.sessions].sort());
   });
 
   it('two rows for one registrant in one file: neither is imported', async () => {
-    const r = must(await s.call('registrants.importCsv', { csv: orderCsv(['D-1,Ana,One,', 'D-2,Bo,Two,', 'D-1,Ana,Other,']), mapping: orderMap, defaults: { ticketTypeId: 'day-2' } }));
+    const r = must(
+      await s.call('registrants.importCsv', {
+        csv: orderCsv(['D-1,Ana,One,', 'D-2,Bo,Two,', 'D-1,Ana,Other,']),
+        mapping: orderMap,
+        defaults: { ticketTypeId: 'day-2' },
+      }),
+    );
     expect(r.registrants).toEqual({ inserted: 1, updated: 0 });
     expect(r.rejected.map((x) => x.line)).toEqual([2, 4]);
     expect(r.rejected[0]!.reason).toContain('lines 2, 4 are all registrant "csv-D-1"');
@@ -254,7 +381,8 @@ describe('registrant.search', () => {
   beforeEach(async () => {
     must(await s.call('conference.import', { data: demoConference() }));
   });
-  const ids = async (query: string) => must(await s.call('registrant.search', { query })).map((r) => `${r.firstName} ${r.lastName}`);
+  const ids = async (query: string) =>
+    must(await s.call('registrant.search', { query })).map((r) => `${r.firstName} ${r.lastName}`);
 
   it('is accent- and case-insensitive both ways', async () => {
     expect(await ids('jose nunez')).toContain('José Ñúñez');
@@ -272,14 +400,25 @@ describe('registrant.search', () => {
     const demo = demoConference();
     const r = demo.registrants[42]!;
     expect(must(await s.call('registrant.search', { query: r.confirmationCode }))[0]!.id).toBe(r.id);
-    expect(must(await s.call('registrant.search', { query: r.confirmationCode.toLowerCase().slice(0, 8) })).map((x) => x.id)).toContain(r.id);
+    expect(
+      must(await s.call('registrant.search', { query: r.confirmationCode.toLowerCase().slice(0, 8) })).map((x) => x.id),
+    ).toContain(r.id);
     expect(must(await s.call('registrant.search', { query: r.email }))[0]!.id).toBe(r.id);
   });
   it('ranks a name match above a company match', async () => {
     // Two demo registrants work at companies named with a word that is also this walk-up's surname.
     const demo = demoConference();
-    const word = demo.registrants.find((r) => /^[A-Za-z]{5,}$/.test(r.company.split(' ')[0] ?? ''))!.company.split(' ')[0]!;
-    const person = must(await s.call('registrant.registerWalkUp', { firstName: 'Pat', lastName: word, company: 'Elsewhere', ticketTypeId: demo.ticketTypes[0]!.id }));
+    const word = demo.registrants
+      .find((r) => /^[A-Za-z]{5,}$/.test(r.company.split(' ')[0] ?? ''))!
+      .company.split(' ')[0]!;
+    const person = must(
+      await s.call('registrant.registerWalkUp', {
+        firstName: 'Pat',
+        lastName: word,
+        company: 'Elsewhere',
+        ticketTypeId: demo.ticketTypes[0]!.id,
+      }),
+    );
     const res = must(await s.call('registrant.search', { query: word.toLowerCase(), limit: 50 }));
     expect(res.length).toBeGreaterThan(1);
     expect(res[0]!.id).toBe(person.id);
@@ -298,7 +437,15 @@ describe('registrant.search', () => {
 describe('registrant.registerWalkUp', () => {
   it('registers, finds, and queues the event', async () => {
     must(await s.call('conference.import', { data: smallConference() }));
-    const r = must(await s.call('registrant.registerWalkUp', { firstName: 'Walk', lastName: 'Úp', email: 'walk@example.com', company: 'Street', ticketTypeId: 'full' }));
+    const r = must(
+      await s.call('registrant.registerWalkUp', {
+        firstName: 'Walk',
+        lastName: 'Úp',
+        email: 'walk@example.com',
+        company: 'Street',
+        ticketTypeId: 'full',
+      }),
+    );
     expect(r.origin).toBe('walkup');
     expect(r.confirmationCode).toMatch(/^WDESK-[2-9A-Z]{6}$/);
     expect(must(await s.call('registrant.search', { query: 'walk up' }))[0]!.id).toBe(r.id);
@@ -306,7 +453,11 @@ describe('registrant.registerWalkUp', () => {
   });
   it('rejects an unknown ticket type and a nameless person', async () => {
     must(await s.call('conference.import', { data: smallConference() }));
-    expect(await s.call('registrant.registerWalkUp', { firstName: 'A', lastName: 'B', ticketTypeId: 'vip' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await s.call('registrant.registerWalkUp', { firstName: ' ', lastName: '', ticketTypeId: 'full' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(
+      await s.call('registrant.registerWalkUp', { firstName: 'A', lastName: 'B', ticketTypeId: 'vip' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await s.call('registrant.registerWalkUp', { firstName: ' ', lastName: '', ticketTypeId: 'full' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

@@ -5,7 +5,16 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Station } from '../../main/station/create-station';
 import { dbDigest, rawExec } from '../support/db-snapshot';
@@ -28,7 +37,9 @@ afterEach(async () => {
 async function healthyStation(): Promise<string> {
   const st = await openStation(t.dir, { clock, stationId: 'desk-a' });
   must(await st.call('conference.import', { data: demoConference() }));
-  must(await st.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: dayAt('08:45') }, { conferenceId: 'ldc26' }) }));
+  must(
+    await st.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: dayAt('08:45') }, { conferenceId: 'ldc26' }) }),
+  );
   await st.close();
   return `${t.dir}/desk-a.db`;
 }
@@ -38,7 +49,7 @@ function corruptCopy(file: string, name: string): string {
   const copy = `${t.dir}/${name}.db`;
   copyFileSync(file, copy);
   let x = 0x2545f491;
-  const noise = Buffer.alloc(8192, 0).map(() => ((x = (x * 1103515245 + 12345) >>> 0) >>> 24));
+  const noise = Buffer.alloc(8192, 0).map(() => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
   const fd = openSync(copy, 'r+');
   writeSync(fd, noise, 0, noise.length, Math.floor(statSync(copy).size / 2));
   closeSync(fd);
@@ -63,7 +74,8 @@ function rawQuickCheck(file: string): string {
   }
 }
 
-const openAt = (path: string, extra: object = {}) => openStation(t.dir, { clock, dbPath: path, stationId: 'desk-a', ...extra });
+const openAt = (path: string, extra: object = {}) =>
+  openStation(t.dir, { clock, dbPath: path, stationId: 'desk-a', ...extra });
 
 describe('integrity at open', () => {
   it.each([
@@ -82,7 +94,10 @@ describe('integrity at open', () => {
     expect(walkUp).toMatchObject({ ok: false, error: { code: 'damaged' } });
 
     const status = must(await s.call('station.status', {}));
-    expect(status.integrity).toMatchObject({ state: 'damaged', message: expect.stringContaining('restore the last backup') });
+    expect(status.integrity).toMatchObject({
+      state: 'damaged',
+      message: expect.stringContaining('restore the last backup'),
+    });
     expect(status.integrity.problems.length).toBeGreaterThan(0);
 
     const audit = must(await s.call('audit.verify', {}));
@@ -97,7 +112,9 @@ describe('integrity at open', () => {
     s = await openAt(file, { integrityInlineMaxPages: 0 });
     expect(await s.integrity()).toEqual({ ok: true, problems: [] });
     expect(must(await s.call('station.status', {})).integrity).toEqual({ state: 'ok', problems: [], message: null });
-    expect(must(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' })).outcome).toBe('proceed');
+    expect(must(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' })).outcome).toBe(
+      'proceed',
+    );
     expect(must(await s.call('audit.verify', {}))).toMatchObject({ ok: true, integrity: { state: 'ok' } });
   });
 
@@ -107,22 +124,32 @@ describe('integrity at open', () => {
     const db = new Database(file);
     db.unsafeMode(true); // lifts better-sqlite3's defensive flag, which forbids writing the schema
     db.pragma('writable_schema = ON');
-    db.prepare(`UPDATE sqlite_master SET sql = replace(sql, 'registrant(confirmation_code)', 'registrant(email)') WHERE name = 'registrant_code'`).run();
+    db.prepare(
+      `UPDATE sqlite_master SET sql = replace(sql, 'registrant(confirmation_code)', 'registrant(email)') WHERE name = 'registrant_code'`,
+    ).run();
     db.close();
     s = await openAt(file);
     expect(must(await s.call('station.status', {})).integrity.state).toBe('ok');
     const audit = must(await s.call('audit.verify', {}));
     expect(audit).toMatchObject({ ok: false, integrity: { state: 'damaged' } });
-    expect(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' })).toMatchObject({ ok: false, error: { code: 'damaged' } });
+    expect(await s.call('sale.sell', { sessionId: 's-d1-talk-qr-codes', registrantId: 'r-00043' })).toMatchObject({
+      ok: false,
+      error: { code: 'damaged' },
+    });
   });
 });
 
 describe('databases this build cannot use', () => {
   it('a database written by a newer Lanyard says so, and that it is not corrupted', async () => {
     const file = await healthyStation();
-    rawExec(file, `INSERT INTO kysely_migration (name, timestamp) VALUES ('0099-from-the-future', '2030-01-01T00:00:00.000Z')`);
+    rawExec(
+      file,
+      `INSERT INTO kysely_migration (name, timestamp) VALUES ('0099-from-the-future', '2030-01-01T00:00:00.000Z')`,
+    );
     const before = dbDigest(file);
-    await expect(openAt(file)).rejects.toThrow(/written by a newer version of Lanyard \(migration 0099-from-the-future\); it is not corrupted — use the newer version/);
+    await expect(openAt(file)).rejects.toThrow(
+      /written by a newer version of Lanyard \(migration 0099-from-the-future\); it is not corrupted — use the newer version/,
+    );
     expect(dbDigest(file)).toBe(before);
   });
 

@@ -33,7 +33,17 @@ function pricedConference(): ConferenceFile {
     { id: 'speaker', name: 'Speaker', badgeTemplate: 'standard', privileged: true },
   ];
   c.sessions.find((s) => s.id === 'workshop')!.price = 2_500;
-  c.registrants.push({ id: 'r6', confirmationCode: 'LDC-FFF666', firstName: 'Penny', lastName: 'Pending', email: 'penny@example.com', company: '', ticketTypeId: 'full', sessions: [], status: 'pending' });
+  c.registrants.push({
+    id: 'r6',
+    confirmationCode: 'LDC-FFF666',
+    firstName: 'Penny',
+    lastName: 'Pending',
+    email: 'penny@example.com',
+    company: '',
+    ticketTypeId: 'full',
+    sessions: [],
+    status: 'pending',
+  });
   return c;
 }
 
@@ -41,10 +51,15 @@ const asSam = ['--staff', 'sam'];
 const samPin = ['--supervisor', 'sam', '--pin', '2468'];
 
 async function setUp(): Promise<void> {
-  expect((await cli('staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468')).code).toBe(0);
+  expect((await cli('staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468')).code).toBe(
+    0,
+  );
   writeFileSync(`${t.dir}/conf.json`, JSON.stringify(pricedConference()));
   expect((await cli(...asSam, '--pin', '2468', 'import', `${t.dir}/conf.json`)).code).toBe(0);
-  writeFileSync(`${t.dir}/hb.json`, JSON.stringify([hq('Heartbeat', { hqTime: new Date().toISOString() }, { at: new Date().toISOString() })]));
+  writeFileSync(
+    `${t.dir}/hb.json`,
+    JSON.stringify([hq('Heartbeat', { hqTime: new Date().toISOString() }, { at: new Date().toISOString() })]),
+  );
   expect((await cli('apply', `${t.dir}/hb.json`)).code).toBe(0);
 }
 
@@ -53,14 +68,63 @@ describe('the desk commands', () => {
     await setUp();
     const unpaid = await cli(...asSam, 'walkup', '--first', 'Wally', '--last', 'Walker', '--ticket-type', 'full');
     expect(unpaid.code).toBe(1);
-    expect(unpaid.json.error).toMatchObject({ code: 'conflict', details: { reason: 'payment_required', amount: 30_000 } });
-    const walkup = await cli(...asSam, 'walkup', '--first', 'Wally', '--last', 'Walker', '--ticket-type', 'full', '--pay', 'card', '--reference', 'T-1001');
+    expect(unpaid.json.error).toMatchObject({
+      code: 'conflict',
+      details: { reason: 'payment_required', amount: 30_000 },
+    });
+    const walkup = await cli(
+      ...asSam,
+      'walkup',
+      '--first',
+      'Wally',
+      '--last',
+      'Walker',
+      '--ticket-type',
+      'full',
+      '--pay',
+      'card',
+      '--reference',
+      'T-1001',
+    );
     expect(walkup.code).toBe(0);
-    expect(walkup.json).toMatchObject({ paid: { amount: 30_000, currency: 'EUR' }, payments: [{ method: 'card', reference: 'T-1001' }] });
+    expect(walkup.json).toMatchObject({
+      paid: { amount: 30_000, currency: 'EUR' },
+      payments: [{ method: 'card', reference: 'T-1001' }],
+    });
     // A look-alike is refused with the matches, unless staff say it is another person.
-    const twin = await cli(...asSam, 'walkup', '--first', 'Wally', '--last', 'Walkr', '--ticket-type', 'full', '--pay', 'cash');
-    expect(twin.json.error.details).toMatchObject({ reason: 'possible_duplicate', matches: [{ firstName: 'Wally', lastName: 'Walker' }] });
-    expect((await cli(...asSam, 'walkup', '--first', 'Wally', '--last', 'Walkr', '--ticket-type', 'full', '--pay', 'cash', '--allow-duplicate')).code).toBe(0);
+    const twin = await cli(
+      ...asSam,
+      'walkup',
+      '--first',
+      'Wally',
+      '--last',
+      'Walkr',
+      '--ticket-type',
+      'full',
+      '--pay',
+      'cash',
+    );
+    expect(twin.json.error.details).toMatchObject({
+      reason: 'possible_duplicate',
+      matches: [{ firstName: 'Wally', lastName: 'Walker' }],
+    });
+    expect(
+      (
+        await cli(
+          ...asSam,
+          'walkup',
+          '--first',
+          'Wally',
+          '--last',
+          'Walkr',
+          '--ticket-type',
+          'full',
+          '--pay',
+          'cash',
+          '--allow-duplicate',
+        )
+      ).code,
+    ).toBe(0);
 
     // The code's last group, in lower case, names the person like their id.
     const fixed = await cli(...asSam, 'correct', '--registrant', 'ddd444', '--first', 'Anna', '--reason', 'typo');
@@ -71,7 +135,17 @@ describe('the desk commands', () => {
     expect(seat.code).toBe(0);
     const paid = await cli(...asSam, 'payments', '--registrant', 'r2');
     expect(paid.json).toEqual([expect.objectContaining({ amount: 2_500, method: 'cash', purpose: 'seat' })]);
-    const voided = await cli(...asSam, 'payment-reverse', '--payment', paid.json[0].id, '--kind', 'void', '--reason', 'rang twice', ...samPin);
+    const voided = await cli(
+      ...asSam,
+      'payment-reverse',
+      '--payment',
+      paid.json[0].id,
+      '--kind',
+      'void',
+      '--reason',
+      'rang twice',
+      ...samPin,
+    );
     expect(voided.code).toBe(0);
     expect(voided.json).toMatchObject({ status: 'voided', closedBy: 'sam' });
 
@@ -81,7 +155,14 @@ describe('the desk commands', () => {
 
     expect((await cli(...asSam, 'stock', '--loaded', '150')).json).toMatchObject({ loaded: 150, left: 150 });
     // The money was taken today (the conference is tomorrow): today's report, in the venue's timezone (UTC).
-    const report = await cli(...asSam, 'day-report', '--out', `${t.dir}/day.csv`, '--day', new Date().toISOString().slice(0, 10));
+    const report = await cli(
+      ...asSam,
+      'day-report',
+      '--out',
+      `${t.dir}/day.csv`,
+      '--day',
+      new Date().toISOString().slice(0, 10),
+    );
     expect(report.code).toBe(0);
     const csv = readFileSync(`${t.dir}/day.csv`, 'utf8');
     expect(csv).toContain('payments,desk-1,Sam (sam),card,taken,1,300.00,EUR');
@@ -103,7 +184,10 @@ describe('the desk commands', () => {
   });
 
   it.each([
-    [['walkup', '--first', 'A', '--last', 'B', '--ticket-type', 'full', '--pay', 'bitcoin'], '--pay takes cash, card, invoice or complimentary'],
+    [
+      ['walkup', '--first', 'A', '--last', 'B', '--ticket-type', 'full', '--pay', 'bitcoin'],
+      '--pay takes cash, card, invoice or complimentary',
+    ],
     [['walkup', '--first', 'A', '--last', 'B', '--ticket-type', 'full', '--pay', 'card'], '--reference is required'],
     [['print-confirm', '--job', 'j1', '--printed', 'maybe'], '--printed takes yes or no'],
     [['batch-print', '--order', 'height'], '--order takes name or company'],

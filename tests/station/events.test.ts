@@ -28,25 +28,79 @@ afterEach(async () => {
 
 describe('station events', () => {
   it('a sale, HQ’s numbers and HQ’s verdict each say so, in the schema of their type', async () => {
-    must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date(new FakeClock().now()).toISOString() }) }));
-    const out = must(await s.callAs(desk, 'sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
-    must(await s.call('feed.apply', { envelope: hq('SeatAvailability', { sessionId: 'panel', capacity: 10, sold: 2, allotted: 0, version: 5, salesRatePerMin: 0 }) }));
-    must(await s.call('feed.apply', { envelope: hq('SaleOversold', { saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }) }));
-    must(await s.call('feed.apply', {
-      envelope: hq('OversellCaseOpened', {
-        caseId: 'case-1', saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1, registrantId: 'r2', tier: 'overdraft', basis: out.sale!.basis, dueAt: dayAt('09:45'), defaultAction: 'honor',
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('Heartbeat', { hqTime: new Date(new FakeClock().now()).toISOString() }),
       }),
-    }));
+    );
+    const out = must(await s.callAs(desk, 'sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('SeatAvailability', {
+          sessionId: 'panel',
+          capacity: 10,
+          sold: 2,
+          allotted: 0,
+          version: 5,
+          salesRatePerMin: 0,
+        }),
+      }),
+    );
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('SaleOversold', {
+          saleId: out.sale!.id,
+          sessionId: 'panel',
+          station: 'station:desk-a',
+          overBy: 1,
+        }),
+      }),
+    );
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('OversellCaseOpened', {
+          caseId: 'case-1',
+          saleId: out.sale!.id,
+          sessionId: 'panel',
+          station: 'station:desk-a',
+          overBy: 1,
+          registrantId: 'r2',
+          tier: 'overdraft',
+          basis: out.sale!.basis,
+          dueAt: dayAt('09:45'),
+          defaultAction: 'honor',
+        }),
+      }),
+    );
 
     const types = seen.map((e) => e.type);
     expect(types).toContain('progress');
     expect(types).toContain('hq.contact');
     expect(types).toContain('outbox.appended');
-    expect(seen.filter((e) => e.type === 'availability.changed').map((e) => e.sessionIds)).toEqual([['panel'], ['panel']]);
-    expect(seen.find((e) => e.type === 'sale.decided')).toEqual({ type: 'sale.decided', saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', status: 'oversold' });
-    expect(seen.find((e) => e.type === 'case.opened')).toMatchObject({ caseId: 'case-1', saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', overBy: 1 });
+    expect(seen.filter((e) => e.type === 'availability.changed').map((e) => e.sessionIds)).toEqual([
+      ['panel'],
+      ['panel'],
+    ]);
+    expect(seen.find((e) => e.type === 'sale.decided')).toEqual({
+      type: 'sale.decided',
+      saleId: out.sale!.id,
+      sessionId: 'panel',
+      registrantId: 'r2',
+      status: 'oversold',
+    });
+    expect(seen.find((e) => e.type === 'case.opened')).toMatchObject({
+      caseId: 'case-1',
+      saleId: out.sale!.id,
+      sessionId: 'panel',
+      registrantId: 'r2',
+      overBy: 1,
+    });
     // The person holds the seat: supervisors are told.
-    expect(seen.find((e) => e.type === 'notification')).toMatchObject({ kind: 'case.opened', audience: 'supervisors', caseId: 'case-1' });
+    expect(seen.find((e) => e.type === 'notification')).toMatchObject({
+      kind: 'case.opened',
+      audience: 'supervisors',
+      caseId: 'case-1',
+    });
     for (const e of seen) expect(parseStationEvent(JSON.parse(JSON.stringify(e))), JSON.stringify(e)).toEqual(e);
   });
 
@@ -55,7 +109,11 @@ describe('station events', () => {
     expect(parseStationEvent({ type: 'toString' })).toBeNull();
     expect(parseStationEvent({ type: 'connectivity', state: 'online', reason: 'ok', extra: 1 })).toBeNull();
     expect(parseStationEvent('connectivity')).toBeNull();
-    expect(parseStationEvent({ type: 'connectivity', state: 'online', reason: 'ok' })).toEqual({ type: 'connectivity', state: 'online', reason: 'ok' });
+    expect(parseStationEvent({ type: 'connectivity', state: 'online', reason: 'ok' })).toEqual({
+      type: 'connectivity',
+      state: 'online',
+      reason: 'ok',
+    });
   });
 
   it('the stream belongs to the station: close completes it, a later emit does nothing', () => {
@@ -75,9 +133,20 @@ describe('station events', () => {
 
 describe('staff sign-in (the handler; the shell keeps the session)', () => {
   it('signs in with the right PIN, counts a wrong one, and reports the session it is given', async () => {
-    expect(must(await s.callAs({ ...desk, session: null }, 'staff.signIn', { staffId: 'sup', pin: '2468' }))).toEqual({ staffId: 'sup', name: 'Sam', role: 'supervisor' });
-    expect(await s.callAs({ ...desk, session: null }, 'staff.signIn', { staffId: 'sup', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'unauthorized', details: { attemptsLeft: 4 } } });
-    expect(must(await s.callAs(desk, 'staff.session', {}))).toEqual({ staffId: 'sup', name: 'Sam', role: 'supervisor' });
+    expect(must(await s.callAs({ ...desk, session: null }, 'staff.signIn', { staffId: 'sup', pin: '2468' }))).toEqual({
+      staffId: 'sup',
+      name: 'Sam',
+      role: 'supervisor',
+    });
+    expect(await s.callAs({ ...desk, session: null }, 'staff.signIn', { staffId: 'sup', pin: '1111' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized', details: { attemptsLeft: 4 } },
+    });
+    expect(must(await s.callAs(desk, 'staff.session', {}))).toEqual({
+      staffId: 'sup',
+      name: 'Sam',
+      role: 'supervisor',
+    });
     expect(must(await s.callAs({ ...desk, session: null }, 'staff.session', {}))).toBeNull();
   });
 });

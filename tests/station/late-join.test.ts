@@ -21,7 +21,16 @@ afterEach(async () => {
 
 const conf = smallConference();
 const people = (from: number, n: number): Registrant[] =>
-  Array.from({ length: n }, (_, i) => ({ id: `p${from + i}`, confirmationCode: `P-${from + i}`, firstName: 'Late', lastName: `Person ${from + i}`, email: '', company: 'Initech', ticketTypeId: 'full', sessions: i % 4 === 0 ? ['panel'] : [] }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `p${from + i}`,
+    confirmationCode: `P-${from + i}`,
+    firstName: 'Late',
+    lastName: `Person ${from + i}`,
+    email: '',
+    company: 'Initech',
+    ticketTypeId: 'full',
+    sessions: i % 4 === 0 ? ['panel'] : [],
+  }));
 const chunk = (n: number, of: number, registrants: Registrant[], station = 'station:desk-a') =>
   hq('ConferenceSnapshotChunk', {
     station: station as `station:${string}`,
@@ -39,16 +48,25 @@ describe('a late joiner imports HQ’s snapshot', () => {
     expect(r).toEqual([{ status: 'ignored', type: 'ConferenceSnapshotChunk', note: 'waiting for snapshot chunk 0' }]);
     expect(must(await s.call('station.status', {})).conference).toBeNull();
 
-    const [first, second] = must(await s.call('feed.applyBatch', { envelopes: [chunk(0, 3, people(0, 10)), chunk(1, 3, people(10, 10))] }));
+    const [first, second] = must(
+      await s.call('feed.applyBatch', { envelopes: [chunk(0, 3, people(0, 10)), chunk(1, 3, people(10, 10))] }),
+    );
     expect(first).toMatchObject({ status: 'applied', note: expect.stringContaining('conference conf-1: 3 sessions') });
     expect(second).toMatchObject({ status: 'applied' });
     expect(rawAll<{ n: number }>(`${t.dir}/desk-a.db`, 'SELECT count(*) n FROM registrant')[0]!.n).toBe(25);
-    expect(rawAll<{ status: string; note: string }>(`${t.dir}/desk-a.db`, `SELECT status, note FROM inbox WHERE type = 'ConferenceSnapshotChunk' ORDER BY received_at`).map((x) => x.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(
+      rawAll<{ status: string; note: string }>(
+        `${t.dir}/desk-a.db`,
+        `SELECT status, note FROM inbox WHERE type = 'ConferenceSnapshotChunk' ORDER BY received_at`,
+      ).map((x) => x.status),
+    ).toEqual(['applied', 'applied', 'applied']);
     const panel = must(await s.call('sessions.list', {})).find((x) => x.id === 'panel')!;
     expect(panel.availability).toMatchObject({ capacity: 10, sold: 8 }); // the first of every four in each chunk holds a seat: 3 + 3 + 2
     expect(must(await s.call('registrant.search', { query: 'late person 23' })).map((x) => x.id)).toEqual(['p23']);
     // The station can now work: a walk-up, a sale.
-    const w = must(await s.call('registrant.registerWalkUp', { firstName: 'New', lastName: 'Comer', ticketTypeId: 'full' }));
+    const w = must(
+      await s.call('registrant.registerWalkUp', { firstName: 'New', lastName: 'Comer', ticketTypeId: 'full' }),
+    );
     expect(w.id).toMatch(/^w-/);
   });
 

@@ -18,7 +18,14 @@ beforeEach(async () => {
   t = tempDir();
   o = await openStationDb(`${t.dir}/q.db`);
   await o.db.transaction().execute(async (tx) => {
-    for (let i = 0; i < 10; i++) await appendEvent(tx, { stationId: 'desk-a', conferenceId: 'conf-1', at }, 'CheckedIn', { registrantId: `r${i}`, sessionId: null, at }, null);
+    for (let i = 0; i < 10; i++)
+      await appendEvent(
+        tx,
+        { stationId: 'desk-a', conferenceId: 'conf-1', at },
+        'CheckedIn',
+        { registrantId: `r${i}`, sessionId: null, at },
+        null,
+      );
   });
 });
 afterEach(async () => {
@@ -26,7 +33,10 @@ afterEach(async () => {
   t.cleanup();
 });
 
-const sentSeqs = () => (o.raw.prepare('SELECT seq FROM outbox WHERE sent_at IS NOT NULL ORDER BY seq').all() as { seq: number }[]).map((r) => r.seq);
+const sentSeqs = () =>
+  (o.raw.prepare('SELECT seq FROM outbox WHERE sent_at IS NOT NULL ORDER BY seq').all() as { seq: number }[]).map(
+    (r) => r.seq,
+  );
 
 describe('the outbox for the relay', () => {
   it('reads unsent rows in seq order after a point, and marks exactly the unsent rows of a seq range', async () => {
@@ -47,12 +57,21 @@ describe('the outbox for the relay', () => {
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     // The statements the mark runs, in order, on the same connection.
     const ran: string[] = [];
-    const db = new Kysely<StationDB>({ dialect: new SqliteDialect({ database: o.raw }), log: (e) => void ran.push(e.query.sql.split(' where ')[0]!) });
+    const db = new Kysely<StationDB>({
+      dialect: new SqliteDialect({ database: o.raw }),
+      log: (e) => void ran.push(e.query.sql.split(' where ')[0]!),
+    });
     await markSent(db, 1, 2, at);
-    expect(ran).toEqual(['PRAGMA synchronous = NORMAL', 'update "outbox" set "sent_at" = ?', 'PRAGMA synchronous = FULL']);
+    expect(ran).toEqual([
+      'PRAGMA synchronous = NORMAL',
+      'update "outbox" set "sent_at" = ?',
+      'PRAGMA synchronous = FULL',
+    ]);
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     // Also when the mark fails.
-    o.raw.exec(`CREATE TRIGGER outbox_mark_fails BEFORE UPDATE OF sent_at ON outbox WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    o.raw.exec(
+      `CREATE TRIGGER outbox_mark_fails BEFORE UPDATE OF sent_at ON outbox WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    );
     await expect(markSent(db, 3, 3, at)).rejects.toThrow('disk full');
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     expect(sentSeqs()).toEqual([1, 2]);

@@ -29,7 +29,16 @@ describe('the registrant writer and the page cache', () => {
   afterEach(() => o.close());
   const cacheSize = () => o.raw.pragma('cache_size', { simple: true });
   const people = (n: number, from = 0) =>
-    Array.from({ length: n }, (_, i) => ({ id: `r${from + i}`, confirmationCode: `C-${from + i}`, firstName: 'Ada', lastName: `L${from + i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] }));
+    Array.from({ length: n }, (_, i) => ({
+      id: `r${from + i}`,
+      confirmationCode: `C-${from + i}`,
+      firstName: 'Ada',
+      lastName: `L${from + i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    }));
 
   it('keeps the everyday cache for a few rows, borrows the large one for a bulk write until its transaction ended', () => {
     const w = registrantWriter(o.raw);
@@ -56,7 +65,8 @@ describe('a station after an import', () => {
     s = await openStation(t.dir);
   });
   afterEach(() => s.close());
-  const cacheSize = async () => (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(s.db)).rows[0]!.cache_size;
+  const cacheSize = async () =>
+    (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(s.db)).rows[0]!.cache_size;
 
   it('is back on the everyday cache once an import committed, and again after a re-import', async () => {
     const demo = demoConference(); // 2,000 registrants: a bulk write

@@ -12,10 +12,16 @@ let online = false;
 const dbPath = () => `${t.dir}/desk-a.db`;
 const min = 60_000;
 
-const outbox = () => rawAll<{ seq: number; type: string; body: string }>(dbPath(), 'SELECT seq, type, body FROM outbox ORDER BY seq').map((r) => ({ ...r, env: JSON.parse(r.body) as Envelope }));
-const heartbeat = () => s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date(clock.now()).toISOString() }) });
+const outbox = () =>
+  rawAll<{ seq: number; type: string; body: string }>(dbPath(), 'SELECT seq, type, body FROM outbox ORDER BY seq').map(
+    (r) => ({ ...r, env: JSON.parse(r.body) as Envelope }),
+  );
+const heartbeat = () =>
+  s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: new Date(clock.now()).toISOString() }) });
 const availability = (sessionId: string, sold: number, version: number, salesRatePerMin = 0, capacity = 10) =>
-  s.call('feed.apply', { envelope: hq('SeatAvailability', { sessionId, capacity, sold, allotted: 0, version, salesRatePerMin }) });
+  s.call('feed.apply', {
+    envelope: hq('SeatAvailability', { sessionId, capacity, sold, allotted: 0, version, salesRatePerMin }),
+  });
 
 /** The cases below are written in the seed's numbers (the defaults before issue 17): 60 min, 10%, cap 2. */
 function withSeedNumbers(c: ConferenceFile): ConferenceFile {
@@ -30,7 +36,15 @@ beforeEach(async () => {
   s = await openStation(t.dir, { clock, isOnline: () => online });
   must(await s.call('conference.import', { data: withSeedNumbers(smallConference()) }));
   must(await s.call('staff.add', { id: 'sup', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
-  must(await s.call('staff.add', { id: 'desk1', name: 'Dee Desk', role: 'desk', pin: '1357', by: { supervisorId: 'sup', pin: '2468' } }));
+  must(
+    await s.call('staff.add', {
+      id: 'desk1',
+      name: 'Dee Desk',
+      role: 'desk',
+      pin: '1357',
+      by: { supervisorId: 'sup', pin: '2468' },
+    }),
+  );
 });
 afterEach(async () => {
   await s.close();
@@ -47,11 +61,24 @@ describe('offline tiers', () => {
     expect(out.why).toBe('overdraft');
     // The actor is the signed-in session's, never a staff id the request claims (it can no longer name one).
     expect(rawAll<{ staff_id: string }>(dbPath(), 'SELECT staff_id FROM sale')).toEqual([{ staff_id: 'desk1' }]);
-    expect(rawAll<{ actor: string }>(dbPath(), `SELECT actor FROM audit_log WHERE action = 'sale.sell'`)).toEqual([{ actor: 'desk1' }]);
+    expect(rawAll<{ actor: string }>(dbPath(), `SELECT actor FROM audit_log WHERE action = 'sale.sell'`)).toEqual([
+      { actor: 'desk1' },
+    ]);
     expect(out.sale).toMatchObject({ tier: 'overdraft', status: 'pending', atRisk: true, proceed: true });
-    expect(out.sale!.basis).toMatchObject({ stalenessMin: 10, unallocated: 9, capacity: 10, kMax: 2, pendingOverdraft: 0 });
+    expect(out.sale!.basis).toMatchObject({
+      stalenessMin: 10,
+      unallocated: 9,
+      capacity: 10,
+      kMax: 2,
+      pendingOverdraft: 0,
+    });
     const [ev] = outbox().filter((r) => r.type === 'SeatSold');
-    expect(ev!.env).toMatchObject({ type: 'SeatSold', origin: 'station:desk-a', conferenceId: 'conf-1', payload: { saleId: out.sale!.id, tier: 'overdraft', allotmentId: null } });
+    expect(ev!.env).toMatchObject({
+      type: 'SeatSold',
+      origin: 'station:desk-a',
+      conferenceId: 'conf-1',
+      payload: { saleId: out.sale!.id, tier: 'overdraft', allotmentId: null },
+    });
     expect((ev!.env.payload as { basis: unknown }).basis).toEqual(out.sale!.basis);
     const detail = must(await s.call('registrant.get', { id: 'r2' }));
     expect(detail.sessions.map((x) => x.sessionId)).toContain('panel');
@@ -63,7 +90,10 @@ describe('offline tiers', () => {
     expect(must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r3' })).outcome).toBe('proceed');
     const r = await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r4' });
     expect(r).toMatchObject({ ok: false, error: { code: 'refused' } });
-    if (!r.ok) expect((r.error.details as { failed: { code: string }[] }).failed.map((f) => f.code)).toEqual(['overdraft_limit_reached']);
+    if (!r.ok)
+      expect((r.error.details as { failed: { code: string }[] }).failed.map((f) => f.code)).toEqual([
+        'overdraft_limit_reached',
+      ]);
   });
 
   it('refuses with every reason, writes nothing; a supervisor PIN overrides', async () => {
@@ -76,16 +106,33 @@ describe('offline tiers', () => {
     if (!r.ok) {
       expect(r.error.code).toBe('refused');
       expect(r.error.message).toMatch(/61 min ago.*0 of 10 seats/);
-      expect((r.error.details as { failed: { code: string }[] }).failed.map((f) => f.code)).toEqual(['too_stale', 'too_few_seats_left', 'overdraft_limit_reached']);
+      expect((r.error.details as { failed: { code: string }[] }).failed.map((f) => f.code)).toEqual([
+        'too_stale',
+        'too_few_seats_left',
+        'overdraft_limit_reached',
+      ]);
     }
     expect(dbDigest(dbPath())).toBe(before);
 
-    const bad = await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2', override: { supervisorId: 'desk1', pin: '1357' } });
+    const bad = await s.call('sale.sell', {
+      sessionId: 'panel',
+      registrantId: 'r2',
+      override: { supervisorId: 'desk1', pin: '1357' },
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const out = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2', override: { supervisorId: 'sup', pin: '2468' } }));
+    const out = must(
+      await s.call('sale.sell', {
+        sessionId: 'panel',
+        registrantId: 'r2',
+        override: { supervisorId: 'sup', pin: '2468' },
+      }),
+    );
     expect(out.sale).toMatchObject({ tier: 'override', atRisk: true });
     expect(out.failed.map((f) => f.code)).toContain('too_stale');
-    const audit = rawAll<{ action: string; actor: string }>(dbPath(), `SELECT action, actor FROM audit_log WHERE action = 'sale.override'`);
+    const audit = rawAll<{ action: string; actor: string }>(
+      dbPath(),
+      `SELECT action, actor FROM audit_log WHERE action = 'sale.override'`,
+    );
     expect(audit).toEqual([{ action: 'sale.override', actor: 'sup' }]);
   });
 
@@ -105,14 +152,41 @@ describe('offline tiers', () => {
   });
 
   it('allotment: seats in hand sell with no risk even when stale, and only this station’s grants count', async () => {
-    must(await s.call('feed.apply', { envelope: hq('AllotmentGranted', { allotmentId: 'a-other', requestId: null, station: 'station:desk-b', sessionId: 'panel', seats: 5 }) }));
-    must(await s.call('feed.apply', { envelope: hq('AllotmentGranted', { allotmentId: 'a1', requestId: null, station: 'station:desk-a', sessionId: 'panel', seats: 1 }) }));
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('AllotmentGranted', {
+          allotmentId: 'a-other',
+          requestId: null,
+          station: 'station:desk-b',
+          sessionId: 'panel',
+          seats: 5,
+        }),
+      }),
+    );
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('AllotmentGranted', {
+          allotmentId: 'a1',
+          requestId: null,
+          station: 'station:desk-a',
+          sessionId: 'panel',
+          seats: 1,
+        }),
+      }),
+    );
     clock.advance(5 * 60 * min);
     const out = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
     expect(out.sale).toMatchObject({ tier: 'allotment', atRisk: false, allotmentId: 'a1' });
     // The one seat is used; the next sale is too stale for an overdraft.
-    expect(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r3' })).toMatchObject({ ok: false, error: { code: 'refused' } });
-    must(await s.call('feed.apply', { envelope: hq('AllotmentRecalled', { allotmentId: 'a1', station: 'station:desk-a', sessionId: 'panel' }) }));
+    expect(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r3' })).toMatchObject({
+      ok: false,
+      error: { code: 'refused' },
+    });
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('AllotmentRecalled', { allotmentId: 'a1', station: 'station:desk-a', sessionId: 'panel' }),
+      }),
+    );
     expect(must(await s.call('sale.preview', { sessionId: 'panel' })).availability.allotmentRemaining).toBe(0);
   });
 });
@@ -139,7 +213,11 @@ describe('online tier', () => {
     const pending = s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' });
     await new Promise((r) => setTimeout(r, 30));
     const saleId = (outbox().find((r) => r.type === 'SeatSold')!.env.payload as { saleId: string }).saleId;
-    must(await s.call('feed.apply', { envelope: hq('SaleOversold', { saleId, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }) }));
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('SaleOversold', { saleId, sessionId: 'panel', station: 'station:desk-a', overBy: 1 }),
+      }),
+    );
     const out = must(await pending);
     expect(out.outcome).toBe('refused');
     expect(out.sale!.status).toBe('refused');
@@ -184,23 +262,49 @@ describe('verdicts and cases', () => {
     expect(must(await s.call('feed.apply', { envelope: msg })).status).toBe('duplicate');
     expect(must(await s.call('registrant.get', { id: 'r2' })).sessions.map((x) => x.sessionId)).toContain('panel'); // the person keeps the seat for now
     const caseMsg = hq('OversellCaseOpened', {
-      caseId: 'case-1', saleId: out.sale!.id, sessionId: 'panel', station: 'station:desk-a', overBy: 1, registrantId: 'r2', tier: 'overdraft', basis: out.sale!.basis,
-      dueAt: dayAt('09:45'), defaultAction: 'honor',
+      caseId: 'case-1',
+      saleId: out.sale!.id,
+      sessionId: 'panel',
+      station: 'station:desk-a',
+      overBy: 1,
+      registrantId: 'r2',
+      tier: 'overdraft',
+      basis: out.sale!.basis,
+      dueAt: dayAt('09:45'),
+      defaultAction: 'honor',
     });
     expect(must(await s.call('feed.apply', { envelope: caseMsg })).status).toBe('applied');
-    expect(must(await s.call('feed.apply', { envelope: { ...caseMsg, id: crypto.randomUUID() } })).status).toBe('applied'); // a re-send (late-join snapshot) changes nothing
+    expect(must(await s.call('feed.apply', { envelope: { ...caseMsg, id: crypto.randomUUID() } })).status).toBe(
+      'applied',
+    ); // a re-send (late-join snapshot) changes nothing
     sub.unsubscribe();
     expect(opened).toEqual([out.sale!.id]);
     const cases = must(await s.call('cases.list', { status: 'open' }));
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ id: 'case-1', saleId: out.sale!.id, sessionId: 'panel', registrantId: 'r2', tier: 'overdraft', overBy: 1, soldHere: true, minutesLeft: 60 });
+    expect(cases[0]).toMatchObject({
+      id: 'case-1',
+      saleId: out.sale!.id,
+      sessionId: 'panel',
+      registrantId: 'r2',
+      tier: 'overdraft',
+      overBy: 1,
+      soldHere: true,
+      minutesLeft: 60,
+    });
     expect(cases[0]!.basis!.stalenessMin).toBe(0);
     // With a case open, the seat goes only through a supervisor's resolution.
-    expect(await s.call('sale.release', { saleId: out.sale!.id, reason: 'changed mind' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await s.call('sale.release', { saleId: out.sale!.id, reason: 'changed mind' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('ignores verdicts and grants for other stations', async () => {
-    const r = must(await s.call('feed.apply', { envelope: hq('SaleOversold', { saleId: 'x', sessionId: 'panel', station: 'station:desk-b', overBy: 1 }) }));
+    const r = must(
+      await s.call('feed.apply', {
+        envelope: hq('SaleOversold', { saleId: 'x', sessionId: 'panel', station: 'station:desk-b', overBy: 1 }),
+      }),
+    );
     expect(r).toMatchObject({ status: 'ignored' });
     expect(must(await s.call('cases.list', { status: 'all' }))).toEqual([]);
   });
@@ -212,18 +316,59 @@ describe('verdicts and cases', () => {
     const a = must(await s.call('sessions.list', {})).find((x) => x.id === 'panel')!.availability;
     expect(a).toMatchObject({ sold: 4, version: 3 });
     must(await availability('panel', 5, 4, 0.5));
-    expect(must(await s.call('sessions.list', {})).find((x) => x.id === 'panel')!.availability).toMatchObject({ sold: 5, version: 4, salesRatePerMin: 0.5 });
+    expect(must(await s.call('sessions.list', {})).find((x) => x.id === 'panel')!.availability).toMatchObject({
+      sold: 5,
+      version: 4,
+      salesRatePerMin: 0.5,
+    });
   });
 
   it('RegistrantUpserted and SessionUpserted update the catalogue', async () => {
-    must(await s.call('feed.apply', { envelope: hq('RegistrantUpserted', { registrant: { id: 'r-b1', confirmationCode: 'WDB-1', firstName: 'From', lastName: 'Desk B', email: '', company: '', ticketTypeId: 'full', sessions: [] } }) }));
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('RegistrantUpserted', {
+          registrant: {
+            id: 'r-b1',
+            confirmationCode: 'WDB-1',
+            firstName: 'From',
+            lastName: 'Desk B',
+            email: '',
+            company: '',
+            ticketTypeId: 'full',
+            sessions: [],
+          },
+        }),
+      }),
+    );
     expect(must(await s.call('registrant.search', { query: 'desk b from' }))[0]!.id).toBe('r-b1');
-    must(await s.call('feed.apply', { envelope: hq('SessionUpserted', { session: { id: 'new-s', title: 'Late addition', room: 'C', startsAt: dayAt('16:00'), endsAt: dayAt('17:00'), capacity: 30, sellable: true } }) }));
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('SessionUpserted', {
+          session: {
+            id: 'new-s',
+            title: 'Late addition',
+            room: 'C',
+            startsAt: dayAt('16:00'),
+            endsAt: dayAt('17:00'),
+            capacity: 30,
+            sellable: true,
+          },
+        }),
+      }),
+    );
     expect(must(await s.call('sessions.list', {})).find((x) => x.id === 'new-s')!.availability.capacity).toBe(30);
   });
 
   it('messages for another conference are recorded but not applied', async () => {
-    const r = must(await s.call('feed.apply', { envelope: hq('SeatAvailability', { sessionId: 'panel', capacity: 10, sold: 9, allotted: 0, version: 9, salesRatePerMin: 0 }, { conferenceId: 'other' }) }));
+    const r = must(
+      await s.call('feed.apply', {
+        envelope: hq(
+          'SeatAvailability',
+          { sessionId: 'panel', capacity: 10, sold: 9, allotted: 0, version: 9, salesRatePerMin: 0 },
+          { conferenceId: 'other' },
+        ),
+      }),
+    );
     expect(r.status).toBe('ignored');
     expect(must(await s.call('sessions.list', {})).find((x) => x.id === 'panel')!.availability.version).toBe(0);
   });
@@ -235,7 +380,10 @@ describe('release, check-in, seq', () => {
     const out = must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' }));
     must(await s.call('sale.release', { saleId: out.sale!.id, reason: 'changed mind' }));
     expect(must(await s.call('registrant.get', { id: 'r2' })).sessions).toEqual([]);
-    expect(await s.call('sale.release', { saleId: out.sale!.id, reason: 'again' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await s.call('sale.release', { saleId: out.sale!.id, reason: 'again' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     // The seat can be sold again to the same person.
     expect(must(await s.call('sale.sell', { sessionId: 'panel', registrantId: 'r2' })).outcome).toBe('proceed');
   });
@@ -246,7 +394,10 @@ describe('release, check-in, seq', () => {
     expect(must(await s.call('checkin.record', { registrantId: 'r1' })).firstTime).toBe(false);
     expect(must(await s.call('checkin.record', { registrantId: 'r1', sessionId: 'panel' })).firstTime).toBe(true);
     expect(must(await s.call('checkin.record', { registrantId: 'r1', sessionId: 'keynote' })).firstTime).toBe(true);
-    expect(await s.call('checkin.record', { registrantId: 'r2', sessionId: 'panel' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await s.call('checkin.record', { registrantId: 'r2', sessionId: 'panel' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('outbox seq is per station, gap-free, and survives refused commands and restarts', async () => {

@@ -21,12 +21,42 @@ afterEach(async () => {
 
 describe('staff and PINs', () => {
   it('the first staff member must be a supervisor; later ones need a supervisor PIN', async () => {
-    expect(await s.call('staff.add', { id: 'd', name: 'Desk', role: 'desk', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await s.call('staff.add', { id: 'd', name: 'Desk', role: 'desk', pin: '1111' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     must(await s.call('staff.add', { id: 'sup', name: 'Sup', role: 'supervisor', pin: '2468' }));
-    expect(await s.call('staff.add', { id: 'd', name: 'Desk', role: 'desk', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    must(await s.call('staff.add', { id: 'd', name: 'Desk', role: 'desk', pin: '1111', by: { supervisorId: 'sup', pin: '2468' } }));
-    expect(await s.call('staff.add', { id: 'd', name: 'Dup', role: 'desk', pin: '1111', by: { supervisorId: 'sup', pin: '2468' } })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await s.call('staff.add', { id: 'e', name: 'E', role: 'desk', pin: '1111', by: { supervisorId: 'd', pin: '1111' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await s.call('staff.add', { id: 'd', name: 'Desk', role: 'desk', pin: '1111' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    must(
+      await s.call('staff.add', {
+        id: 'd',
+        name: 'Desk',
+        role: 'desk',
+        pin: '1111',
+        by: { supervisorId: 'sup', pin: '2468' },
+      }),
+    );
+    expect(
+      await s.call('staff.add', {
+        id: 'd',
+        name: 'Dup',
+        role: 'desk',
+        pin: '1111',
+        by: { supervisorId: 'sup', pin: '2468' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(
+      await s.call('staff.add', {
+        id: 'e',
+        name: 'E',
+        role: 'desk',
+        pin: '1111',
+        by: { supervisorId: 'd', pin: '1111' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('stores PINs as scrypt hashes, never in clear', async () => {
@@ -44,12 +74,21 @@ describe('staff and PINs', () => {
       expect(r).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
       if (!r.ok) expect(r.error.message).toContain(`${MAX_PIN_ATTEMPTS - i} attempt`);
     }
-    expect(await s.call('staff.verify', { staffId: 'sup', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'locked_out' } });
-    expect(await s.call('staff.verify', { staffId: 'sup', pin: '2468' })).toMatchObject({ ok: false, error: { code: 'locked_out' } });
+    expect(await s.call('staff.verify', { staffId: 'sup', pin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'locked_out' },
+    });
+    expect(await s.call('staff.verify', { staffId: 'sup', pin: '2468' })).toMatchObject({
+      ok: false,
+      error: { code: 'locked_out' },
+    });
     clock.advance(5 * 60_000 + 1);
     expect(must(await s.call('staff.verify', { staffId: 'sup', pin: '2468' })).lockedUntil).toBeNull();
     // A success resets the count.
-    expect(await s.call('staff.verify', { staffId: 'sup', pin: '0000' })).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringContaining(`${MAX_PIN_ATTEMPTS - 1} attempts`) } });
+    expect(await s.call('staff.verify', { staffId: 'sup', pin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized', message: expect.stringContaining(`${MAX_PIN_ATTEMPTS - 1} attempts`) },
+    });
     expect(rawAll(dbPath(), `SELECT * FROM audit_log WHERE action = 'staff.lockedOut'`)).toHaveLength(1);
   });
 
@@ -66,9 +105,21 @@ describe('audit log', () => {
     must(await s.call('staff.add', { id: 'sup', name: 'Sup', role: 'supervisor', pin: '2468' }));
     must(await s.call('checkin.record', { registrantId: 'r1' }));
     must(await s.call('registrant.registerWalkUp', { firstName: 'A', lastName: 'B', ticketTypeId: 'full' }));
-    must(await s.call('sale.sell', { sessionId: 'workshop', registrantId: 'r2', override: { supervisorId: 'sup', pin: '2468' } }));
+    must(
+      await s.call('sale.sell', {
+        sessionId: 'workshop',
+        registrantId: 'r2',
+        override: { supervisorId: 'sup', pin: '2468' },
+      }),
+    );
     const v = must(await s.call('audit.verify', {}));
-    expect(v).toEqual({ ok: true, rows: 4, problem: null, firstBadSeq: null, integrity: { state: 'ok', problems: [], message: null } });
+    expect(v).toEqual({
+      ok: true,
+      rows: 4,
+      problem: null,
+      firstBadSeq: null,
+      integrity: { state: 'ok', problems: [], message: null },
+    });
   }
 
   it('refuses UPDATE and DELETE through triggers', async () => {
@@ -81,7 +132,12 @@ describe('audit log', () => {
     ['an edited row', [`UPDATE audit_log SET details_json = '{"sessions":99}' WHERE seq = 2`], 2, 'altered'],
     ['a deleted middle row', [`DELETE FROM audit_log WHERE seq = 3`], 3, 'missing'],
     ['a deleted last row', [`DELETE FROM audit_log WHERE seq = 4`], 4, 'should end at row 4'],
-    ['a re-chained edit', [`UPDATE audit_log SET actor = 'mallory', hash = 'f' || substr(hash, 2) WHERE seq = 3`], 3, 'altered'],
+    [
+      'a re-chained edit',
+      [`UPDATE audit_log SET actor = 'mallory', hash = 'f' || substr(hash, 2) WHERE seq = 3`],
+      3,
+      'altered',
+    ],
   ])('detects %s', async (_n, statements, badSeq, problem) => {
     await withHistory();
     await s.close();

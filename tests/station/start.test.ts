@@ -11,10 +11,17 @@ import { tempDir } from '../support/fixtures';
 
 /** Stopped like Ctrl-C in a terminal: SIGTERM to the process group (npm itself does not pass it through `sh`). */
 function start(home: string): Promise<{ lines: string[]; url: string; stop(): Promise<void> }> {
-  const child = spawn('npm', ['start', '--silent'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANYARD_HOME: home } });
+  const child = spawn('npm', ['start', '--silent'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LANYARD_HOME: home },
+  });
   const lines: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (process.kill(-child.pid!, 'SIGKILL'), reject(new Error(`no address within 90 s:\n${lines.join('\n')}`))), 90_000);
+    const timer = setTimeout(
+      () => (process.kill(-child.pid!, 'SIGKILL'), reject(new Error(`no address within 90 s:\n${lines.join('\n')}`))),
+      90_000,
+    );
     const onData = (d: Buffer): void => {
       for (const l of d.toString().split('\n').filter(Boolean)) {
         lines.push(l);
@@ -37,7 +44,13 @@ function start(home: string): Promise<{ lines: string[]; url: string; stop(): Pr
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`npm start exited (${code}) before it was ready:\n${lines.join('\n')}`))));
+    child.once(
+      'exit',
+      (code) => (
+        clearTimeout(timer),
+        reject(new Error(`npm start exited (${code}) before it was ready:\n${lines.join('\n')}`))
+      ),
+    );
   });
 }
 
@@ -57,7 +70,9 @@ describe('npm start (the embedded default, no Electron binary here)', () => {
       const before = localDay(Date.now(), 'Europe/Lisbon');
       const first = await start(t.dir);
       const text = first.lines.join('\n');
-      const day1 = /Loaded the demo conference: 40 sessions, 2000 registrants, day 1 is (\d{4}-\d{2}-\d{2})\./.exec(text)?.[1];
+      const day1 = /Loaded the demo conference: 40 sessions, 2000 registrants, day 1 is (\d{4}-\d{2}-\d{2})\./.exec(
+        text,
+      )?.[1];
       expect([before, localDay(Date.now(), 'Europe/Lisbon')]).toContain(day1);
       expect(text).toMatch(/Starting in browser mode: the Electron binary is not/);
       expect(text).toContain('Demo staff: Sam Supervisor (supervisor, PIN 2468) and Dee Desk (desk, PIN 1357).');

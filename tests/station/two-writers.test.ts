@@ -20,7 +20,11 @@ const dbPath = () => `${t.dir}/desk-a.db`;
 
 /** Starts the writer child and resolves once it holds or has used the lock. */
 function writer(mode: 'noise' | 'hold', ms: number): Promise<{ done: Promise<{ commits: number }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/db-writer-child.ts', '--db', dbPath(), '--mode', mode, '--ms', String(ms)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/db-writer-child.ts', '--db', dbPath(), '--mode', mode, '--ms', String(ms)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   const lines = createInterface({ input: child.stdout! });
   let onDone: (v: { commits: number }) => void = () => {};
@@ -39,7 +43,16 @@ function writer(mode: 'noise' | 'hold', ms: number): Promise<{ done: Promise<{ c
 function crowd(n: number): ConferenceFile {
   const c = smallConference();
   c.sessions[1]!.capacity = 1000;
-  c.registrants = Array.from({ length: n }, (_, i) => ({ id: `p${i}`, confirmationCode: `P-${i}`, firstName: 'Person', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: [] }));
+  c.registrants = Array.from({ length: n }, (_, i) => ({
+    id: `p${i}`,
+    confirmationCode: `P-${i}`,
+    firstName: 'Person',
+    lastName: `${i}`,
+    email: '',
+    company: '',
+    ticketTypeId: 'full',
+    sessions: [],
+  }));
   return c;
 }
 
@@ -57,9 +70,20 @@ describe('two writers on one database', () => {
     s = await openStation(t.dir, { clock: new FakeClock() });
     must(await s.call('conference.import', { data: crowd(200) }));
     must(await s.call('feed.apply', { envelope: hq('Heartbeat', { hqTime: dayAt('08:45') }) }));
-    must(await s.call('feed.apply', { envelope: hq('AllotmentGranted', { allotmentId: 'a1', requestId: null, station: 'station:desk-a', sessionId: 'workshop', seats: 200 }) }));
+    must(
+      await s.call('feed.apply', {
+        envelope: hq('AllotmentGranted', {
+          allotmentId: 'a1',
+          requestId: null,
+          station: 'station:desk-a',
+          sessionId: 'workshop',
+          seats: 200,
+        }),
+      }),
+    );
     await writer('noise', 60_000);
-    const noise = () => Number(rawAll<{ value: string }>(dbPath(), `SELECT value FROM settings WHERE key = 'test.noise'`)[0]!.value);
+    const noise = () =>
+      Number(rawAll<{ value: string }>(dbPath(), `SELECT value FROM settings WHERE key = 'test.noise'`)[0]!.value);
     const commitsBefore = noise();
     const failures: string[] = [];
     for (let i = 0; i < 200; i++) {

@@ -13,7 +13,9 @@ export async function startBus(stations: string[], dataDir?: string): Promise<Ru
 }
 
 /** Short SDK retries so tests recover in well under a second. */
-export const fastRetry = { retryOptions: { maxRetries: 5, retryDelayInMs: 100, maxRetryDelayInMs: 500, timeoutInMs: 5000 } };
+export const fastRetry = {
+  retryOptions: { maxRetries: 5, retryDelayInMs: 100, maxRetryDelayInMs: 500, timeoutInMs: 5000 },
+};
 
 /** Plays HQ with the raw SDK: reads station events, publishes feed messages. */
 export function fakeHq(connectionString: string, conferenceId = 'conf-1') {
@@ -22,19 +24,35 @@ export function fakeHq(connectionString: string, conferenceId = 'conf-1') {
   const receiver = client.createReceiver('station-events', 'hq');
   let seq = 0;
   const feed = <T extends MessageType>(type: T, payload: Payload<T>) => ({
-    id: randomUUID(), type, schema: schemaVersion[type], conferenceId, origin: 'hq', seq: ++seq, at: new Date().toISOString(), payload,
+    id: randomUUID(),
+    type,
+    schema: schemaVersion[type],
+    conferenceId,
+    origin: 'hq',
+    seq: ++seq,
+    at: new Date().toISOString(),
+    payload,
   });
   return {
     client,
     feed,
     async publish(...envelopes: unknown[]) {
-      await sender.sendMessages(envelopes.map((e) => ({ body: Buffer.from(JSON.stringify(e)), contentType: 'application/json', messageId: (e as { id?: string }).id ?? randomUUID() })));
+      await sender.sendMessages(
+        envelopes.map((e) => ({
+          body: Buffer.from(JSON.stringify(e)),
+          contentType: 'application/json',
+          messageId: (e as { id?: string }).id ?? randomUUID(),
+        })),
+      );
     },
     async publishRaw(body: unknown, messageId = randomUUID()) {
       await sender.sendMessages({ body, messageId });
     },
     /** Receives (and completes) station events until `count` arrived or the deadline passed. */
-    async drain(count: number, deadlineMs = 20_000): Promise<{ envelope: Record<string, unknown>; message: ServiceBusReceivedMessage }[]> {
+    async drain(
+      count: number,
+      deadlineMs = 20_000,
+    ): Promise<{ envelope: Record<string, unknown>; message: ServiceBusReceivedMessage }[]> {
       const out: { envelope: Record<string, unknown>; message: ServiceBusReceivedMessage }[] = [];
       const until = Date.now() + deadlineMs;
       while (out.length < count && Date.now() < until) {
@@ -54,7 +72,11 @@ export function fakeHq(connectionString: string, conferenceId = 'conf-1') {
   };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;

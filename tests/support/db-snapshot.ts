@@ -11,7 +11,8 @@ export function dbDigest(path: string, except: string[] = []): string {
     const h = createHash('sha256');
     for (const { name } of tables.filter((t) => !except.includes(t.name))) {
       h.update(`#${name}\n`);
-      for (const row of db.prepare(`SELECT * FROM "${name}"`).raw().iterate()) h.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)) + '\n');
+      for (const row of db.prepare(`SELECT * FROM "${name}"`).raw().iterate())
+        h.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)) + '\n');
     }
     return h.digest('hex');
   } finally {

@@ -10,7 +10,10 @@
 import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, mode: { type: 'string' }, ms: { type: 'string', default: '5000' } }, strict: true });
+const { values } = parseArgs({
+  options: { db: { type: 'string' }, mode: { type: 'string' }, ms: { type: 'string', default: '5000' } },
+  strict: true,
+});
 if (!values.db || (values.mode !== 'noise' && values.mode !== 'hold')) {
   console.error('usage: db-writer-child.ts --db FILE --mode noise|hold [--ms N]');
   process.exit(2);
@@ -28,7 +31,9 @@ if (values.mode === 'hold') {
   db.exec('ROLLBACK');
   say({ ev: 'done', commits: 0 });
 } else {
-  const put = db.prepare(`INSERT INTO settings (key, value) VALUES ('test.noise', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  const put = db.prepare(
+    `INSERT INTO settings (key, value) VALUES ('test.noise', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  );
   const until = Date.now() + ms;
   let commits = 0;
   while (Date.now() < until) {

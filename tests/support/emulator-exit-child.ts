@@ -9,7 +9,9 @@ import { lanyardTopology } from '../../tools/servicebus-emulator/lanyard-topolog
 const bus = await startEmulator({ config: lanyardTopology(['desk-a']), port: 0 });
 const client = new ServiceBusClient(bus.connectionString);
 await client.createSender('station-feed').sendMessages({ body: 'hello' });
-const [got] = await client.createReceiver('station-feed', 'station-desk-a').receiveMessages(1, { maxWaitTimeInMs: 5000 });
+const [got] = await client
+  .createReceiver('station-feed', 'station-desk-a')
+  .receiveMessages(1, { maxWaitTimeInMs: 5000 });
 if (!got) throw new Error('nothing received');
 await client.close();
 await bus.stop();

@@ -48,7 +48,9 @@ export function tempDir(prefix = 'lanyard-'): { dir: string; cleanup(): void } {
 let demo: ConferenceFile | undefined;
 /** The committed demo conference, moved so that its day 1 is `firstDay` (default: the fixtures' conference day). */
 export function demoConference(firstDay = conferenceDay()): ConferenceFile {
-  demo ??= JSON.parse(readFileSync(new URL('../../assets/demo-conference.json', import.meta.url), 'utf8')) as ConferenceFile;
+  demo ??= JSON.parse(
+    readFileSync(new URL('../../assets/demo-conference.json', import.meta.url), 'utf8'),
+  ) as ConferenceFile;
   return shiftConference(demo, firstDay);
 }
 
@@ -60,15 +62,75 @@ export function smallConference(day = conferenceDay()): ConferenceFile {
     conference: { id: 'conf-1', name: 'Small Conf', timezone: 'UTC', startsOn: day, endsOn: day },
     ticketTypes: [{ id: 'full', name: 'Full pass', badgeTemplate: 'standard' }],
     sessions: [
-      { id: 'panel', title: 'Panel discussion', room: 'Room A', startsAt: at('14:00'), endsAt: at('15:00'), capacity: 10, sellable: true },
-      { id: 'workshop', title: 'Workshop', room: 'Room B', startsAt: at('10:00'), endsAt: at('12:00'), capacity: 100, sellable: true },
-      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: at('09:00'), endsAt: at('10:00'), capacity: 500, sellable: false },
+      {
+        id: 'panel',
+        title: 'Panel discussion',
+        room: 'Room A',
+        startsAt: at('14:00'),
+        endsAt: at('15:00'),
+        capacity: 10,
+        sellable: true,
+      },
+      {
+        id: 'workshop',
+        title: 'Workshop',
+        room: 'Room B',
+        startsAt: at('10:00'),
+        endsAt: at('12:00'),
+        capacity: 100,
+        sellable: true,
+      },
+      {
+        id: 'keynote',
+        title: 'Keynote',
+        room: 'Hall',
+        startsAt: at('09:00'),
+        endsAt: at('10:00'),
+        capacity: 500,
+        sellable: false,
+      },
     ],
     registrants: [
-      { id: 'r1', confirmationCode: 'LDC-AAA111', firstName: 'José', lastName: 'Ñúñez', email: 'jose@example.com', company: 'Acme', ticketTypeId: 'full', sessions: ['panel'] },
-      { id: 'r2', confirmationCode: 'LDC-BBB222', firstName: 'Zoë', lastName: 'Łukasz', email: 'zoe@example.com', company: 'Globex', ticketTypeId: 'full', sessions: [] },
-      { id: 'r3', confirmationCode: 'LDC-CCC333', firstName: 'Søren', lastName: 'Ødegård', email: 'soren@example.com', company: 'Initech', ticketTypeId: 'full', sessions: [] },
-      { id: 'r4', confirmationCode: 'LDC-DDD444', firstName: 'Ana', lastName: 'Silva', email: 'ana@example.com', company: 'Acme', ticketTypeId: 'full', sessions: [] },
+      {
+        id: 'r1',
+        confirmationCode: 'LDC-AAA111',
+        firstName: 'José',
+        lastName: 'Ñúñez',
+        email: 'jose@example.com',
+        company: 'Acme',
+        ticketTypeId: 'full',
+        sessions: ['panel'],
+      },
+      {
+        id: 'r2',
+        confirmationCode: 'LDC-BBB222',
+        firstName: 'Zoë',
+        lastName: 'Łukasz',
+        email: 'zoe@example.com',
+        company: 'Globex',
+        ticketTypeId: 'full',
+        sessions: [],
+      },
+      {
+        id: 'r3',
+        confirmationCode: 'LDC-CCC333',
+        firstName: 'Søren',
+        lastName: 'Ødegård',
+        email: 'soren@example.com',
+        company: 'Initech',
+        ticketTypeId: 'full',
+        sessions: [],
+      },
+      {
+        id: 'r4',
+        confirmationCode: 'LDC-DDD444',
+        firstName: 'Ana',
+        lastName: 'Silva',
+        email: 'ana@example.com',
+        company: 'Acme',
+        ticketTypeId: 'full',
+        sessions: [],
+      },
     ],
   };
 }
@@ -79,7 +141,11 @@ export async function openStation(dir: string, opts: Partial<StationOptions> = {
 
 let hqSeq = 0;
 /** An HQ feed message with a fresh id and the next HQ seq. */
-export function hq<T extends MessageType>(type: T, payload: Payload<T>, opts: { conferenceId?: string; at?: string } = {}) {
+export function hq<T extends MessageType>(
+  type: T,
+  payload: Payload<T>,
+  opts: { conferenceId?: string; at?: string } = {},
+) {
   return {
     id: randomUUID(),
     type,

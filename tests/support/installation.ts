@@ -23,7 +23,12 @@ export interface Installation {
   stop(): Promise<void>;
 }
 
-export async function startInstallation(o: { dir: string; conference: ConferenceFile; stations: string[]; heartbeatSeconds?: number }): Promise<Installation> {
+export async function startInstallation(o: {
+  dir: string;
+  conference: ConferenceFile;
+  stations: string[];
+  heartbeatSeconds?: number;
+}): Promise<Installation> {
   mkdirSync(o.dir, { recursive: true });
   const bus = await startEmulator({ config: lanyardTopology(o.stations, { lockDuration: 'PT5S' }), port: 0 });
   const proxies: Record<string, FaultProxy> = {};
@@ -31,7 +36,14 @@ export async function startInstallation(o: { dir: string; conference: Conference
   try {
     writeFileSync(join(o.dir, 'conference.json'), JSON.stringify(o.conference));
     const config = parseHqConfig(
-      { connectionString: bus.connectionString, dbPath: 'hq.db', conferenceFile: 'conference.json', heartbeatSeconds: o.heartbeatSeconds ?? 1, housekeepingSeconds: 0.5, allotmentShare: 0.5 },
+      {
+        connectionString: bus.connectionString,
+        dbPath: 'hq.db',
+        conferenceFile: 'conference.json',
+        heartbeatSeconds: o.heartbeatSeconds ?? 1,
+        housekeepingSeconds: 0.5,
+        allotmentShare: 0.5,
+      },
       o.dir,
     );
     hq = await startHq(config);

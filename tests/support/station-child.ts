@@ -56,14 +56,26 @@ const os = new BehaviorSubject(values.mode === 'apply');
 const station = await createStation({
   dbPath: values.db,
   stationId: values.station,
-  sync: { connectionString, retry: { initialMs: 50, maxMs: 500 }, batchSize: Number(values['batch-size']), feedBatchSize: Number(values['feed-batch']), feedFreshMs: 60_000, keepSeatsInHand: 0 },
+  sync: {
+    connectionString,
+    retry: { initialMs: 50, maxMs: 500 },
+    batchSize: Number(values['batch-size']),
+    feedBatchSize: Number(values['feed-batch']),
+    feedFreshMs: 60_000,
+    keepSeatsInHand: 0,
+  },
   osOnline$: os,
 });
 let applied = 0;
 station.events$.subscribe((e) => {
   if (e.type === 'hq.contact') say({ ev: 'applied', n: (applied += e.messages) });
 });
-say({ ev: 'ready', loadMs: Math.round(loadedAt), openMs: Math.round(performance.now() - goAt), waitedMs: Math.round(goAt - loadedAt) });
+say({
+  ev: 'ready',
+  loadMs: Math.round(loadedAt),
+  openMs: Math.round(performance.now() - goAt),
+  waitedMs: Math.round(goAt - loadedAt),
+});
 
 // A deterministic walk of desk work: walk-up registration, a seat sold from the allotment, a check-in. The made-up
 // names differ by a digit, which the desk's duplicate warning would flag as similar: staff have said "not them".
@@ -72,9 +84,21 @@ async function oneCommand(): Promise<void> {
   const n = step++;
   let ok: boolean;
   if (n % 3 === 0) {
-    ok = (await station.call('registrant.registerWalkUp', { firstName: 'Walk', lastName: `Up ${n}`, ticketTypeId: 'full', allowDuplicate: true })).ok;
+    ok = (
+      await station.call('registrant.registerWalkUp', {
+        firstName: 'Walk',
+        lastName: `Up ${n}`,
+        ticketTypeId: 'full',
+        allowDuplicate: true,
+      })
+    ).ok;
   } else if (n % 3 === 1) {
-    const reg = await station.call('registrant.registerWalkUp', { firstName: 'Buyer', lastName: `${n}`, ticketTypeId: 'full', allowDuplicate: true });
+    const reg = await station.call('registrant.registerWalkUp', {
+      firstName: 'Buyer',
+      lastName: `${n}`,
+      ticketTypeId: 'full',
+      allowDuplicate: true,
+    });
     ok = reg.ok && (await station.call('sale.sell', { sessionId: 'hall', registrantId: reg.value.id })).ok;
   } else {
     ok = (await station.call('checkin.record', { registrantId: 'r1' })).ok;
@@ -94,7 +118,8 @@ if (values.mode === 'flush') {
   void (async () => {
     while (Date.now() < deadline) {
       const st = await station.call('sync.status', {});
-      if (st.ok && st.value.outbox.sentTotal > 0) return say({ ev: 'flushing', t: Date.now(), sent: st.value.outbox.sentTotal, depth: st.value.outbox.depth });
+      if (st.ok && st.value.outbox.sentTotal > 0)
+        return say({ ev: 'flushing', t: Date.now(), sent: st.value.outbox.sentTotal, depth: st.value.outbox.depth });
       await new Promise((r) => setTimeout(r, 2));
     }
   })();

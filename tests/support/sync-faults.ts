@@ -17,14 +17,25 @@ export interface Child {
   proc: ChildProcess;
   lines: Record<string, unknown>[];
   stderr(): string;
-  next(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number, what?: string): Promise<Record<string, unknown>>;
+  next(
+    pred: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<Record<string, unknown>>;
   exited: Promise<void>;
   /** Writes one line to the child's stdin (children started with `stdin: true`). */
   send(line: string): void;
 }
 
-export function spawnJsonChild(args: string[], env: Record<string, string> = {}, opts: { stdin?: boolean } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function spawnJsonChild(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { stdin?: boolean } = {},
+): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   proc.stdin?.on('error', () => {}); // writing to a child that was just killed
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
@@ -69,10 +80,18 @@ export function spawnJsonChild(args: string[], env: Record<string, string> = {},
           const hit = lines.find(pred);
           if (hit) return done(() => resolve(hit));
           if (proc.exitCode !== null || proc.signalCode !== null) {
-            return done(() => reject(new Error(`the child exited (${proc.exitCode ?? proc.signalCode}) before ${what}: ${err.slice(-2000)}`)));
+            return done(() =>
+              reject(
+                new Error(`the child exited (${proc.exitCode ?? proc.signalCode}) before ${what}: ${err.slice(-2000)}`),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => done(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${err.slice(-2000)}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${err.slice(-2000)}`))),
+          timeoutMs,
+        );
         const done = (f: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);
@@ -96,11 +115,27 @@ export const stationChildScript = here('./station-child.ts');
 const emulatorCli = here('../../tools/servicebus-emulator/cli.ts');
 
 /** The emulator's CLI in durable mode, as a child process that can be SIGKILLed and restarted on the same port. */
-export async function startEmulatorProcess(opts: { dir: string; stations: string[]; port?: number }): Promise<{ child: Child; port: number; connectionString: string }> {
+export async function startEmulatorProcess(opts: {
+  dir: string;
+  stations: string[];
+  port?: number;
+}): Promise<{ child: Child; port: number; connectionString: string }> {
   const configPath = join(opts.dir, 'Config.json');
   writeFileSync(configPath, JSON.stringify(lanyardTopology(opts.stations)));
-  const child = spawnJsonChild([emulatorCli, '--quiet', '--config', configPath, '--port', String(opts.port ?? 0), '--data', join(opts.dir, 'data')]);
-  const info = (await child.next((l) => l.listening === true, 20_000, 'the emulator to listen')) as { port: number; connectionString: string };
+  const child = spawnJsonChild([
+    emulatorCli,
+    '--quiet',
+    '--config',
+    configPath,
+    '--port',
+    String(opts.port ?? 0),
+    '--data',
+    join(opts.dir, 'data'),
+  ]);
+  const info = (await child.next((l) => l.listening === true, 20_000, 'the emulator to listen')) as {
+    port: number;
+    connectionString: string;
+  };
   return { child, port: info.port, connectionString: info.connectionString };
 }
 
@@ -120,7 +155,15 @@ export class HqRecorder {
   errors = 0;
 
   /** Called once per new envelope (e.g. to answer a SeatSold with a verdict). */
-  onEnvelope: ((env: { id: string; type: string; origin: string; seq: number; payload: Record<string, unknown> }) => Promise<void> | void) | null = null;
+  onEnvelope:
+    | ((env: {
+        id: string;
+        type: string;
+        origin: string;
+        seq: number;
+        payload: Record<string, unknown>;
+      }) => Promise<void> | void)
+    | null = null;
 
   constructor(connectionString: string) {
     this.client = new ServiceBusClient(connectionString, fastRetry);
@@ -128,7 +171,13 @@ export class HqRecorder {
   }
 
   private async record(m: { body: unknown; sequenceNumber?: { toString(): string } }): Promise<void> {
-    const env = JSON.parse(bodyText(m.body) ?? 'null') as { id: string; type: string; origin: string; seq: number; payload: Record<string, unknown> };
+    const env = JSON.parse(bodyText(m.body) ?? 'null') as {
+      id: string;
+      type: string;
+      origin: string;
+      seq: number;
+      payload: Record<string, unknown>;
+    };
     const seqNo = m.sequenceNumber?.toString() ?? '?';
     const seen = this.copies.get(env.id);
     if (seen) {

@@ -11,10 +11,12 @@ function fakeBus(scheduler: VirtualTimeScheduler) {
   const probe = (): Observable<unknown> =>
     defer(() => {
       probes++;
-      return timer(50, scheduler).pipe(map(() => {
-        if (!up.getValue()) throw new Error('connect ECONNREFUSED 127.0.0.1:5672');
-        return true;
-      }));
+      return timer(50, scheduler).pipe(
+        map(() => {
+          if (!up.getValue()) throw new Error('connect ECONNREFUSED 127.0.0.1:5672');
+          return true;
+        }),
+      );
     });
   return { up, probe, probes: () => probes };
 }
@@ -37,7 +39,11 @@ function setup(opts: { random?: () => number; feedFreshMs?: number; withLinkChec
   const bus = fakeBus(scheduler);
   const link = fakeLink(scheduler);
   const c = createConnectivity({
-    osOnline$: os, probe: bus.probe, scheduler, random: opts.random ?? (() => 0), feedFreshMs: opts.feedFreshMs ?? 10_000,
+    osOnline$: os,
+    probe: bus.probe,
+    scheduler,
+    random: opts.random ?? (() => 0),
+    feedFreshMs: opts.feedFreshMs ?? 10_000,
     ...(opts.withLinkCheck ? { linkCheck: link.check, linkCheckMs: 250 } : {}),
   });
   const states: ConnectivityState[] = [];
@@ -57,7 +63,9 @@ function setup(opts: { random?: () => number; feedFreshMs?: number; withLinkChec
 describe('backoffDelay', () => {
   it('grows exponentially up to the cap, with jitter only shortening it', () => {
     const b = { ...defaultBackoff, initialMs: 100, maxMs: 2000, factor: 2, jitter: 0.5 };
-    expect([1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, b, () => 0))).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    expect([1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, b, () => 0))).toEqual([
+      100, 200, 400, 800, 1600, 2000, 2000,
+    ]);
     expect(backoffDelay(3, b, () => 1)).toBe(200);
     for (let i = 0; i < 100; i++) {
       const d = backoffDelay(4, b, Math.random);
@@ -204,7 +212,11 @@ describe('connectivity state machine (virtual time)', () => {
 
   it('never leaks the shared access key into a reason', () => {
     const scheduler = new VirtualTimeScheduler();
-    const c = createConnectivity({ osOnline$: of(true), probe: () => throwError(() => new Error('bad: Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=c2VjcmV0;')), scheduler });
+    const c = createConnectivity({
+      osOnline$: of(true),
+      probe: () => throwError(() => new Error('bad: Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=c2VjcmV0;')),
+      scheduler,
+    });
     expect(c.snapshot().reason).not.toContain('c2VjcmV0');
     expect(c.snapshot().reason).toContain('SharedAccessKey=***');
     c.dispose();

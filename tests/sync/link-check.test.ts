@@ -42,9 +42,19 @@ describe('brokerAddress', () => {
     return p.value;
   };
   it('connects where the SDK does: TLS on 5671 for a namespace, plain TCP on 5672 (or the given port) for the emulator', () => {
-    expect(brokerAddress(parsed('Endpoint=sb://venue.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s'))).toEqual({ host: 'venue.servicebus.windows.net', port: 5671, tls: true });
-    expect(brokerAddress(parsed('Endpoint=sb://localhost/;SharedAccessKeyName=k;SharedAccessKey=s;UseDevelopmentEmulator=true'))).toEqual({ host: 'localhost', port: 5672, tls: false });
-    expect(brokerAddress(parsed('Endpoint=sb://127.0.0.1:6000/;SharedAccessKeyName=k;SharedAccessKey=s;UseDevelopmentEmulator=true'))).toEqual({ host: '127.0.0.1', port: 6000, tls: false });
+    expect(
+      brokerAddress(parsed('Endpoint=sb://venue.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s')),
+    ).toEqual({ host: 'venue.servicebus.windows.net', port: 5671, tls: true });
+    expect(
+      brokerAddress(
+        parsed('Endpoint=sb://localhost/;SharedAccessKeyName=k;SharedAccessKey=s;UseDevelopmentEmulator=true'),
+      ),
+    ).toEqual({ host: 'localhost', port: 5672, tls: false });
+    expect(
+      brokerAddress(
+        parsed('Endpoint=sb://127.0.0.1:6000/;SharedAccessKeyName=k;SharedAccessKey=s;UseDevelopmentEmulator=true'),
+      ),
+    ).toEqual({ host: '127.0.0.1', port: 6000, tls: false });
   });
 });
 

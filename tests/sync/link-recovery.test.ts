@@ -38,7 +38,11 @@ async function rig(sync: Record<string, unknown> = {}): Promise<Rig> {
   const os = new BehaviorSubject(false);
   const station = await openStation(t.dir, {
     // No allotment keeper: its requests would be outbox rows of their own (the tests count them).
-    sync: { connectionString: bus.connectionString.replace(`:${bus.port};`, `:${proxy.port};`), keepSeatsInHand: 0, ...sync },
+    sync: {
+      connectionString: bus.connectionString.replace(`:${bus.port};`, `:${proxy.port};`),
+      keepSeatsInHand: 0,
+      ...sync,
+    },
     osOnline$: os,
   });
   cleanups.push(() => station.close());
@@ -64,7 +68,11 @@ describe('the link comes back', () => {
       must(await station.call('sync.setWorkOffline', { on: false }));
       await sleep(300); // HQ speaks after both drains were answered
       await hq.publish(hq.feed('Heartbeat', { hqTime: dayAt('08:45') }));
-      await waitFor(async () => (await status(station)).inbox.applied === round + 1, 5000, `feed message ${round + 1} after switching back online`);
+      await waitFor(
+        async () => (await status(station)).inbox.applied === round + 1,
+        5000,
+        `feed message ${round + 1} after switching back online`,
+      );
     }
     expect((await status(station)).inbox).toMatchObject({ applied: 4, quarantined: 0 });
   });
@@ -87,10 +95,14 @@ describe('the link comes back', () => {
     const healedAt = Date.now();
     proxy.heal();
     await hq.publish(hq.feed('Heartbeat', { hqTime: dayAt('08:45') }));
-    await waitFor(async () => {
-      const s = await status(station);
-      return s.outbox.depth === 0 && s.inbox.applied === 2;
-    }, 5000, 'the check-in sent and HQ heard again');
+    await waitFor(
+      async () => {
+        const s = await status(station);
+        return s.outbox.depth === 0 && s.inbox.applied === 2;
+      },
+      5000,
+      'the check-in sent and HQ heard again',
+    );
     // Well before the backoff's next attempt (at least 6 s from now).
     expect(Date.now() - healedAt).toBeLessThan(3000);
   });

@@ -23,12 +23,20 @@ afterEach(async () => {
 
 type Settle = (r: ServiceBusReceiver, m: ServiceBusReceivedMessage) => Promise<void>;
 const complete: Settle = (r, m) => r.completeMessage(m);
-const deadLetter: Settle = (r, m) => r.deadLetterMessage(m, { deadLetterReason: 'Test', deadLetterErrorDescription: `bad ${String(m.messageId)}` });
+const deadLetter: Settle = (r, m) =>
+  r.deadLetterMessage(m, { deadLetterReason: 'Test', deadLetterErrorDescription: `bad ${String(m.messageId)}` });
 
 /** Two messages received together, settled in the same tick; returns the ids left in the dead-letter queue. */
-async function settleTogether(first: Settle, second: Settle, wrap: (f: () => Promise<void>, s: Settle) => Promise<void>): Promise<string[]> {
+async function settleTogether(
+  first: Settle,
+  second: Settle,
+  wrap: (f: () => Promise<void>, s: Settle) => Promise<void>,
+): Promise<string[]> {
   const sender = client.createSender('station-feed');
-  await sender.sendMessages([{ body: 'one', messageId: 'm1' }, { body: 'two', messageId: 'm2' }]);
+  await sender.sendMessages([
+    { body: 'one', messageId: 'm1' },
+    { body: 'two', messageId: 'm2' },
+  ]);
   const receiver = client.createReceiver('station-feed', 'station-desk-a');
   const got: ServiceBusReceivedMessage[] = [];
   while (got.length < 2) got.push(...(await receiver.receiveMessages(2 - got.length, { maxWaitTimeInMs: 2000 })));

@@ -35,7 +35,10 @@ afterAll(async () => {
   t.cleanup();
 });
 
-function get(path: string, host = `127.0.0.1:${server.port}`): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+  host = `127.0.0.1:${server.port}`,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
       let body = '';
@@ -49,10 +52,13 @@ function get(path: string, host = `127.0.0.1:${server.port}`): Promise<{ status:
 
 function connect(o: { origin?: string; token?: string | null; host?: string } = {}): Promise<WebSocket> {
   const token = o.token === undefined ? server.token : o.token;
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/station${token === null ? '' : `?token=${encodeURIComponent(token)}`}`, {
-    origin: o.origin ?? `http://127.0.0.1:${server.port}`,
-    ...(o.host ? { headers: { host: o.host } } : {}),
-  });
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${server.port}/station${token === null ? '' : `?token=${encodeURIComponent(token)}`}`,
+    {
+      origin: o.origin ?? `http://127.0.0.1:${server.port}`,
+      ...(o.host ? { headers: { host: o.host } } : {}),
+    },
+  );
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
@@ -60,7 +66,11 @@ function connect(o: { origin?: string; token?: string | null; host?: string } = 
 }
 
 let nextId = 1;
-function ask(ws: WebSocket, channel: unknown, req: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+function ask(
+  ws: WebSocket,
+  channel: unknown,
+  req: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
   const id = nextId++;
   return new Promise((resolve) => {
     const f = (data: WebSocket.RawData) => {
@@ -114,8 +124,14 @@ describe('the WebSocket', () => {
 
   it('answers the contract as this station’s mode, with typed errors for malformed messages', async () => {
     const ws = await connect();
-    expect(await ask(ws, 'registrant.search', { query: 'jose' })).toMatchObject({ ok: true, value: [{ id: 'r1', email: 'j•••@example.com' }] });
-    expect(await ask(ws, 'sale.sell', { sessionId: 'panel', registrantId: 'r2' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ask(ws, 'registrant.search', { query: 'jose' })).toMatchObject({
+      ok: true,
+      value: [{ id: 'r1', email: 'j•••@example.com' }],
+    });
+    expect(await ask(ws, 'sale.sell', { sessionId: 'panel', registrantId: 'r2' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await ask(ws, 'feed.apply', { envelope: {} })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const replies: unknown[] = [];
     ws.on('message', (d) => replies.push(JSON.parse(d.toString())));
@@ -124,7 +140,8 @@ describe('the WebSocket', () => {
     ws.send(JSON.stringify({ id: 'x', channel: 'station.status' }));
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
     await vi.waitFor(() => expect(replies).toHaveLength(4), { timeout: 5000 });
-    for (const r of replies) expect(r).toMatchObject({ id: null, result: { ok: false, error: { code: 'invalid_input' } } });
+    for (const r of replies)
+      expect(r).toMatchObject({ id: null, result: { ok: false, error: { code: 'invalid_input' } } });
     ws.close();
   });
 
@@ -134,7 +151,13 @@ describe('the WebSocket', () => {
     ws.on('message', (d) => got.push(JSON.parse(d.toString())));
     await new Promise((r) => setTimeout(r, 50));
     must(await s.call('staff.add', { id: 'sup', name: 'Sam', role: 'supervisor', pin: '2468' }));
-    must(await s.callAs({ transport: 'internal', mode: 'desk', session: null }, 'sale.sell', { sessionId: 'workshop', registrantId: 'r2', override: { supervisorId: 'sup', pin: '2468' } }));
+    must(
+      await s.callAs({ transport: 'internal', mode: 'desk', session: null }, 'sale.sell', {
+        sessionId: 'workshop',
+        registrantId: 'r2',
+        override: { supervisorId: 'sup', pin: '2468' },
+      }),
+    );
     await vi.waitFor(() => expect(got.map((m) => m.event?.type)).toContain('outbox.appended'), { timeout: 5000 });
     const types = got.map((m) => m.event?.type);
     expect(types).not.toContain('availability.changed');
@@ -145,15 +168,57 @@ describe('the WebSocket', () => {
   it('random junk over the socket: never internal, never a write', async () => {
     const ws = await connect();
     let seed = 20261203;
-    const r = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-    const names = ['registrant.search', 'registrant.get', 'badge.print', 'badge.preview', 'print.confirm', 'staff.signIn', 'sale.sell', 'conference.import', 'station.status', 'nope', '__proto__'];
-    const values = [null, 0, -1, 1e308, '', 'r1', 'x'.repeat(2000), [], {}, { $gt: 1 }, true, "'; DROP TABLE registrant;--"];
+    const r = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const names = [
+      'registrant.search',
+      'registrant.get',
+      'badge.print',
+      'badge.preview',
+      'print.confirm',
+      'staff.signIn',
+      'sale.sell',
+      'conference.import',
+      'station.status',
+      'nope',
+      '__proto__',
+    ];
+    const values = [
+      null,
+      0,
+      -1,
+      1e308,
+      '',
+      'r1',
+      'x'.repeat(2000),
+      [],
+      {},
+      { $gt: 1 },
+      true,
+      "'; DROP TABLE registrant;--",
+    ];
     const before = dbDigest(db());
     let errors = 0;
     for (let i = 0; i < 300; i++) {
       const req: Record<string, unknown> = {};
-      for (const k of ['id', 'registrantId', 'query', 'printer', 'reason', 'jobId', 'printed', 'staffId', 'pin', 'limit', 'data']) if (r() < 0.3) req[k] = values[Math.floor(r() * values.length)];
-      const res = await ask(ws, names[Math.floor(r() * names.length)], r() < 0.1 ? values[Math.floor(r() * values.length)] : req);
+      for (const k of [
+        'id',
+        'registrantId',
+        'query',
+        'printer',
+        'reason',
+        'jobId',
+        'printed',
+        'staffId',
+        'pin',
+        'limit',
+        'data',
+      ])
+        if (r() < 0.3) req[k] = values[Math.floor(r() * values.length)];
+      const res = await ask(
+        ws,
+        names[Math.floor(r() * names.length)],
+        r() < 0.1 ? values[Math.floor(r() * values.length)] : req,
+      );
       if (!res.ok) {
         errors++;
         expect(res.error!.code).not.toBe('internal');

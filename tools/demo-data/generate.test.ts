@@ -8,13 +8,17 @@ const demo = generateConference({});
 describe('generateConference', () => {
   it('is deterministic for a seed', () => {
     expect(serializeConference(generateConference({}))).toBe(serializeConference(demo));
-    expect(generateConference({ seed: 7, registrants: 300 })).toEqual(generateConference({ seed: 7, registrants: 300 }));
+    expect(generateConference({ seed: 7, registrants: 300 })).toEqual(
+      generateConference({ seed: 7, registrants: 300 }),
+    );
   });
 
   it('differs for a different seed', () => {
     const other = generateConference({ seed: 2027 });
     expect(other).not.toEqual(demo);
-    expect(other.registrants.map((r) => r.confirmationCode)).not.toEqual(demo.registrants.map((r) => r.confirmationCode));
+    expect(other.registrants.map((r) => r.confirmationCode)).not.toEqual(
+      demo.registrants.map((r) => r.confirmationCode),
+    );
   });
 
   it('parses as a ConferenceFile, with every field explicit (parsing changes nothing)', () => {
@@ -84,7 +88,13 @@ describe('generateConference', () => {
   it('has international names, with diacritics, other scripts, long and single names', () => {
     const full = demo.registrants.map((r) => `${r.firstName} ${r.lastName}`.trim());
     expect(full.some((n) => /[^\x00-\x7f]/.test(n))).toBe(true);
-    for (const n of ['José Ñúñez', 'Søren Ødegård', 'Łucja Wróblewska', 'Şükrü Çelik', 'Maria da Conceição Albuquerque de Vasconcelos Figueiredo'])
+    for (const n of [
+      'José Ñúñez',
+      'Søren Ødegård',
+      'Łucja Wróblewska',
+      'Şükrü Çelik',
+      'Maria da Conceição Albuquerque de Vasconcelos Figueiredo',
+    ])
       expect(full).toContain(n);
     expect(full.some((n) => /\p{Script=Han}/u.test(n))).toBe(true);
     expect(demo.registrants.some((r) => r.lastName === '' && r.firstName !== '')).toBe(true);

@@ -82,8 +82,24 @@ function weighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T {
 // ───────────────────────────── Text helpers ─────────────────────────────
 
 const FOLD: Record<string, string> = {
-  ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE',
-  đ: 'd', Đ: 'D', ð: 'd', Ð: 'D', þ: 'th', Þ: 'Th', ı: 'i', ħ: 'h', Ħ: 'H',
+  ł: 'l',
+  Ł: 'L',
+  ø: 'o',
+  Ø: 'O',
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  đ: 'd',
+  Đ: 'D',
+  ð: 'd',
+  Ð: 'D',
+  þ: 'th',
+  Þ: 'Th',
+  ı: 'i',
+  ħ: 'h',
+  Ħ: 'H',
 };
 
 /** "Søren Ødegård" → "soren odegard"; letters outside Latin are dropped (native scripts carry a romanization). */
@@ -95,7 +111,10 @@ export function asciiFold(s: string): string {
     .toLowerCase();
 }
 
-const slug = (s: string): string => asciiFold(s).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+const slug = (s: string): string =>
+  asciiFold(s)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 // ───────────────────────────── Names ─────────────────────────────
 
@@ -134,73 +153,113 @@ const surnames = (list: string): [Name, Name][] =>
 
 const CULTURES: Culture[] = [
   {
-    key: 'pt', weight: 14, doubleLast: 0.45,
-    female: names('Ana, Beatriz, Inês, Mariana, Joana, Catarina, Leonor, Margarida, Conceição, Luísa, Sofia, Rita, Francisca, Débora, Lúcia'),
-    male: names('João, José, António, Tiago, Gonçalo, Rui, Duarte, Nuno, Vasco, Afonso, Sebastião, Simão, Rodrigo, Henrique, Tomás'),
-    last: surnames('Silva, Santos, Ferreira, Pereira, Oliveira, Costa, Rodrigues, Martins, Sousa, Gonçalves, Gomes, Lopes, Marques, Magalhães, Conceição, Brandão, Simões, Assunção, da Silva, dos Santos, Figueiredo, Albuquerque, Loureiro, Guimarães'),
+    key: 'pt',
+    weight: 14,
+    doubleLast: 0.45,
+    female: names(
+      'Ana, Beatriz, Inês, Mariana, Joana, Catarina, Leonor, Margarida, Conceição, Luísa, Sofia, Rita, Francisca, Débora, Lúcia',
+    ),
+    male: names(
+      'João, José, António, Tiago, Gonçalo, Rui, Duarte, Nuno, Vasco, Afonso, Sebastião, Simão, Rodrigo, Henrique, Tomás',
+    ),
+    last: surnames(
+      'Silva, Santos, Ferreira, Pereira, Oliveira, Costa, Rodrigues, Martins, Sousa, Gonçalves, Gomes, Lopes, Marques, Magalhães, Conceição, Brandão, Simões, Assunção, da Silva, dos Santos, Figueiredo, Albuquerque, Loureiro, Guimarães',
+    ),
   },
   {
-    key: 'es', weight: 9, doubleLast: 0.55,
-    female: names('María, Lucía, Carmen, Paula, Sofía, Begoña, Nuria, Ainhoa, Inmaculada, Pilar, Elena, Ángela, Raquel, Itziar'),
+    key: 'es',
+    weight: 9,
+    doubleLast: 0.55,
+    female: names(
+      'María, Lucía, Carmen, Paula, Sofía, Begoña, Nuria, Ainhoa, Inmaculada, Pilar, Elena, Ángela, Raquel, Itziar',
+    ),
     male: names('José, Javier, Álvaro, Iñaki, Sergio, Pablo, Andrés, Jesús, Íñigo, Raúl, Óscar, Adrián, Martín, Rubén'),
-    last: surnames('García, Fernández, González, Rodríguez, López, Martínez, Sánchez, Pérez, Gómez, Muñoz, Núñez, Jiménez, Álvarez, Ibáñez, Peña, Zúñiga, Echeverría, Castañeda'),
+    last: surnames(
+      'García, Fernández, González, Rodríguez, López, Martínez, Sánchez, Pérez, Gómez, Muñoz, Núñez, Jiménez, Álvarez, Ibáñez, Peña, Zúñiga, Echeverría, Castañeda',
+    ),
   },
   {
-    key: 'de', weight: 8,
+    key: 'de',
+    weight: 8,
     female: names('Anna, Lena, Katharina, Hannah, Lea, Käthe, Mareike, Sophie, Franziska, Greta, Anja'),
-    male: names('Lukas, Jürgen, Maximilian, Jörg, Felix, Tobias, Sebastian, Moritz, Björn, Matthias, Uwe, Florian, Till'),
-    last: surnames('Müller, Schmidt, Schneider, Fischer, Weber, Schäfer, Köhler, Groß, Krüger, Hoffmann, Weiß, Bäcker, Schröder, Vogel, Böhm, Strauß, Lindemann'),
+    male: names(
+      'Lukas, Jürgen, Maximilian, Jörg, Felix, Tobias, Sebastian, Moritz, Björn, Matthias, Uwe, Florian, Till',
+    ),
+    last: surnames(
+      'Müller, Schmidt, Schneider, Fischer, Weber, Schäfer, Köhler, Groß, Krüger, Hoffmann, Weiß, Bäcker, Schröder, Vogel, Böhm, Strauß, Lindemann',
+    ),
   },
   {
-    key: 'fr', weight: 7,
+    key: 'fr',
+    weight: 7,
     female: names('Camille, Léa, Chloé, Zoé, Inès, Manon, Océane, Élodie, Hélène, Anaïs, Margaux, Noémie'),
     male: names('Jean-Baptiste, Théo, Hugo, Lucas, Rémi, François, Jérôme, Mathéo, Gaël, Loïc, Benoît, Noël'),
-    last: surnames("Martin, Bernard, Dubois, Lefèvre, Lefebvre, Moreau, Girard, Rousseau, Mercier, Faure, Chevalier, Bérenger, Gauthier, D'Aubigné, Lemaître, Desjardins"),
+    last: surnames(
+      "Martin, Bernard, Dubois, Lefèvre, Lefebvre, Moreau, Girard, Rousseau, Mercier, Faure, Chevalier, Bérenger, Gauthier, D'Aubigné, Lemaître, Desjardins",
+    ),
   },
   {
-    key: 'pl', weight: 5,
+    key: 'pl',
+    weight: 5,
     female: names('Łucja, Małgorzata, Agnieszka, Zofia, Katarzyna, Żaneta, Ewa, Joanna, Grażyna, Magdalena'),
     male: names('Łukasz, Paweł, Michał, Tomasz, Wojciech, Grzegorz, Piotr, Kacper, Jędrzej, Bartłomiej'),
-    last: surnames('Nowak, Kowalski/Kowalska, Wiśniewski/Wiśniewska, Wróblewski/Wróblewska, Wójcik, Kamiński/Kamińska, Lewandowski/Lewandowska, Zieliński/Zielińska, Szczepański/Szczepańska, Dąbrowski/Dąbrowska, Król, Mazur'),
+    last: surnames(
+      'Nowak, Kowalski/Kowalska, Wiśniewski/Wiśniewska, Wróblewski/Wróblewska, Wójcik, Kamiński/Kamińska, Lewandowski/Lewandowska, Zieliński/Zielińska, Szczepański/Szczepańska, Dąbrowski/Dąbrowska, Król, Mazur',
+    ),
   },
   {
-    key: 'nordic', weight: 5,
+    key: 'nordic',
+    weight: 5,
     female: names('Åsa, Ingrid, Sigrid, Maja, Freja, Þórunn, Linnéa, Astrid, Märta, Sólveig, Aino, Kirsten'),
     male: names('Søren, Björn, Lars, Mikael, Eirik, Jónas, Anders, Håkon, Mattias, Ægir, Jørgen, Oskari'),
-    last: surnames('Ødegård, Lindqvist, Järvinen, Halvorsen, Bjørnstad, Sigurðsson/Sigurðardóttir, Andersson, Nyström, Mäkinen, Østergaard, Åberg, Kristiansen, Virtanen, Jensen'),
+    last: surnames(
+      'Ødegård, Lindqvist, Järvinen, Halvorsen, Bjørnstad, Sigurðsson/Sigurðardóttir, Andersson, Nyström, Mäkinen, Østergaard, Åberg, Kristiansen, Virtanen, Jensen',
+    ),
   },
   {
-    key: 'en', weight: 10,
+    key: 'en',
+    weight: 10,
     female: names('Emma, Olivia, Charlotte, Siobhán, Niamh, Grace, Hannah, Amelia, Chloe, Megan, Aoife, Rebecca'),
     male: names('James, Oliver, Jack, Liam, William, Thomas, Daniel, Seán, Ethan, Henry, Callum, Rhys'),
-    last: surnames("Smith, Jones, Williams, Brown, Taylor, O'Connor, O'Brien, McAllister, Walsh, Evans, Murphy, Clarke, Fitzgerald, Hughes, Thompson, Kowalczyk-Smith"),
+    last: surnames(
+      "Smith, Jones, Williams, Brown, Taylor, O'Connor, O'Brien, McAllister, Walsh, Evans, Murphy, Clarke, Fitzgerald, Hughes, Thompson, Kowalczyk-Smith",
+    ),
   },
   {
-    key: 'it', weight: 5,
+    key: 'it',
+    weight: 5,
     female: names('Giulia, Chiara, Francesca, Alessia, Martina, Federica, Noemi, Ilaria'),
     male: names('Luca, Marco, Niccolò, Matteo, Andrea, Giuseppe, Lorenzo, Tommaso'),
-    last: surnames('Rossi, Russo, Ferrari, Esposito, Bianchi, Romano, Colombo, Ricci, Marino, Greco, De Luca, Lombardi, Fabbri, Caruso'),
+    last: surnames(
+      'Rossi, Russo, Ferrari, Esposito, Bianchi, Romano, Colombo, Ricci, Marino, Greco, De Luca, Lombardi, Fabbri, Caruso',
+    ),
   },
   {
-    key: 'nl', weight: 4,
+    key: 'nl',
+    weight: 4,
     female: names('Sanne, Femke, Lotte, Anouk, Eline, Marieke, Noor'),
     male: names('Daan, Sem, Bram, Joost, Thijs, Pieter, Maarten, Sjoerd'),
-    last: surnames('de Jong, Jansen, de Vries, van den Berg, van Dijk, Bakker, Visser, Smit, Meijer, van der Linden, de Boer, IJzerman'),
+    last: surnames(
+      'de Jong, Jansen, de Vries, van den Berg, van Dijk, Bakker, Visser, Smit, Meijer, van der Linden, de Boer, IJzerman',
+    ),
   },
   {
-    key: 'tr', weight: 4,
+    key: 'tr',
+    weight: 4,
     female: names('Ayşe, Elif, Zeynep, Gülşen, Şeyma, Özlem, İrem, Büşra, Çiğdem'),
     male: names('Şükrü, Mehmet, Mustafa, Emre, İbrahim, Oğuz, Burak, Çağlar, Hakan, Ömer'),
     last: surnames('Çelik, Yılmaz, Kaya, Demir, Şahin, Öztürk, Yıldız, Aydın, Özdemir, Arslan, Doğan, Kılıç, Güneş'),
   },
   {
-    key: 'vi', weight: 3,
+    key: 'vi',
+    weight: 3,
     female: names('Thị Minh, Ngọc Anh, Thu Hằng, Thị Lan, Phương Linh, Bảo Ngọc, Thanh Hương, Mỹ Duyên'),
     male: names('Văn Hùng, Minh Tuấn, Quốc Bảo, Đức Anh, Thành Long, Hữu Phước, Gia Huy, Văn Đông'),
     last: surnames('Nguyễn, Trần, Lê, Phạm, Hoàng, Huỳnh, Phan, Vũ, Võ, Đặng, Bùi, Đỗ'),
   },
   {
-    key: 'zh', weight: 5,
+    key: 'zh',
+    weight: 5,
     female: names('Fang, Xiuying, Jing, Li, Min, Yan, Xiaoling, Lü, Mei, Hui'),
     male: names('Wei, Yang, Lei, Jun, Hao, Qiang, Zhiwei, Yifan, Haoran, Jian'),
     last: surnames('Wang, Li, Zhang, Liu, Chen, Yang, Huang, Zhao, Wu, Zhou, Xu, Sun, Ma, Zhu, Lin'),
@@ -208,17 +267,21 @@ const CULTURES: Culture[] = [
       share: 0.3,
       female: names('芳|fang, 秀英|xiuying, 静|jing, 丽|li, 敏|min, 艳|yan, 晓玲|xiaoling, 梅|mei'),
       male: names('伟|wei, 洋|yang, 磊|lei, 军|jun, 浩|hao, 强|qiang, 志伟|zhiwei, 一凡|yifan'),
-      last: surnames('王|wang, 李|li, 张|zhang, 刘|liu, 陈|chen, 杨|yang, 黄|huang, 赵|zhao, 吴|wu, 周|zhou, 欧阳|ouyang'),
+      last: surnames(
+        '王|wang, 李|li, 张|zhang, 刘|liu, 陈|chen, 杨|yang, 黄|huang, 赵|zhao, 吴|wu, 周|zhou, 欧阳|ouyang',
+      ),
     },
   },
   {
-    key: 'ja', weight: 3,
+    key: 'ja',
+    weight: 3,
     female: names('Yūko, Haruka, Sakura, Aoi, Yui, Mei, Kyōko, Hina, Ayaka'),
     male: names('Yūki, Haruto, Sōta, Ren, Takumi, Kenta, Shōhei, Daiki, Kōji'),
     last: surnames('Satō, Suzuki, Takahashi, Tanaka, Watanabe, Itō, Yamamoto, Nakamura, Kobayashi, Katō, Ōno, Saitō'),
   },
   {
-    key: 'ko', weight: 3,
+    key: 'ko',
+    weight: 3,
     female: names('Ji-woo, Seo-yeon, Ha-eun, Min-seo, Soo-ah, Ye-jin, Ji-ah'),
     male: names('Min-jun, Seo-jun, Do-yun, Ha-jun, Ji-ho, Jun-seo, Hyun-woo'),
     last: surnames('Kim, Lee, Park, Choi, Jeong, Kang, Cho, Yoon, Jang, Lim, Han'),
@@ -230,16 +293,22 @@ const CULTURES: Culture[] = [
     },
   },
   {
-    key: 'in', weight: 7,
+    key: 'in',
+    weight: 7,
     female: names('Priya, Ananya, Lakshmi, Aishwarya, Divya, Kavya, Meenakshi, Sneha, Pooja, Nandini'),
     male: names('Aarav, Rohan, Venkatesh, Arjun, Sai, Vikram, Karthik, Siddharth, Rahul, Aditya'),
-    last: surnames('Sharma, Iyer, Patel, Reddy, Chatterjee, Nair, Krishnamurthy, Bhattacharya, Gupta, Menon, Subramanian, Deshpande, Venkataraman, Mukherjee'),
+    last: surnames(
+      'Sharma, Iyer, Patel, Reddy, Chatterjee, Nair, Krishnamurthy, Bhattacharya, Gupta, Menon, Subramanian, Deshpande, Venkataraman, Mukherjee',
+    ),
   },
   {
-    key: 'ar', weight: 4,
+    key: 'ar',
+    weight: 4,
     female: names('Aïcha, Fatima, Layla, Nour, Yasmine, Mariam, Salma, Rania, Hiba'),
     male: names('Mohammed, Youssef, Omar, Karim, Tarek, Hamza, Khalid, Ziad, Mehdi'),
-    last: surnames('Al-Farsi, El Amrani, Haddad, Benali, Al-Hashimi, Mansour, Saleh, Bouzid, Khoury, Nasser, El-Sayed, Ben Youssef'),
+    last: surnames(
+      'Al-Farsi, El Amrani, Haddad, Benali, Al-Hashimi, Mansour, Saleh, Bouzid, Khoury, Nasser, El-Sayed, Ben Youssef',
+    ),
     native: {
       share: 0.15,
       female: names('فاطمة|fatima, ليلى|layla, نور|nour, مريم|mariam'),
@@ -248,37 +317,49 @@ const CULTURES: Culture[] = [
     },
   },
   {
-    key: 'ng', weight: 4,
+    key: 'ng',
+    weight: 4,
     female: names('Ngozi, Adaeze, Folake, Chiamaka, Yetunde, Ọlábísí, Nneka, Funmilayo, Ifeoma'),
     male: names('Chinedu, Oluwaseun, Emeka, Tunde, Obinna, Adébáyọ̀, Chukwuemeka, Babatunde, Ikenna'),
     last: surnames('Okafor, Adeyemi, Okonkwo, Eze, Balogun, Nwosu, Adébáyọ̀, Ogunleye, Ọládípọ̀, Obi, Akinwale, Ibrahim'),
   },
   {
-    key: 'gr', weight: 2,
+    key: 'gr',
+    weight: 2,
     female: names('Eleni, Katerina, Maria, Sofia, Georgia, Despina'),
     male: names('Giorgos, Dimitris, Nikos, Kostas, Yannis, Panagiotis'),
-    last: surnames('Papadopoulos/Papadopoulou, Nikolaou, Konstantinidis/Konstantinidou, Georgiou, Pappas/Pappa, Oikonomou, Vlachos/Vlachou'),
+    last: surnames(
+      'Papadopoulos/Papadopoulou, Nikolaou, Konstantinidis/Konstantinidou, Georgiou, Pappas/Pappa, Oikonomou, Vlachos/Vlachou',
+    ),
     native: {
       share: 0.2,
       female: names('Ελένη|eleni, Κατερίνα|katerina, Σοφία|sofia, Δέσποινα|despoina'),
       male: names('Γιώργος|giorgos, Δημήτρης|dimitris, Νίκος|nikos, Κώστας|kostas'),
-      last: surnames('Παπαδόπουλος|papadopoulos/Παπαδοπούλου|papadopoulou, Νικολάου|nikolaou, Γεωργίου|georgiou, Οικονόμου|oikonomou'),
+      last: surnames(
+        'Παπαδόπουλος|papadopoulos/Παπαδοπούλου|papadopoulou, Νικολάου|nikolaou, Γεωργίου|georgiou, Οικονόμου|oikonomou',
+      ),
     },
   },
   {
-    key: 'cz', weight: 3,
+    key: 'cz',
+    weight: 3,
     female: names('Kateřina, Tereza, Lucie, Jana, Markéta, Zdeňka, Věra'),
     male: names('Jiří, Tomáš, Ondřej, Jakub, Lukáš, Přemysl, Vojtěch, Radek'),
-    last: surnames('Dvořák/Dvořáková, Novák/Nováková, Svoboda/Svobodová, Černý/Černá, Procházka/Procházková, Růžička/Růžičková, Kučera/Kučerová, Horák/Horáková'),
+    last: surnames(
+      'Dvořák/Dvořáková, Novák/Nováková, Svoboda/Svobodová, Černý/Černá, Procházka/Procházková, Růžička/Růžičková, Kučera/Kučerová, Horák/Horáková',
+    ),
   },
   {
-    key: 'ua', weight: 2,
+    key: 'ua',
+    weight: 2,
     female: names('Oksana, Olena, Iryna, Yuliia, Nataliia'),
     male: names('Oleksandr, Andrii, Taras, Dmytro, Serhii'),
     last: surnames('Shevchenko, Kovalenko, Bondarenko, Tkachenko, Melnyk, Kravchuk'),
   },
   {
-    key: 'id', weight: 2, mononym: 0.35,
+    key: 'id',
+    weight: 2,
+    mononym: 0.35,
     female: names('Ayu, Sari, Dewi, Putri, Wulan, Indah'),
     male: names('Budi, Agus, Rizky, Wayan, Bayu, Eko'),
     last: surnames('Santoso, Wijaya, Pratama, Hidayat, Saputra, Kusuma'),
@@ -313,20 +394,65 @@ const FEATURED: { first: string; last: string; ascii?: [string, string]; preferr
 // ───────────────────────────── Companies ─────────────────────────────
 
 const COMPANIES = [
-  'Tidewater Labs', 'Nordlys Software AS', 'Ferreira & Filhos, Lda.', 'Müller Systemtechnik GmbH', 'Kraków Data Works',
-  'Café Código', 'Sakura Cloud K.K.', 'Brightline Analytics', 'Azulejo Digital', 'Quokka Queue Ltd',
-  'Hanse Logistik IT', 'Baobab Payments', 'Tejo Ventures', 'Ørsted Rail Systems', 'Pixel & Pão',
-  'Saigon Stack', 'Anatolia Cloud A.Ş.', 'Vltava Software s.r.o.', 'Lagos Ledger', 'Seoul Signal',
-  'Bengaluru Build Co.', 'Atlas Event Tech', 'Mistral Observability', 'Helios Energy Data', 'Kobold Games',
-  'Pinewood Health', 'Blue Fjord Security', 'Cascadia Maps', 'Olive Grove Retail', 'Sirocco Mobility',
-  'Wren & Finch Consulting', 'Ibérica Telecom', 'Porto Robotics', 'Delta Ferries', 'Aurora Fintech',
-  'Kestrel Insurance', 'Mandarin Apps', 'Agora Civic Tech', 'Lumen Media', 'Basalt Infrastructure',
-  'Harbourview University Hospital', 'Elbe Automotive Software', 'Marmara Bank', 'Andes Agritech', 'Tundra CI',
-  'Nimbus Ticketing', 'Granite Payroll', 'Cobalt Biotech', 'Sunflower Learning', 'Kiwi & Kale Foods',
+  'Tidewater Labs',
+  'Nordlys Software AS',
+  'Ferreira & Filhos, Lda.',
+  'Müller Systemtechnik GmbH',
+  'Kraków Data Works',
+  'Café Código',
+  'Sakura Cloud K.K.',
+  'Brightline Analytics',
+  'Azulejo Digital',
+  'Quokka Queue Ltd',
+  'Hanse Logistik IT',
+  'Baobab Payments',
+  'Tejo Ventures',
+  'Ørsted Rail Systems',
+  'Pixel & Pão',
+  'Saigon Stack',
+  'Anatolia Cloud A.Ş.',
+  'Vltava Software s.r.o.',
+  'Lagos Ledger',
+  'Seoul Signal',
+  'Bengaluru Build Co.',
+  'Atlas Event Tech',
+  'Mistral Observability',
+  'Helios Energy Data',
+  'Kobold Games',
+  'Pinewood Health',
+  'Blue Fjord Security',
+  'Cascadia Maps',
+  'Olive Grove Retail',
+  'Sirocco Mobility',
+  'Wren & Finch Consulting',
+  'Ibérica Telecom',
+  'Porto Robotics',
+  'Delta Ferries',
+  'Aurora Fintech',
+  'Kestrel Insurance',
+  'Mandarin Apps',
+  'Agora Civic Tech',
+  'Lumen Media',
+  'Basalt Infrastructure',
+  'Harbourview University Hospital',
+  'Elbe Automotive Software',
+  'Marmara Bank',
+  'Andes Agritech',
+  'Tundra CI',
+  'Nimbus Ticketing',
+  'Granite Payroll',
+  'Cobalt Biotech',
+  'Sunflower Learning',
+  'Kiwi & Kale Foods',
 ] as const;
 
 const SPONSORS = [
-  'Atlas Event Tech', 'Nimbus Ticketing', 'Tidewater Labs', 'Mistral Observability', 'Blue Fjord Security', 'Aurora Fintech',
+  'Atlas Event Tech',
+  'Nimbus Ticketing',
+  'Tidewater Labs',
+  'Mistral Observability',
+  'Blue Fjord Security',
+  'Aurora Fintech',
 ] as const;
 
 const UNIVERSITIES: [string, string][] = [
@@ -492,7 +618,16 @@ function check(name: string, value: number, min: number, max: number): number {
   return value;
 }
 
-type Tier = 'sold-out' | 'left-1' | 'left-2' | 'left-3' | 'left-10pct' | 'left-under-10pct' | 'left-over-10pct' | 'half' | 'normal';
+type Tier =
+  | 'sold-out'
+  | 'left-1'
+  | 'left-2'
+  | 'left-3'
+  | 'left-10pct'
+  | 'left-under-10pct'
+  | 'left-over-10pct'
+  | 'half'
+  | 'normal';
 
 interface Planned {
   session: ConferenceFile['sessions'][number];
@@ -525,7 +660,16 @@ function planSessions(rng: Rng, days: number, count: number): Planned[] {
 
   const planned: Planned[] = [];
   const ids = new Set<string>();
-  const add = (kind: Kind, day: number, slot: number, room: Room, from: number, to: number, sellable: boolean, id?: string) => {
+  const add = (
+    kind: Kind,
+    day: number,
+    slot: number,
+    room: Room,
+    from: number,
+    to: number,
+    sellable: boolean,
+    id?: string,
+  ) => {
     const [s, t] = title(kind);
     const base = id ?? `s-d${day + 1}-${kind}-${s}`;
     let sessionId = base;
@@ -579,8 +723,14 @@ function planSessions(rng: Rng, days: number, count: number): Planned[] {
   planned.sort((a, b) => a.session.startsAt.localeCompare(b.session.startsAt) || a.slot - b.slot);
 
   // Seat targets: a few sessions sold out or nearly full, some at the 10 % policy threshold, some half empty.
-  const sellable = shuffled(rng, planned.filter((p) => p.session.sellable));
-  const workshopsFirst = [...sellable.filter((p) => p.kind === 'workshop'), ...sellable.filter((p) => p.kind !== 'workshop')];
+  const sellable = shuffled(
+    rng,
+    planned.filter((p) => p.session.sellable),
+  );
+  const workshopsFirst = [
+    ...sellable.filter((p) => p.kind === 'workshop'),
+    ...sellable.filter((p) => p.kind !== 'workshop'),
+  ];
   const tiers = new Map<Planned, Tier>();
   const assign = (tier: Tier, from: Planned[], ok: (p: Planned) => boolean = () => true) => {
     const p = from.find((x) => !tiers.has(x) && ok(x));
@@ -600,15 +750,23 @@ function planSessions(rng: Rng, days: number, count: number): Planned[] {
     const cap = p.session.capacity;
     const tier = tiers.get(p) ?? 'normal';
     const left =
-      tier === 'sold-out' ? 0
-      : tier === 'left-1' ? 1
-      : tier === 'left-2' ? 2
-      : tier === 'left-3' ? 3
-      : tier === 'left-10pct' ? cap / 10
-      : tier === 'left-under-10pct' ? cap / 10 - 1
-      : tier === 'left-over-10pct' ? cap / 10 + 1
-      : tier === 'half' ? Math.round(cap * (0.45 + rng() * 0.15))
-      : Math.round(cap * (0.2 + rng() * 0.65));
+      tier === 'sold-out'
+        ? 0
+        : tier === 'left-1'
+          ? 1
+          : tier === 'left-2'
+            ? 2
+            : tier === 'left-3'
+              ? 3
+              : tier === 'left-10pct'
+                ? cap / 10
+                : tier === 'left-under-10pct'
+                  ? cap / 10 - 1
+                  : tier === 'left-over-10pct'
+                    ? cap / 10 + 1
+                    : tier === 'half'
+                      ? Math.round(cap * (0.45 + rng() * 0.15))
+                      : Math.round(cap * (0.2 + rng() * 0.65));
     p.target = Math.max(0, Math.min(cap, cap - Math.round(left)));
   }
   return planned;
@@ -629,17 +787,48 @@ function planTickets(days: number): TicketPlan[] {
   for (let d = 0; d < days; d++) {
     const date = dateOf(d);
     const label = `${WEEKDAYS[date.getUTCDay()] ?? ''} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()] ?? ''}`;
-    plans.push({ type: { id: `day-${d + 1}`, name: `Day Pass — ${label}`, badgeTemplate: 'standard', badgeLabel: 'Day pass', days: [d + 1] }, weight: 16 / days, day: d, role: 'attendee' });
+    plans.push({
+      type: {
+        id: `day-${d + 1}`,
+        name: `Day Pass — ${label}`,
+        badgeTemplate: 'standard',
+        badgeLabel: 'Day pass',
+        days: [d + 1],
+      },
+      weight: 16 / days,
+      day: d,
+      role: 'attendee',
+    });
   }
   plans.push(
     { type: { id: 'student', name: 'Student Pass', badgeTemplate: 'standard' }, weight: 12, role: 'student' },
     { type: { id: 'speaker', name: 'Speaker', badgeTemplate: 'speaker' }, weight: 3, role: 'speaker' },
-    { type: { id: 'sponsor', name: 'Sponsor Staff', badgeTemplate: 'sponsor', badgeLabel: 'Sponsor' }, weight: 6, role: 'sponsor' },
+    {
+      type: { id: 'sponsor', name: 'Sponsor Staff', badgeTemplate: 'sponsor', badgeLabel: 'Sponsor' },
+      weight: 6,
+      role: 'sponsor',
+    },
   );
   return plans;
 }
 
-const PARTICLES = new Set(['da', 'de', 'do', 'dos', 'das', 'di', 'du', 'van', 'von', 'der', 'den', 'zu', 'und', 'la', 'le']);
+const PARTICLES = new Set([
+  'da',
+  'de',
+  'do',
+  'dos',
+  'das',
+  'di',
+  'du',
+  'van',
+  'von',
+  'der',
+  'den',
+  'zu',
+  'und',
+  'la',
+  'le',
+]);
 const emailKey = (ascii: string, joiner: string): string =>
   asciiFold(ascii)
     .replace(/['’]/g, '')
@@ -664,7 +853,10 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
   // People.
   const rng = stream(seed, 2);
   const featuredAt = new Map<number, number>();
-  const spots = shuffled(stream(seed, 3), Array.from({ length: Math.min(count, 2000) }, (_, i) => i));
+  const spots = shuffled(
+    stream(seed, 3),
+    Array.from({ length: Math.min(count, 2000) }, (_, i) => i),
+  );
   FEATURED.forEach((_, k) => {
     const at = spots[k];
     if (at !== undefined) featuredAt.set(at, k);
@@ -729,11 +921,15 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
     const lk = emailKey(lastAscii, '-');
     const style = rng();
     const local = (
-      !lk ? fk
-      : style < 0.6 ? `${fk}.${lk}`
-      : style < 0.8 ? `${fk.slice(0, 1)}${lk}`
-      : style < 0.9 ? `${fk}_${lk}`
-      : `${lk}.${fk}`
+      !lk
+        ? fk
+        : style < 0.6
+          ? `${fk}.${lk}`
+          : style < 0.8
+            ? `${fk.slice(0, 1)}${lk}`
+            : style < 0.9
+              ? `${fk}_${lk}`
+              : `${lk}.${fk}`
     ).slice(0, 56);
     let email = `${local}@${domain}`;
     for (let n = 2; emails.has(email); n++) email = `${local}${n}@${domain}`;
@@ -771,7 +967,8 @@ export function generateConference(opts: GenerateOptions = {}): ConferenceFile {
     eligible.push(Int32Array.from(ids));
   }
   const bySlot = new Map<number, Planned[]>();
-  for (const p of planned) if (p.session.sellable && p.slot >= 0) bySlot.set(p.slot, [...(bySlot.get(p.slot) ?? []), p]);
+  for (const p of planned)
+    if (p.session.sellable && p.slot >= 0) bySlot.set(p.slot, [...(bySlot.get(p.slot) ?? []), p]);
   for (const slot of [...bySlot.keys()].sort((a, b) => a - b)) {
     const group = bySlot.get(slot) ?? [];
     const pool = eligible[group[0]?.day ?? 0] ?? new Int32Array(0);
@@ -824,17 +1021,50 @@ const DEMO_LOGO = `data:image/svg+xml;base64,${Buffer.from(
 ).toString('base64')}`;
 
 const COUNTRY: Record<string, string> = {
-  pt: 'PT', es: 'ES', de: 'DE', fr: 'FR', pl: 'PL', nordic: 'NO', en: 'GB', it: 'IT', nl: 'NL', tr: 'TR', vi: 'VN', zh: 'CN',
-  ja: 'JP', ko: 'KR', in: 'IN', ar: 'EG', ng: 'NG', gr: 'GR', cz: 'CZ', ua: 'UA', id: 'ID',
+  pt: 'PT',
+  es: 'ES',
+  de: 'DE',
+  fr: 'FR',
+  pl: 'PL',
+  nordic: 'NO',
+  en: 'GB',
+  it: 'IT',
+  nl: 'NL',
+  tr: 'TR',
+  vi: 'VN',
+  zh: 'CN',
+  ja: 'JP',
+  ko: 'KR',
+  in: 'IN',
+  ar: 'EG',
+  ng: 'NG',
+  gr: 'GR',
+  cz: 'CZ',
+  ua: 'UA',
+  id: 'ID',
 };
 const NICKNAMES: Record<string, string> = {
-  William: 'Bill', Robert: 'Bob', Elizabeth: 'Liz', Alexander: 'Alex', Katharina: 'Kathi', Margarida: 'Guida',
-  Francisca: 'Kika', Jonathan: 'Jon', Michael: 'Mike', Christopher: 'Chris', Alessandro: 'Sandro', Aleksandra: 'Ola',
+  William: 'Bill',
+  Robert: 'Bob',
+  Elizabeth: 'Liz',
+  Alexander: 'Alex',
+  Katharina: 'Kathi',
+  Margarida: 'Guida',
+  Francisca: 'Kika',
+  Jonathan: 'Jon',
+  Michael: 'Mike',
+  Christopher: 'Chris',
+  Alessandro: 'Sandro',
+  Aleksandra: 'Ola',
 };
 const DIETS = ['Vegetarian', 'Vegan', 'Halal', 'Kosher', 'Gluten-free', 'Nut allergy'];
 const ACCESS = ['Step-free access', 'Sign language', 'Hearing loop', 'Large print'];
 
-function addBadgeFields(registrants: ConferenceFile['registrants'], people: { culture: string; female: boolean; preferred?: string; country?: string }[], rng: Rng): void {
+function addBadgeFields(
+  registrants: ConferenceFile['registrants'],
+  people: { culture: string; female: boolean; preferred?: string; country?: string }[],
+  rng: Rng,
+): void {
   registrants.forEach((r, i) => {
     const p = people[i]!;
     const nick = NICKNAMES[r.firstName];
@@ -852,9 +1082,17 @@ function addBadgeFields(registrants: ConferenceFile['registrants'], people: { cu
  * Who speaks where: every keynote, talk and workshop gets a speaker, every panel a moderator and two panellists,
  * drawn from the people on a Speaker ticket who hold no seat at the same time.
  */
-function assignSpeakers(registrants: ConferenceFile['registrants'], tickets: TicketPlan[], planned: Planned[], rng: Rng): void {
+function assignSpeakers(
+  registrants: ConferenceFile['registrants'],
+  tickets: TicketPlan[],
+  planned: Planned[],
+  rng: Rng,
+): void {
   const byId = new Map(planned.map((p) => [p.session.id, p.session]));
-  const pool = shuffled(rng, registrants.filter((_, i) => tickets[i]?.role === 'speaker'));
+  const pool = shuffled(
+    rng,
+    registrants.filter((_, i) => tickets[i]?.role === 'speaker'),
+  );
   if (pool.length === 0) return;
   const busy = (r: ConferenceFile['registrants'][number], s: ConferenceFile['sessions'][number]) =>
     [...r.sessions, ...(r.sessionRoles ?? []).map((x) => x.sessionId)].some((id) => {
@@ -900,10 +1138,21 @@ export function sessionFill(file: ConferenceFile): SessionFill[] {
 /** Human-readable lines about the sessions at or below 10 % left (the policy's overdraft threshold). */
 export function describeNotable(file: ConferenceFile): string[] {
   const fills = sessionFill(file);
-  const tight = fills.filter((f) => f.left <= f.capacity * 0.1 + 1).sort((a, b) => a.left / a.capacity - b.left / b.capacity);
+  const tight = fills
+    .filter((f) => f.left <= f.capacity * 0.1 + 1)
+    .sort((a, b) => a.left / a.capacity - b.left / b.capacity);
   const half = fills.filter((f) => f.held <= f.capacity / 2).length;
   const lines = tight.map((f) => {
-    const state = f.left <= 0 ? 'SOLD OUT' : f.left <= 3 ? 'nearly full' : f.left * 10 < f.capacity ? 'under 10% left' : f.left * 10 === f.capacity ? 'exactly 10% left' : 'just over 10% left';
+    const state =
+      f.left <= 0
+        ? 'SOLD OUT'
+        : f.left <= 3
+          ? 'nearly full'
+          : f.left * 10 < f.capacity
+            ? 'under 10% left'
+            : f.left * 10 === f.capacity
+              ? 'exactly 10% left'
+              : 'just over 10% left';
     const pct = `${((100 * f.left) / f.capacity).toFixed(1)}%`;
     return `${f.id.padEnd(36)} ${String(f.held).padStart(3)}/${String(f.capacity).padEnd(3)} ${String(f.left).padStart(3)} left (${pct.padStart(5)})  ${state}`;
   });
@@ -914,13 +1163,15 @@ export function describeNotable(file: ConferenceFile): string[] {
 export function serializeConference(file: ConferenceFile): string {
   const { registrants, ...head } = file;
   const top = JSON.stringify(head, null, 2);
-  const body = registrants.length === 0 ? '[]' : `[\n${registrants.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
+  const body =
+    registrants.length === 0 ? '[]' : `[\n${registrants.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
   return `${top.slice(0, -2)},\n  "registrants": ${body}\n}\n`;
 }
 
 export const defaultOut = fileURLToPath(new URL('../../assets/demo-conference.json', import.meta.url));
 
-const USAGE = 'usage: tsx tools/demo-data/generate.ts [--registrants N] [--seed S] [--sessions N] [--days N] [--out FILE]';
+const USAGE =
+  'usage: tsx tools/demo-data/generate.ts [--registrants N] [--seed S] [--sessions N] [--days N] [--out FILE]';
 
 export function parseArgs(argv: readonly string[]): GenerateOptions & { out: string } {
   const opts: GenerateOptions & { out: string } = { out: defaultOut };
@@ -935,12 +1186,23 @@ export function parseArgs(argv: readonly string[]): GenerateOptions & { out: str
       return Number(value);
     };
     switch (flag) {
-      case '--registrants': opts.registrants = num(); break;
-      case '--seed': opts.seed = num(); break;
-      case '--sessions': opts.sessions = num(); break;
-      case '--days': opts.days = num(); break;
-      case '--out': opts.out = resolve(value); break;
-      default: throw new Error(`unknown argument "${arg}"`);
+      case '--registrants':
+        opts.registrants = num();
+        break;
+      case '--seed':
+        opts.seed = num();
+        break;
+      case '--sessions':
+        opts.sessions = num();
+        break;
+      case '--days':
+        opts.days = num();
+        break;
+      case '--out':
+        opts.out = resolve(value);
+        break;
+      default:
+        throw new Error(`unknown argument "${arg}"`);
     }
   }
   return opts;

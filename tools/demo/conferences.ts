@@ -17,20 +17,76 @@ export function seedConference(held = 9, buyers = 12, nowMs = Date.now()): Confe
   const day1 = addDays(new Date(nowMs).toISOString().slice(0, 10), 1);
   const day2 = addDays(day1, 1);
   const registrants: ConferenceFile['registrants'] = [];
-  for (let i = 1; i <= held; i++) registrants.push({ id: `h${i}`, confirmationCode: `LDC-H${i}`, firstName: 'Holder', lastName: `${i}`, email: '', company: '', ticketTypeId: 'full', sessions: ['panel'] });
-  const names = ['Ana Silva', 'Zoë Łukasz', 'Søren Ødegård', 'José Ñúñez', 'Mei Chen', 'Amara Okafor', 'Lars Berg', 'Priya Nair', 'Tomás Ruiz', 'Yuki Sato', 'Omar Haddad', 'Eva Novak'];
+  for (let i = 1; i <= held; i++)
+    registrants.push({
+      id: `h${i}`,
+      confirmationCode: `LDC-H${i}`,
+      firstName: 'Holder',
+      lastName: `${i}`,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: ['panel'],
+    });
+  const names = [
+    'Ana Silva',
+    'Zoë Łukasz',
+    'Søren Ødegård',
+    'José Ñúñez',
+    'Mei Chen',
+    'Amara Okafor',
+    'Lars Berg',
+    'Priya Nair',
+    'Tomás Ruiz',
+    'Yuki Sato',
+    'Omar Haddad',
+    'Eva Novak',
+  ];
   for (let i = 1; i <= buyers; i++) {
     const [firstName, lastName] = (names[(i - 1) % names.length] ?? 'Guest X').split(' ') as [string, string];
-    registrants.push({ id: `b${i}`, confirmationCode: `LDC-B${i}`, firstName, lastName, email: '', company: '', ticketTypeId: 'full', sessions: [] });
+    registrants.push({
+      id: `b${i}`,
+      confirmationCode: `LDC-B${i}`,
+      firstName,
+      lastName,
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    });
   }
   return {
     format: 'lanyard.conference/1',
     conference: { id: 'seed-conf', name: 'Occasionally Connected Conf', timezone: 'UTC', startsOn: day1, endsOn: day2 },
     ticketTypes: [{ id: 'full', name: 'Full pass', badgeTemplate: 'standard' }],
     sessions: [
-      { id: 'panel', title: 'Panel discussion: the occasionally connected client', room: 'Room A', startsAt: `${day1}T14:00:00Z`, endsAt: `${day1}T15:00:00Z`, capacity: 10, sellable: true },
-      { id: 'workshop', title: 'Workshop: event sourcing', room: 'Room B', startsAt: `${day2}T10:00:00Z`, endsAt: `${day2}T12:00:00Z`, capacity: 40, sellable: true },
-      { id: 'keynote', title: 'Keynote', room: 'Hall', startsAt: `${day1}T09:00:00Z`, endsAt: `${day1}T10:00:00Z`, capacity: 500, sellable: false },
+      {
+        id: 'panel',
+        title: 'Panel discussion: the occasionally connected client',
+        room: 'Room A',
+        startsAt: `${day1}T14:00:00Z`,
+        endsAt: `${day1}T15:00:00Z`,
+        capacity: 10,
+        sellable: true,
+      },
+      {
+        id: 'workshop',
+        title: 'Workshop: event sourcing',
+        room: 'Room B',
+        startsAt: `${day2}T10:00:00Z`,
+        endsAt: `${day2}T12:00:00Z`,
+        capacity: 40,
+        sellable: true,
+      },
+      {
+        id: 'keynote',
+        title: 'Keynote',
+        room: 'Hall',
+        startsAt: `${day1}T09:00:00Z`,
+        endsAt: `${day1}T10:00:00Z`,
+        capacity: 500,
+        sellable: false,
+      },
     ],
     registrants,
   };
@@ -43,12 +99,30 @@ export function seedConference(held = 9, buyers = 12, nowMs = Date.now()): Confe
  * plays, whatever the time of day).
  */
 export function demoConferenceWithSeedPanel(nowMs = Date.now()): ConferenceFile {
-  const committed = JSON.parse(readFileSync(new URL('../../assets/demo-conference.json', import.meta.url), 'utf8')) as ConferenceFile;
+  const committed = JSON.parse(
+    readFileSync(new URL('../../assets/demo-conference.json', import.meta.url), 'utf8'),
+  ) as ConferenceFile;
   const c = shiftConference(committed, localDay(nowMs, committed.conference.timezone));
   const start = Math.ceil((nowMs + HOUR) / HOUR) * HOUR;
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  c.sessions.push({ id: 'seed-panel', title: 'Panel: the occasionally connected client', room: 'Room 2.1', startsAt: iso(start), endsAt: iso(start + HOUR), capacity: 10, sellable: true });
-  c.sessions.push({ id: 'hand-panel', title: 'Panel: seats in hand', room: 'Room 2.2', startsAt: iso(start), endsAt: iso(start + HOUR), capacity: 10, sellable: true });
+  c.sessions.push({
+    id: 'seed-panel',
+    title: 'Panel: the occasionally connected client',
+    room: 'Room 2.1',
+    startsAt: iso(start),
+    endsAt: iso(start + HOUR),
+    capacity: 10,
+    sellable: true,
+  });
+  c.sessions.push({
+    id: 'hand-panel',
+    title: 'Panel: seats in hand',
+    room: 'Room 2.2',
+    startsAt: iso(start),
+    endsAt: iso(start + HOUR),
+    capacity: 10,
+    sellable: true,
+  });
   // Nine seats of each already held by registrants who bought online before the event.
   for (const r of c.registrants.slice(0, 9)) r.sessions.push('seed-panel');
   for (const r of c.registrants.slice(9, 18)) r.sessions.push('hand-panel');

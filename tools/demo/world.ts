@@ -55,7 +55,10 @@ export interface World {
   startHq(options?: HqOptions): Promise<HqService>;
   stopHq(): Promise<void>;
   /** Every session's numbers at HQ (null without a running HQ) and at each station. */
-  numbers(): Promise<{ hq: Record<string, SessionNumbers> | null; stations: Record<string, Record<string, SessionNumbers>> }>;
+  numbers(): Promise<{
+    hq: Record<string, SessionNumbers> | null;
+    stations: Record<string, Record<string, SessionNumbers>>;
+  }>;
   /** True when HQ and every station hold the same numbers for every session. */
   agree(): Promise<boolean>;
   stop(): Promise<void>;
@@ -76,14 +79,32 @@ export interface WorldOptions {
 
 export async function startWorld(o: WorldOptions): Promise<World> {
   mkdirSync(o.dir, { recursive: true });
-  const bus = await startEmulator({ config: lanyardTopology(o.stations.map((s) => s.id), { lockDuration: o.lockDuration ?? 'PT5S' }), port: 0 });
+  const bus = await startEmulator({
+    config: lanyardTopology(
+      o.stations.map((s) => s.id),
+      { lockDuration: o.lockDuration ?? 'PT5S' },
+    ),
+    port: 0,
+  });
   const conferenceFile = join(o.dir, 'conference.json');
   writeFileSync(conferenceFile, JSON.stringify(o.conference));
   const hqConfigFile = join(o.dir, 'hq.config.json');
   writeFileSync(
     hqConfigFile,
     // HQ and each station connect with their own least-privilege keys, as they would to a real namespace.
-    JSON.stringify({ connectionString: hqConnectionString(bus), dbPath: 'hq.db', conferenceFile: 'conference.json', heartbeatSeconds: 1, housekeepingSeconds: 0.5, allotmentShare: 0.5, ...o.hq }, null, 2),
+    JSON.stringify(
+      {
+        connectionString: hqConnectionString(bus),
+        dbPath: 'hq.db',
+        conferenceFile: 'conference.json',
+        heartbeatSeconds: 1,
+        housekeepingSeconds: 0.5,
+        allotmentShare: 0.5,
+        ...o.hq,
+      },
+      null,
+      2,
+    ),
   );
   const world: World = {
     bus,
@@ -101,8 +122,15 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       world.hq = null;
     },
     async numbers() {
-      const pick = (a: { capacity: number; sold: number; allotted: number; version: number }): SessionNumbers => ({ capacity: a.capacity, sold: a.sold, allotted: a.allotted, version: a.version });
-      const hq = world.hq ? Object.fromEntries((await world.hq.ledger.view()).sessions.map((s) => [s.id, pick(s)])) : null;
+      const pick = (a: { capacity: number; sold: number; allotted: number; version: number }): SessionNumbers => ({
+        capacity: a.capacity,
+        sold: a.sold,
+        allotted: a.allotted,
+        version: a.version,
+      });
+      const hq = world.hq
+        ? Object.fromEntries((await world.hq.ledger.view()).sessions.map((s) => [s.id, pick(s)]))
+        : null;
       const stations: Record<string, Record<string, SessionNumbers>> = {};
       for (const [id, ws] of Object.entries(world.stations)) {
         const r = await ws.station.call('sessions.list', {});
@@ -149,7 +177,8 @@ export async function startWorld(o: WorldOptions): Promise<World> {
       // Import before the link comes up, so the first availability from HQ finds the sessions.
       if (!spec.noImport) {
         const conf = structuredClone(o.conference);
-        if (o.verdictTimeoutMs !== undefined) conf.conference.policy = { ...conf.conference.policy, verdictTimeoutMs: o.verdictTimeoutMs };
+        if (o.verdictTimeoutMs !== undefined)
+          conf.conference.policy = { ...conf.conference.policy, verdictTimeoutMs: o.verdictTimeoutMs };
         const r = await station.call('conference.import', { data: conf });
         if (!r.ok) throw new Error(`import at ${spec.id}: ${r.error.message}`);
       }

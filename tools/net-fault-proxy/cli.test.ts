@@ -23,7 +23,8 @@ interface Running {
 const children: ChildProcessWithoutNullStreams[] = [];
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -48,7 +49,8 @@ function runCli(args: string[]): Running {
     async waitForLine(match, timeoutMs = 5000, from = 0) {
       let found: Line | undefined;
       await waitUntil(() => (found = lines.slice(from).find(match)) !== undefined, timeoutMs);
-      if (!found) throw new Error(`no matching line within ${timeoutMs} ms; got ${JSON.stringify(lines)} stderr=${err}`);
+      if (!found)
+        throw new Error(`no matching line within ${timeoutMs} ms; got ${JSON.stringify(lines)} stderr=${err}`);
       return found;
     },
     exited: (timeoutMs = 5000) => Promise.race([exit, delay(timeoutMs).then(() => 'timeout' as const)]),

@@ -50,7 +50,9 @@ function parseEndpoint(text: string, what: string, allowZero: boolean): Endpoint
     portText = text.slice(at + 1);
   }
   if (!isLoopbackHost(host)) {
-    throw new UsageError(`${what}: "${host}" is not a loopback address (this tool only runs on 127.x.x.x, ::1, localhost)`);
+    throw new UsageError(
+      `${what}: "${host}" is not a loopback address (this tool only runs on 127.x.x.x, ::1, localhost)`,
+    );
   }
   return { host, port: parsePort(portText, what, allowZero) };
 }
@@ -166,7 +168,9 @@ async function main(): Promise<void> {
         controlServer.listen(options.control ?? 0, '127.0.0.1', () => resolve());
       });
     } catch (err) {
-      process.stderr.write(`net-fault-proxy: cannot listen on control port ${options.control}: ${(err as Error).message}\n`);
+      process.stderr.write(
+        `net-fault-proxy: cannot listen on control port ${options.control}: ${(err as Error).message}\n`,
+      );
       await proxy.close();
       process.exit(1);
     }

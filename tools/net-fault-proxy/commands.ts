@@ -104,7 +104,9 @@ export function parseCommand(line: string): ParseResult | null {
           cycles = n;
         }
       }
-      return ok(cycles === undefined ? { kind: 'flap', upMs, downMs, mode } : { kind: 'flap', upMs, downMs, cycles, mode });
+      return ok(
+        cycles === undefined ? { kind: 'flap', upMs, downMs, mode } : { kind: 'flap', upMs, downMs, cycles, mode },
+      );
     }
     default:
       return fail(`unknown command "${verb}" (try: help)`);
@@ -115,7 +117,12 @@ export type Reply = { type: 'reply'; cmd: string; ok: boolean } & Record<string,
 
 /** Applies a command; quit is only acknowledged here, the caller owns shutdown. */
 export function executeCommand(proxy: FaultProxy, command: Command): Reply {
-  const reply = (extra: Record<string, unknown> = {}): Reply => ({ type: 'reply', cmd: command.kind, ok: true, ...extra });
+  const reply = (extra: Record<string, unknown> = {}): Reply => ({
+    type: 'reply',
+    cmd: command.kind,
+    ok: true,
+    ...extra,
+  });
   switch (command.kind) {
     case 'cut':
       return reply({ closed: proxy.cut() });

@@ -43,9 +43,9 @@ describe('startFaultProxy', () => {
     expect(proxy.host).toBe('127.0.0.1');
     expect(proxy.port).toBeGreaterThan(0);
     await expect(startFaultProxy({ targetHost: '10.0.0.5', targetPort: 5672 })).rejects.toThrow(/loopback/);
-    await expect(
-      startFaultProxy({ listenHost: '0.0.0.0', targetHost: '127.0.0.1', targetPort: 5672 }),
-    ).rejects.toThrow(/loopback/);
+    await expect(startFaultProxy({ listenHost: '0.0.0.0', targetHost: '127.0.0.1', targetPort: 5672 })).rejects.toThrow(
+      /loopback/,
+    );
   });
 
   it('forwards bytes both ways, counts them, and propagates a half-close', async () => {

@@ -40,8 +40,10 @@ function dib({ size, rgba }: IcoImage): Buffer {
 export function encodeIco(images: IcoImage[]): Buffer {
   const sorted = [...images].sort((a, b) => a.size - b.size);
   for (const i of sorted) {
-    if (!Number.isInteger(i.size) || i.size < 1 || i.size > 256) throw new Error(`an ICO image is 1..256 px, not ${i.size}`);
-    if (i.rgba.length !== i.size * i.size * 4) throw new Error(`the ${i.size} px image has ${i.rgba.length} bytes of RGBA, not ${i.size * i.size * 4}`);
+    if (!Number.isInteger(i.size) || i.size < 1 || i.size > 256)
+      throw new Error(`an ICO image is 1..256 px, not ${i.size}`);
+    if (i.rgba.length !== i.size * i.size * 4)
+      throw new Error(`the ${i.size} px image has ${i.rgba.length} bytes of RGBA, not ${i.size * i.size * 4}`);
   }
   const bodies = sorted.map((i) => (i.size === 256 ? Buffer.from(i.png) : dib(i)));
   const head = Buffer.alloc(6);

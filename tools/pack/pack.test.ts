@@ -70,11 +70,14 @@ describe('electron-builder.yml', () => {
     expect(loaded).toMatchObject(rest);
     await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
     // The validator is real: an unknown key is refused.
-    await expect(validateConfiguration({ ...loaded, asarUnpak: ['x'] }, new DebugLogger(false))).rejects.toThrow(/asarUnpak/);
+    await expect(validateConfiguration({ ...loaded, asarUnpak: ['x'] }, new DebugLogger(false))).rejects.toThrow(
+      /asarUnpak/,
+    );
   });
 
   it('builds NSIS and portable for Windows, AppImage and deb for Linux', () => {
-    const targets = (os: string) => (config[os].target as { target: string; arch: string[] }[]).map((t) => `${t.target}:${t.arch.join(',')}`);
+    const targets = (os: string) =>
+      (config[os].target as { target: string; arch: string[] }[]).map((t) => `${t.target}:${t.arch.join(',')}`);
     expect(targets('win')).toEqual(['nsis:x64', 'portable:x64']);
     expect(targets('linux')).toEqual(['AppImage:x64', 'deb:x64']);
     expect(config.linux.maintainer).toMatch(/<.+@.+>/); // dpkg refuses a package without one
@@ -90,7 +93,9 @@ describe('electron-builder.yml', () => {
     expect(config.directories.app).not.toBe('.');
     // The development tree stays on Node's ABI: no install hook rebuilds native modules for Electron.
     for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) {
-      expect(pkg.scripts[hook] ?? '').not.toMatch(/electron-builder|electron-rebuild|@electron\/rebuild|install-app-deps/);
+      expect(pkg.scripts[hook] ?? '').not.toMatch(
+        /electron-builder|electron-rebuild|@electron\/rebuild|install-app-deps/,
+      );
     }
     expect(pkg.devDependencies['electron-builder']).toBeDefined();
     expect(pkg.dependencies['electron-builder']).toBeUndefined();
@@ -136,7 +141,9 @@ describe('electron-builder.yml', () => {
 describe('the committed icons', () => {
   it('are what assets/icon/lanyard.svg renders to (npm run -s icons)', () => {
     const files = iconFiles(readSvg());
-    expect([...files.keys()].sort()).toEqual([...pngSizes.map((s) => `png/${s}x${s}.png`), 'icon.ico', 'icon.png'].sort());
+    expect([...files.keys()].sort()).toEqual(
+      [...pngSizes.map((s) => `png/${s}x${s}.png`), 'icon.ico', 'icon.png'].sort(),
+    );
     for (const [rel, bytes] of files) {
       const committed = readFileSync(join(iconDir, rel));
       if (rel.endsWith('.png')) expect(PNG.sync.read(committed).data.equals(PNG.sync.read(bytes).data), rel).toBe(true);
@@ -165,7 +172,7 @@ describe('stageApp', () => {
   function project(opts: { main?: string | null; renderer?: boolean } = {}): string {
     const dir = mkdtempSync(join(tmpdir(), 'lanyard-stage-'));
     dirs.push(dir);
-    const p = { ...pkg, main: opts.main === undefined ? 'dist/electron/main.js' : opts.main ?? undefined };
+    const p = { ...pkg, main: opts.main === undefined ? 'dist/electron/main.js' : (opts.main ?? undefined) };
     writeFileSync(join(dir, 'package.json'), JSON.stringify(p));
     mkdirSync(join(dir, 'dist/electron'), { recursive: true });
     writeFileSync(join(dir, 'dist/electron/main.js'), 'export {};\n');
@@ -184,12 +191,19 @@ describe('stageApp', () => {
     const dir = project();
     const r = stageApp({ root: dir, out: '.pack/app', installed: root });
     const app = join(dir, '.pack/app');
-    const staged = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string>; devDependencies?: unknown; scripts?: unknown };
+    const staged = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as {
+      main: string;
+      dependencies: Record<string, string>;
+      devDependencies?: unknown;
+      scripts?: unknown;
+    };
     expect(staged.main).toBe('dist/electron/main.js');
     expect(staged.devDependencies).toBeUndefined();
     expect(staged.scripts).toBeUndefined();
     expect(Object.keys(staged.dependencies).sort()).toEqual(Object.keys(pkg.dependencies).sort());
-    const installed = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(staged.dependencies['better-sqlite3']).toBe(installed.version);
     expect(r.packages).toBeGreaterThan(Object.keys(pkg.dependencies).length);
 
@@ -201,9 +215,11 @@ describe('stageApp', () => {
     expect(existsSync(join(app, 'assets/icon'))).toBe(false);
 
     // Production packages, with their own dependencies; nothing from devDependencies.
-    for (const name of Object.keys(pkg.dependencies)) expect(existsSync(join(app, 'node_modules', name, 'package.json')), name).toBe(true);
+    for (const name of Object.keys(pkg.dependencies))
+      expect(existsSync(join(app, 'node_modules', name, 'package.json')), name).toBe(true);
     expect(existsSync(join(app, 'node_modules/bindings/package.json'))).toBe(true); // better-sqlite3's own dependency
-    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'tsx', 'esbuild']) expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'tsx', 'esbuild'])
+      expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
     // Sources to rebuild from, but no binary built for Node's ABI.
     expect(existsSync(join(app, 'node_modules/better-sqlite3/binding.gyp'))).toBe(true);
     expect(existsSync(join(app, 'node_modules/better-sqlite3/build'))).toBe(false);

@@ -58,7 +58,10 @@ export function productionPackages(root: string): string[] {
       env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
     });
   } catch (e) {
-    const stderr = String((e as { stderr?: unknown }).stderr ?? '').split('\n').slice(0, 5).join('\n');
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '')
+      .split('\n')
+      .slice(0, 5)
+      .join('\n');
     throw new StageError(`npm ls found problems in node_modules (run \`npm ci\` for a release build):\n${stderr}`);
   }
   const modules = join(resolve(root), 'node_modules') + sep;
@@ -79,18 +82,26 @@ export function stageApp(opts: { root: string; out: string; installed?: string }
   const pkg = readJson<RootPackage>(join(root, 'package.json'));
 
   // What the builds must have produced. Checked before anything is deleted or copied.
-  if (!pkg.main) throw new StageError(`package.json has no "main": \`npm run build:main\` builds the Electron entry into ${electronBuildDir}/ and "main" names it`);
+  if (!pkg.main)
+    throw new StageError(
+      `package.json has no "main": \`npm run build:main\` builds the Electron entry into ${electronBuildDir}/ and "main" names it`,
+    );
   const main = pkg.main.replaceAll('\\', '/');
-  if (!main.startsWith(`${electronBuildDir}/`)) throw new StageError(`package.json "main" is ${main}: the packed app's entry must be built into ${electronBuildDir}/`);
+  if (!main.startsWith(`${electronBuildDir}/`))
+    throw new StageError(
+      `package.json "main" is ${main}: the packed app's entry must be built into ${electronBuildDir}/`,
+    );
   if (!existsSync(join(root, main))) throw new StageError(`${main} is missing: run \`npm run build:main\` first`);
-  if (!existsSync(join(root, rendererBuildDir, 'index.html'))) throw new StageError(`${rendererBuildDir}/index.html is missing: run \`npm run build:renderer\` first`);
+  if (!existsSync(join(root, rendererBuildDir, 'index.html')))
+    throw new StageError(`${rendererBuildDir}/index.html is missing: run \`npm run build:renderer\` first`);
 
   const packages = productionPackages(installedRoot);
   const installed = (dir: string) => readJson<{ version: string }>(join(dir, 'package.json')).version;
   const dependencies: Record<string, string> = {};
   for (const name of Object.keys(pkg.dependencies ?? {})) {
     const dir = join(installedRoot, 'node_modules', name);
-    if (!existsSync(join(dir, 'package.json'))) throw new StageError(`dependency ${name} is not installed: run \`npm ci\` first`);
+    if (!existsSync(join(dir, 'package.json')))
+      throw new StageError(`dependency ${name} is not installed: run \`npm ci\` first`);
     dependencies[name] = installed(dir); // exact: what the tests ran against
   }
 
@@ -111,7 +122,10 @@ export function stageApp(opts: { root: string; out: string; installed?: string }
   cpSync(join(root, electronBuildDir), join(out, electronBuildDir), { recursive: true });
   cpSync(join(root, rendererBuildDir), join(out, rendererBuildDir), { recursive: true });
   const iconSources = join(root, 'assets', 'icon');
-  cpSync(join(root, 'assets'), join(out, 'assets'), { recursive: true, filter: (src) => src !== iconSources && basename(src) !== 'README.md' });
+  cpSync(join(root, 'assets'), join(out, 'assets'), {
+    recursive: true,
+    filter: (src) => src !== iconSources && basename(src) !== 'README.md',
+  });
 
   for (const dir of packages) {
     const rel = relative(installedRoot, dir);
@@ -129,7 +143,8 @@ export function stageApp(opts: { root: string; out: string; installed?: string }
       },
     });
   }
-  if (!existsSync(join(out, 'node_modules', 'better-sqlite3', 'package.json'))) throw new StageError('better-sqlite3 is not among the production dependencies');
+  if (!existsSync(join(out, 'node_modules', 'better-sqlite3', 'package.json')))
+    throw new StageError('better-sqlite3 is not among the production dependencies');
   return { out, main, dependencies, packages: packages.length };
 }
 

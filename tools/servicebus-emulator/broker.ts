@@ -115,7 +115,9 @@ export class Broker {
       this.sendables.set(s.key, s);
       for (const sub of t.subscriptions) {
         const path = `${t.name}/Subscriptions/${sub.name}`;
-        this.addReceivable(new Receivable(path.toLowerCase(), path, sub.receive, s, false, sub.rules, [...t.policies, ...sub.policies]));
+        this.addReceivable(
+          new Receivable(path.toLowerCase(), path, sub.receive, s, false, sub.rules, [...t.policies, ...sub.policies]),
+        );
       }
     }
     this.restore();
@@ -124,7 +126,15 @@ export class Broker {
   }
 
   private addReceivable(r: Receivable): void {
-    const dlq = new Receivable(`${r.key}/$deadletterqueue`, `${r.path}/$DeadLetterQueue`, r.settings, r.owner, true, [], r.policies);
+    const dlq = new Receivable(
+      `${r.key}/$deadletterqueue`,
+      `${r.path}/$DeadLetterQueue`,
+      r.settings,
+      r.owner,
+      true,
+      [],
+      r.policies,
+    );
     r.deadLetter = dlq;
     r.owner.receivables.push(r);
     this.receivables.set(r.key, r);
@@ -166,8 +176,10 @@ export class Broker {
       const r = this.receivables.get(s.queue);
       if (r) r.group(s.sessionId).state = s.state;
     }
-    if (state.messages.length) this.log(`restored ${state.messages.length - orphans} message(s) from the data directory`);
-    if (orphans) this.log(`${orphans} stored message(s) belong to entities no longer in the config; they are kept but ignored`);
+    if (state.messages.length)
+      this.log(`restored ${state.messages.length - orphans} message(s) from the data directory`);
+    if (orphans)
+      this.log(`${orphans} stored message(s) belong to entities no longer in the config; they are kept but ignored`);
   }
 
   close(): void {
@@ -352,14 +364,25 @@ export class Broker {
     this.unlock(r, msg);
     if (msg.state !== 0) return; // a deferred message stays deferred
     if (!r.isDeadLetter && msg.deliveryCount >= r.settings.maxDeliveryCount) {
-      this.deadLetter(r, msg, 'MaxDeliveryCountExceeded', `Message could not be consumed after ${r.settings.maxDeliveryCount} delivery attempts.`);
+      this.deadLetter(
+        r,
+        msg,
+        'MaxDeliveryCountExceeded',
+        `Message could not be consumed after ${r.settings.maxDeliveryCount} delivery attempts.`,
+      );
       return;
     }
     r.group(r.groupKey(msg)).ready.push(msg.seq);
     this.markDirty(r);
   }
 
-  private deadLetter(r: Receivable, msg: Msg, reason: string | undefined, description: string | undefined, props?: Record<string, unknown>): void {
+  private deadLetter(
+    r: Receivable,
+    msg: Msg,
+    reason: string | undefined,
+    description: string | undefined,
+    props?: Record<string, unknown>,
+  ): void {
     if (r.isDeadLetter) {
       // The dead-letter queue has no dead-letter queue: the message just becomes available again.
       this.unlock(r, msg);
@@ -368,7 +391,11 @@ export class Broker {
       return;
     }
     this.remove(r, msg, true);
-    const body = withApplicationProperties(msg.body, { ...props, DeadLetterReason: reason, DeadLetterErrorDescription: description });
+    const body = withApplicationProperties(msg.body, {
+      ...props,
+      DeadLetterReason: reason,
+      DeadLetterErrorDescription: description,
+    });
     const fwd = r.settings.forwardDeadLetteredTo ? this.sendable(r.settings.forwardDeadLetteredTo) : undefined;
     if (fwd) {
       this.forward(fwd, { ...msg, body, deadLetterSource: r.path }, Date.now(), 1);
@@ -396,7 +423,10 @@ export class Broker {
     if (target.kind === 'queue' && target.receivables[0]!.sessionful) {
       for (const p of items) {
         if (p.sessionId === undefined) {
-          throw new BrokerError(NOT_ALLOWED, `The SessionId was not set on a message, and it cannot be sent to the entity '${target.name}'. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.`);
+          throw new BrokerError(
+            NOT_ALLOWED,
+            `The SessionId was not set on a message, and it cannot be sent to the entity '${target.name}'. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.`,
+          );
         }
       }
     }
@@ -429,7 +459,16 @@ export class Broker {
       };
       const at = forceScheduledAt ?? p.scheduledAt;
       if (at !== undefined && at > now) {
-        const msg: Msg = { ...tpl, queue: target.key, state: 2, deliveryCount: 0, enqueuedAt: now, expiresAt: null, scheduledAt: at, lock: null };
+        const msg: Msg = {
+          ...tpl,
+          queue: target.key,
+          state: 2,
+          deliveryCount: 0,
+          enqueuedAt: now,
+          expiresAt: null,
+          scheduledAt: at,
+          lock: null,
+        };
         target.scheduled.set(seq, msg);
         this.journal.putMessage(toRecord(msg));
       } else {
@@ -510,7 +549,11 @@ export class Broker {
     c.closed = true;
     r.consumers = r.consumers.filter((x) => x !== c);
     const w = this.waiters.get(r);
-    if (w) this.waiters.set(r, w.filter((x) => x.consumer !== c));
+    if (w)
+      this.waiters.set(
+        r,
+        w.filter((x) => x.consumer !== c),
+      );
     if (c.group) {
       this.releaseSession(r, c.group);
       return;
@@ -529,12 +572,16 @@ export class Broker {
    * message. Returns null when there is none yet (the caller may wait with `waitForSession`).
    */
   acceptSession(r: Receivable, c: Consumer, sessionId: string | null): Group | null {
-    if (!r.sessionful) throw new BrokerError(NOT_ALLOWED, `'${r.path}' does not require sessions; use a receiver without a session`);
+    if (!r.sessionful)
+      throw new BrokerError(NOT_ALLOWED, `'${r.path}' does not require sessions; use a receiver without a session`);
     let g: Group | undefined;
     if (sessionId !== null) {
       g = r.group(sessionId);
       if (g.holder && g.holder !== c && !g.holder.closed) {
-        throw new BrokerError(SESSION_CANNOT_BE_LOCKED, `The requested session '${sessionId}' cannot be accepted. It may be locked by another receiver.`);
+        throw new BrokerError(
+          SESSION_CANNOT_BE_LOCKED,
+          `The requested session '${sessionId}' cannot be accepted. It may be locked by another receiver.`,
+        );
       }
     } else {
       g = this.freeSession(r);
@@ -574,7 +621,11 @@ export class Broker {
 
   cancelWait(r: Receivable, c: Consumer): void {
     const w = this.waiters.get(r);
-    if (w) this.waiters.set(r, w.filter((x) => x.consumer !== c));
+    if (w)
+      this.waiters.set(
+        r,
+        w.filter((x) => x.consumer !== c),
+      );
   }
 
   private serveSessionWaiters(r: Receivable): void {
@@ -631,14 +682,21 @@ export class Broker {
     const msg = r.locks.get(token);
     const now = Date.now();
     if (!msg || !msg.lock) {
-      throw new BrokerError(LOCK_LOST, 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.');
+      throw new BrokerError(
+        LOCK_LOST,
+        'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+      );
     }
     const sessionHeld = !!msg.lock.consumer?.group;
     if (!sessionHeld && msg.lock.until <= now) {
       this.release(r, msg);
-      throw new BrokerError(LOCK_LOST, 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.');
+      throw new BrokerError(
+        LOCK_LOST,
+        'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+      );
     }
-    const props = opts.propertiesToModify && Object.keys(opts.propertiesToModify).length ? opts.propertiesToModify : undefined;
+    const props =
+      opts.propertiesToModify && Object.keys(opts.propertiesToModify).length ? opts.propertiesToModify : undefined;
     switch (outcome) {
       case 'complete':
         this.remove(r, msg, true);
@@ -670,7 +728,10 @@ export class Broker {
     return tokens.map((t) => {
       const msg = r.locks.get(t);
       if (!msg || !msg.lock || msg.lock.until <= now) {
-        throw new BrokerError(LOCK_LOST, 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.');
+        throw new BrokerError(
+          LOCK_LOST,
+          'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+        );
       }
       msg.lock.until = msg.lock.consumer?.group ? msg.lock.consumer.group.lockedUntil : now + r.settings.lockDurationMs;
       return msg.lock.until;
@@ -681,24 +742,37 @@ export class Broker {
 
   peek(r: Receivable, fromSeq: number, count: number, sessionId: string | undefined): Buffer[] {
     const found: Msg[] = [];
-    for (const m of r.messages.values()) if (m.seq >= fromSeq && (sessionId === undefined || m.sessionId === sessionId)) found.push(m);
+    for (const m of r.messages.values())
+      if (m.seq >= fromSeq && (sessionId === undefined || m.sessionId === sessionId)) found.push(m);
     if (r.owner.kind === 'queue' && !r.isDeadLetter) {
-      for (const m of r.owner.scheduled.values()) if (m.seq >= fromSeq && (sessionId === undefined || m.sessionId === sessionId)) found.push(m);
+      for (const m of r.owner.scheduled.values())
+        if (m.seq >= fromSeq && (sessionId === undefined || m.sessionId === sessionId)) found.push(m);
     }
     found.sort((a, b) => a.seq - b.seq);
     return found.slice(0, Math.max(0, count)).map((m) => this.encode(m, m.lock?.until, m.deliveryCount));
   }
 
   /** Receives deferred messages by sequence number; in peek-lock they are locked (lock token returned). */
-  receiveDeferred(r: Receivable, seqs: number[], mode: 'peekLock' | 'receiveAndDelete', sessionId: string | undefined): { bytes: Buffer; token: Buffer }[] {
+  receiveDeferred(
+    r: Receivable,
+    seqs: number[],
+    mode: 'peekLock' | 'receiveAndDelete',
+    sessionId: string | undefined,
+  ): { bytes: Buffer; token: Buffer }[] {
     const now = Date.now();
     const msgs = seqs.map((seq) => {
       const m = r.messages.get(seq);
       if (!m || m.state !== 1 || (sessionId !== undefined && m.sessionId !== sessionId)) {
-        throw new BrokerError(MESSAGE_NOT_FOUND, `Failed to retrieve the deferred message with sequence number ${seq}: it is not deferred in '${r.path}'.`);
+        throw new BrokerError(
+          MESSAGE_NOT_FOUND,
+          `Failed to retrieve the deferred message with sequence number ${seq}: it is not deferred in '${r.path}'.`,
+        );
       }
       if (m.lock && m.lock.until > now) {
-        throw new BrokerError(LOCK_LOST, `The deferred message with sequence number ${seq} is locked by another receive.`);
+        throw new BrokerError(
+          LOCK_LOST,
+          `The deferred message with sequence number ${seq} is locked by another receive.`,
+        );
       }
       return m;
     });

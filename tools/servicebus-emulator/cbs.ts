@@ -44,11 +44,13 @@ export class Authenticator {
 
   constructor(config: EmulatorConfig) {
     for (const p of config.policies) this.policies.push({ scope: '', policy: p });
-    for (const q of config.queues) for (const p of q.policies) this.policies.push({ scope: q.name.toLowerCase(), policy: p });
+    for (const q of config.queues)
+      for (const p of q.policies) this.policies.push({ scope: q.name.toLowerCase(), policy: p });
     for (const t of config.topics) {
       for (const p of t.policies) this.policies.push({ scope: t.name.toLowerCase(), policy: p });
       for (const s of t.subscriptions) {
-        for (const p of s.policies) this.policies.push({ scope: `${t.name}/subscriptions/${s.name}`.toLowerCase(), policy: p });
+        for (const p of s.policies)
+          this.policies.push({ scope: `${t.name}/subscriptions/${s.name}`.toLowerCase(), policy: p });
       }
     }
   }
@@ -79,10 +81,12 @@ export class Authenticator {
     const resource = decodeURIComponent(sr);
     const tokenScope = entityOf(audiencePath(resource));
     const target = entityOf(audiencePath(audience));
-    if (!covers(tokenScope, target)) throw new AuthError(`InvalidAudience: the token's resource '${resource}' does not cover '${audience}'`);
+    if (!covers(tokenScope, target))
+      throw new AuthError(`InvalidAudience: the token's resource '${resource}' does not cover '${audience}'`);
     // The string-to-sign uses the URL-encoded resource exactly as it appears in the token.
     const candidates = this.policies.filter((p) => p.policy.name === keyName && covers(p.scope, target));
-    if (!candidates.length) throw new AuthError(`Unauthorized: no shared access policy '${keyName}' applies to '${target || '/'}'`);
+    if (!candidates.length)
+      throw new AuthError(`Unauthorized: no shared access policy '${keyName}' applies to '${target || '/'}'`);
     const given = Buffer.from(decodeURIComponent(sig), 'base64');
     for (const c of candidates) {
       const expected = createHmac('sha256', c.policy.key).update(`${sr}\n${se}`).digest();
@@ -109,7 +113,11 @@ export class ClaimSet {
     if (!this.auth.enabled) return true;
     const p = path.toLowerCase().replace(/\/+$/, '');
     return this.claims.some(
-      (c) => c.expiresAt > now && covers(c.scope, p) && covers(c.policyScope, p) && (c.rights.has(right) || c.rights.has('Manage')),
+      (c) =>
+        c.expiresAt > now &&
+        covers(c.scope, p) &&
+        covers(c.policyScope, p) &&
+        (c.rights.has(right) || c.rights.has('Manage')),
     );
   }
 }

@@ -42,14 +42,23 @@ async function main(): Promise<void> {
   if (!values.config) fail('--config is required');
   let port = 5672;
   if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) fail(`--port must be an integer 0..65535, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
+      fail(`--port must be an integer 0..65535, got "${values.port}"`);
     port = Number(values.port);
   }
   if (values.data !== undefined && values.data.trim() === '') fail('--data needs a directory');
   const log = values.quiet ? () => {} : (line: string) => console.error(`[emulator] ${line}`);
   try {
-    const em = await startEmulator({ config: values.config, port, host: values.host ?? '127.0.0.1', dataDir: values.data, log });
-    console.log(JSON.stringify({ listening: true, port: em.port, connectionString: em.connectionString, durable: !!values.data }));
+    const em = await startEmulator({
+      config: values.config,
+      port,
+      host: values.host ?? '127.0.0.1',
+      dataDir: values.data,
+      log,
+    });
+    console.log(
+      JSON.stringify({ listening: true, port: em.port, connectionString: em.connectionString, durable: !!values.data }),
+    );
     const stop = (): void => {
       void em.stop().then(() => process.exit(0));
     };

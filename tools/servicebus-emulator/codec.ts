@@ -147,7 +147,9 @@ function withMessageId(buf: Buffer, spans: SectionSpan[], head: Record<string, u
   for (const k of PROPERTY_FIELDS) if (head[k] !== undefined && head[k] !== null) fields[k] = head[k];
   fields.message_id = id;
   const w = new Writer();
-  w.write((amqpMessage as unknown as { properties(o: unknown): { described(): unknown } }).properties(fields).described());
+  w.write(
+    (amqpMessage as unknown as { properties(o: unknown): { described(): unknown } }).properties(fields).described(),
+  );
   const encoded = w.toBuffer();
   const props = spans.find((s) => s.code === SECTION.properties);
   if (props) return Buffer.concat([buf.subarray(0, props.start), encoded, buf.subarray(props.end)]);
@@ -157,8 +159,19 @@ function withMessageId(buf: Buffer, spans: SectionSpan[], head: Record<string, u
 }
 
 const PROPERTY_FIELDS = [
-  'message_id', 'user_id', 'to', 'subject', 'reply_to', 'correlation_id', 'content_type', 'content_encoding',
-  'absolute_expiry_time', 'creation_time', 'group_id', 'group_sequence', 'reply_to_group_id',
+  'message_id',
+  'user_id',
+  'to',
+  'subject',
+  'reply_to',
+  'correlation_id',
+  'content_type',
+  'content_encoding',
+  'absolute_expiry_time',
+  'creation_time',
+  'group_id',
+  'group_sequence',
+  'reply_to_group_id',
 ];
 
 export function parseMessage(input: Buffer): ParsedMessage {
@@ -269,7 +282,10 @@ export function encodeDelivery(annotations: Buffer, body: Buffer, f: DeliveryFie
 export function withApplicationProperties(body: Buffer, changes: Record<string, unknown>): Buffer {
   const spans = sections(body);
   const app = spans.find((s) => s.code === SECTION.applicationProperties);
-  const current = app ? ((amqpMessage.decode(body.subarray(app.start, app.end)) as Record<string, unknown>).application_properties as Record<string, unknown>) : {};
+  const current = app
+    ? ((amqpMessage.decode(body.subarray(app.start, app.end)) as Record<string, unknown>)
+        .application_properties as Record<string, unknown>)
+    : {};
   const merged: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(changes)) if (v !== undefined) merged[k] = v;
   const w = new Writer();

@@ -54,13 +54,27 @@ describe('config', () => {
         Topics: [
           {
             Name: 'topic.1',
-            Properties: { DefaultMessageTimeToLive: 'PT1H', DuplicateDetectionHistoryTimeWindow: 'PT20S', RequiresDuplicateDetection: false },
+            Properties: {
+              DefaultMessageTimeToLive: 'PT1H',
+              DuplicateDetectionHistoryTimeWindow: 'PT20S',
+              RequiresDuplicateDetection: false,
+            },
             Subscriptions: [
               {
                 Name: 'subscription.1',
                 Properties: { LockDuration: 'PT1M', MaxDeliveryCount: 3, ForwardTo: '' },
                 Rules: [
-                  { Name: 'r', Properties: { FilterType: 'Correlation', CorrelationFilter: { ContentType: 'application/text', Label: 'subject1', Properties: { prop3: 'value3' } } } },
+                  {
+                    Name: 'r',
+                    Properties: {
+                      FilterType: 'Correlation',
+                      CorrelationFilter: {
+                        ContentType: 'application/text',
+                        Label: 'subject1',
+                        Properties: { prop3: 'value3' },
+                      },
+                    },
+                  },
                 ],
               },
             ],
@@ -68,28 +82,76 @@ describe('config', () => {
         ],
       }),
     );
-    expect(c.queues[0]!.receive).toMatchObject({ lockDurationMs: 60_000, maxDeliveryCount: 3, forwardTo: null, defaultTtlMs: 3600_000 });
+    expect(c.queues[0]!.receive).toMatchObject({
+      lockDurationMs: 60_000,
+      maxDeliveryCount: 3,
+      forwardTo: null,
+      defaultTtlMs: 3600_000,
+    });
   });
 
   it('rejects invalid files naming the bad field', () => {
-    expectError(namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: 'PT10M' } }] }), /Queues\[0\]\.Properties\.LockDuration: .*out of range/);
-    expectError(namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: '1 minute' } }] }), /Queues\[0\]\.Properties\.LockDuration: .*ISO-8601/);
-    expectError(namespace({ Queues: [{ Name: 'q', Properties: { LockDurration: 'PT1M' } }] }), /Queues\[0\]\.Properties: .*LockDurration/);
+    expectError(
+      namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: 'PT10M' } }] }),
+      /Queues\[0\]\.Properties\.LockDuration: .*out of range/,
+    );
+    expectError(
+      namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: '1 minute' } }] }),
+      /Queues\[0\]\.Properties\.LockDuration: .*ISO-8601/,
+    );
+    expectError(
+      namespace({ Queues: [{ Name: 'q', Properties: { LockDurration: 'PT1M' } }] }),
+      /Queues\[0\]\.Properties: .*LockDurration/,
+    );
     expectError(namespace({ Queues: [{ Name: 'q', Properties: { MaxDeliveryCount: 0 } }] }), /MaxDeliveryCount/);
-    expectError(namespace({ Topics: [{ Name: 't', Properties: { DuplicateDetectionHistoryTimeWindow: 'P8D' } }] }), /Topics\[0\]\.Properties\.DuplicateDetectionHistoryTimeWindow/);
-    expectError(namespace({ Queues: [{ Name: 'q', Properties: { ForwardTo: 'nowhere' } }] }), /Queues\[0\]\.Properties\.ForwardTo: "nowhere"/);
+    expectError(
+      namespace({ Topics: [{ Name: 't', Properties: { DuplicateDetectionHistoryTimeWindow: 'P8D' } }] }),
+      /Topics\[0\]\.Properties\.DuplicateDetectionHistoryTimeWindow/,
+    );
+    expectError(
+      namespace({ Queues: [{ Name: 'q', Properties: { ForwardTo: 'nowhere' } }] }),
+      /Queues\[0\]\.Properties\.ForwardTo: "nowhere"/,
+    );
     expectError(namespace({ Queues: [{ Name: 'q' }, { Name: 'Q' }] }), /Queues\[1\]\.Name: "Q" is already used/);
     expectError(
-      namespace({ Topics: [{ Name: 't', Subscriptions: [{ Name: 's', Rules: [{ Name: 'r', Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: 'a = = 1' } } }] }] }] }),
+      namespace({
+        Topics: [
+          {
+            Name: 't',
+            Subscriptions: [
+              {
+                Name: 's',
+                Rules: [{ Name: 'r', Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: 'a = = 1' } } }],
+              },
+            ],
+          },
+        ],
+      }),
       /Rules\[0\]\.Properties\.SqlFilter\.SqlExpression: expected a value/,
     );
     expectError({ UserConfig: { Namespaces: [] } }, /UserConfig\.Namespaces: exactly one namespace/);
     expectError({}, /UserConfig/);
-    expectError(namespace({ SharedAccessPolicies: [{ Name: 'x', Key: 'k', Rights: ['Write'] }] }), /SharedAccessPolicies\[0\]\.Rights\[0\]/);
+    expectError(
+      namespace({ SharedAccessPolicies: [{ Name: 'x', Key: 'k', Rights: ['Write'] }] }),
+      /SharedAccessPolicies\[0\]\.Rights\[0\]/,
+    );
   });
 
   it('allows the real service ranges: 7-day duplicate detection, 5-minute locks', () => {
-    const c = parseConfig(namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: 'PT5M', RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: 'P7D' } }] }));
+    const c = parseConfig(
+      namespace({
+        Queues: [
+          {
+            Name: 'q',
+            Properties: {
+              LockDuration: 'PT5M',
+              RequiresDuplicateDetection: true,
+              DuplicateDetectionHistoryTimeWindow: 'P7D',
+            },
+          },
+        ],
+      }),
+    );
     expect(c.queues[0]!.send.duplicateWindowMs).toBe(7 * 24 * 3600_000);
   });
 
@@ -113,7 +175,7 @@ describe('filters', () => {
     expect(f(msg({ priority: 7, region: 'eu' }, { label: 'hi' }))).toBe(false); // vip missing: unknown
     expect(compileSql('missing IS NULL')(msg({}))).toBe(true);
     expect(compileSql('EXISTS(a) OR b = 1')(msg({ a: 1 }))).toBe(true);
-    expect(compileSql('[odd-name] = \'it\'\'s\'')(msg({ 'odd-name': "it's" }))).toBe(true);
+    expect(compileSql("[odd-name] = 'it''s'")(msg({ 'odd-name': "it's" }))).toBe(true);
     expect(compileSql('(a + 2) * 3 = 12 AND a % 2 = 0')(msg({ a: 2 }))).toBe(true);
     expect(compileSql('1=1')(msg({}))).toBe(true);
     expect(compileSql("user.color <> 'red'")(msg({ color: 'blue' }))).toBe(true);

@@ -38,7 +38,10 @@ const entityName = z
   .string()
   .min(1)
   .max(260)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'letters, digits, ".", "-", "_" and "/" only, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/,
+    'letters, digits, ".", "-", "_" and "/" only, starting with a letter or digit',
+  );
 const subscriptionName = z
   .string()
   .min(1)
@@ -315,7 +318,8 @@ export function parseConfig(input: unknown): EmulatorConfig {
     claim(t.name, `${where}.Topics[${i}]`);
     const subs = new Set<string>();
     t.subscriptions.forEach((s, si) => {
-      if (subs.has(s.name.toLowerCase())) problems.push(`${where}.Topics[${i}].Subscriptions[${si}].Name: duplicate "${s.name}"`);
+      if (subs.has(s.name.toLowerCase()))
+        problems.push(`${where}.Topics[${i}].Subscriptions[${si}].Name: duplicate "${s.name}"`);
       subs.add(s.name.toLowerCase());
     });
   });
@@ -326,7 +330,11 @@ export function parseConfig(input: unknown): EmulatorConfig {
   };
   queues.forEach((q, i) => {
     checkForward(q.receive.forwardTo, `${where}.Queues[${i}].Properties.ForwardTo`, q.name);
-    checkForward(q.receive.forwardDeadLetteredTo, `${where}.Queues[${i}].Properties.ForwardDeadLetteredMessagesTo`, q.name);
+    checkForward(
+      q.receive.forwardDeadLetteredTo,
+      `${where}.Queues[${i}].Properties.ForwardDeadLetteredMessagesTo`,
+      q.name,
+    );
   });
   topics.forEach((t, ti) =>
     t.subscriptions.forEach((s, si) => {

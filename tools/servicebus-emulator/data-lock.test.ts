@@ -22,7 +22,9 @@ interface Run {
 }
 
 function emulator(args: string[]): Run {
-  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(proc);
   let out = '';
   let err = '';
@@ -73,7 +75,9 @@ describe('emulator data folder lock', () => {
       const third = emulator(['--config', config, '--data', dir.path]);
       const c = await third.started;
       if (!('connectionString' in c)) throw new Error(`third emulator exited ${c.exit}: ${third.err()}`);
-      expect(third.err()).toContain(`taking over the data folder ${dir.path}: the emulator that locked it (pid ${first.proc.pid}) is not running`);
+      expect(third.err()).toContain(
+        `taking over the data folder ${dir.path}: the emulator that locked it (pid ${first.proc.pid}) is not running`,
+      );
       const again = sdkClient(c.connectionString);
       const receiver = again.createReceiver('station-events', 'hq', { receiveMode: 'receiveAndDelete' });
       const got = await receiver.receiveMessages(5, { maxWaitTimeInMs: 3000 });
@@ -90,7 +94,9 @@ describe('emulator data folder lock', () => {
       const file = join(dir.path, 'Config.json');
       writeFileSync(file, '\ufeff' + readFileSync(config, 'utf8'));
       const run = emulator(['--config', file, '--quiet']);
-      expect(await run.started).toMatchObject({ connectionString: expect.stringContaining('Endpoint=sb://127.0.0.1:') });
+      expect(await run.started).toMatchObject({
+        connectionString: expect.stringContaining('Endpoint=sb://127.0.0.1:'),
+      });
     } finally {
       dir.remove();
     }

@@ -42,7 +42,9 @@ export function lockDataDir(dir: string, log: (line: string) => void): DataDirLo
     }
     const owner = ownerOf(file);
     if (owner !== null && running(owner)) {
-      throw new DataDirInUseError(`the data folder ${dir} is in use by another emulator (pid ${owner}); stop it, or give another --data folder (if no emulator is running, delete ${file})`);
+      throw new DataDirInUseError(
+        `the data folder ${dir} is in use by another emulator (pid ${owner}); stop it, or give another --data folder (if no emulator is running, delete ${file})`,
+      );
     }
     log(`taking over the data folder ${dir}: the emulator that locked it (pid ${owner ?? 'unknown'}) is not running`);
     rmSync(file, { force: true });

@@ -3,7 +3,8 @@
  * TimeSpan.MaxValue spelling ("P10675199DT2H48M5.4775807S") which portal exports use for "never expires".
  * Years and months are rejected: their length in milliseconds is ambiguous and Service Bus never needs them.
  */
-const PATTERN = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const PATTERN =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** Returns milliseconds, or null when `text` is not a duration this parser understands. */
 export function parseDuration(text: string): number | null {

@@ -17,7 +17,15 @@ export type Filter = (m: FilterInput) => boolean;
 
 /** The system properties a filter can address, keyed by their lower-cased SQL/correlation names. */
 export const SYSTEM_PROPERTIES = [
-  'messageid', 'correlationid', 'to', 'replyto', 'label', 'subject', 'sessionid', 'replytosessionid', 'contenttype',
+  'messageid',
+  'correlationid',
+  'to',
+  'replyto',
+  'label',
+  'subject',
+  'sessionid',
+  'replytosessionid',
+  'contenttype',
 ] as const;
 
 export interface CorrelationDef {
@@ -139,7 +147,9 @@ export function compileSql(expression: string): Filter {
   const isOp = (t: Token, op: string): boolean => t.kind === 'op' && t.text === op;
   const fail = (what: string): never => {
     const t = peek();
-    throw new SqlFilterError(`${what} at position ${t.pos}${t.kind === 'eof' ? ' (end of expression)' : ` near '${t.text}'`}`);
+    throw new SqlFilterError(
+      `${what} at position ${t.pos}${t.kind === 'eof' ? ' (end of expression)' : ` near '${t.text}'`}`,
+    );
   };
   const expectOp = (op: string): void => {
     if (!isOp(peek(), op)) fail(`expected '${op}'`);
@@ -348,7 +358,8 @@ function property(name: string): (m: FilterInput) => unknown {
   if (scope === 'sys') {
     const key = strip(name.slice(dot + 1)).toLowerCase();
     const k = key === 'subject' ? 'label' : key;
-    if (!(SYSTEM_PROPERTIES as readonly string[]).includes(k)) throw new SqlFilterError(`unknown system property '${name}'`);
+    if (!(SYSTEM_PROPERTIES as readonly string[]).includes(k))
+      throw new SqlFilterError(`unknown system property '${name}'`);
     return (m) => m.sys[k];
   }
   const key = scope === 'user' ? strip(name.slice(dot + 1)) : name;

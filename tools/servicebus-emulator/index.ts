@@ -45,11 +45,21 @@ export interface RunningEmulator {
 }
 
 function isValidated(c: unknown): c is EmulatorConfig {
-  return typeof c === 'object' && c !== null && Array.isArray((c as EmulatorConfig).queues) && Array.isArray((c as EmulatorConfig).topics);
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    Array.isArray((c as EmulatorConfig).queues) &&
+    Array.isArray((c as EmulatorConfig).topics)
+  );
 }
 
 export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
-  const config = typeof opts.config === 'string' ? loadConfigFile(opts.config) : isValidated(opts.config) ? opts.config : parseConfig(opts.config);
+  const config =
+    typeof opts.config === 'string'
+      ? loadConfigFile(opts.config)
+      : isValidated(opts.config)
+        ? opts.config
+        : parseConfig(opts.config);
   const log = opts.log ?? (() => {});
   for (const w of config.warnings) log(`warning: ${w}`);
   const host = opts.host ?? '127.0.0.1';

@@ -13,7 +13,10 @@ export function lanyardTopology(stations: string[], opts: Omit<TopologyOptions, 
 }
 
 /** A connection string with the rights of one station only (send on station-events, listen on its subscription). */
-export function stationConnectionString(bus: { connectionStringFor(keyName: string, key: string): string }, stationId: string): string {
+export function stationConnectionString(
+  bus: { connectionStringFor(keyName: string, key: string): string },
+  stationId: string,
+): string {
   const name = stationPrincipal(stationId);
   return bus.connectionStringFor(name, emulatorKey(name));
 }

@@ -51,11 +51,21 @@ function rightFor(op: string): Right {
   return op === 'schedule-message' || op === 'cancel-scheduled-message' ? 'Send' : 'Listen';
 }
 
-export function handleManagement(broker: Broker, claims: ClaimSet, entityPath: string, operation: string, body: unknown): ManagementReply {
+export function handleManagement(
+  broker: Broker,
+  claims: ClaimSet,
+  entityPath: string,
+  operation: string,
+  body: unknown,
+): ManagementReply {
   const op = operation.startsWith(OP) ? operation.slice(OP.length) : operation;
   const req = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   if (!claims.allows(entityPath, rightFor(op))) {
-    return { status: 401, condition: 'amqp:unauthorized-access', description: `Unauthorized access. '${rightFor(op)}' claim(s) are required to perform '${op}' on '${entityPath}'.` };
+    return {
+      status: 401,
+      condition: 'amqp:unauthorized-access',
+      description: `Unauthorized access. '${rightFor(op)}' claim(s) are required to perform '${op}' on '${entityPath}'.`,
+    };
   }
   try {
     switch (op) {
@@ -69,7 +79,8 @@ export function handleManagement(broker: Broker, claims: ClaimSet, entityPath: s
         }
         const parsed = list(req.messages).map((e) => {
           const entry = e as Record<string, unknown>;
-          if (!Buffer.isBuffer(entry.message)) throw new BrokerError('com.microsoft:argument-error', 'schedule-message entries need a binary "message"');
+          if (!Buffer.isBuffer(entry.message))
+            throw new BrokerError('com.microsoft:argument-error', 'schedule-message entries need a binary "message"');
           return parseMessage(entry.message);
         });
         const seqs = broker.send(target, parsed, undefined);
@@ -96,7 +107,9 @@ export function handleManagement(broker: Broker, claims: ClaimSet, entityPath: s
         const got = broker.receiveDeferred(r, list(req['sequence-numbers']).map(seqOf), mode, sessionId);
         return {
           status: 200,
-          body: { messages: got.map((g) => types.wrap_map({ message: g.bytes, 'lock-token': types.wrap_uuid(g.token) })) },
+          body: {
+            messages: got.map((g) => types.wrap_map({ message: g.bytes, 'lock-token': types.wrap_uuid(g.token) })),
+          },
         };
       }
       case 'update-disposition': {
@@ -108,7 +121,8 @@ export function handleManagement(broker: Broker, claims: ClaimSet, entityPath: s
           broker.settle(r, t, outcome, {
             propertiesToModify: props && typeof props === 'object' ? (props as Record<string, unknown>) : undefined,
             deadLetterReason: typeof req['deadletter-reason'] === 'string' ? req['deadletter-reason'] : undefined,
-            deadLetterDescription: typeof req['deadletter-description'] === 'string' ? req['deadletter-description'] : undefined,
+            deadLetterDescription:
+              typeof req['deadletter-description'] === 'string' ? req['deadletter-description'] : undefined,
           });
         }
         return { status: 200, body: {} };
@@ -130,11 +144,20 @@ export function handleManagement(broker: Broker, claims: ClaimSet, entityPath: s
         return { status: 200, body: {} };
       }
       default:
-        return { status: 501, condition: 'amqp:not-implemented', description: `The operation '${operation}' is not supported by the emulator.` };
+        return {
+          status: 501,
+          condition: 'amqp:not-implemented',
+          description: `The operation '${operation}' is not supported by the emulator.`,
+        };
     }
   } catch (e) {
     if (e instanceof BrokerError) {
-      const status = e.condition === MESSAGE_NOT_FOUND || e.condition === NOT_FOUND ? 404 : e.condition.includes('lock-lost') ? 410 : 400;
+      const status =
+        e.condition === MESSAGE_NOT_FOUND || e.condition === NOT_FOUND
+          ? 404
+          : e.condition.includes('lock-lost')
+            ? 410
+            : 400;
       return { status, condition: e.condition, description: e.message };
     }
     return { status: 500, condition: 'amqp:internal-error', description: (e as Error).message };

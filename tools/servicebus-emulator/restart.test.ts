@@ -22,7 +22,9 @@ interface Child {
 
 function startChild(args: string[]): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--quiet', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -66,7 +68,9 @@ describe.each(['durable', 'memory'] as const)('broker killed and restarted under
       const configPath = join(dir.path, 'Config.json');
       writeFileSync(
         configPath,
-        JSON.stringify(namespace({ Queues: [{ Name: 'orders', Properties: { LockDuration: 'PT1S' } }, { Name: 'archive' }] })),
+        JSON.stringify(
+          namespace({ Queues: [{ Name: 'orders', Properties: { LockDuration: 'PT1S' } }, { Name: 'archive' }] }),
+        ),
       );
       const data = mode === 'durable' ? ['--data', join(dir.path, 'data')] : [];
       const first = await startChild(['--config', configPath, '--port', '0', ...data]);
@@ -112,8 +116,14 @@ describe.each(['durable', 'memory'] as const)('broker killed and restarted under
           await sleep(200);
         }
       }
-      await eventually('the subscriber to receive after the restart', () => (seen.size >= 10 ? true : undefined), 20_000);
-      expect([...seen].sort()).toEqual([...[1, 2, 3, 4, 5].map((i) => `after-${i}`), ...[1, 2, 3, 4, 5].map((i) => `before-${i}`)].sort());
+      await eventually(
+        'the subscriber to receive after the restart',
+        () => (seen.size >= 10 ? true : undefined),
+        20_000,
+      );
+      expect([...seen].sort()).toEqual(
+        [...[1, 2, 3, 4, 5].map((i) => `after-${i}`), ...[1, 2, 3, 4, 5].map((i) => `before-${i}`)].sort(),
+      );
 
       const reader = client.createReceiver('archive', { receiveMode: 'receiveAndDelete' });
       const kept: string[] = [];
@@ -146,7 +156,11 @@ describe('cli', () => {
     try {
       const bad = join(dir.path, 'bad.json');
       writeFileSync(bad, JSON.stringify(namespace({ Queues: [{ Name: 'q', Properties: { LockDuration: 'PT10M' } }] })));
-      const [noConfig, badPort, badFile] = await Promise.all([run(['--port', '1']), run(['--config', bad, '--port', 'abc']), run(['--config', bad, '--port', '0'])]);
+      const [noConfig, badPort, badFile] = await Promise.all([
+        run(['--port', '1']),
+        run(['--config', bad, '--port', 'abc']),
+        run(['--config', bad, '--port', '0']),
+      ]);
       expect(noConfig.code).toBe(2);
       expect(noConfig.stderr).toMatch(/--config is required/);
       expect(badPort.code).toBe(2);

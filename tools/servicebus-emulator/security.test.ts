@@ -14,7 +14,10 @@ const config = namespace({
     {
       Name: 'station-events',
       SharedAccessPolicies: [{ Name: 'station', Key: 'station-secret', Rights: ['Send'] }],
-      Subscriptions: [{ Name: 'hq', SharedAccessPolicies: [{ Name: 'hq', Key: 'hq-secret', Rights: ['Listen'] }] }, { Name: 'other' }],
+      Subscriptions: [
+        { Name: 'hq', SharedAccessPolicies: [{ Name: 'hq', Key: 'hq-secret', Rights: ['Listen'] }] },
+        { Name: 'other' },
+      ],
     },
   ],
   Queues: [{ Name: 'q' }],
@@ -48,26 +51,46 @@ describe('SAS authorization', () => {
   it('enforces rights: a Send policy cannot listen, a Listen policy cannot send', async () => {
     const station = as('station', 'station-secret');
     await station.createSender('station-events').sendMessages({ body: 'from-station' });
-    await expect(station.createReceiver('station-events', 'hq').receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(
+      station.createReceiver('station-events', 'hq').receiveMessages(1, { maxWaitTimeInMs: 500 }),
+    ).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
     const hq = as('hq', 'hq-secret');
-    const got = await hq.createReceiver('station-events', 'hq', { receiveMode: 'receiveAndDelete' }).receiveMessages(5, { maxWaitTimeInMs: 1000 });
+    const got = await hq
+      .createReceiver('station-events', 'hq', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(5, { maxWaitTimeInMs: 1000 });
     expect(got.map((m) => m.body)).toContain('from-station');
-    await expect(hq.createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(hq.createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject({
+      code: 'UnauthorizedAccess',
+    });
     // A subscription-scoped policy does not reach a sibling subscription or another entity.
-    await expect(hq.createReceiver('station-events', 'other').receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
-    await expect(station.createSender('q').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(
+      hq.createReceiver('station-events', 'other').receiveMessages(1, { maxWaitTimeInMs: 500 }),
+    ).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(station.createSender('q').sendMessages({ body: 'x' })).rejects.toMatchObject({
+      code: 'UnauthorizedAccess',
+    });
   });
 
   it("lets a key peek a dead-letter queue it may listen on (the SDK's token names the DLQ's $management node), no other", async () => {
-    expect(await as('root', 'root-secret').createReceiver('station-events', 'other', { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
+    expect(
+      await as('root', 'root-secret')
+        .createReceiver('station-events', 'other', { subQueueType: 'deadLetter' })
+        .peekMessages(5),
+    ).toEqual([]);
     const hq = as('hq', 'hq-secret');
     expect(await hq.createReceiver('station-events', 'hq', { subQueueType: 'deadLetter' }).peekMessages(5)).toEqual([]);
-    await expect(hq.createReceiver('station-events', 'other', { subQueueType: 'deadLetter' }).peekMessages(5)).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(
+      hq.createReceiver('station-events', 'other', { subQueueType: 'deadLetter' }).peekMessages(5),
+    ).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
   });
 
   it('rejects tokens signed with a wrong key or an unknown key name', async () => {
-    await expect(as('station', 'wrong-secret').createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
-    await expect(as('nobody', 'root-secret').createSender('station-events').sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(
+      as('station', 'wrong-secret').createSender('station-events').sendMessages({ body: 'x' }),
+    ).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
+    await expect(
+      as('nobody', 'root-secret').createSender('station-events').sendMessages({ body: 'x' }),
+    ).rejects.toMatchObject({ code: 'UnauthorizedAccess' });
   });
 });
 
@@ -103,7 +126,9 @@ describe('hostile clients', () => {
 
   const roundTrip = async (body: string): Promise<void> => {
     await client.createSender('q').sendMessages({ body });
-    const [m] = await client.createReceiver('q', { receiveMode: 'receiveAndDelete' }).receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    const [m] = await client
+      .createReceiver('q', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(m?.body).toBe(body);
   };
 
@@ -112,7 +137,9 @@ describe('hostile clients', () => {
     const header = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x03, 0x01, 0x00, 0x00]); // AMQP SASL header
     const oversize = Buffer.alloc(8);
     oversize.writeUInt32BE(0x7fffffff, 0);
-    const malformed = Buffer.from([0x00, 0x00, 0x00, 0x10, 0x02, 0x01, 0x00, 0x00, 0x00, 0x53, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    const malformed = Buffer.from([
+      0x00, 0x00, 0x00, 0x10, 0x02, 0x01, 0x00, 0x00, 0x00, 0x53, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    ]);
     const results = await Promise.all([
       closedBy(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')),
       closedBy(Buffer.concat([header, oversize])),

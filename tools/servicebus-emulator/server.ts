@@ -175,7 +175,9 @@ export class AmqpServer {
         // guarded frame) emits neither, and rhea would keep the connection's 240 s heartbeat timer running.
         if (!ended) socket.emit('end');
       });
-      guardFrames(socket, opts.maxFrameSize, (why) => opts.log(`closing connection from ${socket.remoteAddress}: ${why}`));
+      guardFrames(socket, opts.maxFrameSize, (why) =>
+        opts.log(`closing connection from ${socket.remoteAddress}: ${why}`),
+      );
       const conn = this.container.create_connection({
         // rhea's typings know only client options; these are the open-frame fields a server announces.
         max_frame_size: opts.maxFrameSize,
@@ -260,7 +262,11 @@ export class AmqpServer {
     }
     if (!st.claims.allows(r.key, 'Listen')) {
       clearTerminus(link, 'source');
-      this.refuse(link, 'amqp:unauthorized-access', `Unauthorized access. 'Listen' claim(s) are required to perform this operation on '${r.path}'.`);
+      this.refuse(
+        link,
+        'amqp:unauthorized-access',
+        `Unauthorized access. 'Listen' claim(s) are required to perform this operation on '${r.path}'.`,
+      );
       return;
     }
     const local = (link as unknown as { local: { attach: Record<string, unknown> } }).local.attach;
@@ -274,7 +280,11 @@ export class AmqpServer {
     if (!wantsSession) {
       if (r.sessionful) {
         clearTerminus(link, 'source');
-        this.refuse(link, NOT_ALLOWED, `It is not possible for an entity that requires sessions to create a non-sessionful message receiver ('${r.path}').`);
+        this.refuse(
+          link,
+          NOT_ALLOWED,
+          `It is not possible for an entity that requires sessions to create a non-sessionful message receiver ('${r.path}').`,
+        );
         return;
       }
       link.set_source({ address });
@@ -307,7 +317,10 @@ export class AmqpServer {
     const state = (link as unknown as { state: { local_open: boolean; open_requests: number } }).state;
     state.local_open = false;
     state.open_requests = 0;
-    const props = ((link as unknown as { properties?: Record<string, unknown> }).properties ?? {}) as Record<string, unknown>;
+    const props = ((link as unknown as { properties?: Record<string, unknown> }).properties ?? {}) as Record<
+      string,
+      unknown
+    >;
     const requested = typeof props[TIMEOUT_PROPERTY] === 'number' ? (props[TIMEOUT_PROPERTY] as number) : 60_000;
     const waitMs = Math.max(0, Math.min(requested, 60_000) - 250);
     this.broker.waitForSession(r, consumer, (g) => {
@@ -324,7 +337,11 @@ export class AmqpServer {
       st.consumers.delete(consumer);
       clearTerminus(link, 'source');
       link.open();
-      this.refuse(link, 'com.microsoft:timeout', `No unlocked session became available in '${r.path}' within ${waitMs} ms.`);
+      this.refuse(
+        link,
+        'com.microsoft:timeout',
+        `No unlocked session became available in '${r.path}' within ${waitMs} ms.`,
+      );
     }, waitMs);
     this.broker.pump(r);
   }
@@ -366,12 +383,17 @@ export class AmqpServer {
     }
     if (!st.claims.allows(s.key, 'Send')) {
       clearTerminus(link, 'target');
-      this.refuse(link, 'amqp:unauthorized-access', `Unauthorized access. 'Send' claim(s) are required to perform this operation on '${s.name}'.`);
+      this.refuse(
+        link,
+        'amqp:unauthorized-access',
+        `Unauthorized access. 'Send' claim(s) are required to perform this operation on '${s.name}'.`,
+      );
       return;
     }
     link.set_target({ address });
     // A plain number: rhea encodes it as the ulong the SDK reads back as its batch size limit.
-    (link as unknown as { local: { attach: Record<string, unknown> } }).local.attach.max_message_size = this.opts.maxMessageSize;
+    (link as unknown as { local: { attach: Record<string, unknown> } }).local.attach.max_message_size =
+      this.opts.maxMessageSize;
     this.roles.set(link, { kind: 'send', target: s });
   }
 
@@ -413,12 +435,16 @@ export class AmqpServer {
       const raw = format === BATCH_FORMAT ? splitBatch(ctx.message as unknown as Buffer) : [encodeDecoded(ctx.message)];
       for (const b of raw) {
         if (b.length > this.opts.maxMessageSize) {
-          return reject('amqp:link:message-size-exceeded', `The message of ${b.length} bytes exceeds the limit of ${this.opts.maxMessageSize} bytes.`);
+          return reject(
+            'amqp:link:message-size-exceeded',
+            `The message of ${b.length} bytes exceeds the limit of ${this.opts.maxMessageSize} bytes.`,
+          );
         }
       }
       parsed = raw.map(parseMessage);
     } catch (e) {
-      if (e instanceof CodecError || e instanceof TypeError || e instanceof RangeError) return reject('amqp:decode-error', (e as Error).message);
+      if (e instanceof CodecError || e instanceof TypeError || e instanceof RangeError)
+        return reject('amqp:decode-error', (e as Error).message);
       throw e;
     }
     try {
@@ -428,13 +454,18 @@ export class AmqpServer {
       throw e;
     }
     // Acknowledge only what is durable.
-    this.broker.onCommit((err) => (err ? reject('amqp:internal-error', `could not store the message: ${err.message}`) : delivery.accept()));
+    this.broker.onCommit((err) =>
+      err ? reject('amqp:internal-error', `could not store the message: ${err.message}`) : delivery.accept(),
+    );
   }
 
   private onPutToken(st: ConnState, msg: Message): void {
     const props = (msg.application_properties ?? {}) as Record<string, unknown>;
     if (props.operation !== 'put-token') {
-      this.reply(st, msg, { 'status-code': 400, 'status-description': `unsupported $cbs operation '${String(props.operation)}'` });
+      this.reply(st, msg, {
+        'status-code': 400,
+        'status-description': `unsupported $cbs operation '${String(props.operation)}'`,
+      });
       return;
     }
     const token = Buffer.isBuffer(msg.body) ? msg.body.toString('utf8') : String(msg.body ?? '');
@@ -461,7 +492,14 @@ export class AmqpServer {
     const role = this.roles.get(ctx.sender!);
     if (!role || role.kind !== 'consume') return;
     const consumer = role.consumer;
-    const state = delivery.remote_state as { constructor: { composite_type?: string }; error?: { info?: Record<string, unknown> }; undeliverable_here?: boolean; message_annotations?: Record<string, unknown> } | undefined;
+    const state = delivery.remote_state as
+      | {
+          constructor: { composite_type?: string };
+          error?: { info?: Record<string, unknown> };
+          undeliverable_here?: boolean;
+          message_annotations?: Record<string, unknown>;
+        }
+      | undefined;
     const kind = state?.constructor?.composite_type ?? 'released';
     let outcome: Outcome;
     const opts: SettleOptions = {};
@@ -470,7 +508,8 @@ export class AmqpServer {
       outcome = 'deadletter';
       const info = { ...(state?.error?.info ?? {}) };
       opts.deadLetterReason = typeof info.DeadLetterReason === 'string' ? info.DeadLetterReason : undefined;
-      opts.deadLetterDescription = typeof info.DeadLetterErrorDescription === 'string' ? info.DeadLetterErrorDescription : undefined;
+      opts.deadLetterDescription =
+        typeof info.DeadLetterErrorDescription === 'string' ? info.DeadLetterErrorDescription : undefined;
       delete info.DeadLetterReason;
       delete info.DeadLetterErrorDescription;
       opts.propertiesToModify = info;

@@ -92,13 +92,24 @@ export class SqliteJournal implements Journal {
       body: r.body,
     }));
     const counters = new Map(
-      (this.db.prepare('SELECT entity, seq FROM counter').all() as { entity: string; seq: number }[]).map((c) => [c.entity, c.seq]),
+      (this.db.prepare('SELECT entity, seq FROM counter').all() as { entity: string; seq: number }[]).map((c) => [
+        c.entity,
+        c.seq,
+      ]),
     );
     const duplicates = (
-      this.db.prepare('SELECT entity, message_id, expires_at FROM duplicate').all() as { entity: string; message_id: string; expires_at: number }[]
+      this.db.prepare('SELECT entity, message_id, expires_at FROM duplicate').all() as {
+        entity: string;
+        message_id: string;
+        expires_at: number;
+      }[]
     ).map((d) => ({ entity: d.entity, messageId: d.message_id, expiresAt: d.expires_at }));
     const sessionStates = (
-      this.db.prepare('SELECT queue, session_id, state FROM session_state').all() as { queue: string; session_id: string; state: Buffer }[]
+      this.db.prepare('SELECT queue, session_id, state FROM session_state').all() as {
+        queue: string;
+        session_id: string;
+        state: Buffer;
+      }[]
     ).map((s) => ({ queue: s.queue, sessionId: s.session_id, state: s.state }));
     return { messages, counters, duplicates, sessionStates };
   }

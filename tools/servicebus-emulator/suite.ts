@@ -31,13 +31,27 @@ const config = namespace({
         { Name: 'all' },
         {
           Name: 'red',
-          Rules: [{ Name: 'red', Properties: { FilterType: 'Correlation', CorrelationFilter: { Properties: { color: 'red' } } } }],
+          Rules: [
+            {
+              Name: 'red',
+              Properties: { FilterType: 'Correlation', CorrelationFilter: { Properties: { color: 'red' } } },
+            },
+          ],
         },
         {
           Name: 'urgent',
-          Rules: [{ Name: 'sql', Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: "priority > 5 AND sys.Label LIKE 'hi%'" } } }],
+          Rules: [
+            {
+              Name: 'sql',
+              Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: "priority > 5 AND sys.Label LIKE 'hi%'" } },
+            },
+          ],
         },
-        { Name: 'to-queue', Properties: { ForwardTo: 'fwd-target' }, Rules: [{ Name: 'none', Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: "color = 'blue'" } } }] },
+        {
+          Name: 'to-queue',
+          Properties: { ForwardTo: 'fwd-target' },
+          Rules: [{ Name: 'none', Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: "color = 'blue'" } } }],
+        },
       ],
     },
   ],
@@ -60,7 +74,9 @@ export function emulatorSuite(mode: Mode): void {
     });
 
     async function drain(queue: string, sub?: string, max = 50, waitMs = 300): Promise<ServiceBusReceivedMessage[]> {
-      const r = sub ? client.createReceiver(queue, sub, { receiveMode: 'receiveAndDelete' }) : client.createReceiver(queue, { receiveMode: 'receiveAndDelete' });
+      const r = sub
+        ? client.createReceiver(queue, sub, { receiveMode: 'receiveAndDelete' })
+        : client.createReceiver(queue, { receiveMode: 'receiveAndDelete' });
       try {
         return await r.receiveMessages(max, { maxWaitTimeInMs: waitMs });
       } finally {
@@ -94,7 +110,10 @@ export function emulatorSuite(mode: Mode): void {
       const sender = client.createSender('basic');
       const batch = await sender.createMessageBatch();
       expect(batch.maxSizeInBytes).toBe(262144);
-      for (let i = 0; i < 100; i++) expect(batch.tryAddMessage({ body: { i }, contentType: 'application/json', messageId: `batch-${i}` })).toBe(true);
+      for (let i = 0; i < 100; i++)
+        expect(batch.tryAddMessage({ body: { i }, contentType: 'application/json', messageId: `batch-${i}` })).toBe(
+          true,
+        );
       await sender.sendMessages(batch);
       await sender.close();
       const got = await drain('basic', undefined, 200, 500);
@@ -105,14 +124,21 @@ export function emulatorSuite(mode: Mode): void {
 
     it('peek-lock: complete removes, abandon redelivers with a higher delivery count, dead-letter moves with a reason', async () => {
       const sender = client.createSender('basic');
-      await sender.sendMessages([{ body: 'done', messageId: 'a' }, { body: 'again', messageId: 'b' }, { body: 'bad', messageId: 'c' }]);
+      await sender.sendMessages([
+        { body: 'done', messageId: 'a' },
+        { body: 'again', messageId: 'b' },
+        { body: 'bad', messageId: 'c' },
+      ]);
       const r = client.createReceiver('basic');
       const first = await r.receiveMessages(3, { maxWaitTimeInMs: 2000 });
       expect(first.map((m) => m.body)).toEqual(['done', 'again', 'bad']);
       expect(first.every((m) => m.deliveryCount === 0 && m.lockedUntilUtc!.getTime() > Date.now())).toBe(true);
       await r.completeMessage(first[0]!);
       await r.abandonMessage(first[1]!, { reason: 'retry-me' });
-      await r.deadLetterMessage(first[2]!, { deadLetterReason: 'Invalid', deadLetterErrorDescription: 'schema mismatch' });
+      await r.deadLetterMessage(first[2]!, {
+        deadLetterReason: 'Invalid',
+        deadLetterErrorDescription: 'schema mismatch',
+      });
       const second = await r.receiveMessages(3, { maxWaitTimeInMs: 1000 });
       expect(second.map((m) => m.body)).toEqual(['again']);
       expect(second[0]!.deliveryCount).toBe(1);
@@ -241,7 +267,10 @@ export function emulatorSuite(mode: Mode): void {
       const sender = client.createSender('dedupe');
       await sender.sendMessages({ body: 'one', messageId: 'dup-1' });
       await sender.sendMessages({ body: 'two', messageId: 'dup-1' });
-      await sender.sendMessages([{ body: 'three', messageId: 'dup-2' }, { body: 'four', messageId: 'dup-2' }]);
+      await sender.sendMessages([
+        { body: 'three', messageId: 'dup-2' },
+        { body: 'four', messageId: 'dup-2' },
+      ]);
       expect((await drain('dedupe')).map((m) => m.body)).toEqual(['one', 'three']);
       await sleep(1_100);
       await sender.sendMessages({ body: 'five', messageId: 'dup-1' });
@@ -281,7 +310,10 @@ export function emulatorSuite(mode: Mode): void {
       expect(keep!.toNumber()).toBeLessThan(cancel!.toNumber());
       const r = client.createReceiver('scheduled');
       const peeked = await r.peekMessages(5);
-      expect(peeked.map((m) => [m.body, m.state])).toEqual([['keep', 'scheduled'], ['cancel', 'scheduled']]);
+      expect(peeked.map((m) => [m.body, m.state])).toEqual([
+        ['keep', 'scheduled'],
+        ['cancel', 'scheduled'],
+      ]);
       await sender.cancelScheduledMessages(cancel!);
       expect(await r.receiveMessages(1, { maxWaitTimeInMs: 200 })).toEqual([]);
       const [m] = await r.receiveMessages(1, { maxWaitTimeInMs: 3000 });

@@ -23,7 +23,9 @@ export function tempDir(prefix = 'sbemu-'): { path: string; remove(): void } {
 /** An SDK client that fails fast instead of retrying for minutes. */
 export function sdkClient(em: Pick<RunningEmulator, 'connectionString'> | string, retries = 2): ServiceBusClient {
   const cs = typeof em === 'string' ? em : em.connectionString;
-  return new ServiceBusClient(cs, { retryOptions: { maxRetries: retries, retryDelayInMs: 100, maxRetryDelayInMs: 500, timeoutInMs: 5_000 } });
+  return new ServiceBusClient(cs, {
+    retryOptions: { maxRetries: retries, retryDelayInMs: 100, maxRetryDelayInMs: 500, timeoutInMs: 5_000 },
+  });
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -31,7 +33,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -4,7 +4,18 @@
  */
 import type { PolicySummary } from './simulation';
 
-const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const;
+const palette = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -74,13 +85,22 @@ export function renderChart(policies: readonly PolicySummary[], subtitle: string
     const y = py(ey.mean);
     out.push(`<g class="policy${p.default ? ' default' : ''}" data-policy="${escapeXml(p.id)}">`);
     // The station's default policy: a ring around its point, so it is found at a glance.
-    if (p.default) out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="10" fill="none" stroke="#222" stroke-width="2"/>`);
-    out.push(`<line x1="${px(ex.ci95[0]).toFixed(1)}" y1="${y.toFixed(1)}" x2="${px(ex.ci95[1]).toFixed(1)}" y2="${y.toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`);
-    out.push(`<line x1="${x.toFixed(1)}" y1="${py(ey.ci95[0]).toFixed(1)}" x2="${x.toFixed(1)}" y2="${py(ey.ci95[1]).toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`);
-    out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${color}" stroke="#222" stroke-width="0.8"><title>${escapeXml(`${p.label}: ${ex.mean.toFixed(2)} oversold, ${ey.mean.toFixed(2)} refused while free`)}</title></circle>`);
+    if (p.default)
+      out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="10" fill="none" stroke="#222" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${px(ex.ci95[0]).toFixed(1)}" y1="${y.toFixed(1)}" x2="${px(ex.ci95[1]).toFixed(1)}" y2="${y.toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`,
+    );
+    out.push(
+      `<line x1="${x.toFixed(1)}" y1="${py(ey.ci95[0]).toFixed(1)}" x2="${x.toFixed(1)}" y2="${py(ey.ci95[1]).toFixed(1)}" stroke="${color}" stroke-width="1.5"/>`,
+    );
+    out.push(
+      `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${color}" stroke="#222" stroke-width="0.8"><title>${escapeXml(`${p.label}: ${ex.mean.toFixed(2)} oversold, ${ey.mean.toFixed(2)} refused while free`)}</title></circle>`,
+    );
     // Alternate label sides so that neighbouring points stay readable.
     const dx = i % 2 === 0 ? 8 : -8;
-    out.push(`<text x="${(x + dx).toFixed(1)}" y="${(y - 7).toFixed(1)}" text-anchor="${i % 2 === 0 ? 'start' : 'end'}" font-weight="bold" fill="${color}">${i + 1}</text>`);
+    out.push(
+      `<text x="${(x + dx).toFixed(1)}" y="${(y - 7).toFixed(1)}" text-anchor="${i % 2 === 0 ? 'start' : 'end'}" font-weight="bold" fill="${color}">${i + 1}</text>`,
+    );
     out.push(`</g>`);
   });
   const lx = plot.right + 20;
@@ -89,8 +109,12 @@ export function renderChart(policies: readonly PolicySummary[], subtitle: string
     const color = palette[i % palette.length]!;
     const y = plot.top + 22 + i * 36;
     out.push(`<circle cx="${lx + 6}" cy="${y - 4}" r="5" fill="${color}" stroke="#222" stroke-width="0.8"/>`);
-    out.push(`<text x="${lx + 18}" y="${y}"><tspan font-weight="bold">${i + 1}</tspan> ${escapeXml(p.label)}${p.default ? ' <tspan font-weight="bold">(default)</tspan>' : ''}</text>`);
-    out.push(`<text x="${lx + 18}" y="${y + 15}" fill="#555">${p.metrics.oversoldSeats.mean.toFixed(2)} / ${p.metrics.refusedWhileFree.mean.toFixed(1)} per day</text>`);
+    out.push(
+      `<text x="${lx + 18}" y="${y}"><tspan font-weight="bold">${i + 1}</tspan> ${escapeXml(p.label)}${p.default ? ' <tspan font-weight="bold">(default)</tspan>' : ''}</text>`,
+    );
+    out.push(
+      `<text x="${lx + 18}" y="${y + 15}" fill="#555">${p.metrics.oversoldSeats.mean.toFixed(2)} / ${p.metrics.refusedWhileFree.mean.toFixed(1)} per day</text>`,
+    );
   });
   out.push(`</svg>`);
   return out.join('\n') + '\n';

@@ -12,19 +12,56 @@ import { defaultSimulationConfig, runSimulation } from './simulation';
 describe('parseCli', () => {
   it('defaults', () => {
     const r = parseCli([]);
-    expect(r).toEqual({ kind: 'ok', options: { config: defaultSimulationConfig, outDir: 'out/simulate', quiet: false } });
+    expect(r).toEqual({
+      kind: 'ok',
+      options: { config: defaultSimulationConfig, outDir: 'out/simulate', quiet: false },
+    });
   });
   it('reads every option', () => {
     const r = parseCli([
-      '--days', '3', '--seed=9', '--desks', '4', '--sessions', '12', '--outage-rate', '1.5', '--outage-minutes', '30', '--venue-outage-rate', '0.2',
-      '--venue-outage-minutes', '10', '--restart-share', '0', '--lan-failure-rate', '0.05', '--lan-failure-minutes', '12', '--allotment-ask', '4', '--out', 'x', '--quiet',
+      '--days',
+      '3',
+      '--seed=9',
+      '--desks',
+      '4',
+      '--sessions',
+      '12',
+      '--outage-rate',
+      '1.5',
+      '--outage-minutes',
+      '30',
+      '--venue-outage-rate',
+      '0.2',
+      '--venue-outage-minutes',
+      '10',
+      '--restart-share',
+      '0',
+      '--lan-failure-rate',
+      '0.05',
+      '--lan-failure-minutes',
+      '12',
+      '--allotment-ask',
+      '4',
+      '--out',
+      'x',
+      '--quiet',
     ]);
     expect(r.kind).toBe('ok');
     if (r.kind !== 'ok') return;
     expect(r.options.config).toMatchObject({
       days: 3,
       seed: 9,
-      day: { desks: 4, sessions: 12, outageRatePerHour: 1.5, outageMeanMin: 30, venueOutageRatePerHour: 0.2, venueOutageMeanMin: 10, restartShare: 0, lanFailureRatePerHour: 0.05, lanFailureMeanMin: 12 },
+      day: {
+        desks: 4,
+        sessions: 12,
+        outageRatePerHour: 1.5,
+        outageMeanMin: 30,
+        venueOutageRatePerHour: 0.2,
+        venueOutageMeanMin: 10,
+        restartShare: 0,
+        lanFailureRatePerHour: 0.05,
+        lanFailureMeanMin: 12,
+      },
       model: { allotmentAsk: 4 },
     });
     expect(r.options).toMatchObject({ outDir: 'x', quiet: true });
@@ -81,7 +118,10 @@ describe('cli', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lanyard-sim-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   it('writes results.json, results.csv and chart.svg and prints the table', () => {
     const r = run(['--days', '2', '--sessions', '8', '--out', dir]);
     expect(r.stderr).toBe('');
@@ -89,7 +129,11 @@ describe('cli', () => {
     expect(r.stdout).toContain('Lanyard default (adaptive allotments) [default]');
     expect(r.stdout).toMatch(/goal \(lanyard against seed, paired per day, 95% CI\): (MET|NOT MET)/);
     for (const f of ['results.json', 'results.csv', 'chart.svg']) expect(existsSync(join(dir, f))).toBe(true);
-    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { format: string; policies: { id: string; default: boolean }[]; goal: { policy: string; met: boolean } };
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as {
+      format: string;
+      policies: { id: string; default: boolean }[];
+      goal: { policy: string; met: boolean };
+    };
     expect(json.format).toBe('lanyard.simulation/1');
     expect(json.policies.map((p) => p.id)).toContain('seed');
     expect(json.policies.filter((p) => p.default).map((p) => p.id)).toEqual(['lanyard']);

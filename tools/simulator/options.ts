@@ -44,26 +44,93 @@ const num = (name: string, schema: z.ZodNumber) =>
     .pipe(schema);
 
 const Options = z.object({
-  days: num('days', z.number().int('--days must be a whole number').min(1, '--days must be at least 1').max(100_000, '--days must be at most 100000')).optional(),
-  seed: num('seed', z.number().int('--seed must be a whole number').min(0, '--seed must be >= 0').max(0xffffffff, '--seed must be <= 4294967295')).optional(),
-  desks: num('desks', z.number().int('--desks must be a whole number').min(1, '--desks must be at least 1').max(200, '--desks must be at most 200')).optional(),
-  sessions: num('sessions', z.number().int('--sessions must be a whole number').min(1, '--sessions must be at least 1').max(2000, '--sessions must be at most 2000')).optional(),
-  'outage-rate': num('outage-rate', z.number().min(0, '--outage-rate must be >= 0').max(60, '--outage-rate must be <= 60 per hour')).optional(),
-  'outage-minutes': num('outage-minutes', z.number().gt(0, '--outage-minutes must be > 0').max(540, '--outage-minutes must be <= 540')).optional(),
-  'venue-outage-rate': num('venue-outage-rate', z.number().min(0, '--venue-outage-rate must be >= 0').max(60, '--venue-outage-rate must be <= 60 per hour')).optional(),
-  'venue-outage-minutes': num('venue-outage-minutes', z.number().gt(0, '--venue-outage-minutes must be > 0').max(540, '--venue-outage-minutes must be <= 540')).optional(),
-  'restart-share': num('restart-share', z.number().min(0, '--restart-share must be between 0 and 1').max(1, '--restart-share must be between 0 and 1')).optional(),
-  'lan-failure-rate': num('lan-failure-rate', z.number().min(0, '--lan-failure-rate must be >= 0').max(60, '--lan-failure-rate must be <= 60 per hour')).optional(),
-  'lan-failure-minutes': num('lan-failure-minutes', z.number().gt(0, '--lan-failure-minutes must be > 0').max(540, '--lan-failure-minutes must be <= 540')).optional(),
-  'allotment-ask': num('allotment-ask', z.number().int('--allotment-ask must be a whole number').min(0, '--allotment-ask must be >= 0').max(1000, '--allotment-ask must be <= 1000')).optional(),
+  days: num(
+    'days',
+    z
+      .number()
+      .int('--days must be a whole number')
+      .min(1, '--days must be at least 1')
+      .max(100_000, '--days must be at most 100000'),
+  ).optional(),
+  seed: num(
+    'seed',
+    z
+      .number()
+      .int('--seed must be a whole number')
+      .min(0, '--seed must be >= 0')
+      .max(0xffffffff, '--seed must be <= 4294967295'),
+  ).optional(),
+  desks: num(
+    'desks',
+    z
+      .number()
+      .int('--desks must be a whole number')
+      .min(1, '--desks must be at least 1')
+      .max(200, '--desks must be at most 200'),
+  ).optional(),
+  sessions: num(
+    'sessions',
+    z
+      .number()
+      .int('--sessions must be a whole number')
+      .min(1, '--sessions must be at least 1')
+      .max(2000, '--sessions must be at most 2000'),
+  ).optional(),
+  'outage-rate': num(
+    'outage-rate',
+    z.number().min(0, '--outage-rate must be >= 0').max(60, '--outage-rate must be <= 60 per hour'),
+  ).optional(),
+  'outage-minutes': num(
+    'outage-minutes',
+    z.number().gt(0, '--outage-minutes must be > 0').max(540, '--outage-minutes must be <= 540'),
+  ).optional(),
+  'venue-outage-rate': num(
+    'venue-outage-rate',
+    z.number().min(0, '--venue-outage-rate must be >= 0').max(60, '--venue-outage-rate must be <= 60 per hour'),
+  ).optional(),
+  'venue-outage-minutes': num(
+    'venue-outage-minutes',
+    z.number().gt(0, '--venue-outage-minutes must be > 0').max(540, '--venue-outage-minutes must be <= 540'),
+  ).optional(),
+  'restart-share': num(
+    'restart-share',
+    z.number().min(0, '--restart-share must be between 0 and 1').max(1, '--restart-share must be between 0 and 1'),
+  ).optional(),
+  'lan-failure-rate': num(
+    'lan-failure-rate',
+    z.number().min(0, '--lan-failure-rate must be >= 0').max(60, '--lan-failure-rate must be <= 60 per hour'),
+  ).optional(),
+  'lan-failure-minutes': num(
+    'lan-failure-minutes',
+    z.number().gt(0, '--lan-failure-minutes must be > 0').max(540, '--lan-failure-minutes must be <= 540'),
+  ).optional(),
+  'allotment-ask': num(
+    'allotment-ask',
+    z
+      .number()
+      .int('--allotment-ask must be a whole number')
+      .min(0, '--allotment-ask must be >= 0')
+      .max(1000, '--allotment-ask must be <= 1000'),
+  ).optional(),
   out: z.string().trim().min(1, '--out needs a directory').optional(),
   quiet: z.boolean().optional(),
   help: z.boolean().optional(),
 });
 
 const stringOptions = [
-  'days', 'seed', 'desks', 'sessions', 'outage-rate', 'outage-minutes', 'venue-outage-rate', 'venue-outage-minutes', 'restart-share', 'lan-failure-rate',
-  'lan-failure-minutes', 'allotment-ask', 'out',
+  'days',
+  'seed',
+  'desks',
+  'sessions',
+  'outage-rate',
+  'outage-minutes',
+  'venue-outage-rate',
+  'venue-outage-minutes',
+  'restart-share',
+  'lan-failure-rate',
+  'lan-failure-minutes',
+  'allotment-ask',
+  'out',
 ] as const;
 
 export function parseCli(argv: readonly string[]): ParseOutcome {

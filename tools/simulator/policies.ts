@@ -52,14 +52,22 @@ export interface PolicySpec {
 /** A cap so large that k_max is bounded by U alone. */
 const noCap = 1000;
 
-const station = (p: Omit<PolicySpec, 'kind' | 'grant' | 'lan'> & Partial<Pick<PolicySpec, 'grant' | 'lan'>>): PolicySpec => ({
+const station = (
+  p: Omit<PolicySpec, 'kind' | 'grant' | 'lan'> & Partial<Pick<PolicySpec, 'grant' | 'lan'>>,
+): PolicySpec => ({
   kind: 'station',
   grant: defaultGrant,
   lan: 'none',
   ...p,
 });
 
-export const neverOffline = station({ id: 'never', label: 'never sell offline', params: { ...defaultPolicy, overdraftCap: 0 }, allotments: 'none', useSalesRate: true });
+export const neverOffline = station({
+  id: 'never',
+  label: 'never sell offline',
+  params: { ...defaultPolicy, overdraftCap: 0 },
+  allotments: 'none',
+  useSalesRate: true,
+});
 
 export const alwaysOffline: PolicySpec = {
   id: 'always',
@@ -81,10 +89,22 @@ export const seedRule = station({
   useSalesRate: false,
 });
 
-export const allotmentOnly = station({ id: 'allotment-only', label: 'adaptive allotments only (no overdraft)', params: { ...defaultPolicy, overdraftCap: 0 }, allotments: 'adaptive', useSalesRate: true });
+export const allotmentOnly = station({
+  id: 'allotment-only',
+  label: 'adaptive allotments only (no overdraft)',
+  params: { ...defaultPolicy, overdraftCap: 0 },
+  allotments: 'adaptive',
+  useSalesRate: true,
+});
 
 export const riskOnly = (alpha: number): PolicySpec =>
-  station({ id: `risk-a${alpha}`, label: `risk model only, α=${alpha} (no allotments)`, params: { ...defaultPolicy, alpha }, allotments: 'none', useSalesRate: true });
+  station({
+    id: `risk-a${alpha}`,
+    label: `risk model only, α=${alpha} (no allotments)`,
+    params: { ...defaultPolicy, alpha },
+    allotments: 'none',
+    useSalesRate: true,
+  });
 
 /** Lanyard's tiers as they were before issue 17: blocks of 2 seats, 60 min, 10%, α = 0.05, cap 2. */
 export const lanyardFixed = station({
@@ -114,7 +134,10 @@ export const lanyardLan = (lan: Exclude<LanMode, 'none'>): PolicySpec =>
   station({
     ...lanyardDefault,
     id: `lanyard-lan-${lan}`,
-    label: lan === 'scope' ? 'default + LAN: knows the outage is venue-wide (simulated)' : 'default + LAN: desks share their sales (simulated)',
+    label:
+      lan === 'scope'
+        ? 'default + LAN: knows the outage is venue-wide (simulated)'
+        : 'default + LAN: desks share their sales (simulated)',
     lan,
     default: false,
   });

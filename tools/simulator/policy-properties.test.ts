@@ -81,7 +81,11 @@ describe('policy monotonicity (property tests)', () => {
       const e2 = e1 + uniform(rng, 0, 3_600_000);
       // The wall clock may drift a little from the monotonic one (within the suspend tolerance).
       const skew = uniform(rng, -60_000, 60_000);
-      const at = (elapsed: number) => ({ wall: contact.wallTime + elapsed + Math.max(0, skew), mono: contact.monoTime + elapsed, bootId: 'b' });
+      const at = (elapsed: number) => ({
+        wall: contact.wallTime + elapsed + Math.max(0, skew),
+        mono: contact.monoTime + elapsed,
+        bootId: 'b',
+      });
       const s1 = estimateStaleness(contact, at(e1));
       const s2 = estimateStaleness(contact, at(e2));
       expect(s1.known && s2.known).toBe(true);
@@ -141,7 +145,15 @@ describe('policy monotonicity (property tests)', () => {
     });
   });
   it('monotonicity needs α < 0.5, which SalePolicyParams enforces: with z < 0, k_max would grow with staleness', () => {
-    expect(SalePolicyParams.safeParse({ maxStalenessMin: 60, minRemainingRatio: 0.1, alpha: 0.5, overdraftCap: 2, verdictTimeoutMs: 0 }).success).toBe(false);
+    expect(
+      SalePolicyParams.safeParse({
+        maxStalenessMin: 60,
+        minRemainingRatio: 0.1,
+        alpha: 0.5,
+        overdraftCap: 2,
+        verdictTimeoutMs: 0,
+      }).success,
+    ).toBe(false);
     const z = normalQuantile(1 - 0.999); // α = 0.999 → z ≈ −3.09
     expect(overdraftLimit(10, 1, 2.4, z, 1000)).toBeGreaterThan(overdraftLimit(10, 1, 0, z, 1000));
   });

@@ -35,13 +35,20 @@ export function toJson(result: SimulationResult): string {
 
 export function describeConfig(result: SimulationResult): string {
   const c = result.config;
-  const venue = c.day.venueOutageRatePerHour > 0 ? `, venue-wide ${c.day.venueOutageRatePerHour}/h × ${c.day.venueOutageMeanMin} min` : '';
-  const lan = c.day.lanFailureRatePerHour > 0 ? `, LAN failures ${c.day.lanFailureRatePerHour}/h × ${c.day.lanFailureMeanMin} min` : '';
+  const venue =
+    c.day.venueOutageRatePerHour > 0
+      ? `, venue-wide ${c.day.venueOutageRatePerHour}/h × ${c.day.venueOutageMeanMin} min`
+      : '';
+  const lan =
+    c.day.lanFailureRatePerHour > 0
+      ? `, LAN failures ${c.day.lanFailureRatePerHour}/h × ${c.day.lanFailureMeanMin} min`
+      : '';
   return `${c.days} days, seed ${c.seed}, ${c.day.desks} desks, ${c.day.sessions} sessions, outages ${c.day.outageRatePerHour}/h per desk × ${c.day.outageMeanMin} min mean${venue}${lan}`;
 }
 
 export function formatTable(result: SimulationResult): string {
-  const ci = (m: { mean: number; ci95: [number, number] }) => `${m.mean.toFixed(2)} ± ${((m.ci95[1] - m.ci95[0]) / 2).toFixed(2)}`;
+  const ci = (m: { mean: number; ci95: [number, number] }) =>
+    `${m.mean.toFixed(2)} ± ${((m.ci95[1] - m.ci95[0]) / 2).toFixed(2)}`;
   const paired = (e: { mean: number; ci95: [number, number] } | undefined) =>
     e ? `${e.mean >= 0 ? '+' : ''}${e.mean.toFixed(2)} ± ${((e.ci95[1] - e.ci95[0]) / 2).toFixed(2)}` : '-';
   const ref = result.policies.find((p) => p.vsReference)?.vsReference?.reference;
@@ -53,16 +60,23 @@ export function formatTable(result: SimulationResult): string {
     return row;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const note = ref ? `; Δ columns: paired per-day difference from ${ref} on the same days` : '';
-  const out = [describeConfig(result) + ` (mean ± 95% CI half-width${note})`, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = [
+    describeConfig(result) + ` (mean ± 95% CI half-width${note})`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ];
   if (result.goal) out.push('', formatGoal(result.goal));
   return out.join('\n') + '\n';
 }
 
 /** Issue 17's goal in one line per axis: the paired differences and whether their intervals say so. */
 export function formatGoal(g: NonNullable<SimulationResult['goal']>): string {
-  const d = (e: { mean: number; ci95: [number, number] }) => `${e.mean >= 0 ? '+' : ''}${e.mean.toFixed(2)} [${e.ci95[0].toFixed(2)}, ${e.ci95[1].toFixed(2)}]`;
+  const d = (e: { mean: number; ci95: [number, number] }) =>
+    `${e.mean >= 0 ? '+' : ''}${e.mean.toFixed(2)} [${e.ci95[0].toFixed(2)}, ${e.ci95[1].toFixed(2)}]`;
   return [
     `goal (${g.policy} against ${g.against}, paired per day, 95% CI): ${g.met ? 'MET' : 'NOT MET'}`,
     `  oversold seats − seed/5:     ${d(g.oversoldVsFifthOfSeed)} ${g.oversoldVsFifthOfSeed.ci95[1] < 0 ? '(below: yes)' : '(below: no)'}`,

@@ -113,7 +113,14 @@ export function generateDay(seed: number, dayIndex: number, o: DayOptions): DayS
     const ratio = hot ? uniform(sessionRng, 1.2, 2.5) : uniform(sessionRng, 0.2, 1.0);
     const peakMin = Math.max(0, closeMin - uniform(sessionRng, 15, 120));
     const spreadMin = uniform(sessionRng, 20, 80);
-    sessions.push({ capacity, presold, closeMin: Math.min(closeMin, minutes), expectedDemand: (capacity - presold) * ratio, peakMin, spreadMin });
+    sessions.push({
+      capacity,
+      presold,
+      closeMin: Math.min(closeMin, minutes),
+      expectedDemand: (capacity - presold) * ratio,
+      peakMin,
+      spreadMin,
+    });
   }
 
   const offline = new Uint8Array(o.desks * minutes);
@@ -194,5 +201,21 @@ export function generateDay(seed: number, dayIndex: number, o: DayOptions): DayS
       arrivalDesk[j] = d;
     }
   }
-  return { seed, dayIndex, minutes, desks: o.desks, sessions, arrivalStart, arrivalSession, arrivalDesk, offline, restart, ownDown, venueDown, lanDown, outages, demand: weights };
+  return {
+    seed,
+    dayIndex,
+    minutes,
+    desks: o.desks,
+    sessions,
+    arrivalStart,
+    arrivalSession,
+    arrivalDesk,
+    offline,
+    restart,
+    ownDown,
+    venueDown,
+    lanDown,
+    outages,
+    demand: weights,
+  };
 }

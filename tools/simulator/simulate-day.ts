@@ -22,7 +22,17 @@
  * At the end of the day every desk reconnects, queues drain, allotments return.
  */
 import {
-  addSale, allotmentTarget, decayRate, defaultSeatWait, grantSeats, keeperStep, noOutages, planningOutageMin, reclaimable, recordOutage, type OutageHistory,
+  addSale,
+  allotmentTarget,
+  decayRate,
+  defaultSeatWait,
+  grantSeats,
+  keeperStep,
+  noOutages,
+  planningOutageMin,
+  reclaimable,
+  recordOutage,
+  type OutageHistory,
 } from '../../core/allotment-sizing';
 import type { SalePolicyParams } from '../../core/conference';
 import { decideSale, type SaleContext, type SaleTier } from '../../core/policy';
@@ -83,7 +93,11 @@ const MS_PER_MIN = 60_000;
 /** A cap so large that k_max is bounded by U alone. */
 const noCap = 1000;
 
-export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOptions = defaultModelOptions): DayMetrics {
+export function simulateDay(
+  day: DayScenario,
+  policy: PolicySpec,
+  model: ModelOptions = defaultModelOptions,
+): DayMetrics {
   const S = day.sessions.length;
   const D = day.desks;
   const M = day.minutes;
@@ -130,7 +144,9 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
   const plannedOutage = new Float64Array(D).fill(planningOutageMin(noOutages, policy.params));
   const refusedFreeBySession = new Int32Array(S);
   /** What core's sizing asks of a desk with no sales of a session, whatever the outage and time left. */
-  const idleTarget = adaptive ? allotmentTarget({ ownRatePerMin: 0, outageMin: 1, minutesToReturn: 1 }, policy.params) : 0;
+  const idleTarget = adaptive
+    ? allotmentTarget({ ownRatePerMin: 0, outageMin: 1, minutesToReturn: 1 }, policy.params)
+    : 0;
 
   const m: DayMetrics = {
     arrivals: 0,
@@ -177,7 +193,14 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
         const unused = hqHeld[d * S + s]!;
         if (d === seller || unused < 1) continue;
         // Only stations heard from within the window are asked (the others are very likely offline).
-        if (reclaimable([{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }], t * MS_PER_MIN, model.askHeardWithinMin * MS_PER_MIN).length === 0) continue;
+        if (
+          reclaimable(
+            [{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }],
+            t * MS_PER_MIN,
+            model.askHeardWithinMin * MS_PER_MIN,
+          ).length === 0
+        )
+          continue;
         if (online[d] === 1) {
           takeBack(d, s);
           m.allotmentMessages++;
@@ -188,7 +211,14 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
       for (let d = 0; d < D; d++) {
         const unused = hqHeld[d * S + s]!;
         if (unused < 1) continue;
-        const heard = d === seller ? online[d] === 1 : reclaimable([{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }], t * MS_PER_MIN, model.askHeardWithinMin * MS_PER_MIN).length > 0;
+        const heard =
+          d === seller
+            ? online[d] === 1
+            : reclaimable(
+                [{ lastHeardMs: lastHeard[d]! * MS_PER_MIN, unused }],
+                t * MS_PER_MIN,
+                model.askHeardWithinMin * MS_PER_MIN,
+              ).length > 0;
         if (heard) takeBack(d, s);
       }
     }
@@ -277,7 +307,12 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
 
   const params = policy.params;
   const baseline = policy.kind === 'baseline';
-  const lanParams: SalePolicyParams = { ...params, overdraftCap: noCap, maxStalenessMin: 24 * 60, minRemainingRatio: 0 };
+  const lanParams: SalePolicyParams = {
+    ...params,
+    overdraftCap: noCap,
+    maxStalenessMin: 24 * 60,
+    minRemainingRatio: 0,
+  };
 
   for (let t = 0; t < M; t++) {
     const hqNow = t * MS_PER_MIN;
@@ -320,14 +355,24 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
           }
           // A desk that has never sold the session holds the idle target (core's, with no sales): nothing to do.
           if (ownRate[i] === 0 && held === idleTarget) continue;
-          const target = allotmentTarget({ ownRatePerMin: ownRate[i]!, outageMin: plannedOutage[d]!, minutesToReturn: returnAt[s]! - t }, params);
+          const target = allotmentTarget(
+            { ownRatePerMin: ownRate[i]!, outageMin: plannedOutage[d]!, minutesToReturn: returnAt[s]! - t },
+            params,
+          );
           const step = keeperStep(held, target);
           if (step === null) continue;
           m.allotmentMessages++;
           lastHeard[d] = t;
           if ('ask' in step) {
             const seats = grantSeats(
-              { asked: step.ask, capacity: cap[s]!, sold: sold[s]!, allotted: allotted[s]!, salesRatePerMin: rate[s]!, minutesToStart: day.sessions[s]!.closeMin - t },
+              {
+                asked: step.ask,
+                capacity: cap[s]!,
+                sold: sold[s]!,
+                allotted: allotted[s]!,
+                salesRatePerMin: rate[s]!,
+                minutesToStart: day.sessions[s]!.closeMin - t,
+              },
               policy.grant,
             );
             inHand[i]! += seats;
@@ -367,7 +412,13 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
           capacity: cap[s]!,
           sold: isOnline ? sold[s]! : viewSold[i]!,
           allotted: isOnline ? allotted[s]! : viewAllotted[i]!,
-          salesRatePerMin: !policy.useSalesRate ? 0 : policy.overdraftRate === 'others' ? Math.max(0, isOnline ? rate[s]! - ownRate[i]! : viewRate[i]! - viewOwnRate[i]!) : isOnline ? rate[s]! : viewRate[i]!,
+          salesRatePerMin: !policy.useSalesRate
+            ? 0
+            : policy.overdraftRate === 'others'
+              ? Math.max(0, isOnline ? rate[s]! - ownRate[i]! : viewRate[i]! - viewOwnRate[i]!)
+              : isOnline
+                ? rate[s]!
+                : viewRate[i]!,
           allotmentRemaining: inHand[i]!,
           staleness,
           pendingOverdraft: pending[i]!,
@@ -378,7 +429,10 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
           // The venue's internet is down and this desk sees its peers on the LAN: nobody is selling online.
           ctx.salesRatePerMin = 0;
           if (policy.lan === 'scope') {
-            ctx.params = { ...lanParams, overdraftCap: Math.floor(Math.max(0, cap[s]! - viewSold[i]! - viewAllotted[i]!) / desksOnLan) };
+            ctx.params = {
+              ...lanParams,
+              overdraftCap: Math.floor(Math.max(0, cap[s]! - viewSold[i]! - viewAllotted[i]!) / desksOnLan),
+            };
           } else {
             ctx.params = lanParams;
             let groupPending = 0;
@@ -390,11 +444,21 @@ export function simulateDay(day: DayScenario, policy: PolicySpec, model: ModelOp
             }
             ctx.pendingOverdraft = groupPending;
             ctx.allotmentRemaining = groupInHand;
-            if (inHand[i] === 0) for (let x = 0; x < D && holder === d; x++) if (day.ownDown[x * M + t] === 0 && inHand[x * S + s]! > 0) holder = x;
+            if (inHand[i] === 0)
+              for (let x = 0; x < D && holder === d; x++)
+                if (day.ownDown[x * M + t] === 0 && inHand[x * S + s]! > 0) holder = x;
           }
         }
         tier = decideSale(ctx).tier;
-        if (tier === null && policy.oracle && !isOnline && ctx.allotmentRemaining === 0 && staleness.known && oracleRoom(s, d, t) >= pending[i]! + 1) tier = 'overdraft';
+        if (
+          tier === null &&
+          policy.oracle &&
+          !isOnline &&
+          ctx.allotmentRemaining === 0 &&
+          staleness.known &&
+          oracleRoom(s, d, t) >= pending[i]! + 1
+        )
+          tier = 'overdraft';
       }
       switch (tier) {
         case 'online':

@@ -6,7 +6,14 @@
  */
 import { standardPolicies, type PolicySpec } from './policies';
 import { defaultDayOptions, generateDay, type DayOptions } from './scenario';
-import { defaultModelOptions, metricNames, simulateDay, type DayMetrics, type MetricName, type ModelOptions } from './simulate-day';
+import {
+  defaultModelOptions,
+  metricNames,
+  simulateDay,
+  type DayMetrics,
+  type MetricName,
+  type ModelOptions,
+} from './simulate-day';
 
 export interface SimulationConfig {
   days: number;
@@ -88,7 +95,10 @@ export function estimate(values: readonly number[]): Estimate {
   return { mean, sd, ci95: [mean - half, mean + half] };
 }
 
-export function runSimulation(config: SimulationConfig, policies: readonly PolicySpec[] = standardPolicies): SimulationResult {
+export function runSimulation(
+  config: SimulationConfig,
+  policies: readonly PolicySpec[] = standardPolicies,
+): SimulationResult {
   const ids = new Set<string>();
   for (const p of policies) {
     if (ids.has(p.id)) throw new Error(`duplicate policy id "${p.id}"`);
@@ -103,7 +113,10 @@ export function runSimulation(config: SimulationConfig, policies: readonly Polic
   const reference = referenceId ? perDay[referenceId]! : null;
   const summaries = policies.map((p): PolicySummary => {
     const days = perDay[p.id]!;
-    const metrics = Object.fromEntries(metricNames.map((name) => [name, estimate(days.map((d) => d[name]))])) as Record<MetricName, Estimate>;
+    const metrics = Object.fromEntries(metricNames.map((name) => [name, estimate(days.map((d) => d[name]))])) as Record<
+      MetricName,
+      Estimate
+    >;
     const total = (name: MetricName) => days.reduce((acc, d) => acc + d[name], 0);
     const sales = total('sales');
     const arrivals = total('arrivals');
@@ -124,7 +137,9 @@ export function runSimulation(config: SimulationConfig, policies: readonly Polic
       vsReference: reference
         ? {
             reference: referenceId!,
-            metrics: Object.fromEntries(metricNames.map((name) => [name, estimate(days.map((d, i) => d[name] - reference[i]![name]))])) as Record<MetricName, Estimate>,
+            metrics: Object.fromEntries(
+              metricNames.map((name) => [name, estimate(days.map((d, i) => d[name] - reference[i]![name]))]),
+            ) as Record<MetricName, Estimate>,
           }
         : null,
     };
@@ -134,7 +149,13 @@ export function runSimulation(config: SimulationConfig, policies: readonly Polic
   if (reference && seed) {
     const oversold = estimate(reference.map((d, i) => d.oversoldSeats - seed[i]!.oversoldSeats / 5));
     const refused = estimate(reference.map((d, i) => d.refusedWhileFree - seed[i]!.refusedWhileFree));
-    goal = { policy: referenceId!, against: 'seed', oversoldVsFifthOfSeed: oversold, refusedWhileFreeVsSeed: refused, met: oversold.ci95[1] < 0 && refused.ci95[1] < 0 };
+    goal = {
+      policy: referenceId!,
+      against: 'seed',
+      oversoldVsFifthOfSeed: oversold,
+      refusedWhileFreeVsSeed: refused,
+      met: oversold.ci95[1] < 0 && refused.ci95[1] < 0,
+    };
   }
   return { config, policies: summaries, goal, perDay };
 }

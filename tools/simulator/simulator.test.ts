@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { allotmentOnly, alwaysOffline, lanyardDefault, lanyardFixed, lanyardLan, neverOffline, seedRule, standardPolicies, type PolicySpec } from './policies';
+import {
+  allotmentOnly,
+  alwaysOffline,
+  lanyardDefault,
+  lanyardFixed,
+  lanyardLan,
+  neverOffline,
+  seedRule,
+  standardPolicies,
+  type PolicySpec,
+} from './policies';
 import { defaultDayOptions, generateDay, type DayOptions } from './scenario';
 import { defaultModelOptions, simulateDay, type DayMetrics } from './simulate-day';
 import { defaultSimulationConfig, estimate, runSimulation, type SimulationConfig } from './simulation';
@@ -40,7 +50,10 @@ describe('sanity cases', () => {
   it('no outages: both extremes and every station policy agree with the online policy', () => {
     // An HQ that knows who is online takes every unused seat back before refusing: seats in hand cost nothing.
     const noOutages = config(8, { outageRatePerHour: 0, venueOutageRatePerHour: 0 });
-    const r = runSimulation({ ...noOutages, model: { ...defaultModelOptions, reclaim: 'online' } }, [online, ...standardPolicies]);
+    const r = runSimulation({ ...noOutages, model: { ...defaultModelOptions, reclaim: 'online' } }, [
+      online,
+      ...standardPolicies,
+    ]);
     const reference = r.perDay.online!;
     const sales = (days: DayMetrics[]) => days.map(({ allotmentMessages: _, ...rest }) => rest);
     for (const p of standardPolicies) expect(sales(r.perDay[p.id]!), p.id).toEqual(sales(reference));
@@ -49,7 +62,17 @@ describe('sanity cases', () => {
     const real = runSimulation(noOutages, standardPolicies);
     for (const [id, days] of Object.entries(real.perDay)) {
       for (const [i, d] of days.entries()) {
-        expect({ ...d, refused: 0, refusedWhileFree: 0, refusedOnlineWhileFree: 0, allotmentMessages: 0, sales: 0 }, id).toEqual({ ...reference[i]!, refused: 0, refusedWhileFree: 0, refusedOnlineWhileFree: 0, allotmentMessages: 0, sales: 0 });
+        expect(
+          { ...d, refused: 0, refusedWhileFree: 0, refusedOnlineWhileFree: 0, allotmentMessages: 0, sales: 0 },
+          id,
+        ).toEqual({
+          ...reference[i]!,
+          refused: 0,
+          refusedWhileFree: 0,
+          refusedOnlineWhileFree: 0,
+          allotmentMessages: 0,
+          sales: 0,
+        });
         expect(d.refusedWhileFree, id).toBeLessThanOrEqual(0.005 * d.arrivals);
       }
     }
@@ -64,7 +87,9 @@ describe('sanity cases', () => {
   });
   it('allotments only: never an oversold seat or a case when HQ takes seats back only from online desks', () => {
     const day = { outageRatePerHour: 2, outageMeanMin: 60, venueOutageRatePerHour: 0.5 };
-    const r = runSimulation({ ...config(15, day), model: { ...defaultModelOptions, reclaim: 'online' } }, [allotmentOnly]);
+    const r = runSimulation({ ...config(15, day), model: { ...defaultModelOptions, reclaim: 'online' } }, [
+      allotmentOnly,
+    ]);
     const days = r.perDay[allotmentOnly.id]!;
     expect(days.reduce((n, d) => n + d.offlineSales, 0)).toBeGreaterThan(0);
     for (const d of days) {
@@ -73,14 +98,18 @@ describe('sanity cases', () => {
     }
   });
   it('allotments only, the real HQ (seats asked back, never taken): never an oversold seat or a case either', () => {
-    const r = runSimulation(config(15, { outageRatePerHour: 2, outageMeanMin: 60, venueOutageRatePerHour: 0.5 }), [allotmentOnly]);
+    const r = runSimulation(config(15, { outageRatePerHour: 2, outageMeanMin: 60, venueOutageRatePerHour: 0.5 }), [
+      allotmentOnly,
+    ]);
     const days = r.perDay[allotmentOnly.id]!;
     expect(days.reduce((n, d) => n + d.offlineSales, 0)).toBeGreaterThan(0);
     for (const d of days) expect([d.oversoldSeats, d.cases]).toEqual([0, 0]);
   });
   it('an HQ that took seats back at once from desks it just heard from would oversell some of them', () => {
     const day = { outageRatePerHour: 2, outageMeanMin: 60, venueOutageRatePerHour: 0.5 };
-    const r = runSimulation({ ...config(15, day), model: { ...defaultModelOptions, reclaim: 'heard' } }, [allotmentOnly]);
+    const r = runSimulation({ ...config(15, day), model: { ...defaultModelOptions, reclaim: 'heard' } }, [
+      allotmentOnly,
+    ]);
     const days = r.perDay[allotmentOnly.id]!;
     expect(days.reduce((n, d) => n + d.casesFromSeatsTakenBack, 0)).toBeGreaterThan(0); // the risk exists...
     for (const d of days) expect(d.cases).toBe(d.casesFromSeatsTakenBack); // ...and it is the only one
@@ -132,16 +161,29 @@ describe('sanity cases', () => {
     }
   });
   it('the venue LAN changes nothing without venue-wide outages, and shares sales when the venue’s internet is down', () => {
-    const perDesk = runSimulation(config(4, { outageRatePerHour: 1 }), [lanyardDefault, lanyardLan('scope'), lanyardLan('share')]);
+    const perDesk = runSimulation(config(4, { outageRatePerHour: 1 }), [
+      lanyardDefault,
+      lanyardLan('scope'),
+      lanyardLan('share'),
+    ]);
     expect(perDesk.perDay['lanyard-lan-scope']).toEqual(perDesk.perDay.lanyard);
     expect(perDesk.perDay['lanyard-lan-share']).toEqual(perDesk.perDay.lanyard);
-    const venue = runSimulation(config(10, { outageRatePerHour: 0.1, venueOutageRatePerHour: 0.5, venueOutageMeanMin: 40 }), [lanyardDefault, lanyardLan('share')]);
-    const total = (id: string, k: 'refusedWhileFree' | 'offlineSales') => venue.perDay[id]!.reduce((n, d) => n + d[k], 0);
+    const venue = runSimulation(
+      config(10, { outageRatePerHour: 0.1, venueOutageRatePerHour: 0.5, venueOutageMeanMin: 40 }),
+      [lanyardDefault, lanyardLan('share')],
+    );
+    const total = (id: string, k: 'refusedWhileFree' | 'offlineSales') =>
+      venue.perDay[id]!.reduce((n, d) => n + d[k], 0);
     expect(total('lanyard-lan-share', 'offlineSales')).toBeGreaterThan(total('lanyard', 'offlineSales'));
     expect(total('lanyard-lan-share', 'refusedWhileFree')).toBeLessThan(total('lanyard', 'refusedWhileFree') / 2);
   });
   it('a LAN failure ends the sharing: with the LAN always down, sharing desks decide alone', () => {
-    const day = { outageRatePerHour: 0.1, venueOutageRatePerHour: 0, lanFailureRatePerHour: 0.5, lanFailureMeanMin: 40 };
+    const day = {
+      outageRatePerHour: 0.1,
+      venueOutageRatePerHour: 0,
+      lanFailureRatePerHour: 0.5,
+      lanFailureMeanMin: 40,
+    };
     const r = runSimulation(config(4, day), [lanyardDefault, lanyardLan('share')]);
     expect(r.perDay['lanyard-lan-share']).toEqual(r.perDay.lanyard);
     expect(r.perDay.lanyard!.reduce((n, d) => n + d.offlineSales, 0)).toBeGreaterThan(0);
@@ -193,7 +235,8 @@ describe('paired differences', () => {
     expect(r.policies.filter((p) => p.default)).toHaveLength(1);
     expect(ref.vsReference!.metrics.oversoldSeats).toEqual({ mean: 0, sd: 0, ci95: [0, 0] });
     const never = r.policies.find((p) => p.id === 'never')!;
-    const expected = r.perDay.never!.reduce((n, d, i) => n + d.refusedWhileFree - r.perDay.lanyard![i]!.refusedWhileFree, 0) / 5;
+    const expected =
+      r.perDay.never!.reduce((n, d, i) => n + d.refusedWhileFree - r.perDay.lanyard![i]!.refusedWhileFree, 0) / 5;
     expect(never.vsReference!.metrics.refusedWhileFree.mean).toBeCloseTo(expected, 12);
   });
   it('are absent when the default policy is not run; so is the goal', () => {
@@ -206,8 +249,14 @@ describe('paired differences', () => {
     const seed = r.perDay.seed!;
     const ours = r.perDay.lanyard!;
     const g = r.goal!;
-    expect(g.oversoldVsFifthOfSeed.mean).toBeCloseTo(ours.reduce((n, d, i) => n + d.oversoldSeats - seed[i]!.oversoldSeats / 5, 0) / 6, 12);
-    expect(g.refusedWhileFreeVsSeed.mean).toBeCloseTo(ours.reduce((n, d, i) => n + d.refusedWhileFree - seed[i]!.refusedWhileFree, 0) / 6, 12);
+    expect(g.oversoldVsFifthOfSeed.mean).toBeCloseTo(
+      ours.reduce((n, d, i) => n + d.oversoldSeats - seed[i]!.oversoldSeats / 5, 0) / 6,
+      12,
+    );
+    expect(g.refusedWhileFreeVsSeed.mean).toBeCloseTo(
+      ours.reduce((n, d, i) => n + d.refusedWhileFree - seed[i]!.refusedWhileFree, 0) / 6,
+      12,
+    );
     expect(g.met).toBe(g.oversoldVsFifthOfSeed.ci95[1] < 0 && g.refusedWhileFreeVsSeed.ci95[1] < 0);
   });
 });

@@ -21,7 +21,11 @@ if (!Number.isInteger(days) || days < 2) {
 /** Issue 17's two regimes: its command lines and seeds. */
 const regimes: { name: string; seed: number; day: Partial<DayOptions> }[] = [
   { name: 'A: desk outages 0.5/h × 20 min (seed 11)', seed: 11, day: {} },
-  { name: 'B: venue-wide 0.3/h × 30 min + desk 0.1/h (seed 23)', seed: 23, day: { outageRatePerHour: 0.1, venueOutageRatePerHour: 0.3, venueOutageMeanMin: 30 } },
+  {
+    name: 'B: venue-wide 0.3/h × 30 min + desk 0.1/h (seed 23)',
+    seed: 23,
+    day: { outageRatePerHour: 0.1, venueOutageRatePerHour: 0.3, venueOutageMeanMin: 30 },
+  },
 ];
 
 const pm = (e: Estimate) => `${e.mean.toFixed(2)} ± ${((e.ci95[1] - e.ci95[0]) / 2).toFixed(2)}`;
@@ -38,7 +42,14 @@ interface Row {
 const baseRuns = new Map<string, ReturnType<typeof runSimulation>>();
 function baseRun(r: (typeof regimes)[number], day: Partial<DayOptions>) {
   const key = `${r.seed}:${JSON.stringify(day)}`;
-  if (!baseRuns.has(key)) baseRuns.set(key, runSimulation({ ...defaultSimulationConfig, days, seed: r.seed, day: { ...defaultSimulationConfig.day, ...r.day, ...day } }, [seedRule, lanyardDefault]));
+  if (!baseRuns.has(key))
+    baseRuns.set(
+      key,
+      runSimulation(
+        { ...defaultSimulationConfig, days, seed: r.seed, day: { ...defaultSimulationConfig.day, ...r.day, ...day } },
+        [seedRule, lanyardDefault],
+      ),
+    );
   return baseRuns.get(key)!;
 }
 
@@ -54,7 +65,13 @@ function table(title: string, rows: Row[], opts: { vsSeed?: boolean } = {}) {
     for (const r of regimes) {
       const base = baseRun(r, row.day ?? {});
       const res = runSimulation(
-        { ...defaultSimulationConfig, days, seed: r.seed, day: { ...defaultSimulationConfig.day, ...r.day, ...row.day }, model: { ...defaultSimulationConfig.model, ...row.model } },
+        {
+          ...defaultSimulationConfig,
+          days,
+          seed: r.seed,
+          day: { ...defaultSimulationConfig.day, ...r.day, ...row.day },
+          model: { ...defaultSimulationConfig.model, ...row.model },
+        },
         [row.policy],
       );
       const ours = res.perDay[row.policy.id]!;
@@ -63,26 +80,44 @@ function table(title: string, rows: Row[], opts: { vsSeed?: boolean } = {}) {
       const dO = estimate(ours.map((d, i) => d.oversoldSeats - k * other[i]!.oversoldSeats));
       const dR = estimate(ours.map((d, i) => d.refusedWhileFree - other[i]!.refusedWhileFree));
       const m = res.policies[0]!.metrics;
-      console.log(`| ${row.name} | ${r.name.slice(0, 1)} | ${pm(m.oversoldSeats)} | ${pm(m.refusedWhileFree)} | ${signed(dO)} | ${signed(dR)} |`);
+      console.log(
+        `| ${row.name} | ${r.name.slice(0, 1)} | ${pm(m.oversoldSeats)} | ${pm(m.refusedWhileFree)} | ${signed(dO)} | ${signed(dR)} |`,
+      );
     }
   }
 }
 
 const variant = (name: string, over: Partial<PolicySpec>, params: Partial<PolicySpec['params']> = {}): Row => ({
   name,
-  policy: { ...lanyardDefault, id: `v-${name}`, label: name, default: false, ...over, params: { ...lanyardDefault.params, ...params } },
+  policy: {
+    ...lanyardDefault,
+    id: `v-${name}`,
+    label: name,
+    default: false,
+    ...over,
+    params: { ...lanyardDefault.params, ...params },
+  },
 });
 
-console.log(`Sweeps: ${days} days per row, 6 desks, 40 sessions; regime A = ${regimes[0]!.name}, B = ${regimes[1]!.name}.`);
+console.log(
+  `Sweeps: ${days} days per row, 6 desks, 40 sessions; regime A = ${regimes[0]!.name}, B = ${regimes[1]!.name}.`,
+);
 console.log('Mean per day ± 95% CI half-width; differences are paired per day (same days, same buyers, same outages).');
 
-table('The default, the LAN and a bound against the seed rule (issue 17’s goal: both differences below 0)', [
-  { name: 'seed rule', policy: seedRule },
-  { name: 'Lanyard default', policy: lanyardDefault },
-  { name: 'default + LAN, outage scope only (simulated)', policy: lanyardLan('scope') },
-  { name: 'default + LAN, desks share sales (simulated)', policy: lanyardLan('share') },
-  { name: 'oracle desk (knows when its link returns and what others sell)', policy: { ...lanyardDefault, id: 'oracle', label: 'oracle', default: false, oracle: true } },
-], { vsSeed: true });
+table(
+  'The default, the LAN and a bound against the seed rule (issue 17’s goal: both differences below 0)',
+  [
+    { name: 'seed rule', policy: seedRule },
+    { name: 'Lanyard default', policy: lanyardDefault },
+    { name: 'default + LAN, outage scope only (simulated)', policy: lanyardLan('scope') },
+    { name: 'default + LAN, desks share sales (simulated)', policy: lanyardLan('share') },
+    {
+      name: 'oracle desk (knows when its link returns and what others sell)',
+      policy: { ...lanyardDefault, id: 'oracle', label: 'oracle', default: false, oracle: true },
+    },
+  ],
+  { vsSeed: true },
+);
 
 table('Seats in hand', [
   variant('no allotments', { allotments: 'none' }),
@@ -96,7 +131,9 @@ table('Seats in hand', [
 ]);
 
 table('HQ: grants and taking seats back', [
-  variant('the share only, no forecast (HQ before issue 17, share 0.08)', { grant: { ...defaultGrant, allotmentKeepBack: null } }),
+  variant('the share only, no forecast (HQ before issue 17, share 0.08)', {
+    grant: { ...defaultGrant, allotmentKeepBack: null },
+  }),
   variant('the share only, 0.25 (HQ’s old default)', { grant: { allotmentShare: 0.25, allotmentKeepBack: null } }),
   variant('allotmentShare 0.04', { grant: { ...defaultGrant, allotmentShare: 0.04 } }),
   variant('allotmentShare 0.15', { grant: { ...defaultGrant, allotmentShare: 0.15 } }),
@@ -105,7 +142,10 @@ table('HQ: grants and taking seats back', [
   variant('grant what is asked', { grant: { allotmentShare: 1, allotmentKeepBack: 0 } }),
   { ...variant('no seats asked back (HQ before issue 17)', {}), model: { reclaim: 'none' } },
   { ...variant('seats taken back at once from desks heard within a minute (unsafe)', {}), model: { reclaim: 'heard' } },
-  { ...variant('seats taken back from every online desk (an HQ that knows who is online)', {}), model: { reclaim: 'online' } },
+  {
+    ...variant('seats taken back from every online desk (an HQ that knows who is online)', {}),
+    model: { reclaim: 'online' },
+  },
   { ...variant('seats asked back from desks heard within 5 min', {}), model: { askHeardWithinMin: 5 } },
 ]);
 
@@ -124,8 +164,12 @@ table('The overdraft (decideSale parameters)', [
 ]);
 
 const lanFailures: Partial<DayOptions> = { lanFailureRatePerHour: 0.05, lanFailureMeanMin: 20 };
-table('The venue LAN when the LAN itself fails too (0.05/h × 20 min, on top of each regime)', [
-  { name: 'seed rule', policy: seedRule, day: lanFailures },
-  { name: 'Lanyard default', policy: lanyardDefault, day: lanFailures },
-  { name: 'default + LAN, desks share sales (simulated)', policy: lanyardLan('share'), day: lanFailures },
-], { vsSeed: true });
+table(
+  'The venue LAN when the LAN itself fails too (0.05/h × 20 min, on top of each regime)',
+  [
+    { name: 'seed rule', policy: seedRule, day: lanFailures },
+    { name: 'Lanyard default', policy: lanyardDefault, day: lanFailures },
+    { name: 'default + LAN, desks share sales (simulated)', policy: lanyardLan('share'), day: lanFailures },
+  ],
+  { vsSeed: true },
+);

@@ -20,8 +20,16 @@ vi.mock('../../core/staleness', async (importOriginal) => {
 });
 vi.mock('../../core/allotment-sizing', async (importOriginal) => {
   const mod = await importOriginal<typeof sizing>();
-  const spy = <K extends 'allotmentTarget' | 'keeperStep' | 'grantSeats' | 'reclaimable' | 'planningOutageMin'>(k: K) => vi.fn(mod[k]) as unknown as (typeof mod)[K];
-  return { ...mod, allotmentTarget: spy('allotmentTarget'), keeperStep: spy('keeperStep'), grantSeats: spy('grantSeats'), reclaimable: spy('reclaimable'), planningOutageMin: spy('planningOutageMin') };
+  const spy = <K extends 'allotmentTarget' | 'keeperStep' | 'grantSeats' | 'reclaimable' | 'planningOutageMin'>(k: K) =>
+    vi.fn(mod[k]) as unknown as (typeof mod)[K];
+  return {
+    ...mod,
+    allotmentTarget: spy('allotmentTarget'),
+    keeperStep: spy('keeperStep'),
+    grantSeats: spy('grantSeats'),
+    reclaimable: spy('reclaimable'),
+    planningOutageMin: spy('planningOutageMin'),
+  };
 });
 
 const day = generateDay(9, 0, { ...defaultDayOptions, sessions: 10, outageRatePerHour: 1 });

@@ -26,35 +26,116 @@ export const CELL_H = 10;
 
 // Marks drawn as dots in the 6×10 cell; [x, y] pairs. Rows 0-1 are above the glyph, row 9 below it.
 const MARKS: Record<string, [number, number][]> = {
-  '\u0300': [[1, 0], [2, 1]], // grave
-  '\u0301': [[3, 0], [2, 1]], // acute
-  '\u0302': [[2, 0], [1, 1], [3, 1]], // circumflex
-  '\u0303': [[1, 1], [2, 0], [3, 1], [4, 0]], // tilde
-  '\u0304': [[1, 1], [2, 1], [3, 1]], // macron
-  '\u0306': [[1, 0], [2, 1], [3, 0]], // breve
+  '\u0300': [
+    [1, 0],
+    [2, 1],
+  ], // grave
+  '\u0301': [
+    [3, 0],
+    [2, 1],
+  ], // acute
+  '\u0302': [
+    [2, 0],
+    [1, 1],
+    [3, 1],
+  ], // circumflex
+  '\u0303': [
+    [1, 1],
+    [2, 0],
+    [3, 1],
+    [4, 0],
+  ], // tilde
+  '\u0304': [
+    [1, 1],
+    [2, 1],
+    [3, 1],
+  ], // macron
+  '\u0306': [
+    [1, 0],
+    [2, 1],
+    [3, 0],
+  ], // breve
   '\u0307': [[2, 1]], // dot above
-  '\u0308': [[1, 1], [3, 1]], // diaeresis
-  '\u030a': [[2, 0], [1, 1], [3, 1]], // ring
-  '\u030b': [[2, 0], [4, 0], [1, 1], [3, 1]], // double acute
-  '\u030c': [[1, 0], [3, 0], [2, 1]], // caron
-  '\u0327': [[2, 9], [3, 9]], // cedilla
-  '\u0328': [[3, 9], [4, 9]], // ogonek
+  '\u0308': [
+    [1, 1],
+    [3, 1],
+  ], // diaeresis
+  '\u030a': [
+    [2, 0],
+    [1, 1],
+    [3, 1],
+  ], // ring
+  '\u030b': [
+    [2, 0],
+    [4, 0],
+    [1, 1],
+    [3, 1],
+  ], // double acute
+  '\u030c': [
+    [1, 0],
+    [3, 0],
+    [2, 1],
+  ], // caron
+  '\u0327': [
+    [2, 9],
+    [3, 9],
+  ], // cedilla
+  '\u0328': [
+    [3, 9],
+    [4, 9],
+  ], // ogonek
 };
 
 // Letters that do not decompose: a base glyph plus a stroke.
 const STROKED: Record<string, [string, [number, number][]]> = {
-  'Ł': ['L', [[1, 5], [2, 4]]],
-  'ł': ['l', [[1, 6], [3, 4]]],
-  'Ø': ['O', [[0, 8], [4, 2]]],
-  'ø': ['o', [[0, 8], [4, 4]]],
-  'Đ': ['D', [[0, 5], [2, 5]]],
-  'đ': ['d', [[3, 2], [5, 2]]],
-  'ß': ['B', []],
-  'Æ': ['A', []],
-  'æ': ['a', []],
-  'Œ': ['O', []],
-  'œ': ['o', []],
-  'ı': ['i', []],
+  Ł: [
+    'L',
+    [
+      [1, 5],
+      [2, 4],
+    ],
+  ],
+  ł: [
+    'l',
+    [
+      [1, 6],
+      [3, 4],
+    ],
+  ],
+  Ø: [
+    'O',
+    [
+      [0, 8],
+      [4, 2],
+    ],
+  ],
+  ø: [
+    'o',
+    [
+      [0, 8],
+      [4, 4],
+    ],
+  ],
+  Đ: [
+    'D',
+    [
+      [0, 5],
+      [2, 5],
+    ],
+  ],
+  đ: [
+    'd',
+    [
+      [3, 2],
+      [5, 2],
+    ],
+  ],
+  ß: ['B', []],
+  Æ: ['A', []],
+  æ: ['a', []],
+  Œ: ['O', []],
+  œ: ['o', []],
+  ı: ['i', []],
 };
 
 function baseRows(ch: string): number[] | null {
@@ -104,7 +185,16 @@ const glyphCache = new Map<string, number[]>();
  * Draws `text` with its top-left at (x, y), each font pixel becoming sx × sy dots; one character takes
  * CELL_W × sx dots. Returns the width drawn.
  */
-export function drawText(bmp: Bitmap, x: number, y: number, text: string, sx: number, sy: number, bold = false, ink = 1): number {
+export function drawText(
+  bmp: Bitmap,
+  x: number,
+  y: number,
+  text: string,
+  sx: number,
+  sy: number,
+  bold = false,
+  ink = 1,
+): number {
   let cx = x;
   for (const ch of Array.from(text.normalize('NFC'))) {
     let rows = glyphCache.get(ch);

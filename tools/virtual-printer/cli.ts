@@ -11,7 +11,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { VirtualPrinter, type PrinterFaults } from './virtual-printer';
 
-const HELP = 'commands: paper-out on|off, cover on|off, offline on|off, paper-low on|off, slow MS, drop BYTES|off, paper-out-next, status, jobs, help';
+const HELP =
+  'commands: paper-out on|off, cover on|off, offline on|off, paper-low on|off, slow MS, drop BYTES|off, paper-out-next, status, jobs, help';
 
 export function applyCommand(p: VirtualPrinter, line: string): string {
   const [cmd = '', arg = ''] = line.trim().split(/\s+/);
@@ -21,11 +22,16 @@ export function applyCommand(p: VirtualPrinter, line: string): string {
     return `${cmd} ${arg}`;
   };
   switch (cmd) {
-    case '': return '';
-    case 'paper-out': return flag('paperOut');
-    case 'cover': return flag('coverOpen');
-    case 'offline': return flag('offline');
-    case 'paper-low': return flag('paperLow');
+    case '':
+      return '';
+    case 'paper-out':
+      return flag('paperOut');
+    case 'cover':
+      return flag('coverOpen');
+    case 'offline':
+      return flag('offline');
+    case 'paper-low':
+      return flag('paperLow');
     case 'slow': {
       if (!/^\d+$/.test(arg)) return 'usage: slow MS (0 = normal speed)';
       p.set({ slowMs: Number(arg) });
@@ -37,11 +43,21 @@ export function applyCommand(p: VirtualPrinter, line: string): string {
       else return 'usage: drop BYTES|off';
       return `drop ${arg}`;
     }
-    case 'paper-out-next': p.set({ paperOutDuringNextJob: true }); return 'the paper runs out during the next job';
-    case 'status': return JSON.stringify(p.faults);
-    case 'jobs': return p.jobs.map((j) => `${j.n}: ${j.bytes.length} bytes ${j.complete ? '' : '(dropped) '}${j.text[0] ?? ''}`).join('\n') || 'no jobs yet';
-    case 'help': return HELP;
-    default: return `unknown command "${cmd}"; ${HELP}`;
+    case 'paper-out-next':
+      p.set({ paperOutDuringNextJob: true });
+      return 'the paper runs out during the next job';
+    case 'status':
+      return JSON.stringify(p.faults);
+    case 'jobs':
+      return (
+        p.jobs
+          .map((j) => `${j.n}: ${j.bytes.length} bytes ${j.complete ? '' : '(dropped) '}${j.text[0] ?? ''}`)
+          .join('\n') || 'no jobs yet'
+      );
+    case 'help':
+      return HELP;
+    default:
+      return `unknown command "${cmd}"; ${HELP}`;
   }
 }
 
@@ -49,8 +65,15 @@ export async function main(argv: string[]): Promise<VirtualPrinter> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string', default: '9100' }, host: { type: 'string', default: '127.0.0.1' }, out: { type: 'string' }, width: { type: 'string', default: '576' },
-      'paper-out': { type: 'boolean' }, 'cover-open': { type: 'boolean' }, offline: { type: 'boolean' }, slow: { type: 'string' }, 'drop-after': { type: 'string' },
+      port: { type: 'string', default: '9100' },
+      host: { type: 'string', default: '127.0.0.1' },
+      out: { type: 'string' },
+      width: { type: 'string', default: '576' },
+      'paper-out': { type: 'boolean' },
+      'cover-open': { type: 'boolean' },
+      offline: { type: 'boolean' },
+      slow: { type: 'string' },
+      'drop-after': { type: 'string' },
     },
     strict: true,
   });
@@ -65,14 +88,21 @@ export async function main(argv: string[]): Promise<VirtualPrinter> {
     outDir: values.out ?? null,
     widthDots: num(values.width, 'width')!,
     faults: {
-      paperOut: values['paper-out'] ?? false, coverOpen: values['cover-open'] ?? false, offline: values.offline ?? false,
-      slowMs: num(values.slow, 'slow') ?? 0, dropAfterBytes: num(values['drop-after'], 'drop-after') ?? null,
+      paperOut: values['paper-out'] ?? false,
+      coverOpen: values['cover-open'] ?? false,
+      offline: values.offline ?? false,
+      slowMs: num(values.slow, 'slow') ?? 0,
+      dropAfterBytes: num(values['drop-after'], 'drop-after') ?? null,
     },
   });
   const port = await printer.start();
-  console.log(`virtual printer listening on tcp://${printer.host}:${port}${values.out ? `, jobs in ${values.out}` : ''}`);
+  console.log(
+    `virtual printer listening on tcp://${printer.host}:${port}${values.out ? `, jobs in ${values.out}` : ''}`,
+  );
   printer.on('job', (j: { n: number; bytes: Buffer; text: string[]; complete: boolean; files: string[] }) =>
-    console.log(`job ${j.n}: ${j.bytes.length} bytes${j.complete ? '' : ' (connection dropped)'}${j.text[0] ? ` — ${j.text.find((l) => l.trim()) ?? ''}` : ''}${j.files.length ? ` → ${j.files.join(', ')}` : ''}`),
+    console.log(
+      `job ${j.n}: ${j.bytes.length} bytes${j.complete ? '' : ' (connection dropped)'}${j.text[0] ? ` — ${j.text.find((l) => l.trim()) ?? ''}` : ''}${j.files.length ? ` → ${j.files.join(', ')}` : ''}`,
+    ),
   );
   return printer;
 }

@@ -26,7 +26,7 @@ afterAll(async () => {
 const preview = async (id: string) => must(await s.call('badge.preview', { registrantId: id }));
 
 describe('demo badges', () => {
-  it('leave off the sessions already over by the station\'s clock', async () => {
+  it("leave off the sessions already over by the station's clock", async () => {
     const before = (await preview('r-00648')).lines.filter((l) => /^\w{3} \d\d:\d\d /.test(l));
     expect(before.length).toBeGreaterThan(0);
     // The next morning: day 1's sessions are over.
@@ -42,15 +42,25 @@ describe('demo badges', () => {
     }
   });
 
-  it.each(['r-00027', 'r-00092', 'r-00052', 'r-00506', 'r-01166', 'r-01520', 'r-00097', 'r-00828', 'r-00969', 'r-00814', 'r-00648', 'r-00802'])(
-    '%s: drawn without a warning, at its template\'s fixed length',
-    async (id) => {
-      const pv = await preview(id);
-      expect(pv.warnings).toEqual([]);
-      const length = Math.round((120 * 203) / 25.4);
-      expect(pv.height).toBe(pv.templateId === 'speaker' ? 2 * length : length);
-    },
-  );
+  it.each([
+    'r-00027',
+    'r-00092',
+    'r-00052',
+    'r-00506',
+    'r-01166',
+    'r-01520',
+    'r-00097',
+    'r-00828',
+    'r-00969',
+    'r-00814',
+    'r-00648',
+    'r-00802',
+  ])("%s: drawn without a warning, at its template's fixed length", async (id) => {
+    const pv = await preview(id);
+    expect(pv.warnings).toEqual([]);
+    const length = Math.round((120 * 203) / 25.4);
+    expect(pv.height).toBe(pv.templateId === 'speaker' ? 2 * length : length);
+  });
 
   it('names as people write them: CJK family name first, the preferred name largest with the full name beneath', async () => {
     expect((await preview('r-00027')).lines).toContain('김지우');
@@ -59,7 +69,7 @@ describe('demo badges', () => {
     expect(satya.slice(1, 3)).toEqual(['Satya', 'Venkata Satya Subrahmanya Lakshmi']);
   });
 
-  it('a speaker\'s own session comes first, and the back of the fold-over badge repeats the name', async () => {
+  it("a speaker's own session comes first, and the back of the fold-over badge repeats the name", async () => {
     const lines = (await preview('r-01166')).lines;
     const first = lines.findIndex((l) => /^(Speaking|Moderating) · /.test(l));
     expect(first).toBeGreaterThan(lines.indexOf('Your sessions'));
@@ -70,9 +80,16 @@ describe('demo badges', () => {
   it('a day pass says DAY PASS, and the sponsor badge carries the conference logo and the sponsor', async () => {
     const day = (await preview('r-00969')).lines;
     // The demo runs three days from the fixtures' conference day: its weekdays depend on today's date.
-    const weekdays = [0, 1, 2].map((i) => ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'][(new Date(`${conferenceDay()}T00:00:00Z`).getUTCDay() + i) % 7]!);
+    const weekdays = [0, 1, 2].map(
+      (i) =>
+        ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'][
+          (new Date(`${conferenceDay()}T00:00:00Z`).getUTCDay() + i) % 7
+        ]!,
+    );
     expect(day.slice(day.indexOf('DAY PASS'), day.indexOf('DAY PASS') + 4)).toEqual(['DAY PASS', ...weekdays]);
     const sponsor = (await preview('r-01520')).lines;
-    expect(sponsor).toEqual(expect.arrayContaining(['Guida', 'Mistral Observability', 'SPONSOR', 'Lanyard Demo Conf 2026']));
+    expect(sponsor).toEqual(
+      expect.arrayContaining(['Guida', 'Mistral Observability', 'SPONSOR', 'Lanyard Demo Conf 2026']),
+    );
   });
 });

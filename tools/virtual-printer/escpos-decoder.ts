@@ -17,8 +17,19 @@ const CP437_HIGH =
 
 /** ESC t n → WHATWG encoding label (TextDecoder), for the pages this interpreter knows. */
 const PAGE_LABELS: Record<number, string> = {
-  15: 'iso-8859-7', 16: 'windows-1252', 17: 'ibm866', 39: 'iso-8859-2', 40: 'iso-8859-15', 45: 'windows-1250', 46: 'windows-1251',
-  47: 'windows-1253', 48: 'windows-1254', 49: 'windows-1255', 50: 'windows-1256', 51: 'windows-1257', 52: 'windows-1258',
+  15: 'iso-8859-7',
+  16: 'windows-1252',
+  17: 'ibm866',
+  39: 'iso-8859-2',
+  40: 'iso-8859-15',
+  45: 'windows-1250',
+  46: 'windows-1251',
+  47: 'windows-1253',
+  48: 'windows-1254',
+  49: 'windows-1255',
+  50: 'windows-1256',
+  51: 'windows-1257',
+  52: 'windows-1258',
 };
 const decoders = new Map<number, TextDecoder>();
 
@@ -78,30 +89,57 @@ function parseAt(b: Uint8Array, i: number): { len: number; cmd: Command } | null
     if (k === -1) return null;
     const one = (cmd: Command) => simple(3, cmd);
     switch (k) {
-      case 0x40: return { len: 2, cmd: { kind: 'init' } };
-      case 0x21: return one({ kind: 'mode', n: at(2) });
-      case 0x45: case 0x47: return one({ kind: 'bold', on: (at(2) & 1) === 1 });
-      case 0x61: return one({ kind: 'align', n: at(2) % 48 });
-      case 0x74: return one({ kind: 'codePage', n: at(2) });
-      case 0x64: return one({ kind: 'feedLines', n: at(2) });
-      case 0x4a: return one({ kind: 'feedDots', n: at(2) });
-      case 0x32: return { len: 2, cmd: { kind: 'lineSpacing', n: null } };
-      case 0x33: return one({ kind: 'lineSpacing', n: at(2) });
-      case 0x4d: return one({ kind: 'font', n: at(2) });
-      case 0x2d: case 0x52: case 0x7b: case 0x56: case 0x20: case 0x3d: case 0x72: case 0x55: case 0x63:
+      case 0x40:
+        return { len: 2, cmd: { kind: 'init' } };
+      case 0x21:
+        return one({ kind: 'mode', n: at(2) });
+      case 0x45:
+      case 0x47:
+        return one({ kind: 'bold', on: (at(2) & 1) === 1 });
+      case 0x61:
+        return one({ kind: 'align', n: at(2) % 48 });
+      case 0x74:
+        return one({ kind: 'codePage', n: at(2) });
+      case 0x64:
+        return one({ kind: 'feedLines', n: at(2) });
+      case 0x4a:
+        return one({ kind: 'feedDots', n: at(2) });
+      case 0x32:
+        return { len: 2, cmd: { kind: 'lineSpacing', n: null } };
+      case 0x33:
+        return one({ kind: 'lineSpacing', n: at(2) });
+      case 0x4d:
+        return one({ kind: 'font', n: at(2) });
+      case 0x2d:
+      case 0x52:
+      case 0x7b:
+      case 0x56:
+      case 0x20:
+      case 0x3d:
+      case 0x72:
+      case 0x55:
+      case 0x63:
         return one({ kind: 'other', name: `ESC ${String.fromCharCode(k)}` });
-      case 0x24: case 0x5c: case 0x42: return simple(4, { kind: 'other', name: `ESC ${String.fromCharCode(k)}` });
-      case 0x70: return simple(5, { kind: 'other', name: 'ESC p' });
-      default: return simple(3, { kind: 'other', name: `ESC 0x${k.toString(16)}` });
+      case 0x24:
+      case 0x5c:
+      case 0x42:
+        return simple(4, { kind: 'other', name: `ESC ${String.fromCharCode(k)}` });
+      case 0x70:
+        return simple(5, { kind: 'other', name: 'ESC p' });
+      default:
+        return simple(3, { kind: 'other', name: `ESC 0x${k.toString(16)}` });
     }
   }
   if (c === 0x1d) {
     const k = at(1);
     if (k === -1) return null;
     switch (k) {
-      case 0x21: return simple(3, { kind: 'size', n: at(2) });
-      case 0x42: return simple(3, { kind: 'invert', on: (at(2) & 1) === 1 });
-      case 0x72: return simple(3, { kind: 'paperStatus', n: at(2) });
+      case 0x21:
+        return simple(3, { kind: 'size', n: at(2) });
+      case 0x42:
+        return simple(3, { kind: 'invert', on: (at(2) & 1) === 1 });
+      case 0x72:
+        return simple(3, { kind: 'paperStatus', n: at(2) });
       case 0x56: {
         const m = at(2);
         if (m === -1) return null;
@@ -144,8 +182,12 @@ function parseAt(b: Uint8Array, i: number): { len: number; cmd: Command } | null
         if (n === -1) return null;
         return simple(4 + n, { kind: 'other', name: 'GS k' });
       }
-      case 0x4c: case 0x57: case 0x50: return simple(4, { kind: 'other', name: `GS ${String.fromCharCode(k)}` });
-      default: return simple(3, { kind: 'other', name: `GS 0x${k.toString(16)}` });
+      case 0x4c:
+      case 0x57:
+      case 0x50:
+        return simple(4, { kind: 'other', name: `GS ${String.fromCharCode(k)}` });
+      default:
+        return simple(3, { kind: 'other', name: `GS 0x${k.toString(16)}` });
     }
   }
   if (c === 0x1c) {
@@ -249,7 +291,11 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
   let cuts = 0;
   let undecodable = 0;
   let page = 0;
-  let w = 1, h = 1, bold = false, invert = false, align: PrintedLine['align'] = 'left';
+  let w = 1,
+    h = 1,
+    bold = false,
+    invert = false,
+    align: PrintedLine['align'] = 'left';
   let spacing: number | null = null;
   let y = 0;
   let runs: Run[] = [];
@@ -264,7 +310,12 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
     align = 'left';
     spacing = null;
   };
-  const alignX = (width: number) => (align === 'center' ? Math.max(0, Math.floor((widthDots - width) / 2)) : align === 'right' ? Math.max(0, widthDots - width) : 0);
+  const alignX = (width: number) =>
+    align === 'center'
+      ? Math.max(0, Math.floor((widthDots - width) / 2))
+      : align === 'right'
+        ? Math.max(0, widthDots - width)
+        : 0;
   const flush = (force: boolean) => {
     if (runs.length === 0 && !force) return;
     const text = runs.map((r) => r.text).join('');
@@ -283,7 +334,18 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
           const sy = Math.floor((FONT_H * r.h) / CELL_H);
           const chars = Array.from(r.text);
           if (r.invert) fillRect(bmp, x, lineY + lineH - r.h * FONT_H, chars.length * FONT_W * r.w, r.h * FONT_H);
-          chars.forEach((ch, k) => drawText(bmp, x + k * FONT_W * r.w, lineY + lineH - r.h * FONT_H + Math.floor((FONT_H * r.h - CELL_H * sy) / 2), ch, sx, sy, r.bold, r.invert ? 0 : 1));
+          chars.forEach((ch, k) =>
+            drawText(
+              bmp,
+              x + k * FONT_W * r.w,
+              lineY + lineH - r.h * FONT_H + Math.floor((FONT_H * r.h - CELL_H * sy) / 2),
+              ch,
+              sx,
+              sy,
+              r.bold,
+              r.invert ? 0 : 1,
+            ),
+          );
           x += chars.length * FONT_W * r.w;
         }
       });
@@ -307,24 +369,62 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
         else runs.push({ text, w, h, bold, invert });
         break;
       }
-      case 'lf': flush(true); break;
-      case 'init': flush(false); reset(); break;
-      case 'codePage': page = cmd.n; break;
-      case 'mode': w = cmd.n & 0x20 ? 2 : 1; h = cmd.n & 0x10 ? 2 : 1; bold = (cmd.n & 0x08) !== 0; break;
-      case 'size': w = ((cmd.n >> 4) & 7) + 1; h = (cmd.n & 7) + 1; break;
-      case 'bold': bold = cmd.on; break;
-      case 'invert': invert = cmd.on; break;
-      case 'align': align = cmd.n === 1 ? 'center' : cmd.n === 2 ? 'right' : 'left'; break;
-      case 'lineSpacing': spacing = cmd.n; break;
-      case 'feedLines': flush(false); y += cmd.n * (spacing ?? 30); break;
-      case 'feedDots': flush(false); y += cmd.n; break;
-      case 'cut': flush(false); cuts++; y += 16; draws.push(((cy) => (bmp: Bitmap) => { for (let x = 0; x < bmp.width; x += 8) fillRect(bmp, x, cy - 8, 4, 1); })(y)); break;
+      case 'lf':
+        flush(true);
+        break;
+      case 'init':
+        flush(false);
+        reset();
+        break;
+      case 'codePage':
+        page = cmd.n;
+        break;
+      case 'mode':
+        w = cmd.n & 0x20 ? 2 : 1;
+        h = cmd.n & 0x10 ? 2 : 1;
+        bold = (cmd.n & 0x08) !== 0;
+        break;
+      case 'size':
+        w = ((cmd.n >> 4) & 7) + 1;
+        h = (cmd.n & 7) + 1;
+        break;
+      case 'bold':
+        bold = cmd.on;
+        break;
+      case 'invert':
+        invert = cmd.on;
+        break;
+      case 'align':
+        align = cmd.n === 1 ? 'center' : cmd.n === 2 ? 'right' : 'left';
+        break;
+      case 'lineSpacing':
+        spacing = cmd.n;
+        break;
+      case 'feedLines':
+        flush(false);
+        y += cmd.n * (spacing ?? 30);
+        break;
+      case 'feedDots':
+        flush(false);
+        y += cmd.n;
+        break;
+      case 'cut':
+        flush(false);
+        cuts++;
+        y += 16;
+        draws.push(
+          ((cy) => (bmp: Bitmap) => {
+            for (let x = 0; x < bmp.width; x += 8) fillRect(bmp, x, cy - 8, 4, 1);
+          })(y),
+        );
+        break;
       case 'raster': {
         flush(false);
         const bmp = createBitmap(cmd.width, cmd.height);
         const rowBytes = cmd.width / 8;
         for (let yy = 0; yy < cmd.height; yy++)
-          for (let xx = 0; xx < cmd.width; xx++) if (cmd.data[yy * rowBytes + (xx >> 3)]! & (0x80 >> (xx & 7))) bmp.data[yy * cmd.width + xx] = 1;
+          for (let xx = 0; xx < cmd.width; xx++)
+            if (cmd.data[yy * rowBytes + (xx >> 3)]! & (0x80 >> (xx & 7))) bmp.data[yy * cmd.width + xx] = 1;
         const img = { x: alignX(cmd.width), y, bitmap: bmp };
         images.push(img);
         draws.push((b) => blit(b, img.bitmap, img.x, img.y));
@@ -335,7 +435,9 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
         if (cmd.fn === 67) qrModule = Math.max(1, cmd.value);
         if (cmd.fn === 69) qrEc = (['L', 'M', 'Q', 'H'] as const)[cmd.value - 48] ?? 'M';
         break;
-      case 'qrStore': qrData = cmd.data; break;
+      case 'qrStore':
+        qrData = cmd.data;
+        break;
       case 'qrPrint': {
         if (!qrData) break;
         flush(false);
@@ -345,7 +447,9 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
           const qr = QRCode.create(data, { errorCorrectionLevel: qrEc });
           const n = qr.modules.size;
           const bmp = createBitmap(n * qrModule, n * qrModule);
-          for (let yy = 0; yy < n; yy++) for (let xx = 0; xx < n; xx++) if (qr.modules.get(yy, xx)) fillRect(bmp, xx * qrModule, yy * qrModule, qrModule, qrModule);
+          for (let yy = 0; yy < n; yy++)
+            for (let xx = 0; xx < n; xx++)
+              if (qr.modules.get(yy, xx)) fillRect(bmp, xx * qrModule, yy * qrModule, qrModule, qrModule);
           const img = { x: alignX(bmp.width), y, bitmap: bmp };
           images.push(img);
           draws.push((b) => blit(b, img.bitmap, img.x, img.y));
@@ -355,8 +459,13 @@ export function decodeEscPos(bytes: Uint8Array, widthDots = 576): DecodedJob {
         }
         break;
       }
-      case 'status': case 'paperStatus': case 'font': break;
-      case 'other': skipped.push(cmd.name); break;
+      case 'status':
+      case 'paperStatus':
+      case 'font':
+        break;
+      case 'other':
+        skipped.push(cmd.name);
+        break;
     }
   }
   flush(false);

@@ -38,7 +38,16 @@ beforeAll(async () => {
   await vp.start();
   s = await openStation(t.dir, { clock: new FakeClock(), printing: { healthPollMs: 0 } });
   const conf = smallConference();
-  conf.registrants = NAMES.map((n, i): Registrant => ({ id: `r-${n.id}`, confirmationCode: `OCR-${i}`, firstName: n.first, lastName: n.last, email: '', company: 'Globex', ticketTypeId: 'full', sessions: [] }));
+  conf.registrants = NAMES.map((n, i): Registrant => ({
+    id: `r-${n.id}`,
+    confirmationCode: `OCR-${i}`,
+    firstName: n.first,
+    lastName: n.last,
+    email: '',
+    company: 'Globex',
+    ticketTypeId: 'full',
+    sessions: [],
+  }));
   must(await s.call('conference.import', { data: conf }));
 });
 afterAll(async () => {
@@ -48,20 +57,27 @@ afterAll(async () => {
 });
 
 describe('printed names read back by OCR', () => {
-  it.each(NAMES)('$id: $first $last', async (n) => {
-    const job = must(await s.call('badge.print', { registrantId: `r-${n.id}`, printer: vp.uri(fast) }));
-    expect(job).toMatchObject({ status: 'printed', warnings: [] });
-    await vp.settled();
-    const printed = vp.jobs[vp.jobs.length - 1]!;
-    // The badge went as one raster: no text commands at all.
-    expect(printed.decoded!.lines).toEqual([]);
-    const bmp = printed.decoded!.bitmap;
-    const qr = jsQR(bitmapToRgba(bmp), bmp.width, bmp.height);
-    expect(must(await s.call('badge.verify', { code: qr!.data }))).toMatchObject({ valid: true, registrantId: `r-${n.id}` });
-    // The door sees the name as the badge writes it (CJK family name first, no space).
-    if (n.id === 'ko') expect(must(await s.call('badge.verify', { code: qr!.data })).name).toBe('김지우');
-    // Everything above the QR code: header, name, company, ticket.
-    const text = squeeze(await ocr(cropRows(bmp, 0, qr!.location.topLeftCorner.y - 20), n.langs));
-    for (const word of n.read) expect(text, `OCR read: ${text}`).toContain(squeeze(word));
-  }, 60_000);
+  it.each(NAMES)(
+    '$id: $first $last',
+    async (n) => {
+      const job = must(await s.call('badge.print', { registrantId: `r-${n.id}`, printer: vp.uri(fast) }));
+      expect(job).toMatchObject({ status: 'printed', warnings: [] });
+      await vp.settled();
+      const printed = vp.jobs[vp.jobs.length - 1]!;
+      // The badge went as one raster: no text commands at all.
+      expect(printed.decoded!.lines).toEqual([]);
+      const bmp = printed.decoded!.bitmap;
+      const qr = jsQR(bitmapToRgba(bmp), bmp.width, bmp.height);
+      expect(must(await s.call('badge.verify', { code: qr!.data }))).toMatchObject({
+        valid: true,
+        registrantId: `r-${n.id}`,
+      });
+      // The door sees the name as the badge writes it (CJK family name first, no space).
+      if (n.id === 'ko') expect(must(await s.call('badge.verify', { code: qr!.data })).name).toBe('김지우');
+      // Everything above the QR code: header, name, company, ticket.
+      const text = squeeze(await ocr(cropRows(bmp, 0, qr!.location.topLeftCorner.y - 20), n.langs));
+      for (const word of n.read) expect(text, `OCR read: ${text}`).toContain(squeeze(word));
+    },
+    60_000,
+  );
 });

@@ -37,7 +37,10 @@ function png(bmp: Bitmap, scale: 1 | 2, border = 20): Buffer {
   for (let y = 0; y < sh; y++) {
     for (let x = 0; x < sw; x++) {
       // At half size, two of the four dots inked is ink.
-      const ink = scale === 1 ? at(x, y) === 1 : at(2 * x, 2 * y) + at(2 * x + 1, 2 * y) + at(2 * x, 2 * y + 1) + at(2 * x + 1, 2 * y + 1) >= 2;
+      const ink =
+        scale === 1
+          ? at(x, y) === 1
+          : at(2 * x, 2 * y) + at(2 * x + 1, 2 * y) + at(2 * x, 2 * y + 1) + at(2 * x + 1, 2 * y + 1) >= 2;
       if (ink) grey[(y + border) * w + x + border] = 0;
     }
   }
@@ -74,7 +77,10 @@ export async function ocr(picture: Bitmap, langs: string): Promise<string> {
       const file = join(dir, `badge-${scale}.png`);
       writeFileSync(file, png(bmp, scale));
       // --psm 11, sparse text: a badge is a few lines of very different sizes, not a page. One thread: tests run side by side.
-      const { stdout } = await run('tesseract', [file, 'stdout', '-l', langs, '--psm', '11'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, timeout: 60_000 });
+      const { stdout } = await run('tesseract', [file, 'stdout', '-l', langs, '--psm', '11'], {
+        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+        timeout: 60_000,
+      });
       reads.push(stdout.normalize('NFC'));
     }
     return reads.join('\n|\n');

@@ -31,8 +31,26 @@ beforeEach(async () => {
   s = await openStation(t.dir, { clock, printing: { healthPollMs: 0 } });
   const conf = smallConference();
   conf.registrants.push(
-    { id: 'r5', confirmationCode: 'LDC-EEE555', firstName: 'Maximilian Alexander', lastName: 'von Hohenzollern-Sigmaringen', email: '', company: 'Extremely Long Company Name Holdings International', ticketTypeId: 'full', sessions: ['panel', 'workshop'] },
-    { id: 'r6', confirmationCode: 'LDC-FFF666', firstName: 'Wolfeschlegelsteinhausenbergerdorff', lastName: 'Jr.', email: '', company: '', ticketTypeId: 'full', sessions: [] },
+    {
+      id: 'r5',
+      confirmationCode: 'LDC-EEE555',
+      firstName: 'Maximilian Alexander',
+      lastName: 'von Hohenzollern-Sigmaringen',
+      email: '',
+      company: 'Extremely Long Company Name Holdings International',
+      ticketTypeId: 'full',
+      sessions: ['panel', 'workshop'],
+    },
+    {
+      id: 'r6',
+      confirmationCode: 'LDC-FFF666',
+      firstName: 'Wolfeschlegelsteinhausenbergerdorff',
+      lastName: 'Jr.',
+      email: '',
+      company: '',
+      ticketTypeId: 'full',
+      sessions: [],
+    },
   );
   must(await s.call('conference.import', { data: conf }));
 });
@@ -47,7 +65,7 @@ describe('printing a badge to the virtual printer', () => {
     ['r1', 'José Ñúñez'],
     ['r2', 'Zoë Łukasz'],
     ['r3', 'Søren Ødegård'],
-  ])('%s: one raster of the template\'s length, the QR decodes from it and verifies', async (id, name) => {
+  ])("%s: one raster of the template's length, the QR decodes from it and verifies", async (id, name) => {
     const job = must(await s.call('badge.print', { registrantId: id, printer: vp.uri(fast) }));
     expect(job).toMatchObject({ status: 'printed', words: 'printed', badgeVersion: 1, kind: 'badge', warnings: [] });
     await vp.settled();
@@ -60,11 +78,17 @@ describe('printing a badge to the virtual printer', () => {
     expect(rasterRows).toBe(Math.round((120 * 203) / 25.4));
     const code = qrOf(printed.decoded!.bitmap);
     expect(code).toMatch(new RegExp(`^LY1\\|conf-1\\|${id}\\|1\\|`));
-    expect(must(await s.call('badge.verify', { code: code! }))).toMatchObject({ valid: true, registrantId: id, version: 1, station: 'station:desk-a', name });
+    expect(must(await s.call('badge.verify', { code: code! }))).toMatchObject({
+      valid: true,
+      registrantId: id,
+      version: 1,
+      station: 'station:desk-a',
+      name,
+    });
     expect(printed.files.map((f) => f.slice(-4))).toEqual(['.bin', '.txt', '.png']);
   });
 
-  it('text mode: the name comes back as text in the printer\'s font, biggest first, code pages decoded', async () => {
+  it("text mode: the name comes back as text in the printer's font, biggest first, code pages decoded", async () => {
     must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri(`${fast}&mode=text`) }));
     await vp.settled();
     const lines = lastJob().decoded!.lines;
@@ -77,7 +101,13 @@ describe('printing a badge to the virtual printer', () => {
 
   it('very long names are wrapped by the app at word boundaries (text mode), and never cut by the printer', async () => {
     for (const paper of ['80', '58']) {
-      must(await s.call('badge.print', { registrantId: 'r5', printer: vp.uri(`${fast}&paper=${paper}&dpi=180&mode=text`), reason: `paper ${paper}` }));
+      must(
+        await s.call('badge.print', {
+          registrantId: 'r5',
+          printer: vp.uri(`${fast}&paper=${paper}&dpi=180&mode=text`),
+          reason: `paper ${paper}`,
+        }),
+      );
       await vp.settled();
       const lines = lastJob().decoded!.lines;
       const full = 'Maximilian Alexander von Hohenzollern-Sigmaringen';
@@ -93,12 +123,20 @@ describe('printing a badge to the virtual printer', () => {
     await vp.settled();
     expect(lastJob().text).toContain('Wolfeschlegelsteinhausenbergerdorff');
     // ...not on 58 mm (32 columns): as a last resort the app cuts it at the line end (and the preview warns).
-    must(await s.call('badge.print', { registrantId: 'r6', printer: vp.uri(`${fast}&paper=58&mode=text`), reason: 'narrow paper' }));
+    must(
+      await s.call('badge.print', {
+        registrantId: 'r6',
+        printer: vp.uri(`${fast}&paper=58&mode=text`),
+        reason: 'narrow paper',
+      }),
+    );
     await vp.settled();
     const cut = lastJob().text.filter((l) => 'Wolfeschlegelsteinhausenbergerdorff'.includes(l));
     expect(cut.length).toBe(2);
     expect(cut.join('')).toBe('Wolfeschlegelsteinhausenbergerdorff');
-    const preview = must(await s.call('badge.preview', { registrantId: 'r6', printer: 'tcp://127.0.0.1:9100?paper=58&mode=text' }));
+    const preview = must(
+      await s.call('badge.preview', { registrantId: 'r6', printer: 'tcp://127.0.0.1:9100?paper=58&mode=text' }),
+    );
     expect(preview.warnings).toContainEqual(expect.objectContaining({ code: 'text_shortened', field: 'name' }));
   });
 
@@ -121,14 +159,23 @@ describe('printing a badge to the virtual printer', () => {
     const { ready } = await import('zpl-renderer-js');
     const { api } = await ready;
     const { PNG } = await import('pngjs');
-    const img = PNG.sync.read(Buffer.from(await api.zplToBase64Async(printed.bytes.toString('utf8'), 101.6, 152.4, 8), 'base64'));
+    const img = PNG.sync.read(
+      Buffer.from(await api.zplToBase64Async(printed.bytes.toString('utf8'), 101.6, 152.4, 8), 'base64'),
+    );
     const code = jsQR(new Uint8ClampedArray(img.data), img.width, img.height)?.data;
     expect(must(await s.call('badge.verify', { code: code! })).valid).toBe(true);
   }, 30_000);
 
-  it('the preview is the raster that prints, as a PNG a browser shows, with the badge\'s words and warnings', async () => {
+  it("the preview is the raster that prints, as a PNG a browser shows, with the badge's words and warnings", async () => {
     const pv = must(await s.call('badge.preview', { registrantId: 'r2', printer: vp.uri(fast) }));
-    expect(pv).toMatchObject({ templateId: 'standard', media: 'escpos-80-203', mode: 'raster', dpi: 203, width: 576, warnings: [] });
+    expect(pv).toMatchObject({
+      templateId: 'standard',
+      media: 'escpos-80-203',
+      mode: 'raster',
+      dpi: 203,
+      width: 576,
+      warnings: [],
+    });
     expect(pv.lines).toEqual(expect.arrayContaining(['Zoë', 'Łukasz', 'Globex', 'FULL PASS']));
     const png = Buffer.from(pv.png, 'base64');
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -140,7 +187,9 @@ describe('printing a badge to the virtual printer', () => {
     const printed = lastJob().decoded!.images[0]!.bitmap;
     expect([img.width, img.height]).toEqual([printed.width, pv.height]);
     let same = 0;
-    for (let y = 0; y < Math.min(printed.height, 256); y++) for (let x = 0; x < printed.width; x++) same += (img.data[(y * img.width + x) * 4]! < 128 ? 1 : 0) === printed.data[y * printed.width + x] ? 1 : 0;
+    for (let y = 0; y < Math.min(printed.height, 256); y++)
+      for (let x = 0; x < printed.width; x++)
+        same += (img.data[(y * img.width + x) * 4]! < 128 ? 1 : 0) === printed.data[y * printed.width + x] ? 1 : 0;
     expect(same).toBe(Math.min(printed.height, 256) * printed.width);
   });
 
@@ -158,9 +207,16 @@ describe('printing a badge to the virtual printer', () => {
   it('announces the station key once (StationHello) and tells HQ what printed (BadgePrinted)', async () => {
     const key = must(await s.call('badge.stationKey', {}));
     must(await s.call('badge.print', { registrantId: 'r1', printer: vp.uri(fast) }));
-    const events = rawAll<{ type: string; body: string }>(`${t.dir}/desk-a.db`, 'SELECT type, body FROM outbox ORDER BY seq');
+    const events = rawAll<{ type: string; body: string }>(
+      `${t.dir}/desk-a.db`,
+      'SELECT type, body FROM outbox ORDER BY seq',
+    );
     expect(events.map((e) => e.type)).toEqual(['StationHello', 'BadgePrinted']);
-    expect(JSON.parse(events[0]!.body).payload).toMatchObject({ stationId: 'desk-a', keyId: key.keyId, publicKey: key.publicKey });
+    expect(JSON.parse(events[0]!.body).payload).toMatchObject({
+      stationId: 'desk-a',
+      keyId: key.keyId,
+      publicKey: key.publicKey,
+    });
     expect(JSON.parse(events[1]!.body).payload).toMatchObject({ registrantId: 'r1', badgeVersion: 1 });
   });
 });
@@ -171,7 +227,16 @@ describe('a name no font here can draw', () => {
     await s.close();
     s = await openStation(t.dir, { clock, printing: { healthPollMs: 0, osFonts: false } });
     const conf = smallConference();
-    conf.registrants.push({ id: 'r-yang', confirmationCode: 'LDC-YANG01', firstName: '洋', lastName: '杨', email: '', company: 'Harbourview', ticketTypeId: 'full', sessions: [] });
+    conf.registrants.push({
+      id: 'r-yang',
+      confirmationCode: 'LDC-YANG01',
+      firstName: '洋',
+      lastName: '杨',
+      email: '',
+      company: 'Harbourview',
+      ticketTypeId: 'full',
+      sessions: [],
+    });
     must(await s.call('conference.import', { data: conf }));
     const pv = must(await s.call('badge.preview', { registrantId: 'r-yang', printer: vp.uri(fast) }));
     const warning = { code: 'missing_glyphs', field: 'name', script: 'Han', fontPack: 'cjk', chars: '杨洋' };
@@ -218,7 +283,9 @@ describe('faults lead to the right job state', () => {
     const job = must(await s.call('badge.print', { registrantId: 'r2', printer: `tcp://127.0.0.1:${port}?${fast}` }));
     expect(job.status).toBe('failed');
     expect(job.words).toMatch(/^unreachable: connection refused/);
-    expect(must(await s.call('printer.status', { printer: `tcp://127.0.0.1:${port}?${fast}` }))).toMatchObject({ state: 'unreachable' });
+    expect(must(await s.call('printer.status', { printer: `tcp://127.0.0.1:${port}?${fast}` }))).toMatchObject({
+      state: 'unreachable',
+    });
   });
 
   it('connection dropped mid-job: uncertain, never retried; staff confirm, and BadgePrinted follows', async () => {
@@ -239,35 +306,57 @@ describe('faults lead to the right job state', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
     const confirmed = must(await s.call('print.confirm', { jobId: job.id, printed: true }));
     expect(confirmed).toMatchObject({ status: 'printed', words: 'confirmed printed by staff' });
-    const types = rawAll<{ type: string }>(`${t.dir}/desk-a.db`, 'SELECT type FROM outbox ORDER BY seq').map((r) => r.type);
+    const types = rawAll<{ type: string }>(`${t.dir}/desk-a.db`, 'SELECT type FROM outbox ORDER BY seq').map(
+      (r) => r.type,
+    );
     expect(types.filter((x) => x === 'BadgePrinted')).toHaveLength(2);
-    expect(await s.call('print.confirm', { jobId: job.id, printed: false })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await s.call('print.confirm', { jobId: job.id, printed: false })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
   });
 
   it('reprint after an uncertain job: new version, the old code is rejected at the door', async () => {
     vp.set({ dropAfterBytes: 3000 });
     const first = must(await s.call('badge.print', { registrantId: 'r1', printer: vp.uri(fast) }));
     expect(first.status).toBe('uncertain');
-    const oldCode = rawAll<{ code: string }>(`${t.dir}/desk-a.db`, `SELECT code FROM badge WHERE registrant_id = 'r1' AND version = 1`)[0]!.code;
-    const second = must(await s.call('print.reprint', { jobId: first.id, reason: 'jammed, staff could not see the badge' }));
-    expect(second).toMatchObject({ status: 'printed', badgeVersion: 2, reprintOf: first.id, reason: 'jammed, staff could not see the badge' });
+    const oldCode = rawAll<{ code: string }>(
+      `${t.dir}/desk-a.db`,
+      `SELECT code FROM badge WHERE registrant_id = 'r1' AND version = 1`,
+    )[0]!.code;
+    const second = must(
+      await s.call('print.reprint', { jobId: first.id, reason: 'jammed, staff could not see the badge' }),
+    );
+    expect(second).toMatchObject({
+      status: 'printed',
+      badgeVersion: 2,
+      reprintOf: first.id,
+      reason: 'jammed, staff could not see the badge',
+    });
     await vp.settled();
     const newCode = qrOf(lastJob().decoded!.bitmap)!;
     expect(must(await s.call('badge.verify', { code: newCode }))).toMatchObject({ valid: true, version: 2 });
     expect(must(await s.call('badge.verify', { code: oldCode }))).toMatchObject({ valid: false, reason: 'revoked' });
     const voided = rawAll<{ body: string }>(`${t.dir}/desk-a.db`, `SELECT body FROM outbox WHERE type = 'BadgeVoided'`);
     expect(JSON.parse(voided[0]!.body).payload).toMatchObject({ registrantId: 'r1', badgeVersion: 1 });
-    const audit = rawAll<{ action: string }>(`${t.dir}/desk-a.db`, `SELECT action FROM audit_log WHERE action = 'badge.void'`);
+    const audit = rawAll<{ action: string }>(
+      `${t.dir}/desk-a.db`,
+      `SELECT action FROM audit_log WHERE action = 'badge.void'`,
+    );
     expect(audit).toHaveLength(1);
   });
 
   it('a slow printer: no answer after the job within the write timeout → uncertain; slower than the status timeout → failed, nothing sent', async () => {
     vp.set({ slowMs: 250 });
-    const job = must(await s.call('badge.print', { registrantId: 'r1', printer: vp.uri('connectMs=500&statusMs=1000&writeMs=100') }));
+    const job = must(
+      await s.call('badge.print', { registrantId: 'r1', printer: vp.uri('connectMs=500&statusMs=1000&writeMs=100') }),
+    );
     expect(job.status).toBe('uncertain');
     expect(job.words).toContain('no status answer after the job');
     vp.set({ slowMs: 600 });
-    const job2 = must(await s.call('badge.print', { registrantId: 'r2', printer: vp.uri('connectMs=500&statusMs=200&writeMs=1000') }));
+    const job2 = must(
+      await s.call('badge.print', { registrantId: 'r2', printer: vp.uri('connectMs=500&statusMs=200&writeMs=1000') }),
+    );
     expect(job2.status).toBe('failed');
     expect(job2.words).toContain('not responding');
     await vp.settled();
@@ -292,7 +381,11 @@ describe('durability', () => {
       for (let round = 0; round < 3; round++) {
         if (round === 1) vp.set({ dropAfterBytes: 1500 });
         if (round === 2) vp2.set({ paperOut: true });
-        const batch = await Promise.all(ids.map((id, i) => s.call('badge.print', { registrantId: id, printer: printers[i % 2]!, reason: `round ${round}` })));
+        const batch = await Promise.all(
+          ids.map((id, i) =>
+            s.call('badge.print', { registrantId: id, printer: printers[i % 2]!, reason: `round ${round}` }),
+          ),
+        );
         for (const r of batch) results.push(r);
         vp2.set({ paperOut: false });
       }
@@ -320,13 +413,24 @@ describe('durability', () => {
     const db = `${t.dir}/desk-a.db`;
     rawExec(db, `UPDATE print_job SET status = 'sending', words = NULL, finished_at = NULL WHERE id = ?`, job.id);
     // Queued two hours before the station's clock: long past the queue's expiry.
-    rawExec(db, `INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at) VALUES ('old-job', ?, 'test', 'queued', x'1b40', ?)`, vp.uri(fast), new Date(clock.now() - 2 * 3_600_000).toISOString());
+    rawExec(
+      db,
+      `INSERT INTO print_job (id, printer_uri, kind, status, bytes, created_at) VALUES ('old-job', ?, 'test', 'queued', x'1b40', ?)`,
+      vp.uri(fast),
+      new Date(clock.now() - 2 * 3_600_000).toISOString(),
+    );
     s = await openStation(t.dir, { clock, printing: { healthPollMs: 0 } });
     const before = vp.jobs.length;
     must(await s.call('printer.testPage', { printer: vp.uri(fast) }));
     const after = must(await s.call('print.jobs', {}));
-    expect(after.find((j) => j.id === job.id)).toMatchObject({ status: 'uncertain', words: expect.stringContaining('the station stopped while sending') });
-    expect(after.find((j) => j.id === 'old-job')).toMatchObject({ status: 'failed', words: expect.stringContaining('expired') });
+    expect(after.find((j) => j.id === job.id)).toMatchObject({
+      status: 'uncertain',
+      words: expect.stringContaining('the station stopped while sending'),
+    });
+    expect(after.find((j) => j.id === 'old-job')).toMatchObject({
+      status: 'failed',
+      words: expect.stringContaining('expired'),
+    });
     await vp.settled();
     expect(vp.jobs.length).toBe(before + 1);
   });
@@ -340,7 +444,10 @@ describe('durability', () => {
     must(await s.call('feed.apply', { envelope: hq('BadgeRevoked', { registrantId: 'r4', badgeVersion: 1 }) }));
     expect(must(await s.call('badge.verify', { code }))).toMatchObject({ valid: false, reason: 'revoked' });
     const forged = code.replace('|r4|', '|r3|');
-    expect(must(await s.call('badge.verify', { code: forged }))).toMatchObject({ valid: false, reason: 'bad_signature' });
+    expect(must(await s.call('badge.verify', { code: forged }))).toMatchObject({
+      valid: false,
+      reason: 'bad_signature',
+    });
   });
 });
 
@@ -353,11 +460,18 @@ describe('station command line', () => {
     const db = `${t.dir}/cli.db`;
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: () => undefined };
-    expect(await runCli(['--db', db, 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'], io)).toBe(0);
+    expect(
+      await runCli(
+        ['--db', db, 'staff-add', '--id', 'sam', '--name', 'Sam', '--role', 'supervisor', '--pin', '2468'],
+        io,
+      ),
+    ).toBe(0);
     const sam = ['--staff', 'sam', '--pin', '2468'];
     expect(await runCli(['--db', db, ...sam, 'import', file], io)).toBe(0);
     out.length = 0;
-    expect(await runCli(['--db', db, ...sam, 'print', '--registrant', 'r2', '--printer', vp.uri(`${fast}&mode=text`)], io)).toBe(0);
+    expect(
+      await runCli(['--db', db, ...sam, 'print', '--registrant', 'r2', '--printer', vp.uri(`${fast}&mode=text`)], io),
+    ).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ registrantId: 'r2', status: 'printed', badgeVersion: 1 });
     await vp.settled();
     expect(lastJob().text.join(' ')).toContain('Zoë Łukasz');

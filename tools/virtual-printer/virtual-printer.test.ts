@@ -66,7 +66,13 @@ describe('VirtualPrinter over TCP', () => {
     vp = new VirtualPrinter();
     const port = await vp.start();
     expect(decodeDleEot(await ask(port, DLE_EOT_QUERY, 3)).state).toBe('ready');
-    for (const [cmd, state] of [['paper-out on', 'paper_out'], ['paper-out off', 'ready'], ['cover on', 'cover_open'], ['cover off', 'ready'], ['offline on', 'offline']] as const) {
+    for (const [cmd, state] of [
+      ['paper-out on', 'paper_out'],
+      ['paper-out off', 'ready'],
+      ['cover on', 'cover_open'],
+      ['cover off', 'ready'],
+      ['offline on', 'offline'],
+    ] as const) {
       expect(applyCommand(vp, cmd)).toBe(cmd);
       expect(decodeDleEot(await ask(port, DLE_EOT_QUERY, 3)).state).toBe(state);
     }
@@ -81,7 +87,11 @@ describe('VirtualPrinter over TCP', () => {
 
   it('runs from the command line and writes .bin, .txt and .png per job', async () => {
     const t = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/virtual-printer/cli.ts', '--port', '0', '--out', `${t.dir}/jobs`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tools/virtual-printer/cli.ts', '--port', '0', '--out', `${t.dir}/jobs`],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     try {
       const port = await new Promise<number>((resolve, reject) => {
         let out = '';
@@ -100,7 +110,8 @@ describe('VirtualPrinter over TCP', () => {
       await new Promise<void>((r) => sock.connect(port, '127.0.0.1', r));
       await new Promise<void>((r) => sock.end(p.getBuffer(), r));
       const deadline = Date.now() + 10_000;
-      while (!existsSync(`${t.dir}/jobs/0001.png`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!existsSync(`${t.dir}/jobs/0001.png`) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(readdirSync(`${t.dir}/jobs`).sort()).toEqual(['0001.bin', '0001.png', '0001.txt']);
       expect(readFileSync(`${t.dir}/jobs/0001.txt`, 'utf8')).toContain('Zoë Łukasz');
     } finally {

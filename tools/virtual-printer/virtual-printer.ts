@@ -53,16 +53,29 @@ export interface VirtualPrinterOptions {
   png?: boolean;
 }
 
-const noFaults: PrinterFaults = { paperOut: false, coverOpen: false, offline: false, paperLow: false, slowMs: 0, dropAfterBytes: null, paperOutDuringNextJob: false };
+const noFaults: PrinterFaults = {
+  paperOut: false,
+  coverOpen: false,
+  offline: false,
+  paperLow: false,
+  slowMs: 0,
+  dropAfterBytes: null,
+  paperOutDuringNextJob: false,
+};
 
 export function statusByte(n: number, f: PrinterFaults): number {
   const stopped = f.offline || f.paperOut || f.coverOpen;
   switch (n) {
-    case 1: return 0x12 | (stopped ? 0x08 : 0);
-    case 2: return 0x12 | (f.coverOpen ? 0x04 : 0) | (f.paperOut ? 0x20 : 0);
-    case 3: return 0x12;
-    case 4: return 0x12 | (f.paperLow ? 0x0c : 0) | (f.paperOut ? 0x60 : 0);
-    default: return 0x12;
+    case 1:
+      return 0x12 | (stopped ? 0x08 : 0);
+    case 2:
+      return 0x12 | (f.coverOpen ? 0x04 : 0) | (f.paperOut ? 0x20 : 0);
+    case 3:
+      return 0x12;
+    case 4:
+      return 0x12 | (f.paperLow ? 0x0c : 0) | (f.paperOut ? 0x60 : 0);
+    default:
+      return 0x12;
   }
 }
 
@@ -142,7 +155,10 @@ export class VirtualPrinter extends EventEmitter {
 
     const takeIn = (chunk: Buffer) => {
       if (dropped) return;
-      const keep = dropAt !== null && received + chunk.length >= dropAt ? chunk.subarray(0, Math.max(0, dropAt - received)) : chunk;
+      const keep =
+        dropAt !== null && received + chunk.length >= dropAt
+          ? chunk.subarray(0, Math.max(0, dropAt - received))
+          : chunk;
       for (const c of parser.feed(keep)) {
         if (c.kind === 'status') {
           this.statusRequests++;
@@ -194,13 +210,25 @@ export class VirtualPrinter extends EventEmitter {
     let text: string[];
     if (isZpl) {
       const zpl = bytes.toString('utf8');
-      text = [...zpl.matchAll(/\^FD([^^]*)\^FS/g)].map((m) => m[1]!.replace(/_([0-9A-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))));
+      text = [...zpl.matchAll(/\^FD([^^]*)\^FS/g)].map((m) =>
+        m[1]!.replace(/_([0-9A-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))),
+      );
     } else {
       decoded = decodeEscPos(bytes, this.options.widthDots ?? 576);
       text = decoded.lines.map((l) => l.text);
     }
     const cut = isZpl ? bytes.includes('^XZ') : (decoded?.cuts ?? 0) > 0;
-    const captured: CapturedJob = { n, bytes, language: isZpl ? 'zpl' : 'escpos', complete, cut, held, decoded, text, files };
+    const captured: CapturedJob = {
+      n,
+      bytes,
+      language: isZpl ? 'zpl' : 'escpos',
+      complete,
+      cut,
+      held,
+      decoded,
+      text,
+      files,
+    };
     const dir = this.options.outDir;
     if (dir) {
       const base = join(dir, String(n).padStart(4, '0'));
@@ -224,7 +252,14 @@ export class VirtualPrinter extends EventEmitter {
 }
 
 export function bitmapPng(bmp: Bitmap): Buffer {
-  const png = new PNG({ width: Math.max(1, bmp.width), height: Math.max(1, bmp.height), colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  const png = new PNG({
+    width: Math.max(1, bmp.width),
+    height: Math.max(1, bmp.height),
+    colorType: 0,
+    inputColorType: 0,
+    bitDepth: 8,
+    inputHasAlpha: false,
+  });
   const gray = Buffer.alloc(bmp.width * bmp.height);
   for (let i = 0; i < gray.length; i++) gray[i] = bmp.data[i] ? 0 : 255;
   png.data = gray;

@@ -10,29 +10,62 @@ import { DomainError } from '../../../core/result';
 import { getSession, listSessions } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { activeAllotments, allotmentWithSeat, closeAllotment, getAvailability, recentSales } from '../../store/sales';
-import { actor, audit, emit, inTx, nowIso, outageHistory, policyOf, requireConference, type StationContext } from '../context';
+import {
+  actor,
+  audit,
+  emit,
+  inTx,
+  nowIso,
+  outageHistory,
+  policyOf,
+  requireConference,
+  type StationContext,
+} from '../context';
 import type { Handlers } from '../serve';
 
 /** Closes an allotment here and tells HQ how many seats were left (AllotmentReturned), in `tx`. Null if not active. */
-export async function giveBack(ctx: StationContext, tx: Tx, allotmentId: string, actor: string): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
+export async function giveBack(
+  ctx: StationContext,
+  tx: Tx,
+  allotmentId: string,
+  actor: string,
+): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
   const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
   if (!closed) return null;
-  await emit(ctx, tx, 'AllotmentReturned', { allotmentId, sessionId: closed.sessionId, seats: closed.unused }, closed.sessionId);
-  await audit(ctx, tx, { actor, action: 'allotment.return', subject: allotmentId, details: { sessionId: closed.sessionId, seats: closed.unused } });
+  await emit(
+    ctx,
+    tx,
+    'AllotmentReturned',
+    { allotmentId, sessionId: closed.sessionId, seats: closed.unused },
+    closed.sessionId,
+  );
+  await audit(ctx, tx, {
+    actor,
+    action: 'allotment.return',
+    subject: allotmentId,
+    details: { sessionId: closed.sessionId, seats: closed.unused },
+  });
   return { allotmentId, sessionId: closed.sessionId, seats: closed.unused };
 }
 
-export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotment.request' | 'allotment.return' | 'allotment.plan'> {
-
+export function allotmentHandlers(
+  ctx: StationContext,
+): Pick<Handlers, 'allotment.request' | 'allotment.return' | 'allotment.plan'> {
   return {
     'allotment.request': async ({ sessionId, seats }, caller) =>
       inTx(ctx, async (tx) => {
         const s = await getSession(tx, sessionId);
         if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
-        if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
+        if (s.sellable !== 1)
+          throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
         const requestId = uuidv7();
         await emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
-        await audit(ctx, tx, { actor: await actor(tx, caller), action: 'allotment.request', subject: requestId, details: { sessionId, seats } });
+        await audit(ctx, tx, {
+          actor: await actor(tx, caller),
+          action: 'allotment.request',
+          subject: requestId,
+          details: { sessionId, seats },
+        });
         return { requestId, sessionId, seats };
       }),
 
@@ -43,7 +76,8 @@ export function allotmentHandlers(ctx: StationContext): Pick<Handlers, 'allotmen
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
-        if (!(await getSession(tx, sessionId!))) throw new DomainError('not_found', `No session with id "${sessionId!}".`);
+        if (!(await getSession(tx, sessionId!)))
+          throw new DomainError('not_found', `No session with id "${sessionId!}".`);
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {

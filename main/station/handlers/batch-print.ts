@@ -10,7 +10,16 @@ import type { PrintBatchView } from '../../../core/api';
 import type { Caller } from '../../../core/access';
 import type { PrinterConfig } from '../../../core/badge/printer';
 import { DomainError } from '../../../core/result';
-import { batchCandidates, batchView, getBatch, insertBatch, listBatches, nextBatchItem, setBatch, setBatchItem } from '../../store/batches';
+import {
+  batchCandidates,
+  batchView,
+  getBatch,
+  insertBatch,
+  listBatches,
+  nextBatchItem,
+  setBatch,
+  setBatchItem,
+} from '../../store/batches';
 import type { Tx } from '../../store/db';
 import { foldText } from '../../store/fold';
 import { getJob, printsOf, type JobMeta } from '../../store/printing';
@@ -40,7 +49,14 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
 
   const view = async (id: string) => batchView(ctx.db, (await getBatch(ctx.db, id))!);
   const tell = (v: PrintBatchView) =>
-    ctx.events.emit({ type: 'print.batch', batchId: v.id, state: v.state, done: v.printed + v.skipped, total: v.total, words: v.words });
+    ctx.events.emit({
+      type: 'print.batch',
+      batchId: v.id,
+      state: v.state,
+      done: v.printed + v.skipped,
+      total: v.total,
+      words: v.words,
+    });
 
   /** Prints the batch's items in order until it is done, paused by a job that did not print, or cancelled. */
   function run(batchId: string, caller: Caller, printer: PrinterConfig): Promise<PrintBatchView> {
@@ -52,7 +68,12 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
         if (b.state !== 'running') return view(batchId);
         const item = await nextBatchItem(ctx.db, batchId);
         if (!item) {
-          await setBatch(ctx.db, batchId, { state: 'done', words: null, stopped_job_id: null, updated_at: nowIso(ctx) });
+          await setBatch(ctx.db, batchId, {
+            state: 'done',
+            words: null,
+            stopped_job_id: null,
+            updated_at: nowIso(ctx),
+          });
           const v = await view(batchId);
           tell(v);
           return v;
@@ -66,14 +87,25 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
           }
           const elsewhere = await printsOf(ctx.db, item.registrant_id);
           if (elsewhere.length > 0) {
-            await setBatchItem(ctx.db, batchId, item.position, { state: 'skipped', note: `printed meanwhile at ${elsewhere.at(-1)!.station.replace('station:', '')}` });
+            await setBatchItem(ctx.db, batchId, item.position, {
+              state: 'skipped',
+              note: `printed meanwhile at ${elsewhere.at(-1)!.station.replace('station:', '')}`,
+            });
             continue;
           }
         }
         let jobId: string;
         try {
           jobId = await inTx(ctx, (tx) =>
-            item.registrant_id ? deps.queueBadge(tx, caller, item.registrant_id, printer) : deps.queueDivider(tx, caller, item.label ?? '', b.order_by === 'company' ? 'by company' : 'by name', printer),
+            item.registrant_id
+              ? deps.queueBadge(tx, caller, item.registrant_id, printer)
+              : deps.queueDivider(
+                  tx,
+                  caller,
+                  item.label ?? '',
+                  b.order_by === 'company' ? 'by company' : 'by name',
+                  printer,
+                ),
           );
         } catch (e) {
           // This one badge cannot print (cancelled since, an uncertain job of its own...): noted, the batch goes on.
@@ -106,13 +138,24 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
       'print.batch': async ({ printer, order, ticketTypeId, dividers, wait }, caller) => {
         await deps.start();
         const p = deps.printerFor(printer, caller);
-        if (running.size > 0) throw new DomainError('conflict', 'A batch is printing on this station already: wait for it, or cancel it.', { reason: 'other' });
+        if (running.size > 0)
+          throw new DomainError('conflict', 'A batch is printing on this station already: wait for it, or cancel it.', {
+            reason: 'other',
+          });
         const id = uuidv7();
         await inTx(ctx, async (tx) => {
           const by = await actor(tx, caller);
           const people = await batchCandidates(tx, ticketTypeId ?? null);
-          if (people.length === 0) throw new DomainError('conflict', `Every ${ticketTypeId ? `${ticketTypeId} ` : ''}badge has printed already (or the registration is not paid): nothing to print.`, { reason: 'other' });
-          const key = (r: (typeof people)[number]) => (order === 'company' ? [r.company || '~', r.last_name || r.first_name, r.first_name] : [r.last_name || r.first_name, r.first_name]);
+          if (people.length === 0)
+            throw new DomainError(
+              'conflict',
+              `Every ${ticketTypeId ? `${ticketTypeId} ` : ''}badge has printed already (or the registration is not paid): nothing to print.`,
+              { reason: 'other' },
+            );
+          const key = (r: (typeof people)[number]) =>
+            order === 'company'
+              ? [r.company || '~', r.last_name || r.first_name, r.first_name]
+              : [r.last_name || r.first_name, r.first_name];
           people.sort((a, b) => {
             const ka = key(a);
             const kb = key(b);
@@ -126,13 +169,33 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
           let letter: string | null = null;
           for (const r of people) {
             const l = dividerLetter(key(r)[0]!.replace(/^~$/, ''));
-            if (dividers && l !== letter) items.push({ position: items.length, registrant_id: null, label: l, state: 'todo' });
+            if (dividers && l !== letter)
+              items.push({ position: items.length, registrant_id: null, label: l, state: 'todo' });
             letter = l;
             items.push({ position: items.length, registrant_id: r.id, label: null, state: 'todo' });
           }
           const at = nowIso(ctx);
-          await insertBatch(tx, { id, printer_uri: p.uri, order_by: order, ticket_type_id: ticketTypeId ?? null, dividers: dividers ? 1 : 0, state: 'running', staff_id: caller.session?.staffId ?? null, created_at: at, updated_at: at }, items);
-          await audit(ctx, tx, { actor: by, action: 'print.batch', subject: id, details: { badges: people.length, order, ticketTypeId: ticketTypeId ?? null, printer: p.uri } });
+          await insertBatch(
+            tx,
+            {
+              id,
+              printer_uri: p.uri,
+              order_by: order,
+              ticket_type_id: ticketTypeId ?? null,
+              dividers: dividers ? 1 : 0,
+              state: 'running',
+              staff_id: caller.session?.staffId ?? null,
+              created_at: at,
+              updated_at: at,
+            },
+            items,
+          );
+          await audit(ctx, tx, {
+            actor: by,
+            action: 'print.batch',
+            subject: id,
+            details: { badges: people.length, order, ticketTypeId: ticketTypeId ?? null, printer: p.uri },
+          });
         });
         tell(await view(id));
         const done = run(id, caller, p);
@@ -144,15 +207,27 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
         const b = await getBatch(ctx.db, batchId);
         if (!b) throw new DomainError('not_found', `No print batch with id "${batchId}".`);
         if (running.has(batchId)) return wait ? running.get(batchId)! : view(batchId);
-        if (b.state !== 'paused') throw new DomainError('conflict', `This batch is ${b.state}; only a paused batch resumes.`, { reason: 'other' });
+        if (b.state !== 'paused')
+          throw new DomainError('conflict', `This batch is ${b.state}; only a paused batch resumes.`, {
+            reason: 'other',
+          });
         const stopped = b.stopped_job_id ? await getJob(ctx.db, b.stopped_job_id) : undefined;
         if (stopped?.status === 'uncertain') {
-          throw new DomainError('conflict', `Job ${stopped.id} may or may not have printed. Look at the printer and confirm it (printed or not), then resume.`, { reason: 'print_uncertain', jobId: stopped.id });
+          throw new DomainError(
+            'conflict',
+            `Job ${stopped.id} may or may not have printed. Look at the printer and confirm it (printed or not), then resume.`,
+            { reason: 'print_uncertain', jobId: stopped.id },
+          );
         }
         const p = deps.printerFor(b.printer_uri, caller);
         await inTx(ctx, async (tx) => {
           await setBatch(tx, batchId, { state: 'running', words: null, updated_at: nowIso(ctx) });
-          await audit(ctx, tx, { actor: await actor(tx, caller), action: 'print.batchResume', subject: batchId, details: { stoppedJob: b.stopped_job_id } });
+          await audit(ctx, tx, {
+            actor: await actor(tx, caller),
+            action: 'print.batchResume',
+            subject: batchId,
+            details: { stoppedJob: b.stopped_job_id },
+          });
         });
         const done = run(batchId, caller, p);
         return wait ? done : view(batchId);
@@ -161,10 +236,16 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
       'print.batchCancel': async ({ batchId }, caller) => {
         const b = await getBatch(ctx.db, batchId);
         if (!b) throw new DomainError('not_found', `No print batch with id "${batchId}".`);
-        if (b.state === 'done' || b.state === 'cancelled') throw new DomainError('conflict', `This batch is ${b.state} already.`, { reason: 'other' });
+        if (b.state === 'done' || b.state === 'cancelled')
+          throw new DomainError('conflict', `This batch is ${b.state} already.`, { reason: 'other' });
         await inTx(ctx, async (tx) => {
           await setBatch(tx, batchId, { state: 'cancelled', updated_at: nowIso(ctx) });
-          await audit(ctx, tx, { actor: await actor(tx, caller), action: 'print.batchCancel', subject: batchId, details: {} });
+          await audit(ctx, tx, {
+            actor: await actor(tx, caller),
+            action: 'print.batchCancel',
+            subject: batchId,
+            details: {},
+          });
         });
         // A badge being printed finishes; the loop stops before the next one.
         const v = await view(batchId);

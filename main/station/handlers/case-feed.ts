@@ -9,8 +9,19 @@ import type { StaffNotification } from '../../../core/api';
 import type { Envelope, Payload } from '../../../core/messages';
 import { getConference, getRegistrantRow, getSession } from '../../store/catalog';
 import {
-  addWaitlistEntry, answerRequest, caseView, contactPromoted, flagForContact, getCaseBySale, markCaseEscalated, pendingRequests, promoteWaitlistEntry, recordRevocation,
-  resolveCaseRow, upsertOpenedCase, validBadgeVersions,
+  addWaitlistEntry,
+  answerRequest,
+  caseView,
+  contactPromoted,
+  flagForContact,
+  getCaseBySale,
+  markCaseEscalated,
+  pendingRequests,
+  promoteWaitlistEntry,
+  recordRevocation,
+  resolveCaseRow,
+  upsertOpenedCase,
+  validBadgeVersions,
 } from '../../store/cases';
 import type { Tx } from '../../store/db';
 import { voidBadge } from '../../store/printing';
@@ -18,7 +29,13 @@ import { getSale, grantEntitlement, hasEntitlement, revokeEntitlementForSale, up
 import { audit, emit, nowIso, type StationContext } from '../context';
 import type { Applied } from './feed';
 
-export type ReconciliationMessage = 'OversellCaseOpened' | 'OversellCaseEscalated' | 'OversellCaseResolved' | 'OversellResolutionRejected' | 'WaitlistPromoted' | 'BadgeRevoked';
+export type ReconciliationMessage =
+  | 'OversellCaseOpened'
+  | 'OversellCaseEscalated'
+  | 'OversellCaseResolved'
+  | 'OversellResolutionRejected'
+  | 'WaitlistPromoted'
+  | 'BadgeRevoked';
 
 const actionWords: Record<Payload<'OversellCaseResolved'>['resolution'], string> = {
   honor: 'honored (an extra chair)',
@@ -27,9 +44,17 @@ const actionWords: Record<Payload<'OversellCaseResolved'>['resolution'], string>
   waitlist: 'put on the waitlist',
   refuse: 'refused at the desk',
 };
-const deadlineWords = { honor: 'honor it (an extra chair)', waitlist: 'put the person on the waitlist', reverse: 'reverse it' } as const;
+const deadlineWords = {
+  honor: 'honor it (an extra chair)',
+  waitlist: 'put the person on the waitlist',
+  reverse: 'reverse it',
+} as const;
 
-export async function applyReconciliation(ctx: StationContext, tx: Tx, env: Envelope<ReconciliationMessage>): Promise<Applied> {
+export async function applyReconciliation(
+  ctx: StationContext,
+  tx: Tx,
+  env: Envelope<ReconciliationMessage>,
+): Promise<Applied> {
   switch (env.type) {
     case 'OversellCaseOpened':
       return caseOpened(ctx, tx, env.payload, env.at);
@@ -44,7 +69,12 @@ export async function applyReconciliation(ctx: StationContext, tx: Tx, env: Enve
     case 'BadgeRevoked': {
       const p = env.payload;
       const reason = p.reason ?? 'revoked by HQ';
-      const fresh = await recordRevocation(tx, { registrantId: p.registrantId, version: p.badgeVersion, reason, at: nowIso(ctx) });
+      const fresh = await recordRevocation(tx, {
+        registrantId: p.registrantId,
+        version: p.badgeVersion,
+        reason,
+        at: nowIso(ctx),
+      });
       // This station's own copy of that version (if it printed it) is voided too, so its next print is a new version.
       await voidBadge(tx, p.registrantId, p.badgeVersion, reason, nowIso(ctx));
       return fresh ? { status: 'applied', note: null } : { status: 'ignored', note: 'revocation already known' };
@@ -52,9 +82,27 @@ export async function applyReconciliation(ctx: StationContext, tx: Tx, env: Enve
   }
 }
 
-async function caseOpened(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseOpened'>, openedAt: string): Promise<Applied> {
-  if ((await upsertOpenedCase(tx, p, openedAt)) === 'updated') return { status: 'applied', note: 'case already known; details updated' };
-  await audit(ctx, tx, { actor: 'hq', action: 'case.opened', subject: p.caseId, details: { saleId: p.saleId, sessionId: p.sessionId, station: p.station, overBy: p.overBy, dueAt: p.dueAt, defaultAction: p.defaultAction } });
+async function caseOpened(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'OversellCaseOpened'>,
+  openedAt: string,
+): Promise<Applied> {
+  if ((await upsertOpenedCase(tx, p, openedAt)) === 'updated')
+    return { status: 'applied', note: 'case already known; details updated' };
+  await audit(ctx, tx, {
+    actor: 'hq',
+    action: 'case.opened',
+    subject: p.caseId,
+    details: {
+      saleId: p.saleId,
+      sessionId: p.sessionId,
+      station: p.station,
+      overBy: p.overBy,
+      dueAt: p.dueAt,
+      defaultAction: p.defaultAction,
+    },
+  });
   const view = caseView((await getCaseBySale(tx, p.saleId))!, undefined, me(ctx), ctx.clock.now());
   const w = await words(tx, p.registrantId, p.sessionId);
   const soldHere = p.station === me(ctx);
@@ -64,33 +112,52 @@ async function caseOpened(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseO
   // its deadline like any other. The selling desk knows: it alerts when it let the person go.
   const sale = soldHere ? await getSale(tx, p.saleId) : undefined;
   const holdsSeat = soldHere ? sale?.proceed === 1 : p.tier !== 'online';
-  if (!holdsSeat) return { status: 'applied', note: 'oversell case opened', after: () => ctx.events.emit(caseOpenedEvent(view, p.overBy)) };
+  if (!holdsSeat)
+    return {
+      status: 'applied',
+      note: 'oversell case opened',
+      after: () => ctx.events.emit(caseOpenedEvent(view, p.overBy)),
+    };
   const n = notice(ctx, {
     kind: 'case.opened',
     audience: 'supervisors',
     title: `Oversold: ${w.session}`,
     message: `${w.person}’s seat (sold ${soldHere ? 'at this desk' : `at ${deskName(p.station)}`}, over by ${p.overBy}) needs a supervisor by ${await venueTime(tx, p.dueAt)}; otherwise HQ will ${deadlineWords[p.defaultAction]}.`,
-    caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
+    caseId: p.caseId,
+    sessionId: p.sessionId,
+    registrantId: p.registrantId,
   });
-  return { status: 'applied', note: 'oversell case opened', after: () => (ctx.events.emit(caseOpenedEvent(view, p.overBy)), ctx.events.emit(n)) };
+  return {
+    status: 'applied',
+    note: 'oversell case opened',
+    after: () => (ctx.events.emit(caseOpenedEvent(view, p.overBy)), ctx.events.emit(n)),
+  };
 }
 
 async function caseEscalated(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseEscalated'>): Promise<Applied> {
   const c = await getCaseBySale(tx, p.saleId);
   if (!c) return { status: 'ignored', note: 'unknown case' };
-  if (!(await markCaseEscalated(tx, p.saleId, nowIso(ctx)))) return { status: 'ignored', note: 'case closed or already escalated' };
+  if (!(await markCaseEscalated(tx, p.saleId, nowIso(ctx))))
+    return { status: 'ignored', note: 'case closed or already escalated' };
   const w = await words(tx, c.registrant_id, c.session_id);
   const n = notice(ctx, {
     kind: 'case.escalated',
     audience: 'supervisors',
     title: `Due soon: ${w.session}`,
     message: `${w.person}’s oversold seat is due at ${await venueTime(tx, p.dueAt)}. If nobody resolves it, HQ will ${deadlineWords[p.defaultAction]}.`,
-    caseId: c.id, sessionId: c.session_id, registrantId: c.registrant_id,
+    caseId: c.id,
+    sessionId: c.session_id,
+    registrantId: c.registrant_id,
   });
   return { status: 'applied', note: null, after: () => ctx.events.emit(n) };
 }
 
-async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCaseResolved'>, resolvedAt: string): Promise<Applied> {
+async function caseResolved(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'OversellCaseResolved'>,
+  resolvedAt: string,
+): Promise<Applied> {
   const pending = await pendingRequests(tx, p.saleId);
   if (!(await resolveCaseRow(tx, p, resolvedAt))) return { status: 'ignored', note: 'case already resolved' };
   const at = nowIso(ctx);
@@ -102,7 +169,12 @@ async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCas
     // badge printed) every badge this station printed for the person stop working.
     const sale = await getSale(tx, p.saleId);
     if (sale && sale.status !== 'released' && sale.status !== 'refused') {
-      await updateSale(tx, sale.id, { status: p.resolution === 'refuse' ? 'refused' : 'released', released_at: at, release_reason: why, at_risk: 0 });
+      await updateSale(tx, sale.id, {
+        status: p.resolution === 'refuse' ? 'refused' : 'released',
+        released_at: at,
+        release_reason: why,
+        at_risk: 0,
+      });
     }
     await revokeEntitlementForSale(tx, p.saleId);
     if (p.resolution !== 'refuse') {
@@ -114,20 +186,49 @@ async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCas
   }
   const o = p.outcome;
   const known = (await getRegistrantRow(tx, p.registrantId)) !== undefined;
-  if (p.resolution === 'move' && o.moveToSessionId && o.moveSaleId && known && (await getSession(tx, o.moveToSessionId)) && !(await hasEntitlement(tx, p.registrantId, o.moveToSessionId))) {
+  if (
+    p.resolution === 'move' &&
+    o.moveToSessionId &&
+    o.moveSaleId &&
+    known &&
+    (await getSession(tx, o.moveToSessionId)) &&
+    !(await hasEntitlement(tx, p.registrantId, o.moveToSessionId))
+  ) {
     await grantEntitlement(tx, p.registrantId, o.moveToSessionId, o.moveSaleId, at);
   }
   if (p.resolution === 'waitlist' && o.waitlistEntryId) {
-    await addWaitlistEntry(tx, { id: o.waitlistEntryId, sessionId: p.sessionId, registrantId: p.registrantId, station: p.station, caseId: p.caseId, position: o.waitlistPosition, at: resolvedAt });
+    await addWaitlistEntry(tx, {
+      id: o.waitlistEntryId,
+      sessionId: p.sessionId,
+      registrantId: p.registrantId,
+      station: p.station,
+      caseId: p.caseId,
+      position: o.waitlistPosition,
+      at: resolvedAt,
+    });
   }
   const contact = {
     reverse: { refund: true, reason: 'seat reversed: apologise and refund' },
-    waitlist: { refund: true, reason: `on the waitlist (place ${o.waitlistPosition ?? '?'}): refund unless a seat frees` },
-    move: { refund: false, reason: `moved to ${o.moveToSessionId ? (await getSession(tx, o.moveToSessionId))?.title ?? o.moveToSessionId : 'another session'}: tell them` },
+    waitlist: {
+      refund: true,
+      reason: `on the waitlist (place ${o.waitlistPosition ?? '?'}): refund unless a seat frees`,
+    },
+    move: {
+      refund: false,
+      reason: `moved to ${o.moveToSessionId ? ((await getSession(tx, o.moveToSessionId))?.title ?? o.moveToSessionId) : 'another session'}: tell them`,
+    },
   } as const;
   if (p.resolution in contact) {
     const c = contact[p.resolution as keyof typeof contact];
-    await flagForContact(tx, { caseId: p.caseId, registrantId: p.registrantId, sessionId: p.sessionId, action: p.resolution, refund: c.refund, reason: c.reason, at });
+    await flagForContact(tx, {
+      caseId: p.caseId,
+      registrantId: p.registrantId,
+      sessionId: p.sessionId,
+      action: p.resolution,
+      refund: c.refund,
+      reason: c.reason,
+      at,
+    });
   }
 
   // This station's own requests: the one HQ applied won, any other lost (nothing was applied for it, so nothing to undo).
@@ -139,17 +240,34 @@ async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCas
     won ||= mine;
     await answerRequest(tx, r.id, mine ? 'won' : 'lost', mine ? 'applied by HQ' : `another resolution won: ${how}`, at);
     if (!mine) {
-      answers.push(notice(ctx, {
-        kind: 'resolution.lost', audience: 'desk', title: `Your ${r.action} was not applied: ${w.session}`,
-        message: `${w.person}’s case was already ${how}. Nothing of your ${r.action} was applied.`, caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId, resolutionId: r.id,
-      }));
+      answers.push(
+        notice(ctx, {
+          kind: 'resolution.lost',
+          audience: 'desk',
+          title: `Your ${r.action} was not applied: ${w.session}`,
+          message: `${w.person}’s case was already ${how}. Nothing of your ${r.action} was applied.`,
+          caseId: p.caseId,
+          sessionId: p.sessionId,
+          registrantId: p.registrantId,
+          resolutionId: r.id,
+        }),
+      );
     }
   }
   await audit(ctx, tx, {
     actor: 'hq',
     action: 'case.resolved',
     subject: p.caseId,
-    details: { saleId: p.saleId, resolution: p.resolution, by: p.by, decidedBy: p.decidedBy, supervisorId: p.supervisorId, note: p.note, outcome: o, requestWon: won },
+    details: {
+      saleId: p.saleId,
+      resolution: p.resolution,
+      by: p.by,
+      decidedBy: p.decidedBy,
+      supervisorId: p.supervisorId,
+      note: p.note,
+      outcome: o,
+      requestWon: won,
+    },
   });
   // A case closed because its desk released the seat (most often an online sale refused on the spot) needs nobody.
   const notes = [
@@ -157,47 +275,97 @@ async function caseResolved(ctx: StationContext, tx: Tx, p: Payload<'OversellCas
       ? []
       : [
           notice(ctx, {
-            kind: 'case.resolved', audience: won ? 'desk' : 'supervisors', title: `Case resolved: ${w.session}`,
-            message: `${w.person}’s oversold seat was ${how}${p.note ? ` — “${p.note}”` : ''}.`, caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
+            kind: 'case.resolved',
+            audience: won ? 'desk' : 'supervisors',
+            title: `Case resolved: ${w.session}`,
+            message: `${w.person}’s oversold seat was ${how}${p.note ? ` — “${p.note}”` : ''}.`,
+            caseId: p.caseId,
+            sessionId: p.sessionId,
+            registrantId: p.registrantId,
             resolutionId: won ? p.resolutionId : null,
           }),
         ]),
     ...answers,
   ];
   if (p.resolution === 'honor') {
-    notes.push(notice(ctx, {
-      kind: 'extra.chair', audience: 'room', title: `Extra chair: ${w.session}`,
-      message: `Put one more chair in ${w.room || 'the room'} for ${w.session} (capacity now ${o.capacity ?? '?'}): ${w.person} keeps the seat.`, caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
-    }));
+    notes.push(
+      notice(ctx, {
+        kind: 'extra.chair',
+        audience: 'room',
+        title: `Extra chair: ${w.session}`,
+        message: `Put one more chair in ${w.room || 'the room'} for ${w.session} (capacity now ${o.capacity ?? '?'}): ${w.person} keeps the seat.`,
+        caseId: p.caseId,
+        sessionId: p.sessionId,
+        registrantId: p.registrantId,
+      }),
+    );
   }
   return { status: 'applied', note: `${p.resolution} applied`, after: () => notes.forEach((n) => ctx.events.emit(n)) };
 }
 
-async function requestRejected(ctx: StationContext, tx: Tx, p: Payload<'OversellResolutionRejected'>): Promise<Applied> {
+async function requestRejected(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'OversellResolutionRejected'>,
+): Promise<Applied> {
   if (p.station !== me(ctx)) return { status: 'ignored', note: 'another station’s request' };
-  if (!(await answerRequest(tx, p.resolutionId, p.outcome, p.reason, nowIso(ctx)))) return { status: 'ignored', note: 'request unknown or already answered' };
-  await audit(ctx, tx, { actor: 'hq', action: `case.request.${p.outcome}`, subject: p.caseId, details: { resolutionId: p.resolutionId, resolution: p.resolution, reason: p.reason, resolvedAs: p.resolvedAs } });
+  if (!(await answerRequest(tx, p.resolutionId, p.outcome, p.reason, nowIso(ctx))))
+    return { status: 'ignored', note: 'request unknown or already answered' };
+  await audit(ctx, tx, {
+    actor: 'hq',
+    action: `case.request.${p.outcome}`,
+    subject: p.caseId,
+    details: { resolutionId: p.resolutionId, resolution: p.resolution, reason: p.reason, resolvedAs: p.resolvedAs },
+  });
   const c = await getCaseBySale(tx, p.saleId);
-  const w = c ? await words(tx, c.registrant_id, c.session_id) : { person: 'The registrant', session: 'a session', room: '' };
+  const w = c
+    ? await words(tx, c.registrant_id, c.session_id)
+    : { person: 'The registrant', session: 'a session', room: '' };
   const n = notice(ctx, {
     kind: p.outcome === 'lost' ? 'resolution.lost' : 'resolution.refused',
     audience: 'desk',
     title: `Your ${p.resolution} was not applied: ${w.session}`,
-    message: p.outcome === 'lost' ? `${w.person}’s case: ${p.reason}. Nothing of your ${p.resolution} was applied.` : `HQ refused it: ${p.reason} The case is still open.`,
-    caseId: p.caseId, sessionId: c?.session_id ?? null, registrantId: c?.registrant_id ?? null, resolutionId: p.resolutionId,
+    message:
+      p.outcome === 'lost'
+        ? `${w.person}’s case: ${p.reason}. Nothing of your ${p.resolution} was applied.`
+        : `HQ refused it: ${p.reason} The case is still open.`,
+    caseId: p.caseId,
+    sessionId: c?.session_id ?? null,
+    registrantId: c?.registrant_id ?? null,
+    resolutionId: p.resolutionId,
   });
   return { status: 'applied', note: null, after: () => ctx.events.emit(n) };
 }
 
-async function waitlistPromoted(ctx: StationContext, tx: Tx, p: Payload<'WaitlistPromoted'>, at: string): Promise<Applied> {
+async function waitlistPromoted(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'WaitlistPromoted'>,
+  at: string,
+): Promise<Applied> {
   if (!(await promoteWaitlistEntry(tx, p, at))) return { status: 'ignored', note: 'promotion already known' };
   const now = nowIso(ctx);
   const session = await getSession(tx, p.sessionId);
-  if (session && (await getRegistrantRow(tx, p.registrantId)) && !(await hasEntitlement(tx, p.registrantId, p.sessionId))) {
+  if (
+    session &&
+    (await getRegistrantRow(tx, p.registrantId)) &&
+    !(await hasEntitlement(tx, p.registrantId, p.sessionId))
+  ) {
     await grantEntitlement(tx, p.registrantId, p.sessionId, p.saleId, now);
   }
-  if (p.caseId) await contactPromoted(tx, p.caseId, `promoted from the waitlist to ${session?.title ?? p.sessionId}: tell them they have the seat; no refund`, now);
-  await audit(ctx, tx, { actor: 'hq', action: 'waitlist.promoted', subject: p.entryId, details: { sessionId: p.sessionId, registrantId: p.registrantId, saleId: p.saleId, station: p.station } });
+  if (p.caseId)
+    await contactPromoted(
+      tx,
+      p.caseId,
+      `promoted from the waitlist to ${session?.title ?? p.sessionId}: tell them they have the seat; no refund`,
+      now,
+    );
+  await audit(ctx, tx, {
+    actor: 'hq',
+    action: 'waitlist.promoted',
+    subject: p.entryId,
+    details: { sessionId: p.sessionId, registrantId: p.registrantId, saleId: p.saleId, station: p.station },
+  });
   const w = await words(tx, p.registrantId, p.sessionId);
   const forThisDesk = p.station === me(ctx);
   const n = notice(ctx, {
@@ -205,7 +373,9 @@ async function waitlistPromoted(ctx: StationContext, tx: Tx, p: Payload<'Waitlis
     audience: forThisDesk ? 'desk' : 'everyone',
     title: `Seat freed: ${w.session}`,
     message: `${w.person} came off the waitlist and now has a seat in ${w.session}.${forThisDesk ? ' This desk registered them: let them know (a new badge prints with the seat).' : ` ${deskName(p.station)} will let them know.`}`,
-    caseId: p.caseId, sessionId: p.sessionId, registrantId: p.registrantId,
+    caseId: p.caseId,
+    sessionId: p.sessionId,
+    registrantId: p.registrantId,
   });
   return { status: 'applied', note: null, after: () => ctx.events.emit(n) };
 }
@@ -217,27 +387,53 @@ const deskName = (origin: string) => (origin === 'hq' ? 'HQ' : origin.replace(/^
 
 type Notice = { type: 'notification' } & StaffNotification;
 
-function notice(ctx: StationContext, n: Omit<StaffNotification, 'at' | 'resolutionId'> & { resolutionId?: string | null }): Notice {
+function notice(
+  ctx: StationContext,
+  n: Omit<StaffNotification, 'at' | 'resolutionId'> & { resolutionId?: string | null },
+): Notice {
   return { type: 'notification', ...n, resolutionId: n.resolutionId ?? null, at: nowIso(ctx) };
 }
 
-async function words(tx: Tx, registrantId: string, sessionId: string): Promise<{ person: string; session: string; room: string }> {
+async function words(
+  tx: Tx,
+  registrantId: string,
+  sessionId: string,
+): Promise<{ person: string; session: string; room: string }> {
   const r = await getRegistrantRow(tx, registrantId);
   const s = await getSession(tx, sessionId);
-  return { person: r ? `${r.first_name} ${r.last_name}`.trim() : `Registrant ${registrantId}`, session: s?.title ?? sessionId, room: s?.room ?? '' };
+  return {
+    person: r ? `${r.first_name} ${r.last_name}`.trim() : `Registrant ${registrantId}`,
+    session: s?.title ?? sessionId,
+    room: s?.room ?? '',
+  };
 }
 
 /** A time as the venue's clock shows it (the conference's timezone). */
 async function venueTime(tx: Tx, iso: string): Promise<string> {
   const tz = (await getConference(tx))?.timezone ?? 'UTC';
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
   } catch {
     return iso;
   }
 }
 
 /** The screens hear that a case opened (ids to refetch; the case itself comes from `cases.list`). */
-function caseOpenedEvent(c: { id: string; saleId: string; sessionId: string; registrantId: string }, overBy: number): StationEvent {
-  return { type: 'case.opened', caseId: c.id, saleId: c.saleId, sessionId: c.sessionId, registrantId: c.registrantId, overBy };
+function caseOpenedEvent(
+  c: { id: string; saleId: string; sessionId: string; registrantId: string },
+  overBy: number,
+): StationEvent {
+  return {
+    type: 'case.opened',
+    caseId: c.id,
+    saleId: c.saleId,
+    sessionId: c.sessionId,
+    registrantId: c.registrantId,
+    overBy,
+  };
 }

@@ -10,11 +10,36 @@ import { ConferenceFile, describeIssues, type Registrant } from '../../../core/c
 import type { Envelope, FeedMessageType, Payload } from '../../../core/messages';
 import { feedMessageTypes, parseEnvelope } from '../../../core/messages';
 import { DomainError } from '../../../core/result';
-import { getConference, getRegistrantRow, getSession, refreshImportedAvailability, ticketTypeExists, upsertSessions } from '../../store/catalog';
+import {
+  getConference,
+  getRegistrantRow,
+  getSession,
+  refreshImportedAvailability,
+  ticketTypeExists,
+  upsertSessions,
+} from '../../store/catalog';
 import { printsOf, recordPrint } from '../../store/printing';
 import type { Tx } from '../../store/db';
-import { inboxHolds, inboxSeen, inboxWaiting, recordInbox, recordInboxRows, setInboxOutcome, type InboxRow } from '../../store/queues';
-import { allotmentWithSeat, applyAvailability, closeAllotment, getSale, grantEntitlement, hasEntitlement, toSale, updateSale, upsertAllotment } from '../../store/sales';
+import {
+  inboxHolds,
+  inboxSeen,
+  inboxWaiting,
+  recordInbox,
+  recordInboxRows,
+  setInboxOutcome,
+  type InboxRow,
+} from '../../store/queues';
+import {
+  allotmentWithSeat,
+  applyAvailability,
+  closeAllotment,
+  getSale,
+  grantEntitlement,
+  hasEntitlement,
+  toSale,
+  updateSale,
+  upsertAllotment,
+} from '../../store/sales';
 import { audit, emit, inTx, nowIso, recordContact, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 import { applyReconciliation } from './case-feed';
@@ -52,7 +77,10 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
   if (valid.length > 0) {
     await inTx(ctx, async (tx) => {
       let conference = await getConference(tx);
-      const seen = await inboxHolds(tx, valid.map((e) => e.id));
+      const seen = await inboxHolds(
+        tx,
+        valid.map((e) => e.id),
+      );
       const fresh: Envelope<FeedMessageType>[] = [];
       for (const env of valid) {
         if (seen.has(env.id)) applied.set(env, { status: 'duplicate', type: env.type, note: null });
@@ -63,7 +91,13 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
       }
       if (fresh.length === 0) return;
       // HQ's clock as of the newest message: the staleness estimate starts from here.
-      await recordContact(ctx, tx, Math.max(...fresh.map((env) => (env.type === 'Heartbeat' ? Date.parse(env.payload.hqTime) : Date.parse(env.at)))));
+      await recordContact(
+        ctx,
+        tx,
+        Math.max(
+          ...fresh.map((env) => (env.type === 'Heartbeat' ? Date.parse(env.payload.hqTime) : Date.parse(env.at))),
+        ),
+      );
       const rows: InboxRow[] = [];
       const at = nowIso(ctx);
       for (const env of fresh) {
@@ -73,7 +107,16 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
           conference && env.conferenceId !== conference.id
             ? { status: 'ignored', note: `for conference "${env.conferenceId}", not this station's "${conference.id}"` }
             : await apply(ctx, tx, env);
-        rows.push({ id: env.id, type: env.type, origin: env.origin, originSeq: env.seq, status: r.status, note: r.note, body: JSON.stringify(env), at });
+        rows.push({
+          id: env.id,
+          type: env.type,
+          origin: env.origin,
+          originSeq: env.seq,
+          status: r.status,
+          note: r.note,
+          body: JSON.stringify(env),
+          at,
+        });
         if (r.after) after.push(r.after);
         applied.set(env, { status: r.status, type: env.type, note: r.note });
         if (env.type === 'ConferenceSnapshotChunk' && !conference) conference = await getConference(tx); // just imported
@@ -90,13 +133,27 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
  * Records a message that failed validation in the local quarantine list (the sync receiver dead-letters it on the
  * bus). Kept apart from `feed.apply`, which writes nothing for bad input.
  */
-export async function quarantineFeedMessage(ctx: StationContext, body: string, reason: string, messageId?: string): Promise<void> {
+export async function quarantineFeedMessage(
+  ctx: StationContext,
+  body: string,
+  reason: string,
+  messageId?: string,
+): Promise<void> {
   // Keyed by the bus message id when there is one, so a redelivery before the dead-letter took effect is not
   // recorded twice.
   const id = `quarantine:${messageId ?? uuidv7()}`;
   await inTx(ctx, async (tx) => {
     if (await inboxSeen(tx, id)) return;
-    await recordInbox(tx, { id, type: 'invalid', origin: 'unknown', originSeq: null, status: 'quarantined', note: reason.slice(0, 1000), body: body.slice(0, 64_000), at: nowIso(ctx) });
+    await recordInbox(tx, {
+      id,
+      type: 'invalid',
+      origin: 'unknown',
+      originSeq: null,
+      status: 'quarantined',
+      note: reason.slice(0, 1000),
+      body: body.slice(0, 64_000),
+      at: nowIso(ctx),
+    });
   });
 }
 
@@ -110,9 +167,15 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
     case 'SeatAvailability': {
       const p = env.payload;
       if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) {
-        return { status: 'applied', note: null, after: () => ctx.events.emit({ type: 'availability.changed', sessionIds: [p.sessionId] }) };
+        return {
+          status: 'applied',
+          note: null,
+          after: () => ctx.events.emit({ type: 'availability.changed', sessionIds: [p.sessionId] }),
+        };
       }
-      return (await getSession(tx, p.sessionId)) ? { status: 'ignored', note: 'older or same version' } : { status: 'ignored', note: `unknown session ${p.sessionId}` };
+      return (await getSession(tx, p.sessionId))
+        ? { status: 'ignored', note: 'older or same version' }
+        : { status: 'ignored', note: `unknown session ${p.sessionId}` };
     }
 
     case 'SaleConfirmed': {
@@ -120,9 +183,14 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       if (!sale) return { status: 'ignored', note: 'not a sale of this station' };
       if (sale.status !== 'pending') return { status: 'ignored', note: `sale already ${sale.status}` };
       await updateSale(tx, sale.id, { status: 'confirmed', decided_at: at, at_risk: 0, proceed: 1 });
-      if (!(await hasEntitlement(tx, sale.registrant_id, sale.session_id))) await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, at);
+      if (!(await hasEntitlement(tx, sale.registrant_id, sale.session_id)))
+        await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, at);
       const decided = toSale((await getSale(tx, sale.id))!);
-      return { status: 'applied', note: null, after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.emit(decidedEvent(decided))) };
+      return {
+        status: 'applied',
+        note: null,
+        after: () => (ctx.verdicts.settle(sale.id, 'confirmed'), ctx.events.emit(decidedEvent(decided))),
+      };
     }
 
     case 'SaleOversold': {
@@ -134,23 +202,48 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       if (sale.proceed === 0) {
         // Nobody left with this seat yet: refuse on the spot and give the seat back at HQ.
         await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
-        await emit(ctx, tx, 'SeatReleased', { saleId: sale.id, sessionId: sale.session_id, registrantId: sale.registrant_id, reason: 'oversold at HQ; refused at the desk before the seat was handed out' }, sale.session_id);
+        await emit(
+          ctx,
+          tx,
+          'SeatReleased',
+          {
+            saleId: sale.id,
+            sessionId: sale.session_id,
+            registrantId: sale.registrant_id,
+            reason: 'oversold at HQ; refused at the desk before the seat was handed out',
+          },
+          sale.session_id,
+        );
         await refundSale(ctx, tx, sale.id, 'HQ says the session was full: the seat was not there');
         const decided = toSale((await getSale(tx, sale.id))!);
-        return { status: 'applied', note: 'refused before fulfilment', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
+        return {
+          status: 'applied',
+          note: 'refused before fulfilment',
+          after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))),
+        };
       }
       // The person already has the seat: staff must resolve it (DESIGN §8). HQ opens the case for every station
       // (OversellCaseOpened, right behind this verdict).
       await updateSale(tx, sale.id, { status: 'oversold', decided_at: at, at_risk: 0 });
       const decided = toSale((await getSale(tx, sale.id))!);
-      return { status: 'applied', note: 'oversold; HQ opens the case', after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))) };
+      return {
+        status: 'applied',
+        note: 'oversold; HQ opens the case',
+        after: () => (ctx.verdicts.settle(sale.id, 'oversold'), ctx.events.emit(decidedEvent(decided))),
+      };
     }
 
     case 'AllotmentGranted': {
       const p = env.payload;
       if (p.station !== me) return { status: 'ignored', note: 'another station’s allotment' };
       if (!(await getSession(tx, p.sessionId))) return { status: 'ignored', note: `unknown session ${p.sessionId}` };
-      const added = await upsertAllotment(tx, { id: p.allotmentId, sessionId: p.sessionId, requestId: p.requestId, seats: p.seats, at });
+      const added = await upsertAllotment(tx, {
+        id: p.allotmentId,
+        sessionId: p.sessionId,
+        requestId: p.requestId,
+        seats: p.seats,
+        at,
+      });
       return added ? { status: 'applied', note: null } : { status: 'ignored', note: 'allotment already known' };
     }
 
@@ -158,7 +251,9 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       const p = env.payload;
       if (p.station !== me) return { status: 'ignored', note: 'another station’s allotment' };
       const closed = await closeAllotment(tx, p.allotmentId, 'recalled', at);
-      return closed ? { status: 'applied', note: `${closed.unused} unused seat(s) recalled` } : { status: 'ignored', note: 'no such active allotment' };
+      return closed
+        ? { status: 'applied', note: `${closed.unused} unused seat(s) recalled` }
+        : { status: 'ignored', note: 'no such active allotment' };
     }
 
     case 'AllotmentReturnRequested': {
@@ -172,15 +267,19 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
         if (!r) break;
         seats += r.seats;
       }
-      return seats > 0 ? { status: 'applied', note: `${seats} seat(s) given back` } : { status: 'ignored', note: 'no seat in hand for the session' };
+      return seats > 0
+        ? { status: 'applied', note: `${seats} seat(s) given back` }
+        : { status: 'ignored', note: 'no seat in hand for the session' };
     }
 
     case 'RegistrantUpserted': {
       const r = env.payload.registrant;
       const conference = await getConference(tx);
       if (!conference) return { status: 'ignored', note: 'no conference loaded' };
-      if (!(await ticketTypeExists(tx, r.ticketTypeId))) return { status: 'ignored', note: `unknown ticket type ${r.ticketTypeId}` };
-      for (const s of r.sessions) if (!(await getSession(tx, s))) return { status: 'ignored', note: `unknown session ${s}` };
+      if (!(await ticketTypeExists(tx, r.ticketTypeId)))
+        return { status: 'ignored', note: `unknown ticket type ${r.ticketTypeId}` };
+      for (const s of r.sessions)
+        if (!(await getSession(tx, s))) return { status: 'ignored', note: `unknown session ${s}` };
       ctx.registrants.upsert(conference.id, [r], 'hq', at);
       return { status: 'applied', note: null };
     }
@@ -226,7 +325,15 @@ async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'Badg
   if (p.station === `station:${ctx.stationId}`) return { status: 'ignored', note: 'this station’s own print' };
   const r = await getRegistrantRow(tx, p.registrantId);
   if (!r) return { status: 'ignored', note: `unknown registrant ${p.registrantId}` };
-  if (!(await recordPrint(tx, { station: p.station, jobId: p.jobId, registrantId: p.registrantId, version: p.badgeVersion, printedAt: p.printedAt }))) {
+  if (
+    !(await recordPrint(tx, {
+      station: p.station,
+      jobId: p.jobId,
+      registrantId: p.registrantId,
+      version: p.badgeVersion,
+      printedAt: p.printedAt,
+    }))
+  ) {
     return { status: 'ignored', note: 'print already known' };
   }
   const same = (await printsOf(tx, p.registrantId)).filter((x) => x.version === p.badgeVersion);
@@ -235,7 +342,12 @@ async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'Badg
   const [a, b] = [same[0]!, same.find((x) => x.station !== same[0]!.station)!];
   const at = nowIso(ctx);
   const text = `The badge of ${name} was printed twice while stations could not see each other: at ${a.station.replace('station:', '')} ${a.printedAt} and ${b.station.replace('station:', '')} ${b.printedAt}. Reprint it with a reason so that only one works at the doors.`;
-  await audit(ctx, tx, { actor: 'hq', action: 'badge.printedTwice', subject: p.registrantId, details: { version: p.badgeVersion, prints: same.map((x) => ({ station: x.station, at: x.printedAt })) } });
+  await audit(ctx, tx, {
+    actor: 'hq',
+    action: 'badge.printedTwice',
+    subject: p.registrantId,
+    details: { version: p.badgeVersion, prints: same.map((x) => ({ station: x.station, at: x.printedAt })) },
+  });
   return {
     status: 'applied',
     note: 'printed twice: staff told',
@@ -251,12 +363,25 @@ async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'Badg
         sessionId: null,
         registrantId: p.registrantId,
         resolutionId: null,
-        params: { name, version: p.badgeVersion, firstStation: a.station, firstAt: a.printedAt, secondStation: b.station, secondAt: b.printedAt },
+        params: {
+          name,
+          version: p.badgeVersion,
+          firstStation: a.station,
+          firstAt: a.printedAt,
+          secondStation: b.station,
+          secondAt: b.printedAt,
+        },
       }),
   };
 }
 
-const decidedEvent = (s: Sale): StationEvent => ({ type: 'sale.decided', saleId: s.id, sessionId: s.sessionId, registrantId: s.registrantId, status: s.status });
+const decidedEvent = (s: Sale): StationEvent => ({
+  type: 'sale.decided',
+  saleId: s.id,
+  sessionId: s.sessionId,
+  registrantId: s.registrantId,
+  status: s.status,
+});
 
 const WAITING_FOR_FIRST_CHUNK = 'waiting for snapshot chunk 0';
 
@@ -265,7 +390,11 @@ const WAITING_FOR_FIRST_CHUNK = 'waiting for snapshot chunk 0';
  * conference, ticket types and sessions as a file import would; later chunks add registrants. A chunk that
  * arrives before chunk 0 waits in the inbox and is applied right after it.
  */
-async function applySnapshotChunk(ctx: StationContext, tx: Tx, p: Payload<'ConferenceSnapshotChunk'>): Promise<Applied> {
+async function applySnapshotChunk(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'ConferenceSnapshotChunk'>,
+): Promise<Applied> {
   if (p.station !== `station:${ctx.stationId}`) return { status: 'ignored', note: 'addressed to another station' };
   const conference = await getConference(tx);
   const at = nowIso(ctx);
@@ -274,8 +403,15 @@ async function applySnapshotChunk(ctx: StationContext, tx: Tx, p: Payload<'Confe
     return addSnapshotRegistrants(ctx, tx, conference.id, p.registrants, at);
   }
   if (!p.conference) return { status: 'ignored', note: 'snapshot chunk 0 without the conference' };
-  const file = ConferenceFile.safeParse({ format: 'lanyard.conference/1', conference: p.conference, ticketTypes: p.ticketTypes, sessions: p.sessions, registrants: p.registrants });
-  if (!file.success) return { status: 'ignored', note: `snapshot chunk 0 is not a usable conference: ${describeIssues(file.error, 3)}` };
+  const file = ConferenceFile.safeParse({
+    format: 'lanyard.conference/1',
+    conference: p.conference,
+    ticketTypes: p.ticketTypes,
+    sessions: p.sessions,
+    registrants: p.registrants,
+  });
+  if (!file.success)
+    return { status: 'ignored', note: `snapshot chunk 0 is not a usable conference: ${describeIssues(file.error, 3)}` };
   const report = await importConference(ctx, tx, file.data, () => {});
   for (const waiting of await inboxWaiting(tx, 'ConferenceSnapshotChunk', WAITING_FOR_FIRST_CHUNK)) {
     const chunk = (JSON.parse(waiting.body) as Envelope<'ConferenceSnapshotChunk'>).payload;
@@ -283,18 +419,34 @@ async function applySnapshotChunk(ctx: StationContext, tx: Tx, p: Payload<'Confe
     const r = await addSnapshotRegistrants(ctx, tx, file.data.conference.id, chunk.registrants, at);
     await setInboxOutcome(tx, waiting.id, r.status, r.note === null ? 'applied after chunk 0' : r.note);
   }
-  return { status: 'applied', note: `conference ${file.data.conference.id}: ${report.sessions} sessions, ${report.registrants.inserted + report.registrants.updated} registrants (chunk 1 of ${p.of})` };
+  return {
+    status: 'applied',
+    note: `conference ${file.data.conference.id}: ${report.sessions} sessions, ${report.registrants.inserted + report.registrants.updated} registrants (chunk 1 of ${p.of})`,
+  };
 }
 
-async function addSnapshotRegistrants(ctx: StationContext, tx: Tx, conferenceId: string, registrants: Registrant[], at: string): Promise<Applied> {
+async function addSnapshotRegistrants(
+  ctx: StationContext,
+  tx: Tx,
+  conferenceId: string,
+  registrants: Registrant[],
+  at: string,
+): Promise<Applied> {
   const usable: Registrant[] = [];
   const skipped: string[] = [];
   for (const r of registrants) {
-    const known = (await ticketTypeExists(tx, r.ticketTypeId)) && (await Promise.all(r.sessions.map((s) => getSession(tx, s)))).every(Boolean);
+    const known =
+      (await ticketTypeExists(tx, r.ticketTypeId)) &&
+      (await Promise.all(r.sessions.map((s) => getSession(tx, s)))).every(Boolean);
     if (known) usable.push(r);
     else skipped.push(r.id);
   }
   ctx.registrants.upsert(conferenceId, usable, 'hq', at);
   await refreshImportedAvailability(tx);
-  return { status: 'applied', note: skipped.length ? `skipped ${skipped.length} registrant(s) with unknown ticket type or session: ${skipped.slice(0, 5).join(', ')}` : null };
+  return {
+    status: 'applied',
+    note: skipped.length
+      ? `skipped ${skipped.length} registrant(s) with unknown ticket type or session: ${skipped.slice(0, 5).join(', ')}`
+      : null,
+  };
 }

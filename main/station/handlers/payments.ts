@@ -17,9 +17,15 @@ export interface Charge {
 /** A price to pay needs a payment: refused before anything is written, with the amount for the screen. */
 export function requirePayment(charge: Charge | null, payment: PaymentInput | undefined, what: string): void {
   if (charge && charge.amount > 0 && !payment) {
-    throw new DomainError('conflict', `${what} costs ${decimal(charge.amount, charge.currency)} ${charge.currency}: take the payment (cash, card with the terminal's reference, invoice, or complimentary with a reason).`, {
-      reason: 'payment_required', amount: charge.amount, currency: charge.currency,
-    });
+    throw new DomainError(
+      'conflict',
+      `${what} costs ${decimal(charge.amount, charge.currency)} ${charge.currency}: take the payment (cash, card with the terminal's reference, invoice, or complimentary with a reason).`,
+      {
+        reason: 'payment_required',
+        amount: charge.amount,
+        currency: charge.currency,
+      },
+    );
   }
 }
 
@@ -27,7 +33,16 @@ export function requirePayment(charge: Charge | null, payment: PaymentInput | un
 export async function takePayment(
   ctx: StationContext,
   tx: Tx,
-  p: { registrantId: string; saleId: string | null; purpose: PaymentPurpose; description: string; charge: Charge | null; payment: PaymentInput | undefined; staffId: string | null; actor: string },
+  p: {
+    registrantId: string;
+    saleId: string | null;
+    purpose: PaymentPurpose;
+    description: string;
+    charge: Charge | null;
+    payment: PaymentInput | undefined;
+    staffId: string | null;
+    actor: string;
+  },
 ): Promise<string | null> {
   if (!p.charge || p.charge.amount <= 0 || !p.payment) return null;
   const id = uuidv7();
@@ -35,16 +50,45 @@ export async function takePayment(
   const reference = p.payment.method === 'card' || p.payment.method === 'invoice' ? p.payment.reference : null;
   const reason = p.payment.method === 'complimentary' ? p.payment.reason : null;
   await insertPayment(tx, {
-    id, registrant_id: p.registrantId, sale_id: p.saleId, purpose: p.purpose, description: p.description, amount: p.charge.amount, currency: p.charge.currency,
-    method: p.payment.method, reference, reason, staff_id: p.staffId, station: `station:${ctx.stationId}`, created_at: at,
+    id,
+    registrant_id: p.registrantId,
+    sale_id: p.saleId,
+    purpose: p.purpose,
+    description: p.description,
+    amount: p.charge.amount,
+    currency: p.charge.currency,
+    method: p.payment.method,
+    reference,
+    reason,
+    staff_id: p.staffId,
+    station: `station:${ctx.stationId}`,
+    created_at: at,
   });
   await emit(ctx, tx, 'PaymentRecorded', {
-    paymentId: id, registrantId: p.registrantId, saleId: p.saleId, purpose: p.purpose, description: p.description.slice(0, 300), amount: p.charge.amount, currency: p.charge.currency,
-    method: p.payment.method, reference, reason, staffId: p.staffId,
+    paymentId: id,
+    registrantId: p.registrantId,
+    saleId: p.saleId,
+    purpose: p.purpose,
+    description: p.description.slice(0, 300),
+    amount: p.charge.amount,
+    currency: p.charge.currency,
+    method: p.payment.method,
+    reference,
+    reason,
+    staffId: p.staffId,
   });
   await audit(ctx, tx, {
-    actor: p.actor, action: 'payment.take', subject: p.registrantId,
-    details: { paymentId: id, amount: p.charge.amount, currency: p.charge.currency, method: p.payment.method, purpose: p.purpose, summary: `${decimal(p.charge.amount, p.charge.currency)} ${p.charge.currency} by ${p.payment.method}: ${p.description}` },
+    actor: p.actor,
+    action: 'payment.take',
+    subject: p.registrantId,
+    details: {
+      paymentId: id,
+      amount: p.charge.amount,
+      currency: p.charge.currency,
+      method: p.payment.method,
+      purpose: p.purpose,
+      summary: `${decimal(p.charge.amount, p.charge.currency)} ${p.charge.currency} by ${p.payment.method}: ${p.description}`,
+    },
   });
   return id;
 }
@@ -57,8 +101,26 @@ export async function refundSale(ctx: StationContext, tx: Tx, saleId: string, re
   let n = 0;
   for (const p of await paymentsOfSale(tx, saleId)) {
     if (!(await closePayment(tx, p.id, { status: 'refunded', at: nowIso(ctx), by: 'station', reason }))) continue;
-    await emit(ctx, tx, 'PaymentReversed', { paymentId: p.id, registrantId: p.registrant_id, kind: 'refund', amount: p.amount, currency: p.currency, reason: reason.slice(0, 500), supervisorId: null });
-    await audit(ctx, tx, { actor: 'station', action: 'payment.reverse', subject: p.registrant_id, details: { paymentId: p.id, kind: 'refund', reason, summary: `${decimal(p.amount, p.currency)} ${p.currency} refunded: ${reason}` } });
+    await emit(ctx, tx, 'PaymentReversed', {
+      paymentId: p.id,
+      registrantId: p.registrant_id,
+      kind: 'refund',
+      amount: p.amount,
+      currency: p.currency,
+      reason: reason.slice(0, 500),
+      supervisorId: null,
+    });
+    await audit(ctx, tx, {
+      actor: 'station',
+      action: 'payment.reverse',
+      subject: p.registrant_id,
+      details: {
+        paymentId: p.id,
+        kind: 'refund',
+        reason,
+        summary: `${decimal(p.amount, p.currency)} ${p.currency} refunded: ${reason}`,
+      },
+    });
     n++;
   }
   return n;

@@ -17,7 +17,15 @@ import { standingProblems } from '../../../core/validity';
 import { getConference, getSession, ticketTypeExists } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { latestBadge, voidBadge } from '../../store/printing';
-import { getEntitlement, getRegistrantDetail, getTicketType, listTicketTypes, mergeDeskFields, registrantRecord, setStatusNote } from '../../store/registrations';
+import {
+  getEntitlement,
+  getRegistrantDetail,
+  getTicketType,
+  listTicketTypes,
+  mergeDeskFields,
+  registrantRecord,
+  setStatusNote,
+} from '../../store/registrations';
 import type { SeatSwapOutcome } from '../../../core/api';
 import { actor, audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
 import type { Applied } from './feed';
@@ -27,10 +35,25 @@ import { checkSupervisor } from './staff';
 import { refuseIf } from './validity';
 import type { Handlers } from '../serve';
 
-type Channels = 'registrant.correct' | 'registration.settle' | 'registration.changeTicket' | 'registration.transfer' | 'seat.release' | 'seat.swap';
+type Channels =
+  | 'registrant.correct'
+  | 'registration.settle'
+  | 'registration.changeTicket'
+  | 'registration.transfer'
+  | 'seat.release'
+  | 'seat.swap';
 
 /** Optional fields a transfer clears: they described the other person. */
-const personal = ['preferredName', 'nameOrder', 'pronouns', 'country', 'accessibility', 'dietary', 'answers', 'sessionRoles'] as const;
+const personal = [
+  'preferredName',
+  'nameOrder',
+  'pronouns',
+  'country',
+  'accessibility',
+  'dietary',
+  'answers',
+  'sessionRoles',
+] as const;
 
 export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channels> {
   const detail = async (id: string) => (await getRegistrantDetail(ctx.db, id, ctx.stationId))!;
@@ -41,8 +64,18 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
         const by = await actor(tx, caller);
         // An empty optional field is cleared (null in the desk's fields); the required ones stay strings.
         const fields: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(changes)) fields[k] = v === '' && !['firstName', 'lastName', 'email', 'company'].includes(k) ? null : v;
-        await changeRegistrant(ctx, tx, { registrantId, kind: 'correction', fields, reason, by, staffId: caller.session?.staffId ?? null, action: 'registrant.correct', verb: 'corrected' });
+        for (const [k, v] of Object.entries(changes))
+          fields[k] = v === '' && !['firstName', 'lastName', 'email', 'company'].includes(k) ? null : v;
+        await changeRegistrant(ctx, tx, {
+          registrantId,
+          kind: 'correction',
+          fields,
+          reason,
+          by,
+          staffId: caller.session?.staffId ?? null,
+          action: 'registrant.correct',
+          verb: 'corrected',
+        });
       });
       return detail(registrantId);
     },
@@ -52,19 +85,44 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
       await inTx(ctx, async (tx) => {
         const by = await actor(tx, caller);
         const before = await requireRecord(tx, req.registrantId);
-        if (before.status !== 'pending') throw new DomainError('conflict', `This registration is ${before.status ?? 'paid'}, not pending: there is nothing to settle.`, { reason: 'other' });
+        if (before.status !== 'pending')
+          throw new DomainError(
+            'conflict',
+            `This registration is ${before.status ?? 'paid'}, not pending: there is nothing to settle.`,
+            { reason: 'other' },
+          );
         let note: string;
         if (req.decision === 'pay') {
           const t = (await getTicketType(tx, before.ticketTypeId))!;
           const currency = (await getConference(tx))?.currency ?? null;
           const charge = t.price !== null && t.price > 0 && currency ? { amount: t.price, currency } : null;
-          if (!charge) throw new DomainError('conflict', `${t.name} has no price to pay: a supervisor accepts the registration instead.`, { reason: 'other' });
-          await takePayment(ctx, tx, { registrantId: before.id, saleId: null, purpose: 'balance', description: t.name, charge, payment: req.payment, staffId: caller.session?.staffId ?? null, actor: by });
+          if (!charge)
+            throw new DomainError(
+              'conflict',
+              `${t.name} has no price to pay: a supervisor accepts the registration instead.`,
+              { reason: 'other' },
+            );
+          await takePayment(ctx, tx, {
+            registrantId: before.id,
+            saleId: null,
+            purpose: 'balance',
+            description: t.name,
+            charge,
+            payment: req.payment,
+            staffId: caller.session?.staffId ?? null,
+            actor: by,
+          });
           note = `paid at ${ctx.stationId}: ${decimal(charge.amount, charge.currency)} ${charge.currency} by ${req.payment.method}`;
         } else note = `accepted by ${supervisor!.name}: ${req.note}`;
         await changeRegistrant(ctx, tx, {
-          registrantId: before.id, kind: 'status', fields: { status: 'paid' }, reason: note, by: supervisor?.id ?? by, staffId: caller.session?.staffId ?? null,
-          action: 'registration.settle', verb: req.decision === 'pay' ? 'paid at the desk' : 'accepted',
+          registrantId: before.id,
+          kind: 'status',
+          fields: { status: 'paid' },
+          reason: note,
+          by: supervisor?.id ?? by,
+          staffId: caller.session?.staffId ?? null,
+          action: 'registration.settle',
+          verb: req.decision === 'pay' ? 'paid at the desk' : 'accepted',
         });
         await setStatusNote(tx, before.id, note);
       });
@@ -80,20 +138,40 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
         const before = await requireRecord(tx, registrantId);
         const rules = standingProblems({ status: before.status ?? 'paid', note: null });
         refuseIf(rules, 'The ticket cannot be changed');
-        if (before.ticketTypeId === ticketTypeId) throw new DomainError('conflict', `This registration already has ${target.name}.`, { reason: 'other' });
+        if (before.ticketTypeId === ticketTypeId)
+          throw new DomainError('conflict', `This registration already has ${target.name}.`, { reason: 'other' });
         const current = (await getTicketType(tx, before.ticketTypeId))!;
         const currency = (await getConference(tx))?.currency ?? null;
         const difference = (target.price ?? 0) - (current.price ?? 0);
         // A cheaper ticket (money to give back) or a privileged one (speaker, staff) is a supervisor's decision.
         if ((difference < 0 || target.privileged === 1) && !supervisor) {
-          throw new DomainError('forbidden', `${difference < 0 ? `${target.name} costs less than ${current.name}` : `${target.name} is a privileged ticket`}: a supervisor's PIN is needed.`, { need: 'supervisor' });
+          throw new DomainError(
+            'forbidden',
+            `${difference < 0 ? `${target.name} costs less than ${current.name}` : `${target.name} is a privileged ticket`}: a supervisor's PIN is needed.`,
+            { need: 'supervisor' },
+          );
         }
         const charge = difference > 0 && currency ? { amount: difference, currency } : null;
         requirePayment(charge, payment, `Changing ${current.name} to ${target.name}`);
-        await takePayment(ctx, tx, { registrantId, saleId: null, purpose: 'ticket_change', description: `${current.name} → ${target.name}`, charge, payment, staffId: caller.session?.staffId ?? null, actor: by });
+        await takePayment(ctx, tx, {
+          registrantId,
+          saleId: null,
+          purpose: 'ticket_change',
+          description: `${current.name} → ${target.name}`,
+          charge,
+          payment,
+          staffId: caller.session?.staffId ?? null,
+          actor: by,
+        });
         await changeRegistrant(ctx, tx, {
-          registrantId, kind: 'ticket', fields: { ticketTypeId }, reason: reason || `${current.name} → ${target.name}`, by: supervisor?.id ?? by, staffId: caller.session?.staffId ?? null,
-          action: 'registration.changeTicket', verb: 'ticket changed',
+          registrantId,
+          kind: 'ticket',
+          fields: { ticketTypeId },
+          reason: reason || `${current.name} → ${target.name}`,
+          by: supervisor?.id ?? by,
+          staffId: caller.session?.staffId ?? null,
+          action: 'registration.changeTicket',
+          verb: 'ticket changed',
         });
       });
       return detail(registrantId);
@@ -103,36 +181,64 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
       await inTx(ctx, async (tx) => {
         const by = await actor(tx, caller);
         const before = await requireRecord(tx, registrantId);
-        refuseIf(standingProblems({ status: before.status ?? 'paid', note: null }), 'The registration cannot be transferred');
+        refuseIf(
+          standingProblems({ status: before.status ?? 'paid', note: null }),
+          'The registration cannot be transferred',
+        );
         const fields: Record<string, unknown> = { ...to };
         for (const k of personal) fields[k] = null;
         const newName = `${to.firstName} ${to.lastName}`.trim();
-        await changeRegistrant(ctx, tx, { registrantId, kind: 'transfer', fields, reason: `to ${newName}: ${reason}`, by, staffId: caller.session?.staffId ?? null, action: 'registration.transfer', verb: 'transferred' });
+        await changeRegistrant(ctx, tx, {
+          registrantId,
+          kind: 'transfer',
+          fields,
+          reason: `to ${newName}: ${reason}`,
+          by,
+          staffId: caller.session?.staffId ?? null,
+          action: 'registration.transfer',
+          verb: 'transferred',
+        });
         // A printed badge names the other person: it stops working at the doors; the next print is a new version.
         const badge = await latestBadge(tx, registrantId);
         if (badge && badge.status === 'printed') {
           const why = `registration transferred to ${newName}`;
           const conference = await requireConference(tx);
           await voidBadge(tx, registrantId, badge.version, why, nowIso(ctx));
-          await emit(ctx, tx, 'BadgeVoided', { registrantId, badgeVersion: badge.version, reason: why }, null, { stationId: ctx.stationId, conferenceId: conference.id, at: nowIso(ctx) });
-          await audit(ctx, tx, { actor: by, action: 'badge.void', subject: registrantId, details: { version: badge.version, reason: why, summary: `badge version ${badge.version} voided: ${why}` } });
+          await emit(ctx, tx, 'BadgeVoided', { registrantId, badgeVersion: badge.version, reason: why }, null, {
+            stationId: ctx.stationId,
+            conferenceId: conference.id,
+            at: nowIso(ctx),
+          });
+          await audit(ctx, tx, {
+            actor: by,
+            action: 'badge.void',
+            subject: registrantId,
+            details: { version: badge.version, reason: why, summary: `badge version ${badge.version} voided: ${why}` },
+          });
         }
       });
       return detail(registrantId);
     },
 
     'seat.release': async ({ registrantId, sessionId, reason }, caller) => {
-      const changed = await inTx(ctx, async (tx) => releaseSeat(ctx, tx, { registrantId, sessionId, reason, by: await actor(tx, caller) }));
+      const changed = await inTx(ctx, async (tx) =>
+        releaseSeat(ctx, tx, { registrantId, sessionId, reason, by: await actor(tx, caller) }),
+      );
       afterRelease(ctx, changed);
       return detail(registrantId);
     },
 
-    'seat.swap': async ({ registrantId, fromSessionId, toSessionId, payment, override }, caller) => swapSeat(ctx, { registrantId, fromSessionId, toSessionId, payment, override }, caller),
+    'seat.swap': async ({ registrantId, fromSessionId, toSessionId, payment, override }, caller) =>
+      swapSeat(ctx, { registrantId, fromSessionId, toSessionId, payment, override }, caller),
   };
 }
 
 function unknownTicketType(id: string, valid: { id: string; name: string }[]): DomainError {
-  return new DomainError('not_found', `Unknown ticket type "${id}". This conference has: ${valid.map((t) => `${t.id} (${t.name})`).join(', ')}.`, { ticketTypes: valid.map((t) => ({ id: t.id, name: t.name })) });
+  return new DomainError(
+    'not_found',
+    `Unknown ticket type "${id}". This conference has: ${valid.map((t) => `${t.id} (${t.name})`).join(', ')}.`,
+    { ticketTypes: valid.map((t) => ({ id: t.id, name: t.name })) },
+  );
 }
 export { unknownTicketType };
 
@@ -149,7 +255,16 @@ async function requireRecord(tx: Tx, id: string): Promise<Registrant> {
 async function changeRegistrant(
   ctx: StationContext,
   tx: Tx,
-  c: { registrantId: string; kind: Payload<'RegistrantChanged'>['kind']; fields: Record<string, unknown>; reason: string; by: string; staffId: string | null; action: string; verb: string },
+  c: {
+    registrantId: string;
+    kind: Payload<'RegistrantChanged'>['kind'];
+    fields: Record<string, unknown>;
+    reason: string;
+    by: string;
+    staffId: string | null;
+    action: string;
+    verb: string;
+  },
 ): Promise<Registrant> {
   const conference = await requireConference(tx);
   const before = await requireRecord(tx, c.registrantId);
@@ -159,18 +274,42 @@ async function changeRegistrant(
     else merged[k] = v;
   }
   const parsed = RegistrantSchema.safeParse(merged);
-  if (!parsed.success) throw new DomainError('invalid_input', `The registration would not be valid: ${describeIssues(parsed.error)}.`);
+  if (!parsed.success)
+    throw new DomainError('invalid_input', `The registration would not be valid: ${describeIssues(parsed.error)}.`);
   const after = parsed.data;
-  if (after.ticketTypeId !== before.ticketTypeId && !(await ticketTypeExists(tx, after.ticketTypeId))) throw new DomainError('not_found', `Unknown ticket type "${after.ticketTypeId}".`);
-  const changed = Object.keys(c.fields).filter((k) => JSON.stringify((before as Record<string, unknown>)[k] ?? null) !== JSON.stringify((after as Record<string, unknown>)[k] ?? null));
-  if (changed.length === 0) throw new DomainError('conflict', 'Nothing would change: the registration already says that.', { reason: 'other' });
+  if (after.ticketTypeId !== before.ticketTypeId && !(await ticketTypeExists(tx, after.ticketTypeId)))
+    throw new DomainError('not_found', `Unknown ticket type "${after.ticketTypeId}".`);
+  const changed = Object.keys(c.fields).filter(
+    (k) =>
+      JSON.stringify((before as Record<string, unknown>)[k] ?? null) !==
+      JSON.stringify((after as Record<string, unknown>)[k] ?? null),
+  );
+  if (changed.length === 0)
+    throw new DomainError('conflict', 'Nothing would change: the registration already says that.', { reason: 'other' });
   ctx.registrants.upsert(conference.id, [after], 'walkup', nowIso(ctx), undefined, 'keep');
   await mergeDeskFields(tx, c.registrantId, Object.fromEntries(changed.map((k) => [k, c.fields[k]])));
-  await emit(ctx, tx, 'RegistrantChanged', { registrant: after, kind: c.kind, fields: changed, reason: c.reason.slice(0, 500), staffId: c.staffId });
-  const show = (v: unknown) => (v === undefined || v === null || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
-  const diff = Object.fromEntries(changed.map((k) => [k, [(before as Record<string, unknown>)[k] ?? null, (after as Record<string, unknown>)[k] ?? null]]));
+  await emit(ctx, tx, 'RegistrantChanged', {
+    registrant: after,
+    kind: c.kind,
+    fields: changed,
+    reason: c.reason.slice(0, 500),
+    staffId: c.staffId,
+  });
+  const show = (v: unknown) =>
+    v === undefined || v === null || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v);
+  const diff = Object.fromEntries(
+    changed.map((k) => [
+      k,
+      [(before as Record<string, unknown>)[k] ?? null, (after as Record<string, unknown>)[k] ?? null],
+    ]),
+  );
   const summary = `${c.verb}: ${changed.map((k) => `${k} ${show((before as Record<string, unknown>)[k])} → ${show((after as Record<string, unknown>)[k])}`).join('; ')}${c.reason ? ` (${c.reason})` : ''}`;
-  await audit(ctx, tx, { actor: c.by, action: c.action, subject: c.registrantId, details: { kind: c.kind, changes: diff, reason: c.reason, summary: summary.slice(0, 500) } });
+  await audit(ctx, tx, {
+    actor: c.by,
+    action: c.action,
+    subject: c.registrantId,
+    details: { kind: c.kind, changes: diff, reason: c.reason, summary: summary.slice(0, 500) },
+  });
   return after;
 }
 
@@ -181,25 +320,57 @@ export function afterRelease(ctx: StationContext, sessionId: string): void {
 /** The new seat first (the sale policy, its price less the old seat's); the old one goes back only once the new one is the person's. */
 async function swapSeat(
   ctx: StationContext,
-  req: { registrantId: string; fromSessionId: string; toSessionId: string; payment?: Parameters<typeof sell>[1]['payment']; override?: { supervisorId: string; pin: string } | undefined },
+  req: {
+    registrantId: string;
+    fromSessionId: string;
+    toSessionId: string;
+    payment?: Parameters<typeof sell>[1]['payment'];
+    override?: { supervisorId: string; pin: string } | undefined;
+  },
   caller: Caller,
 ): Promise<SeatSwapOutcome> {
   const held = await getEntitlement(ctx.db, req.registrantId, req.fromSessionId);
   if (!held) {
     const s = await getSession(ctx.db, req.fromSessionId);
-    throw new DomainError('not_found', s ? `This registration has no seat in "${s.title}" to swap.` : `No session with id "${req.fromSessionId}".`);
+    throw new DomainError(
+      'not_found',
+      s ? `This registration has no seat in "${s.title}" to swap.` : `No session with id "${req.fromSessionId}".`,
+    );
   }
   const from = (await getSession(ctx.db, req.fromSessionId))!;
   const to = await getSession(ctx.db, req.toSessionId);
   const currency = (await getConference(ctx.db))?.currency ?? null;
   const difference = (to?.price ?? 0) - (from.price ?? 0);
   const charge = difference > 0 && currency ? { amount: difference, currency } : null;
-  const sale = await sell(ctx, { sessionId: req.toSessionId, registrantId: req.registrantId, override: req.override, payment: req.payment, charge, chargeFor: `${from.title} → ${to?.title ?? req.toSessionId}` }, caller, true);
+  const sale = await sell(
+    ctx,
+    {
+      sessionId: req.toSessionId,
+      registrantId: req.registrantId,
+      override: req.override,
+      payment: req.payment,
+      charge,
+      chargeFor: `${from.title} → ${to?.title ?? req.toSessionId}`,
+    },
+    caller,
+    true,
+  );
   const got = sale.outcome === 'confirmed' || sale.outcome === 'proceed';
   if (!got) return { sale, released: false, message: `The seat in "${from.title}" is kept: ${sale.message}` };
-  await inTx(ctx, async (tx) => releaseSeat(ctx, tx, { registrantId: req.registrantId, sessionId: req.fromSessionId, reason: `swapped for "${to!.title}"`, by: await actor(tx, caller) }));
+  await inTx(ctx, async (tx) =>
+    releaseSeat(ctx, tx, {
+      registrantId: req.registrantId,
+      sessionId: req.fromSessionId,
+      reason: `swapped for "${to!.title}"`,
+      by: await actor(tx, caller),
+    }),
+  );
   afterRelease(ctx, req.fromSessionId);
-  return { sale, released: true, message: `Swapped: a seat in "${to!.title}" instead of "${from.title}". ${sale.message}` };
+  return {
+    sale,
+    released: true,
+    message: `Swapped: a seat in "${to!.title}" instead of "${from.title}". ${sale.message}`,
+  };
 }
 
 // ---- from HQ ----------------------------------------------------------------------------------------------------
@@ -208,18 +379,34 @@ async function swapSeat(
  * A change made at a desk (this one or another), relayed by HQ in its order: every station writes the registrant
  * as HQ has it and remembers the desk's fields, so a later import keeps them here too.
  */
-export async function applyRegistrantChange(ctx: StationContext, tx: Tx, p: Payload<'RegistrantChangeRecorded'>): Promise<Applied> {
+export async function applyRegistrantChange(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'RegistrantChangeRecorded'>,
+): Promise<Applied> {
   const conference = await getConference(tx);
   if (!conference) return { status: 'ignored', note: 'no conference loaded' };
   const r = p.registrant;
-  if (!(await ticketTypeExists(tx, r.ticketTypeId))) return { status: 'ignored', note: `unknown ticket type ${r.ticketTypeId}` };
-  for (const s of r.sessions) if (!(await getSession(tx, s))) return { status: 'ignored', note: `unknown session ${s}` };
+  if (!(await ticketTypeExists(tx, r.ticketTypeId)))
+    return { status: 'ignored', note: `unknown ticket type ${r.ticketTypeId}` };
+  for (const s of r.sessions)
+    if (!(await getSession(tx, s))) return { status: 'ignored', note: `unknown session ${s}` };
   ctx.registrants.upsert(conference.id, [r], 'hq', nowIso(ctx));
   const fields = Object.fromEntries(p.fields.map((k) => [k, (r as Record<string, unknown>)[k] ?? null]));
   await mergeDeskFields(tx, r.id, fields);
   if (p.kind === 'status') await setStatusNote(tx, r.id, p.reason);
   if (p.station !== `station:${ctx.stationId}`) {
-    await audit(ctx, tx, { actor: 'hq', action: 'registrant.changedElsewhere', subject: r.id, details: { station: p.station, kind: p.kind, fields: p.fields, summary: `${p.kind} at ${p.station.replace('station:', '')}: ${p.fields.join(', ')}${p.reason ? ` (${p.reason})` : ''}` } });
+    await audit(ctx, tx, {
+      actor: 'hq',
+      action: 'registrant.changedElsewhere',
+      subject: r.id,
+      details: {
+        station: p.station,
+        kind: p.kind,
+        fields: p.fields,
+        summary: `${p.kind} at ${p.station.replace('station:', '')}: ${p.fields.join(', ')}${p.reason ? ` (${p.reason})` : ''}`,
+      },
+    });
   }
   return { status: 'applied', note: null };
 }

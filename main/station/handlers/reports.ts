@@ -14,7 +14,8 @@ import type { Handlers } from '../serve';
 type Column<T> = { header: string; value: (row: T) => string | number | null };
 
 /** A cell a spreadsheet would run as a formula (=, +, -, @) is kept as text (OWASP's CSV injection advice). */
-const safe = (v: string | number | null): string | number => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : (v ?? ''));
+const safe = (v: string | number | null): string | number =>
+  typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : (v ?? '');
 
 function csv<T>(rows: T[], columns: Column<T>[]): string {
   return stringify(
@@ -23,7 +24,13 @@ function csv<T>(rows: T[], columns: Column<T>[]): string {
   );
 }
 
-const tierWords: Record<string, string> = { online: 'online (waited for HQ)', allotment: 'allotment', overdraft: 'overdraft (offline)', override: 'supervisor override', unknown: 'unknown' };
+const tierWords: Record<string, string> = {
+  online: 'online (waited for HQ)',
+  allotment: 'allotment',
+  overdraft: 'overdraft (offline)',
+  override: 'supervisor override',
+  unknown: 'unknown',
+};
 
 export function reportHandlers(ctx: StationContext): Pick<Handlers, 'reports.export'> {
   return {
@@ -54,11 +61,37 @@ export function reportHandlers(ctx: StationContext): Pick<Handlers, 'reports.exp
       }
       const cases = await caseReportRows(ctx.db);
       const now = ctx.clock.now();
-      type Line = { group: string; key: string; label: string; cases: number; open: number; overdue: number; honor: number; reverse: number; move: number; waitlist: number; refuse: number; byDeadline: number };
+      type Line = {
+        group: string;
+        key: string;
+        label: string;
+        cases: number;
+        open: number;
+        overdue: number;
+        honor: number;
+        reverse: number;
+        move: number;
+        waitlist: number;
+        refuse: number;
+        byDeadline: number;
+      };
       const lines = new Map<string, Line>();
       const add = (group: string, key: string, label: string, c: (typeof cases)[number]) => {
         const id = `${group}\u0000${key}`;
-        const l = lines.get(id) ?? { group, key, label, cases: 0, open: 0, overdue: 0, honor: 0, reverse: 0, move: 0, waitlist: 0, refuse: 0, byDeadline: 0 };
+        const l = lines.get(id) ?? {
+          group,
+          key,
+          label,
+          cases: 0,
+          open: 0,
+          overdue: 0,
+          honor: 0,
+          reverse: 0,
+          move: 0,
+          waitlist: 0,
+          refuse: 0,
+          byDeadline: 0,
+        };
         l.cases++;
         if (c.status === 'open') {
           l.open++;

@@ -13,14 +13,36 @@ import { entryProblems, saleProblems, sessionEnded, sessionEntryProblems } from 
 import { getConference, getRegistrantRow, getSession } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';
 import {
-  allotmentRemaining, allotmentWithSeat, availabilityView, getAvailability, getSale, grantEntitlement, hasEntitlement, insertSale,
-  pendingAtRisk, recordCheckIn, revokeEntitlementForSale, toSale, updateSale, useAllotmentSeat,
+  allotmentRemaining,
+  allotmentWithSeat,
+  availabilityView,
+  getAvailability,
+  getSale,
+  grantEntitlement,
+  hasEntitlement,
+  insertSale,
+  pendingAtRisk,
+  recordCheckIn,
+  revokeEntitlementForSale,
+  toSale,
+  updateSale,
+  useAllotmentSeat,
 } from '../../store/sales';
 import { getCaseBySale } from '../../store/cases';
 import { dropEntitlement, getEntitlement, recordSeatRelease } from '../../store/registrations';
 import { refreshImportedAvailability } from '../../store/catalog';
 import type { SaleRecord } from '../../store/schema';
-import { actor, audit, emit, inTx, nowIso, policyOf, requireConference, staleness, type StationContext } from '../context';
+import {
+  actor,
+  audit,
+  emit,
+  inTx,
+  nowIso,
+  policyOf,
+  requireConference,
+  staleness,
+  type StationContext,
+} from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 import { refundSale, requirePayment, takePayment } from './payments';
@@ -36,7 +58,9 @@ export type SellRequest = {
   chargeFor?: string;
 };
 
-export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview' | 'sale.sell' | 'registration.upgrade' | 'sale.release' | 'checkin.record'> {
+export function salesHandlers(
+  ctx: StationContext,
+): Pick<Handlers, 'sale.preview' | 'sale.sell' | 'registration.upgrade' | 'sale.release' | 'checkin.record'> {
   return {
     'sale.preview': async ({ sessionId, registrantId }) => {
       const scope = await requireSellable(ctx, ctx.db, sessionId);
@@ -44,8 +68,14 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
       // What the ticket and the registration allow comes first: no seat numbers or override change it.
       const validity = await saleValidity(ctx, ctx.db, sessionId, registrantId ?? null);
       const decision = await decide(ctx, ctx.db, scope, false, ctx.isOnline());
-      const base = { availability: (await availabilityView(ctx.db, sessionId))!, price: await seatPrice(ctx.db, sessionId) };
-      const preview: SalePreview = validity.length > 0 ? { allowed: false, tier: null, basis: decision.basis, failed: validity, ...base } : { ...decision, ...base };
+      const base = {
+        availability: (await availabilityView(ctx.db, sessionId))!,
+        price: await seatPrice(ctx.db, sessionId),
+      };
+      const preview: SalePreview =
+        validity.length > 0
+          ? { allowed: false, tier: null, basis: decision.basis, failed: validity, ...base }
+          : { ...decision, ...base };
       return preview;
     },
     'sale.sell': (req, caller) => sell(ctx, req, caller, false),
@@ -58,7 +88,10 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
         if (sale) return releaseSale(ctx, tx, sale.id, reason, by);
         // A seat HQ sold (a reconciliation move, a waitlist promotion) has HQ's sale id and no sale here.
         if (await entitlementOfSale(tx, saleId)) {
-          throw new DomainError('not_found', `Sale ${saleId} is HQ's (a move or a waitlist promotion), not this desk's: give the seat back with seat.release (registrant and session).`);
+          throw new DomainError(
+            'not_found',
+            `Sale ${saleId} is HQ's (a move or a waitlist promotion), not this desk's: give the seat back with seat.release (registrant and session).`,
+          );
         }
         throw new DomainError('not_found', `No sale with id "${saleId}".`);
       });
@@ -77,12 +110,21 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
           const session = await getSession(tx, sessionId);
           if (!session) throw new DomainError('not_found', `No session with id "${sessionId}".`);
           // Offline too: the ticket's days and tracks, the session's day and end, the registration's status.
-          refuseIf(sessionEntryProblems(rules.calendar, rules.ticket, rules.standing, sessionTimes(session), now), 'Not admitted');
+          refuseIf(
+            sessionEntryProblems(rules.calendar, rules.ticket, rules.standing, sessionTimes(session), now),
+            'Not admitted',
+          );
           if (session.sellable === 1 && !(await hasEntitlement(tx, registrantId, sessionId)))
             throw new DomainError('conflict', `No seat for "${session.title}" on this registration.`);
         } else refuseIf(entryProblems(rules.calendar, rules.ticket, rules.standing, now), 'Not admitted');
         const at = nowIso(ctx);
-        const firstTime = await recordCheckIn(tx, { registrantId, sessionId, at, staffId: caller.session?.staffId ?? null, station: ctx.stationId });
+        const firstTime = await recordCheckIn(tx, {
+          registrantId,
+          sessionId,
+          at,
+          staffId: caller.session?.staffId ?? null,
+          station: ctx.stationId,
+        });
         await emit(ctx, tx, 'CheckedIn', { registrantId, sessionId, at }, sessionId);
         return { registrantId, sessionId, at, firstTime };
       }),
@@ -90,11 +132,21 @@ export function salesHandlers(ctx: StationContext): Pick<Handlers, 'sale.preview
 }
 
 /** Releases this desk's sale (inside `tx`): the seat, the entitlement, SeatReleased for HQ; returns the session. */
-export async function releaseSale(ctx: StationContext, tx: Tx, saleId: string, reason: string, by: string): Promise<string> {
+export async function releaseSale(
+  ctx: StationContext,
+  tx: Tx,
+  saleId: string,
+  reason: string,
+  by: string,
+): Promise<string> {
   const sale = (await getSale(tx, saleId))!;
-  if (sale.status === 'released' || sale.status === 'refused') throw new DomainError('conflict', `This sale is already ${sale.status}.`);
+  if (sale.status === 'released' || sale.status === 'refused')
+    throw new DomainError('conflict', `This sale is already ${sale.status}.`);
   if ((await getCaseBySale(tx, saleId))?.status === 'open') {
-    throw new DomainError('conflict', 'This sale has an open oversell case: a supervisor resolves it (reverse, refuse...), which HQ and every station then apply.');
+    throw new DomainError(
+      'conflict',
+      'This sale has an open oversell case: a supervisor resolves it (reverse, refuse...), which HQ and every station then apply.',
+    );
   }
   const at = nowIso(ctx);
   await updateSale(tx, saleId, { status: 'released', released_at: at, release_reason: reason, at_risk: 0 });
@@ -102,11 +154,33 @@ export async function releaseSale(ctx: StationContext, tx: Tx, saleId: string, r
   // Cancelled while waiting for HQ: the person never had the seat, so what they paid goes back at once.
   // A seat they had is refunded by a supervisor (payment.reverse), if at all.
   if (sale.proceed === 0) await refundSale(ctx, tx, saleId, `sale cancelled before the seat was handed out: ${reason}`);
-  await emit(ctx, tx, 'SeatReleased', { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason }, sale.session_id);
+  await emit(
+    ctx,
+    tx,
+    'SeatReleased',
+    { saleId, sessionId: sale.session_id, registrantId: sale.registrant_id, reason },
+    sale.session_id,
+  );
   const title = (await getSession(tx, sale.session_id))?.title ?? sale.session_id;
-  await audit(ctx, tx, { actor: by, action: 'sale.release', subject: saleId, details: { reason, previousStatus: sale.status, summary: `seat in "${title}" released: ${reason}` } });
+  await audit(ctx, tx, {
+    actor: by,
+    action: 'sale.release',
+    subject: saleId,
+    details: { reason, previousStatus: sale.status, summary: `seat in "${title}" released: ${reason}` },
+  });
   // The registrant's history shows it too (the sale's own entry is keyed by the sale).
-  await audit(ctx, tx, { actor: by, action: 'seat.release', subject: sale.registrant_id, details: { sessionId: sale.session_id, source: 'sale', saleId, reason, summary: `seat in "${title}" released: ${reason}` } });
+  await audit(ctx, tx, {
+    actor: by,
+    action: 'seat.release',
+    subject: sale.registrant_id,
+    details: {
+      sessionId: sale.session_id,
+      source: 'sale',
+      saleId,
+      reason,
+      summary: `seat in "${title}" released: ${reason}`,
+    },
+  });
   return sale.session_id;
 }
 
@@ -121,8 +195,13 @@ async function requireSellable(ctx: StationContext, q: Db | Tx, sessionId: strin
   const conference = await requireConference(q);
   const s = await getSession(q, sessionId);
   if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
-  if (s.sellable !== 1) throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
-  return { conferenceId: conference.id, sessionId, params: policyOf(conference.policy, s.policy_json, ctx.policyOverrides) };
+  if (s.sellable !== 1)
+    throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
+  return {
+    conferenceId: conference.id,
+    sessionId,
+    params: policyOf(conference.policy, s.policy_json, ctx.policyOverrides),
+  };
 }
 
 /** What a seat in the session costs (null: free). */
@@ -133,12 +212,21 @@ export async function seatPrice(q: Db | Tx, sessionId: string): Promise<MoneyVie
 }
 
 /** Why this registration may not buy a seat in the session (the session alone: whether it has ended). */
-export async function saleValidity(ctx: StationContext, q: Db | Tx, sessionId: string, registrantId: string | null): Promise<FailedCondition[]> {
+export async function saleValidity(
+  ctx: StationContext,
+  q: Db | Tx,
+  sessionId: string,
+  registrantId: string | null,
+): Promise<FailedCondition[]> {
   const s = (await getSession(q, sessionId))!;
   const now = ctx.clock.now();
   if (registrantId === null) {
     const c = (await getConference(q))!;
-    const ended = sessionEnded({ startsOn: c.starts_on, endsOn: c.ends_on, timezone: c.timezone }, sessionTimes(s), now);
+    const ended = sessionEnded(
+      { startsOn: c.starts_on, endsOn: c.ends_on, timezone: c.timezone },
+      sessionTimes(s),
+      now,
+    );
     return ended ? [ended] : [];
   }
   const rules = (await registrationRules(q, registrantId))!;
@@ -148,12 +236,19 @@ export async function saleValidity(ctx: StationContext, q: Db | Tx, sessionId: s
 async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string) {
   const r = await getRegistrantRow(q, registrantId);
   if (!r) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
-  if (await hasEntitlement(q, registrantId, sessionId)) throw new DomainError('conflict', `${`${r.first_name} ${r.last_name}`.trim()} already has a seat in this session.`);
+  if (await hasEntitlement(q, registrantId, sessionId))
+    throw new DomainError('conflict', `${`${r.first_name} ${r.last_name}`.trim()} already has a seat in this session.`);
   return r;
 }
 
 /** The sale policy for a session as this station sees it now (also used for a reconciliation move). */
-export async function decide(ctx: StationContext, q: Db | Tx, { sessionId, params }: SaleScope, override: boolean, online: boolean): Promise<SaleDecision> {
+export async function decide(
+  ctx: StationContext,
+  q: Db | Tx,
+  { sessionId, params }: SaleScope,
+  override: boolean,
+  online: boolean,
+): Promise<SaleDecision> {
   const a = await getAvailability(q, sessionId);
   if (!a) throw new DomainError('not_found', `No seat numbers for session "${sessionId}".`);
   return decideSale({
@@ -170,13 +265,23 @@ export async function decide(ctx: StationContext, q: Db | Tx, { sessionId, param
   });
 }
 
-export async function sell(ctx: StationContext, req: SellRequest, caller: Caller, upgrade: boolean): Promise<SaleOutcome> {
+export async function sell(
+  ctx: StationContext,
+  req: SellRequest,
+  caller: Caller,
+  upgrade: boolean,
+): Promise<SaleOutcome> {
   const outcome = await sellAndWait(ctx, req, caller, upgrade);
   ctx.events.emit({ type: 'availability.changed', sessionIds: [req.sessionId] });
   return outcome;
 }
 
-async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller, upgrade: boolean): Promise<SaleOutcome> {
+async function sellAndWait(
+  ctx: StationContext,
+  req: SellRequest,
+  caller: Caller,
+  upgrade: boolean,
+): Promise<SaleOutcome> {
   // The PIN is checked before the sale's transaction: scrypt is slow and a wrong PIN must not hold the database.
   const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
   const online = ctx.isOnline();
@@ -190,7 +295,10 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
     requirePayment(price, req.payment, req.chargeFor ?? `A seat in "${session.title}"`);
     const d = await decide(ctx, tx, scope, supervisor !== null, online);
     if (!d.allowed) {
-      throw new DomainError('refused', `Sale refused: ${describeFailedConditions(d.failed)}.`, { failed: d.failed, basis: d.basis });
+      throw new DomainError('refused', `Sale refused: ${describeFailedConditions(d.failed)}.`, {
+        failed: d.failed,
+        basis: d.basis,
+      });
     }
     const at = nowIso(ctx);
     const saleId = uuidv7();
@@ -202,17 +310,59 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
     // Online: HQ decides before the person gets the seat. Otherwise the desk decides now.
     const proceed = d.tier !== 'online';
     const atRisk = d.tier === 'overdraft' || d.tier === 'override';
-    await insertSale(tx, { id: saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, status: 'pending', atRisk, proceed, allotmentId, basis: d.basis, staffId: caller.session?.staffId ?? null, at });
+    await insertSale(tx, {
+      id: saleId,
+      sessionId: req.sessionId,
+      registrantId: req.registrantId,
+      tier: d.tier,
+      status: 'pending',
+      atRisk,
+      proceed,
+      allotmentId,
+      basis: d.basis,
+      staffId: caller.session?.staffId ?? null,
+      at,
+    });
     if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
-    await takePayment(ctx, tx, { registrantId: req.registrantId, saleId, purpose: 'seat', description: req.chargeFor ?? session.title, charge: price, payment: req.payment, staffId: caller.session?.staffId ?? null, actor: by });
+    await takePayment(ctx, tx, {
+      registrantId: req.registrantId,
+      saleId,
+      purpose: 'seat',
+      description: req.chargeFor ?? session.title,
+      charge: price,
+      payment: req.payment,
+      staffId: caller.session?.staffId ?? null,
+      actor: by,
+    });
     const origin = { stationId: ctx.stationId, conferenceId: scope.conferenceId, at };
-    await emit(ctx, tx, 'SeatSold', { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis }, req.sessionId, origin);
-    if (upgrade) await emit(ctx, tx, 'RegistrationUpgraded', { registrantId: req.registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
+    await emit(
+      ctx,
+      tx,
+      'SeatSold',
+      { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis },
+      req.sessionId,
+      origin,
+    );
+    if (upgrade)
+      await emit(
+        ctx,
+        tx,
+        'RegistrationUpgraded',
+        { registrantId: req.registrantId, sessionId: req.sessionId, saleId },
+        req.sessionId,
+        origin,
+      );
     await audit(ctx, tx, {
       actor: supervisor?.id ?? by,
       action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
       subject: saleId,
-      details: { sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, failed: d.failed.map((f) => f.code), ...(supervisor ? { staff: by } : {}) },
+      details: {
+        sessionId: req.sessionId,
+        registrantId: req.registrantId,
+        tier: d.tier,
+        failed: d.failed.map((f) => f.code),
+        ...(supervisor ? { staff: by } : {}),
+      },
     });
     return { saleId, tier: d.tier, failed: d.failed, scope };
   });
@@ -220,16 +370,40 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
   const saleNow = async () => toSale((await getSale(ctx.db, recorded.saleId))!);
   if (recorded.tier !== 'online') {
     const sale = await saleNow();
-    const how = { allotment: 'from this desk’s allotment (no risk)', overdraft: 'offline, within the overdraft limit (at risk until HQ confirms)', override: 'by supervisor override (at risk until HQ confirms)' }[recorded.tier];
+    const how = {
+      allotment: 'from this desk’s allotment (no risk)',
+      overdraft: 'offline, within the overdraft limit (at risk until HQ confirms)',
+      override: 'by supervisor override (at risk until HQ confirms)',
+    }[recorded.tier];
     return { outcome: 'proceed', why: recorded.tier, sale, failed: recorded.failed, message: `Seat sold ${how}.` };
   }
 
   const verdict = await ctx.verdicts.wait(recorded.saleId, recorded.scope.params.verdictTimeoutMs);
-  if (verdict === 'confirmed') return { outcome: 'confirmed', why: 'hq_confirmed', sale: await saleNow(), failed: [], message: 'Seat confirmed by HQ.' };
+  if (verdict === 'confirmed')
+    return {
+      outcome: 'confirmed',
+      why: 'hq_confirmed',
+      sale: await saleNow(),
+      failed: [],
+      message: 'Seat confirmed by HQ.',
+    };
   if (verdict === 'oversold') {
-    return { outcome: 'refused', why: 'oversold', sale: await saleNow(), failed: [], message: 'HQ says the session is full: the seat was not there. Nothing was sold.' };
+    return {
+      outcome: 'refused',
+      why: 'oversold',
+      sale: await saleNow(),
+      failed: [],
+      message: 'HQ says the session is full: the seat was not there. Nothing was sold.',
+    };
   }
-  if (verdict === 'cancelled') return { outcome: 'refused', why: 'cancelled', sale: await saleNow(), failed: [], message: 'The sale was cancelled while waiting for HQ.' };
+  if (verdict === 'cancelled')
+    return {
+      outcome: 'refused',
+      why: 'cancelled',
+      sale: await saleNow(),
+      failed: [],
+      message: 'The sale was cancelled while waiting for HQ.',
+    };
   return fallBackOffline(ctx, recorded.saleId, recorded.scope, await actor(ctx.db, caller));
 }
 
@@ -237,18 +411,35 @@ async function sellAndWait(ctx: StationContext, req: SellRequest, caller: Caller
  * No verdict in time: decide for the person in front of the desk as if offline. Covered by an allotment seat or
  * by the overdraft rule → proceed; otherwise staff may wait for the verdict or cancel the sale.
  */
-async function fallBackOffline(ctx: StationContext, saleId: string, scope: SaleScope, by: string): Promise<SaleOutcome> {
+async function fallBackOffline(
+  ctx: StationContext,
+  saleId: string,
+  scope: SaleScope,
+  by: string,
+): Promise<SaleOutcome> {
   return inTx(ctx, async (tx) => {
     const sale = await getSale(tx, saleId);
     if (!sale || sale.status !== 'pending') {
       // The verdict arrived between the timeout and this transaction.
       const s = toSale(sale!);
       const confirmed = s.status === 'confirmed';
-      return { outcome: confirmed ? 'confirmed' : 'refused', why: confirmed ? 'hq_confirmed' : s.status === 'oversold' || s.status === 'refused' ? 'oversold' : 'cancelled', sale: s, failed: [], message: `HQ answered: ${s.status}.` } satisfies SaleOutcome;
+      return {
+        outcome: confirmed ? 'confirmed' : 'refused',
+        why: confirmed ? 'hq_confirmed' : s.status === 'oversold' || s.status === 'refused' ? 'oversold' : 'cancelled',
+        sale: s,
+        failed: [],
+        message: `HQ answered: ${s.status}.`,
+      } satisfies SaleOutcome;
     }
     const d = await decide(ctx, tx, scope, false, false);
     if (!d.allowed) {
-      return { outcome: 'awaiting', why: 'no_verdict_not_covered', sale: toSale(sale), failed: d.failed, message: `No answer from HQ yet, and the desk may not sell on its own: ${describeFailedConditions(d.failed)}. Wait for HQ or cancel the sale.` } satisfies SaleOutcome;
+      return {
+        outcome: 'awaiting',
+        why: 'no_verdict_not_covered',
+        sale: toSale(sale),
+        failed: d.failed,
+        message: `No answer from HQ yet, and the desk may not sell on its own: ${describeFailedConditions(d.failed)}. Wait for HQ or cancel the sale.`,
+      } satisfies SaleOutcome;
     }
     await proceedWithoutVerdict(ctx, tx, sale, d.tier === 'allotment', by);
     const fromAllotment = d.tier === 'allotment';
@@ -257,12 +448,20 @@ async function fallBackOffline(ctx: StationContext, saleId: string, scope: SaleS
       why: fromAllotment ? 'no_verdict_allotment' : 'no_verdict_overdraft',
       sale: toSale((await getSale(tx, saleId))!),
       failed: [],
-      message: fromAllotment ? 'No answer from HQ in time; sold from this desk’s allotment.' : 'No answer from HQ in time; sold within the overdraft limit (at risk until HQ answers).',
+      message: fromAllotment
+        ? 'No answer from HQ in time; sold from this desk’s allotment.'
+        : 'No answer from HQ in time; sold within the overdraft limit (at risk until HQ answers).',
     } satisfies SaleOutcome;
   });
 }
 
-async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleRecord, fromAllotment: boolean, by: string): Promise<void> {
+async function proceedWithoutVerdict(
+  ctx: StationContext,
+  tx: Tx,
+  sale: SaleRecord,
+  fromAllotment: boolean,
+  by: string,
+): Promise<void> {
   let atRisk = 1;
   if (fromAllotment) {
     // HQ counts a station's own unused allotment seat against a sale it cannot otherwise confirm (DESIGN §7),
@@ -275,7 +474,12 @@ async function proceedWithoutVerdict(ctx: StationContext, tx: Tx, sale: SaleReco
   }
   await updateSale(tx, sale.id, { proceed: 1, at_risk: atRisk });
   await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, nowIso(ctx));
-  await audit(ctx, tx, { actor: by, action: 'sale.proceedWithoutVerdict', subject: sale.id, details: { fromAllotment } });
+  await audit(ctx, tx, {
+    actor: by,
+    action: 'sale.proceedWithoutVerdict',
+    subject: sale.id,
+    details: { fromAllotment },
+  });
 }
 
 /**
@@ -287,11 +491,18 @@ async function entitlementOfSale(q: Db | Tx, saleId: string) {
   return q.selectFrom('entitlement').selectAll().where('sale_id', '=', saleId).executeTakeFirst();
 }
 
-export async function releaseSeat(ctx: StationContext, tx: Tx, r: { registrantId: string; sessionId: string; reason: string; by: string }): Promise<string> {
+export async function releaseSeat(
+  ctx: StationContext,
+  tx: Tx,
+  r: { registrantId: string; sessionId: string; reason: string; by: string },
+): Promise<string> {
   const e = await getEntitlement(tx, r.registrantId, r.sessionId);
   if (!e) {
     const s = await getSession(tx, r.sessionId);
-    throw new DomainError('not_found', s ? `This registration has no seat in "${s.title}".` : `No session with id "${r.sessionId}".`);
+    throw new DomainError(
+      'not_found',
+      s ? `This registration has no seat in "${s.title}".` : `No session with id "${r.sessionId}".`,
+    );
   }
   const title = (await getSession(tx, r.sessionId))!.title;
   const own = e.sale_id ? await getSale(tx, e.sale_id) : undefined;
@@ -301,10 +512,38 @@ export async function releaseSeat(ctx: StationContext, tx: Tx, r: { registrantId
   }
   const source = e.source === 'import' ? 'import' : 'hq';
   await dropEntitlement(tx, r.registrantId, r.sessionId);
-  if (source === 'import') await recordSeatRelease(tx, { registrantId: r.registrantId, sessionId: r.sessionId, reason: r.reason, at: nowIso(ctx) });
-  await emit(ctx, tx, 'SeatReturned', { registrantId: r.registrantId, sessionId: r.sessionId, saleId: source === 'hq' ? e.sale_id : null, source, reason: r.reason.slice(0, 500) }, r.sessionId);
+  if (source === 'import')
+    await recordSeatRelease(tx, {
+      registrantId: r.registrantId,
+      sessionId: r.sessionId,
+      reason: r.reason,
+      at: nowIso(ctx),
+    });
+  await emit(
+    ctx,
+    tx,
+    'SeatReturned',
+    {
+      registrantId: r.registrantId,
+      sessionId: r.sessionId,
+      saleId: source === 'hq' ? e.sale_id : null,
+      source,
+      reason: r.reason.slice(0, 500),
+    },
+    r.sessionId,
+  );
   await refreshImportedAvailability(tx);
-  await audit(ctx, tx, { actor: r.by, action: 'seat.release', subject: r.registrantId, details: { sessionId: r.sessionId, source, saleId: e.sale_id, reason: r.reason, summary: `seat in "${title}" given back (${source === 'import' ? 'imported seat' : 'seat from HQ'}): ${r.reason}` } });
+  await audit(ctx, tx, {
+    actor: r.by,
+    action: 'seat.release',
+    subject: r.registrantId,
+    details: {
+      sessionId: r.sessionId,
+      source,
+      saleId: e.sale_id,
+      reason: r.reason,
+      summary: `seat in "${title}" given back (${source === 'import' ? 'imported seat' : 'seat from HQ'}): ${r.reason}`,
+    },
+  });
   return r.sessionId;
 }
-

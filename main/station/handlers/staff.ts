@@ -3,7 +3,16 @@ import type { StaffSessionView, StaffView } from '../../../core/api';
 import { DomainError } from '../../../core/result';
 import { verifyAudit, type AuditChainVerification } from '../../store/audit';
 import type { StaffRecord } from '../../store/schema';
-import { clearPinFailures, countSupervisors, findStaff, hashPin, insertStaff, listStaff, pinMatches, recordPinFailure } from '../../store/staff';
+import {
+  clearPinFailures,
+  countSupervisors,
+  findStaff,
+  hashPin,
+  insertStaff,
+  listStaff,
+  pinMatches,
+  recordPinFailure,
+} from '../../store/staff';
 import { actor, audit, inTx, integrityView, nowIso, type StationContext } from '../context';
 import type { Handlers } from '../serve';
 
@@ -22,7 +31,11 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
   if (!s) throw new DomainError('unauthorized', 'Unknown staff member or wrong PIN.');
   const now = ctx.clock.now();
   if (s.locked_until && Date.parse(s.locked_until) > now) {
-    throw new DomainError('locked_out', `${s.name} is locked out after ${MAX_PIN_ATTEMPTS} wrong PINs; try again after ${new Date(s.locked_until).toLocaleTimeString('en-GB')}.`, { until: s.locked_until });
+    throw new DomainError(
+      'locked_out',
+      `${s.name} is locked out after ${MAX_PIN_ATTEMPTS} wrong PINs; try again after ${new Date(s.locked_until).toLocaleTimeString('en-GB')}.`,
+      { until: s.locked_until },
+    );
   }
   if (!(await pinMatches(pin, s.pin_hash))) {
     await inTx(ctx, async (tx) => {
@@ -33,29 +46,47 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
     });
     const left = MAX_PIN_ATTEMPTS - (s.failed_attempts + 1);
     throw left > 0
-      ? new DomainError('unauthorized', `Wrong PIN. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`, { attemptsLeft: left })
-      : new DomainError('locked_out', `Wrong PIN. ${s.name} is now locked out for ${LOCKOUT_MS / 60_000} minutes.`, { until: new Date(now + LOCKOUT_MS).toISOString() });
+      ? new DomainError(
+          'unauthorized',
+          `Wrong PIN. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`,
+          { attemptsLeft: left },
+        )
+      : new DomainError('locked_out', `Wrong PIN. ${s.name} is now locked out for ${LOCKOUT_MS / 60_000} minutes.`, {
+          until: new Date(now + LOCKOUT_MS).toISOString(),
+        });
   }
   if (s.failed_attempts === 0 && !s.locked_until) return s;
   await clearPinFailures(ctx.db, s.id);
   return { ...s, failed_attempts: 0, locked_until: null };
 }
 
-export async function checkSupervisor(ctx: StationContext, auth: { supervisorId: string; pin: string }): Promise<StaffRecord> {
+export async function checkSupervisor(
+  ctx: StationContext,
+  auth: { supervisorId: string; pin: string },
+): Promise<StaffRecord> {
   const s = await checkPin(ctx, auth.supervisorId, auth.pin);
-  if (s.role !== 'supervisor') throw new DomainError('forbidden', `${s.name} is not a supervisor; a supervisor's PIN is needed.`, { need: 'supervisor' });
+  if (s.role !== 'supervisor')
+    throw new DomainError('forbidden', `${s.name} is not a supervisor; a supervisor's PIN is needed.`, {
+      need: 'supervisor',
+    });
   return s;
 }
 
 const sessionView = (s: StaffRecord): StaffSessionView => ({ staffId: s.id, name: s.name, role: s.role });
 
-export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' | 'staff.verify' | 'staff.signIn' | 'staff.signOut' | 'staff.session' | 'staff.list' | 'audit.verify'> {
+export function staffHandlers(
+  ctx: StationContext,
+): Pick<
+  Handlers,
+  'staff.add' | 'staff.verify' | 'staff.signIn' | 'staff.signOut' | 'staff.session' | 'staff.list' | 'audit.verify'
+> {
   return {
     'staff.add': async (req, caller) => {
       const supervisors = await countSupervisors(ctx.db);
       let by = 'bootstrap';
       if (supervisors === 0) {
-        if (req.role !== 'supervisor') throw new DomainError('conflict', 'The first staff member on a station must be a supervisor.');
+        if (req.role !== 'supervisor')
+          throw new DomainError('conflict', 'The first staff member on a station must be a supervisor.');
       } else if (caller.session?.role === 'supervisor' && !req.by) {
         by = caller.session.staffId; // signed in with their PIN at this window
       } else {
@@ -66,7 +97,12 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
       const pinHash = await hashPin(req.pin);
       return inTx(ctx, async (tx) => {
         await insertStaff(tx, { id: req.id, name: req.name, role: req.role, pinHash, at: nowIso(ctx) });
-        await audit(ctx, tx, { actor: by, action: 'staff.add', subject: req.id, details: { name: req.name, role: req.role } });
+        await audit(ctx, tx, {
+          actor: by,
+          action: 'staff.add',
+          subject: req.id,
+          details: { name: req.name, role: req.role },
+        });
         return view((await findStaff(tx, req.id))!);
       });
     },
@@ -74,11 +110,26 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
     // The shell keeps the session per window or connection once this succeeds (main/runtime/connection.ts).
     'staff.signIn': async (req, caller) => {
       const s = await checkPin(ctx, req.staffId, req.pin);
-      await inTx(ctx, (tx) => audit(ctx, tx, { actor: s.id, action: 'staff.signIn', subject: s.id, details: { mode: caller.mode, transport: caller.transport } }));
+      await inTx(ctx, (tx) =>
+        audit(ctx, tx, {
+          actor: s.id,
+          action: 'staff.signIn',
+          subject: s.id,
+          details: { mode: caller.mode, transport: caller.transport },
+        }),
+      );
       return sessionView(s);
     },
     'staff.signOut': async (_req, caller) => {
-      if (caller.session) await inTx(ctx, async (tx) => audit(ctx, tx, { actor: await actor(tx, caller), action: 'staff.signOut', subject: caller.session!.staffId, details: { mode: caller.mode } }));
+      if (caller.session)
+        await inTx(ctx, async (tx) =>
+          audit(ctx, tx, {
+            actor: await actor(tx, caller),
+            action: 'staff.signOut',
+            subject: caller.session!.staffId,
+            details: { mode: caller.mode },
+          }),
+        );
       return null;
     },
     'staff.session': async (_req, caller) => {
@@ -97,7 +148,9 @@ export function staffHandlers(ctx: StationContext): Pick<Handlers, 'staff.add' |
         if (verdict.ok) throw e;
         chain = { ok: false, rows: 0, problem: 'the audit log cannot be read', firstBadSeq: null };
       }
-      const problem = chain.problem ?? (verdict.ok ? null : `the database failed its integrity check (${verdict.problems[0] ?? 'unknown'})`);
+      const problem =
+        chain.problem ??
+        (verdict.ok ? null : `the database failed its integrity check (${verdict.problems[0] ?? 'unknown'})`);
       return { ...chain, ok: chain.ok && verdict.ok, problem, integrity: integrityView(ctx) };
     },
   };

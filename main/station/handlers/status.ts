@@ -21,7 +21,9 @@ export function statusHandlers(ctx: StationContext): Pick<Handlers, 'station.sta
         counts: { ...counts, sales: sales.sales, pendingSales: sales.pending, checkIns: await countCheckIns(ctx.db) },
         outbox: await outboxStats(ctx.db),
         inbox: await inboxStats(ctx.db),
-        staleness: s.known ? { known: true, minutes: Math.round(s.minutes * 10) / 10 } : { known: false, reason: s.reason },
+        staleness: s.known
+          ? { known: true, minutes: Math.round(s.minutes * 10) / 10 }
+          : { known: false, reason: s.reason },
         lastHqContact: contact ? new Date(contact.hqTime).toISOString() : null,
         openCases: await countOpenCases(ctx.db),
         integrity: integrityView(ctx),

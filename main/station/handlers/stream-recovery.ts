@@ -10,13 +10,25 @@ import { endStreamRecovery, recordRecoveredEvent, streamRecovery } from '../../s
 import { getConference } from '../../store/catalog';
 import type { Tx } from '../../store/db';
 import { recordPrint } from '../../store/printing';
-import { getSale, grantEntitlement, hasEntitlement, insertSale, recordCheckIn, revokeEntitlementForSale, updateSale } from '../../store/sales';
+import {
+  getSale,
+  grantEntitlement,
+  hasEntitlement,
+  insertSale,
+  recordCheckIn,
+  revokeEntitlementForSale,
+  updateSale,
+} from '../../store/sales';
 import { audit, nowIso, type StationContext } from '../context';
 import type { Applied } from './feed';
 
 type Verdicts = Map<string, Payload<'StreamRecovered'>['sales'][number]>;
 
-export async function applyStreamRecovered(ctx: StationContext, tx: Tx, p: Payload<'StreamRecovered'>): Promise<Applied> {
+export async function applyStreamRecovered(
+  ctx: StationContext,
+  tx: Tx,
+  p: Payload<'StreamRecovered'>,
+): Promise<Applied> {
   const me = `station:${ctx.stationId}`;
   if (p.station !== me) return { status: 'ignored', note: 'another station’s stream' };
   const pending = await streamRecovery(tx);
@@ -39,8 +51,17 @@ export async function applyStreamRecovered(ctx: StationContext, tx: Tx, p: Paylo
       continue;
     }
     const env = parsed.envelope;
-    const sessionId = 'sessionId' in env.payload && typeof env.payload.sessionId === 'string' ? env.payload.sessionId : null;
-    const held = await recordRecoveredEvent(tx, { seq: env.seq, id: env.id, type: env.type, sessionId, body, at: env.at, sentAt: at });
+    const sessionId =
+      'sessionId' in env.payload && typeof env.payload.sessionId === 'string' ? env.payload.sessionId : null;
+    const held = await recordRecoveredEvent(tx, {
+      seq: env.seq,
+      id: env.id,
+      type: env.type,
+      sessionId,
+      body,
+      at: env.at,
+      sentAt: at,
+    });
     if (held === 'other') problems.push(`seq ${env.seq} is held here by another event`);
     if (held !== 'added') continue;
     added++;
@@ -54,11 +75,20 @@ export async function applyStreamRecovered(ctx: StationContext, tx: Tx, p: Paylo
       actor: 'station',
       action: 'stream.recovered',
       subject: me,
-      details: { backup: pending.backupFile, backupLastSeq: pending.backupLastSeq, nextSeq: next, ...(problems.length ? { problems: problems.slice(0, 10) } : {}) },
+      details: {
+        backup: pending.backupFile,
+        backupLastSeq: pending.backupLastSeq,
+        nextSeq: next,
+        ...(problems.length ? { problems: problems.slice(0, 10) } : {}),
+      },
     });
   }
   const note = `${added} own event(s) recovered${problems.length ? `; ${problems.length} skipped (${problems.slice(0, 3).join('; ')})` : ''}${last ? `; the outbox continues at #${next}` : ''}`;
-  return { status: 'applied', note, ...(last ? { after: () => ctx.events.emit({ type: 'availability.changed', sessionIds: [] }) } : {}) };
+  return {
+    status: 'applied',
+    note,
+    ...(last ? { after: () => ctx.events.emit({ type: 'availability.changed', sessionIds: [] }) } : {}),
+  };
 }
 
 /** What the event did on this station before the restore, done again (each step idempotent). */
@@ -74,8 +104,21 @@ async function replay(ctx: StationContext, tx: Tx, env: Envelope<StationEventTyp
       if (await getSale(tx, p.saleId)) return;
       const v = verdicts.get(p.saleId);
       const status = v ? (v.released ? 'released' : v.verdict) : 'pending';
-      await insertSale(tx, { id: p.saleId, sessionId: p.sessionId, registrantId: p.registrantId, tier: p.tier, status, atRisk: !v && (p.tier === 'overdraft' || p.tier === 'override'), proceed: true, allotmentId: p.allotmentId, basis: p.basis, staffId: null, at: env.at });
-      if (status !== 'released' && !(await hasEntitlement(tx, p.registrantId, p.sessionId))) await grantEntitlement(tx, p.registrantId, p.sessionId, p.saleId, env.at);
+      await insertSale(tx, {
+        id: p.saleId,
+        sessionId: p.sessionId,
+        registrantId: p.registrantId,
+        tier: p.tier,
+        status,
+        atRisk: !v && (p.tier === 'overdraft' || p.tier === 'override'),
+        proceed: true,
+        allotmentId: p.allotmentId,
+        basis: p.basis,
+        staffId: null,
+        at: env.at,
+      });
+      if (status !== 'released' && !(await hasEntitlement(tx, p.registrantId, p.sessionId)))
+        await grantEntitlement(tx, p.registrantId, p.sessionId, p.saleId, env.at);
       return;
     }
     case 'SeatReleased': {
@@ -86,10 +129,22 @@ async function replay(ctx: StationContext, tx: Tx, env: Envelope<StationEventTyp
       return;
     }
     case 'BadgePrinted':
-      await recordPrint(tx, { station: env.origin, jobId: env.payload.jobId, registrantId: env.payload.registrantId, version: env.payload.badgeVersion, printedAt: env.at });
+      await recordPrint(tx, {
+        station: env.origin,
+        jobId: env.payload.jobId,
+        registrantId: env.payload.registrantId,
+        version: env.payload.badgeVersion,
+        printedAt: env.at,
+      });
       return;
     case 'CheckedIn':
-      await recordCheckIn(tx, { registrantId: env.payload.registrantId, sessionId: env.payload.sessionId, at: env.payload.at, staffId: null, station: env.origin.replace(/^station:/, '') });
+      await recordCheckIn(tx, {
+        registrantId: env.payload.registrantId,
+        sessionId: env.payload.sessionId,
+        at: env.payload.at,
+        staffId: null,
+        station: env.origin.replace(/^station:/, ''),
+      });
       return;
     default:
       // Allotment requests and returns, voids, resolutions, hellos: HQ holds their effect and tells the station

@@ -3,7 +3,15 @@
  * detail, the station's setup, a connection string tried before anyone relies on it, a new PIN, the CSV mapping
  * preview, and badges that no longer open doors. The reconciliation actions are `cases.*` (handlers/cases.ts).
  */
-import type { BoardSession, CsvPreview, PolicyParamName, PolicySetting, SessionBoard, StationSetup, SyncDetails } from '../../../core/api';
+import type {
+  BoardSession,
+  CsvPreview,
+  PolicyParamName,
+  PolicySetting,
+  SessionBoard,
+  StationSetup,
+  SyncDetails,
+} from '../../../core/api';
 import { defaultPolicy, registrantCsvFields } from '../../../core/conference';
 import { csvFieldNeed, suggestCsvMapping, unmappedRequired, type CsvColumnMapping } from '../../../core/csv-mapping';
 import { decideSale } from '../../../core/policy';
@@ -24,7 +32,14 @@ import { syncHandlers } from './sync';
 /** The sync screen's window of link history. */
 export const HISTORY_WINDOW_MS = 60 * 60_000;
 
-type SupervisorChannels = 'sessions.board' | 'sync.details' | 'settings.get' | 'settings.testConnection' | 'staff.setPin' | 'registrants.previewCsv' | 'badge.voids';
+type SupervisorChannels =
+  | 'sessions.board'
+  | 'sync.details'
+  | 'settings.get'
+  | 'settings.testConnection'
+  | 'staff.setPin'
+  | 'registrants.previewCsv'
+  | 'badge.voids';
 
 /**
  * Records a connectivity change for the sync screen; when the link comes back with events waiting, notes the
@@ -36,7 +51,9 @@ export function watchLink(ctx: StationContext, state: SyncDetails['status']['sta
   if (!watch.comesBack(state)) return;
   const at = ctx.clock.now();
   void outboxSeqs(ctx.db)
-    .then(({ oldestUnsent, last }) => watch.setDrainStart(oldestUnsent === null ? null : { firstSeq: oldestUnsent, lastSeq: last, since: at }))
+    .then(({ oldestUnsent, last }) =>
+      watch.setDrainStart(oldestUnsent === null ? null : { firstSeq: oldestUnsent, lastSeq: last, since: at }),
+    )
     .catch(() => {}); // a closing station: the bar is only a picture
 }
 
@@ -46,11 +63,20 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
 
   async function setup(): Promise<StationSetup> {
     const conference = await getConference(ctx.db);
-    const conferencePolicy = conference ? (JSON.parse(conference.policy_json ?? '{}') as Partial<typeof defaultPolicy>) : {};
+    const conferencePolicy = conference
+      ? (JSON.parse(conference.policy_json ?? '{}') as Partial<typeof defaultPolicy>)
+      : {};
     const policy: PolicySetting[] = (Object.keys(defaultPolicy) as PolicyParamName[]).map((name) => {
       const c = conferencePolicy[name] ?? null;
       const s = ctx.policyOverrides[name] ?? null;
-      return { name, value: s ?? c ?? defaultPolicy[name], defaultValue: defaultPolicy[name], conference: c, station: s, source: s !== null ? 'station' : c !== null ? 'conference' : 'default' };
+      return {
+        name,
+        value: s ?? c ?? defaultPolicy[name],
+        defaultValue: defaultPolicy[name],
+        conference: c,
+        station: s,
+        source: s !== null ? 'station' : c !== null ? 'conference' : 'default',
+      };
     });
     const cs = ctx.sync.config?.connectionString ?? null;
     const parsed = cs === null ? null : parseConnectionString(cs);
@@ -73,7 +99,9 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
     'sessions.board': async () => {
       const now = ctx.clock.now();
       const conference = await getConference(ctx.db);
-      const conferencePolicy = conference ? (JSON.parse(conference.policy_json ?? '{}') as Partial<typeof defaultPolicy>) : {};
+      const conferencePolicy = conference
+        ? (JSON.parse(conference.policy_json ?? '{}') as Partial<typeof defaultPolicy>)
+        : {};
       const s = await staleness(ctx, ctx.db);
       const online = ctx.isOnline();
       const phaseRank = { upcoming: 0, running: 1, over: 2 } as const;
@@ -83,16 +111,36 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
         const d =
           r.sellable === 1
             ? decideSale({
-                online, capacity: r.capacity, sold: r.sold, allotted: r.allotted, salesRatePerMin: r.sales_rate, allotmentRemaining: r.held_here,
-                staleness: s, pendingOverdraft: r.pending_at_risk, override: false, params: policyOf(conferencePolicy, r.policy_json, ctx.policyOverrides),
+                online,
+                capacity: r.capacity,
+                sold: r.sold,
+                allotted: r.allotted,
+                salesRatePerMin: r.sales_rate,
+                allotmentRemaining: r.held_here,
+                staleness: s,
+                pendingOverdraft: r.pending_at_risk,
+                override: false,
+                params: policyOf(conferencePolicy, r.policy_json, ctx.policyOverrides),
               })
             : null;
         return {
-          id: r.id, title: r.title, room: r.room, startsAt: r.starts_at, endsAt: r.ends_at, sellable: r.sellable === 1, phase,
-          capacity: r.capacity, sold: r.sold, allotted: r.allotted, heldHere: r.held_here,
-          free: Math.max(0, r.capacity - r.sold - r.allotted), over: Math.max(0, r.sold - r.capacity),
-          pendingHere: r.pending_here, salesRatePerMin: r.sales_rate,
-          hqTime: r.hq_time, ageMin: r.hq_time === null ? null : Math.max(0, Math.round((now - Date.parse(r.hq_time)) / 6000) / 10),
+          id: r.id,
+          title: r.title,
+          room: r.room,
+          startsAt: r.starts_at,
+          endsAt: r.ends_at,
+          sellable: r.sellable === 1,
+          phase,
+          capacity: r.capacity,
+          sold: r.sold,
+          allotted: r.allotted,
+          heldHere: r.held_here,
+          free: Math.max(0, r.capacity - r.sold - r.allotted),
+          over: Math.max(0, r.sold - r.capacity),
+          pendingHere: r.pending_here,
+          salesRatePerMin: r.sales_rate,
+          hqTime: r.hq_time,
+          ageMin: r.hq_time === null ? null : Math.max(0, Math.round((now - Date.parse(r.hq_time)) / 6000) / 10),
           verdict: d === null ? null : { allowed: d.allowed, tier: d.tier, failed: d.failed },
           openCases: r.open_cases,
         };
@@ -110,11 +158,26 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
       const drain = ctx.sync.watch.drain(oldestUnsent);
       return {
         status,
-        history: { from: iso(h.from), to: iso(h.to), spans: h.spans.map((sp) => ({ state: sp.state, reason: sp.reason, from: iso(sp.from), to: iso(sp.to) })) },
+        history: {
+          from: iso(h.from),
+          to: iso(h.to),
+          spans: h.spans.map((sp) => ({ state: sp.state, reason: sp.reason, from: iso(sp.from), to: iso(sp.to) })),
+        },
         drain: drain === null ? null : { total: drain.total, sent: drain.sent, since: iso(drain.since) },
-        quarantined: (await quarantinedMessages(ctx.db, 100)).map((m) => ({ id: m.id, reason: m.note ?? 'no reason recorded', receivedAt: m.received_at })),
+        quarantined: (await quarantinedMessages(ctx.db, 100)).map((m) => ({
+          id: m.id,
+          reason: m.note ?? 'no reason recorded',
+          receivedAt: m.received_at,
+        })),
         allotments: (await allotmentsInHand(ctx.db)).map((a) => ({
-          allotmentId: a.id, sessionId: a.session_id, title: a.title ?? a.session_id, seats: a.seats, used: a.used, remaining: a.seats - a.used, grantedAt: a.granted_at, startsAt: a.starts_at,
+          allotmentId: a.id,
+          sessionId: a.session_id,
+          title: a.title ?? a.session_id,
+          seats: a.seats,
+          used: a.used,
+          remaining: a.seats - a.used,
+          grantedAt: a.granted_at,
+          startsAt: a.starts_at,
         })),
       } satisfies SyncDetails;
     },
@@ -124,7 +187,12 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
     'settings.testConnection': async ({ connectionString }) => {
       const c = ctx.sync.config;
       return checkConnection(
-        { connectionString, eventsTopic: c?.eventsTopic ?? 'station-events', feedTopic: c?.feedTopic ?? 'station-feed', ...(c?.feedSubscription ? { feedSubscription: c.feedSubscription } : {}) },
+        {
+          connectionString,
+          eventsTopic: c?.eventsTopic ?? 'station-events',
+          feedTopic: c?.feedTopic ?? 'station-feed',
+          ...(c?.feedSubscription ? { feedSubscription: c.feedSubscription } : {}),
+        },
         ctx.stationId,
       );
     },
@@ -136,7 +204,12 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
       const pinHash = await hashPin(pin);
       return inTx(ctx, async (tx) => {
         await setPinHash(tx, staffId, pinHash);
-        await audit(ctx, tx, { actor: supervisor.id, action: 'staff.setPin', subject: staffId, details: { at: nowIso(ctx) } });
+        await audit(ctx, tx, {
+          actor: supervisor.id,
+          action: 'staff.setPin',
+          subject: staffId,
+          details: { at: nowIso(ctx) },
+        });
         const s = (await findStaff(tx, staffId))!;
         return { id: s.id, name: s.name, role: s.role, lockedUntil: s.locked_until };
       });
@@ -148,13 +221,20 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
       const mapping: CsvColumnMapping = given ? req.mapping : suggestCsvMapping(head.headers);
       const problems = [...head.problems];
       const absent = Object.entries(mapping).filter(([, col]) => !head.headers.includes(col!));
-      if (absent.length) problems.push(`These mapped columns are not in the CSV: ${absent.map(([f, col]) => `${f} → "${col}"`).join(', ')}.`);
+      if (absent.length)
+        problems.push(
+          `These mapped columns are not in the CSV: ${absent.map(([f, col]) => `${f} → "${col}"`).join(', ')}.`,
+        );
       const missing = unmappedRequired(mapping, req.defaults);
       const preview: CsvPreview = {
         headers: head.headers,
         rows: head.rows,
         mapping,
-        fields: registrantCsvFields.map((field) => ({ field, need: csvFieldNeed[field], column: mapping[field] ?? null })),
+        fields: registrantCsvFields.map((field) => ({
+          field,
+          need: csvFieldNeed[field],
+          column: mapping[field] ?? null,
+        })),
         missing,
         problems,
         checks: [],
@@ -163,7 +243,15 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
       const columns: Record<string, number> = {};
       for (const [field, col] of Object.entries(mapping)) columns[field] = head.headers.indexOf(col!);
       const table = { columns, width: head.headers.length, rows: head.rows };
-      const plan = planCsvImport(table, { defaultTicketType: req.defaults.ticketTypeId, separator: req.sessionsSeparator, known: await catalogIds(ctx.db) }, ctx.registrants);
+      const plan = planCsvImport(
+        table,
+        {
+          defaultTicketType: req.defaults.ticketTypeId,
+          separator: req.sessionsSeparator,
+          known: await catalogIds(ctx.db),
+        },
+        ctx.registrants,
+      );
       const rejected = new Map(plan.rejected.map((r) => [r.line, r.reason]));
       const accepted = new Map(plan.registrants.map((r, i) => [i, r]));
       let i = 0;
@@ -172,7 +260,11 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
         if (reason !== undefined) preview.checks.push({ line: row.line, outcome: 'reject', reason });
         else {
           const r = accepted.get(i++)!;
-          preview.checks.push({ line: row.line, outcome: ctx.registrants.find(r.id) ? 'update' : 'insert', reason: null });
+          preview.checks.push({
+            line: row.line,
+            outcome: ctx.registrants.find(r.id) ? 'update' : 'insert',
+            reason: null,
+          });
         }
       }
       return preview;

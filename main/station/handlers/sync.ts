@@ -11,14 +11,18 @@ export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' 
     const out = await outboxStats(ctx.db);
     const s = await staleness(ctx, ctx.db);
     const contact = await lastContact(ctx.db);
-    const oldestAgeMin = out.oldestUnsentAt ? Math.max(0, (ctx.clock.now() - Date.parse(out.oldestUnsentAt)) / 60_000) : null;
+    const oldestAgeMin = out.oldestUnsentAt
+      ? Math.max(0, (ctx.clock.now() - Date.parse(out.oldestUnsentAt)) / 60_000)
+      : null;
     return {
       configured: engine !== null,
       state: info?.connectivity.state ?? 'offline',
       reason: info?.connectivity.reason ?? 'sync is not configured on this station',
       workOffline: info?.workOffline ?? false,
       lastHqContact: contact ? new Date(contact.hqTime).toISOString() : null,
-      staleness: s.known ? { known: true, minutes: Math.round(s.minutes * 10) / 10 } : { known: false, reason: s.reason },
+      staleness: s.known
+        ? { known: true, minutes: Math.round(s.minutes * 10) / 10 }
+        : { known: false, reason: s.reason },
       outbox: {
         depth: out.depth,
         oldestUnsentAt: out.oldestUnsentAt,
@@ -36,7 +40,14 @@ export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' 
       const by = await actor(ctx.db, caller);
       if (ctx.sync.engine) {
         ctx.sync.engine.setWorkOffline(on);
-        await inTx(ctx, (tx) => audit(ctx, tx, { actor: by, action: on ? 'sync.workOffline' : 'sync.workOnline', subject: ctx.stationId, details: {} }));
+        await inTx(ctx, (tx) =>
+          audit(ctx, tx, {
+            actor: by,
+            action: on ? 'sync.workOffline' : 'sync.workOnline',
+            subject: ctx.stationId,
+            details: {},
+          }),
+        );
       }
       return status();
     },

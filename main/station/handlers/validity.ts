@@ -8,5 +8,6 @@ export { registrationRules, sessionTimes, type RegistrationRules } from '../../s
 
 /** Refuses with every problem in words (and typed, for screens to word), before anything is written. */
 export function refuseIf(problems: FailedCondition[], what: string): void {
-  if (problems.length > 0) throw new DomainError('refused', `${what}: ${describeFailedConditions(problems)}.`, { failed: problems });
+  if (problems.length > 0)
+    throw new DomainError('refused', `${what}: ${describeFailedConditions(problems)}.`, { failed: problems });
 }

@@ -21,7 +21,11 @@ export function AlertsPanel({ onPerson }: { onPerson(id: string): void }) {
       <h2 id="alerts-title">{w.desk.alerts.title}</h2>
       {nothing && <p>{w.desk.alerts.none}</p>}
       {news.map((n, i) => (
-        <Notice key={i} kind={n.kind === 'case.resolved' || n.kind === 'waitlist.promoted' ? 'info' : 'warn'} title={n.title}>
+        <Notice
+          key={i}
+          kind={n.kind === 'case.resolved' || n.kind === 'waitlist.promoted' ? 'info' : 'warn'}
+          title={n.title}
+        >
           <p>{n.message}</p>
         </Notice>
       ))}

@@ -24,7 +24,11 @@ export function DeskScreen() {
   const staff = useStaffSession();
   const [tab, setTab] = useState<Tab>('find');
   const [person, setPerson] = useState<string | null>(null);
-  const alerts = useStation(staff.session ? 'badge.duplicates' : 'station.settings', {}, { refreshOn: ['notification', 'case.opened'] });
+  const alerts = useStation(
+    staff.session ? 'badge.duplicates' : 'station.settings',
+    {},
+    { refreshOn: ['notification', 'case.opened'] },
+  );
   const cases = useStation('cases.list', staff.session ? { status: 'open' } : null, { refreshOn: ['case.opened'] });
   const alertCount = (Array.isArray(alerts.data) ? alerts.data.length : 0) + (cases.data?.length ?? 0);
 
@@ -62,14 +66,27 @@ export function DeskScreen() {
       {header(staff.session)}
       <nav className="tabs" aria-label="Desk">
         {tabs.map((t) => (
-          <button key={t} type="button" className={t === tab ? 'current' : ''} aria-current={t === tab ? 'page' : undefined} onClick={() => setTab(t)}>
+          <button
+            key={t}
+            type="button"
+            className={t === tab ? 'current' : ''}
+            aria-current={t === tab ? 'page' : undefined}
+            onClick={() => setTab(t)}
+          >
             {w.desk.tabs[t]}
             {t === 'alerts' && alertCount > 0 && <span className="count">{alertCount}</span>}
           </button>
         ))}
       </nav>
       <main id="main" className="desk">
-        {tab === 'find' && <FindPanel person={person} onPerson={setPerson} onAddSession={(id) => choose(id, 'sessions')} onSignedOut={signedOut} />}
+        {tab === 'find' && (
+          <FindPanel
+            person={person}
+            onPerson={setPerson}
+            onAddSession={(id) => choose(id, 'sessions')}
+            onSignedOut={signedOut}
+          />
+        )}
         {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
         {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
         {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}

@@ -13,7 +13,10 @@ import { fullName, useTypedQuery } from '../kiosk/KioskScreen';
 import { signedOutBy } from './common';
 
 /** What the desk sees at a glance in a result: standing (when not paid), badge, check-in. */
-export function stateWords(w: Words, r: Pick<RegistrantSummary, 'status' | 'printed' | 'needsReprint' | 'checkedIn'>): string[] {
+export function stateWords(
+  w: Words,
+  r: Pick<RegistrantSummary, 'status' | 'printed' | 'needsReprint' | 'checkedIn'>,
+): string[] {
   return [
     ...(r.status !== 'paid' ? [w.desk.state.status[r.status]] : []),
     ...(r.needsReprint ? [w.desk.state.needsReprint] : r.printed ? [w.desk.state.printed] : []),
@@ -21,7 +24,17 @@ export function stateWords(w: Words, r: Pick<RegistrantSummary, 'status' | 'prin
   ];
 }
 
-export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { person: string | null; onPerson(id: string | null): void; onAddSession(id: string): void; onSignedOut(): void }) {
+export function FindPanel({
+  person,
+  onPerson,
+  onAddSession,
+  onSignedOut,
+}: {
+  person: string | null;
+  onPerson(id: string | null): void;
+  onAddSession(id: string): void;
+  onSignedOut(): void;
+}) {
   const w = useWords();
   const call = useCall();
   const [query, setQuery] = useState('');
@@ -44,15 +57,30 @@ export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { per
           {w.desk.tabs.find}
         </h2>
         <label htmlFor="desk-query">{w.desk.searchLabel}</label>
-        <input id="desk-query" ref={input} type="search" autoComplete="off" spellCheck={false} value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          id="desk-query"
+          ref={input}
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         {!q && !person && <p className="hint">{w.desk.selectHint}</p>}
         {results.data && (
           <ul className="results compact" aria-label={w.kiosk.results(results.data.length)}>
             {results.data.map((r) => (
               <li key={r.id}>
-                <button type="button" className={`result ${r.id === person ? 'chosen' : ''}`} aria-pressed={r.id === person} onClick={() => onPerson(r.id)}>
+                <button
+                  type="button"
+                  className={`result ${r.id === person ? 'chosen' : ''}`}
+                  aria-pressed={r.id === person}
+                  onClick={() => onPerson(r.id)}
+                >
                   <span className="result-name">{fullName(r)}</span>
-                  <span className="result-more">{[r.company, r.confirmationCode, r.ticketTypeName].filter(Boolean).join(' · ')}</span>
+                  <span className="result-more">
+                    {[r.company, r.confirmationCode, r.ticketTypeName].filter(Boolean).join(' · ')}
+                  </span>
                   <span className="result-state">{stateWords(w, r).join(' · ')}</span>
                 </button>
               </li>
@@ -66,7 +94,15 @@ export function FindPanel({ person, onPerson, onAddSession, onSignedOut }: { per
   );
 }
 
-function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id: string): void; onSignedOut(): void }) {
+function Person({
+  id,
+  onAddSession,
+  onSignedOut,
+}: {
+  id: string;
+  onAddSession(id: string): void;
+  onSignedOut(): void;
+}) {
   const w = useWords();
   const call = useCall();
   const detail = useStation('registrant.get', { id }, { refreshOn: ['print.job', 'sale.decided'] });
@@ -78,7 +114,17 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
   const [releasing, setReleasing] = useState<string | null>(null);
   const [correcting, setCorrecting] = useState(false);
   const [corrected, setCorrected] = useState(false);
-  useEffect(() => (setJob(null), setError(null), setReprinting(false), setReleasing(null), setCorrecting(false), setCorrected(false)), [id]);
+  useEffect(
+    () => (
+      setJob(null),
+      setError(null),
+      setReprinting(false),
+      setReleasing(null),
+      setCorrecting(false),
+      setCorrected(false)
+    ),
+    [id],
+  );
   const p = detail.data;
   if (detail.error) return <ErrorNotice error={detail.error} />;
   if (!p) return <p className="loading">{w.common.loading}</p>;
@@ -122,10 +168,16 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
         <dt>{w.desk.email}</dt>
         <dd>{p.email || '—'}</dd>
         <dt>{w.desk.badge}</dt>
-        <dd>{p.lastPrint ? w.desk.printedAt(w.common.stationName(p.lastPrint.station), w.common.time(p.lastPrint.printedAt)) : w.desk.notPrinted}</dd>
+        <dd>
+          {p.lastPrint
+            ? w.desk.printedAt(w.common.stationName(p.lastPrint.station), w.common.time(p.lastPrint.printedAt))
+            : w.desk.notPrinted}
+        </dd>
       </dl>
       <div className="person-body">
-        <div className="preview-frame small">{preview.data && <BadgeImage preview={preview.data} label={w.kiosk.preview(fullName(p))} />}</div>
+        <div className="preview-frame small">
+          {preview.data && <BadgeImage preview={preview.data} label={w.kiosk.preview(fullName(p))} />}
+        </div>
         <div>
           <h3>{w.desk.sessionsOf}</h3>
           {p.sessions.length === 0 ? (
@@ -140,14 +192,28 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
                       {w.desk.release}
                     </button>
                   )}
-                  {s.saleId && releasing === s.saleId && <ReasonForm label={w.desk.releaseReason} action={w.desk.release} onSubmit={(r) => void release(s.saleId!, r)} onCancel={() => setReleasing(null)} />}
+                  {s.saleId && releasing === s.saleId && (
+                    <ReasonForm
+                      label={w.desk.releaseReason}
+                      action={w.desk.release}
+                      onSubmit={(r) => void release(s.saleId!, r)}
+                      onCancel={() => setReleasing(null)}
+                    />
+                  )}
                 </li>
               ))}
             </ul>
           )}
         </div>
       </div>
-      {job && <Notice kind={job.status === 'printed' ? 'ok' : job.status === 'failed' ? 'error' : 'warn'} title={w.desk.jobOutcome[job.status]}>{job.words && <p>{job.words}</p>}</Notice>}
+      {job && (
+        <Notice
+          kind={job.status === 'printed' ? 'ok' : job.status === 'failed' ? 'error' : 'warn'}
+          title={w.desk.jobOutcome[job.status]}
+        >
+          {job.words && <p>{job.words}</p>}
+        </Notice>
+      )}
       {error && <ErrorNotice error={error} />}
       <div className="actions">
         {!p.lastPrint && (
@@ -178,12 +244,22 @@ function Person({ id, onAddSession, onSignedOut }: { id: string; onAddSession(id
           onSignedOut={onSignedOut}
         />
       )}
-      {reprinting && <ReprintReason busy={busy} onReprint={(reason) => void print(reason)} onCancel={() => setReprinting(false)} />}
+      {reprinting && (
+        <ReprintReason busy={busy} onReprint={(reason) => void print(reason)} onCancel={() => setReprinting(false)} />
+      )}
     </section>
   );
 }
 
-export function ReprintReason({ busy, onReprint, onCancel }: { busy: boolean; onReprint(reason: string): void; onCancel(): void }) {
+export function ReprintReason({
+  busy,
+  onReprint,
+  onCancel,
+}: {
+  busy: boolean;
+  onReprint(reason: string): void;
+  onCancel(): void;
+}) {
   const w = useWords();
   const [reason, setReason] = useState('');
   const [other, setOther] = useState('');
@@ -193,13 +269,28 @@ export function ReprintReason({ busy, onReprint, onCancel }: { busy: boolean; on
       <legend>{w.common.reason}</legend>
       {w.desk.reprintReasons.map((r) => (
         <label key={r} className="radio">
-          <input type="radio" name="reprint-reason" value={r} checked={reason === r} onChange={() => setReason(r)} /> {r}
+          <input type="radio" name="reprint-reason" value={r} checked={reason === r} onChange={() => setReason(r)} />{' '}
+          {r}
         </label>
       ))}
       <label className="radio">
-        <input type="radio" name="reprint-reason" value="other" checked={reason === 'other'} onChange={() => setReason('other')} /> {w.desk.otherReason}
+        <input
+          type="radio"
+          name="reprint-reason"
+          value="other"
+          checked={reason === 'other'}
+          onChange={() => setReason('other')}
+        />{' '}
+        {w.desk.otherReason}
       </label>
-      {reason === 'other' && <input aria-label={w.desk.otherReason} value={other} maxLength={500} onChange={(e) => setOther(e.target.value)} />}
+      {reason === 'other' && (
+        <input
+          aria-label={w.desk.otherReason}
+          value={other}
+          maxLength={500}
+          onChange={(e) => setOther(e.target.value)}
+        />
+      )}
       <div className="actions">
         <button type="button" className="primary" disabled={!text || busy} onClick={() => onReprint(text)}>
           {w.desk.reprint}
@@ -212,7 +303,17 @@ export function ReprintReason({ busy, onReprint, onCancel }: { busy: boolean; on
   );
 }
 
-export function ReasonForm({ label, action, onSubmit, onCancel }: { label: string; action: string; onSubmit(reason: string): void; onCancel(): void }) {
+export function ReasonForm({
+  label,
+  action,
+  onSubmit,
+  onCancel,
+}: {
+  label: string;
+  action: string;
+  onSubmit(reason: string): void;
+  onCancel(): void;
+}) {
   const w = useWords();
   const [reason, setReason] = useState('');
   return (
@@ -234,14 +335,33 @@ export function ReasonForm({ label, action, onSubmit, onCancel }: { label: strin
 const correctable = ['firstName', 'lastName', 'company', 'email'] as const;
 
 /** Fix a misspelt name or company before (or after) printing: only the fields changed are sent, with a reason. */
-function CorrectForm({ person, onDone, onCancel, onSignedOut }: { person: Pick<RegistrantSummary, (typeof correctable)[number] | 'id'>; onDone(): void; onCancel(): void; onSignedOut(): void }) {
+function CorrectForm({
+  person,
+  onDone,
+  onCancel,
+  onSignedOut,
+}: {
+  person: Pick<RegistrantSummary, (typeof correctable)[number] | 'id'>;
+  onDone(): void;
+  onCancel(): void;
+  onSignedOut(): void;
+}) {
   const w = useWords();
   const call = useCall();
-  const [form, setForm] = useState(() => Object.fromEntries(correctable.map((f) => [f, person[f]])) as Record<(typeof correctable)[number], string>);
+  const [form, setForm] = useState(
+    () => Object.fromEntries(correctable.map((f) => [f, person[f]])) as Record<(typeof correctable)[number], string>,
+  );
   const [reason, setReason] = useState('');
   const [error, setError] = useState<AppError | null>(null);
-  const labels = { firstName: w.desk.walkup.first, lastName: w.desk.walkup.last, company: w.desk.company, email: w.desk.email };
-  const changes = Object.fromEntries(correctable.filter((f) => form[f].trim() !== person[f]).map((f) => [f, form[f].trim()]));
+  const labels = {
+    firstName: w.desk.walkup.first,
+    lastName: w.desk.walkup.last,
+    company: w.desk.company,
+    email: w.desk.email,
+  };
+  const changes = Object.fromEntries(
+    correctable.filter((f) => form[f].trim() !== person[f]).map((f) => [f, form[f].trim()]),
+  );
   async function save(e: FormEvent) {
     e.preventDefault();
     const r = await call('registrant.correct', { registrantId: person.id, changes, reason: reason.trim() });
@@ -257,7 +377,13 @@ function CorrectForm({ person, onDone, onCancel, onSignedOut }: { person: Pick<R
       {correctable.map((f) => (
         <div className="field" key={f}>
           <label htmlFor={`correct-${f}`}>{labels[f]}</label>
-          <input id={`correct-${f}`} value={form[f]} maxLength={f === 'email' ? 254 : 200} autoFocus={f === 'firstName'} onChange={(e) => setForm({ ...form, [f]: e.target.value })} />
+          <input
+            id={`correct-${f}`}
+            value={form[f]}
+            maxLength={f === 'email' ? 254 : 200}
+            autoFocus={f === 'firstName'}
+            onChange={(e) => setForm({ ...form, [f]: e.target.value })}
+          />
         </div>
       ))}
       <div className="field">

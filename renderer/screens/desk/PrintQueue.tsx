@@ -45,7 +45,11 @@ function Job({ job, onChanged }: { job: PrintJobView; onChanged(): void }) {
   const [reprinting, setReprinting] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
-  const name = who.data ? `${who.data.firstName} ${who.data.lastName}` : job.kind === 'test' ? 'Test page' : (job.registrantId ?? '');
+  const name = who.data
+    ? `${who.data.firstName} ${who.data.lastName}`
+    : job.kind === 'test'
+      ? 'Test page'
+      : (job.registrantId ?? '');
   async function run(p: Promise<{ ok: boolean; error?: AppError }>) {
     setBusy(true);
     const r = await p;
@@ -67,7 +71,12 @@ function Job({ job, onChanged }: { job: PrintJobView; onChanged(): void }) {
       {job.status === 'uncertain' && !reprinting && (
         <div className="actions" role="group" aria-label={`${w.desk.queue.didItPrint} ${name}`}>
           <span>{w.desk.queue.didItPrint}</span>
-          <button type="button" className="primary" disabled={busy} onClick={() => void run(call('print.confirm', { jobId: job.id, printed: true }))}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void run(call('print.confirm', { jobId: job.id, printed: true }))}
+          >
             {w.desk.queue.yesPrinted}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => setReprinting(true)}>
@@ -75,7 +84,13 @@ function Job({ job, onChanged }: { job: PrintJobView; onChanged(): void }) {
           </button>
         </div>
       )}
-      {reprinting && <ReprintReason busy={busy} onReprint={(reason) => void run(call('print.reprint', { jobId: job.id, reason }))} onCancel={() => setReprinting(false)} />}
+      {reprinting && (
+        <ReprintReason
+          busy={busy}
+          onReprint={(reason) => void run(call('print.reprint', { jobId: job.id, reason }))}
+          onCancel={() => setReprinting(false)}
+        />
+      )}
       {error && (signedOutBy(error) ? null : <ErrorNotice error={error} />)}
     </li>
   );

@@ -15,7 +15,11 @@ import { signedOutBy } from './common';
 
 export function SessionsPanel({ person, onSignedOut }: { person: string | null; onSignedOut(): void }) {
   const w = useWords();
-  const sessions = useStation('sessions.list', {}, { refreshOn: ['availability.changed', 'hq.contact'], pollMs: 30_000 });
+  const sessions = useStation(
+    'sessions.list',
+    {},
+    { refreshOn: ['availability.changed', 'hq.contact'], pollMs: 30_000 },
+  );
   const who = useStation('registrant.get', person ? { id: person } : null);
   const [chosen, setChosen] = useState<string | null>(null);
   const sellable = (sessions.data ?? []).filter((s) => s.sellable);
@@ -24,13 +28,23 @@ export function SessionsPanel({ person, onSignedOut }: { person: string | null; 
     <div className="split">
       <section className="sessions" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{w.desk.sessions.title}</h2>
-        {who.data ? <p className="for">{w.desk.sessions.for(fullName(who.data))}</p> : <Notice kind="info">{w.desk.sessions.pickPerson}</Notice>}
+        {who.data ? (
+          <p className="for">{w.desk.sessions.for(fullName(who.data))}</p>
+        ) : (
+          <Notice kind="info">{w.desk.sessions.pickPerson}</Notice>
+        )}
         <ul className="session-list">
           {sellable.map((s) => (
             <li key={s.id} className={s.id === chosen ? 'chosen' : ''}>
               <SessionRow s={s} />
               {who.data && !has.has(s.id) && (
-                <button type="button" className="secondary" aria-label={`${w.desk.sessions.choose}: ${s.title}`} aria-pressed={s.id === chosen} onClick={() => setChosen(s.id)}>
+                <button
+                  type="button"
+                  className="secondary"
+                  aria-label={`${w.desk.sessions.choose}: ${s.title}`}
+                  aria-pressed={s.id === chosen}
+                  onClick={() => setChosen(s.id)}
+                >
                   {w.desk.sessions.choose}
                 </button>
               )}
@@ -38,7 +52,15 @@ export function SessionsPanel({ person, onSignedOut }: { person: string | null; 
           ))}
         </ul>
       </section>
-      {person && chosen && who.data && <Sell key={`${person}/${chosen}`} person={person} session={sellable.find((s) => s.id === chosen)!} onDone={() => (setChosen(null), who.reload())} onSignedOut={onSignedOut} />}
+      {person && chosen && who.data && (
+        <Sell
+          key={`${person}/${chosen}`}
+          person={person}
+          session={sellable.find((s) => s.id === chosen)!}
+          onDone={() => (setChosen(null), who.reload())}
+          onSignedOut={onSignedOut}
+        />
+      )}
     </div>
   );
 }
@@ -52,28 +74,51 @@ function SessionRow({ s }: { s: SessionView }) {
       <p className="session-title">{s.title}</p>
       <p className="session-when">{w.desk.sessions.starts(w.common.time(s.startsAt), s.room)}</p>
       <SeatsBar a={a} />
-      <p className={`freshness ${hqAge === null || hqAge > 10 ? 'warn' : ''}`}>{w.desk.sessions.fromHq(hqAge === null ? w.desk.sessions.imported : w.desk.sessions.ago(hqAge))}</p>
+      <p className={`freshness ${hqAge === null || hqAge > 10 ? 'warn' : ''}`}>
+        {w.desk.sessions.fromHq(hqAge === null ? w.desk.sessions.imported : w.desk.sessions.ago(hqAge))}
+      </p>
     </div>
   );
 }
 
-function Sell({ person, session, onDone, onSignedOut }: { person: string; session: SessionView; onDone(): void; onSignedOut(): void }) {
+function Sell({
+  person,
+  session,
+  onDone,
+  onSignedOut,
+}: {
+  person: string;
+  session: SessionView;
+  onDone(): void;
+  onSignedOut(): void;
+}) {
   const w = useWords();
   const call = useCall();
-  const preview = useStation('sale.preview', { sessionId: session.id, registrantId: person }, { refreshOn: ['availability.changed', 'connectivity', 'hq.contact'] });
+  const preview = useStation(
+    'sale.preview',
+    { sessionId: session.id, registrantId: person },
+    { refreshOn: ['availability.changed', 'connectivity', 'hq.contact'] },
+  );
   const [outcome, setOutcome] = useState<SaleOutcome | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [override, setOverride] = useState(false);
   const [later, setLater] = useState<'confirmed' | 'oversold' | null>(null);
   useStationEvent(['sale.decided'], (e) => {
-    if (e.type === 'sale.decided' && outcome?.sale && e.saleId === outcome.sale.id) setLater(e.status === 'confirmed' ? 'confirmed' : e.status === 'oversold' || e.status === 'refused' ? 'oversold' : null);
+    if (e.type === 'sale.decided' && outcome?.sale && e.saleId === outcome.sale.id)
+      setLater(
+        e.status === 'confirmed' ? 'confirmed' : e.status === 'oversold' || e.status === 'refused' ? 'oversold' : null,
+      );
   });
 
   async function sell(auth?: { supervisorId: string; pin: string }) {
     setBusy(true);
     setError(null);
-    const r = await call('registration.upgrade', { registrantId: person, sessionId: session.id, ...(auth ? { override: auth } : {}) });
+    const r = await call('registration.upgrade', {
+      registrantId: person,
+      sessionId: session.id,
+      ...(auth ? { override: auth } : {}),
+    });
     setBusy(false);
     if (!r.ok) {
       if (signedOutBy(r.error)) return onSignedOut();
@@ -84,7 +129,10 @@ function Sell({ person, session, onDone, onSignedOut }: { person: string; sessio
   }
   async function cancel() {
     if (!outcome?.sale) return;
-    const r = await call('sale.release', { saleId: outcome.sale.id, reason: 'cancelled at the desk while waiting for HQ' });
+    const r = await call('sale.release', {
+      saleId: outcome.sale.id,
+      reason: 'cancelled at the desk while waiting for HQ',
+    });
     if (!r.ok) return setError(r.error);
     setOutcome({ ...outcome, outcome: 'refused', why: 'cancelled' });
   }
@@ -98,13 +146,19 @@ function Sell({ person, session, onDone, onSignedOut }: { person: string; sessio
         <>
           <h3>{w.desk.sessions.preview}</h3>
           {preview.error && <ErrorNotice error={preview.error} />}
-          {p?.allowed && p.tier && <Notice kind={p.tier === 'online' || p.tier === 'allotment' ? 'ok' : 'warn'}>{w.desk.sessions.tier[p.tier]}</Notice>}
+          {p?.allowed && p.tier && (
+            <Notice kind={p.tier === 'online' || p.tier === 'allotment' ? 'ok' : 'warn'}>
+              {w.desk.sessions.tier[p.tier]}
+            </Notice>
+          )}
           {p && !p.allowed && (
             <Notice kind="error" title={w.desk.sessions.refusedTitle}>
               <ReasonList reasons={p.failed.map(w.failed)} />
             </Notice>
           )}
-          {error && <ErrorNotice error={error} title={error.code === 'refused' ? w.desk.sessions.refusedTitle : undefined} />}
+          {error && (
+            <ErrorNotice error={error} title={error.code === 'refused' ? w.desk.sessions.refusedTitle : undefined} />
+          )}
           <div className="actions">
             {p?.allowed && (
               <button type="button" className="primary" disabled={busy} onClick={() => void sell()}>
@@ -117,19 +171,37 @@ function Sell({ person, session, onDone, onSignedOut }: { person: string; sessio
               </button>
             )}
           </div>
-          {override && <Override busy={busy} onOverride={(auth) => void sell(auth)} onCancel={() => setOverride(false)} />}
+          {override && (
+            <Override busy={busy} onOverride={(auth) => void sell(auth)} onCancel={() => setOverride(false)} />
+          )}
         </>
       )}
       {outcome && (
         <>
           {/* HQ's later word replaces what the desk decided on its own; that stays below, smaller, as history. */}
-          {later && <Notice kind={later === 'confirmed' ? 'ok' : 'error'}>{later === 'confirmed' ? w.desk.sessions.confirmedLater : w.desk.sessions.oversoldLater}</Notice>}
+          {later && (
+            <Notice kind={later === 'confirmed' ? 'ok' : 'error'}>
+              {later === 'confirmed' ? w.desk.sessions.confirmedLater : w.desk.sessions.oversoldLater}
+            </Notice>
+          )}
           {later ? (
             <p className="history">{w.desk.sessions.outcome[outcome.why]}</p>
           ) : (
-            <Notice kind={outcome.outcome === 'confirmed' ? 'ok' : outcome.outcome === 'proceed' ? (outcome.sale?.atRisk ? 'warn' : 'ok') : 'error'}>
+            <Notice
+              kind={
+                outcome.outcome === 'confirmed'
+                  ? 'ok'
+                  : outcome.outcome === 'proceed'
+                    ? outcome.sale?.atRisk
+                      ? 'warn'
+                      : 'ok'
+                    : 'error'
+              }
+            >
               <p>{w.desk.sessions.outcome[outcome.why]}</p>
-              {outcome.failed.length > 0 && outcome.outcome === 'awaiting' && <ReasonList reasons={outcome.failed.map(w.failed)} />}
+              {outcome.failed.length > 0 && outcome.outcome === 'awaiting' && (
+                <ReasonList reasons={outcome.failed.map(w.failed)} />
+              )}
             </Notice>
           )}
           {error && <ErrorNotice error={error} />}
@@ -149,7 +221,15 @@ function Sell({ person, session, onDone, onSignedOut }: { person: string; sessio
   );
 }
 
-function Override({ busy, onOverride, onCancel }: { busy: boolean; onOverride(a: { supervisorId: string; pin: string }): void; onCancel(): void }) {
+function Override({
+  busy,
+  onOverride,
+  onCancel,
+}: {
+  busy: boolean;
+  onOverride(a: { supervisorId: string; pin: string }): void;
+  onCancel(): void;
+}) {
   const w = useWords();
   const staff = useStation('staff.list', {});
   const supervisors = (staff.data ?? []).filter((s) => s.role === 'supervisor');
@@ -171,7 +251,16 @@ function Override({ busy, onOverride, onCancel }: { busy: boolean; onOverride(a:
       </div>
       <div className="field">
         <label htmlFor="override-pin">{w.common.pin}</label>
-        <input id="override-pin" type="password" inputMode="numeric" autoComplete="off" maxLength={12} value={pin} autoFocus onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+        <input
+          id="override-pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={12}
+          value={pin}
+          autoFocus
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+        />
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={busy || !id || pin.length < 4}>

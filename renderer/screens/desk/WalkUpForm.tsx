@@ -24,14 +24,31 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
   const problems = fieldErrors(error);
   const ticket = form.ticketTypeId || tickets.data?.[0]?.id || '';
   const price = tickets.data?.find((t) => t.id === ticket)?.price ?? null;
-  const payment: PaymentInput | undefined = !price || price.amount === 0 ? undefined
-    : method === 'cash' ? { method }
-    : method === 'complimentary' ? { method, reason: reference.trim() }
-    : { method, reference: reference.trim() };
-  const duplicates = error?.code === 'conflict' && error.details?.reason === 'possible_duplicate' ? error.details.matches : null;
-  const labels = { firstName: w.desk.walkup.first, lastName: w.desk.walkup.last, email: w.desk.walkup.email, company: w.desk.walkup.company };
+  const payment: PaymentInput | undefined =
+    !price || price.amount === 0
+      ? undefined
+      : method === 'cash'
+        ? { method }
+        : method === 'complimentary'
+          ? { method, reason: reference.trim() }
+          : { method, reference: reference.trim() };
+  const duplicates =
+    error?.code === 'conflict' && error.details?.reason === 'possible_duplicate' ? error.details.matches : null;
+  const labels = {
+    firstName: w.desk.walkup.first,
+    lastName: w.desk.walkup.last,
+    email: w.desk.walkup.email,
+    company: w.desk.walkup.company,
+  };
   // The station's problem with a field, in this screen's words where it has them.
-  const fieldWords = (f: string) => (!problems[f] ? null : f === 'firstName' || f === 'lastName' ? w.desk.walkup.nameNeeded : f === 'email' ? w.desk.walkup.emailInvalid : problems[f]);
+  const fieldWords = (f: string) =>
+    !problems[f]
+      ? null
+      : f === 'firstName' || f === 'lastName'
+        ? w.desk.walkup.nameNeeded
+        : f === 'email'
+          ? w.desk.walkup.emailInvalid
+          : problems[f];
 
   async function register(allowDuplicate: boolean) {
     setBusy(true);
@@ -74,7 +91,11 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
         ))}
         <div className="field">
           <label htmlFor="walkup-ticket">{w.desk.walkup.ticket}</label>
-          <select id="walkup-ticket" value={ticket} onChange={(e) => setForm({ ...form, ticketTypeId: e.target.value })}>
+          <select
+            id="walkup-ticket"
+            value={ticket}
+            onChange={(e) => setForm({ ...form, ticketTypeId: e.target.value })}
+          >
             {tickets.data?.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
@@ -89,13 +110,27 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
             </legend>
             {paymentMethods.map((m) => (
               <label key={m} className="radio">
-                <input type="radio" name="walkup-method" value={m} checked={method === m} onChange={() => setMethod(m)} /> {w.desk.walkup.methods[m]}
+                <input
+                  type="radio"
+                  name="walkup-method"
+                  value={m}
+                  checked={method === m}
+                  onChange={() => setMethod(m)}
+                />{' '}
+                {w.desk.walkup.methods[m]}
               </label>
             ))}
             {method !== 'cash' && (
               <div className="field">
-                <label htmlFor="walkup-reference">{method === 'complimentary' ? w.desk.walkup.compReason : w.desk.walkup.reference}</label>
-                <input id="walkup-reference" value={reference} maxLength={120} onChange={(e) => setReference(e.target.value)} />
+                <label htmlFor="walkup-reference">
+                  {method === 'complimentary' ? w.desk.walkup.compReason : w.desk.walkup.reference}
+                </label>
+                <input
+                  id="walkup-reference"
+                  value={reference}
+                  maxLength={120}
+                  onChange={(e) => setReference(e.target.value)}
+                />
               </div>
             )}
           </fieldset>
@@ -119,7 +154,11 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
           </div>
         )}
         {error && error.code !== 'invalid_input' && !duplicates && <ErrorNotice error={error} />}
-        <button type="submit" className="primary" disabled={busy || !ticket || (payment !== undefined && payment.method !== 'cash' && !reference.trim())}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || !ticket || (payment !== undefined && payment.method !== 'cash' && !reference.trim())}
+        >
           {w.desk.walkup.register}
         </button>
       </form>

@@ -17,7 +17,10 @@ export function Camera({ onCode }: { onCode(code: string): void }) {
     let stopped = false;
     void (async () => {
       try {
-        const [{ default: jsQR }, media] = await Promise.all([import('jsqr'), navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })]);
+        const [{ default: jsQR }, media] = await Promise.all([
+          import('jsqr'),
+          navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }),
+        ]);
         stream = media;
         if (stopped || !video.current) return media.getTracks().forEach((t) => t.stop());
         video.current.srcObject = media;
@@ -44,6 +47,11 @@ export function Camera({ onCode }: { onCode(code: string): void }) {
       stream?.getTracks().forEach((t) => t.stop());
     };
   }, []);
-  if (denied) return <p className="notice notice-warn" role="alert">{w.door.cameraDenied}</p>;
+  if (denied)
+    return (
+      <p className="notice notice-warn" role="alert">
+        {w.door.cameraDenied}
+      </p>
+    );
   return <video ref={video} className="camera" muted playsInline aria-label={w.door.useCamera} />;
 }

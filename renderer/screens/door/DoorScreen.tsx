@@ -40,7 +40,9 @@ export function DoorScreen() {
       <main id="main" className="door">
         {staff.session === null && <SignIn onSignedIn={staff.set} />}
         {staff.session && !door && <ChooseDoor onChoose={setDoor} />}
-        {staff.session && door && <Scan door={door} onChange={() => setDoor(null)} onSignedOut={() => staff.set(null)} />}
+        {staff.session && door && (
+          <Scan door={door} onChange={() => setDoor(null)} onSignedOut={() => staff.set(null)} />
+        )}
       </main>
     </>
   );
@@ -57,7 +59,12 @@ function ChooseDoor({ onChoose }: { onChoose(d: Door): void }) {
           {w.door.entrance}
         </button>
         {(sessions.data ?? []).map((s: SessionView) => (
-          <button key={s.id} type="button" className="choice" onClick={() => onChoose({ sessionId: s.id, title: s.title })}>
+          <button
+            key={s.id}
+            type="button"
+            className="choice"
+            onClick={() => onChoose({ sessionId: s.id, title: s.title })}
+          >
             <span className="choice-title">{s.title}</span>
             <span className="choice-more">{w.desk.sessions.starts(w.common.time(s.startsAt), s.room)}</span>
           </button>
@@ -122,7 +129,9 @@ function Scan({ door, onChange, onSignedOut }: { door: Door; onChange(): void; o
           {verdict.ok ? '✓' : '✕'}
         </p>
         <h1>{verdict.ok ? w.door.welcome(verdict.name) : w.door.refused}</h1>
-        <p className="verdict-words">{verdict.ok ? (verdict.again ? w.door.again(w.common.time(verdict.again)) : w.door.valid) : verdict.reason}</p>
+        <p className="verdict-words">
+          {verdict.ok ? (verdict.again ? w.door.again(w.common.time(verdict.again)) : w.door.valid) : verdict.reason}
+        </p>
         <button type="button" className="primary" autoFocus onClick={() => setVerdict(null)}>
           {w.door.next}
         </button>
@@ -133,7 +142,9 @@ function Scan({ door, onChange, onSignedOut }: { door: Door; onChange(): void; o
     <section className="scan" aria-labelledby="scan-title">
       <h1 id="scan-title">{w.door.scanTitle(door.title)}</h1>
       <p className="counts" role="status">
-        {here ? w.door.counts(here.checkedIn, here.availability.capacity) : w.door.countsEntrance(status.data?.counts.checkIns ?? 0)}
+        {here
+          ? w.door.counts(here.checkedIn, here.availability.capacity)
+          : w.door.countsEntrance(status.data?.counts.checkIns ?? 0)}
       </p>
       <p className="lead">{w.door.scanHint}</p>
       {error && <ErrorNotice error={error} />}

@@ -37,44 +37,62 @@ export function KioskScreen() {
     setStep({ at: 'search' });
   }, []);
   // An uncertain job waits for staff, whoever stands there; everything else starts over when left alone.
-  const { warning } = useIdle(settings.kioskIdleSec * 1000, reset, step.at !== 'search' && step.at !== 'uncertain' && step.at !== 'printing');
+  const { warning } = useIdle(
+    settings.kioskIdleSec * 1000,
+    reset,
+    step.at !== 'search' && step.at !== 'uncertain' && step.at !== 'printing',
+  );
   const w = useWords();
   return (
     <>
-    <Header />
-    <main className="kiosk" id="main">
-      {step.at === 'search' && <Search query={query} setQuery={setQuery} onChoose={(id) => setStep({ at: 'confirm', id })} />}
-      {step.at === 'confirm' && <Confirm id={step.id} onBack={reset} onStep={setStep} />}
-      {step.at === 'printing' && <Printing />}
-      {step.at === 'printed' && <Printed onDone={reset} />}
-      {step.at === 'failed' && (
-        <Outcome title={w.kiosk.failedTitle} kind="error" onDone={reset}>
-          <p>{w.kiosk.failedBody}</p>
-        </Outcome>
-      )}
-      {step.at === 'uncertain' && <Uncertain job={step.job} onDone={reset} />}
-      {step.at === 'already' && (
-        <Outcome title={w.kiosk.alreadyTitle} kind="warn" onDone={reset}>
-          <p>{w.kiosk.alreadyBody(w.common.stationName(step.station), w.common.time(step.printedAt))}</p>
-        </Outcome>
-      )}
-      {step.at === 'desk' && (
-        <Outcome title={w.kiosk.needsDesk} kind="warn" onDone={reset}>
-          <p>{w.kiosk.goToDesk}</p>
-        </Outcome>
-      )}
-      {step.at === 'error' && (
-        <Outcome title={w.errors[step.error.code]} kind="error" onDone={reset}>
-          <p>{w.kiosk.goToDesk}</p>
-        </Outcome>
-      )}
-      {warning && <p className="idle-warning" role="status">{w.kiosk.stillThere}</p>}
-    </main>
+      <Header />
+      <main className="kiosk" id="main">
+        {step.at === 'search' && (
+          <Search query={query} setQuery={setQuery} onChoose={(id) => setStep({ at: 'confirm', id })} />
+        )}
+        {step.at === 'confirm' && <Confirm id={step.id} onBack={reset} onStep={setStep} />}
+        {step.at === 'printing' && <Printing />}
+        {step.at === 'printed' && <Printed onDone={reset} />}
+        {step.at === 'failed' && (
+          <Outcome title={w.kiosk.failedTitle} kind="error" onDone={reset}>
+            <p>{w.kiosk.failedBody}</p>
+          </Outcome>
+        )}
+        {step.at === 'uncertain' && <Uncertain job={step.job} onDone={reset} />}
+        {step.at === 'already' && (
+          <Outcome title={w.kiosk.alreadyTitle} kind="warn" onDone={reset}>
+            <p>{w.kiosk.alreadyBody(w.common.stationName(step.station), w.common.time(step.printedAt))}</p>
+          </Outcome>
+        )}
+        {step.at === 'desk' && (
+          <Outcome title={w.kiosk.needsDesk} kind="warn" onDone={reset}>
+            <p>{w.kiosk.goToDesk}</p>
+          </Outcome>
+        )}
+        {step.at === 'error' && (
+          <Outcome title={w.errors[step.error.code]} kind="error" onDone={reset}>
+            <p>{w.kiosk.goToDesk}</p>
+          </Outcome>
+        )}
+        {warning && (
+          <p className="idle-warning" role="status">
+            {w.kiosk.stillThere}
+          </p>
+        )}
+      </main>
     </>
   );
 }
 
-function Search({ query, setQuery, onChoose }: { query: string; setQuery(q: string): void; onChoose(id: string): void }) {
+function Search({
+  query,
+  setQuery,
+  onChoose,
+}: {
+  query: string;
+  setQuery(q: string): void;
+  onChoose(id: string): void;
+}) {
   const w = useWords();
   const call = useCall();
   const input = useRef<HTMLInputElement>(null);
@@ -98,7 +116,16 @@ function Search({ query, setQuery, onChoose }: { query: string; setQuery(q: stri
       <label className="big-label" htmlFor="kiosk-query">
         {w.kiosk.searchLabel}
       </label>
-      <input id="kiosk-query" ref={input} className="big-input" type="search" autoComplete="off" spellCheck={false} value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input
+        id="kiosk-query"
+        ref={input}
+        className="big-input"
+        type="search"
+        autoComplete="off"
+        spellCheck={false}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
       <div aria-live="polite" className="results-status" data-answered={answered}>
         {q.length === 1 && <p>{w.kiosk.keepTyping}</p>}
         {list && list.length === 0 && <p>{w.kiosk.noResults}</p>}
@@ -147,8 +174,10 @@ function Confirm({ id, onBack, onStep }: { id: string; onBack(): void; onStep(s:
     const r = await call('badge.print', { registrantId: id });
     if (!r.ok) {
       const d = r.error.details as ConflictDetails | undefined;
-      if (r.error.code === 'conflict' && d?.reason === 'already_printed') return onStep({ at: 'already', station: d.station, printedAt: d.printedAt });
-      if (r.error.code === 'conflict' && (d?.reason === 'print_uncertain' || d?.reason === 'needs_staff')) return onStep({ at: 'desk' });
+      if (r.error.code === 'conflict' && d?.reason === 'already_printed')
+        return onStep({ at: 'already', station: d.station, printedAt: d.printedAt });
+      if (r.error.code === 'conflict' && (d?.reason === 'print_uncertain' || d?.reason === 'needs_staff'))
+        return onStep({ at: 'desk' });
       return onStep({ at: 'error', error: r.error });
     }
     const job = r.value;
@@ -169,11 +198,23 @@ function Confirm({ id, onBack, onStep }: { id: string; onBack(): void; onStep(s:
           <dt>{w.kiosk.ticket}</dt>
           <dd>{p.ticketTypeName}</dd>
         </dl>
-        <div className="preview-frame">{preview.data ? <BadgeImage preview={preview.data} label={w.kiosk.preview(fullName(p))} /> : <p className="loading">{w.common.loading}</p>}</div>
+        <div className="preview-frame">
+          {preview.data ? (
+            <BadgeImage preview={preview.data} label={w.kiosk.preview(fullName(p))} />
+          ) : (
+            <p className="loading">{w.common.loading}</p>
+          )}
+        </div>
       </div>
       {needsStaff && <Notice kind="warn" title={w.kiosk.needsDesk} />}
       <div className="actions">
-        <button ref={printButton} type="button" className="primary huge" disabled={!preview.data || needsStaff} onClick={() => void print()}>
+        <button
+          ref={printButton}
+          type="button"
+          className="primary huge"
+          disabled={!preview.data || needsStaff}
+          onClick={() => void print()}
+        >
           {w.kiosk.print}
         </button>
         <button type="button" className="secondary" onClick={onBack}>
@@ -278,7 +319,17 @@ function StaffConfirm({ onConfirm }: { onConfirm(printed: boolean): void }) {
   );
 }
 
-function Outcome({ title, kind, onDone, children }: { title: string; kind: 'ok' | 'warn' | 'error'; onDone(): void; children?: React.ReactNode }) {
+function Outcome({
+  title,
+  kind,
+  onDone,
+  children,
+}: {
+  title: string;
+  kind: 'ok' | 'warn' | 'error';
+  onDone(): void;
+  children?: React.ReactNode;
+}) {
   const w = useWords();
   const done = useRef<HTMLButtonElement>(null);
   useEffect(() => done.current?.focus(), []);

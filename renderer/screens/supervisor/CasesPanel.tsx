@@ -19,8 +19,12 @@ export function CasesPanel({ me, onPerson }: { me: StaffSessionView; onPerson(id
   const all = useStation('cases.list', { status: 'all' }, { refreshOn: [...refreshOn], pollMs: 15_000 });
   const sessions = useStation('sessions.list', {});
   const titles = new Map((sessions.data ?? []).map((s) => [s.id, s.title]));
-  const open = (all.data ?? []).filter((c) => c.status === 'open').sort((a, b) => (a.minutesLeft ?? Infinity) - (b.minutesLeft ?? Infinity));
-  const resolved = (all.data ?? []).filter((c) => c.status === 'resolved').sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));
+  const open = (all.data ?? [])
+    .filter((c) => c.status === 'open')
+    .sort((a, b) => (a.minutesLeft ?? Infinity) - (b.minutesLeft ?? Infinity));
+  const resolved = (all.data ?? [])
+    .filter((c) => c.status === 'resolved')
+    .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));
   const caseSessions = [...new Set((all.data ?? []).map((c) => c.sessionId))];
   return (
     <section className="cases" aria-labelledby="cases-title">
@@ -30,14 +34,30 @@ export function CasesPanel({ me, onPerson }: { me: StaffSessionView; onPerson(id
       {all.data && open.length === 0 && <Notice kind="ok">{w.supervisor.cases.none}</Notice>}
       <ul className="case-list">
         {open.map((c) => (
-          <CaseCard key={c.id} c={c} me={me} title={titles.get(c.sessionId) ?? c.sessionId} sessions={(sessions.data ?? []).filter((s) => s.sellable && s.id !== c.sessionId)} onPerson={onPerson} onDone={all.reload} />
+          <CaseCard
+            key={c.id}
+            c={c}
+            me={me}
+            title={titles.get(c.sessionId) ?? c.sessionId}
+            sessions={(sessions.data ?? []).filter((s) => s.sellable && s.id !== c.sessionId)}
+            onPerson={onPerson}
+            onDone={all.reload}
+          />
         ))}
       </ul>
       <h3>{w.supervisor.cases.resolvedTitle}</h3>
       {all.data && resolved.length === 0 && <p>{w.supervisor.cases.noneResolved}</p>}
       <ul className="case-list">
         {resolved.map((c) => (
-          <CaseCard key={c.id} c={c} me={me} title={titles.get(c.sessionId) ?? c.sessionId} sessions={[]} onPerson={onPerson} onDone={all.reload} />
+          <CaseCard
+            key={c.id}
+            c={c}
+            me={me}
+            title={titles.get(c.sessionId) ?? c.sessionId}
+            sessions={[]}
+            onPerson={onPerson}
+            onDone={all.reload}
+          />
         ))}
       </ul>
       {caseSessions.map((id) => (
@@ -48,7 +68,21 @@ export function CasesPanel({ me, onPerson }: { me: StaffSessionView; onPerson(id
   );
 }
 
-function CaseCard({ c, me, title, sessions, onPerson, onDone }: { c: OversellCase; me: StaffSessionView; title: string; sessions: { id: string; title: string }[]; onPerson(id: string): void; onDone(): void }) {
+function CaseCard({
+  c,
+  me,
+  title,
+  sessions,
+  onPerson,
+  onDone,
+}: {
+  c: OversellCase;
+  me: StaffSessionView;
+  title: string;
+  sessions: { id: string; title: string }[];
+  onPerson(id: string): void;
+  onDone(): void;
+}) {
   const w = useWords();
   const cw = w.supervisor.cases;
   const call = useCall();
@@ -86,7 +120,10 @@ function CaseCard({ c, me, title, sessions, onPerson, onDone }: { c: OversellCas
 
   const age = c.basis?.stalenessMin === null || c.basis === null ? null : w.desk.sessions.ago(c.basis.stalenessMin);
   return (
-    <li className={`case case-${c.status}${c.escalated && c.status === 'open' ? ' case-escalated' : ''}`} aria-label={`${name} — ${title}`}>
+    <li
+      className={`case case-${c.status}${c.escalated && c.status === 'open' ? ' case-escalated' : ''}`}
+      aria-label={`${name} — ${title}`}
+    >
       <p className="case-head">
         <button type="button" className="link case-name" onClick={() => onPerson(c.registrantId)}>
           {name}
@@ -99,19 +136,47 @@ function CaseCard({ c, me, title, sessions, onPerson, onDone }: { c: OversellCas
         {c.tier && <li>{cw.tier(cw.tiers[c.tier] ?? c.tier)}</li>}
         {c.basis && <li>{age === null ? cw.basisUnknown : cw.basis(c.basis.sold, c.basis.capacity, age)}</li>}
         {c.overBy !== null && <li>{cw.overBy(c.overBy)}</li>}
-        {c.status === 'open' && c.dueAt && <li className={c.minutesLeft !== null && c.minutesLeft < 15 ? 'warn-text' : ''}>{cw.due(w.common.time(c.dueAt), c.minutesLeft ?? 0)}</li>}
-        {c.status === 'open' && c.defaultAction && <li>{cw.byDefault(cw.actionTo[c.defaultAction] ?? c.defaultAction)}</li>}
+        {c.status === 'open' && c.dueAt && (
+          <li className={c.minutesLeft !== null && c.minutesLeft < 15 ? 'warn-text' : ''}>
+            {cw.due(w.common.time(c.dueAt), c.minutesLeft ?? 0)}
+          </li>
+        )}
+        {c.status === 'open' && c.defaultAction && (
+          <li>{cw.byDefault(cw.actionTo[c.defaultAction] ?? c.defaultAction)}</li>
+        )}
         {c.status === 'open' && c.escalated && <li className="warn-text">{cw.escalated}</li>}
-        {c.request && <li>{cw.requested(cw.actionTo[c.request.action] ?? c.request.action, w.common.time(c.request.requestedAt), cw.requestStatus[c.request.status] ?? c.request.status)}{c.request.answer && (c.request.status === 'lost' || c.request.status === 'refused') ? ` ${c.request.answer}` : ''}</li>}
+        {c.request && (
+          <li>
+            {cw.requested(
+              cw.actionTo[c.request.action] ?? c.request.action,
+              w.common.time(c.request.requestedAt),
+              cw.requestStatus[c.request.status] ?? c.request.status,
+            )}
+            {c.request.answer && (c.request.status === 'lost' || c.request.status === 'refused')
+              ? ` ${c.request.answer}`
+              : ''}
+          </li>
+        )}
         {c.status === 'resolved' && c.resolution && (
           <li className="resolved-line">
-            {cw.resolvedBy(cw.actionPast[c.resolution] ?? c.resolution, c.supervisorId ?? (c.resolvedBy ? w.common.stationName(c.resolvedBy) : '—'), c.resolvedAt ? w.common.time(c.resolvedAt) : '—')}
+            {cw.resolvedBy(
+              cw.actionPast[c.resolution] ?? c.resolution,
+              c.supervisorId ?? (c.resolvedBy ? w.common.stationName(c.resolvedBy) : '—'),
+              c.resolvedAt ? w.common.time(c.resolvedAt) : '—',
+            )}
             {c.resolvedBy && ` (${w.common.stationName(c.resolvedBy)})`}
             {c.note ? ` — “${c.note}”` : ''}
           </li>
         )}
       </ul>
-      {outcome && <Notice kind={outcome.outcome === 'applied' ? 'ok' : outcome.outcome === 'pending' ? 'info' : 'warn'} title={cw.outcome[outcome.outcome]}><p>{outcome.message}</p></Notice>}
+      {outcome && (
+        <Notice
+          kind={outcome.outcome === 'applied' ? 'ok' : outcome.outcome === 'pending' ? 'info' : 'warn'}
+          title={cw.outcome[outcome.outcome]}
+        >
+          <p>{outcome.message}</p>
+        </Notice>
+      )}
       {error && <ErrorNotice error={error} />}
       {c.status === 'open' && (
         <div className="resolve">
@@ -129,7 +194,13 @@ function CaseCard({ c, me, title, sessions, onPerson, onDone }: { c: OversellCas
             </label>
             <label>
               {cw.pin}
-              <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
+              <input
+                type="password"
+                inputMode="numeric"
+                autoComplete="off"
+                value={pin}
+                onChange={(e) => setPin(e.target.value)}
+              />
             </label>
             <label className="grow">
               {cw.note}
@@ -137,11 +208,19 @@ function CaseCard({ c, me, title, sessions, onPerson, onDone }: { c: OversellCas
             </label>
           </div>
           <div className="actions">
-            {actions.filter((a) => a !== 'move').map((a) => (
-              <button key={a} type="button" className={a === c.defaultAction ? 'primary' : ''} disabled={busy || !pin} onClick={() => void resolve(a)}>
-                {cw.actions[a]}
-              </button>
-            ))}
+            {actions
+              .filter((a) => a !== 'move')
+              .map((a) => (
+                <button
+                  key={a}
+                  type="button"
+                  className={a === c.defaultAction ? 'primary' : ''}
+                  disabled={busy || !pin}
+                  onClick={() => void resolve(a)}
+                >
+                  {cw.actions[a]}
+                </button>
+              ))}
             {sessions.length > 0 && (
               <span className="move">
                 <label>

@@ -32,12 +32,18 @@ export function ImportPanel() {
   const [report, setReport] = useState<ImportReport | null>(null);
 
   useStationEvent(['progress'], (e) => {
-    if (e.type === 'progress' && (e.operation === 'registrants.importCsv' || e.operation === 'conference.import')) setProgress({ done: e.done, total: e.total });
+    if (e.type === 'progress' && (e.operation === 'registrants.importCsv' || e.operation === 'conference.import'))
+      setProgress({ done: e.done, total: e.total });
   });
 
   async function look(text: string, m: Partial<Record<Field, string>>, ticket: string) {
     const head = text.length > HEAD_BYTES ? text.slice(0, text.lastIndexOf('\n', HEAD_BYTES) + 1 || HEAD_BYTES) : text;
-    const r = await call('registrants.previewCsv', { csv: head, mapping: m, defaults: ticket ? { ticketTypeId: ticket } : {}, rows: 8 });
+    const r = await call('registrants.previewCsv', {
+      csv: head,
+      mapping: m,
+      defaults: ticket ? { ticketTypeId: ticket } : {},
+      rows: 8,
+    });
     if (!r.ok) return setError(r.error);
     setError(null);
     setPreview(r.value);
@@ -73,7 +79,11 @@ export function ImportPanel() {
       }
       r = await call('conference.import', { data: data as never });
     } else {
-      r = await call('registrants.importCsv', { csv: file.text, mapping: mapping as Record<Field, string>, defaults: defaultTicket ? { ticketTypeId: defaultTicket } : {} });
+      r = await call('registrants.importCsv', {
+        csv: file.text,
+        mapping: mapping as Record<Field, string>,
+        defaults: defaultTicket ? { ticketTypeId: defaultTicket } : {},
+      });
     }
     setBusy(false);
     if (r.ok) setReport(r.value);
@@ -90,15 +100,26 @@ export function ImportPanel() {
       <p className="lead">{iw.lead}</p>
       <label className="file-pick">
         {iw.file}
-        <input type="file" accept=".json,.csv,text/csv,application/json" disabled={busy} onChange={(e) => e.target.files?.[0] && void choose(e.target.files[0])} />
+        <input
+          type="file"
+          accept=".json,.csv,text/csv,application/json"
+          disabled={busy}
+          onChange={(e) => e.target.files?.[0] && void choose(e.target.files[0])}
+        />
       </label>
       {file && <p>{iw.chosen(file.name, file.kind === 'json' ? iw.kindJson : iw.kindCsv)}</p>}
       {file?.kind === 'csv' && preview && (
         <div className="mapping">
           <h3>{iw.mappingTitle}</h3>
-          {preview.missing.length > 0 && <Notice kind="warn" title={iw.missing}><p>{preview.missing.map((f) => iw.fields[f]).join(', ')}</p></Notice>}
+          {preview.missing.length > 0 && (
+            <Notice kind="warn" title={iw.missing}>
+              <p>{preview.missing.map((f) => iw.fields[f]).join(', ')}</p>
+            </Notice>
+          )}
           {preview.problems.map((p) => (
-            <Notice key={p} kind="error"><p>{p}</p></Notice>
+            <Notice key={p} kind="error">
+              <p>{p}</p>
+            </Notice>
           ))}
           <div className="mapping-grid">
             {preview.fields.map((f) => (
@@ -150,7 +171,9 @@ export function ImportPanel() {
                 <tr>
                   <th scope="col">{iw.line}</th>
                   {preview.headers.map((h) => (
-                    <th key={h} scope="col">{h}</th>
+                    <th key={h} scope="col">
+                      {h}
+                    </th>
                   ))}
                   <th scope="col">{iw.check}</th>
                 </tr>
@@ -164,7 +187,13 @@ export function ImportPanel() {
                       {preview.headers.map((_, i) => (
                         <td key={i}>{row.cells[i] ?? ''}</td>
                       ))}
-                      <td>{c ? (c.outcome === 'reject' ? `${iw.outcome.reject}: ${c.reason}` : iw.outcome[c.outcome]) : '—'}</td>
+                      <td>
+                        {c
+                          ? c.outcome === 'reject'
+                            ? `${iw.outcome.reject}: ${c.reason}`
+                            : iw.outcome[c.outcome]
+                          : '—'}
+                      </td>
                     </tr>
                   );
                 })}
@@ -182,23 +211,25 @@ export function ImportPanel() {
       )}
       {progress && busy && (
         <div className="drain">
-          <label htmlFor="import-progress">{progress.total > 0 ? iw.progress(progress.done, progress.total) : iw.reading}</label>
+          <label htmlFor="import-progress">
+            {progress.total > 0 ? iw.progress(progress.done, progress.total) : iw.reading}
+          </label>
           <progress id="import-progress" max={progress.total || 1} value={progress.total ? progress.done : undefined} />
         </div>
       )}
       {error && <ErrorNotice error={error} />}
       {report && (
         <div ref={(el) => el?.scrollIntoView({ block: 'nearest' })}>
-        <Notice kind={report.rejectedCount > 0 ? 'warn' : 'ok'} title={iw.reportTitle}>
-          <p>{iw.report(report.registrants.inserted, report.registrants.updated, report.rejectedCount)}</p>
-          {report.rejected.length > 0 && (
-            <ul className="reasons">
-              {report.rejected.map((r) => (
-                <li key={r.line}>{iw.rejectedRow(r.line, r.reason)}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
+          <Notice kind={report.rejectedCount > 0 ? 'warn' : 'ok'} title={iw.reportTitle}>
+            <p>{iw.report(report.registrants.inserted, report.registrants.updated, report.rejectedCount)}</p>
+            {report.rejected.length > 0 && (
+              <ul className="reasons">
+                {report.rejected.map((r) => (
+                  <li key={r.line}>{iw.rejectedRow(r.line, r.reason)}</li>
+                ))}
+              </ul>
+            )}
+          </Notice>
         </div>
       )}
     </section>

@@ -23,7 +23,8 @@ export function PrintersPanel() {
     setNote(null);
     setError(null);
     const r = await call('printer.testPage', { printer: uri, wait: true });
-    if (r.ok) setNote(pw.testDone(uri, w.desk.jobOutcome[r.value.status as keyof typeof w.desk.jobOutcome] ?? r.value.status));
+    if (r.ok)
+      setNote(pw.testDone(uri, w.desk.jobOutcome[r.value.status as keyof typeof w.desk.jobOutcome] ?? r.value.status));
     else setError(r.error);
     printers.reload();
   }
@@ -35,7 +36,10 @@ export function PrintersPanel() {
       {error && <ErrorNotice error={error} />}
       <ul className="jobs">
         {(printers.data ?? []).map((p) => (
-          <li key={p.uri} className={`job ${p.state === 'ready' ? 'job-printed' : p.state === null || p.state === 'unknown' ? 'job-uncertain' : 'job-failed'}`}>
+          <li
+            key={p.uri}
+            className={`job ${p.state === 'ready' ? 'job-printed' : p.state === null || p.state === 'unknown' ? 'job-uncertain' : 'job-failed'}`}
+          >
             <p className="job-name">{p.uri}</p>
             <p className="job-state">
               {pw.state(p.state)}
@@ -55,7 +59,9 @@ export function PrintersPanel() {
       {voids.data && voids.data.length === 0 && <p>{pw.noVoids}</p>}
       <ul>
         {(voids.data ?? []).map((v) => (
-          <li key={`${v.registrantId}-${v.version}`}>{pw.void(v.name ?? v.registrantId, v.version, w.common.time(v.voidedAt), v.reason)}</li>
+          <li key={`${v.registrantId}-${v.version}`}>
+            {pw.void(v.name ?? v.registrantId, v.version, w.common.time(v.voidedAt), v.reason)}
+          </li>
         ))}
       </ul>
       <h3>{pw.logTitle}</h3>
@@ -88,7 +94,12 @@ function BadgeOnEachPrinter({ printers }: { printers: string[] }) {
       </label>
       <div className="actions">
         {(found.data ?? []).map((r) => (
-          <button key={r.id} type="button" aria-pressed={who?.id === r.id} onClick={() => setWho({ id: r.id, name: `${r.firstName} ${r.lastName}`.trim() })}>
+          <button
+            key={r.id}
+            type="button"
+            aria-pressed={who?.id === r.id}
+            onClick={() => setWho({ id: r.id, name: `${r.firstName} ${r.lastName}`.trim() })}
+          >
             {r.firstName} {r.lastName}
           </button>
         ))}

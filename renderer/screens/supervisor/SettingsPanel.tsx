@@ -155,11 +155,23 @@ function StaffPins({ me }: { me: StaffSessionView }) {
         </label>
         <label>
           {sw.newPin}
-          <input type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="new-password"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+          />
         </label>
         <label>
           {sw.yourPin}
-          <input type="password" inputMode="numeric" autoComplete="off" value={myPin} onChange={(e) => setMyPin(e.target.value)} />
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={myPin}
+            onChange={(e) => setMyPin(e.target.value)}
+          />
         </label>
         <button type="submit" disabled={!who || !pin || !myPin}>
           {sw.setPin}
@@ -190,7 +202,11 @@ function AuditCheck() {
       <button type="button" disabled={busy} onClick={() => void run()}>
         {sw.audit}
       </button>
-      {v && <Notice kind={v.ok ? 'ok' : 'error'}>{v.ok ? sw.auditOk(v.rows) : (v.problem ?? v.integrity.message ?? sw.auditBad)}</Notice>}
+      {v && (
+        <Notice kind={v.ok ? 'ok' : 'error'}>
+          {v.ok ? sw.auditOk(v.rows) : (v.problem ?? v.integrity.message ?? sw.auditBad)}
+        </Notice>
+      )}
       {error && <ErrorNotice error={error} />}
     </div>
   );

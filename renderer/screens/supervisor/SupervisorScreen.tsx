@@ -23,7 +23,18 @@ import { SyncPanel } from './SyncPanel';
 import { Toasts } from './Toasts';
 
 type Tab = 'cases' | 'board' | 'sync' | 'printers' | 'imports' | 'settings' | 'find' | 'walkup' | 'sessions' | 'queue';
-const tabs: Tab[] = ['cases', 'board', 'sync', 'printers', 'imports', 'settings', 'find', 'walkup', 'sessions', 'queue'];
+const tabs: Tab[] = [
+  'cases',
+  'board',
+  'sync',
+  'printers',
+  'imports',
+  'settings',
+  'find',
+  'walkup',
+  'sessions',
+  'queue',
+];
 /** Tabs a desk-role member signed in here does not see (the station refuses their channels to that role anyway). */
 const supervisorOnly = new Set<Tab>(['imports', 'settings']);
 
@@ -32,7 +43,9 @@ export function SupervisorScreen() {
   const staff = useStaffSession();
   const [tab, setTab] = useState<Tab>('cases');
   const [person, setPerson] = useState<string | null>(null);
-  const open = useStation('cases.list', staff.session ? { status: 'open' } : null, { refreshOn: ['case.opened', 'notification'] });
+  const open = useStation('cases.list', staff.session ? { status: 'open' } : null, {
+    refreshOn: ['case.opened', 'notification'],
+  });
 
   const signedOut = () => staff.set(null);
   const header = (s: StaffSessionView | null) => (
@@ -68,12 +81,20 @@ export function SupervisorScreen() {
     <>
       {header(staff.session)}
       <nav className="tabs" aria-label={w.header.modes.supervisor}>
-        {tabs.filter((t) => staff.session!.role === 'supervisor' || !supervisorOnly.has(t)).map((t) => (
-          <button key={t} type="button" className={t === tab ? 'current' : ''} aria-current={t === tab ? 'page' : undefined} onClick={() => setTab(t)}>
-            {w.supervisor.tabs[t]}
-            {t === 'cases' && openCount > 0 && <span className="count">{openCount}</span>}
-          </button>
-        ))}
+        {tabs
+          .filter((t) => staff.session!.role === 'supervisor' || !supervisorOnly.has(t))
+          .map((t) => (
+            <button
+              key={t}
+              type="button"
+              className={t === tab ? 'current' : ''}
+              aria-current={t === tab ? 'page' : undefined}
+              onClick={() => setTab(t)}
+            >
+              {w.supervisor.tabs[t]}
+              {t === 'cases' && openCount > 0 && <span className="count">{openCount}</span>}
+            </button>
+          ))}
       </nav>
       <Toasts onCase={() => setTab('cases')} />
       <main id="main" className="desk console">
@@ -83,7 +104,14 @@ export function SupervisorScreen() {
         {tab === 'printers' && <PrintersPanel />}
         {tab === 'imports' && staff.session.role === 'supervisor' && <ImportPanel />}
         {tab === 'settings' && staff.session.role === 'supervisor' && <SettingsPanel me={staff.session} />}
-        {tab === 'find' && <FindPanel person={person} onPerson={setPerson} onAddSession={(id) => choose(id, 'sessions')} onSignedOut={signedOut} />}
+        {tab === 'find' && (
+          <FindPanel
+            person={person}
+            onPerson={setPerson}
+            onAddSession={(id) => choose(id, 'sessions')}
+            onSignedOut={signedOut}
+          />
+        )}
         {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
         {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
         {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}

@@ -12,7 +12,11 @@ export function SyncPanel() {
   const w = useWords();
   const sw = w.supervisor.sync;
   const call = useCall();
-  const d = useStation('sync.details', {}, { refreshOn: ['connectivity', 'hq.contact', 'outbox.appended'], pollMs: 3000 });
+  const d = useStation(
+    'sync.details',
+    {},
+    { refreshOn: ['connectivity', 'hq.contact', 'outbox.appended'], pollMs: 3000 },
+  );
   const s = d.data?.status;
   return (
     <section className="sync" aria-labelledby="sync-title">
@@ -25,14 +29,23 @@ export function SyncPanel() {
           {s.configured && (
             <div className="switch">
               <label>
-                <input type="checkbox" checked={s.workOffline} onChange={(e) => void call('sync.setWorkOffline', { on: e.target.checked }).then(d.reload)} /> {sw.workOffline}
+                <input
+                  type="checkbox"
+                  checked={s.workOffline}
+                  onChange={(e) => void call('sync.setWorkOffline', { on: e.target.checked }).then(d.reload)}
+                />{' '}
+                {sw.workOffline}
               </label>
               <p className="hint">{sw.workOfflineHint}</p>
             </div>
           )}
           <dl className="facts">
             <dt>{sw.freshness}</dt>
-            <dd>{s.staleness.known ? w.header.hqAge(s.staleness.minutes) : `${w.header.hqUnknown} (${w.staleness[s.staleness.reason]})`}</dd>
+            <dd>
+              {s.staleness.known
+                ? w.header.hqAge(s.staleness.minutes)
+                : `${w.header.hqUnknown} (${w.staleness[s.staleness.reason]})`}
+            </dd>
             <dt>{sw.outbox}</dt>
             <dd>
               {w.header.waiting(s.outbox.depth)} · {sw.oldest(s.outbox.oldestAgeMin)}
@@ -86,7 +99,10 @@ function Timeline({ h }: { h: SyncDetails['history'] }) {
             key={i}
             role="listitem"
             className={`tl tl-${s.state}`}
-            style={{ left: `${((Date.parse(s.from) - from) / span) * 100}%`, width: `${Math.max(0.5, ((Date.parse(s.to) - Date.parse(s.from)) / span) * 100)}%` }}
+            style={{
+              left: `${((Date.parse(s.from) - from) / span) * 100}%`,
+              width: `${Math.max(0.5, ((Date.parse(s.to) - Date.parse(s.from)) / span) * 100)}%`,
+            }}
             title={`${w.common.time(s.from)}–${w.common.time(s.to)}: ${s.reason}`}
             aria-label={`${w.common.time(s.from)}–${w.common.time(s.to)}: ${w.supervisor.sync.states[s.state]}`}
           />

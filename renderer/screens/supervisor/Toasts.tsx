@@ -23,7 +23,10 @@ export function Toasts({ onCase }: { onCase(): void }) {
   return (
     <div className="toasts" role="status" aria-live="polite">
       {items.map((t) => (
-        <div key={t.key} className={`toast toast-${t.kind === 'case.opened' || t.kind === 'case.escalated' ? 'warn' : 'bad'}`}>
+        <div
+          key={t.key}
+          className={`toast toast-${t.kind === 'case.opened' || t.kind === 'case.escalated' ? 'warn' : 'bad'}`}
+        >
           <button type="button" className="link toast-title" onClick={onCase}>
             {t.title}
           </button>
