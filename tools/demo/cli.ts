@@ -73,8 +73,9 @@ async function main(): Promise<void> {
   const dir = args.out ?? mkdtempSync(join(tmpdir(), 'lanyard-demo-'));
   const conference = demoConferenceWithSeedPanel();
   const names = new Map(conference.registrants.map((r) => [r.id, `${r.firstName} ${r.lastName}`.trim()]));
+  // Full-pass holders: the panels are on day 1, and a day pass for another day may not buy a seat in them.
   const buyers = conference.registrants
-    .filter((r) => !r.sessions.includes(SESSION) && !r.sessions.includes(HAND))
+    .filter((r) => r.ticketTypeId === 'full' && !r.sessions.includes(SESSION) && !r.sessions.includes(HAND))
     .slice(0, 4);
   const [forB, forA, forB2, forA2] = [buyers[0]!, buyers[1]!, buyers[2]!, buyers[3]!];
 
