@@ -601,8 +601,6 @@ const TITLES: Record<Kind, [string, string][]> = {
 // ───────────────────────────── Generator ─────────────────────────────
 
 const START = Date.UTC(2026, 11, 1);
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ'; // no 0/O, 1/I/L, U
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -785,12 +783,11 @@ function planTickets(days: number): TicketPlan[] {
     { type: { id: 'full', name: 'Full Pass', badgeTemplate: 'standard' }, weight: 60, role: 'attendee' },
   ];
   for (let d = 0; d < days; d++) {
-    const date = dateOf(d);
-    const label = `${WEEKDAYS[date.getUTCDay()] ?? ''} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()] ?? ''}`;
     plans.push({
       type: {
         id: `day-${d + 1}`,
-        name: `Day Pass — ${label}`,
+        // "Day 2", not a date: the demo is moved to the station's current days (core/calendar.ts), the name is not.
+        name: `Day Pass — Day ${d + 1}`,
         badgeTemplate: 'standard',
         badgeLabel: 'Day pass',
         days: [d + 1],
