@@ -148,7 +148,16 @@ export function startFeedReceiver(opts: {
       stopping.abort();
       await subscription.close();
       await commits.idle();
-      await Promise.all(completions);
+      // Completions still in flight get a moment to land; one sent on a link that has since died would hold the
+      // stop until the SDK's operation timeout (~30 s, seen after a dropped and restored link), and losing it only
+      // means a redelivery that the inbox answers as a duplicate.
+      await Promise.race([
+        Promise.all(completions),
+        new Promise<void>((r) => setTimeout(r, COMPLETION_GRACE_MS).unref()),
+      ]);
     },
   };
 }
+
+/** How long stopping waits for completions already sent. */
+const COMPLETION_GRACE_MS = 1000;
