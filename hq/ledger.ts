@@ -395,6 +395,32 @@ export class Ledger {
     ctx.touched.add(sessionId);
   }
 
+  /** Closes an allotment HQ takes back (recalled, reclaimed, reissued) and tells its station: `unused` seats return. */
+  private async closeAllotment(
+    ctx: BatchCtx,
+    a: store.AllotmentRecord,
+    status: 'recalled' | 'reclaimed' | 'reissued',
+    why: string,
+    unused: number,
+  ): Promise<void> {
+    await store.closeAllotment(ctx.tx, a.id, status, ctx.at, why);
+    this.allotmentsChanged(ctx, a.session_id);
+    await this.emit(
+      ctx,
+      'AllotmentRecalled',
+      { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
+      { sessionId: a.session_id, station: a.station },
+    );
+    ctx.events.push({
+      type: 'allotment.closed',
+      allotmentId: a.id,
+      station: a.station,
+      sessionId: a.session_id,
+      status,
+      unused,
+    });
+  }
+
   private async station(ctx: BatchCtx, origin: string) {
     let st = ctx.stations.get(origin);
     if (!st) {
@@ -1014,28 +1040,7 @@ export class Ledger {
 
   private async reissue(ctx: BatchCtx, a: store.AllotmentRecord): Promise<void> {
     const remaining = a.seats - (a.used + 1);
-    await store.closeAllotment(
-      ctx.tx,
-      a.id,
-      'reissued',
-      ctx.at,
-      'a seat was charged for a sale the pool could not cover',
-    );
-    this.allotmentsChanged(ctx, a.session_id);
-    await this.emit(
-      ctx,
-      'AllotmentRecalled',
-      { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
-      { sessionId: a.session_id, station: a.station },
-    );
-    ctx.events.push({
-      type: 'allotment.closed',
-      allotmentId: a.id,
-      station: a.station,
-      sessionId: a.session_id,
-      status: 'reissued',
-      unused: remaining,
-    });
+    await this.closeAllotment(ctx, a, 'reissued', 'a seat was charged for a sale the pool could not cover', remaining);
     if (remaining > 0) {
       const id = uuidv7();
       await store.insertAllotment(ctx.tx, {
@@ -1495,22 +1500,7 @@ export class Ledger {
           status === 'reclaimed'
             ? `station silent for more than ${this.opts.reclaimAfterMinutes} min`
             : 'the session starts soon';
-        await store.closeAllotment(ctx.tx, a.id, status, ctx.at, why);
-        await this.emit(
-          ctx,
-          'AllotmentRecalled',
-          { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
-          { sessionId: a.session_id, station: a.station },
-        );
-        ctx.events.push({
-          type: 'allotment.closed',
-          allotmentId: a.id,
-          station: a.station,
-          sessionId: a.session_id,
-          status,
-          unused: a.seats - a.used,
-        });
-        this.allotmentsChanged(ctx, a.session_id);
+        await this.closeAllotment(ctx, a, status, why, a.seats - a.used);
         if (status === 'reclaimed') reclaimed++;
         else recalled++;
       }
@@ -1574,22 +1564,7 @@ export class Ledger {
     const { out, events } = await this.batch(async (ctx) => {
       const a = await store.getAllotment(ctx.tx, allotmentId);
       if (!a || a.status !== 'active') return false;
-      await store.closeAllotment(ctx.tx, a.id, 'recalled', ctx.at, 'recalled by HQ');
-      await this.emit(
-        ctx,
-        'AllotmentRecalled',
-        { allotmentId: a.id, station: a.station as Payload<'AllotmentRecalled'>['station'], sessionId: a.session_id },
-        { sessionId: a.session_id, station: a.station },
-      );
-      ctx.events.push({
-        type: 'allotment.closed',
-        allotmentId: a.id,
-        station: a.station,
-        sessionId: a.session_id,
-        status: 'recalled',
-        unused: a.seats - a.used,
-      });
-      this.allotmentsChanged(ctx, a.session_id);
+      await this.closeAllotment(ctx, a, 'recalled', 'recalled by HQ', a.seats - a.used);
       return true;
     });
     this.publishEvents(events);
