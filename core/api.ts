@@ -7,11 +7,19 @@ import { z } from 'zod';
 import { ConferenceFile, registrantCsvFields } from './conference';
 import type { Conference, Registrant as RegistrantSchema, RegistrationStatus } from './conference';
 import { PaymentInput, type PaymentMethod, type PaymentPurpose } from './money';
-import { Id } from './ids';
+import { Id, StationId } from './ids';
 import type { DeadlineAction } from './conference';
 import { type CaseOutcome as CaseOutcomeSchema, OversellResolution } from './messages';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
-import { allModes, staffModes, type Access, type Caller, type StaffRole, type StationMode } from './access';
+import {
+  allModes,
+  staffModes,
+  StationMode as StationModeSchema,
+  type Access,
+  type Caller,
+  type StaffRole,
+  type StationMode,
+} from './access';
 import type { StationEvent, StationEventType } from './events';
 import type { Result } from './result';
 import type { StalenessUnknownReason } from './staleness';
@@ -24,7 +32,7 @@ import type {
   PrintLogEntry,
   StationKeyView,
 } from './badge/views';
-import type { SalePolicyParams } from './conference';
+import { SalePolicyParams } from './conference';
 import type { CsvField } from './csv-mapping';
 
 // ---- result shapes ----------------------------------------------------------------------------------------------
@@ -337,6 +345,8 @@ export interface SupportBundle {
   file: string;
   bytes: number;
   entries: string[];
+  /** The zip itself (base64), when the screen asked to download it. */
+  zipBase64?: string;
 }
 
 export interface BackupFile {
@@ -608,7 +618,7 @@ export interface PolicySetting {
   source: 'default' | 'conference' | 'station';
 }
 
-/** The station's setup as a supervisor sees it (the connection's secret never leaves the station). Read-only for now: saving is done in the configuration file. */
+/** The station's setup as a supervisor sees it (the connection's secret never leaves the station). */
 export interface StationSetup {
   stationId: string;
   mode: StationMode;
@@ -616,6 +626,23 @@ export interface StationSetup {
   printers: string[];
   policy: PolicySetting[];
   integrity: DatabaseIntegrity;
+  /** Saved settings that take effect at the next start (station id, mode, connection), as saved. */
+  pendingRestart: SettingsField[];
+}
+
+/** What `settings.save` can change; the first three take effect when the station restarts, the others at once. */
+export const settingsFields = ['stationId', 'mode', 'connection', 'printers', 'policy'] as const;
+export type SettingsField = (typeof settingsFields)[number];
+export const restartFields: readonly SettingsField[] = ['stationId', 'mode', 'connection'];
+
+export interface SettingsSaved {
+  /** The fields that changed and were saved. */
+  saved: SettingsField[];
+  /** Of those, the ones that need a restart of the station (the rest already apply). */
+  restartNeeded: SettingsField[];
+  /** The connection test that let a new connection string be saved. */
+  connectionCheck: ConnectionCheck | null;
+  setup: StationSetup;
 }
 
 /** A connection string tried against the bus, step by step (the secret is never echoed). */
@@ -803,7 +830,10 @@ export const contract = {
    * A zip for support (the console's button, the CLI's support-bundle): logs, sync status, versions, configuration
    * without secrets, queue counts and the audit-chain check — no personal data beyond ids.
    */
-  'support.bundle': op(NoArgs, staff(allModes)).returns<SupportBundle>(),
+  'support.bundle': op(
+    z.object({ download: z.boolean().default(false) }).strict(),
+    staff(allModes),
+  ).returns<SupportBundle>(),
   /** The backups kept, and whether this station (restored from one) still waits for HQ to say where its stream stands. */
   'backup.status': op(NoArgs, staff(allModes)).returns<BackupStatus>(),
   'cases.list': op(
@@ -951,6 +981,26 @@ export const contract = {
     z.object({ connectionString: ConnectionText }).strict(),
     supervisor(),
   ).returns<ConnectionCheck>(),
+  /**
+   * Saves the station's setup behind a supervisor's PIN, into the station's settings store (the desktop app keeps the
+   * connection string encrypted). A new connection string is tested first (send and listen): a failed test saves
+   * nothing. Printers and policy apply at once; station id, mode and connection at the next start. A field left out
+   * stays as it is; `connectionString: null` removes the connection (the station works alone after a restart).
+   */
+  'settings.save': op(
+    z
+      .object({
+        supervisor: SupervisorAuth,
+        stationId: StationId.optional(),
+        mode: StationModeSchema.optional(),
+        connectionString: ConnectionText.nullable().optional(),
+        printers: z.array(PrinterUri).max(20).optional(),
+        /** This station's adjustments to the conference's sale policy (replaces the previous ones; {} clears them). */
+        policy: SalePolicyParams.partial().strict().optional(),
+      })
+      .strict(),
+    supervisor(),
+  ).returns<SettingsSaved>(),
   /** A new PIN for a member of staff (also lifts a lockout). */
   'staff.setPin': op(
     z.object({ id: Id, pin: PinText, by: SupervisorAuth }).strict(),

@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SafeStorage } from 'electron';
-import { embeddedConfig, parseRuntimeConfig, type ConfigResult } from '../runtime/config';
+import { embeddedConfigFile, type ConfigResult } from '../runtime/config';
+import { loadStationConfig } from '../runtime/settings-store';
 
 export function argValue(argv: string[], name: string): string | null {
   const i = argv.indexOf(name);
@@ -22,7 +23,16 @@ export function loadDesktopConfig(
   safeStorage: SafeStorage,
 ): ConfigResult {
   const file = argValue(argv, '--config') ?? env.LANYARD_CONFIG ?? null;
-  if (!file) return { ok: true, config: embeddedConfig(userData) };
+  const decrypt = safeStorage.isEncryptionAvailable()
+    ? (b64: string) => safeStorage.decryptString(Buffer.from(b64, 'base64'))
+    : undefined;
+  // The settings saved from the console (in the data folder, secret sealed) are laid over the file or the default.
+  if (!file)
+    return loadStationConfig(embeddedConfigFile(), {
+      baseDir: userData,
+      defaultDataDir: userData,
+      ...(decrypt ? { decrypt } : {}),
+    });
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -34,14 +44,24 @@ export function loadDesktopConfig(
       ],
     };
   }
-  const decrypt = safeStorage.isEncryptionAvailable()
-    ? (b64: string) => safeStorage.decryptString(Buffer.from(b64, 'base64'))
-    : undefined;
-  return parseRuntimeConfig(json, {
+  return loadStationConfig(json, {
     baseDir: dirname(resolve(file)),
     defaultDataDir: userData,
     ...(decrypt ? { decrypt } : {}),
   });
+}
+
+/**
+ * How the console's saved connection string is kept (`settings.save`, through the station host): sealed by the
+ * operating system for this user, or refused where the system offers no encryption — the desktop app never writes
+ * the secret in clear.
+ */
+export function sealSecret(safeStorage: SafeStorage): (plain: string) => { encrypted: string } {
+  return (plain) => {
+    if (!safeStorage.isEncryptionAvailable())
+      throw new Error('this system offers no encryption for secrets (safeStorage); the connection was not saved');
+    return { encrypted: safeStorage.encryptString(plain).toString('base64') };
+  };
 }
 
 /** Encrypts the plain connection string of a configuration file in place. */

@@ -26,7 +26,7 @@ import { showOsNotifications } from './os-notifications';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectHost, type HostedStation } from '../runtime/remote';
-import { argValue, loadDesktopConfig, sealConfig } from './desktop-config';
+import { argValue, loadDesktopConfig, sealConfig, sealSecret } from './desktop-config';
 import { utilityHostLink } from './host-link';
 import { serveIpc, type StationIpc } from './ipc';
 import { serveApp } from './protocol';
@@ -102,6 +102,7 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
     {
       log,
       printSystem: printOnSystem(BrowserWindow, preload),
+      sealSecret: sealSecret(safeStorage),
     },
   );
   const ipc = serveIpc(ipcMain, host, { mode: config.mode, idleMs: config.staffIdleMin * 60_000, log });

@@ -84,6 +84,8 @@ export interface RuntimeConfig {
   log: LogConfig;
   /** Online backups into `<dataDir>/backups` every `everyMin` minutes (0: only on demand), the newest `keep` kept. */
   backup: { everyMin: number; keep: number };
+  /** The console saved a new station id (settings-store.ts): a database that never sent an event takes it. */
+  adoptStationId?: boolean;
 }
 
 export type ConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; errors: string[] };
@@ -150,15 +152,19 @@ export function parseRuntimeConfig(input: unknown, cx: ConfigContext): ConfigRes
   };
 }
 
+/** The embedded default as a configuration file would say it: a desk on the demo conference, PNG badges in a folder. */
+export function embeddedConfigFile(
+  overrides: Partial<Pick<RuntimeConfig, 'mode' | 'stationId'>> = {},
+): RuntimeConfigFile {
+  return { stationId: overrides.stationId ?? 'desk-1', mode: overrides.mode ?? 'desk', demo: true };
+}
+
 /** The embedded default: no file, a desk on the demo conference, PNG badges in a folder. */
 export function embeddedConfig(
   dataDir: string,
   overrides: Partial<Pick<RuntimeConfig, 'mode' | 'stationId'>> = {},
 ): RuntimeConfig {
-  const r = parseRuntimeConfig(
-    { stationId: overrides.stationId ?? 'desk-1', mode: overrides.mode ?? 'desk', demo: true },
-    { baseDir: dataDir, defaultDataDir: dataDir },
-  );
+  const r = parseRuntimeConfig(embeddedConfigFile(overrides), { baseDir: dataDir, defaultDataDir: dataDir });
   if (!r.ok) throw new Error(r.errors.join('; '));
   return r.config;
 }

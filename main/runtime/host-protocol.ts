@@ -12,11 +12,14 @@ import type { RuntimeConfig } from './config';
 
 /** Shell → station. */
 export type ToHost =
-  | { t: 'start'; config: RuntimeConfig; healthPollMs?: number }
+  /** `sealSecrets`: the shell seals a saved connection string (the desktop app's safeStorage) — ask it with `seal`. */
+  | { t: 'start'; config: RuntimeConfig; healthPollMs?: number; sealSecrets?: boolean }
   | { t: 'call'; id: number; caller: Caller; channel: unknown; request: unknown }
   | { t: 'osOnline'; online: boolean }
   /** The answer to a `print` request (operating-system printers live in the shell). */
   | { t: 'printed'; id: number; result: SendResult }
+  /** The answer to a `seal` request: the sealed secret, or why it could not be sealed. */
+  | { t: 'sealed'; id: number; encrypted: string | null; error: string | null }
   | { t: 'stop' };
 
 /** Station → shell. */
@@ -28,6 +31,8 @@ export type FromHost =
   | { t: 'log'; line: string }
   /** Print this picture on an operating-system printer (only a shell with a print system can). */
   | { t: 'print'; id: number; printer: string; png: Uint8Array; widthDots: number; dpi: number }
+  /** Seal this connection string for the settings file (only the shell holds the operating system's key store). */
+  | { t: 'seal'; id: number; plain: string }
   | { t: 'stopped' };
 
 /** One end of the pipe, whatever carries it. */

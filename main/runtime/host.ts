@@ -17,6 +17,14 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
   const osOnline$ = new BehaviorSubject(true);
   const printing = new Map<number, (r: SendResult) => void>();
   let nextPrint = 1;
+  const sealing = new Map<number, { resolve(v: { encrypted: string }): void; reject(e: Error): void }>();
+  /** A connection string the console saves goes to the shell to be sealed (it holds the OS key store). */
+  const sealByShell = (plain: string) =>
+    new Promise<{ encrypted: string }>((resolve, reject) => {
+      const id = nextPrint++;
+      sealing.set(id, { resolve, reject });
+      port.send({ t: 'seal', id, plain });
+    });
   const log = (line: string) => port.send({ t: 'log', line });
 
   /** Operating-system printers: the picture goes to the shell, which prints it and says what happened. */
@@ -65,6 +73,7 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
           transportFor,
           log,
           ...(m.healthPollMs !== undefined ? { healthPollMs: m.healthPollMs } : {}),
+          ...(m.sealSecrets ? { sealSecret: sealByShell } : {}),
         })
           .then(async (r) => {
             runtime = r;
@@ -99,6 +108,13 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
         printing.get(m.id)?.(m.result);
         printing.delete(m.id);
         return;
+      case 'sealed': {
+        const waiting = sealing.get(m.id);
+        sealing.delete(m.id);
+        if (m.encrypted !== null) waiting?.resolve({ encrypted: m.encrypted });
+        else waiting?.reject(new Error(m.error ?? 'the secret could not be sealed'));
+        return;
+      }
       case 'stop':
         void stop();
         return;

@@ -34,6 +34,8 @@ export interface HostOptions {
   log?: (line: string) => void;
   /** Prints a picture on an operating-system printer (the desktop app); without it such jobs fail. */
   printSystem?: (job: { printer: string; png: Uint8Array; widthDots: number; dpi: number }) => Promise<SendResult>;
+  /** Seals a connection string the console saves (the desktop app's safeStorage); without it it is kept as given. */
+  sealSecret?: (plain: string) => { encrypted: string };
   /** How long a stop may take before the process is killed. */
   stopTimeoutMs?: number;
   /** How long the station may take to start (a first run imports the demo conference). */
@@ -103,11 +105,26 @@ export function connectHost(link: HostLink, config: RuntimeConfig, o: HostOption
           void printed.then((result) => gone === null && link.send({ t: 'printed', id: m.id, result }));
           return;
         }
+        case 'seal': {
+          let answer: ToHost;
+          try {
+            answer = { t: 'sealed', id: m.id, encrypted: o.sealSecret!(m.plain).encrypted, error: null };
+          } catch (e) {
+            answer = { t: 'sealed', id: m.id, encrypted: null, error: e instanceof Error ? e.message : String(e) };
+          }
+          if (gone === null) link.send(answer);
+          return;
+        }
         case 'stopped':
           return;
       }
     });
-    link.send({ t: 'start', config, ...(o.healthPollMs !== undefined ? { healthPollMs: o.healthPollMs } : {}) });
+    link.send({
+      t: 'start',
+      config,
+      ...(o.healthPollMs !== undefined ? { healthPollMs: o.healthPollMs } : {}),
+      ...(o.sealSecret ? { sealSecrets: true } : {}),
+    });
   });
 
   function hosted(settings: StationSettings): HostedStation {

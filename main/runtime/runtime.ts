@@ -14,6 +14,7 @@ import type { TransportFactory } from '../printing/transport';
 import type { StationEvent } from '../../core/events';
 import { describeConfig, type RuntimeConfig } from './config';
 import { errorFields, openLogFile, type Logger } from './log';
+import { fileSettingsStore, settingsFileIn, type SealSecret } from './settings-store';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -24,6 +25,8 @@ export interface RuntimeOptions {
   /** Printer health polling interval (ms); 0 turns it off. */
   healthPollMs?: number;
   log?: (line: string) => void;
+  /** Seals a connection string saved from the console (the desktop app); without it the file keeps it as given. */
+  sealSecret?: SealSecret;
 }
 
 export interface Runtime {
@@ -103,6 +106,8 @@ async function openStation(
     kioskIdleSec: config.kioskIdleSec,
     staffIdleMin: config.staffIdleMin,
     policyOverrides: config.policy,
+    settingsStore: fileSettingsStore(settingsFileIn(config.dataDir), options.sealSecret),
+    ...(config.adoptStationId ? { adoptStationId: true } : {}),
     ...(config.sync ? { sync: config.sync } : {}),
     backups: { dir: join(config.dataDir, 'backups'), keep: config.backup.keep },
     support: {

@@ -26,6 +26,7 @@ import type { AppError, Result } from '../../core/result';
 import { damagedMessage } from './context';
 import { restoreStation } from './backups';
 import { createStation, type Station } from './create-station';
+import { fileSettingsStore, settingsFileIn } from '../runtime/settings-store';
 
 /** Exit codes (also in --help and the root README). */
 export const EXIT = {
@@ -696,6 +697,44 @@ export const commands: Record<string, Command> = {
     judge: (c: ConnectionCheck) =>
       c.ok ? null : { exit: EXIT.failed, line: `error (connection): ${c.steps.at(-1)?.words ?? 'failed'}` },
   },
+  'settings-save': {
+    usage:
+      'settings-save --supervisor ID --supervisor-pin PIN [--station-id ID] [--mode MODE] [--printers URI,URI] [--policy JSON] [--connection-stdin | --no-connection]   (into settings.json beside the database; a new connection string, read from standard input, is tested first; station id, mode and connection apply at the next start)',
+    options: {
+      supervisor: { type: 'string' },
+      'supervisor-pin': { type: 'string' },
+      'station-id': { type: 'string' },
+      mode: { type: 'string' },
+      printers: { type: 'string' },
+      policy: { type: 'string' },
+      'connection-stdin': { type: 'boolean' },
+      'no-connection': { type: 'boolean' },
+    },
+    run: (s, v) => {
+      if (v['connection-stdin'] === true && v['no-connection'] === true)
+        throw new UsageError('give --connection-stdin or --no-connection, not both');
+      const policy = opt(v, 'policy');
+      let parsedPolicy: unknown;
+      if (policy !== undefined) {
+        try {
+          parsedPolicy = JSON.parse(policy);
+        } catch (e) {
+          throw new UsageError(`--policy is not valid JSON: ${(e as Error).message}`);
+        }
+      }
+      const printers = opt(v, 'printers');
+      // The station's schema checks every value (a bad one is named, nothing is written).
+      return s.call('settings.save', {
+        supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'supervisor-pin') },
+        ...(opt(v, 'station-id') !== undefined ? { stationId: opt(v, 'station-id') } : {}),
+        ...(opt(v, 'mode') !== undefined ? { mode: opt(v, 'mode') as 'desk' } : {}),
+        ...(printers !== undefined ? { printers: printers.split(',').filter((p) => p.trim() !== '') } : {}),
+        ...(policy !== undefined ? { policy: parsedPolicy as Record<string, number> } : {}),
+        ...(v['connection-stdin'] === true ? { connectionString: readFileSync(0, 'utf8').trim() } : {}),
+        ...(v['no-connection'] === true ? { connectionString: null } : {}),
+      });
+    },
+  },
   // ---- backups (main/station/backups.ts) ----
   backup: {
     usage: 'backup   (an online backup now, into backups/ beside the database; the oldest beyond the kept number go)',
@@ -851,7 +890,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // A new database gets the given station id, or "desk-1"; an existing one keeps its own.
     const stationId = global.values.station ?? (existsSync(db) ? undefined : 'desk-1');
-    station = await createStation({ dbPath: db, ...(stationId ? { stationId } : {}) });
+    station = await createStation({
+      dbPath: db,
+      ...(stationId ? { stationId } : {}),
+      // settings-save writes where the runtime reads: the data folder of this database.
+      settingsStore: fileSettingsStore(settingsFileIn(dirname(db))),
+    });
     const progress = station.events$.subscribe((e) => {
       if (e.type === 'progress' && (e.done === e.total || e.done % 10_000 < 400))
         io.progress?.(`${e.operation}: ${e.phase} ${e.done}/${e.total}`);

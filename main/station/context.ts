@@ -2,7 +2,8 @@
  * What every handler is given: the database, the station's identity, the clock, and small shared services.
  * Built once by createStation (the composition root).
  */
-import type { DatabaseIntegrity, StationSettings } from '../../core/api';
+import type { DatabaseIntegrity, SettingsField, StationSettings } from '../../core/api';
+import type { StationMode } from '../../core/access';
 import { actorOf, type Caller } from '../../core/access';
 import { defaultPolicy, SalePolicyParams } from '../../core/conference';
 import { contactGapMin, noOutages, outageLimits, recordOutage, type OutageHistory } from '../../core/allotment-sizing';
@@ -43,6 +44,25 @@ export interface StationContext {
   sync: { engine: SyncEngine | null; config: SyncConfig | null; watch: SyncWatch };
   /** The database's integrity verdict (checked when the station opens; see create-station.ts). */
   integrity: StationIntegrity;
+  /** Where `settings.save` keeps the setup (the shell's: main/runtime/settings-store.ts); absent: nothing can be saved. */
+  settingsStore: SettingsStore | null;
+  /** Saved since the station started, to take effect at the next start (station id, mode, connection). */
+  pendingRestart: Set<SettingsField>;
+}
+
+/** A change to the station's saved setup, validated (and a new connection string tested) before it gets here. */
+export interface SettingsChange {
+  stationId?: string;
+  mode?: StationMode;
+  /** `null` removes the connection. */
+  connectionString?: string | null;
+  printers?: string[];
+  policy?: Partial<SalePolicyParams>;
+}
+
+/** The shell's settings store (a file in the data folder; the desktop app seals the secret). */
+export interface SettingsStore {
+  save(change: SettingsChange): Promise<void>;
 }
 
 export interface StationIntegrity {

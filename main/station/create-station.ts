@@ -29,9 +29,16 @@ import {
   refuseWrites,
   type IntegrityVerdict,
 } from '../store/integrity';
-import { getValue, setValue } from '../store/queues';
+import { getValue, outboxSeqs, setValue } from '../store/queues';
 import { systemClock } from './clock';
-import { BUSY_MESSAGE, damagedMessage, VerdictWaiters, type StationContext, type StationIntegrity } from './context';
+import {
+  BUSY_MESSAGE,
+  damagedMessage,
+  VerdictWaiters,
+  type StationContext,
+  type SettingsStore,
+  type StationIntegrity,
+} from './context';
 import { createStationEvents } from './events';
 import { allotmentHandlers } from './handlers/allotments';
 import { caseHandlers } from './handlers/cases';
@@ -91,6 +98,13 @@ export interface StationOptions {
   backups?: Partial<BackupOptions>;
   /** The support bundle's sources (default: logs/ beside the database; bundles into support/ beside it). */
   support?: Partial<SupportOptions>;
+  /** Where `settings.save` writes (the runtime's settings file in the data folder); without it nothing can be saved. */
+  settingsStore?: SettingsStore;
+  /**
+   * The configured station id replaces the one stored in the database, if that database has never sent an event
+   * (a supervisor renamed a station at set-up); a database that has spoken to HQ keeps its id.
+   */
+  adoptStationId?: boolean;
 }
 
 /** What the shells (Electron IPC, WebSocket) need of a station, in-process or in its own process. */
@@ -133,7 +147,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   let closed = false;
   try {
     const integrity = checkIntegrity(opened, options.dbPath, options.integrityInlineMaxPages ?? 1000, () => closed);
-    const stationId = await resolveStationId(opened.db, options.stationId);
+    const stationId = await resolveStationId(opened.db, options.stationId, options.adoptStationId === true);
     const events = createStationEvents();
     const mode = options.mode ?? 'desk';
     const settings: StationSettings = {
@@ -155,6 +169,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       verdicts: new VerdictWaiters(),
       sync: { engine: null, config: null, watch: new SyncWatch() },
       integrity,
+      settingsStore: options.settingsStore ?? null,
+      pendingRestart: new Set(),
     };
     const printing = printingService(ctx, options.printing);
     // A database indexed by an older version is re-indexed once (the words a name is found by changed).
@@ -295,9 +311,13 @@ function checkIntegrity(
   return state;
 }
 
-async function resolveStationId(db: Db, requested: string | undefined): Promise<string> {
+async function resolveStationId(db: Db, requested: string | undefined, adopt: boolean): Promise<string> {
   const stored = await getValue(db, 'settings', 'station.id');
   if (stored && requested && stored !== requested) {
+    if (adopt && (await outboxSeqs(db)).last === 0) {
+      await setValue(db, 'settings', 'station.id', requested);
+      return requested;
+    }
     throw new Error(`This database belongs to station "${stored}", not "${requested}".`);
   }
   if (stored) return stored;

@@ -32,7 +32,7 @@ type Call = <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<Re
 
 export function supportHandlers(ctx: StationContext, call: Call, o: SupportOptions): Pick<Handlers, 'support.bundle'> {
   return {
-    'support.bundle': async () => {
+    'support.bundle': async ({ download }) => {
       const at = nowIso(ctx);
       const json = (v: unknown) => strToU8(JSON.stringify(v, null, 2) + '\n');
       const value = async <C extends Channel>(channel: C) => {
@@ -77,8 +77,15 @@ export function supportHandlers(ctx: StationContext, call: Call, o: SupportOptio
       }
       mkdirSync(o.outDir, { recursive: true });
       const file = join(o.outDir, `lanyard-support-${ctx.stationId}-${at.replace(/[-:.]/g, '')}.zip`);
-      writeFileSync(file, zipSync(files, { level: 6 }));
-      return { file, bytes: statSync(file).size, entries: Object.keys(files) } satisfies SupportBundle;
+      const zip = zipSync(files, { level: 6 });
+      writeFileSync(file, zip);
+      return {
+        file,
+        bytes: statSync(file).size,
+        entries: Object.keys(files),
+        // The console downloads it: the screen may be a browser on another machine's disk than the station's.
+        ...(download ? { zipBase64: Buffer.from(zip).toString('base64') } : {}),
+      } satisfies SupportBundle;
     },
   };
 }

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { embeddedConfig, parseRuntimeConfig, type RuntimeConfig } from '../runtime/config';
+import { embeddedConfigFile, type RuntimeConfig } from '../runtime/config';
+import { loadStationConfig } from '../runtime/settings-store';
 import { userDataDir } from '../runtime/paths';
 import { connectHost, forkNodeHost } from '../runtime/remote';
 import { ensureRenderer } from './renderer-build';
@@ -17,7 +18,9 @@ export function readConfig(
   file: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): { ok: true; config: RuntimeConfig } | { ok: false; errors: string[] } {
-  if (!file) return { ok: true, config: embeddedConfig(userDataDir(env)) };
+  // The settings a supervisor saved from the console (in the data folder) are laid over the file, or the default.
+  if (!file)
+    return loadStationConfig(embeddedConfigFile(), { baseDir: userDataDir(env), defaultDataDir: userDataDir(env) });
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -29,7 +32,7 @@ export function readConfig(
       ],
     };
   }
-  return parseRuntimeConfig(json, { baseDir: dirname(resolve(file)), defaultDataDir: userDataDir(env) });
+  return loadStationConfig(json, { baseDir: dirname(resolve(file)), defaultDataDir: userDataDir(env) });
 }
 
 export interface RunningWeb {

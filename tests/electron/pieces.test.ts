@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
 import { buildElectron } from '../../main/electron/build';
-import { loadDesktopConfig, sealConfig } from '../../main/electron/desktop-config';
+import { loadDesktopConfig, sealConfig, sealSecret } from '../../main/electron/desktop-config';
+import { fileSettingsStore, settingsFileIn } from '../../main/runtime/settings-store';
 import { appFile, serveApp } from '../../main/electron/protocol';
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/security';
 import { pageSize, pngHeight, printOnSystem } from '../../main/electron/system-printer';
@@ -106,6 +107,24 @@ describe('the Service Bus secret under safeStorage', () => {
     expect(loadDesktopConfig(['--config', '/nope.json'], {}, '/userdata', electron.safeStorage as never)).toMatchObject(
       { ok: false, errors: ['/nope.json: no such file'] },
     );
+  });
+  it('the console’s saved settings: the secret sealed by safeStorage on the way in, read back over the default; never in clear', async () => {
+    const t = tempDir();
+    const cs = 'Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=desk;SharedAccessKey=TopSecret=';
+    const seal = sealSecret(electron.safeStorage as never);
+    await fileSettingsStore(settingsFileIn(t.dir), async (plain) => seal(plain)).save({
+      stationId: 'desk-7',
+      connectionString: cs,
+    });
+    expect(readFileSync(settingsFileIn(t.dir), 'utf8')).not.toContain('TopSecret');
+    expect(loadDesktopConfig([], {}, t.dir, electron.safeStorage as never)).toMatchObject({
+      ok: true,
+      config: { stationId: 'desk-7', sync: { connectionString: cs }, dataDir: t.dir, adoptStationId: true },
+    });
+    // No encryption on this system: the desktop app refuses to keep the secret rather than write it in clear.
+    const none = { ...electron.safeStorage, isEncryptionAvailable: () => false };
+    expect(() => sealSecret(none as never)(cs)).toThrow(/no encryption/);
+    t.cleanup();
   });
 });
 

@@ -3,28 +3,42 @@
  * detail, the station's setup, a connection string tried before anyone relies on it, a new PIN, the CSV mapping
  * preview, and badges that no longer open doors. The reconciliation actions are `cases.*` (handlers/cases.ts).
  */
-import type {
-  BoardSession,
-  CsvPreview,
-  PolicyParamName,
-  PolicySetting,
-  SessionBoard,
-  StationSetup,
-  SyncDetails,
+import {
+  restartFields,
+  type BoardSession,
+  type ConnectionCheck,
+  type CsvPreview,
+  type SettingsField,
+  type SettingsSaved,
+  type PolicyParamName,
+  type PolicySetting,
+  type SessionBoard,
+  type StationSetup,
+  type SyncDetails,
 } from '../../../core/api';
+import { parsePrinterUri } from '../../../core/badge/printer';
 import { defaultPolicy, registrantCsvFields } from '../../../core/conference';
 import { csvFieldNeed, suggestCsvMapping, unmappedRequired, type CsvColumnMapping } from '../../../core/csv-mapping';
 import { decideSale } from '../../../core/policy';
 import { DomainError } from '../../../core/result';
 import { catalogIds, getConference } from '../../store/catalog';
-import { voidedBadges } from '../../store/printing';
+import { upsertPrinter, voidedBadges } from '../../store/printing';
 import { outboxSeqs, quarantinedMessages } from '../../store/queues';
 import { allotmentsInHand, boardRows } from '../../store/sales';
 import { findStaff, hashPin, setPinHash } from '../../store/staff';
 import { checkConnection } from '../../sync/connection-check';
 import { parseConnectionString, redactConnectionString } from '../../sync/config';
 import { planCsvImport, readCsvHead } from '../csv-import';
-import { audit, inTx, integrityView, nowIso, policyOf, staleness, type StationContext } from '../context';
+import {
+  audit,
+  inTx,
+  integrityView,
+  nowIso,
+  policyOf,
+  staleness,
+  type SettingsChange,
+  type StationContext,
+} from '../context';
 import type { Handlers } from '../serve';
 import { checkSupervisor } from './staff';
 import { syncHandlers } from './sync';
@@ -37,6 +51,7 @@ type SupervisorChannels =
   | 'sync.details'
   | 'settings.get'
   | 'settings.testConnection'
+  | 'settings.save'
   | 'staff.setPin'
   | 'registrants.previewCsv'
   | 'badge.voids';
@@ -92,7 +107,22 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
       printers: ctx.settings.printers,
       policy,
       integrity: integrityView(ctx),
+      pendingRestart: [...ctx.pendingRestart],
     };
+  }
+
+  /** A connection string tried against this station's topics (send and listen). */
+  function tryConnection(connectionString: string, stationId = ctx.stationId): Promise<ConnectionCheck> {
+    const c = ctx.sync.config;
+    return checkConnection(
+      {
+        connectionString,
+        eventsTopic: c?.eventsTopic ?? 'station-events',
+        feedTopic: c?.feedTopic ?? 'station-feed',
+        ...(c?.feedSubscription ? { feedSubscription: c.feedSubscription } : {}),
+      },
+      stationId,
+    );
   }
 
   return {
@@ -184,17 +214,98 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
 
     'settings.get': setup,
 
-    'settings.testConnection': async ({ connectionString }) => {
-      const c = ctx.sync.config;
-      return checkConnection(
-        {
-          connectionString,
-          eventsTopic: c?.eventsTopic ?? 'station-events',
-          feedTopic: c?.feedTopic ?? 'station-feed',
-          ...(c?.feedSubscription ? { feedSubscription: c.feedSubscription } : {}),
-        },
-        ctx.stationId,
-      );
+    'settings.testConnection': async ({ connectionString }) => tryConnection(connectionString),
+
+    // Everything is checked before anything is written: the PIN, the station id, the connection (tried on the bus).
+    'settings.save': async (req): Promise<SettingsSaved> => {
+      const store = ctx.settingsStore;
+      if (!store)
+        throw new DomainError('conflict', 'This station has no settings file to save into; nothing was saved.');
+      const supervisor = await checkSupervisor(ctx, req.supervisor);
+      const change: SettingsChange = {};
+      const saved: SettingsField[] = [];
+      if (req.stationId !== undefined && req.stationId !== ctx.stationId) {
+        // HQ orders each station's events by its id and seq: a station that has spoken keeps its name.
+        if ((await outboxSeqs(ctx.db)).last > 0)
+          throw new DomainError(
+            'conflict',
+            `Station "${ctx.stationId}" has already sent events to HQ under its id, so it keeps it: set up "${req.stationId}" as a new station (its own data folder). Nothing was saved.`,
+          );
+        change.stationId = req.stationId;
+        saved.push('stationId');
+      }
+      if (req.mode !== undefined && req.mode !== ctx.settings.mode) {
+        change.mode = req.mode;
+        saved.push('mode');
+      }
+      let connectionCheck: ConnectionCheck | null = null;
+      if (req.connectionString === null && ctx.sync.config !== null) {
+        change.connectionString = null;
+        saved.push('connection');
+      } else if (typeof req.connectionString === 'string') {
+        // Listening is tried on the subscription of the id the station will have.
+        connectionCheck = await tryConnection(req.connectionString, change.stationId);
+        if (!connectionCheck.ok) {
+          const failed = connectionCheck.steps.find((st) => !st.ok);
+          throw new DomainError(
+            'invalid_input',
+            `This connection string does not work (${failed?.words ?? 'the test failed'}). Nothing was saved.`,
+          );
+        }
+        change.connectionString = req.connectionString;
+        saved.push('connection');
+      }
+      if (req.printers !== undefined && JSON.stringify(req.printers) !== JSON.stringify(ctx.settings.printers)) {
+        change.printers = req.printers.map((p) => p.trim());
+        saved.push('printers');
+      }
+      if (req.policy !== undefined && JSON.stringify(req.policy) !== JSON.stringify(ctx.policyOverrides)) {
+        change.policy = req.policy;
+        saved.push('policy');
+      }
+      if (saved.length > 0) {
+        try {
+          await store.save(change);
+        } catch (e) {
+          throw new DomainError(
+            'conflict',
+            `The settings could not be saved: ${e instanceof Error ? e.message : String(e)}. Nothing was saved.`,
+          );
+        }
+        // Live: the next sale decides with the new policy, the next print goes to the new printers.
+        if (change.policy) {
+          for (const k of Object.keys(ctx.policyOverrides)) delete ctx.policyOverrides[k as PolicyParamName];
+          Object.assign(ctx.policyOverrides, change.policy);
+        }
+        if (change.printers) {
+          for (const uri of change.printers) {
+            const p = parsePrinterUri(uri);
+            if (p.ok)
+              await upsertPrinter(ctx.db, {
+                uri: p.printer.uri,
+                language: p.printer.language,
+                media: p.printer.media.id,
+              });
+          }
+          ctx.settings.printers = change.printers;
+        }
+        for (const f of saved) if (restartFields.includes(f)) ctx.pendingRestart.add(f);
+        await inTx(ctx, (tx) =>
+          audit(ctx, tx, {
+            actor: supervisor.id,
+            action: 'settings.save',
+            subject: ctx.stationId,
+            // Which fields, never the connection string.
+            details: { fields: saved, at: nowIso(ctx) },
+          }),
+        );
+      }
+      return {
+        saved,
+        restartNeeded: saved.filter((f) => restartFields.includes(f)),
+        connectionCheck,
+        setup: await setup(),
+      };
     },
 
     'staff.setPin': async ({ id: staffId, pin, by }) => {
