@@ -11,6 +11,7 @@ import { Id, StationId } from './ids';
 import type { DeadlineAction } from './conference';
 import { type CaseOutcome as CaseOutcomeSchema, OversellResolution } from './messages';
 import type { FailedCondition, SaleBasis, SaleTier } from './policy';
+import type { BoardVerdictState } from './board';
 import {
   allModes,
   staffModes,
@@ -564,8 +565,11 @@ export interface BoardSession {
   /** HQ's time of these numbers and their age in minutes by this station's clock; both null: from the import. */
   hqTime: string | null;
   ageMin: number | null;
-  /** What this station may do now — the sale policy, as `sale.preview` decides it; null for sessions not sold at desks. */
-  verdict: { allowed: boolean; tier: SaleTier | null; failed: FailedCondition[] } | null;
+  /**
+   * What this station may do now — the sale policy, as `sale.preview` decides it, and the board's word on it
+   * (core/board.ts: `full` when online but HQ has no seat left to confirm); null for sessions not sold at desks.
+   */
+  verdict: { allowed: boolean; tier: SaleTier | null; failed: FailedCondition[]; state: BoardVerdictState } | null;
   /** Oversell cases still open for the session. */
   openCases: number;
 }

@@ -80,7 +80,9 @@ export function useStation<C extends Channel>(
       return;
     }
     const mine = ++seq.current;
-    setState((s) => ({ ...s, loading: true }));
+    // A refresh of what is already shown is not "loading": returning the same state skips a render of the whole
+    // screen per event (the availability board repaints 200 rows per feed update; bench ui.board).
+    setState((s) => (s.for === key && s.error === null ? s : { ...s, loading: true }));
     void transport.call(channel, JSON.parse(key)).then((r) => {
       if (mine !== seq.current) return;
       setState(

@@ -449,8 +449,7 @@ export const en = {
       testing: 'Testing…',
       testOk: 'This connection string works.',
       testFailed: 'This connection string does not work.',
-      notSaved:
-        'Nothing was saved. The station keeps its current connection; change it in the station’s configuration file.',
+      notSaved: 'A test saves nothing: to use it, paste it below and save.',
       policyTitle: 'Sale policy on this station',
       setting: 'Setting',
       value: 'Value',
@@ -573,6 +572,73 @@ export const en = {
     } satisfies Record<BadgeRejection, string>,
     noSeat: 'No seat for this session on this badge. Send them to the desk.',
     next: 'Next badge',
+  },
+  // ---- the supervisor console, issue 14's second part: saving the setup, the simulator's findings, support, toasts ----
+  consoleSetup: {
+    saveTitle: 'Change this station’s setup',
+    saveLead:
+      'Printers and the sale policy apply at once. A new station id, mode or connection takes effect when the station restarts.',
+    stationId: 'Station id',
+    mode: 'Mode',
+    newConnection: 'New connection string (empty: keep the current one)',
+    connectionFailed: (why: string) => `This connection string does not work: ${why} Nothing was saved.`,
+    removeConnection: 'Remove the connection (the station then works alone)',
+    printers: 'Printers, one per line (tcp://…, usb:…, folder:…)',
+    policyHint: 'Empty: the conference’s value (or Lanyard’s default).',
+    onStation: 'This station',
+    finding: 'Simulated',
+    findingRun: (days: number) =>
+      `The simulator’s finding: ${days} simulated days, each desk cut off about every two hours for 20 minutes; per day, oversold seats and buyers turned away while seats were free.`,
+    findingWords: (v: string, oversold: number, refused: number, other: string, o2: number, r2: number) =>
+      `At ${v}: ${oversold} oversold, ${refused} turned away. At ${other}: ${o2} oversold, ${r2} turned away.`,
+    notSimulated: 'Not simulated (the simulator counts whole minutes).',
+    yourPin: 'Your PIN (supervisor)',
+    save: 'Test and save',
+    saving: 'Testing and saving…',
+    nothingChanged: 'Nothing changed, so nothing was saved.',
+    fields: {
+      stationId: 'station id',
+      mode: 'mode',
+      connection: 'connection',
+      printers: 'printers',
+      policy: 'sale policy',
+    } as Record<string, string>,
+    savedNow: (fields: string) => `Saved and in effect now: ${fields}.`,
+    savedRestart: (fields: string) => `Saved: ${fields}. Restart the station for it to take effect.`,
+    pendingRestart: (fields: string) => `Saved, waiting for a restart: ${fields}.`,
+    addStaffTitle: 'Add a member of staff',
+    staffId: 'Id (letters and digits, e.g. ana)',
+    staffName: 'Name',
+    role: 'Role',
+    pin: 'Their PIN (4 to 12 digits)',
+    add: 'Add',
+    added: (name: string) => `${name} can now sign in.`,
+    supportTitle: 'Support',
+    bundle: 'Download a support bundle',
+    bundling: 'Collecting…',
+    bundled: (kb: number, file: string) =>
+      `Downloaded (${kb} KB; also kept on the station as ${file}). No personal data beyond ids.`,
+    boardFull: 'Full: HQ would refuse a sale here now',
+    boardOnline: 'This desk may sell: HQ confirms each sale',
+    toasts: {
+      caseOpened: (session: string) => `Oversold: ${session}`,
+      caseOpenedText: (person: string, station: string | null, over: number, due: string) =>
+        `${person}’s seat (sold ${station ? `at ${station}` : 'at this desk'}, over by ${over}) needs a supervisor by ${due}.`,
+      caseEscalated: (session: string) => `Due soon: ${session}`,
+      caseEscalatedText: (person: string, due: string) =>
+        `${person}’s oversold seat is due at ${due}; after that HQ decides by the conference’s rule.`,
+      notApplied: (action: string, session: string) => `Your ${action} was not applied: ${session}`,
+      lostText: (person: string, by: string) =>
+        `${person}’s case was already resolved ${by === 'here' ? 'from this desk' : by === 'deadline' ? 'by HQ at the deadline' : `from ${by}`}. Nothing of yours was applied.`,
+      refusedText: (reason: string) => `HQ refused it: ${reason} The case is still open.`,
+      actions: {
+        honor: 'honour',
+        reverse: 'reversal',
+        move: 'move',
+        waitlist: 'waitlisting',
+        refuse: 'refusal',
+      } as Record<string, string>,
+    },
   },
 };
 

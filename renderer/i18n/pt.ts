@@ -11,6 +11,8 @@ const dayWords = (date: string) =>
     month: 'short',
     timeZone: 'UTC',
   });
+/** A decimal number the Portuguese way (0,42). */
+const fmt = (x: number) => String(x).replace('.', ',');
 const mins = (m: number) =>
   m < 1 ? 'menos de um minuto' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1).replace('.', ',')} h`;
 
@@ -457,7 +459,7 @@ export const pt: Words = {
       testing: 'A testar…',
       testOk: 'Esta connection string funciona.',
       testFailed: 'Esta connection string não funciona.',
-      notSaved: 'Nada foi gravado. A estação mantém a ligação atual; altere-a no ficheiro de configuração da estação.',
+      notSaved: 'Um teste não grava nada: para a usar, cole-a abaixo e guarde.',
       policyTitle: 'Política de venda nesta estação',
       setting: 'Definição',
       value: 'Valor',
@@ -584,5 +586,72 @@ export const pt: Words = {
     },
     noSeat: 'Este crachá não tem lugar nesta sessão. Encaminhe para o balcão.',
     next: 'Próximo crachá',
+  },
+  // ---- a consola do supervisor, segunda parte da issue 14 ----
+  consoleSetup: {
+    saveTitle: 'Alterar a configuração deste posto',
+    saveLead:
+      'As impressoras e a política de venda aplicam-se de imediato. Um novo id, modo ou ligação só vale depois de reiniciar o posto.',
+    stationId: 'Id do posto',
+    mode: 'Modo',
+    newConnection: 'Nova cadeia de ligação (vazio: manter a atual)',
+    connectionFailed: (why: string) => `Esta cadeia de ligação não funciona: ${why} Nada foi guardado.`,
+    removeConnection: 'Remover a ligação (o posto passa a trabalhar sozinho)',
+    printers: 'Impressoras, uma por linha (tcp://…, usb:…, folder:…)',
+    policyHint: 'Vazio: o valor da conferência (ou o do Lanyard).',
+    onStation: 'Este posto',
+    finding: 'Simulado',
+    findingRun: (days: number) =>
+      `O que o simulador encontrou: ${days} dias simulados, cada balcão desligado cerca de duas em duas horas durante 20 minutos; por dia, lugares vendidos a mais e compradores recusados com lugares livres.`,
+    findingWords: (v: string, oversold: number, refused: number, other: string, o2: number, r2: number) =>
+      `Com ${v}: ${fmt(oversold)} a mais, ${fmt(refused)} recusados. Com ${other}: ${fmt(o2)} a mais, ${fmt(r2)} recusados.`,
+    notSimulated: 'Não simulado (o simulador conta minutos inteiros).',
+    yourPin: 'O seu PIN (supervisor)',
+    save: 'Testar e guardar',
+    saving: 'A testar e guardar…',
+    nothingChanged: 'Nada mudou; nada foi guardado.',
+    fields: {
+      stationId: 'id do posto',
+      mode: 'modo',
+      connection: 'ligação',
+      printers: 'impressoras',
+      policy: 'política de venda',
+    } as Record<string, string>,
+    savedNow: (fields: string) => `Guardado e já em vigor: ${fields}.`,
+    savedRestart: (fields: string) => `Guardado: ${fields}. Reinicie o posto para entrar em vigor.`,
+    pendingRestart: (fields: string) => `Guardado, à espera de reiniciar: ${fields}.`,
+    addStaffTitle: 'Adicionar um membro da equipa',
+    staffId: 'Id (letras e algarismos, p. ex. ana)',
+    staffName: 'Nome',
+    role: 'Função',
+    pin: 'O PIN da pessoa (4 a 12 algarismos)',
+    add: 'Adicionar',
+    added: (name: string) => `${name} já pode entrar.`,
+    supportTitle: 'Suporte',
+    bundle: 'Descarregar um pacote de suporte',
+    bundling: 'A recolher…',
+    bundled: (kb: number, file: string) =>
+      `Descarregado (${kb} KB; também guardado no posto como ${file}). Sem dados pessoais além de ids.`,
+    boardFull: 'Esgotado: a sede recusaria agora uma venda aqui',
+    boardOnline: 'Este balcão pode vender: a sede confirma cada venda',
+    toasts: {
+      caseOpened: (session: string) => `Vendido a mais: ${session}`,
+      caseOpenedText: (person: string, station: string | null, over: number, due: string) =>
+        `O lugar de ${person} (vendido ${station ? `em ${station}` : 'neste balcão'}, ${over} a mais) precisa de um supervisor até às ${due}.`,
+      caseEscalated: (session: string) => `Prazo a acabar: ${session}`,
+      caseEscalatedText: (person: string, due: string) =>
+        `O lugar vendido a mais de ${person} termina o prazo às ${due}; depois a sede decide pela regra da conferência.`,
+      notApplied: (action: string, session: string) => `A sua ${action} não foi aplicada: ${session}`,
+      lostText: (person: string, by: string) =>
+        `O caso de ${person} já estava resolvido ${by === 'here' ? 'neste balcão' : by === 'deadline' ? 'pela sede no fim do prazo' : `em ${by}`}. Nada do seu pedido foi aplicado.`,
+      refusedText: (reason: string) => `A sede recusou: ${reason} O caso continua aberto.`,
+      actions: {
+        honor: 'manutenção',
+        reverse: 'anulação',
+        move: 'mudança',
+        waitlist: 'lista de espera',
+        refuse: 'recusa',
+      } as Record<string, string>,
+    },
   },
 };

@@ -4,7 +4,7 @@
  * a workshop's last seats sold at another desk while this one was cut off — is resolved from the inbox, and the
  * other desk sees the case closed. A desk-role member is refused the supervisor's channels over the WebSocket.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
@@ -419,9 +419,57 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     expect((await wsCall('settings.get', {})).value).toEqual(before);
     await expectAccessible(page, 'settings');
     await shot(page, 'supervisor-10-settings-bad-connection');
+    // The simulator's finding beside each setting.
+    await page
+      .getByText(/^Simulated: At 120: /)
+      .first()
+      .waitFor();
+
+    // Saving: a connection string that fails its test saves nothing — not even the policy changed with it.
+    const settingsFile = join(sup.dataDir, 'settings.json');
+    await page
+      .getByLabel('New connection string (empty: keep the current one)')
+      .fill(inst.bus.connectionString.replace(/SharedAccessKey=[^;]+/, 'SharedAccessKey=topsecret'));
+    await page.getByLabel('Longest time without HQ', { exact: true }).fill('30');
+    const save = page.locator('form.save-setup');
+    await save.getByLabel('Your PIN (supervisor)').fill('2468');
+    await page.getByRole('button', { name: 'Test and save' }).click();
+    await save.getByText(/^This connection string does not work: .+ Nothing was saved\.$/).waitFor({ timeout: 30_000 });
+    expect(await save.innerText()).not.toContain('topsecret');
+    expect(existsSync(settingsFile)).toBe(false);
+    expect((await wsCall('settings.get', {})).value).toEqual(before);
+    await expectAccessible(page, 'settings, save refused');
+    await shot(page, 'supervisor-10b-settings-save-refused');
+
+    // A working connection (this station's own key) and the policy: the policy applies now, the connection at restart.
+    await page
+      .getByLabel('New connection string (empty: keep the current one)')
+      .fill(inst.syncFor('sup-1').connectionString as string);
+    await save.getByLabel('Your PIN (supervisor)').fill('2468');
+    await page.getByRole('button', { name: 'Test and save' }).click();
+    await save.getByText('Saved and in effect now: sale policy.').waitFor({ timeout: 30_000 });
+    await save.getByText('Saved: connection. Restart the station for it to take effect.').waitFor();
+    await page.getByText('Saved, waiting for a restart: connection.').waitFor();
+    await page.getByText('Offline sales stop 30 minutes after the last word from HQ.').waitFor();
+    const after = (await wsCall('settings.get', {})).value as {
+      policy: { name: string; value: number; source: string }[];
+    };
+    expect(after.policy.find((p) => p.name === 'maxStalenessMin')).toMatchObject({ value: 30, source: 'station' });
+    const saved = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    expect(saved).toMatchObject({ policy: { maxStalenessMin: 30 }, sync: { connectionString: expect.any(String) } });
+    expect(await page.locator('main').innerText()).not.toMatch(/SharedAccessKey=(?!\*)/);
+    await expectAccessible(page, 'settings, saved');
+    await shot(page, 'supervisor-10c-settings-saved');
+
+    // The support bundle downloads as a zip.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download a support bundle' }).click();
+    const zip = await download;
+    expect(zip.suggestedFilename()).toMatch(/^lanyard-support-sup-1-.*\.zip$/);
+    await page.getByText(/^Downloaded \(\d+ KB; also kept on the station as /).waitFor();
     await page.getByLabel('Staff member').selectOption({ label: 'Max Desk' });
     await page.getByLabel('New PIN').fill('9753');
-    await page.getByLabel('Your PIN (supervisor)').fill('2468');
+    await page.locator('form.staff-pins').getByLabel('Your PIN (supervisor)').fill('2468');
     await page.getByRole('button', { name: 'Set the PIN' }).click();
     await page.getByText('Max Desk has a new PIN (and is no longer locked out).').waitFor();
     expect(await wsCall('staff.verify', { staffId: 'max', pin: '9753' })).toMatchObject({ ok: true });

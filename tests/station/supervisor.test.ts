@@ -85,9 +85,9 @@ describe('without a bus', () => {
       hqTime: expect.stringContaining('T08:40'),
     });
     // Offline with seats in hand: the allotment tier.
-    expect(workshop!.verdict).toMatchObject({ allowed: true, tier: 'allotment' });
+    expect(workshop!.verdict).toMatchObject({ allowed: true, tier: 'allotment', state: 'may' });
     expect(panel).toMatchObject({ sold: 12, over: 2, free: 0, heldHere: 0 });
-    expect(panel!.verdict).toMatchObject({ allowed: false, tier: null });
+    expect(panel!.verdict).toMatchObject({ allowed: false, tier: null, state: 'may_not' });
     expect(panel!.verdict!.failed.length).toBeGreaterThan(0);
     // The board agrees with what a sale would be told.
     const preview = must(await s.call('sale.preview', { sessionId: 'panel' }));

@@ -123,6 +123,15 @@ async function caseOpened(
     audience: 'supervisors',
     title: `Oversold: ${w.session}`,
     message: `${w.person}’s seat (sold ${soldHere ? 'at this desk' : `at ${deskName(p.station)}`}, over by ${p.overBy}) needs a supervisor by ${await venueTime(tx, p.dueAt)}; otherwise HQ will ${deadlineWords[p.defaultAction]}.`,
+    // For screens that word it in their own language (renderer/i18n).
+    params: {
+      person: w.person,
+      session: w.session,
+      station: soldHere ? null : deskName(p.station),
+      overBy: p.overBy,
+      due: await venueTime(tx, p.dueAt),
+      deadline: p.defaultAction,
+    },
     caseId: p.caseId,
     sessionId: p.sessionId,
     registrantId: p.registrantId,
@@ -145,6 +154,7 @@ async function caseEscalated(ctx: StationContext, tx: Tx, p: Payload<'OversellCa
     audience: 'supervisors',
     title: `Due soon: ${w.session}`,
     message: `${w.person}’s oversold seat is due at ${await venueTime(tx, p.dueAt)}. If nobody resolves it, HQ will ${deadlineWords[p.defaultAction]}.`,
+    params: { person: w.person, session: w.session, due: await venueTime(tx, p.dueAt), deadline: p.defaultAction },
     caseId: c.id,
     sessionId: c.session_id,
     registrantId: c.registrant_id,
@@ -246,6 +256,13 @@ async function caseResolved(
           audience: 'desk',
           title: `Your ${r.action} was not applied: ${w.session}`,
           message: `${w.person}’s case was already ${how}. Nothing of your ${r.action} was applied.`,
+          params: {
+            person: w.person,
+            session: w.session,
+            action: r.action,
+            resolution: p.resolution,
+            by: p.decidedBy === 'deadline' ? 'deadline' : p.by === me(ctx) ? 'here' : deskName(p.by),
+          },
           caseId: p.caseId,
           sessionId: p.sessionId,
           registrantId: p.registrantId,
@@ -329,6 +346,7 @@ async function requestRejected(
       p.outcome === 'lost'
         ? `${w.person}’s case: ${p.reason}. Nothing of your ${p.resolution} was applied.`
         : `HQ refused it: ${p.reason} The case is still open.`,
+    params: { person: w.person, session: w.session, action: p.resolution, reason: p.reason },
     caseId: p.caseId,
     sessionId: c?.session_id ?? null,
     registrantId: c?.registrant_id ?? null,

@@ -19,6 +19,7 @@ import {
 import { parsePrinterUri } from '../../../core/badge/printer';
 import { defaultPolicy, registrantCsvFields } from '../../../core/conference';
 import { csvFieldNeed, suggestCsvMapping, unmappedRequired, type CsvColumnMapping } from '../../../core/csv-mapping';
+import { boardVerdict } from '../../../core/board';
 import { decideSale } from '../../../core/policy';
 import { DomainError } from '../../../core/result';
 import { catalogIds, getConference } from '../../store/catalog';
@@ -171,7 +172,20 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
           salesRatePerMin: r.sales_rate,
           hqTime: r.hq_time,
           ageMin: r.hq_time === null ? null : Math.max(0, Math.round((now - Date.parse(r.hq_time)) / 6000) / 10),
-          verdict: d === null ? null : { allowed: d.allowed, tier: d.tier, failed: d.failed },
+          verdict:
+            d === null
+              ? null
+              : {
+                  allowed: d.allowed,
+                  tier: d.tier,
+                  failed: d.failed,
+                  state: boardVerdict(d, {
+                    capacity: r.capacity,
+                    sold: r.sold,
+                    allotted: r.allotted,
+                    heldHere: r.held_here,
+                  }),
+                },
           openCases: r.open_cases,
         };
       });
@@ -247,10 +261,10 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
         connectionCheck = await tryConnection(req.connectionString, change.stationId);
         if (!connectionCheck.ok) {
           const failed = connectionCheck.steps.find((st) => !st.ok);
-          throw new DomainError(
-            'invalid_input',
-            `This connection string does not work (${failed?.words ?? 'the test failed'}). Nothing was saved.`,
-          );
+          const why = failed?.words ?? 'the test failed';
+          throw new DomainError('invalid_input', `This connection string does not work (${why}). Nothing was saved.`, {
+            issues: [{ path: 'connectionString', message: why }],
+          });
         }
         change.connectionString = req.connectionString;
         saved.push('connection');

@@ -78,9 +78,14 @@ export const BoardRow = memo(
           <p className={s.ageMin !== null && s.ageMin > 5 ? 'freshness warn' : 'freshness'}>{b.age(s.ageMin)}</p>
           {s.verdict === null ? (
             <p className="verdict-tag">{b.included}</p>
-          ) : s.verdict.allowed ? (
+          ) : s.verdict.state === 'full' ? (
+            <p className="verdict-tag may-not">✕ {w.consoleSetup.boardFull}</p>
+          ) : s.verdict.state === 'may' ? (
             <p className="verdict-tag may">
-              ✓ {b.may(s.verdict.tier ? w.supervisor.cases.tiers[s.verdict.tier]! : '')}
+              ✓{' '}
+              {s.verdict.tier === 'online'
+                ? w.consoleSetup.boardOnline
+                : b.may(s.verdict.tier ? w.supervisor.cases.tiers[s.verdict.tier]! : '')}
             </p>
           ) : (
             <p className="verdict-tag may-not" title={s.verdict.failed.map((f) => w.failed(f)).join('; ')}>
