@@ -74,16 +74,31 @@ export function useStation<C extends Channel>(
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((n) => n + 1), []);
 
+  // A burst of events (a feed batch) is one more read, not one per event: while a read of the same request is on its
+  // way, further reloads only mark it stale, and one read follows when it answers.
+  const inFlight = useRef<{ key: string; stale: boolean } | null>(null);
+
   useEffect(() => {
     if (key === null) {
+      inFlight.current = null;
       setState({ data: undefined, for: null, error: null, loading: false });
       return;
     }
+    if (inFlight.current?.key === key) {
+      inFlight.current.stale = true;
+      return;
+    }
+    const flight = { key, stale: false };
+    inFlight.current = flight;
     const mine = ++seq.current;
     // A refresh of what is already shown is not "loading": returning the same state skips a render of the whole
     // screen per event (the availability board repaints 200 rows per feed update; bench ui.board).
     setState((s) => (s.for === key && s.error === null ? s : { ...s, loading: true }));
     void transport.call(channel, JSON.parse(key)).then((r) => {
+      if (inFlight.current === flight) {
+        inFlight.current = null;
+        if (flight.stale) setTick((n) => n + 1);
+      }
       if (mine !== seq.current) return;
       setState(
         r.ok
