@@ -5,9 +5,8 @@
  * same screens until its own console (cases, overrides) is built on them.
  */
 import { useState } from 'react';
-import type { StaffSessionView } from '../../../core/api';
-import { Header } from '../../components/Header';
-import { SignIn, useStaffSession } from '../../components/SignIn';
+import { useStaffSession } from '../../components/SignIn';
+import { StaffFrame } from '../../components/StaffFrame';
 import { useWords } from '../../i18n/i18n';
 import { useStation } from '../../station';
 import { AlertsPanel } from './AlertsPanel';
@@ -33,65 +32,36 @@ export function DeskScreen() {
   const alertCount = (Array.isArray(alerts.data) ? alerts.data.length : 0) + (cases.data?.length ?? 0);
 
   const signedOut = () => staff.set(null);
-  const header = (s: StaffSessionView | null) => (
-    <Header>
-      {s && (
-        <div className="who">
-          <span>{w.common.signedInAs(s.name)}</span>
-          <button type="button" className="link" onClick={() => void staff.signOut()}>
-            {w.common.signOut}
-          </button>
-        </div>
-      )}
-    </Header>
-  );
-
-  if (staff.session === undefined) return <>{header(null)}</>;
-  if (staff.session === null) {
-    return (
-      <>
-        {header(null)}
-        <main id="main" className="desk">
-          <SignIn onSignedIn={staff.set} />
-        </main>
-      </>
-    );
-  }
   const choose = (id: string, then: Tab = 'find') => {
     setPerson(id);
     setTab(then);
   };
   return (
-    <>
-      {header(staff.session)}
-      <nav className="tabs" aria-label="Desk">
-        {tabs.map((t) => (
-          <button
-            key={t}
-            type="button"
-            className={t === tab ? 'current' : ''}
-            aria-current={t === tab ? 'page' : undefined}
-            onClick={() => setTab(t)}
-          >
-            {w.desk.tabs[t]}
-            {t === 'alerts' && alertCount > 0 && <span className="count">{alertCount}</span>}
-          </button>
-        ))}
-      </nav>
-      <main id="main" className="desk">
-        {tab === 'find' && (
-          <FindPanel
-            person={person}
-            onPerson={setPerson}
-            onAddSession={(id) => choose(id, 'sessions')}
-            onSignedOut={signedOut}
-          />
-        )}
-        {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
-        {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
-        {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}
-        {tab === 'alerts' && <AlertsPanel onPerson={(id) => choose(id)} />}
-      </main>
-    </>
+    <StaffFrame<Tab>
+      staff={staff}
+      label="Desk"
+      tabs={tabs}
+      current={tab}
+      onTab={setTab}
+      tabName={(t) => w.desk.tabs[t]}
+      count={(t) => (t === 'alerts' ? alertCount : 0)}
+    >
+      {() => (
+        <>
+          {tab === 'find' && (
+            <FindPanel
+              person={person}
+              onPerson={setPerson}
+              onAddSession={(id) => choose(id, 'sessions')}
+              onSignedOut={signedOut}
+            />
+          )}
+          {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
+          {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
+          {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}
+          {tab === 'alerts' && <AlertsPanel onPerson={(id) => choose(id)} />}
+        </>
+      )}
+    </StaffFrame>
   );
 }

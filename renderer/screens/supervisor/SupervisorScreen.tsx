@@ -5,9 +5,8 @@
  * a toast on any tab.
  */
 import { useState } from 'react';
-import type { StaffSessionView } from '../../../core/api';
-import { Header } from '../../components/Header';
-import { SignIn, useStaffSession } from '../../components/SignIn';
+import { useStaffSession } from '../../components/SignIn';
+import { StaffFrame } from '../../components/StaffFrame';
 import { useWords } from '../../i18n/i18n';
 import { useStation } from '../../station';
 import { FindPanel } from '../desk/FindPanel';
@@ -48,74 +47,44 @@ export function SupervisorScreen() {
   });
 
   const signedOut = () => staff.set(null);
-  const header = (s: StaffSessionView | null) => (
-    <Header>
-      {s && (
-        <div className="who">
-          <span>{w.common.signedInAs(s.name)}</span>
-          <button type="button" className="link" onClick={() => void staff.signOut()}>
-            {w.common.signOut}
-          </button>
-        </div>
-      )}
-    </Header>
-  );
-
-  if (staff.session === undefined) return <>{header(null)}</>;
-  if (staff.session === null) {
-    return (
-      <>
-        {header(null)}
-        <main id="main" className="desk">
-          <SignIn onSignedIn={staff.set} />
-        </main>
-      </>
-    );
-  }
   const choose = (id: string, then: Tab = 'find') => {
     setPerson(id);
     setTab(then);
   };
   const openCount = open.data?.length ?? 0;
   return (
-    <>
-      {header(staff.session)}
-      <nav className="tabs" aria-label={w.header.modes.supervisor}>
-        {tabs
-          .filter((t) => staff.session!.role === 'supervisor' || !supervisorOnly.has(t))
-          .map((t) => (
-            <button
-              key={t}
-              type="button"
-              className={t === tab ? 'current' : ''}
-              aria-current={t === tab ? 'page' : undefined}
-              onClick={() => setTab(t)}
-            >
-              {w.supervisor.tabs[t]}
-              {t === 'cases' && openCount > 0 && <span className="count">{openCount}</span>}
-            </button>
-          ))}
-      </nav>
-      <Toasts onCase={() => setTab('cases')} />
-      <main id="main" className="desk console">
-        {tab === 'cases' && <CasesPanel me={staff.session} onPerson={(id) => choose(id)} />}
-        {tab === 'board' && <BoardPanel />}
-        {tab === 'sync' && <SyncPanel />}
-        {tab === 'printers' && <PrintersPanel />}
-        {tab === 'imports' && staff.session.role === 'supervisor' && <ImportPanel />}
-        {tab === 'settings' && staff.session.role === 'supervisor' && <SettingsPanel me={staff.session} />}
-        {tab === 'find' && (
-          <FindPanel
-            person={person}
-            onPerson={setPerson}
-            onAddSession={(id) => choose(id, 'sessions')}
-            onSignedOut={signedOut}
-          />
-        )}
-        {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
-        {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
-        {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}
-      </main>
-    </>
+    <StaffFrame<Tab>
+      staff={staff}
+      label={w.header.modes.supervisor}
+      tabs={tabs.filter((t) => staff.session?.role === 'supervisor' || !supervisorOnly.has(t))}
+      current={tab}
+      onTab={setTab}
+      tabName={(t) => w.supervisor.tabs[t]}
+      count={(t) => (t === 'cases' ? openCount : 0)}
+      beforeMain={<Toasts onCase={() => setTab('cases')} />}
+      mainClass="desk console"
+    >
+      {(session) => (
+        <>
+          {tab === 'cases' && <CasesPanel me={session} onPerson={(id) => choose(id)} />}
+          {tab === 'board' && <BoardPanel />}
+          {tab === 'sync' && <SyncPanel />}
+          {tab === 'printers' && <PrintersPanel />}
+          {tab === 'imports' && session.role === 'supervisor' && <ImportPanel />}
+          {tab === 'settings' && session.role === 'supervisor' && <SettingsPanel me={session} />}
+          {tab === 'find' && (
+            <FindPanel
+              person={person}
+              onPerson={setPerson}
+              onAddSession={(id) => choose(id, 'sessions')}
+              onSignedOut={signedOut}
+            />
+          )}
+          {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
+          {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
+          {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}
+        </>
+      )}
+    </StaffFrame>
   );
 }
