@@ -7,7 +7,8 @@
  * Run as a child: `fork(host.ts)` under Node (browser mode), `utilityProcess.fork(station-host.js)` in Electron.
  */
 import { BehaviorSubject } from 'rxjs';
-import { createTransport, type PrinterTransport, type SendResult, type TransportFactory } from '../printing/transport';
+import { createTransport } from '../printing/create-transport';
+import type { PrinterTransport, SendResult, TransportFactory } from '../printing/transport';
 import { err } from '../../core/result';
 import type { FromHost, Port, ToHost } from './host-protocol';
 import { restoreRuntime, startRuntime, type Runtime } from './runtime';

@@ -46,13 +46,7 @@ export const stationDbPath = (config: RuntimeConfig): string => join(config.data
  * stream stands before it sends again; one that works alone has no stream to recover.
  */
 export async function restoreRuntime(config: RuntimeConfig, from: string, at: string): Promise<Result<RestoreReport>> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const logFile = await openLogFile({
-    dir: join(config.dataDir, 'logs'),
-    name: 'station',
-    config: config.log,
-    base: { station: config.stationId },
-  });
+  const logFile = await openStationLog(config);
   try {
     const r = await restoreStation({ dbPath: stationDbPath(config), from, at, withHq: config.sync !== null });
     if (r.ok) logFile.logger.info({ restore: r.value }, 'restored from a backup');
@@ -63,16 +57,21 @@ export async function restoreRuntime(config: RuntimeConfig, from: string, at: st
   }
 }
 
-const demoFile = new URL('../../assets/demo-conference.json', import.meta.url);
-
-export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+/** The station's log in its data folder (`<dataDir>/logs`), created with the folder on a first run. */
+function openStationLog(config: RuntimeConfig) {
   mkdirSync(config.dataDir, { recursive: true });
-  const logFile = await openLogFile({
+  return openLogFile({
     dir: join(config.dataDir, 'logs'),
     name: 'station',
     config: config.log,
     base: { station: config.stationId },
   });
+}
+
+const demoFile = new URL('../../assets/demo-conference.json', import.meta.url);
+
+export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logFile = await openStationLog(config);
   const logger = logFile.logger;
   const shellLog = options.log ?? (() => {});
   const log = (line: string) => {
