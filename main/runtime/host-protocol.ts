@@ -8,12 +8,15 @@ import type { StationSettings } from '../../core/api';
 import type { StationEvent } from '../../core/events';
 import type { Result } from '../../core/result';
 import type { SendResult } from '../printing/transport';
+import type { RestoreReport } from '../station/backups';
 import type { RuntimeConfig } from './config';
 
 /** Shell → station. */
 export type ToHost =
   /** `sealSecrets`: the shell seals a saved connection string (the desktop app's safeStorage) — ask it with `seal`. */
   | { t: 'start'; config: RuntimeConfig; healthPollMs?: number; sealSecrets?: boolean }
+  /** Instead of starting: restore the station's database from a backup file, answer, and exit. */
+  | { t: 'restore'; config: RuntimeConfig; from: string; at: string }
   | { t: 'call'; id: number; caller: Caller; channel: unknown; request: unknown }
   | { t: 'osOnline'; online: boolean }
   /** The answer to a `print` request (operating-system printers live in the shell). */
@@ -26,6 +29,7 @@ export type ToHost =
 export type FromHost =
   | { t: 'ready'; settings: StationSettings }
   | { t: 'failed'; message: string }
+  | { t: 'restored'; result: Result<RestoreReport> }
   | { t: 'result'; id: number; result: Result<unknown> }
   | { t: 'event'; event: StationEvent }
   | { t: 'log'; line: string }
