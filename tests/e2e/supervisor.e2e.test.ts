@@ -261,6 +261,9 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     // The board now shows the workshop over capacity.
     await page.getByRole('button', { name: 'Availability', exact: true }).click();
     await page.locator('.board-row.is-over').getByText('OVER BY 2').waitFor({ timeout: 15_000 });
+    // Online, the policy lets HQ decide — and HQ has no seat left: the board must not say "may sell".
+    await page.locator('.board-row.is-over').getByText('✕ Full: HQ would refuse a sale here now').waitFor();
+    expect(await page.locator('.board-row.is-over').innerText()).not.toContain('may sell');
     await expectAccessible(page, 'board oversold');
     await shot(page, 'supervisor-4-board-oversold');
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
@@ -341,7 +344,7 @@ describe('supervisor console', { timeout: 120_000 }, () => {
       supervisor: { supervisorId: 'ria', pin: '8642' },
     });
     await card.getByRole('button', { name: 'Move to the waitlist' }).click();
-    expect((await remote).ok).toBe(true);
+    expect(await remote).toMatchObject({ ok: true });
     await waitFor(async () => (await lenaCase(desk2.station))?.status === 'resolved', 30_000, 'resolved at desk-2');
     const there = (await lenaCase(desk2.station))!;
     await waitFor(

@@ -5,7 +5,7 @@
  * with their PINs, the audit log's check and a support bundle. `settings.save` (behind the supervisor's PIN) saves
  * a new id, mode, connection (tested first), printers and policy; the station says what needs a restart.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type {
   AuditVerification,
   ConnectionCheck,
@@ -296,6 +296,11 @@ function SaveSetup({ setup, me, onSaved }: { setup: StationSetup; me: StaffSessi
     setConnection('');
     onSaved();
   }
+  // The outcome appears under the button, below a long form: bring it into view where the eyes are.
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (done || error) outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [done, error]);
   const names = (fs: string[]) => fs.map((f) => c.fields[f]).join(', ');
   const live = done ? done.saved.filter((f) => !done.restartNeeded.includes(f)) : [];
   return (
@@ -369,17 +374,19 @@ function SaveSetup({ setup, me, onSaved }: { setup: StationSetup; me: StaffSessi
           {busy ? c.saving : c.save}
         </button>
       </div>
-      {done && done.saved.length === 0 && <Notice kind="info">{c.nothingChanged}</Notice>}
-      {done && live.length > 0 && <Notice kind="ok">{c.savedNow(names(live))}</Notice>}
-      {done && done.restartNeeded.length > 0 && (
-        <Notice kind="warn">{c.savedRestart(names(done.restartNeeded))}</Notice>
-      )}
-      {error &&
-        (fieldErrors(error).connectionString ? (
-          <Notice kind="error">{c.connectionFailed(fieldErrors(error).connectionString!)}</Notice>
-        ) : (
-          <ErrorNotice error={error} />
-        ))}
+      <div ref={outcome}>
+        {done && done.saved.length === 0 && <Notice kind="info">{c.nothingChanged}</Notice>}
+        {done && live.length > 0 && <Notice kind="ok">{c.savedNow(names(live))}</Notice>}
+        {done && done.restartNeeded.length > 0 && (
+          <Notice kind="warn">{c.savedRestart(names(done.restartNeeded))}</Notice>
+        )}
+        {error &&
+          (fieldErrors(error).connectionString ? (
+            <Notice kind="error">{c.connectionFailed(fieldErrors(error).connectionString!)}</Notice>
+          ) : (
+            <ErrorNotice error={error} />
+          ))}
+      </div>
     </form>
   );
 }
