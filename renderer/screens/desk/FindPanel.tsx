@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RegistrantSummary } from '../../../core/api';
 import type { PrintJobView } from '../../../core/badge/views';
+import { formatMoney } from '../../../core/money';
 import type { AppError } from '../../../core/result';
 import { BadgeImage } from '../../components/BadgeImage';
 import { ErrorNotice, Notice } from '../../components/Notice';
@@ -11,6 +12,22 @@ import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
 import { fullName, useTypedQuery } from '../kiosk/KioskScreen';
 import { signedOutBy } from './common';
+import {
+  ChangeTicketDialog,
+  PaymentsList,
+  ReceiptDialog,
+  ReleaseSeatDialog,
+  ReverseDialog,
+  SettleDialog,
+  SwapSeatDialog,
+  TransferDialog,
+} from './PersonActions';
+
+/** The dialog open on a registrant's card. */
+type Open =
+  | { kind: 'settle' | 'change' | 'transfer' | 'receipt' }
+  | { kind: 'release' | 'swap'; sessionId: string }
+  | { kind: 'reverse'; paymentId: string; reverse: 'void' | 'refund' };
 
 /** What the desk sees at a glance in a result: standing (when not paid), badge, check-in. */
 export function stateWords(
@@ -105,13 +122,18 @@ function Person({
 }) {
   const w = useWords();
   const call = useCall();
-  const detail = useStation('registrant.get', { id }, { refreshOn: ['print.job', 'sale.decided'] });
+  const detail = useStation(
+    'registrant.get',
+    { id },
+    { refreshOn: ['print.job', 'sale.decided', 'availability.changed'] },
+  );
   const preview = useStation('badge.preview', { registrantId: id }, { refreshOn: ['print.job'] });
   const [job, setJob] = useState<PrintJobView | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [reprinting, setReprinting] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [releasing, setReleasing] = useState<string | null>(null);
+  const [open, setOpen] = useState<Open | null>(null);
+  const [changed, setChanged] = useState(false);
   const [correcting, setCorrecting] = useState(false);
   const [corrected, setCorrected] = useState(false);
   useEffect(
@@ -119,7 +141,8 @@ function Person({
       setJob(null),
       setError(null),
       setReprinting(false),
-      setReleasing(null),
+      setOpen(null),
+      setChanged(false),
       setCorrecting(false),
       setCorrected(false)
     ),
@@ -142,12 +165,8 @@ function Person({
     setReprinting(false);
     detail.reload();
   }
-  async function release(saleId: string, reason: string) {
-    const r = await call('sale.release', { saleId, reason });
-    if (!r.ok) return setError(r.error);
-    setReleasing(null);
-    detail.reload();
-  }
+  const close = () => setOpen(null);
+  const done = () => (setOpen(null), setChanged(true), detail.reload());
 
   return (
     <section className="person" aria-labelledby="person-name">
@@ -187,25 +206,38 @@ function Person({
               {p.sessions.map((s) => (
                 <li key={s.sessionId}>
                   {s.title}
-                  {s.saleId && releasing !== s.saleId && (
-                    <button type="button" className="link" onClick={() => setReleasing(s.saleId)}>
+                  <span className="session-when"> · {w.deskDay.seat.when(w.common.time(s.startsAt), s.room)}</span>
+                  {s.sale && s.sale.status === 'pending' && (
+                    <span className="unconfirmed"> · {w.deskDay.seat.unconfirmed}</span>
+                  )}
+                  <span className="row-actions">
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`${w.deskDay.seat.swap}: ${s.title}`}
+                      onClick={() => setOpen({ kind: 'swap', sessionId: s.sessionId })}
+                    >
+                      {w.deskDay.seat.swap}
+                    </button>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`${w.desk.release}: ${s.title}`}
+                      onClick={() => setOpen({ kind: 'release', sessionId: s.sessionId })}
+                    >
                       {w.desk.release}
                     </button>
-                  )}
-                  {s.saleId && releasing === s.saleId && (
-                    <ReasonForm
-                      label={w.desk.releaseReason}
-                      action={w.desk.release}
-                      onSubmit={(r) => void release(s.saleId!, r)}
-                      onCancel={() => setReleasing(null)}
-                    />
-                  )}
+                  </span>
                 </li>
               ))}
             </ul>
           )}
         </div>
       </div>
+      <h3>{w.deskDay.pay.title}</h3>
+      {p.paid && <p>{w.deskDay.pay.paid(formatMoney(p.paid))}</p>}
+      <PaymentsList p={p} onReverse={(paymentId, reverse) => setOpen({ kind: 'reverse', paymentId, reverse })} />
+      {changed && <Notice kind="ok" title={w.deskDay.saved} />}
       {job && (
         <Notice
           kind={job.status === 'printed' ? 'ok' : job.status === 'failed' ? 'error' : 'warn'}
@@ -216,6 +248,11 @@ function Person({
       )}
       {error && <ErrorNotice error={error} />}
       <div className="actions">
+        {p.status === 'pending' && (
+          <button type="button" className="primary" onClick={() => setOpen({ kind: 'settle' })}>
+            {w.deskDay.settle.open}
+          </button>
+        )}
         {!p.lastPrint && (
           <button type="button" className="primary" disabled={busy} onClick={() => void print()}>
             {w.desk.printBadge}
@@ -234,7 +271,27 @@ function Person({
             {w.desk.correct.open}
           </button>
         )}
+        <button type="button" className="secondary" onClick={() => setOpen({ kind: 'change' })}>
+          {w.deskDay.change.open}
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen({ kind: 'transfer' })}>
+          {w.deskDay.transfer.open}
+        </button>
+        {p.payments.length > 0 && (
+          <button type="button" className="secondary" onClick={() => setOpen({ kind: 'receipt' })}>
+            {w.deskDay.receipt.open}
+          </button>
+        )}
       </div>
+      {open?.kind === 'settle' && <SettleDialog p={p} onDone={done} onClose={close} />}
+      {open?.kind === 'change' && <ChangeTicketDialog p={p} onDone={done} onClose={close} />}
+      {open?.kind === 'transfer' && <TransferDialog p={p} onDone={done} onClose={close} />}
+      {open?.kind === 'receipt' && <ReceiptDialog p={p} onClose={close} />}
+      {open?.kind === 'release' && <ReleaseSeatDialog p={p} sessionId={open.sessionId} onDone={done} onClose={close} />}
+      {open?.kind === 'swap' && <SwapSeatDialog p={p} sessionId={open.sessionId} onDone={done} onClose={close} />}
+      {open?.kind === 'reverse' && (
+        <ReverseDialog p={p} paymentId={open.paymentId} kind={open.reverse} onDone={done} onClose={close} />
+      )}
       {corrected && <Notice kind="ok" title={w.desk.correct.saved} />}
       {correcting && (
         <CorrectForm
@@ -300,35 +357,6 @@ export function ReprintReason({
         </button>
       </div>
     </fieldset>
-  );
-}
-
-export function ReasonForm({
-  label,
-  action,
-  onSubmit,
-  onCancel,
-}: {
-  label: string;
-  action: string;
-  onSubmit(reason: string): void;
-  onCancel(): void;
-}) {
-  const w = useWords();
-  const [reason, setReason] = useState('');
-  return (
-    <form className="reason-form" onSubmit={(e) => (e.preventDefault(), reason.trim() && onSubmit(reason.trim()))}>
-      <label>
-        {label}
-        <input value={reason} maxLength={500} autoFocus onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <button type="submit" className="primary" disabled={!reason.trim()}>
-        {action}
-      </button>
-      <button type="button" className="secondary" onClick={onCancel}>
-        {w.common.cancel}
-      </button>
-    </form>
   );
 }
 
