@@ -106,7 +106,9 @@ export function FindPanel({
         )}
         {results.data?.length === 0 && <p>{w.kiosk.noResults}</p>}
       </section>
-      {person && <Person id={person} onAddSession={onAddSession} onSignedOut={onSignedOut} />}
+      {person && (
+        <Person id={person} onAddSession={onAddSession} onSignedOut={onSignedOut} onChanged={results.reload} />
+      )}
     </div>
   );
 }
@@ -115,10 +117,13 @@ function Person({
   id,
   onAddSession,
   onSignedOut,
+  onChanged,
 }: {
   id: string;
   onAddSession(id: string): void;
   onSignedOut(): void;
+  /** A change here (settled, ticket, name) alters what the search results say. */
+  onChanged(): void;
 }) {
   const w = useWords();
   const call = useCall();
@@ -166,7 +171,7 @@ function Person({
     detail.reload();
   }
   const close = () => setOpen(null);
-  const done = () => (setOpen(null), setChanged(true), detail.reload());
+  const done = () => (setOpen(null), setChanged(true), detail.reload(), onChanged());
 
   return (
     <section className="person" aria-labelledby="person-name">
@@ -296,7 +301,7 @@ function Person({
       {correcting && (
         <CorrectForm
           person={p}
-          onDone={() => (setCorrecting(false), setCorrected(true), detail.reload())}
+          onDone={() => (setCorrecting(false), setCorrected(true), detail.reload(), onChanged())}
           onCancel={() => setCorrecting(false)}
           onSignedOut={onSignedOut}
         />

@@ -218,14 +218,14 @@ export function ReleaseSeatDialog({ p, sessionId, onDone, onClose }: DialogProps
   const w = useWords();
   const call = useCall();
   const ask = useAsk();
-  const s = p.sessions.find((x) => x.sessionId === sessionId);
+  const [title] = useState(() => p.sessions.find((x) => x.sessionId === sessionId)?.title ?? '');
   const [reason, setReason] = useState('');
   async function release() {
     const done = await ask.run(() => call('seat.release', { registrantId: p.id, sessionId, reason: reason.trim() }));
     if (done) onDone();
   }
   return (
-    <Dialog id="release" title={w.deskDay.seat.releaseTitle(s?.title ?? '')} onClose={onClose}>
+    <Dialog id="release" title={w.deskDay.seat.releaseTitle(title)} onClose={onClose}>
       <p>{w.deskDay.seat.releaseWhat(fullName(p))}</p>
       <div className="field">
         <label htmlFor="release-reason">{w.desk.releaseReason}</label>
@@ -250,7 +250,8 @@ export function SwapSeatDialog({ p, sessionId, onDone, onClose }: DialogProps & 
   const w = useWords();
   const call = useCall();
   const ask = useAsk();
-  const from = p.sessions.find((x) => x.sessionId === sessionId);
+  // The old seat's title, kept: once the swap is done the person no longer holds it.
+  const [fromTitle] = useState(() => p.sessions.find((x) => x.sessionId === sessionId)?.title ?? '');
   const sessions = useStation('sessions.list', {});
   const held = new Set(p.sessions.map((s) => s.sessionId));
   const choices = (sessions.data ?? []).filter((s) => s.sellable && !held.has(s.id));
@@ -274,7 +275,7 @@ export function SwapSeatDialog({ p, sessionId, onDone, onClose }: DialogProps & 
   }
   if (message)
     return (
-      <Dialog id="swap" title={w.deskDay.seat.swapTitle(from?.title ?? '')} onClose={onDone}>
+      <Dialog id="swap" title={w.deskDay.seat.swapTitle(fromTitle)} onClose={onDone}>
         <Notice kind="ok">{message}</Notice>
         <div className="actions">
           <button type="button" className="primary" autoFocus onClick={onDone}>
@@ -285,7 +286,7 @@ export function SwapSeatDialog({ p, sessionId, onDone, onClose }: DialogProps & 
     );
   const pv = preview.data;
   return (
-    <Dialog id="swap" title={w.deskDay.seat.swapTitle(from?.title ?? '')} onClose={onClose}>
+    <Dialog id="swap" title={w.deskDay.seat.swapTitle(fromTitle)} onClose={onClose}>
       <div className="field">
         <label htmlFor="swap-to">{w.deskDay.seat.swapTo}</label>
         <select
