@@ -435,12 +435,7 @@ export function ReceiptDialog({ p, onClose }: { p: Person; onClose(): void }) {
         <>
           <p>{r.total ? w.deskDay.receipt.total(formatMoney(r.total)) : w.deskDay.receipt.nothing}</p>
           <div className="receipt-frame">
-            <img
-              src={`data:image/png;base64,${r.png}`}
-              width={r.width / 2}
-              height={r.height / 2}
-              alt={r.lines.join('\n')}
-            />
+            <img src={`data:image/png;base64,${r.png}`} width={r.width} height={r.height} alt={r.lines.join('\n')} />
           </div>
         </>
       )}
