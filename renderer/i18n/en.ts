@@ -2,6 +2,7 @@
  * Every word a screen shows, in English. `pt.ts` has the same shape (the type checker holds them together); a new
  * language is one more file of this shape. Functions take the numbers and names a sentence needs.
  */
+import { formatMoney, type Money } from '../../core/money';
 import type { StationMode } from '../../core/access';
 import type { FailedCondition } from '../../core/policy';
 import type { StalenessUnknownReason } from '../../core/staleness';
@@ -280,6 +281,7 @@ export const en = {
   },
   // ---- the desk's day (issue 19): decisions, changes, money, receipts, the cash-up, stock, batch printing ----
   deskDay: {
+    money: (m: Money) => formatMoney(m, 'en-GB'),
     saved: 'Done. Sent to HQ and the other stations.',
     free: 'free',
     reasonOptional: 'Reason (optional)',
@@ -326,6 +328,7 @@ export const en = {
       noOther: 'No other session on sale.',
       price: (amount: string) => `New seat: ${amount}`,
       swapAction: 'Swap seat',
+      cost: (amount: string) => `Seat price: ${amount}`,
       payAndSell: (amount: string) => `Take ${amount} and sell the seat`,
       payAndSwap: (amount: string) => `Take ${amount} and swap`,
       swapped: (session: string) => `Swapped: the seat in ${session} is theirs; the old seat was given back.`,

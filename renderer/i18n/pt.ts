@@ -1,4 +1,5 @@
 /** Every word a screen shows, in European Portuguese (the demo conference is in Lisbon). Same shape as en.ts. */
+import { formatMoney, type Money } from '../../core/money';
 import type { FailedCondition } from '../../core/policy';
 import type { Words } from './en';
 
@@ -281,6 +282,7 @@ export const pt: Words = {
   },
   // ---- o dia do balcão (issue 19): decisões, alterações, dinheiro, recibos, fecho de caixa, stock, impressão em lote ----
   deskDay: {
+    money: (m: Money) => formatMoney(m, 'pt-PT'),
     saved: 'Feito. Enviado para a sede e para os outros postos.',
     free: 'grátis',
     reasonOptional: 'Motivo (opcional)',
@@ -328,6 +330,7 @@ export const pt: Words = {
       noOther: 'Não há outra sessão à venda.',
       price: (amount: string) => `Novo lugar: ${amount}`,
       swapAction: 'Trocar lugar',
+      cost: (amount: string) => `Preço do lugar: ${amount}`,
       payAndSell: (amount: string) => `Receber ${amount} e vender o lugar`,
       payAndSwap: (amount: string) => `Receber ${amount} e trocar`,
       swapped: (session: string) => `Trocado: o lugar em ${session} é seu; o lugar antigo foi devolvido.`,

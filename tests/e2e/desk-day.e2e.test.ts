@@ -257,6 +257,40 @@ describe('the desk’s day', { timeout: 90_000 }, () => {
     expect((sven.payments[0].amount / 100).toFixed(2)).toBe(due);
   });
 
+  it('a registration goes to a colleague (transfer); a seat is given back; the dialogs speak Portuguese too', async () => {
+    await openPerson(a, 'carla', 'Carla Costa');
+    await a.getByRole('button', { name: 'Transfer to someone else' }).click();
+    const dialog = a.getByRole('dialog', { name: 'Transfer Carla Costa’s registration' });
+    await dialog.getByText(/The new person gets the Full Pass/).waitFor();
+    await dialog.getByLabel('First name').fill('Tomás');
+    await dialog.getByLabel('Last name').fill('Transfer');
+    await dialog.getByLabel('Reason', { exact: true }).fill('Carla is ill; her colleague comes instead');
+    await expectAccessible(a, 'transfer dialog');
+    await shot(a, 'deskday-4b-transfer');
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await a.getByRole('heading', { name: 'Tomás Transfer' }).waitFor();
+    expect(await detail('r-carla')).toMatchObject({ firstName: 'Tomás', lastName: 'Transfer', id: 'r-carla' });
+
+    await openPerson(a, 'sven', 'Sven Seated');
+    await a.getByRole('button', { name: 'Release seat: Workshop: thermal printers' }).click();
+    const release = a.getByRole('dialog', { name: 'Give back the seat in Workshop: thermal printers' });
+    await release.getByLabel('Why is the seat released?').fill('leaves after lunch');
+    await release.getByRole('button', { name: 'Release seat' }).click();
+    await release.waitFor({ state: 'detached' });
+    await a.getByText('No sessions beyond the ticket.').waitFor();
+    expect((await detail('r-sven')).sessions).toEqual([]);
+
+    await a.getByRole('button', { name: 'Português' }).click();
+    await a.getByRole('button', { name: 'Mudar bilhete' }).click();
+    const pt = a.getByRole('dialog', { name: 'Mudar o bilhete de Sven Seated' });
+    await pt.getByText(/^Agora: Full Pass \(250,00\s€\)\.$/).waitFor();
+    await expectAccessible(a, 'change ticket dialog, pt');
+    await shot(a, 'deskday-4c-change-ticket-pt');
+    await pt.getByRole('button', { name: 'Cancelar' }).click();
+    await a.getByRole('button', { name: 'English' }).click();
+  });
+
   it('a payment taken by mistake is voided only with a supervisor’s PIN; the receipt shows it and prints', async () => {
     await openPerson(a, 'wanda', 'Wanda Walkin');
     await a.getByRole('button', { name: 'Void: Full Pass' }).click();

@@ -2,7 +2,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RegistrantSummary } from '../../../core/api';
 import type { PrintJobView } from '../../../core/badge/views';
-import { formatMoney } from '../../../core/money';
 import type { AppError } from '../../../core/result';
 import { BadgeImage } from '../../components/BadgeImage';
 import { ErrorNotice, Notice } from '../../components/Notice';
@@ -240,7 +239,7 @@ function Person({
         </div>
       </div>
       <h3>{w.deskDay.pay.title}</h3>
-      {p.paid && <p>{w.deskDay.pay.paid(formatMoney(p.paid))}</p>}
+      {p.paid && <p>{w.deskDay.pay.paid(w.deskDay.money(p.paid))}</p>}
       <PaymentsList p={p} onReverse={(paymentId, reverse) => setOpen({ kind: 'reverse', paymentId, reverse })} />
       {changed && <Notice kind="ok" title={w.deskDay.saved} />}
       {job && (

@@ -7,7 +7,6 @@
 import { useState } from 'react';
 import type { RegistrantDetail } from '../../../core/api';
 import type { PrintJobView } from '../../../core/badge/views';
-import { formatMoney } from '../../../core/money';
 import { Notice, ReasonList } from '../../components/Notice';
 import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
@@ -30,8 +29,6 @@ interface DialogProps {
   onDone(): void;
   onClose(): void;
 }
-
-const price = (m: { amount: number; currency: string } | null, free: string) => (m ? formatMoney(m) : free);
 
 /** A pending registration: take the ticket's price now, or a supervisor accepts it as it is (with why). */
 export function SettleDialog({ p, onDone, onClose }: DialogProps) {
@@ -67,7 +64,7 @@ export function SettleDialog({ p, onDone, onClose }: DialogProps) {
               checked={decision === 'pay'}
               onChange={() => setDecision('pay')}
             />{' '}
-            {w.deskDay.settle.pay(p.ticket.name, formatMoney(due))}
+            {w.deskDay.settle.pay(p.ticket.name, w.deskDay.money(due))}
           </label>
         )}
         <label className="radio">
@@ -95,7 +92,7 @@ export function SettleDialog({ p, onDone, onClose }: DialogProps) {
       {ask.error && <DeskError error={ask.error} />}
       <DialogActions
         action={
-          decision === 'pay' && due ? w.deskDay.settle.payAction(formatMoney(due)) : w.deskDay.settle.acceptAction
+          decision === 'pay' && due ? w.deskDay.settle.payAction(w.deskDay.money(due)) : w.deskDay.settle.acceptAction
         }
         disabled={ask.busy || (decision === 'pay' ? !ask.payment : !ask.auth || !note.trim())}
         onAction={() => void settle()}
@@ -129,7 +126,7 @@ export function ChangeTicketDialog({ p, onDone, onClose }: DialogProps) {
   }
   return (
     <Dialog id="change-ticket" title={w.deskDay.change.title(fullName(p))} onClose={onClose}>
-      <p>{w.deskDay.change.now(p.ticket.name, price(p.ticket.price, w.deskDay.free))}</p>
+      <p>{w.deskDay.change.now(p.ticket.name, p.ticket.price ? w.deskDay.money(p.ticket.price) : w.deskDay.free)}</p>
       <div className="field">
         <label htmlFor="change-ticket-to">{w.deskDay.change.to}</label>
         <select
@@ -140,7 +137,7 @@ export function ChangeTicketDialog({ p, onDone, onClose }: DialogProps) {
         >
           {others.map((t) => (
             <option key={t.id} value={t.id}>
-              {`${t.name} · ${price(t.price, w.deskDay.free)}${t.privileged ? ` · ${w.deskDay.change.privileged}` : ''}`}
+              {`${t.name} · ${t.price ? w.deskDay.money(t.price) : w.deskDay.free}${t.privileged ? ` · ${w.deskDay.change.privileged}` : ''}`}
             </option>
           ))}
         </select>
@@ -154,7 +151,7 @@ export function ChangeTicketDialog({ p, onDone, onClose }: DialogProps) {
       <DialogActions
         action={
           ask.needs.payment
-            ? w.deskDay.change.payAndChange(formatMoney(ask.needs.payment))
+            ? w.deskDay.change.payAndChange(w.deskDay.money(ask.needs.payment))
             : w.deskDay.change.action(target?.name ?? '')
         }
         disabled={!target || ask.busy || !ask.ready}
@@ -305,7 +302,7 @@ export function SwapSeatDialog({ p, sessionId, onDone, onClose }: DialogProps & 
       {choices.length === 0 && sessions.data && <p>{w.deskDay.seat.noOther}</p>}
       {pv && (
         <p>
-          {w.deskDay.seat.price(price(pv.price, w.deskDay.free))}
+          {w.deskDay.seat.price(pv.price ? w.deskDay.money(pv.price) : w.deskDay.free)}
           {pv.allowed && pv.tier ? ` · ${w.desk.sessions.tier[pv.tier]}` : ''}
         </p>
       )}
@@ -322,7 +319,7 @@ export function SwapSeatDialog({ p, sessionId, onDone, onClose }: DialogProps & 
       <AskFields id="swap" ask={ask} />
       <DialogActions
         action={
-          ask.needs.payment ? w.deskDay.seat.payAndSwap(formatMoney(ask.needs.payment)) : w.deskDay.seat.swapAction
+          ask.needs.payment ? w.deskDay.seat.payAndSwap(w.deskDay.money(ask.needs.payment)) : w.deskDay.seat.swapAction
         }
         disabled={!target || ask.busy || !ask.ready || (pv !== undefined && !pv.allowed && !ask.needs.supervisor)}
         onAction={() => void swap()}
@@ -341,7 +338,7 @@ export function PaymentsList({ p, onReverse }: { p: Person; onReverse(id: string
       {p.payments.map((x) => (
         <li key={x.id} className={x.status}>
           <span>
-            {`${x.description} · ${formatMoney(x)} · ${w.desk.walkup.methods[x.method]}`}
+            {`${x.description} · ${w.deskDay.money(x)} · ${w.desk.walkup.methods[x.method]}`}
             {x.reference ? ` (${x.reference})` : ''}
             {` · ${w.common.time(x.createdAt)} · `}
             <strong>{w.deskDay.pay.status[x.status]}</strong>
@@ -392,7 +389,7 @@ export function ReverseDialog({
     if (done) onDone();
   }
   if (!x) return null;
-  const what = `${formatMoney(x)} · ${w.desk.walkup.methods[x.method]}${x.reference ? ` (${x.reference})` : ''}`;
+  const what = `${w.deskDay.money(x)} · ${w.desk.walkup.methods[x.method]}${x.reference ? ` (${x.reference})` : ''}`;
   return (
     <Dialog
       id="reverse"
@@ -407,7 +404,11 @@ export function ReverseDialog({
       <SupervisorFields id="reverse" onChange={ask.setAuth} />
       {ask.error && <DeskError error={ask.error} />}
       <DialogActions
-        action={kind === 'void' ? w.deskDay.pay.voidAction(formatMoney(x)) : w.deskDay.pay.refundAction(formatMoney(x))}
+        action={
+          kind === 'void'
+            ? w.deskDay.pay.voidAction(w.deskDay.money(x))
+            : w.deskDay.pay.refundAction(w.deskDay.money(x))
+        }
         disabled={ask.busy || !reason.trim() || !ask.auth}
         onAction={() => void reverse()}
         onCancel={onClose}
@@ -433,8 +434,9 @@ export function ReceiptDialog({ p, onClose }: { p: Person; onClose(): void }) {
       {receipt.error && <DeskError error={receipt.error} />}
       {r && (
         <>
-          <p>{r.total ? w.deskDay.receipt.total(formatMoney(r.total)) : w.deskDay.receipt.nothing}</p>
-          <div className="receipt-frame">
+          <p>{r.total ? w.deskDay.receipt.total(w.deskDay.money(r.total)) : w.deskDay.receipt.nothing}</p>
+          {/* Scrolls when long: reachable by keyboard. */}
+          <div className="receipt-frame" tabIndex={0} role="region" aria-label={w.deskDay.receipt.title(fullName(p))}>
             <img src={`data:image/png;base64,${r.png}`} width={r.width} height={r.height} alt={r.lines.join('\n')} />
           </div>
         </>

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { SaleOutcome, SessionView } from '../../../core/api';
-import { formatMoney, type Money, type PaymentInput } from '../../../core/money';
+import type { Money, PaymentInput } from '../../../core/money';
 import type { AppError } from '../../../core/result';
 import { ErrorNotice, Notice, ReasonList } from '../../components/Notice';
 import { SeatsBar } from '../../components/SeatsBar';
@@ -154,7 +154,7 @@ function Sell({
         <>
           <h3>{w.desk.sessions.preview}</h3>
           {preview.error && <ErrorNotice error={preview.error} />}
-          {p && <p>{w.deskDay.seat.price(p.price ? formatMoney(p.price) : w.deskDay.free)}</p>}
+          {p && <p>{w.deskDay.seat.cost(p.price ? w.deskDay.money(p.price) : w.deskDay.free)}</p>}
           {p?.allowed && p.tier && (
             <Notice kind={p.tier === 'online' || p.tier === 'allotment' ? 'ok' : 'warn'}>
               {w.desk.sessions.tier[p.tier]}
@@ -177,7 +177,7 @@ function Sell({
                 disabled={busy || (due !== null && !payment)}
                 onClick={() => void sell()}
               >
-                {due ? w.deskDay.seat.payAndSell(formatMoney(due)) : w.desk.sessions.sell}
+                {due ? w.deskDay.seat.payAndSell(w.deskDay.money(due)) : w.desk.sessions.sell}
               </button>
             )}
             {p && !p.allowed && !override && (

@@ -5,7 +5,7 @@
  * no price or right is worked out here.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { formatMoney, paymentMethods, type Money, type PaymentInput, type PaymentMethod } from '../../../core/money';
+import { paymentMethods, type Money, type PaymentInput, type PaymentMethod } from '../../../core/money';
 import type { AppError } from '../../../core/result';
 import { Notice, ReasonList } from '../../components/Notice';
 import type { Words } from '../../i18n/en';
@@ -62,7 +62,7 @@ export function needsFrom(e: AppError, had: Needs): Needs | null {
 /** The station's error in the desk's words; a conflict's own sentence where the catalogue has no better one. */
 export function deskErrorWords(w: Words, e: AppError): string[] {
   if (e.code === 'conflict' && e.details?.reason === 'payment_required')
-    return [w.deskDay.paymentRequired(formatMoney({ amount: e.details.amount, currency: e.details.currency }))];
+    return [w.deskDay.paymentRequired(w.deskDay.money({ amount: e.details.amount, currency: e.details.currency }))];
   if (e.code === 'conflict' && (!e.details || e.details.reason === 'other')) return [e.message];
   if (e.code === 'forbidden' && e.details?.need === 'supervisor') return [w.deskDay.needSupervisor];
   if (e.code === 'not_found' && e.details && 'ticketTypes' in e.details)
@@ -112,7 +112,7 @@ export function PaymentFields({
   }, [method, text]);
   return (
     <fieldset className="payment">
-      <legend>{w.deskDay.toPay(formatMoney(amount))}</legend>
+      <legend>{w.deskDay.toPay(w.deskDay.money(amount))}</legend>
       {paymentMethods.map((m) => (
         <label key={m} className="radio">
           <input type="radio" name={`${id}-method`} value={m} checked={method === m} onChange={() => setMethod(m)} />{' '}
