@@ -362,7 +362,7 @@ export const en = {
       title: 'Day report (cash-up)',
       lead: 'Counts and sums per staff member and payment method, badges against stock, and sales HQ has not confirmed yet.',
       download: 'Download day report (CSV)',
-      saved: (file: string, rows: number) => `${file}: ${rows} ${rows === 1 ? 'row' : 'rows'} saved to Downloads.`,
+      saved: (file: string, rows: number) => `Downloaded ${file} (${rows} ${rows === 1 ? 'row' : 'rows'}).`,
     },
     stock: {
       title: 'Badge stock today',

@@ -364,8 +364,7 @@ export const pt: Words = {
       title: 'Relatório do dia (fecho de caixa)',
       lead: 'Contagens e somas por funcionário e forma de pagamento, crachás face ao stock, e vendas ainda não confirmadas pela sede.',
       download: 'Descarregar relatório do dia (CSV)',
-      saved: (file: string, rows: number) =>
-        `${file}: ${rows} ${rows === 1 ? 'linha guardada' : 'linhas guardadas'} em Transferências.`,
+      saved: (file: string, rows: number) => `Descarregado ${file} (${rows} ${rows === 1 ? 'linha' : 'linhas'}).`,
     },
     stock: {
       title: 'Stock de crachás hoje',

@@ -348,7 +348,7 @@ describe('the desk’s day', { timeout: 90_000 }, () => {
     expect(line('Dee Desk (dee)', 'card', 'voided')).toMatchObject({ Count: '1', Amount: '-250.00' });
     expect(line('Dee Desk (dee)', 'card', 'net')).toMatchObject({ Amount: '160.00' });
     expect(line('Dee Desk (dee)', 'cash', 'taken')).toMatchObject({ Count: '2' });
-    await a.getByText(/deskday-desk-1-day-.*\.csv: \d+ rows saved to Downloads\./).waitFor();
+    await a.getByText(/^Downloaded deskday-desk-1-day-.*\.csv \(\d+ rows\)\.$/).waitFor();
     await shot(a, 'deskday-7-cash-up');
   });
 
