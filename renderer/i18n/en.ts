@@ -392,6 +392,7 @@ export const en = {
       pausedTitle: 'The batch paused:',
       pausedHint:
         'Fix the printer (load cards, close the lid). If a job is uncertain, confirm it in the print queue. Then resume.',
+      supervisorOnly: 'Batch printing is for a supervisor signed in at this desk: sign out, and a supervisor signs in.',
       resume: 'Resume',
       cancel: 'Stop the batch',
     },

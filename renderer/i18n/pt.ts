@@ -394,6 +394,8 @@ export const pt: Words = {
       pausedTitle: 'O lote parou:',
       pausedHint:
         'Resolva a impressora (carregue cartões, feche a tampa). Se um trabalho estiver incerto, confirme-o na fila de impressão. Depois retome.',
+      supervisorOnly:
+        'A impressão em lote é para um supervisor com sessão iniciada neste balcão: saia, e um supervisor entra.',
       resume: 'Retomar',
       cancel: 'Parar o lote',
     },

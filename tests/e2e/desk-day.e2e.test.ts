@@ -353,6 +353,10 @@ describe('the desk’s day', { timeout: 90_000 }, () => {
   });
 
   it('the night before: a supervisor batch-prints every badge; paper runs out, the batch pauses, and resumes where it stopped', async () => {
+    // Desk staff may not start it: the screen says who may.
+    await a.getByRole('button', { name: 'Start batch print' }).click();
+    await a.getByText('Batch printing is for a supervisor signed in at this desk', { exact: false }).waitFor();
+    expect((await ws.call('print.batches', {})).value).toEqual([]);
     await a.getByRole('button', { name: 'Sign out' }).click();
     await signIn(a, 'Sam Supervisor', '2468');
     await a.getByRole('button', { name: 'Cash-up & stock' }).click();

@@ -177,7 +177,12 @@ function Batches() {
           </div>
         </form>
       )}
-      {error && <DeskError error={error} />}
+      {error &&
+        (error.code === 'forbidden' && error.details?.need === 'supervisor' ? (
+          <Notice kind="error">{w.deskDay.batch.supervisorOnly}</Notice>
+        ) : (
+          <DeskError error={error} />
+        ))}
       {batches.data && batches.data.length > 0 && (
         <ul className="batches">
           {batches.data.map((b) => (

@@ -236,13 +236,11 @@ export function DialogActions({
   disabled,
   onAction,
   onCancel,
-  cancelLabel,
 }: {
   action: string;
   disabled?: boolean;
   onAction(): void;
   onCancel(): void;
-  cancelLabel?: string;
 }) {
   const w = useWords();
   return (
@@ -251,7 +249,7 @@ export function DialogActions({
         {action}
       </button>
       <button type="button" className="secondary" onClick={onCancel}>
-        {cancelLabel ?? w.common.cancel}
+        {w.common.cancel}
       </button>
     </div>
   );
