@@ -326,7 +326,7 @@ export const en = {
       swapTitle: (session: string) => `Swap the seat in ${session}`,
       swapTo: 'New session',
       noOther: 'No other session on sale.',
-      price: (amount: string) => `New seat: ${amount}`,
+      price: (amount: string) => `Listed price: ${amount}`,
       swapAction: 'Swap seat',
       cost: (amount: string) => `Seat price: ${amount}`,
       payAndSell: (amount: string) => `Take ${amount} and sell the seat`,

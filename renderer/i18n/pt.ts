@@ -328,7 +328,7 @@ export const pt: Words = {
       swapTitle: (session: string) => `Trocar o lugar em ${session}`,
       swapTo: 'Nova sessão',
       noOther: 'Não há outra sessão à venda.',
-      price: (amount: string) => `Novo lugar: ${amount}`,
+      price: (amount: string) => `Preço de tabela: ${amount}`,
       swapAction: 'Trocar lugar',
       cost: (amount: string) => `Preço do lugar: ${amount}`,
       payAndSell: (amount: string) => `Receber ${amount} e vender o lugar`,

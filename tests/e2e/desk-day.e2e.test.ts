@@ -241,7 +241,7 @@ describe('the desk’s day', { timeout: 90_000 }, () => {
     await a.getByRole('button', { name: 'Swap seat: Workshop: offline sync' }).click();
     const dialog = a.getByRole('dialog', { name: 'Swap the seat in Workshop: offline sync' });
     await dialog.getByLabel('New session').selectOption({ index: 0 });
-    await dialog.getByText(/New seat: €45\.00/).waitFor();
+    await dialog.getByText(/Listed price: €45\.00/).waitFor();
     await expectAccessible(a, 'swap dialog');
     await shot(a, 'deskday-4-swap-preview');
     await dialog.getByRole('button', { name: 'Swap seat' }).click();

@@ -300,6 +300,7 @@ export function SwapSeatDialog({ p, sessionId, onDone, onClose }: DialogProps & 
         </select>
       </div>
       {choices.length === 0 && sessions.data && <p>{w.deskDay.seat.noOther}</p>}
+      {/* The list price; what is due (less the old seat, if the station counts it) comes with the station's answer. */}
       {pv && (
         <p>
           {w.deskDay.seat.price(pv.price ? w.deskDay.money(pv.price) : w.deskDay.free)}
