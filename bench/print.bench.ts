@@ -29,12 +29,20 @@ const template = env.assets.template('standard');
 const HANGUL = '가나다라마바사아자차카타파하';
 const bytesOf: Record<string, number> = {};
 
-async function renderTimes(mode: 'raster' | 'text', n: number): Promise<number[]> {
-  const times: number[] = [];
+/** Per badge: wall time, and the process's CPU time (user + system) and system time alone, all in ms. */
+interface Times {
+  wall: number[];
+  cpu: number[];
+  sys: number[];
+}
+
+async function renderTimes(mode: 'raster' | 'text', n: number): Promise<Times> {
+  const times: Times = { wall: [], cpu: [], sys: [] };
   for (let i = 0; i < n; i++) {
     // A different registrant and name each time: nothing is served from the QR or the width cache.
     const code = signBadge({ conferenceId: 'ldc26', registrantId: `r-${String(i).padStart(5, '0')}`, version: 1 }, key);
     const given = `${HANGUL[i % 14]}${HANGUL[Math.floor(i / 14) % 14]}`;
+    const cpu0 = process.resourceUsage();
     const started = performance.now();
     const badge = composeBadge(
       {
@@ -64,10 +72,15 @@ async function renderTimes(mode: 'raster' | 'text', n: number): Promise<number[]
       env,
     );
     const bytes = await badge.bytes();
-    times.push(performance.now() - started);
+    times.wall.push(performance.now() - started);
+    const cpu1 = process.resourceUsage();
+    const sys = (cpu1.systemCPUTime - cpu0.systemCPUTime) / 1000;
+    times.cpu.push((cpu1.userCPUTime - cpu0.userCPUTime) / 1000 + sys);
+    times.sys.push(sys);
     bytesOf[mode] = bytes.length;
   }
-  return times.sort((a, b) => a - b);
+  for (const t of [times.wall, times.cpu, times.sys]) t.sort((a, b) => a - b);
+  return times;
 }
 
 async function rawRate(port: number, jobs: Buffer[]): Promise<number> {
@@ -100,8 +113,8 @@ export const benchmarks: Benchmark[] = [
       await renderTimes('text', 50);
       const raster = await renderTimes('raster', 400);
       const text = await renderTimes('text', 400);
-      const value = percentile(raster, 99);
-      const baseline = percentile(text, 99);
+      const value = percentile(raster.wall, 99);
+      const baseline = percentile(text.wall, 99);
       return {
         name: 'badge.render',
         value: round(value, 3),
@@ -111,9 +124,13 @@ export const benchmarks: Benchmark[] = [
         goal: '<= 10 ms',
         pass: value <= 10,
         detail: {
-          p50: round(percentile(raster, 50), 3),
-          textModeP50: round(percentile(text, 50), 3),
-          badges: raster.length,
+          p50: round(percentile(raster.wall, 50), 3),
+          textModeP50: round(percentile(text.wall, 50), 3),
+          // CPU time tells work from waiting for a core on a loaded machine (the process's, so a GC thread counts).
+          cpuP99: round(percentile(raster.cpu, 99), 3),
+          sysP99: round(percentile(raster.sys, 99), 3),
+          textModeCpuP99: round(percentile(text.cpu, 99), 3),
+          badges: raster.wall.length,
           bytesRaster: bytesOf.raster ?? 0,
           bytesText: bytesOf.text ?? 0,
         },
