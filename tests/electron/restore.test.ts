@@ -57,7 +57,8 @@ const desktop = (config: string, from: string, dir: string) =>
     log: (l) => logs.push(l),
   });
 
-describe('restoring a station from the packaged app', () => {
+// Each test forks real station hosts (a restore host, then the station's): generous under a loaded CI machine.
+describe('restoring a station from the packaged app', { timeout: 120_000 }, () => {
   it('asks first, restores, keeps the replaced database, says so, and starts on the restored one', async () => {
     t = tempDir('lanyard-app-restore-');
     const d = await deskWithBackup(t.dir);
