@@ -24,11 +24,17 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
   return r.value;
 }
 
-/** A conference with one big sellable session and `n` registrants holding nothing. */
+/**
+ * A conference with one big sellable session and `n` registrants holding nothing, each with a pass that may buy a
+ * seat on the session's day (a day pass for another day may not, since issue 19).
+ */
 function sellingConference(n: number): ConferenceFile {
   const day = benchDay();
   const c = shiftConference(generateConference({ registrants: n }), day);
-  for (const r of c.registrants) r.sessions = [];
+  for (const r of c.registrants) {
+    r.sessions = [];
+    r.ticketTypeId = 'full';
+  }
   c.sessions.push({
     id: 'bench-hall',
     title: 'Bench hall',
