@@ -18,6 +18,7 @@ import { getConference, type RegistrantWriter } from '../store/catalog';
 import type { Payload, StationEventType, Envelope } from '../../core/messages';
 import { getValue, setValue, type EventOrigin, type OutboxWriter } from '../store/queues';
 import type { SaleWriter } from '../store/sales';
+import type { PaymentWriter } from '../store/money';
 import { findStaff } from '../store/staff';
 
 import type { StationEvents } from './events';
@@ -26,9 +27,10 @@ export interface StationContext {
   db: Db;
   /** Bulk registrant writes (prepared statements); use inside `inTx`. */
   registrants: RegistrantWriter;
-  /** The outbox, the audit chain and a sale's reads and writes as prepared statements; use inside `inTx`. */
+  /** The outbox, the audit chain, payments and a sale's reads and writes as prepared statements; inside `inTx`. */
   outbox: OutboxWriter;
   auditLog: AuditWriter;
+  payments: PaymentWriter;
   sales: SaleWriter;
   stationId: string;
   clock: Clock;

@@ -23,6 +23,7 @@ import { registrantWriter } from '../store/catalog';
 import { auditWriter } from '../store/audit';
 import { outboxWriter } from '../store/queues';
 import { saleWriter } from '../store/sales';
+import { paymentWriter } from '../store/money';
 import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '../store/db';
 import {
   fullIntegrityCheck,
@@ -151,6 +152,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       registrants: registrantWriter(opened.raw),
       outbox: outboxWriter(opened.raw),
       auditLog: auditWriter(opened.raw),
+      payments: paymentWriter(opened.raw),
       sales: saleWriter(opened.raw),
       stationId,
       clock: options.clock ?? systemClock(),

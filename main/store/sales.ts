@@ -522,6 +522,7 @@ export function saleWriter(raw: RawDb) {
   const entitle = raw.prepare(
     `INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, ?, 'sale', ?, ?)`,
   );
+  const byId = raw.prepare<[string], Selectable<SaleRow>>('SELECT * FROM sale WHERE id = ?');
   const inTx = () => {
     if (!raw.inTransaction) throw new Error('saleWriter must run inside the command’s transaction');
   };
@@ -599,6 +600,11 @@ export function saleWriter(raw: RawDb) {
     grantEntitlement(registrantId: string, sessionId: string, saleId: string, at: string): void {
       inTx();
       entitle.run(registrantId, sessionId, saleId, at);
+    },
+    /** The sale as written (the answer to the desk, read before the commit rather than after it). */
+    get(saleId: string): Selectable<SaleRow> | undefined {
+      inTx();
+      return byId.get(saleId);
     },
   };
 }

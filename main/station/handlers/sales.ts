@@ -418,12 +418,12 @@ async function sellAndWait(
         ...(supervisor ? { staff: by } : {}),
       },
     });
-    return { saleId, tier: d.tier, failed: d.failed, scope };
+    return { saleId, tier: d.tier, failed: d.failed, scope, written: ctx.sales.get(saleId)! };
   });
 
   const saleNow = async () => toSale((await getSale(ctx.db, recorded.saleId))!);
   if (recorded.tier !== 'online') {
-    const sale = await saleNow();
+    const sale = toSale(recorded.written); // as this command wrote it
     const how = {
       allotment: 'from this desk’s allotment (no risk)',
       overdraft: 'offline, within the overdraft limit (at risk until HQ confirms)',
