@@ -41,7 +41,7 @@ import {
 } from '../core/reconciliation';
 import type { HqConfig } from './config';
 import type { HqDb, HqTx } from './store/db';
-import type { HqWriter } from './store/writer';
+import type { FeedInsert, HqWriter, InboxInsert } from './store/writer';
 import * as store from './store/ledger-store';
 
 export type Disposition = { action: 'complete'; note: string | null } | { action: 'deadLetter'; reason: string };
@@ -190,8 +190,8 @@ interface BatchCtx {
   seenIds: Set<string>;
   knownSales: Set<string>;
   /** Appends written once at the end of the batch. */
-  inboxRows: store.InboxInsert[];
-  feedRows: store.FeedInsert[];
+  inboxRows: InboxInsert[];
+  feedRows: FeedInsert[];
   /** Sales and cases decided in this batch, inserted at its end (a release in the same batch edits them here). */
   newSales: Map<string, store.SaleRecord>;
   newCases: Map<string, store.CaseRecord>;

@@ -3,7 +3,8 @@
 # A test that builds a date the code compares with now from a fixed calendar date fails here on some of them.
 # The clock runs from the faked instant (the "@" form); monotonic time stays real so timers behave.
 # Dates: a summer evening just before midnight UTC (daylight saving in Europe, the venue's day already tomorrow
-# in Lisbon), an ordinary midday, and a new year just after midnight, years away.
+# in Lisbon) and a new year just after midnight, years away. An ordinary midday is not among them: `npm test` has
+# just run the same suites at the real date, and each pass here costs ~3 minutes of CI on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ if ! command -v faketime >/dev/null 2>&1; then
 fi
 
 dates=("${@}")
-if [ ${#dates[@]} -eq 0 ]; then dates=("2026-06-15 23:50:00" "2027-03-01 12:00:00" "2030-01-01 00:05:00"); fi
+if [ ${#dates[@]} -eq 0 ]; then dates=("2026-06-15 23:50:00" "2030-01-01 00:05:00"); fi
 suites=(tests/hq tests/scenario tests/sync tests/station)
 # The crash matrix (one station, SIGKILLed a minute long; its statistics need its full size) is left to `npm test`.
 exclude=(--exclude tests/sync/crash-matrix.test.ts)

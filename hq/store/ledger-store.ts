@@ -1,13 +1,12 @@
 /** The HQ ledger's repositories: the only code in hq/ that runs SQL (besides migrations). */
 import { sql, type Selectable } from 'kysely';
 import type { HqDb, HqTx } from './db';
-import type { AllotmentStatus, HqDB } from './schema';
+import type { AllotmentStatus, CaseRecord, HqDB, SaleRecord } from './schema';
 
 type Q = HqDb | HqTx;
 export type SessionRecord = Selectable<HqDB['session']>;
 export type AllotmentRecord = Selectable<HqDB['allotment']>;
-export type SaleRecord = Selectable<HqDB['sale']>;
-export type CaseRecord = Selectable<HqDB['oversell_case']>;
+export type { CaseRecord, SaleRecord } from './schema';
 export type StationRecord = Selectable<HqDB['station']>;
 export type FeedRow = Selectable<HqDB['feed_outbox']>;
 
@@ -729,27 +728,6 @@ export async function setCounter(q: Q, name: string, value: number): Promise<voi
     .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
     .execute();
 }
-
-/** `body`: the event as the station sent it (kept so a restored station can be given its own events back). */
-export type InboxInsert = {
-  id: string;
-  origin: string;
-  seq: number;
-  type: string;
-  status: 'applied' | 'rejected';
-  note: string | null;
-  at: string;
-  body: string | null;
-};
-export type FeedInsert = {
-  seq: number;
-  id: string;
-  type: string;
-  sessionId: string | null;
-  station: string | null;
-  body: string;
-  at: string;
-};
 
 // ---- the desks' day (issue 19) ------------------------------------------------------------------------------------
 

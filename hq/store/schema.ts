@@ -1,5 +1,5 @@
 /** Row types of the HQ database (migrations/hq). Column names are snake_case as in SQL. */
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export type AllotmentStatus = 'active' | 'returned' | 'recalled' | 'reclaimed' | 'reissued';
 
@@ -168,3 +168,7 @@ export interface HqDB {
     sent_at: string | null;
   };
 }
+
+/** A sale and an oversell case as read back (the ledger's batch keeps the ones it wrote, hq/store/writer.ts). */
+export type SaleRecord = Selectable<HqDB['sale']>;
+export type CaseRecord = Selectable<HqDB['oversell_case']>;

@@ -4,7 +4,28 @@
  * hq.apply benchmark for these plain inserts.
  */
 import type Database from 'better-sqlite3';
-import type { CaseRecord, FeedInsert, InboxInsert, SaleRecord } from './ledger-store';
+import type { CaseRecord, SaleRecord } from './schema';
+
+/** `body`: the event as the station sent it (kept so a restored station can be given its own events back). */
+export type InboxInsert = {
+  id: string;
+  origin: string;
+  seq: number;
+  type: string;
+  status: 'applied' | 'rejected';
+  note: string | null;
+  at: string;
+  body: string | null;
+};
+export type FeedInsert = {
+  seq: number;
+  id: string;
+  type: string;
+  sessionId: string | null;
+  station: string | null;
+  body: string;
+  at: string;
+};
 
 export interface HqWriter {
   inbox(rows: InboxInsert[]): void;

@@ -7,6 +7,7 @@
  *
  *   electron . [--config FILE]          (npm start does this where the Electron binary is installed)
  *   electron . --seal-config FILE       encrypt the connection string in FILE for this user and machine
+ *   electron . --restore BACKUP.db      put the station back from one of its backups, then start (restore.ts)
  */
 import {
   app,
@@ -30,6 +31,7 @@ import { argValue, loadDesktopConfig, sealConfig } from './desktop-config';
 import { utilityHostLink } from './host-link';
 import { serveIpc, type StationIpc } from './ipc';
 import { serveApp } from './protocol';
+import { restoreOnStart } from './restore';
 import { APP_ORIGIN, APP_SCHEME, guardContents, guardSession } from './security';
 import { printOnSystem } from './system-printer';
 import { createStationWindow, keepAwake } from './windows';
@@ -88,22 +90,37 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
   }
   const config = loaded.config;
   const preload = join(dir, 'preload.cjs');
+  const forkHost = () =>
+    utilityHostLink(
+      utilityProcess.fork(join(dir, 'station-host.mjs'), [], { serviceName: 'Lanyard station', stdio: 'inherit' }),
+    );
+
+  const restoring = argValue(argv, '--restore');
+  if (restoring) {
+    // Before the station opens its database: a restore replaces the file.
+    const outcome = await restoreOnStart({
+      from: resolve(restoring),
+      config,
+      dialog,
+      fork: forkHost,
+      at: new Date().toISOString(),
+      log,
+    });
+    if (outcome !== 'restored') {
+      app.exit(outcome === 'cancelled' ? 0 : 1);
+      return null;
+    }
+  }
 
   protocol.handle(APP_SCHEME, serveApp(resolve(dir, '../../renderer/dist')));
   guardSession(session.defaultSession, config.mode, log);
   app.on('web-contents-created', (_e, contents) => guardContents(contents, log));
   Menu.setApplicationMenu(null);
 
-  const host = await connectHost(
-    utilityHostLink(
-      utilityProcess.fork(join(dir, 'station-host.mjs'), [], { serviceName: 'Lanyard station', stdio: 'inherit' }),
-    ),
-    config,
-    {
-      log,
-      printSystem: printOnSystem(BrowserWindow, preload),
-    },
-  );
+  const host = await connectHost(forkHost(), config, {
+    log,
+    printSystem: printOnSystem(BrowserWindow, preload),
+  });
   const ipc = serveIpc(ipcMain, host, { mode: config.mode, idleMs: config.staffIdleMin * 60_000, log });
   const events = host.events$.subscribe((e) => ipc.broadcast(e));
   const win = createStationWindow(BrowserWindow, {

@@ -8,10 +8,6 @@
  */
 import type { PrinterConfig } from '../../core/badge/printer';
 import type { PrinterStatus } from './status';
-import { FolderTransport } from './folder';
-import { SpoolerTransport } from './spooler';
-import { TcpTransport } from './tcp';
-import { UsbFileTransport } from './usb-file';
 
 export type JobOutcome = 'printed' | 'failed' | 'uncertain';
 
@@ -35,26 +31,8 @@ export interface PrinterTransport {
   send(job: Uint8Array, beginSending: () => Promise<boolean>): Promise<SendResult>;
 }
 
+/** Chooses a printer's transport; `create-transport.ts` has the default, a shell may add its own. */
 export type TransportFactory = (printer: PrinterConfig) => PrinterTransport;
-
-export const createTransport: TransportFactory = (printer) => {
-  switch (printer.transport.kind) {
-    case 'tcp':
-      return new TcpTransport(printer.transport.host, printer.transport.port, printer.timeouts, printer.status);
-    case 'usb':
-      return new UsbFileTransport(printer.transport.path, printer.timeouts, printer.status);
-    case 'spooler':
-      return new SpoolerTransport(printer.transport.name, printer.timeouts);
-    case 'folder':
-      return new FolderTransport(printer.transport.path);
-    case 'system':
-      // Operating-system printers need the desktop app's print dialog machinery (main/electron passes its own
-      // factory for them); anywhere else every job fails before sending, saying why.
-      return unavailable(
-        `system printer "${printer.transport.name}": only the desktop app can print to operating-system printers`,
-      );
-  }
-};
 
 /** A transport that cannot work here: every job fails before a byte is sent. */
 export function unavailable(words: string): PrinterTransport {

@@ -8,11 +8,14 @@ import type { StationSettings } from '../../core/api';
 import type { StationEvent } from '../../core/events';
 import type { Result } from '../../core/result';
 import type { SendResult } from '../printing/transport';
+import type { RestoreReport } from '../station/backups';
 import type { RuntimeConfig } from './config';
 
 /** Shell → station. */
 export type ToHost =
   | { t: 'start'; config: RuntimeConfig; healthPollMs?: number }
+  /** Instead of starting: restore the station's database from a backup file, answer, and exit. */
+  | { t: 'restore'; config: RuntimeConfig; from: string; at: string }
   | { t: 'call'; id: number; caller: Caller; channel: unknown; request: unknown }
   | { t: 'osOnline'; online: boolean }
   /** The answer to a `print` request (operating-system printers live in the shell). */
@@ -23,6 +26,7 @@ export type ToHost =
 export type FromHost =
   | { t: 'ready'; settings: StationSettings }
   | { t: 'failed'; message: string }
+  | { t: 'restored'; result: Result<RestoreReport> }
   | { t: 'result'; id: number; result: Result<unknown> }
   | { t: 'event'; event: StationEvent }
   | { t: 'log'; line: string }

@@ -7,9 +7,11 @@
  * Run as a child: `fork(host.ts)` under Node (browser mode), `utilityProcess.fork(station-host.js)` in Electron.
  */
 import { BehaviorSubject } from 'rxjs';
-import { createTransport, type PrinterTransport, type SendResult, type TransportFactory } from '../printing/transport';
+import { createTransport } from '../printing/create-transport';
+import type { PrinterTransport, SendResult, TransportFactory } from '../printing/transport';
+import { err } from '../../core/result';
 import type { FromHost, Port, ToHost } from './host-protocol';
-import { startRuntime, type Runtime } from './runtime';
+import { restoreRuntime, startRuntime, type Runtime } from './runtime';
 
 export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => void): void {
   let runtime: Runtime | null = null;
@@ -76,6 +78,15 @@ export function serveHost(port: Port<FromHost, ToHost>, exit: (code: number) => 
           .catch((e: unknown) => {
             port.send({ t: 'failed', message: e instanceof Error ? e.message : String(e) });
             exit(1);
+          });
+        return;
+      case 'restore':
+        if (runtime) return;
+        restoreRuntime(m.config, m.from, m.at)
+          .catch((e: unknown) => err('internal', e instanceof Error ? e.message : String(e)))
+          .then((result) => {
+            port.send({ t: 'restored', result });
+            exit(result.ok ? 0 : 1);
           });
         return;
       case 'call': {

@@ -9,8 +9,9 @@ import { Subject, type Observable } from 'rxjs';
 import type { Caller } from '../../core/access';
 import type { StationSettings } from '../../core/api';
 import type { StationEvent } from '../../core/events';
-import type { Result } from '../../core/result';
+import { err, type Result } from '../../core/result';
 import type { SendResult } from '../printing/transport';
+import type { RestoreReport } from '../station/backups';
 import type { StationEndpoint } from '../station/create-station';
 import type { RuntimeConfig } from './config';
 import type { FromHost, Port, ToHost } from './host-protocol';
@@ -104,6 +105,7 @@ export function connectHost(link: HostLink, config: RuntimeConfig, o: HostOption
           return;
         }
         case 'stopped':
+        case 'restored':
           return;
       }
     });
@@ -153,6 +155,33 @@ function loaderArgs(): string[] {
 }
 
 /** Forks the host as a Node child process (the browser mode). */
+/**
+ * Restores the configured station's database from a backup in a host process of its own (the station's code and
+ * SQLite stay out of the shell), and resolves with the host's answer. The station must not be running.
+ */
+export function restoreWithHost(
+  link: HostLink,
+  config: RuntimeConfig,
+  from: string,
+  at: string,
+  log: (line: string) => void = () => {},
+): Promise<Result<RestoreReport>> {
+  return new Promise((resolve) => {
+    let answered = false;
+    link.onMessage((m) => {
+      if (m.t === 'log') log(m.line);
+      if (m.t !== 'restored') return;
+      answered = true;
+      resolve(m.result);
+    });
+    link.onExit((why) => {
+      if (!answered)
+        resolve(err('internal', `The restore stopped before it answered (${why}); see the station's log.`));
+    });
+    link.send({ t: 'restore', config, from, at });
+  });
+}
+
 export function forkNodeHost(env: NodeJS.ProcessEnv = process.env): HostLink {
   const child: ChildProcess = fork(hostModule, ['--lanyard-station-host'], {
     serialization: 'advanced',

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import type { ConferenceFile } from '../../core/conference';
 import type { Clock } from '../../core/staleness';
+import { restoreStation, type RestoreReport } from '../station/backups';
 import { createStation, type Station } from '../station/create-station';
 import type { TransportFactory } from '../printing/transport';
 import type { StationEvent } from '../../core/events';
+import type { Result } from '../../core/result';
 import { describeConfig, type RuntimeConfig } from './config';
 import { errorFields, openLogFile, type Logger } from './log';
 
@@ -35,16 +37,41 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const demoFile = new URL('../../assets/demo-conference.json', import.meta.url);
+/** The station's database inside its data folder. */
+export const stationDbPath = (config: RuntimeConfig): string => join(config.dataDir, 'station.db');
 
-export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+/**
+ * Restores the configured station's database from a backup, with the station stopped (the desktop app's
+ * `--restore FILE`; the source tree's CLI has `restore`). A station that syncs waits for HQ to say where its
+ * stream stands before it sends again; one that works alone has no stream to recover.
+ */
+export async function restoreRuntime(config: RuntimeConfig, from: string, at: string): Promise<Result<RestoreReport>> {
+  const logFile = await openStationLog(config);
+  try {
+    const r = await restoreStation({ dbPath: stationDbPath(config), from, at, withHq: config.sync !== null });
+    if (r.ok) logFile.logger.info({ restore: r.value }, 'restored from a backup');
+    else logFile.logger.warn({ from, code: r.error.code, reason: r.error.message }, 'restore refused');
+    return r;
+  } finally {
+    await logFile.close();
+  }
+}
+
+/** The station's log in its data folder (`<dataDir>/logs`), created with the folder on a first run. */
+function openStationLog(config: RuntimeConfig) {
   mkdirSync(config.dataDir, { recursive: true });
-  const logFile = await openLogFile({
+  return openLogFile({
     dir: join(config.dataDir, 'logs'),
     name: 'station',
     config: config.log,
     base: { station: config.stationId },
   });
+}
+
+const demoFile = new URL('../../assets/demo-conference.json', import.meta.url);
+
+export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logFile = await openStationLog(config);
   const logger = logFile.logger;
   const shellLog = options.log ?? (() => {});
   const log = (line: string) => {
@@ -96,7 +123,7 @@ async function openStation(
   log: (line: string) => void,
 ): Promise<Station> {
   const station = await createStation({
-    dbPath: join(config.dataDir, 'station.db'),
+    dbPath: stationDbPath(config),
     stationId: config.stationId,
     mode: config.mode,
     printers: config.printers,

@@ -166,7 +166,11 @@ export const electron = {
       return s.slice('sealed:'.length);
     },
   },
-  dialog: { showErrorBox: vi.fn() },
+  dialog: {
+    showErrorBox: vi.fn(),
+    /** Answers the first button unless a test says otherwise. */
+    showMessageBox: vi.fn(async (_options: Electron.MessageBoxOptions) => ({ response: 0, checkboxChecked: false })),
+  },
   Menu: { setApplicationMenu: vi.fn() },
   Notification: FakeNotification,
 };

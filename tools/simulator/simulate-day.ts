@@ -35,7 +35,7 @@ import {
   type OutageHistory,
 } from '../../core/allotment-sizing';
 import type { SalePolicyParams } from '../../core/conference';
-import { decideSale, type SaleContext, type SaleTier } from '../../core/policy';
+import { decideSale, type SaleBasis, type SaleContext, type SaleTier } from '../../core/policy';
 import { estimateStaleness, type HqContact, type Staleness } from '../../core/staleness';
 import type { PolicySpec } from './policies';
 import type { DayScenario } from './scenario';
@@ -80,6 +80,18 @@ export const metricNames = [
   'refusedWhileFree',
   'refusedWhileUnallocated',
   'refusedOnlineWhileFree',
+  // Refusals while free at an offline desk by the first overdraft condition that failed, in decideSale's order:
+  // Δ unknown (a restart), Δ over maxStalenessMin, U under minRemainingRatio, k_max's margin U − μΔ − z√(μΔ), its cap
+  // (refusedOnlineWhileFree is the rest: HQ found no seat for an online sale).
+  'refusedFreeStalenessUnknown',
+  'refusedFreeTooStale',
+  'refusedFreeFewLeft',
+  'refusedFreeMargin',
+  'refusedFreeCap',
+  // Every refusal while free by minutes to the session's start: ≤ 30, 31–90, more.
+  'refusedFreeLast30Min',
+  'refusedFree30To90Min',
+  'refusedFreeEarlier',
   'cases',
   'casesFromSeatsTakenBack',
   'oversoldSeats',
@@ -156,6 +168,14 @@ export function simulateDay(
     refusedWhileFree: 0,
     refusedWhileUnallocated: 0,
     refusedOnlineWhileFree: 0,
+    refusedFreeStalenessUnknown: 0,
+    refusedFreeTooStale: 0,
+    refusedFreeFewLeft: 0,
+    refusedFreeMargin: 0,
+    refusedFreeCap: 0,
+    refusedFreeLast30Min: 0,
+    refusedFree30To90Min: 0,
+    refusedFreeEarlier: 0,
     cases: 0,
     casesFromSeatsTakenBack: 0,
     oversoldSeats: 0,
@@ -283,11 +303,25 @@ export function simulateDay(
     }
   };
 
-  const refuse = (s: number, isOnline: boolean) => {
+  /** `basis`: what decideSale refused an offline sale on (none for HQ's refusal of an online sale). */
+  const refuse = (s: number, isOnline: boolean, t: number, basis: SaleBasis | null = null) => {
     m.refused++;
     if (cap[s]! - sold[s]! - unsyncedSales[s]! > 0) {
       m.refusedWhileFree++;
       if (isOnline) m.refusedOnlineWhileFree++;
+      else {
+        const first = basis?.failed.find((f) => f.code !== 'no_capacity');
+        if (first?.code === 'staleness_unknown') m.refusedFreeStalenessUnknown++;
+        else if (first?.code === 'too_stale') m.refusedFreeTooStale++;
+        else if (first?.code === 'too_few_seats_left') m.refusedFreeFewLeft++;
+        else if (first?.code === 'overdraft_limit_reached' && first.pending + 1 > basis!.overdraftCap)
+          m.refusedFreeCap++;
+        else m.refusedFreeMargin++;
+      }
+      const toStart = day.sessions[s]!.closeMin - t;
+      if (toStart <= 30) m.refusedFreeLast30Min++;
+      else if (toStart <= 90) m.refusedFree30To90Min++;
+      else m.refusedFreeEarlier++;
       refusedFreeBySession[s]!++;
     }
     if (cap[s]! - sold[s]! - allotted[s]! - unsyncedOverdraft[s]! > 0) m.refusedWhileUnallocated++;
@@ -399,6 +433,7 @@ export function simulateDay(
       const isOnline = online[d] === 1;
       m.arrivals++;
       let tier: SaleTier | null;
+      let basis: SaleBasis | null = null;
       /** Whose seat in hand an allotment sale uses (a LAN peer's, when sharing). */
       let holder = d;
       if (baseline) {
@@ -449,7 +484,9 @@ export function simulateDay(
                 if (day.ownDown[x * M + t] === 0 && inHand[x * S + s]! > 0) holder = x;
           }
         }
-        tier = decideSale(ctx).tier;
+        const decision = decideSale(ctx);
+        tier = decision.tier;
+        basis = decision.basis;
         if (
           tier === null &&
           policy.oracle &&
@@ -470,7 +507,7 @@ export function simulateDay(
             lastHeard[d] = t;
             ownRate[i] = addSale(ownRate[i]!, ownTau);
           } else {
-            refuse(s, true); // HQ says SaleOversold: the desk refuses on the spot
+            refuse(s, true, t); // HQ says SaleOversold: the desk refuses on the spot
           }
           break;
         case 'allotment':
@@ -492,7 +529,7 @@ export function simulateDay(
           m.offlineSales++;
           break;
         case null:
-          refuse(s, isOnline);
+          refuse(s, isOnline, t, basis);
           break;
       }
     }

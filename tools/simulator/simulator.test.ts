@@ -62,17 +62,17 @@ describe('sanity cases', () => {
     const real = runSimulation(noOutages, standardPolicies);
     for (const [id, days] of Object.entries(real.perDay)) {
       for (const [i, d] of days.entries()) {
-        expect(
-          { ...d, refused: 0, refusedWhileFree: 0, refusedOnlineWhileFree: 0, allotmentMessages: 0, sales: 0 },
-          id,
-        ).toEqual({
-          ...reference[i]!,
+        const refusalsAndMessages = {
           refused: 0,
           refusedWhileFree: 0,
           refusedOnlineWhileFree: 0,
+          refusedFreeLast30Min: 0,
+          refusedFree30To90Min: 0,
+          refusedFreeEarlier: 0,
           allotmentMessages: 0,
           sales: 0,
-        });
+        };
+        expect({ ...d, ...refusalsAndMessages }, id).toEqual({ ...reference[i]!, ...refusalsAndMessages });
         expect(d.refusedWhileFree, id).toBeLessThanOrEqual(0.005 * d.arrivals);
       }
     }
@@ -139,6 +139,16 @@ describe('sanity cases', () => {
         // A case is an oversold verdict; a seat stays oversold only if no held seat came back later.
         expect(d.oversoldSeats, id).toBeLessThanOrEqual(d.cases);
         expect(d.emptySeatsAfterRefusal, id).toBeLessThanOrEqual(d.refusedWhileFree);
+        // The breakdowns of the refusals while free: by the tier that refused, and by the time before the start.
+        const byTier =
+          d.refusedOnlineWhileFree +
+          d.refusedFreeStalenessUnknown +
+          d.refusedFreeTooStale +
+          d.refusedFreeFewLeft +
+          d.refusedFreeMargin +
+          d.refusedFreeCap;
+        expect(byTier, id).toBe(d.refusedWhileFree);
+        expect(d.refusedFreeLast30Min + d.refusedFree30To90Min + d.refusedFreeEarlier, id).toBe(d.refusedWhileFree);
       }
     }
   });
@@ -150,7 +160,37 @@ describe('sanity cases', () => {
     const strict: PolicySpec = { ...seedRule, id: 'seed-0', params: { ...seedRule.params, maxStalenessMin: 0 } };
     const day = generateDay(3, 0, { ...defaultDayOptions, outageRatePerHour: 1 });
     // The desk's last contact is the minute before the outage, so Δ >= 1 min > 0 for every offline sale.
-    expect(simulateDay(day, strict, defaultModelOptions).offlineSales).toBe(0);
+    const m = simulateDay(day, strict, defaultModelOptions);
+    expect(m.offlineSales).toBe(0);
+    // ...and its offline refusals while seats were free are all for staleness: too stale, or unknown after a restart.
+    expect(m.refusedFreeTooStale).toBeGreaterThan(0);
+    expect(m.refusedFreeTooStale + m.refusedFreeStalenessUnknown).toBe(m.refusedWhileFree - m.refusedOnlineWhileFree);
+  });
+  it('refusals while free are put down to the condition that failed', () => {
+    const day = generateDay(3, 0, { ...defaultDayOptions, outageRatePerHour: 1 });
+    // No overdraft at all (cap 0): every offline refusal is the cap's; a 100% floor: the floor's (checked first).
+    const capOnly: PolicySpec = {
+      ...seedRule,
+      id: 'cap-0',
+      params: { ...seedRule.params, overdraftCap: 0, minRemainingRatio: 0 },
+    };
+    const floor: PolicySpec = { ...seedRule, id: 'floor', params: { ...seedRule.params, minRemainingRatio: 1 } };
+    const noRestarts = generateDay(3, 0, { ...defaultDayOptions, outageRatePerHour: 1, restartShare: 0 });
+    for (const [p, key] of [
+      [capOnly, 'refusedFreeCap'],
+      [floor, 'refusedFreeFewLeft'],
+    ] as const) {
+      const m = simulateDay(
+        noRestarts,
+        { ...p, params: { ...p.params, maxStalenessMin: 24 * 60 } },
+        defaultModelOptions,
+      );
+      expect(m[key], p.id).toBeGreaterThan(0);
+      expect(m[key], p.id).toBe(m.refusedWhileFree - m.refusedOnlineWhileFree);
+    }
+    // The default refuses on k_max's margin (U − μΔ − z√μΔ) more than on anything else offline.
+    const d = simulateDay(day, lanyardDefault, defaultModelOptions);
+    expect(d.refusedFreeMargin).toBeGreaterThan(d.refusedFreeCap + d.refusedFreeTooStale + d.refusedFreeFewLeft);
   });
   it('if HQ does not ask desks it just heard from for their seats, online sales are refused while seats sit in allotments', () => {
     const day = generateDay(5, 0, defaultDayOptions);

@@ -104,6 +104,45 @@ console.log(
 );
 console.log('Mean per day ± 95% CI half-width; differences are paired per day (same days, same buyers, same outages).');
 
+/** Where the refusals while free come from: the tier that refused and the time before the start (simulate-day.ts). */
+function breakdown(policies: PolicySpec[]) {
+  console.log('\n### Where the refusals while free come from (mean per day)\n');
+  console.log(
+    '| policy | regime | refused while free | HQ, online | Δ unknown | too stale | floor | margin | cap | ≤ 30 min | 31–90 min | earlier | empty seats after a refusal | its Δ vs seed |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const p of policies) {
+    for (const r of regimes) {
+      const base = baseRun(r, {});
+      const res = runSimulation(
+        { ...defaultSimulationConfig, days, seed: r.seed, day: { ...defaultSimulationConfig.day, ...r.day } },
+        [p],
+      );
+      const m = res.policies[0]!.metrics;
+      const seed = base.perDay.seed!;
+      const empty = estimate(
+        res.perDay[p.id]!.map((d, i) => d.emptySeatsAfterRefusal - seed[i]!.emptySeatsAfterRefusal),
+      );
+      const cells = [
+        m.refusedOnlineWhileFree,
+        m.refusedFreeStalenessUnknown,
+        m.refusedFreeTooStale,
+        m.refusedFreeFewLeft,
+        m.refusedFreeMargin,
+        m.refusedFreeCap,
+        m.refusedFreeLast30Min,
+        m.refusedFree30To90Min,
+        m.refusedFreeEarlier,
+      ].map((e) => e.mean.toFixed(2));
+      console.log(
+        `| ${p.label} | ${r.name.slice(0, 1)} | ${pm(m.refusedWhileFree)} | ${cells.join(' | ')} | ${pm(m.emptySeatsAfterRefusal)} | ${p.id === 'seed' ? '—' : signed(empty)} |`,
+      );
+    }
+  }
+}
+
+breakdown([seedRule, lanyardFixed, lanyardDefault, lanyardLan('share')]);
+
 table(
   'The default, the LAN and a bound against the seed rule (issue 17’s goal: both differences below 0)',
   [

@@ -27,7 +27,7 @@ import type { Tx } from '../../store/db';
 import { voidBadge } from '../../store/printing';
 import { getSale, grantEntitlement, hasEntitlement, revokeEntitlementForSale, updateSale } from '../../store/sales';
 import { audit, emit, nowIso, type StationContext } from '../context';
-import type { Applied } from './feed';
+import type { Applied } from './feed-applied';
 
 export type ReconciliationMessage =
   | 'OversellCaseOpened'

@@ -48,9 +48,7 @@ import { refundSale } from './payments';
 import { importConference } from './catalog';
 import { giveBack } from './allotments';
 import { applyStreamRecovered } from './stream-recovery';
-
-/** What applying one feed message did; `after` runs once the transaction committed (notifications). */
-export type Applied = { status: 'applied' | 'ignored'; note: string | null; after?: () => void };
+import type { Applied } from './feed-applied';
 
 export function feedHandlers(ctx: StationContext): Pick<Handlers, 'feed.apply' | 'feed.applyBatch'> {
   return {

@@ -26,7 +26,8 @@ import { badgeContent, composeBadge, previewOf, renderTestJob, type BadgeEnv } f
 import { loadBadgeFonts } from '../../printing/fonts';
 import { recordBadgePrinted, sqliteJobStore } from '../../printing/job-store';
 import { PrintQueue } from '../../printing/queue';
-import { createTransport, type TransportFactory } from '../../printing/transport';
+import { createTransport } from '../../printing/create-transport';
+import type { TransportFactory } from '../../printing/transport';
 import { loadBadgeAssets } from '../../printing/templates';
 import { getConference, getRegistrantRow } from '../../store/catalog';
 import type { Db, Tx } from '../../store/db';

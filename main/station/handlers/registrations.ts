@@ -28,7 +28,7 @@ import {
 } from '../../store/registrations';
 import type { SeatSwapOutcome } from '../../../core/api';
 import { actor, audit, emit, inTx, nowIso, requireConference, type StationContext } from '../context';
-import type { Applied } from './feed';
+import type { Applied } from './feed-applied';
 import { takePayment, requirePayment } from './payments';
 import { releaseSeat, sell } from './sales';
 import { checkSupervisor } from './staff';

@@ -20,7 +20,7 @@ import {
   updateSale,
 } from '../../store/sales';
 import { audit, nowIso, type StationContext } from '../context';
-import type { Applied } from './feed';
+import type { Applied } from './feed-applied';
 
 type Verdicts = Map<string, Payload<'StreamRecovered'>['sales'][number]>;
 
