@@ -8,6 +8,12 @@ const layer = (files, patterns, paths = []) => ({
 
 const electronOnly = { name: 'electron', message: 'Only main/electron/ (and the preload bridge) may import electron.' };
 const sqlOnly = (name) => ({ name, message: 'Only repositories (main/store/, hq/store/) and migrations run SQL.' });
+// The addon must load after its allocator settings (main/printing/skia.ts); types may come from the package itself.
+const skiaOnly = {
+  name: '@napi-rs/canvas',
+  message: 'Import Skia from main/printing/skia.ts: it sets the allocator options the addon reads when it loads.',
+  allowTypeImports: true,
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'coverage/**', 'renderer/dist/**', 'scratch/**'] },
@@ -50,7 +56,7 @@ export default tseslint.config(
         message: 'main/ may import core/ and migrations/ only.',
       },
     ],
-    [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3')],
+    [electronOnly, sqlOnly('kysely'), sqlOnly('better-sqlite3'), skiaOnly],
   ),
   layer(
     ['main/store/**/*.ts'],
@@ -121,5 +127,5 @@ export default tseslint.config(
     ],
     [electronOnly],
   ),
-  layer(['tools/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'], [], [electronOnly]),
+  layer(['tools/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'], [], [electronOnly, skiaOnly]),
 );

@@ -11,6 +11,7 @@
  * bytes, one connection per job, no status and no database. ratio = queue rate / raw rate (the share of raw speed
  * left once every job is durable and checked).
  */
+import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { mediaProfiles } from '../core/badge/printer';
 import { generateStationKey, signBadge } from '../main/printing/badge-keys';
@@ -29,12 +30,34 @@ const template = env.assets.template('standard');
 const HANGUL = '가나다라마바사아자차카타파하';
 const bytesOf: Record<string, number> = {};
 
-async function renderTimes(mode: 'raster' | 'text', n: number): Promise<number[]> {
-  const times: number[] = [];
+/** Per badge, in ms: wall time, the main thread's time on a core, and the process's system time. */
+interface Times {
+  wall: number[];
+  cpu: number[];
+  sys: number[];
+}
+
+/**
+ * The calling thread's time on a core so far, in ms: Linux's schedstat (its first field, ns), so that waiting for a
+ * core while other programs run is not counted, nor other threads' work; elsewhere the process's user + system time.
+ */
+function threadCpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    const u = process.resourceUsage();
+    return (u.userCPUTime + u.systemCPUTime) / 1000;
+  }
+}
+
+async function renderTimes(mode: 'raster' | 'text', n: number): Promise<Times> {
+  const times: Times = { wall: [], cpu: [], sys: [] };
   for (let i = 0; i < n; i++) {
     // A different registrant and name each time: nothing is served from the QR or the width cache.
     const code = signBadge({ conferenceId: 'ldc26', registrantId: `r-${String(i).padStart(5, '0')}`, version: 1 }, key);
     const given = `${HANGUL[i % 14]}${HANGUL[Math.floor(i / 14) % 14]}`;
+    const sys0 = process.resourceUsage().systemCPUTime;
+    const cpu0 = threadCpuMs();
     const started = performance.now();
     const badge = composeBadge(
       {
@@ -64,10 +87,13 @@ async function renderTimes(mode: 'raster' | 'text', n: number): Promise<number[]
       env,
     );
     const bytes = await badge.bytes();
-    times.push(performance.now() - started);
+    times.wall.push(performance.now() - started);
+    times.cpu.push(threadCpuMs() - cpu0);
+    times.sys.push((process.resourceUsage().systemCPUTime - sys0) / 1000);
     bytesOf[mode] = bytes.length;
   }
-  return times.sort((a, b) => a - b);
+  for (const t of [times.wall, times.cpu, times.sys]) t.sort((a, b) => a - b);
+  return times;
 }
 
 async function rawRate(port: number, jobs: Buffer[]): Promise<number> {
@@ -100,8 +126,8 @@ export const benchmarks: Benchmark[] = [
       await renderTimes('text', 50);
       const raster = await renderTimes('raster', 400);
       const text = await renderTimes('text', 400);
-      const value = percentile(raster, 99);
-      const baseline = percentile(text, 99);
+      const value = percentile(raster.wall, 99);
+      const baseline = percentile(text.wall, 99);
       return {
         name: 'badge.render',
         value: round(value, 3),
@@ -111,9 +137,13 @@ export const benchmarks: Benchmark[] = [
         goal: '<= 10 ms',
         pass: value <= 10,
         detail: {
-          p50: round(percentile(raster, 50), 3),
-          textModeP50: round(percentile(text, 50), 3),
-          badges: raster.length,
+          p50: round(percentile(raster.wall, 50), 3),
+          textModeP50: round(percentile(text.wall, 50), 3),
+          // Time on a core tells work from waiting for one on a loaded machine; system time shows the kernel's part.
+          cpuP99: round(percentile(raster.cpu, 99), 3),
+          sysP99: round(percentile(raster.sys, 99), 3),
+          textModeCpuP99: round(percentile(text.cpu, 99), 3),
+          badges: raster.wall.length,
           bytesRaster: bytesOf.raster ?? 0,
           bytesText: bytesOf.text ?? 0,
         },

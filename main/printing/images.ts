@@ -4,7 +4,7 @@
  * layout gives them and dithered (Atkinson) to 1 bit once: a thermal head has no grey, and dithering keeps a
  * coloured logo's shapes where a plain threshold would lose its light colours.
  */
-import { createCanvas, Image } from '@napi-rs/canvas';
+import { createCanvas, Image } from './skia';
 import { createBitmap, type Bitmap } from '../../core/badge/bitmap';
 import type { ImageRef } from '../../core/badge/layout';
 

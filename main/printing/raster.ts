@@ -6,7 +6,7 @@
  * fonts have) and thresholded at 50% for a thermal head; the QR code's modules and the logos (dithered once, see
  * images.ts) are put into the raster dot for dot, so the code stays exact.
  */
-import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, type Canvas, type SKRSContext2D } from './skia';
 import { createBitmap, fillRect, type Bitmap } from '../../core/badge/bitmap';
 import type { BadgeLayout, LaidBlock, LaidLine, Panel } from '../../core/badge/layout';
 import type { BadgeFonts } from './fonts';

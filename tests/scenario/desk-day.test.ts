@@ -27,9 +27,9 @@ function conference(): ConferenceFile {
   return c;
 }
 
-async function start(): Promise<{ A: WorldStation; B: WorldStation }> {
+async function start(c = conference()): Promise<{ A: WorldStation; B: WorldStation }> {
   t = tempDir('lanyard-desk-day-');
-  world = await startWorld({ dir: t.dir, conference: conference(), stations: [{ id: 'desk-a' }, { id: 'desk-b' }] });
+  world = await startWorld({ dir: t.dir, conference: c, stations: [{ id: 'desk-a' }, { id: 'desk-b' }] });
   const [A, B] = ['desk-a', 'desk-b'].map((id) => world!.stations[id]!) as [WorldStation, WorldStation];
   for (const ws of [A, B])
     must(await ws.station.call('staff.add', { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', pin: '2468' }));
@@ -167,5 +167,57 @@ describe('the desk’s day through HQ', () => {
     expect(must(await A.station.call('registrant.get', { id: 'r1' })).sessions.map((s) => s.sessionId)).not.toContain(
       'panel',
     );
+  });
+
+  it('a paid seat HQ refuses (the last seat went to desk B a moment before) is refunded by the station itself, and HQ hears of it', async () => {
+    const c = conference();
+    c.sessions.find((x) => x.id === 'workshop')!.capacity = 1;
+    const { A, B } = await start(c);
+    const taken = must(
+      await B.station.callAs(deskSam, 'sale.sell', {
+        sessionId: 'workshop',
+        registrantId: 'r1',
+        payment: { method: 'card', reference: 'T-1' },
+      }),
+    );
+    expect(taken.outcome).toBe('confirmed');
+
+    // Desk A is online: HQ decides before the person gets the seat, and the card was already charged.
+    const sold = must(
+      await A.station.callAs(deskSam, 'sale.sell', {
+        sessionId: 'workshop',
+        registrantId: 'r2',
+        payment: { method: 'card', reference: 'T-2' },
+      }),
+    );
+    expect(sold.outcome === 'refused' || sold.outcome === 'awaiting').toBe(true);
+    await until(
+      async () => must(await A.station.call('payment.list', { registrantId: 'r2' }))[0]?.status === 'refunded',
+      15_000,
+      'desk A refunds the payment itself',
+    );
+    const [p] = must(await A.station.call('payment.list', { registrantId: 'r2' }));
+    expect(p).toMatchObject({ amount: 2_500, method: 'card', reference: 'T-2', closedBy: 'station' });
+    expect(p!.closeReason).toMatch(/full/);
+    const r2 = must(await A.station.call('registrant.get', { id: 'r2' }));
+    expect(r2.sessions.map((x) => x.sessionId)).not.toContain('workshop');
+    expect(r2.paid).toEqual({ amount: 0, currency: 'EUR' });
+
+    // HQ has the payment and its refund, and the seat stays desk B's.
+    await until(
+      () =>
+        hqRows<{ status: string }>(`SELECT status FROM payment WHERE registrant_id = 'r2'`)[0]?.status === 'refunded',
+      15_000,
+      'HQ records the automatic refund',
+    );
+    expect(hqRows(`SELECT method, reference, amount, status FROM payment WHERE registrant_id = 'r2'`)).toEqual([
+      { method: 'card', reference: 'T-2', amount: 2_500, status: 'refunded' },
+    ]);
+    expect((await world!.hq!.ledger.view()).sessions.find((x) => x.id === 'workshop')!.sold).toBe(1);
+
+    // The cash-up nets it out: card taken and refunded at desk A.
+    const csv = must(await A.station.callAs(deskSam, 'reports.day', {})).csv;
+    expect(csv).toContain('payments,desk-a,Sam Supervisor (sam),card,refunded,1,-25.00,EUR');
+    expect(csv).toContain('payments,desk-a,Sam Supervisor (sam),card,net,1,0.00,EUR');
   });
 });

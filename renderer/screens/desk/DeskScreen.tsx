@@ -11,13 +11,14 @@ import { SignIn, useStaffSession } from '../../components/SignIn';
 import { useWords } from '../../i18n/i18n';
 import { useStation } from '../../station';
 import { AlertsPanel } from './AlertsPanel';
+import { DayPanel } from './DayPanel';
 import { FindPanel } from './FindPanel';
 import { PrintQueue } from './PrintQueue';
 import { SessionsPanel } from './SessionsPanel';
 import { WalkUpForm } from './WalkUpForm';
 
-type Tab = 'find' | 'walkup' | 'sessions' | 'queue' | 'alerts';
-const tabs: Tab[] = ['find', 'walkup', 'sessions', 'queue', 'alerts'];
+type Tab = 'find' | 'walkup' | 'sessions' | 'queue' | 'day' | 'alerts';
+const tabs: Tab[] = ['find', 'walkup', 'sessions', 'queue', 'day', 'alerts'];
 
 export function DeskScreen() {
   const w = useWords();
@@ -90,6 +91,7 @@ export function DeskScreen() {
         {tab === 'walkup' && <WalkUpForm onRegistered={(id) => choose(id)} onSignedOut={signedOut} />}
         {tab === 'sessions' && <SessionsPanel person={person} onSignedOut={signedOut} />}
         {tab === 'queue' && <PrintQueue onSignedOut={signedOut} />}
+        {tab === 'day' && <DayPanel onSignedOut={signedOut} />}
         {tab === 'alerts' && <AlertsPanel onPerson={(id) => choose(id)} />}
       </main>
     </>

@@ -11,6 +11,22 @@ import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
 import { fullName, useTypedQuery } from '../kiosk/KioskScreen';
 import { signedOutBy } from './common';
+import {
+  ChangeTicketDialog,
+  PaymentsList,
+  ReceiptDialog,
+  ReleaseSeatDialog,
+  ReverseDialog,
+  SettleDialog,
+  SwapSeatDialog,
+  TransferDialog,
+} from './PersonActions';
+
+/** The dialog open on a registrant's card. */
+type Open =
+  | { kind: 'settle' | 'change' | 'transfer' | 'receipt' }
+  | { kind: 'release' | 'swap'; sessionId: string }
+  | { kind: 'reverse'; paymentId: string; reverse: 'void' | 'refund' };
 
 /** What the desk sees at a glance in a result: standing (when not paid), badge, check-in. */
 export function stateWords(
@@ -89,7 +105,9 @@ export function FindPanel({
         )}
         {results.data?.length === 0 && <p>{w.kiosk.noResults}</p>}
       </section>
-      {person && <Person id={person} onAddSession={onAddSession} onSignedOut={onSignedOut} />}
+      {person && (
+        <Person id={person} onAddSession={onAddSession} onSignedOut={onSignedOut} onChanged={results.reload} />
+      )}
     </div>
   );
 }
@@ -98,20 +116,28 @@ function Person({
   id,
   onAddSession,
   onSignedOut,
+  onChanged,
 }: {
   id: string;
   onAddSession(id: string): void;
   onSignedOut(): void;
+  /** A change here (settled, ticket, name) alters what the search results say. */
+  onChanged(): void;
 }) {
   const w = useWords();
   const call = useCall();
-  const detail = useStation('registrant.get', { id }, { refreshOn: ['print.job', 'sale.decided'] });
+  const detail = useStation(
+    'registrant.get',
+    { id },
+    { refreshOn: ['print.job', 'sale.decided', 'availability.changed'] },
+  );
   const preview = useStation('badge.preview', { registrantId: id }, { refreshOn: ['print.job'] });
   const [job, setJob] = useState<PrintJobView | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [reprinting, setReprinting] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [releasing, setReleasing] = useState<string | null>(null);
+  const [open, setOpen] = useState<Open | null>(null);
+  const [changed, setChanged] = useState(false);
   const [correcting, setCorrecting] = useState(false);
   const [corrected, setCorrected] = useState(false);
   useEffect(
@@ -119,7 +145,8 @@ function Person({
       setJob(null),
       setError(null),
       setReprinting(false),
-      setReleasing(null),
+      setOpen(null),
+      setChanged(false),
       setCorrecting(false),
       setCorrected(false)
     ),
@@ -142,12 +169,8 @@ function Person({
     setReprinting(false);
     detail.reload();
   }
-  async function release(saleId: string, reason: string) {
-    const r = await call('sale.release', { saleId, reason });
-    if (!r.ok) return setError(r.error);
-    setReleasing(null);
-    detail.reload();
-  }
+  const close = () => setOpen(null);
+  const done = () => (setOpen(null), setChanged(true), detail.reload(), onChanged());
 
   return (
     <section className="person" aria-labelledby="person-name">
@@ -187,25 +210,38 @@ function Person({
               {p.sessions.map((s) => (
                 <li key={s.sessionId}>
                   {s.title}
-                  {s.saleId && releasing !== s.saleId && (
-                    <button type="button" className="link" onClick={() => setReleasing(s.saleId)}>
+                  <span className="session-when"> · {w.deskDay.seat.when(w.common.time(s.startsAt), s.room)}</span>
+                  {s.sale && s.sale.status === 'pending' && (
+                    <span className="unconfirmed"> · {w.deskDay.seat.unconfirmed}</span>
+                  )}
+                  <span className="row-actions">
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`${w.deskDay.seat.swap}: ${s.title}`}
+                      onClick={() => setOpen({ kind: 'swap', sessionId: s.sessionId })}
+                    >
+                      {w.deskDay.seat.swap}
+                    </button>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`${w.desk.release}: ${s.title}`}
+                      onClick={() => setOpen({ kind: 'release', sessionId: s.sessionId })}
+                    >
                       {w.desk.release}
                     </button>
-                  )}
-                  {s.saleId && releasing === s.saleId && (
-                    <ReasonForm
-                      label={w.desk.releaseReason}
-                      action={w.desk.release}
-                      onSubmit={(r) => void release(s.saleId!, r)}
-                      onCancel={() => setReleasing(null)}
-                    />
-                  )}
+                  </span>
                 </li>
               ))}
             </ul>
           )}
         </div>
       </div>
+      <h3>{w.deskDay.pay.title}</h3>
+      {p.paid && <p>{w.deskDay.pay.paid(w.deskDay.money(p.paid))}</p>}
+      <PaymentsList p={p} onReverse={(paymentId, reverse) => setOpen({ kind: 'reverse', paymentId, reverse })} />
+      {changed && <Notice kind="ok" title={w.deskDay.saved} />}
       {job && (
         <Notice
           kind={job.status === 'printed' ? 'ok' : job.status === 'failed' ? 'error' : 'warn'}
@@ -216,6 +252,11 @@ function Person({
       )}
       {error && <ErrorNotice error={error} />}
       <div className="actions">
+        {p.status === 'pending' && (
+          <button type="button" className="primary" onClick={() => setOpen({ kind: 'settle' })}>
+            {w.deskDay.settle.open}
+          </button>
+        )}
         {!p.lastPrint && (
           <button type="button" className="primary" disabled={busy} onClick={() => void print()}>
             {w.desk.printBadge}
@@ -234,12 +275,32 @@ function Person({
             {w.desk.correct.open}
           </button>
         )}
+        <button type="button" className="secondary" onClick={() => setOpen({ kind: 'change' })}>
+          {w.deskDay.change.open}
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen({ kind: 'transfer' })}>
+          {w.deskDay.transfer.open}
+        </button>
+        {p.payments.length > 0 && (
+          <button type="button" className="secondary" onClick={() => setOpen({ kind: 'receipt' })}>
+            {w.deskDay.receipt.open}
+          </button>
+        )}
       </div>
+      {open?.kind === 'settle' && <SettleDialog p={p} onDone={done} onClose={close} />}
+      {open?.kind === 'change' && <ChangeTicketDialog p={p} onDone={done} onClose={close} />}
+      {open?.kind === 'transfer' && <TransferDialog p={p} onDone={done} onClose={close} />}
+      {open?.kind === 'receipt' && <ReceiptDialog p={p} onClose={close} />}
+      {open?.kind === 'release' && <ReleaseSeatDialog p={p} sessionId={open.sessionId} onDone={done} onClose={close} />}
+      {open?.kind === 'swap' && <SwapSeatDialog p={p} sessionId={open.sessionId} onDone={done} onClose={close} />}
+      {open?.kind === 'reverse' && (
+        <ReverseDialog p={p} paymentId={open.paymentId} kind={open.reverse} onDone={done} onClose={close} />
+      )}
       {corrected && <Notice kind="ok" title={w.desk.correct.saved} />}
       {correcting && (
         <CorrectForm
           person={p}
-          onDone={() => (setCorrecting(false), setCorrected(true), detail.reload())}
+          onDone={() => (setCorrecting(false), setCorrected(true), detail.reload(), onChanged())}
           onCancel={() => setCorrecting(false)}
           onSignedOut={onSignedOut}
         />
@@ -300,35 +361,6 @@ export function ReprintReason({
         </button>
       </div>
     </fieldset>
-  );
-}
-
-export function ReasonForm({
-  label,
-  action,
-  onSubmit,
-  onCancel,
-}: {
-  label: string;
-  action: string;
-  onSubmit(reason: string): void;
-  onCancel(): void;
-}) {
-  const w = useWords();
-  const [reason, setReason] = useState('');
-  return (
-    <form className="reason-form" onSubmit={(e) => (e.preventDefault(), reason.trim() && onSubmit(reason.trim()))}>
-      <label>
-        {label}
-        <input value={reason} maxLength={500} autoFocus onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <button type="submit" className="primary" disabled={!reason.trim()}>
-        {action}
-      </button>
-      <button type="button" className="secondary" onClick={onCancel}>
-        {w.common.cancel}
-      </button>
-    </form>
   );
 }
 

@@ -5,12 +5,14 @@
  */
 import { useState } from 'react';
 import type { SaleOutcome, SessionView } from '../../../core/api';
+import type { Money, PaymentInput } from '../../../core/money';
 import type { AppError } from '../../../core/result';
 import { ErrorNotice, Notice, ReasonList } from '../../components/Notice';
 import { SeatsBar } from '../../components/SeatsBar';
 import { useWords } from '../../i18n/i18n';
 import { useCall, useStation, useStationEvent } from '../../station';
 import { fullName } from '../kiosk/KioskScreen';
+import { needsFrom, PaymentFields } from './asks';
 import { signedOutBy } from './common';
 
 export function SessionsPanel({ person, onSignedOut }: { person: string | null; onSignedOut(): void }) {
@@ -104,6 +106,9 @@ function Sell({
   const [busy, setBusy] = useState(false);
   const [override, setOverride] = useState(false);
   const [later, setLater] = useState<'confirmed' | 'oversold' | null>(null);
+  // A priced seat: the station answers `payment_required` with the amount; the desk then takes the payment.
+  const [due, setDue] = useState<Money | null>(null);
+  const [payment, setPayment] = useState<PaymentInput | null>(null);
   useStationEvent(['sale.decided'], (e) => {
     if (e.type === 'sale.decided' && outcome?.sale && e.saleId === outcome.sale.id)
       setLater(
@@ -118,10 +123,13 @@ function Sell({
       registrantId: person,
       sessionId: session.id,
       ...(auth ? { override: auth } : {}),
+      ...(due && payment ? { payment } : {}),
     });
     setBusy(false);
     if (!r.ok) {
       if (signedOutBy(r.error)) return onSignedOut();
+      const more = needsFrom(r.error, { payment: due, supervisor: false });
+      if (more?.payment) return (setDue(more.payment), setError(null));
       return setError(r.error);
     }
     setOutcome(r.value);
@@ -146,6 +154,7 @@ function Sell({
         <>
           <h3>{w.desk.sessions.preview}</h3>
           {preview.error && <ErrorNotice error={preview.error} />}
+          {p && <p>{w.deskDay.seat.cost(p.price ? w.deskDay.money(p.price) : w.deskDay.free)}</p>}
           {p?.allowed && p.tier && (
             <Notice kind={p.tier === 'online' || p.tier === 'allotment' ? 'ok' : 'warn'}>
               {w.desk.sessions.tier[p.tier]}
@@ -159,10 +168,16 @@ function Sell({
           {error && (
             <ErrorNotice error={error} title={error.code === 'refused' ? w.desk.sessions.refusedTitle : undefined} />
           )}
+          {due && <PaymentFields id="sell" amount={due} value={payment} onChange={setPayment} />}
           <div className="actions">
             {p?.allowed && (
-              <button type="button" className="primary" disabled={busy} onClick={() => void sell()}>
-                {w.desk.sessions.sell}
+              <button
+                type="button"
+                className="primary"
+                disabled={busy || (due !== null && !payment)}
+                onClick={() => void sell()}
+              >
+                {due ? w.deskDay.seat.payAndSell(w.deskDay.money(due)) : w.desk.sessions.sell}
               </button>
             )}
             {p && !p.allowed && !override && (
