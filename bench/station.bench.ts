@@ -4,9 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { build } from 'esbuild';
 import type { ConferenceFile } from '../core/conference';
 import { schemaVersion } from '../core/messages';
@@ -24,11 +24,17 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
   return r.value;
 }
 
-/** A conference with one big sellable session and `n` registrants holding nothing. */
+/**
+ * A conference with one big sellable session and `n` registrants holding nothing, each with a pass that may buy a
+ * seat on the session's day (a day pass for another day may not, since issue 19).
+ */
 function sellingConference(n: number): ConferenceFile {
   const day = benchDay();
   const c = shiftConference(generateConference({ registrants: n }), day);
-  for (const r of c.registrants) r.sessions = [];
+  for (const r of c.registrants) {
+    r.sessions = [];
+    r.ticketTypeId = 'full';
+  }
   c.sessions.push({
     id: 'bench-hall',
     title: 'Bench hall',
@@ -59,78 +65,167 @@ export const benchmarks: Benchmark[] = [
       const N = 5000;
       const dir = scratch();
       try {
-        // Baseline: raw better-sqlite3, same pragmas, one row per transaction.
+        // The first baseline (kept in `detail`): raw better-sqlite3, same pragmas, one row per transaction.
         const raw = openSqlite(join(dir, 'raw.db'));
         raw.exec('CREATE TABLE t (id TEXT PRIMARY KEY, session_id TEXT, registrant_id TEXT, body TEXT)');
         const ins = raw.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
         const one = raw.transaction((i: number) => ins.run(`s${i}`, 'bench-hall', `r${i}`, '{"tier":"allotment"}'));
         let t0 = performance.now();
         for (let i = 0; i < N; i++) one(i);
-        const rawRate = N / ((performance.now() - t0) / 1000);
+        const oneRowRate = N / ((performance.now() - t0) / 1000);
         raw.close();
 
-        // A second, wider baseline for the note: raw better-sqlite3 writing the rows a sale writes (sale, seat,
-        // outbox, audit, counter, allotment), one transaction each. Shows what the SQL alone costs under FULL sync.
-        const wide = openSqlite(join(dir, 'wide.db'));
-        wide.exec(`CREATE TABLE sale (id TEXT PRIMARY KEY, session_id TEXT, registrant_id TEXT, basis TEXT);
-          CREATE INDEX sale_s ON sale(session_id); CREATE INDEX sale_r ON sale(registrant_id);
-          CREATE TABLE ent (registrant_id TEXT, session_id TEXT, sale_id TEXT, PRIMARY KEY (registrant_id, session_id)) WITHOUT ROWID;
-          CREATE TABLE outbox (seq INTEGER PRIMARY KEY, id TEXT, body TEXT);
-          CREATE TABLE audit (seq INTEGER PRIMARY KEY, body TEXT, hash TEXT);
-          CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER); INSERT INTO counter VALUES ('outbox', 0);
-          CREATE TABLE allot (id TEXT PRIMARY KEY, used INTEGER); INSERT INTO allot VALUES ('a1', 0);`);
-        const w = {
-          sale: wide.prepare('INSERT INTO sale VALUES (?, ?, ?, ?)'),
-          ent: wide.prepare('INSERT INTO ent VALUES (?, ?, ?)'),
-          counter: wide.prepare(`UPDATE counter SET value = value + 1 WHERE name = 'outbox' RETURNING value`),
-          outbox: wide.prepare('INSERT INTO outbox VALUES (?, ?, ?)'),
-          audit: wide.prepare('INSERT INTO audit (body, hash) VALUES (?, ?)'),
-          allot: wide.prepare(`UPDATE allot SET used = used + 1 WHERE id = 'a1'`),
-        };
-        const wideTx = wide.transaction((i: number) => {
-          const id = randomUUID();
-          w.sale.run(id, 'bench-hall', `r${i}`, '{"tier":"allotment","basis":{}}');
-          w.ent.run(`r${i}`, 'bench-hall', id);
-          const { value } = w.counter.get() as { value: number };
-          w.outbox.run(value, randomUUID(), '{"type":"SeatSold"}');
-          w.audit.run('{"action":"sale.sell"}', 'h');
-          w.allot.run();
-        });
-        t0 = performance.now();
-        for (let i = 0; i < N; i++) wideTx(i);
-        const wideRate = N / ((performance.now() - t0) / 1000);
-        wide.close();
-
-        // Lanyard: sellSeat from an allotment (policy + sale + entitlement + outbox + audit), one transaction each.
+        // Two station databases set up alike: the conference, a paid seat (a desk sells them), an allotment of N.
         const conf = sellingConference(N);
-        const s = await createStation({ dbPath: join(dir, 'station.db'), stationId: 'bench' });
-        must(await s.call('conference.import', { data: conf }));
-        must(
-          await s.call('feed.apply', {
-            envelope: hqMsg(
-              'AllotmentGranted',
-              { allotmentId: 'a1', requestId: null, station: 'station:bench', sessionId: 'bench-hall', seats: N },
-              conf.conference.id,
-            ),
-          }),
-        );
-        t0 = performance.now();
-        for (let i = 0; i < N; i++) {
-          const r = await s.call('sale.sell', { sessionId: 'bench-hall', registrantId: conf.registrants[i]!.id });
-          if (!r.ok || r.value.outcome !== 'proceed') throw new Error(`sale ${i} failed: ${JSON.stringify(r)}`);
+        conf.conference.currency = 'EUR';
+        conf.sessions.find((x) => x.id === 'bench-hall')!.price = 1500;
+        const setUp = async (file: string) => {
+          const st = await createStation({ dbPath: join(dir, file), stationId: 'bench' });
+          must(await st.call('conference.import', { data: conf }));
+          must(
+            await st.call('feed.apply', {
+              envelope: hqMsg(
+                'AllotmentGranted',
+                { allotmentId: 'a1', requestId: null, station: 'station:bench', sessionId: 'bench-hall', seats: N },
+                conf.conference.id,
+              ),
+            }),
+          );
+          return st;
+        };
+        await (await setUp('same-rows.db')).close();
+        const s = await setUp('station.db');
+
+        // The line's baseline: raw better-sqlite3 on the station's own schema (its tables, indexes, triggers and
+        // pragmas) writing exactly the rows a paid sale from an allotment writes, one transaction per sale: the
+        // allotment's seat, the sale, the entitlement, the payment, two outbox events and their counter, two audit
+        // entries and the chain's head. No reads, no checks, no policy: the floor for these rows under FULL sync.
+        const same = openSqlite(join(dir, 'same-rows.db'));
+        const st = {
+          seat: same.prepare(`UPDATE allotment SET used = used + 1 WHERE id = 'a1'`),
+          sale: same.prepare(
+            `INSERT INTO sale (id, session_id, registrant_id, tier, status, at_risk, proceed, allotment_id, basis_json, staff_id, created_at, decided_at, released_at, release_reason)
+             VALUES (?, 'bench-hall', ?, 'allotment', 'pending', 0, 1, 'a1', ?, NULL, ?, NULL, NULL, NULL)`,
+          ),
+          seatOf: same.prepare(
+            `INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, 'bench-hall', 'sale', ?, ?)`,
+          ),
+          payment: same.prepare(
+            `INSERT INTO payment (id, registrant_id, sale_id, purpose, description, amount, currency, method, reference, reason, staff_id, station, created_at, closed_at, closed_by, close_reason)
+             VALUES (?, ?, ?, 'seat', 'Bench hall', 1500, 'EUR', 'cash', NULL, NULL, NULL, 'station:bench', ?, NULL, NULL, NULL)`,
+          ),
+          counter: same.prepare<[], { value: number }>(
+            `INSERT INTO counter (name, value) VALUES ('outbox', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
+          ),
+          outbox: same.prepare(
+            'INSERT INTO outbox (seq, id, type, session_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          ),
+          audit: same.prepare(
+            'INSERT INTO audit_log (seq, at, actor, action, subject, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ),
+          head: same.prepare(
+            'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+          ),
+        };
+        const chain = same.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head').get()!;
+        const basis = JSON.stringify({ online: false, allotmentRemaining: N, capacity: 2 * N, sold: 0, allotted: N });
+        const event = (type: string, sessionId: string | null, at: string, payload: object) => {
+          const seq = st.counter.get()!.value;
+          const id = randomUUID();
+          const body = { id, type, schema: 1, conferenceId: conf.conference.id, origin: 'station:bench', seq, at };
+          st.outbox.run(seq, id, type, sessionId, JSON.stringify({ ...body, payload }), at);
+        };
+        const audit = (at: string, action: string, subject: string, details: object) => {
+          const seq = chain.seq + 1;
+          const detailsJson = JSON.stringify(details);
+          const hash = createHash('sha256')
+            .update(JSON.stringify([chain.hash, seq, at, 'desk', action, subject, detailsJson]))
+            .digest('hex');
+          st.audit.run(seq, at, 'desk', action, subject, detailsJson, chain.hash, hash);
+          st.head.run(seq, hash);
+          Object.assign(chain, { seq, hash });
+        };
+        const sameRowsSale = same.transaction((registrantId: string) => {
+          const at = new Date().toISOString();
+          const saleId = randomUUID();
+          const paymentId = randomUUID();
+          st.seat.run();
+          st.sale.run(saleId, registrantId, basis, at);
+          st.seatOf.run(registrantId, saleId, at);
+          st.payment.run(paymentId, registrantId, saleId, at);
+          event('PaymentRecorded', null, at, { paymentId, registrantId, saleId, amount: 1500, method: 'cash' });
+          audit(at, 'payment.take', registrantId, { paymentId, amount: 1500, currency: 'EUR', method: 'cash' });
+          event('SeatSold', 'bench-hall', at, { saleId, sessionId: 'bench-hall', registrantId, tier: 'allotment' });
+          audit(at, 'sale.sell', saleId, { sessionId: 'bench-hall', registrantId, tier: 'allotment', failed: [] });
+        });
+        const rowsOf = (db: ReturnType<typeof openSqlite>) =>
+          ['sale', 'entitlement', 'payment', 'outbox', 'audit_log'].map(
+            (t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+          );
+        const before = openSqlite(join(dir, 'station.db'));
+        const rowsBefore = rowsOf(before);
+        before.close();
+
+        // Lanyard: sale.sell from an allotment, paid in cash (policy + sale + entitlement + payment + outbox +
+        // audit), one transaction each, through the API contract as a desk calls it. The two take turns in rounds
+        // of 250 sales, so that a change in the machine's load (the disk's above all) falls on both alike.
+        const time = { same: 0, station: 0, sameCpu: 0, stationCpu: 0 };
+        const cpuMs = () => {
+          const u = process.cpuUsage();
+          return (u.user + u.system) / 1000;
+        };
+        for (let from = 0; from < N; from += 250) {
+          const to = Math.min(N, from + 250);
+          let c0 = cpuMs();
+          t0 = performance.now();
+          for (let i = from; i < to; i++) sameRowsSale(conf.registrants[i]!.id);
+          time.same += performance.now() - t0;
+          time.sameCpu += cpuMs() - c0;
+          c0 = cpuMs();
+          t0 = performance.now();
+          for (let i = from; i < to; i++) {
+            const r = await s.call('sale.sell', {
+              sessionId: 'bench-hall',
+              registrantId: conf.registrants[i]!.id,
+              payment: { method: 'cash' },
+            });
+            if (!r.ok || r.value.outcome !== 'proceed') throw new Error(`sale ${i} failed: ${JSON.stringify(r)}`);
+          }
+          time.station += performance.now() - t0;
+          time.stationCpu += cpuMs() - c0;
         }
-        const rate = N / ((performance.now() - t0) / 1000);
+        const sameRowsRate = N / (time.same / 1000);
+        const rate = N / (time.station / 1000);
+        const sameRows = rowsOf(same);
+        same.close();
         await s.close();
-        const ratio = rate / rawRate;
+        const check = openSqlite(join(dir, 'station.db'));
+        const stationRows = rowsOf(check);
+        check.close();
+        // The baseline must write what the station wrote: the same number of rows in every table.
+        if (stationRows.join() !== sameRows.join() || sameRows[0] !== N)
+          throw new Error(
+            `the baseline wrote ${sameRows.join('/')} rows, the station ${stationRows.join('/')} (before: ${rowsBefore.join('/')})`,
+          );
+        const ratio = rate / sameRowsRate;
         return {
           name: 'sale.commit',
           value: round(rate, 1),
           unit: 'sales/s',
-          baseline: round(rawRate, 1),
+          baseline: round(sameRowsRate, 1),
           ratio: round(ratio),
-          goal: 'ratio >= 0.5',
-          pass: ratio >= 0.5,
-          detail: { rawSameRowsPerSec: round(wideRate, 1), ratioToSameRows: round(rate / wideRate) },
+          goal: 'ratio >= 0.6',
+          pass: ratio >= 0.6,
+          detail: {
+            baseline: 'raw better-sqlite3 writing the rows a paid sale writes, station schema',
+            rawOneRowPerSec: round(oneRowRate, 1),
+            ratioToOneRow: round(rate / oneRowRate),
+            // CPU time per sale (ms), the process's own: the station's work beyond the rows shows here first
+            cpuMsPerSale: round(time.stationCpu / N, 4),
+            cpuMsPerSaleBaseline: round(time.sameCpu / N, 4),
+            rowsPerSale: `${stationRows.map((n, i) => (n - rowsBefore[i]!) / N).join('/')} (sale/entitlement/payment/outbox/audit)`,
+            loadAverage: round(loadavg()[0]!, 2),
+          },
         };
       } finally {
         rmSync(dir, { recursive: true, force: true });

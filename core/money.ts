@@ -32,14 +32,24 @@ export interface Money {
   currency: string;
 }
 
-/** How many minor units a currency's major unit has (2 for EUR, 0 for JPY), from Intl. */
+/**
+ * How many minor units a currency's major unit has (2 for EUR, 0 for JPY), from Intl. Remembered per currency:
+ * building the formatter is ~0.1 ms, a fifth of a sale's own time (sale.commit benchmark).
+ */
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = knownDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    knownDigits.set(currency, digits);
   }
+  return digits;
 }
+const knownDigits = new Map<string, number>();
 
 /** "12.50" for 1250 EUR cents: the plain decimal (CSV cells, receipts' columns). */
 export function decimal(amount: number, currency: string): string {

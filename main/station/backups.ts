@@ -10,9 +10,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import { basename, join } from 'node:path';
 import type { BackupFile, BackupReport } from '../../core/api';
 import { err, ok, type Result } from '../../core/result';
-import { appendAudit } from '../store/audit';
+import { auditWriter } from '../store/audit';
 import { backupDatabase, beginStreamRecovery, checkBackupFile, streamRecovery } from '../store/backup';
-import { openStationDb, type Db, type RawDb } from '../store/db';
+import { openStationDb, type OpenedDb, type RawDb } from '../store/db';
 import type { Handlers } from './serve';
 import { nowIso, type StationContext } from './context';
 
@@ -145,7 +145,7 @@ export async function restoreStation(o: {
   const opened = await openStationDb(o.dbPath); // migrates an older backup to this version
   try {
     const withHq = o.withHq ?? true;
-    const lastSeq = await restoreMark(opened.db, { at: o.at, from: o.from, withHq });
+    const lastSeq = await restoreMark(opened, { at: o.at, from: o.from, withHq });
     return ok({
       stationId: check.stationId,
       restoredFrom: o.from,
@@ -159,10 +159,10 @@ export async function restoreStation(o: {
   }
 }
 
-async function restoreMark(db: Db, o: { at: string; from: string; withHq: boolean }): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+async function restoreMark(opened: OpenedDb, o: { at: string; from: string; withHq: boolean }): Promise<number> {
+  return opened.db.transaction().execute(async (tx) => {
     const lastSeq = o.withHq ? await beginStreamRecovery(tx, { restoredAt: o.at, backupFile: basename(o.from) }) : 0;
-    await appendAudit(tx, o.at, {
+    auditWriter(opened.raw).append(tx, o.at, {
       actor: 'station',
       action: 'station.restored',
       subject: basename(o.from),

@@ -14,10 +14,12 @@ import type { Db, Tx } from '../store/db';
 import type { SyncEngine } from '../sync/sync-engine';
 import type { SyncConfig } from '../sync/config';
 import type { SyncWatch } from './sync-watch';
-import { appendAudit, type AuditEntry } from '../store/audit';
+import type { AuditEntry, AuditWriter } from '../store/audit';
 import { getConference, type RegistrantWriter } from '../store/catalog';
 import type { Payload, StationEventType, Envelope } from '../../core/messages';
-import { appendEvent, getValue, setValue, type EventOrigin } from '../store/queues';
+import { getValue, setValue, type EventOrigin, type OutboxWriter } from '../store/queues';
+import type { SaleWriter } from '../store/sales';
+import type { PaymentWriter } from '../store/money';
 import { findStaff } from '../store/staff';
 
 import type { StationEvents } from './events';
@@ -26,6 +28,11 @@ export interface StationContext {
   db: Db;
   /** Bulk registrant writes (prepared statements); use inside `inTx`. */
   registrants: RegistrantWriter;
+  /** The outbox, the audit chain, payments and a sale's reads and writes as prepared statements; inside `inTx`. */
+  outbox: OutboxWriter;
+  auditLog: AuditWriter;
+  payments: PaymentWriter;
+  sales: SaleWriter;
   stationId: string;
   clock: Clock;
   /** Connected and the feed is current (fed by the sync engine; false when headless). */
@@ -134,14 +141,14 @@ export async function emit<T extends StationEventType>(
   sessionId: string | null = null,
   origin?: EventOrigin,
 ): Promise<Envelope<T>> {
-  const ev = await appendEvent(tx, origin ?? (await eventOrigin(ctx, tx)), type, payload, sessionId);
+  const ev = ctx.outbox.append(origin ?? (await eventOrigin(ctx, tx)), type, payload, sessionId);
   noteAppended(tx, ev.seq);
   return ev;
 }
 
 export async function requireConference(q: Db | Tx): Promise<{ id: string; policy: Partial<SalePolicyParams> }> {
   const c = await getConference(q);
-  if (!c) throw new DomainError('not_found', 'No conference is loaded on this station yet. Import one first.');
+  if (!c) throw new DomainError('not_found', NO_CONFERENCE);
   return { id: c.id, policy: c.policy_json ? (JSON.parse(c.policy_json) as Partial<SalePolicyParams>) : {} };
 }
 
@@ -172,13 +179,16 @@ export async function requireActor(
   return staff.id;
 }
 
-export async function eventOrigin(ctx: StationContext, tx: Tx): Promise<EventOrigin> {
-  const c = await requireConference(tx);
-  return { stationId: ctx.stationId, conferenceId: c.id, at: nowIso(ctx) };
+export const NO_CONFERENCE = 'No conference is loaded on this station yet. Import one first.';
+
+export async function eventOrigin(ctx: StationContext, _tx: Tx): Promise<EventOrigin> {
+  const conferenceId = ctx.outbox.conferenceId();
+  if (!conferenceId) throw new DomainError('not_found', NO_CONFERENCE);
+  return { stationId: ctx.stationId, conferenceId, at: nowIso(ctx) };
 }
 
 export async function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): Promise<void> {
-  await appendAudit(tx, nowIso(ctx), entry);
+  ctx.auditLog.append(tx, nowIso(ctx), entry);
 }
 
 /** Defaults, the conference's settings, this station's overrides, then the session's own settings. */
@@ -243,11 +253,12 @@ export async function lastContact(q: Db | Tx): Promise<HqContact | null> {
 }
 
 export async function staleness(ctx: StationContext, q: Db | Tx): Promise<Staleness> {
-  return estimateStaleness(await lastContact(q), {
-    wall: ctx.clock.now(),
-    mono: ctx.clock.monotonic(),
-    bootId: ctx.clock.bootId,
-  });
+  return stalenessSince(ctx, await lastContact(q));
+}
+
+/** How stale HQ's numbers are now, given the last contact with HQ. */
+export function stalenessSince(ctx: StationContext, contact: HqContact | null): Staleness {
+  return estimateStaleness(contact, { wall: ctx.clock.now(), mono: ctx.clock.monotonic(), bootId: ctx.clock.bootId });
 }
 
 // ---- waiting for HQ's verdict on an online sale ---------------------------------------------------------------

@@ -20,6 +20,10 @@ import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
 import { registrantWriter } from '../store/catalog';
+import { auditWriter } from '../store/audit';
+import { outboxWriter } from '../store/queues';
+import { saleWriter } from '../store/sales';
+import { paymentWriter } from '../store/money';
 import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '../store/db';
 import {
   fullIntegrityCheck,
@@ -160,6 +164,10 @@ export async function createStation(options: StationOptions): Promise<Station> {
     const ctx: StationContext = {
       db: opened.db,
       registrants: registrantWriter(opened.raw),
+      outbox: outboxWriter(opened.raw),
+      auditLog: auditWriter(opened.raw),
+      payments: paymentWriter(opened.raw),
+      sales: saleWriter(opened.raw),
       stationId,
       clock: options.clock ?? systemClock(),
       isOnline: options.isOnline ?? (() => ctx.sync.engine?.connectivity.snapshot().state === 'online'),

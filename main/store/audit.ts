@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditVerification } from '../../core/api';
-import type { Db, Tx } from './db';
+import type { Db, RawDb, Tx } from './db';
 
 const GENESIS = '0'.repeat(64);
 
@@ -30,31 +30,36 @@ function rowHash(
     .digest('hex');
 }
 
-export async function appendAudit(tx: Tx, at: string, entry: AuditEntry): Promise<void> {
-  const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  const seq = (head?.seq ?? 0) + 1;
-  const prev = head?.hash ?? GENESIS;
-  const detailsJson = JSON.stringify(entry.details ?? null);
-  const hash = rowHash(prev, seq, at, entry.actor, entry.action, entry.subject, detailsJson);
-  await tx
-    .insertInto('audit_log')
-    .values({
-      seq,
-      at,
-      actor: entry.actor,
-      action: entry.action,
-      subject: entry.subject,
-      details_json: detailsJson,
-      prev_hash: prev,
-      hash,
-    })
-    .execute();
-  await tx
-    .insertInto('audit_head')
-    .values({ id: 1, seq, hash })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ seq, hash }))
-    .execute();
+/**
+ * Appends to the chain with prepared statements on the raw connection, inside the command's transaction. The head
+ * is read once a transaction and kept in memory for its further entries (a sale with a payment writes two); it is
+ * keyed by the transaction, so one rolled back leaves nothing behind. Every entry on a station goes through here.
+ */
+export function auditWriter(raw: RawDb) {
+  const readHead = raw.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+  const insert = raw.prepare(
+    'INSERT INTO audit_log (seq, at, actor, action, subject, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const writeHead = raw.prepare(
+    'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+  );
+  const heads = new WeakMap<object, { seq: number; hash: string }>();
+  return {
+    /** `tx` is the open transaction (its identity keys the head held in memory). */
+    append(tx: object, at: string, entry: AuditEntry): void {
+      if (!raw.inTransaction) throw new Error('audit entries are written inside the command’s transaction');
+      const head = heads.get(tx) ?? readHead.get() ?? { seq: 0, hash: GENESIS };
+      const seq = head.seq + 1;
+      const detailsJson = JSON.stringify(entry.details ?? null);
+      const hash = rowHash(head.hash, seq, at, entry.actor, entry.action, entry.subject, detailsJson);
+      insert.run(seq, at, entry.actor, entry.action, entry.subject, detailsJson, head.hash, hash);
+      writeHead.run(seq, hash);
+      heads.set(tx, { seq, hash });
+    },
+  };
 }
+
+export type AuditWriter = ReturnType<typeof auditWriter>;
 
 /** The hash chain's verdict (audit.verify adds the database's integrity check). */
 export type AuditChainVerification = Omit<AuditVerification, 'integrity'>;

@@ -366,14 +366,17 @@ export async function registrationRules(q: Q, registrantId: string): Promise<Reg
   if (!r) return undefined;
   return {
     calendar: { startsOn: r.starts_on, endsOn: r.ends_on, timezone: r.timezone },
-    ticket: {
-      name: r.name,
-      days: r.days_json ? (JSON.parse(r.days_json) as number[]) : null,
-      tracks: r.tracks_json ? (JSON.parse(r.tracks_json) as string[]) : null,
-    },
+    ticket: ticketRules(r.name, r.days_json, r.tracks_json),
     standing: { status: r.status, note: r.status_note },
   };
 }
+
+/** A ticket type's rules from its row's columns. */
+export const ticketRules = (name: string, daysJson: string | null, tracksJson: string | null): TicketRules => ({
+  name,
+  days: daysJson ? (JSON.parse(daysJson) as number[]) : null,
+  tracks: tracksJson ? (JSON.parse(tracksJson) as string[]) : null,
+});
 
 export const sessionTimes = (s: Selectable<SessionRow>): SessionTimes => ({
   startsAt: s.starts_at,

@@ -2,8 +2,8 @@
 import { sql, type Selectable } from 'kysely';
 import type { AvailabilityView, Sale } from '../../core/api';
 import type { SaleBasis, SaleTier } from '../../core/policy';
-import type { Db, Tx } from './db';
-import type { AvailabilityRow, SaleRow } from './schema';
+import type { Db, RawDb, Tx } from './db';
+import type { AvailabilityRow, RegistrantRow, SaleRow, SessionRow } from './schema';
 
 type Q = Db | Tx;
 
@@ -434,3 +434,179 @@ export async function allotmentsInHand(q: Q): Promise<
     .orderBy('allotment.granted_at')
     .execute();
 }
+
+// ---- the sale's hot path (prepared statements) --------------------------------------------------------------------
+
+/** What a sale at the desk is decided on: the session, the conference, HQ's numbers and this station's own. */
+export interface SaleFacts {
+  /** Null when no conference is loaded. */
+  conference: {
+    id: string;
+    policy_json: string | null;
+    currency: string | null;
+    starts_on: string;
+    ends_on: string;
+    timezone: string;
+  } | null;
+  session: Selectable<SessionRow> | null;
+  /** HQ's numbers for the session; null when HQ has none for it. */
+  availability: Pick<Selectable<AvailabilityRow>, 'capacity' | 'sold' | 'allotted' | 'sales_rate'> | null;
+  allotmentRemaining: number;
+  /** The oldest active allotment with a free seat (the one a sale from an allotment uses). */
+  allotmentWithSeat: string | null;
+  pendingAtRisk: number;
+  /** sync_state's last contact with HQ (JSON), for the staleness estimate. */
+  hqContact: string | null;
+}
+
+/** What a sale needs to know of its buyer. */
+export interface BuyerFacts {
+  first_name: string;
+  last_name: string;
+  status: Selectable<RegistrantRow>['status'];
+  status_note: string | null;
+  /** Null when the ticket type is missing (the rules cannot be read). */
+  ticket_name: string | null;
+  days_json: string | null;
+  tracks_json: string | null;
+  has_seat: number;
+}
+
+type FactsRow = Selectable<SessionRow> & {
+  x_conference_id: string | null;
+  x_conference_policy: string | null;
+  x_currency: string | null;
+  x_starts_on: string;
+  x_ends_on: string;
+  x_timezone: string;
+  x_capacity: number | null;
+  x_sold: number;
+  x_allotted: number;
+  x_sales_rate: number;
+  x_allotment_remaining: number;
+  x_allotment_with_seat: string | null;
+  x_pending_at_risk: number;
+  x_hq_contact: string | null;
+};
+
+/**
+ * A sale's reads and writes as prepared statements on the raw connection (sale.commit benchmark): what the policy
+ * needs for a session in one query, the buyer in another, and the sale's rows. Kysely built ~20 statements a sale,
+ * each costing more to build than to run. The same rows as the functions above; run inside the command's
+ * transaction only (the raw connection is Kysely's, so an open transaction elsewhere would be read half-done).
+ */
+export function saleWriter(raw: RawDb) {
+  // One row always (the conference and the session may each be missing: the caller words which).
+  const facts = raw.prepare<[string], FactsRow>(`
+    SELECT s.*, c.id AS x_conference_id, c.policy_json AS x_conference_policy, c.currency AS x_currency,
+      c.starts_on AS x_starts_on, c.ends_on AS x_ends_on, c.timezone AS x_timezone,
+      a.capacity AS x_capacity, a.sold AS x_sold, a.allotted AS x_allotted, a.sales_rate AS x_sales_rate,
+      (SELECT coalesce(sum(seats - used), 0) FROM allotment WHERE session_id = s.id AND status = 'active') AS x_allotment_remaining,
+      (SELECT id FROM allotment WHERE session_id = s.id AND status = 'active' AND used < seats ORDER BY granted_at LIMIT 1) AS x_allotment_with_seat,
+      -- literal constants, so SQLite can use the partial index sale_pending_at_risk
+      (SELECT count(*) FROM sale WHERE session_id = s.id AND status = 'pending' AND at_risk = 1) AS x_pending_at_risk,
+      (SELECT value FROM sync_state WHERE key = 'hq_contact') AS x_hq_contact
+    FROM (SELECT ? AS sid) k
+    LEFT JOIN (SELECT * FROM conference LIMIT 1) c
+    LEFT JOIN session s ON s.id = k.sid
+    LEFT JOIN availability a ON a.session_id = s.id`);
+  const buyer = raw.prepare<[string, string], BuyerFacts>(`
+    SELECT r.first_name, r.last_name, r.status, r.status_note, t.name AS ticket_name, t.days_json, t.tracks_json,
+      EXISTS (SELECT 1 FROM entitlement e WHERE e.registrant_id = r.id AND e.session_id = ?) AS has_seat
+    FROM registrant r LEFT JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ?`);
+  const useSeat = raw.prepare('UPDATE allotment SET used = used + 1 WHERE id = ?');
+  const sale = raw.prepare(`
+    INSERT INTO sale (id, session_id, registrant_id, tier, status, at_risk, proceed, allotment_id, basis_json, staff_id,
+                      created_at, decided_at, released_at, release_reason)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
+  const entitle = raw.prepare(
+    `INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, ?, 'sale', ?, ?)`,
+  );
+  const byId = raw.prepare<[string], Selectable<SaleRow>>('SELECT * FROM sale WHERE id = ?');
+  const inTx = () => {
+    if (!raw.inTransaction) throw new Error('saleWriter must run inside the command’s transaction');
+  };
+
+  return {
+    facts(sessionId: string): SaleFacts {
+      inTx();
+      const r = facts.get(sessionId)!;
+      const {
+        x_conference_id,
+        x_conference_policy,
+        x_currency,
+        x_starts_on,
+        x_ends_on,
+        x_timezone,
+        x_capacity,
+        x_sold,
+        x_allotted,
+        x_sales_rate,
+        x_allotment_remaining,
+        x_allotment_with_seat,
+        x_pending_at_risk,
+        x_hq_contact,
+        ...session
+      } = r;
+      return {
+        conference:
+          x_conference_id === null
+            ? null
+            : {
+                id: x_conference_id,
+                policy_json: x_conference_policy,
+                currency: x_currency,
+                starts_on: x_starts_on,
+                ends_on: x_ends_on,
+                timezone: x_timezone,
+              },
+        session: session.id === null ? null : session,
+        availability:
+          x_capacity === null
+            ? null
+            : { capacity: x_capacity, sold: x_sold, allotted: x_allotted, sales_rate: x_sales_rate },
+        allotmentRemaining: x_allotment_remaining,
+        allotmentWithSeat: x_allotment_with_seat,
+        pendingAtRisk: x_pending_at_risk,
+        hqContact: x_hq_contact,
+      };
+    },
+    /** The buyer, and whether they already hold a seat in the session; undefined when nobody has this id. */
+    buyer(registrantId: string, sessionId: string): BuyerFacts | undefined {
+      inTx();
+      return buyer.get(sessionId, registrantId);
+    },
+    useAllotmentSeat(id: string): void {
+      inTx();
+      useSeat.run(id);
+    },
+    insertSale(s: Parameters<typeof insertSale>[1]): void {
+      inTx();
+      sale.run(
+        s.id,
+        s.sessionId,
+        s.registrantId,
+        s.tier,
+        s.status,
+        s.atRisk ? 1 : 0,
+        s.proceed ? 1 : 0,
+        s.allotmentId,
+        JSON.stringify(s.basis),
+        s.staffId,
+        s.at,
+        s.status === 'pending' ? null : s.at,
+      );
+    },
+    grantEntitlement(registrantId: string, sessionId: string, saleId: string, at: string): void {
+      inTx();
+      entitle.run(registrantId, sessionId, saleId, at);
+    },
+    /** The sale as written (the answer to the desk, read before the commit rather than after it). */
+    get(saleId: string): Selectable<SaleRow> | undefined {
+      inTx();
+      return byId.get(saleId);
+    },
+  };
+}
+
+export type SaleWriter = ReturnType<typeof saleWriter>;

@@ -420,3 +420,4 @@ export interface StationDB {
 /** Rows as read back (generated columns resolved), for code outside the store. */
 export type StaffRecord = Selectable<StaffRow>;
 export type SaleRecord = Selectable<SaleRow>;
+export type SessionRecord = Selectable<SessionRow>;

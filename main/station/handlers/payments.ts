@@ -5,7 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { decimal, type PaymentInput, type PaymentPurpose } from '../../../core/money';
 import { DomainError } from '../../../core/result';
-import { closePayment, insertPayment, paymentsOfSale } from '../../store/money';
+import { closePayment, paymentsOfSale } from '../../store/money';
 import type { Tx } from '../../store/db';
 import { audit, emit, nowIso, type StationContext } from '../context';
 
@@ -49,7 +49,7 @@ export async function takePayment(
   const at = nowIso(ctx);
   const reference = p.payment.method === 'card' || p.payment.method === 'invoice' ? p.payment.reference : null;
   const reason = p.payment.method === 'complimentary' ? p.payment.reason : null;
-  await insertPayment(tx, {
+  ctx.payments.insert({
     id,
     registrant_id: p.registrantId,
     sale_id: p.saleId,

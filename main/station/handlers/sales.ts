@@ -20,27 +20,29 @@ import {
   getSale,
   grantEntitlement,
   hasEntitlement,
-  insertSale,
   pendingAtRisk,
   recordCheckIn,
   revokeEntitlementForSale,
+  type SaleFacts,
   toSale,
   updateSale,
   useAllotmentSeat,
 } from '../../store/sales';
 import { getCaseBySale } from '../../store/cases';
-import { dropEntitlement, getEntitlement, recordSeatRelease } from '../../store/registrations';
+import { dropEntitlement, getEntitlement, recordSeatRelease, ticketRules } from '../../store/registrations';
 import { refreshImportedAvailability } from '../../store/catalog';
-import type { SaleRecord } from '../../store/schema';
+import type { SaleRecord, SessionRecord } from '../../store/schema';
+import type { HqContact } from '../../../core/staleness';
 import {
   actor,
   audit,
   emit,
   inTx,
+  NO_CONFERENCE,
   nowIso,
   policyOf,
-  requireConference,
   staleness,
+  stalenessSince,
   type StationContext,
 } from '../context';
 import type { Handlers } from '../serve';
@@ -192,24 +194,32 @@ export interface SaleScope {
 }
 
 async function requireSellable(ctx: StationContext, q: Db | Tx, sessionId: string): Promise<SaleScope> {
-  const conference = await requireConference(q);
-  const s = await getSession(q, sessionId);
+  const conference = await getConference(q);
+  return scopeOf(ctx, conference ?? null, (await getSession(q, sessionId)) ?? null, sessionId);
+}
+
+/** The sale's scope from the conference and session rows, or why nothing may be sold there. */
+function scopeOf(
+  ctx: StationContext,
+  conference: { id: string; policy_json: string | null } | null,
+  s: SessionRecord | null,
+  sessionId: string,
+): SaleScope {
+  if (!conference) throw new DomainError('not_found', NO_CONFERENCE);
   if (!s) throw new DomainError('not_found', `No session with id "${sessionId}".`);
   if (s.sellable !== 1)
     throw new DomainError('conflict', `"${s.title}" is included in every ticket and is not sold at the desk.`);
-  return {
-    conferenceId: conference.id,
-    sessionId,
-    params: policyOf(conference.policy, s.policy_json, ctx.policyOverrides),
-  };
+  const policy = conference.policy_json ? (JSON.parse(conference.policy_json) as Partial<SalePolicyParams>) : {};
+  return { conferenceId: conference.id, sessionId, params: policyOf(policy, s.policy_json, ctx.policyOverrides) };
 }
 
 /** What a seat in the session costs (null: free). */
 export async function seatPrice(q: Db | Tx, sessionId: string): Promise<MoneyView | null> {
-  const s = await getSession(q, sessionId);
-  const currency = (await getConference(q))?.currency ?? null;
-  return s && s.price !== null && s.price > 0 && currency ? { amount: s.price, currency } : null;
+  return priceOf((await getSession(q, sessionId)) ?? null, (await getConference(q))?.currency ?? null);
 }
+
+const priceOf = (s: { price: number | null } | null, currency: string | null): MoneyView | null =>
+  s && s.price !== null && s.price > 0 && currency ? { amount: s.price, currency } : null;
 
 /** Why this registration may not buy a seat in the session (the session alone: whether it has ended). */
 export async function saleValidity(
@@ -235,10 +245,17 @@ export async function saleValidity(
 
 async function requireBuyer(q: Db | Tx, registrantId: string, sessionId: string) {
   const r = await getRegistrantRow(q, registrantId);
+  buyerMayBuy(r, registrantId, r !== undefined && (await hasEntitlement(q, registrantId, sessionId)));
+}
+
+function buyerMayBuy(
+  r: { first_name: string; last_name: string } | undefined,
+  registrantId: string,
+  hasSeat: boolean,
+): asserts r {
   if (!r) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
-  if (await hasEntitlement(q, registrantId, sessionId))
+  if (hasSeat)
     throw new DomainError('conflict', `${`${r.first_name} ${r.last_name}`.trim()} already has a seat in this session.`);
-  return r;
 }
 
 /** The sale policy for a session as this station sees it now (also used for a reconciliation move). */
@@ -260,6 +277,30 @@ export async function decide(
     allotmentRemaining: await allotmentRemaining(q, sessionId),
     staleness: await staleness(ctx, q),
     pendingOverdraft: await pendingAtRisk(q, sessionId),
+    override,
+    params,
+  });
+}
+
+/** `decide` from the facts read in one query (the sale's own transaction). */
+function decideFrom(
+  ctx: StationContext,
+  f: SaleFacts,
+  { sessionId, params }: SaleScope,
+  override: boolean,
+  online: boolean,
+): SaleDecision {
+  const a = f.availability;
+  if (!a) throw new DomainError('not_found', `No seat numbers for session "${sessionId}".`);
+  return decideSale({
+    online,
+    capacity: a.capacity,
+    sold: a.sold,
+    allotted: a.allotted,
+    salesRatePerMin: a.sales_rate,
+    allotmentRemaining: f.allotmentRemaining,
+    staleness: stalenessSince(ctx, f.hqContact === null ? null : (JSON.parse(f.hqContact) as HqContact)),
+    pendingOverdraft: f.pendingAtRisk,
     override,
     params,
   });
@@ -287,13 +328,26 @@ async function sellAndWait(
   const online = ctx.isOnline();
   const recorded = await inTx(ctx, async (tx) => {
     const by = await actor(tx, caller);
-    const scope = await requireSellable(ctx, tx, req.sessionId);
-    await requireBuyer(tx, req.registrantId, req.sessionId);
-    refuseIf(await saleValidity(ctx, tx, req.sessionId, req.registrantId), 'Sale refused');
-    const price = req.charge !== undefined ? req.charge : await seatPrice(tx, req.sessionId);
-    const session = (await getSession(tx, req.sessionId))!;
+    // What the policy needs for the session, and the buyer: two prepared reads (sale.commit benchmark).
+    const facts = ctx.sales.facts(req.sessionId);
+    const scope = scopeOf(ctx, facts.conference, facts.session, req.sessionId);
+    const session = facts.session!;
+    const conference = facts.conference!;
+    const buyer = ctx.sales.buyer(req.registrantId, req.sessionId);
+    buyerMayBuy(buyer, req.registrantId, buyer?.has_seat === 1);
+    refuseIf(
+      saleProblems(
+        { startsOn: conference.starts_on, endsOn: conference.ends_on, timezone: conference.timezone },
+        ticketRules(buyer.ticket_name ?? '', buyer.days_json, buyer.tracks_json),
+        { status: buyer.status, note: buyer.status_note },
+        sessionTimes(session),
+        ctx.clock.now(),
+      ),
+      'Sale refused',
+    );
+    const price = req.charge !== undefined ? req.charge : priceOf(session, conference.currency);
     requirePayment(price, req.payment, req.chargeFor ?? `A seat in "${session.title}"`);
-    const d = await decide(ctx, tx, scope, supervisor !== null, online);
+    const d = decideFrom(ctx, facts, scope, supervisor !== null, online);
     if (!d.allowed) {
       throw new DomainError('refused', `Sale refused: ${describeFailedConditions(d.failed)}.`, {
         failed: d.failed,
@@ -304,13 +358,13 @@ async function sellAndWait(
     const saleId = uuidv7();
     let allotmentId: string | null = null;
     if (d.tier === 'allotment') {
-      allotmentId = (await allotmentWithSeat(tx, req.sessionId))!.id;
-      await useAllotmentSeat(tx, allotmentId);
+      allotmentId = facts.allotmentWithSeat!;
+      ctx.sales.useAllotmentSeat(allotmentId);
     }
     // Online: HQ decides before the person gets the seat. Otherwise the desk decides now.
     const proceed = d.tier !== 'online';
     const atRisk = d.tier === 'overdraft' || d.tier === 'override';
-    await insertSale(tx, {
+    ctx.sales.insertSale({
       id: saleId,
       sessionId: req.sessionId,
       registrantId: req.registrantId,
@@ -323,7 +377,7 @@ async function sellAndWait(
       staffId: caller.session?.staffId ?? null,
       at,
     });
-    if (proceed) await grantEntitlement(tx, req.registrantId, req.sessionId, saleId, at);
+    if (proceed) ctx.sales.grantEntitlement(req.registrantId, req.sessionId, saleId, at);
     await takePayment(ctx, tx, {
       registrantId: req.registrantId,
       saleId,
@@ -364,12 +418,12 @@ async function sellAndWait(
         ...(supervisor ? { staff: by } : {}),
       },
     });
-    return { saleId, tier: d.tier, failed: d.failed, scope };
+    return { saleId, tier: d.tier, failed: d.failed, scope, written: ctx.sales.get(saleId)! };
   });
 
   const saleNow = async () => toSale((await getSale(ctx.db, recorded.saleId))!);
   if (recorded.tier !== 'online') {
-    const sale = await saleNow();
+    const sale = toSale(recorded.written); // as this command wrote it
     const how = {
       allotment: 'from this desk’s allotment (no risk)',
       overdraft: 'offline, within the overdraft limit (at risk until HQ confirms)',
