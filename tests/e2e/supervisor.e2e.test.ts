@@ -344,7 +344,10 @@ describe('supervisor console', { timeout: 120_000 }, () => {
       supervisor: { supervisorId: 'ria', pin: '8642' },
     });
     await card.getByRole('button', { name: 'Move to the waitlist' }).click();
-    expect(await remote).toMatchObject({ ok: true });
+    const ria = await remote;
+    // Ria's PIN check is slow on purpose (scrypt): Sam's resolution may reach desk-2 through HQ before her call
+    // commits. Then desk-2 refuses hers as already resolved and asks HQ nothing, and Sam's wins.
+    if (!ria.ok) expect(ria.error).toMatchObject({ code: 'conflict', details: { reason: 'case_closed' } });
     await waitFor(async () => (await lenaCase(desk2.station))?.status === 'resolved', 30_000, 'resolved at desk-2');
     const there = (await lenaCase(desk2.station))!;
     await waitFor(
@@ -360,14 +363,17 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     expect(['honor', 'waitlist']).toContain(there.resolution);
     expect(here).toMatchObject({ status: 'resolved', resolution: there.resolution, resolvedBy: there.resolvedBy });
     const samWon = there.resolution === 'waitlist';
+    if (!ria.ok) expect(samWon).toBe(true);
     // Sam's click may also land after Ria's resolution reached sup-1: then the station refuses it and asks HQ nothing.
     if (here.request) expect(here.request.status).toBe(samWon ? 'won' : 'lost');
     else expect(samWon).toBe(false);
-    await waitFor(
-      async () => (await lenaCase(desk2.station))?.request?.status === (samWon ? 'lost' : 'won'),
-      30_000,
-      'desk-2 told',
-    );
+    if (ria.ok)
+      await waitFor(
+        async () => (await lenaCase(desk2.station))?.request?.status === (samWon ? 'lost' : 'won'),
+        30_000,
+        'desk-2 told',
+      );
+    else expect((await lenaCase(desk2.station))!.request).toBeFalsy();
     await page.getByText(samWon ? /^Waitlisted by sam at / : /^Honored by ria at /).waitFor({ timeout: 30_000 });
     if (here.request && !samWon) await page.getByText(/another station’s decision won/).waitFor();
     await page.getByText('No open cases.').waitFor();
