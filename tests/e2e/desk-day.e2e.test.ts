@@ -188,6 +188,19 @@ describe('the desk’s day', { timeout: 90_000 }, () => {
     await a.getByText('Full Pass · €250.00 · Card (TRM-4411)').first().waitFor();
     await a.getByText('Paid in total: €250.00').waitFor();
 
+    // A speaker who walks up: the station keeps that ticket for a supervisor, and the form asks for one.
+    await a.getByRole('button', { name: 'Walk-up' }).click();
+    await a.getByLabel('First name').fill('Sofia');
+    await a.getByLabel('Last name').fill('Speaker');
+    await a.getByLabel('Ticket type').selectOption({ label: 'Speaker' });
+    await a.getByRole('button', { name: 'Register' }).click();
+    await a.getByText('A supervisor’s PIN is needed for this.').waitFor();
+    expect(await a.getByRole('button', { name: 'Register' }).isDisabled()).toBe(true);
+    await a.getByLabel('Supervisor’s PIN').fill('2468');
+    await shot(a, 'deskday-1b-walkup-speaker-supervisor');
+    await a.getByRole('button', { name: 'Register' }).click();
+    await a.getByRole('heading', { name: 'Sofia Speaker' }).waitFor();
+
     const found = await ws.call('registrant.search', { query: 'wanda walkin', limit: 2 });
     const wanda = await detail(found.value[0].id);
     expect(wanda.payments).toMatchObject([

@@ -1,13 +1,14 @@
 /**
  * Register someone who walks up: the station validates, this form shows each field's problem beside it. A priced
- * ticket takes how it was paid; someone who looks already registered is shown, and staff say it is another person.
+ * ticket takes how it was paid; someone who looks already registered is shown, and staff say it is another person;
+ * a ticket the station keeps for a supervisor (speakers, staff) asks for one when the station says so.
  */
 import { useState, type FormEvent } from 'react';
 import { formatMoney, paymentMethods, type PaymentInput, type PaymentMethod } from '../../../core/money';
 import type { AppError } from '../../../core/result';
-import { ErrorNotice } from '../../components/Notice';
 import { fieldErrors, useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
+import { DeskError, SupervisorFields, type SupervisorAuth } from './asks';
 import { signedOutBy } from './common';
 
 const fields = ['firstName', 'lastName', 'email', 'company'] as const;
@@ -21,6 +22,7 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
   const [busy, setBusy] = useState(false);
   const [method, setMethod] = useState<PaymentMethod>('cash');
   const [reference, setReference] = useState('');
+  const [auth, setAuth] = useState<SupervisorAuth | null>(null);
   const problems = fieldErrors(error);
   const ticket = form.ticketTypeId || tickets.data?.[0]?.id || '';
   const price = tickets.data?.find((t) => t.id === ticket)?.price ?? null;
@@ -32,6 +34,8 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
         : method === 'complimentary'
           ? { method, reason: reference.trim() }
           : { method, reference: reference.trim() };
+  // The station decides which tickets need a supervisor: its answer opens the fields, they stay for the retry.
+  const [needsSupervisor, setNeedsSupervisor] = useState(false);
   const duplicates =
     error?.code === 'conflict' && error.details?.reason === 'possible_duplicate' ? error.details.matches : null;
   const labels = {
@@ -52,10 +56,17 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
 
   async function register(allowDuplicate: boolean) {
     setBusy(true);
-    const r = await call('registrant.registerWalkUp', { ...form, ticketTypeId: ticket, payment, allowDuplicate });
+    const r = await call('registrant.registerWalkUp', {
+      ...form,
+      ticketTypeId: ticket,
+      payment,
+      allowDuplicate,
+      ...(needsSupervisor && auth ? { supervisor: auth } : {}),
+    });
     setBusy(false);
     if (!r.ok) {
       if (signedOutBy(r.error)) return onSignedOut();
+      if (r.error.code === 'forbidden' && r.error.details?.need === 'supervisor') setNeedsSupervisor(true);
       return setError(r.error);
     }
     onRegistered(r.value.id);
@@ -153,11 +164,17 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
             </button>
           </div>
         )}
-        {error && error.code !== 'invalid_input' && !duplicates && <ErrorNotice error={error} />}
+        {needsSupervisor && <SupervisorFields id="walkup" onChange={setAuth} />}
+        {error && error.code !== 'invalid_input' && !duplicates && <DeskError error={error} />}
         <button
           type="submit"
           className="primary"
-          disabled={busy || !ticket || (payment !== undefined && payment.method !== 'cash' && !reference.trim())}
+          disabled={
+            busy ||
+            !ticket ||
+            (payment !== undefined && payment.method !== 'cash' && !reference.trim()) ||
+            (needsSupervisor && !auth)
+          }
         >
           {w.desk.walkup.register}
         </button>
