@@ -206,6 +206,13 @@ export const en = {
       compReason: 'Why complimentary (who authorised it)',
       duplicateTitle: 'This may be someone already registered:',
       registerAnyway: 'It is another person: register anyway',
+      sessions: 'Seats in sessions (optional)',
+      sessionsHint: 'Each seat is sold as at the Sessions tab: the station decides, and says why if not.',
+      seatSold: (title: string) => `${title}: seat sold.`,
+      seatAwaiting: (title: string) => `${title}: waiting for HQ’s answer (see Sessions).`,
+      seatNotSold: (title: string, why: string) => `${title}: not sold — ${why}`,
+      refused: 'refused by the sale policy',
+      open: (name: string) => `Open ${name}`,
     },
     state: {
       status: { paid: 'Paid', pending: 'Pending: not paid', cancelled: 'Cancelled', refunded: 'Refunded' },

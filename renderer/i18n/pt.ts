@@ -209,6 +209,13 @@ export const pt: Words = {
       compReason: 'Porquê oferta (quem autorizou)',
       duplicateTitle: 'Pode ser alguém já inscrito:',
       registerAnyway: 'É outra pessoa: inscrever na mesma',
+      sessions: 'Lugares em sessões (opcional)',
+      sessionsHint: 'Cada lugar é vendido como no separador Sessões: a estação decide e diz porquê se não.',
+      seatSold: (title: string) => `${title}: lugar vendido.`,
+      seatAwaiting: (title: string) => `${title}: à espera da resposta da sede (ver Sessões).`,
+      seatNotSold: (title: string, why: string) => `${title}: não vendido — ${why}`,
+      refused: 'recusado pela política de venda',
+      open: (name: string) => `Abrir ${name}`,
     },
     state: {
       status: { paid: 'Pago', pending: 'Pendente: não pago', cancelled: 'Cancelado', refunded: 'Reembolsado' },

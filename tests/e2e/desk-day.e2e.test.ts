@@ -410,4 +410,26 @@ describe('the desk’s day', { timeout: 90_000 }, () => {
     await a.getByText(`${batches[0]!.total} of ${batches[0]!.total} badges printed`).waitFor();
     expect(pageProblems(a)).toEqual([]);
   });
+
+  it('a walk-up chooses a workshop seat while registering: the station sells it like any seat and says so', async () => {
+    await a.getByRole('button', { name: 'Walk-up' }).click();
+    await a.getByLabel('First name').fill('Wim');
+    await a.getByLabel('Last name').fill('Workshop');
+    await a.getByLabel('Ticket type').selectOption({ label: 'Full Pass' });
+    await a.getByLabel('Workshop: thermal printers · Lab Alfama').check();
+    await shot(a, 'deskday-10-walkup-with-seat');
+    await a.getByRole('button', { name: 'Register' }).click();
+    await a.getByText('Wim Workshop is registered.').waitFor({ timeout: 30_000 });
+    await a.getByText('Workshop: thermal printers: seat sold.').waitFor();
+    await expectAccessible(a, 'walk-up with a seat');
+    await a.getByRole('button', { name: 'Open Wim Workshop' }).click();
+    await a.getByRole('heading', { name: 'Wim Workshop' }).waitFor();
+
+    const wim = await detail((await ws.call('registrant.search', { query: 'wim workshop', limit: 2 })).value[0].id);
+    expect(wim.sessions.map((x: { sessionId: string }) => x.sessionId)).toContain('ws-b');
+    expect(wim.payments.map((p: { amount: number }) => p.amount).sort((x: number, y: number) => x - y)).toEqual([
+      4_500, 25_000,
+    ]);
+    expect(pageProblems(a)).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { formatMoney, paymentMethods, type PaymentInput, type PaymentMethod } from '../../../core/money';
+import type { WalkUpOutcome } from '../../../core/api';
 import type { AppError } from '../../../core/result';
 import { fieldErrors, useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
@@ -17,6 +18,10 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
   const w = useWords();
   const call = useCall();
   const tickets = useStation('ticketTypes.list', {});
+  const sessions = useStation('sessions.list', {});
+  const [chosen, setChosen] = useState<string[]>([]);
+  // Seats asked for at registration: what the station did with each, before the desk moves on to the person.
+  const [done, setDone] = useState<WalkUpOutcome | null>(null);
   const [form, setForm] = useState({ firstName: '', lastName: '', email: '', company: '', ticketTypeId: '' });
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -61,6 +66,7 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
       ticketTypeId: ticket,
       payment,
       allowDuplicate,
+      sessions: chosen,
       ...(needsSupervisor && auth ? { supervisor: auth } : {}),
     });
     setBusy(false);
@@ -69,7 +75,36 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
       if (r.error.code === 'forbidden' && r.error.details?.need === 'supervisor') setNeedsSupervisor(true);
       return setError(r.error);
     }
-    onRegistered(r.value.id);
+    if (r.value.sales.length === 0) onRegistered(r.value.id);
+    else setDone(r.value);
+  }
+  const titleOf = (id: string) => sessions.data?.find((x) => x.id === id)?.title ?? id;
+  const seatWords = (s: WalkUpOutcome['sales'][number]) =>
+    s.outcome?.outcome === 'confirmed' || s.outcome?.outcome === 'proceed'
+      ? w.desk.walkup.seatSold(titleOf(s.sessionId))
+      : s.outcome?.outcome === 'awaiting'
+        ? w.desk.walkup.seatAwaiting(titleOf(s.sessionId))
+        : w.desk.walkup.seatNotSold(titleOf(s.sessionId), s.error?.message ?? w.desk.walkup.refused);
+
+  if (done) {
+    const name = `${done.firstName} ${done.lastName}`.trim();
+    const allSold = done.sales.every((s) => s.outcome?.outcome === 'confirmed' || s.outcome?.outcome === 'proceed');
+    return (
+      <section className="walkup" aria-labelledby="walkup-title">
+        <h2 id="walkup-title">{w.desk.walkup.title}</h2>
+        <div className={`notice notice-${allSold ? 'ok' : 'warn'}`} role={allSold ? 'status' : 'alert'}>
+          <p className="notice-title">{w.desk.walkup.done(name)}</p>
+          <ul>
+            {done.sales.map((s) => (
+              <li key={s.sessionId}>{seatWords(s)}</li>
+            ))}
+          </ul>
+        </div>
+        <button type="button" className="primary" onClick={() => onRegistered(done.id)}>
+          {w.desk.walkup.open(name)}
+        </button>
+      </section>
+    );
   }
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -114,6 +149,26 @@ export function WalkUpForm({ onRegistered, onSignedOut }: { onRegistered(id: str
             ))}
           </select>
         </div>
+        {sessions.data && sessions.data.some((x) => x.sellable) && (
+          <fieldset className="walkup-sessions">
+            <legend>{w.desk.walkup.sessions}</legend>
+            <p className="hint">{w.desk.walkup.sessionsHint}</p>
+            {sessions.data
+              .filter((x) => x.sellable)
+              .map((x) => (
+                <label key={x.id} className="radio">
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(x.id)}
+                    onChange={(e) =>
+                      setChosen(e.target.checked ? [...chosen, x.id] : chosen.filter((id) => id !== x.id))
+                    }
+                  />{' '}
+                  {x.title} · {x.room}
+                </label>
+              ))}
+          </fieldset>
+        )}
         {price && price.amount > 0 && (
           <fieldset className="payment">
             <legend>
