@@ -10,6 +10,7 @@ import type { AppError } from '../../../core/result';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
+import { PinInput } from '../../components/PinInput';
 
 const actions: ResolutionAction[] = ['honor', 'reverse', 'waitlist', 'refuse', 'move'];
 const refreshOn = ['case.opened', 'notification'] as const;
@@ -194,13 +195,7 @@ function CaseCard({
             </label>
             <label>
               {cw.pin}
-              <input
-                type="password"
-                inputMode="numeric"
-                autoComplete="off"
-                value={pin}
-                onChange={(e) => setPin(e.target.value)}
-              />
+              <PinInput value={pin} onChange={setPin} />
             </label>
             <label className="grow">
               {cw.note}

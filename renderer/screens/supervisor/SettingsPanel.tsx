@@ -20,6 +20,7 @@ import { findingsRun, policyFindings } from './policy-findings';
 import { ErrorNotice, Notice } from '../../components/Notice';
 import { fieldErrors, useWords } from '../../i18n/i18n';
 import { useCall, useStation } from '../../station';
+import { PinInput } from '../../components/PinInput';
 
 export function SettingsPanel({ me }: { me: StaffSessionView }) {
   const w = useWords();
@@ -176,23 +177,11 @@ function StaffPins({ me }: { me: StaffSessionView }) {
         </label>
         <label>
           {sw.newPin}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="new-password"
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
+          <PinInput fresh value={pin} onChange={setPin} />
         </label>
         <label>
           {sw.yourPin}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            value={myPin}
-            onChange={(e) => setMyPin(e.target.value)}
-          />
+          <PinInput value={myPin} onChange={setMyPin} />
         </label>
         <button type="submit" disabled={!who || !pin || !myPin}>
           {sw.setPin}
@@ -362,13 +351,7 @@ function SaveSetup({ setup, me, onSaved }: { setup: StationSetup; me: StaffSessi
       <div className="resolve-auth">
         <label>
           {c.yourPin}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
+          <PinInput value={pin} onChange={setPin} />
         </label>
         <button type="submit" className="primary" disabled={busy || !pin}>
           {busy ? c.saving : c.save}
@@ -434,23 +417,11 @@ function AddStaff({ me }: { me: StaffSessionView }) {
         </label>
         <label>
           {c.pin}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="new-password"
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
+          <PinInput fresh value={pin} onChange={setPin} />
         </label>
         <label>
           {c.yourPin}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            value={myPin}
-            onChange={(e) => setMyPin(e.target.value)}
-          />
+          <PinInput value={myPin} onChange={setMyPin} />
         </label>
         <button type="submit" disabled={!id || !name || !pin || !myPin}>
           {c.add}
