@@ -92,8 +92,10 @@ const readJson = (file: string): unknown => {
     throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
 };
-const override = (v: Values) =>
-  opt(v, 'supervisor') ? { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') } : undefined;
+/** A supervisor's approval at this terminal (`--supervisor ID --pin PIN`). */
+const supervisorOptions: Options = { supervisor: { type: 'string' }, pin: { type: 'string' } };
+const supervisorAuth = (v: Values) => ({ supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') });
+const override = (v: Values) => (opt(v, 'supervisor') ? supervisorAuth(v) : undefined);
 const usageError = (message: string): never => {
   throw new UsageError(message);
 };
@@ -230,8 +232,7 @@ export const commands: Record<string, Command> = {
     options: {
       session: { type: 'string' },
       registrant: { type: 'string' },
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
       ...paymentOptions,
     },
     run: (s, v) =>
@@ -269,8 +270,7 @@ export const commands: Record<string, Command> = {
       'ticket-type': { type: 'string' },
       sessions: { type: 'string' },
       ...paymentOptions,
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
       'allow-duplicate': { type: 'boolean' },
     },
     run: (s, v) =>
@@ -329,8 +329,7 @@ export const commands: Record<string, Command> = {
     options: {
       registrant: { type: 'string' },
       accept: { type: 'boolean' },
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
       note: { type: 'string' },
       ...paymentOptions,
     },
@@ -339,7 +338,7 @@ export const commands: Record<string, Command> = {
         ? s.call('registration.settle', {
             registrantId: str(v, 'registrant'),
             decision: 'accept',
-            supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+            supervisor: supervisorAuth(v),
             note: str(v, 'note'),
           })
         : s.call('registration.settle', {
@@ -354,8 +353,7 @@ export const commands: Record<string, Command> = {
       registrant: { type: 'string' },
       'ticket-type': { type: 'string' },
       ...paymentOptions,
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
       reason: { type: 'string' },
     },
     run: (s, v) =>
@@ -406,8 +404,7 @@ export const commands: Record<string, Command> = {
       from: { type: 'string' },
       to: { type: 'string' },
       ...paymentOptions,
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
     },
     run: (s, v) =>
       s.call('seat.swap', {
@@ -434,15 +431,14 @@ export const commands: Record<string, Command> = {
       payment: { type: 'string' },
       kind: { type: 'string' },
       reason: { type: 'string' },
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
     },
     run: (s, v) =>
       s.call('payment.reverse', {
         paymentId: str(v, 'payment'),
         kind: str(v, 'kind') as 'void',
         reason: str(v, 'reason'),
-        supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+        supervisor: supervisorAuth(v),
       }),
   },
   receipt: {
@@ -489,8 +485,7 @@ export const commands: Record<string, Command> = {
       id: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
-      pin: { type: 'string' },
-      supervisor: { type: 'string' },
+      ...supervisorOptions,
       'supervisor-pin': { type: 'string' },
     },
     run: (s, v) =>
@@ -586,8 +581,7 @@ export const commands: Record<string, Command> = {
     options: {
       registrant: { type: 'string' },
       session: { type: 'string' },
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
       ...paymentOptions,
     },
     run: (s, v) =>
@@ -764,8 +758,7 @@ export const commands: Record<string, Command> = {
     options: {
       case: { type: 'string' },
       action: { type: 'string' },
-      supervisor: { type: 'string' },
-      pin: { type: 'string' },
+      ...supervisorOptions,
       to: { type: 'string' },
       note: { type: 'string' },
     },
@@ -773,7 +766,7 @@ export const commands: Record<string, Command> = {
       s.call('cases.resolve', {
         caseId: str(v, 'case'),
         action: str(v, 'action') as 'honor',
-        supervisor: { supervisorId: str(v, 'supervisor'), pin: str(v, 'pin') },
+        supervisor: supervisorAuth(v),
         ...(opt(v, 'to') ? { moveToSessionId: opt(v, 'to') } : {}),
         ...(opt(v, 'note') !== undefined ? { note: opt(v, 'note') } : {}),
       }),
