@@ -381,7 +381,7 @@ async function sellAndWait(
     // Online: HQ decides before the person gets the seat. Otherwise the desk decides now.
     const proceed = d.tier !== 'online';
     const atRisk = d.tier === 'overdraft' || d.tier === 'override';
-    ctx.sales.insertSale({
+    const written = ctx.sales.insertSale({
       id: saleId,
       sessionId: req.sessionId,
       registrantId: req.registrantId,
@@ -435,7 +435,7 @@ async function sellAndWait(
         ...(supervisor ? { staff: by } : {}),
       },
     });
-    return { saleId, tier: d.tier, failed: d.failed, scope, written: ctx.sales.get(saleId)! };
+    return { saleId, tier: d.tier, failed: d.failed, scope, written };
   });
 
   const saleNow = async () => toSale((await getSale(ctx.db, recorded.saleId))!);
