@@ -507,8 +507,8 @@ export function saleWriter(raw: RawDb) {
       (SELECT count(*) FROM sale WHERE session_id = s.id AND status = 'pending' AND at_risk = 1) AS x_pending_at_risk,
       (SELECT value FROM sync_state WHERE key = 'hq_contact') AS x_hq_contact
     FROM (SELECT ? AS sid) k
-    -- only the columns used: the conference's row carries its logo, which a sale need not copy
-    LEFT JOIN (SELECT id, policy_json, currency, starts_on, ends_on, timezone FROM conference LIMIT 1) c
+    -- the loaded conference's row by its rowid: a subquery here was copied (logo and all) into a scratch table each sale
+    LEFT JOIN conference c ON c.rowid = (SELECT rowid FROM conference LIMIT 1)
     LEFT JOIN session s ON s.id = k.sid
     LEFT JOIN availability a ON a.session_id = s.id`);
   const buyer = raw.prepare<[string, string], BuyerFacts>(`
