@@ -230,6 +230,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         config: config.value,
         stationId,
         db: opened.db,
+        raw: opened.raw,
         sink: { call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
         outboxAppended$: events.events$.pipe(filter((e) => e.type === 'outbox.appended')),
         ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),
