@@ -1,5 +1,5 @@
 /** The two durable queues: the outbox of events this station produced and the inbox of what HQ told it. */
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Envelope, Payload, StationEventType } from '../../core/messages';
 import { schemaVersion } from '../../core/messages';
@@ -172,18 +172,6 @@ export async function inboxSeen(q: Q, id: string): Promise<boolean> {
   return (await q.selectFrom('inbox').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-/**
- * Which of these ids the inbox already holds. The ids travel as one JSON array, so the statement's text is the same
- * for any number of them: prepared once, not once per batch size (group-committed feed batches vary in size).
- */
-export async function inboxHolds(q: Q, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await q.executeQuery(
-    CompiledQuery.raw('SELECT id FROM inbox WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]),
-  );
-  return new Set((rows.rows as { id: string }[]).map((r) => r.id));
-}
-
 export type InboxRow = {
   id: string;
   type: string;
@@ -194,30 +182,6 @@ export type InboxRow = {
   body: string;
   at: string;
 };
-
-/**
- * Records many inbox rows (a group-committed feed batch): one prepared insert run per row. (Multi-row inserts built
- * by Kysely cost more to build and prepare — a new statement for every batch size — than they save: the largest
- * share of the station's own time in the sync.apply profile.)
- */
-export async function recordInboxRows(q: Q, rows: InboxRow[]): Promise<void> {
-  for (const row of rows) {
-    await q.executeQuery(
-      CompiledQuery.raw(INSERT_INBOX, [
-        row.id,
-        row.type,
-        row.origin,
-        row.originSeq,
-        row.status,
-        row.note,
-        row.body,
-        row.at,
-      ]),
-    );
-  }
-}
-const INSERT_INBOX =
-  'INSERT INTO inbox (id, type, origin, origin_seq, status, note, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Inbox rows of one type with one note (e.g. snapshot chunks waiting for the first), oldest first. */
 export async function inboxWaiting(q: Q, type: string, note: string): Promise<{ id: string; body: string }[]> {
