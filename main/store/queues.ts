@@ -96,13 +96,13 @@ export function outboxWriter(raw: RawDb) {
 
 export type OutboxWriter = ReturnType<typeof outboxWriter>;
 
-/** An unsent outbox row as the relay sends it. */
+/** An unsent outbox row as the relay sends it: the body as its UTF-8 bytes, the form it goes on the wire in. */
 export interface UnsentEvent {
   seq: number;
   id: string;
   type: string;
   sessionId: string | null;
-  body: string;
+  body: Buffer;
 }
 
 /**
@@ -113,7 +113,9 @@ export interface UnsentEvent {
  */
 export function outboxQueue(db: Db, raw: RawDb) {
   const unsent = raw.prepare<[number, number], UnsentEvent>(
-    'SELECT seq, id, type, session_id AS sessionId, body FROM outbox WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+    // The body read as bytes (a TEXT column cast to BLOB is its UTF-8 as stored): no JavaScript string is made of
+    // it only to be encoded back to UTF-8 for the wire.
+    'SELECT seq, id, type, session_id AS sessionId, CAST(body AS BLOB) AS body FROM outbox WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
   );
   const mark = raw.prepare<[string, number, number]>(
     'UPDATE outbox SET sent_at = ? WHERE seq >= ? AND seq <= ? AND sent_at IS NULL',

@@ -82,11 +82,11 @@ type ClientInternals = {
 
 /** The wire form of an outbox row: JSON body, and the envelope's id as messageId (duplicate detection). */
 export function toServiceBusMessage(
-  row: { id: string; type: string; sessionId: string | null; body: string },
+  row: { id: string; type: string; sessionId: string | null; body: string | Buffer },
   origin: string,
 ): ServiceBusMessage {
   return {
-    body: Buffer.from(row.body, 'utf8'),
+    body: typeof row.body === 'string' ? Buffer.from(row.body, 'utf8') : row.body,
     contentType: 'application/json',
     messageId: row.id,
     subject: row.type,

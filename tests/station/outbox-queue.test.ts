@@ -52,6 +52,25 @@ describe('the outbox for the relay', () => {
     expect(await outboxStats(o.db)).toMatchObject({ depth: 4, lastSeq: 10 });
   });
 
+  it('reads a body as the UTF-8 bytes of its stored text, whatever the script', async () => {
+    await o.db
+      .transaction()
+      .execute((tx) =>
+        appendEvent(
+          tx,
+          { stationId: 'desk-a', conferenceId: 'conf-1', at },
+          'CheckedIn',
+          { registrantId: 'Zoë-李-😀', sessionId: null, at },
+          null,
+        ),
+      );
+    const [row] = await outboxQueue(o.db, o.raw).unsent(1, 10);
+    const text = o.raw.prepare('SELECT body FROM outbox WHERE seq = 11').pluck().get() as string;
+    expect(Buffer.isBuffer(row!.body)).toBe(true);
+    expect(row!.body.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(JSON.parse(row!.body.toString('utf8'))).toMatchObject({ payload: { registrantId: 'Zoë-李-😀' } });
+  });
+
   it('the mark is written without waiting for the disk; every other write on the connection still does (synchronous=FULL)', async () => {
     const FULL = 2;
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
