@@ -12,8 +12,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
-import { chromium } from 'playwright-core';
-import WebSocket from 'ws';
 import { shiftConference } from '../core/calendar';
 import { schemaVersion } from '../core/messages';
 import { runCli } from '../main/station/cli';
@@ -22,6 +20,7 @@ import { runWeb } from '../main/web/cli';
 import { generateConference } from '../tools/demo-data/generate';
 import { startEmulator } from '../tools/servicebus-emulator/index';
 import { lanyardTopology } from '../tools/servicebus-emulator/lanyard-topology';
+import { launchBrowser, socketOf, stationSocket } from '../tests/support/browser';
 import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
 const UPDATES = 40;
@@ -102,16 +101,7 @@ export const benchmarks: Benchmark[] = [
         if (added !== 0) throw new Error(`staff-add failed (${added})`);
         const running = await runWeb(['--port', '0', '--config', join(dir, 'sup.json')], () => {});
         if (!running) throw new Error('the supervisor station did not start');
-        const browser = await chromium.launch({
-          executablePath: '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        });
+        const browser = await launchBrowser();
         try {
           const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
           await page.goto(running.url);
@@ -190,16 +180,7 @@ export const benchmarks: Benchmark[] = [
       if (!running) throw new Error('the supervisor station did not start');
       const client = new ServiceBusClient(bus.connectionString);
       const sender = client.createSender('station-feed');
-      const browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launchBrowser();
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         // The moment an availability.changed event reaches the page's socket (before the app sees it).
@@ -208,24 +189,8 @@ export const benchmarks: Benchmark[] = [
           Object.defineProperty(WebSocket.prototype, 'onmessage', { set(f) { orig.set.call(this, (m) => { if (typeof m.data === 'string' && m.data.includes('availability.changed')) window.__availAt = performance.now(); return f(m); }); }, get() { return orig.get.call(this); } });
         }`);
         // The station imports the conference as it starts: the screen opens once it holds every session.
-        const u = new URL(running.url);
-        const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, {
-          origin: `http://127.0.0.1:${u.port}`,
-        });
-        await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-        let id = 0;
-        const ask = (channel: string, request: unknown) =>
-          new Promise<{ ok: boolean; value?: { counts?: { sessions?: number } } }>((resolve) => {
-            const mine = ++id;
-            const on = (d: WebSocket.RawData) => {
-              const m = JSON.parse(d.toString()) as { id?: number; result: { ok: boolean } };
-              if (m.id !== mine) return;
-              ws.off('message', on);
-              resolve(m.result);
-            };
-            ws.on('message', on);
-            ws.send(JSON.stringify({ id: mine, channel, request }));
-          });
+        const ws = await stationSocket(socketOf(running.url));
+        const ask = ws.call;
         for (
           let i = 0;
           i < 600 && (await ask('station.status', {})).value?.counts?.sessions !== conf.sessions.length;

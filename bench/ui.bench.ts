@@ -9,8 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
-import WebSocket from 'ws';
+import type { Page } from 'playwright-core';
 import { embeddedConfig } from '../main/runtime/config';
 import { connectHost, forkNodeHost } from '../main/runtime/remote';
 import { createStation } from '../main/station/create-station';
@@ -18,6 +17,7 @@ import { buildRenderer, rendererDist } from '../main/web/renderer-build';
 import { runWeb } from '../main/web/cli';
 import { shiftConference } from '../core/calendar';
 import { generateConference, mulberry32 } from '../tools/demo-data/generate';
+import { launchBrowser, socketOf, stationSocket } from '../tests/support/browser';
 import { benchDay, percentile, round, type Benchmark, type BenchResult } from './harness';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'lanyard-bench-ui-'));
@@ -44,38 +44,13 @@ async function kioskOn50k<T>(
   );
   const running = await runWeb(['--port', '0', '--config', join(dir, 'kiosk.json')], () => {});
   if (!running) throw new Error('the kiosk did not start');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(running.url);
     await page.getByRole('heading', { name: 'Welcome! Print your badge' }).waitFor({ timeout: 30_000 });
-    const u = new URL(running.url);
-    const ws = new WebSocket(`ws://127.0.0.1:${u.port}/station?token=${u.hash.replace('#token=', '')}`, {
-      origin: `http://127.0.0.1:${u.port}`,
-    });
-    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-    let id = 0;
-    const ask = (channel: string, request: unknown) =>
-      new Promise<unknown>((resolve) => {
-        const mine = ++id;
-        const on = (d: WebSocket.RawData) => {
-          const m = JSON.parse(d.toString()) as { id: number; result: unknown };
-          if (m.id !== mine) return;
-          ws.off('message', on);
-          resolve(m.result);
-        };
-        ws.on('message', on);
-        ws.send(JSON.stringify({ id: mine, channel, request }));
-      });
+    const ws = await stationSocket(socketOf(running.url));
+    const ask = ws.call;
     try {
       return await f({ page, ask, conf });
     } finally {

@@ -4,7 +4,7 @@
  * the caller before the payload is even parsed.
  */
 import { z } from 'zod';
-import type { ErrorCode } from './result';
+import type { ErrorCode } from './error-codes';
 
 export const stationModes = ['kiosk', 'desk', 'door', 'supervisor'] as const;
 export const StationMode = z.enum(stationModes);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ConferenceFile, registrantCsvFields } from './conference';
-import type { Conference, Registrant as RegistrantSchema, RegistrationStatus } from './conference';
+import type { Conference, Registrant as RegistrantSchema } from './conference';
 import { PaymentInput, type PaymentMethod, type PaymentPurpose } from './money';
 import { Id, StationId } from './ids';
 import type { DeadlineAction } from './conference';
@@ -23,6 +23,9 @@ import {
 } from './access';
 import type { StationEvent, StationEventType } from './events';
 import type { Result } from './result';
+import type { RegistrantSummary } from './registrant-summary';
+
+export type { RegistrantSummary } from './registrant-summary';
 import type { StalenessUnknownReason } from './staleness';
 import { PrinterUri } from './badge/printer';
 import type {
@@ -75,25 +78,6 @@ export interface RejectedRow {
 }
 
 export const REJECTED_LISTED = 100;
-
-export interface RegistrantSummary {
-  id: string;
-  confirmationCode: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  company: string;
-  ticketTypeId: string;
-  ticketTypeName: string;
-  status: RegistrationStatus;
-  /** A badge printed (here or anywhere this station heard of), and whether a change since calls for a reprint. */
-  printed: boolean;
-  needsReprint: boolean;
-  /** Checked in anywhere on this station (the entrance or a session). */
-  checkedIn: boolean;
-  /** How a search found them: the words typed, a near spelling, their code, or their badge's QR code. */
-  match?: 'words' | 'near' | 'code' | 'badge';
-}
 
 /** Money as integers in the currency's minor unit (cents). */
 export interface MoneyView {

@@ -1,6 +1,6 @@
 // Fixed dates here are inputs to pure arithmetic: nothing compares them with the clock.
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, localDay, shiftConference } from './calendar';
+import { addDays, daysBetween, localDay, localTime, shiftConference } from './calendar';
 import { ConferenceFile } from './conference';
 
 const file = (timezone: string, sessions: [string, string][]): ConferenceFile =>
@@ -41,6 +41,18 @@ describe('calendar', () => {
     ['2026-12-01T23:30:00Z', 'Not/AZone', '2026-12-01'],
   ])('localDay(%s, %s) = %s', (iso, tz, day) => {
     expect(localDay(Date.parse(iso), tz)).toBe(day);
+  });
+
+  it('reads the offset of the very second asked for, across a daylight-saving change and back again', () => {
+    // Lisbon moves its clocks from 01:00 to 02:00 at 01:00 UTC on 2026-03-29 (offsets are remembered per second).
+    const change = Date.parse('2026-03-29T01:00:00Z');
+    const seen = [change - 1, change - 1, change, change + 999, change - 1000, change].map((ms) =>
+      localTime(ms, 'Europe/Lisbon'),
+    );
+    expect(seen).toEqual(['00:59', '00:59', '02:00', '02:00', '00:59', '02:00']);
+    expect(localDay(Date.parse('2026-10-25T00:59:59Z'), 'Europe/Lisbon')).toBe('2026-10-25');
+    expect(localTime(Date.parse('2026-10-25T00:59:59.500Z'), 'Europe/Lisbon')).toBe('01:59');
+    expect(localTime(Date.parse('2026-10-25T01:00:00Z'), 'Europe/Lisbon')).toBe('01:00');
   });
 });
 

@@ -137,6 +137,15 @@ describe('decideSale boundaries', () => {
   it('invalid numbers are refused even online', () => {
     expect(decide({ online: true, sold: -1 }).allowed).toBe(false);
   });
+
+  it('shared (frozen) settings are judged like any others, every time they are used', () => {
+    const bad = Object.freeze({ ...defaultPolicy, alpha: 0.7 });
+    const good = Object.freeze({ ...seedNumbers });
+    for (let i = 0; i < 2; i++) {
+      expect(codes({ params: bad })).toEqual(['invalid_numbers']);
+      expect(codes({ params: good })).toEqual([]);
+    }
+  });
 });
 
 describe('the risk model (k_max)', () => {

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { DeadlineAction, ReconciliationSettings } from './conference';
 import type { OversellResolution } from './messages';
-import type { ErrorCode } from './result';
+import type { ErrorCode } from './error-codes';
 
 export type Resolution = z.infer<typeof OversellResolution>;
 

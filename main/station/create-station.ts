@@ -185,7 +185,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     const printing = printingService(ctx, options.printing);
     // A database indexed by an older version is re-indexed once (the words a name is found by changed).
     if (integrity.state !== 'damaged') ensureSearchIndex(opened.raw);
-    const handlers: Handlers = withRegistrantRefs(opened.db, {
+    const handlers: Handlers = withRegistrantRefs(opened.raw, {
       ...statusHandlers(ctx),
       ...syncHandlers(ctx),
       ...catalogHandlers(ctx),

@@ -5,8 +5,8 @@
  * on as it is, and the handler answers `not_found` as for any unknown id.
  */
 import type { Channel } from '../../core/api';
-import type { Db } from '../store/db';
-import { resolveRegistrantRef } from '../store/search';
+import type { RawDb } from '../store/db';
+import { registrantRefResolver } from '../store/search';
 import type { Handlers } from './serve';
 
 /** Channels that name a registrant, and the request field that does. */
@@ -31,7 +31,8 @@ export const registrantRefFields = {
   'receipt.print': 'registrantId',
 } as const satisfies Partial<Record<Channel, string>>;
 
-export function withRegistrantRefs(db: Db, handlers: Handlers): Handlers {
+export function withRegistrantRefs(raw: RawDb, handlers: Handlers): Handlers {
+  const resolve = registrantRefResolver(raw);
   const out = { ...handlers } as unknown as Record<
     string,
     (req: Record<string, unknown>, caller: never) => Promise<unknown>
@@ -41,7 +42,7 @@ export function withRegistrantRefs(db: Db, handlers: Handlers): Handlers {
     out[channel] = async (req, caller) => {
       const ref = req[field];
       if (typeof ref !== 'string') return handler(req, caller);
-      const id = await resolveRegistrantRef(db, ref);
+      const id = resolve(ref);
       return handler(id && id !== ref ? { ...req, [field]: id } : req, caller);
     };
   }

@@ -507,7 +507,8 @@ export function saleWriter(raw: RawDb) {
       (SELECT count(*) FROM sale WHERE session_id = s.id AND status = 'pending' AND at_risk = 1) AS x_pending_at_risk,
       (SELECT value FROM sync_state WHERE key = 'hq_contact') AS x_hq_contact
     FROM (SELECT ? AS sid) k
-    LEFT JOIN (SELECT * FROM conference LIMIT 1) c
+    -- the loaded conference's row by its rowid: a subquery here was copied (logo and all) into a scratch table each sale
+    LEFT JOIN conference c ON c.rowid = (SELECT rowid FROM conference LIMIT 1)
     LEFT JOIN session s ON s.id = k.sid
     LEFT JOIN availability a ON a.session_id = s.id`);
   const buyer = raw.prepare<[string, string], BuyerFacts>(`
@@ -515,14 +516,13 @@ export function saleWriter(raw: RawDb) {
       EXISTS (SELECT 1 FROM entitlement e WHERE e.registrant_id = r.id AND e.session_id = ?) AS has_seat
     FROM registrant r LEFT JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ?`);
   const useSeat = raw.prepare('UPDATE allotment SET used = used + 1 WHERE id = ?');
-  const sale = raw.prepare(`
+  const sale = raw.prepare<unknown[], Selectable<SaleRow>>(`
     INSERT INTO sale (id, session_id, registrant_id, tier, status, at_risk, proceed, allotment_id, basis_json, staff_id,
                       created_at, decided_at, released_at, release_reason)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) RETURNING *`);
   const entitle = raw.prepare(
     `INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, ?, 'sale', ?, ?)`,
   );
-  const byId = raw.prepare<[string], Selectable<SaleRow>>('SELECT * FROM sale WHERE id = ?');
   const inTx = () => {
     if (!raw.inTransaction) throw new Error('saleWriter must run inside the command’s transaction');
   };
@@ -531,6 +531,7 @@ export function saleWriter(raw: RawDb) {
     facts(sessionId: string): SaleFacts {
       inTx();
       const r = facts.get(sessionId)!;
+      // Named one by one (no rest pattern): copying a row minus excluded keys took V8's slow path on every sale.
       const {
         x_conference_id,
         x_conference_policy,
@@ -542,11 +543,6 @@ export function saleWriter(raw: RawDb) {
         x_sold,
         x_allotted,
         x_sales_rate,
-        x_allotment_remaining,
-        x_allotment_with_seat,
-        x_pending_at_risk,
-        x_hq_contact,
-        ...session
       } = r;
       return {
         conference:
@@ -560,15 +556,32 @@ export function saleWriter(raw: RawDb) {
                 ends_on: x_ends_on,
                 timezone: x_timezone,
               },
-        session: session.id === null ? null : session,
+        session:
+          r.id === null
+            ? null
+            : {
+                id: r.id,
+                conference_id: r.conference_id,
+                title: r.title,
+                room: r.room,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                capacity: r.capacity,
+                sellable: r.sellable,
+                policy_json: r.policy_json,
+                room_for_extra_chair: r.room_for_extra_chair,
+                oversell_default: r.oversell_default,
+                price: r.price,
+                track: r.track,
+              },
         availability:
           x_capacity === null
             ? null
             : { capacity: x_capacity, sold: x_sold, allotted: x_allotted, sales_rate: x_sales_rate },
-        allotmentRemaining: x_allotment_remaining,
-        allotmentWithSeat: x_allotment_with_seat,
-        pendingAtRisk: x_pending_at_risk,
-        hqContact: x_hq_contact,
+        allotmentRemaining: r.x_allotment_remaining,
+        allotmentWithSeat: r.x_allotment_with_seat,
+        pendingAtRisk: r.x_pending_at_risk,
+        hqContact: r.x_hq_contact,
       };
     },
     /** The buyer, and whether they already hold a seat in the session; undefined when nobody has this id. */
@@ -580,9 +593,10 @@ export function saleWriter(raw: RawDb) {
       inTx();
       useSeat.run(id);
     },
-    insertSale(s: Parameters<typeof insertSale>[1]): void {
+    /** Writes the sale; returns its row as written (the answer to the desk, without reading it again). */
+    insertSale(s: Parameters<typeof insertSale>[1]): Selectable<SaleRow> {
       inTx();
-      sale.run(
+      return sale.get(
         s.id,
         s.sessionId,
         s.registrantId,
@@ -595,16 +609,11 @@ export function saleWriter(raw: RawDb) {
         s.staffId,
         s.at,
         s.status === 'pending' ? null : s.at,
-      );
+      )!;
     },
     grantEntitlement(registrantId: string, sessionId: string, saleId: string, at: string): void {
       inTx();
       entitle.run(registrantId, sessionId, saleId, at);
-    },
-    /** The sale as written (the answer to the desk, read before the commit rather than after it). */
-    get(saleId: string): Selectable<SaleRow> | undefined {
-      inTx();
-      return byId.get(saleId);
     },
   };
 }

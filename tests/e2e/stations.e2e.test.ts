@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConferenceFile } from '../../core/conference';
-import { parseRuntimeConfig } from '../../main/runtime/config';
-import { startRuntime, type Runtime } from '../../main/runtime/runtime';
+import type { Runtime } from '../../main/runtime/runtime';
 import { cropRows, ocr, squeeze } from '../../tools/virtual-printer/ocr';
 import { VirtualPrinter, type CapturedJob } from '../../tools/virtual-printer/virtual-printer';
 import { waitFor } from '../support/bus';
 import { conferenceDay, dayAt, must, tempDir } from '../support/fixtures';
-import { startInstallation, type Installation } from '../support/installation';
+import { headlessStation, startInstallation, type Installation } from '../support/installation';
 import {
   addStaff,
   badgeVideo,
@@ -253,18 +252,7 @@ beforeAll(async () => {
 
   // Another desk, headless, to sell the panel's last seats while desk-1 is cut off. It keeps no seats in hand (the
   // default keeper would hold the masterclass's last seat and one of the panel's: not the numbers these screens show).
-  const c2 = parseRuntimeConfig(
-    {
-      stationId: 'desk-2',
-      mode: 'desk',
-      dataDir: join(t.dir, 'desk-2'),
-      conferenceFile: join(t.dir, 'conference.json'),
-      sync: inst.syncFor('desk-2', { keepSeatsInHand: 0 }),
-    },
-    { baseDir: t.dir, defaultDataDir: t.dir },
-  );
-  if (!c2.ok) throw new Error(c2.errors.join('; '));
-  desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
+  desk2 = await headlessStation(t.dir, 'desk-2', 'desk', inst.syncFor('desk-2', { keepSeatsInHand: 0 }));
 
   // Mei's badge is printed before the browser starts, through the kiosk's own socket as an attendee would:
   // a video of it is the door's camera.

@@ -11,11 +11,10 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy, type ConferenceFile } from '../../core/conference';
-import { parseRuntimeConfig } from '../../main/runtime/config';
-import { startRuntime, type Runtime } from '../../main/runtime/runtime';
+import type { Runtime } from '../../main/runtime/runtime';
 import { waitFor } from '../support/bus';
 import { conferenceDay, dayAt, must, tempDir } from '../support/fixtures';
-import { startInstallation, type Installation } from '../support/installation';
+import { headlessStation, startInstallation, type Installation } from '../support/installation';
 import {
   addStaff,
   expectAccessible,
@@ -170,30 +169,8 @@ beforeAll(async () => {
   await addStaff(join(t.dir, 'desk-2'), 'desk-2', [
     { id: 'ria', name: 'Ria Supervisor', role: 'supervisor', pin: '8642' },
   ]);
-  const c2 = parseRuntimeConfig(
-    {
-      stationId: 'desk-2',
-      mode: 'desk',
-      dataDir: join(t.dir, 'desk-2'),
-      conferenceFile: join(t.dir, 'conference.json'),
-      sync: inst.syncFor('desk-2', { keepSeatsInHand: 0 }),
-    },
-    { baseDir: t.dir, defaultDataDir: t.dir },
-  );
-  if (!c2.ok) throw new Error(c2.errors.join('; '));
-  desk2 = await startRuntime(c2.config, { healthPollMs: 0 });
-  const c3 = parseRuntimeConfig(
-    {
-      stationId: 'door-1',
-      mode: 'door',
-      dataDir: join(t.dir, 'door-1'),
-      conferenceFile: join(t.dir, 'conference.json'),
-      sync: inst.syncFor('door-1', { keepSeatsInHand: 0 }),
-    },
-    { baseDir: t.dir, defaultDataDir: t.dir },
-  );
-  if (!c3.ok) throw new Error(c3.errors.join('; '));
-  door = await startRuntime(c3.config, { healthPollMs: 0 });
+  desk2 = await headlessStation(t.dir, 'desk-2', 'desk', inst.syncFor('desk-2', { keepSeatsInHand: 0 }));
+  door = await headlessStation(t.dir, 'door-1', 'door', inst.syncFor('door-1', { keepSeatsInHand: 0 }));
   browser = await launchBrowser();
 }, 180_000);
 

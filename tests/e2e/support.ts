@@ -8,13 +8,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import WebSocket from 'ws';
 import jsQR from 'jsqr';
 import { expect } from 'vitest';
 import type { Bitmap } from '../../core/badge/bitmap';
 import { runCli } from '../../main/station/cli';
+import { stationSocket, type StationSocket } from '../support/browser';
+
+export { launchBrowser } from '../support/browser';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshots = join(root, 'tests', 'e2e', 'screenshots');
@@ -147,52 +149,7 @@ export async function startWeb(
 }
 
 /** A screen's-eye client over the station's WebSocket (to set the stage without clicking). */
-export async function wsClient(s: WebStation): Promise<{
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  call(channel: string, request: unknown): Promise<{ ok: boolean; value?: any; error?: any }>;
-  close(): void;
-}> {
-  const ws = new WebSocket(`ws://127.0.0.1:${s.port}/station?token=${encodeURIComponent(s.token)}`, {
-    origin: `http://127.0.0.1:${s.port}`,
-  });
-  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-  let id = 0;
-  return {
-    call(channel, request) {
-      const mine = ++id;
-      return new Promise((resolve) => {
-        const f = (d: WebSocket.RawData) => {
-          const m = JSON.parse(d.toString());
-          if (m.id !== mine) return;
-          ws.off('message', f);
-          resolve(m.result);
-        };
-        ws.on('message', f);
-        ws.send(JSON.stringify({ id: mine, channel, request }));
-      });
-    },
-    close: () => ws.close(),
-  };
-}
-
-export async function launchBrowser(cameraFile?: string): Promise<Browser> {
-  const args = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-  ];
-  if (cameraFile)
-    args.push(
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${cameraFile}`,
-    );
-  // A fresh profile per launch (playwright makes a temporary user-data-dir).
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args, timeout: 60_000 });
-}
+export const wsClient = (s: WebStation): Promise<StationSocket> => stationSocket(s);
 
 export async function openScreen(browser: Browser, s: WebStation, name: string): Promise<Page> {
   // bypassCSP only so that the test can inject axe-core; the app itself runs under its CSP (checked in tests/web).

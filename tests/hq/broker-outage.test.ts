@@ -14,7 +14,7 @@ import { startEmulator, type RunningEmulator } from '../../tools/servicebus-emul
 import { hqConnectionString } from '../../tools/servicebus-emulator/lanyard-topology';
 import { lanyardTopology, waitFor } from '../support/bus';
 import { smallConference, tempDir } from '../support/fixtures';
-import { busClient, rawStation } from './support';
+import { busClient, rawStation, saleBasis } from './support';
 
 let t: ReturnType<typeof tempDir>;
 let hq: HqService | undefined;
@@ -103,27 +103,7 @@ describe('HQ with an unreachable broker', () => {
           registrantId: 'r2',
           tier: 'online',
           allotmentId: null,
-          basis: {
-            online: true,
-            allotmentRemaining: 0,
-            stalenessMin: 0,
-            stalenessUnknownReason: null,
-            maxStalenessMin: 60,
-            capacity: 10,
-            sold: 1,
-            allotted: 0,
-            unallocated: 9,
-            remainingRatio: 0.9,
-            minRemainingRatio: 0.1,
-            salesRatePerMin: 0,
-            alpha: 0.05,
-            z: 1.64,
-            expectedSalesSinceSync: 0,
-            kMax: 2,
-            pendingOverdraft: 0,
-            overdraftCap: 2,
-            failed: [],
-          },
+          basis: saleBasis(),
         }),
       );
       await waitFor(() => decided.includes('sale-1'), 10_000, 'the verdict');

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../tools/servicebus-emulator/index';
 import { startBus, waitFor } from '../support/bus';
 import { smallConference, tempDir } from '../support/fixtures';
-import { busClient, rawStation } from './support';
+import { busClient, rawStation, saleBasis } from './support';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let t: ReturnType<typeof tempDir>;
@@ -124,27 +124,7 @@ describe('hq command line', () => {
           registrantId: 'r2',
           tier: 'online',
           allotmentId: null,
-          basis: {
-            online: true,
-            allotmentRemaining: 0,
-            stalenessMin: 0,
-            stalenessUnknownReason: null,
-            maxStalenessMin: 60,
-            capacity: 10,
-            sold: 1,
-            allotted: 0,
-            unallocated: 9,
-            remainingRatio: 0.9,
-            minRemainingRatio: 0.1,
-            salesRatePerMin: 0,
-            alpha: 0.05,
-            z: 1.64,
-            expectedSalesSinceSync: 0,
-            kMax: 2,
-            pendingOverdraft: 0,
-            overdraftCap: 2,
-            failed: [],
-          },
+          basis: saleBasis(),
         }),
       );
       await waitFor(

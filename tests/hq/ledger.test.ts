@@ -9,7 +9,7 @@ import type { HqService } from '../../hq/service';
 import type { RunningEmulator } from '../../tools/servicebus-emulator/index';
 import { startBus, waitFor } from '../support/bus';
 import { smallConference, tempDir } from '../support/fixtures';
-import { busClient, feedReader, rawStation, startTestHq } from './support';
+import { busClient, feedReader, rawStation, saleBasis, startTestHq } from './support';
 
 let t: ReturnType<typeof tempDir>;
 let bus: RunningEmulator;
@@ -45,27 +45,7 @@ const sale = (
   registrantId,
   tier: opts.tier ?? 'online',
   allotmentId: opts.allotmentId ?? null,
-  basis: {
-    online: true,
-    allotmentRemaining: 0,
-    stalenessMin: 0,
-    stalenessUnknownReason: null,
-    maxStalenessMin: 60,
-    capacity: 4,
-    sold: 1,
-    allotted: 0,
-    unallocated: 3,
-    remainingRatio: 0.75,
-    minRemainingRatio: 0.1,
-    salesRatePerMin: 0,
-    alpha: 0.05,
-    z: 1.64,
-    expectedSalesSinceSync: 0,
-    kMax: 2,
-    pendingOverdraft: 0,
-    overdraftCap: 2,
-    failed: [],
-  },
+  basis: saleBasis({ capacity: 4, unallocated: 3, remainingRatio: 0.75 }),
 });
 
 beforeEach(async () => {

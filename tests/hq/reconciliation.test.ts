@@ -12,7 +12,7 @@ import type { HqService } from '../../hq/service';
 import type { RunningEmulator } from '../../tools/servicebus-emulator/index';
 import { startBus, waitFor } from '../support/bus';
 import { dayAt, smallConference, tempDir } from '../support/fixtures';
-import { busClient, feedReader, rawStation, startTestHq, type FeedEnvelope } from './support';
+import { busClient, feedReader, rawStation, saleBasis, startTestHq, type FeedEnvelope } from './support';
 
 let t: ReturnType<typeof tempDir>;
 let bus: RunningEmulator;
@@ -62,27 +62,15 @@ function conference(): ConferenceFile {
   return c;
 }
 
-const basis = {
+const basis = saleBasis({
   online: false,
-  allotmentRemaining: 0,
   stalenessMin: 5,
-  stalenessUnknownReason: null,
-  maxStalenessMin: 60,
   capacity: 4,
   sold: 3,
-  allotted: 0,
   unallocated: 1,
   remainingRatio: 0.25,
-  minRemainingRatio: 0.1,
-  salesRatePerMin: 0,
-  alpha: 0.05,
-  z: 1.64,
-  expectedSalesSinceSync: 0,
   kMax: 1,
-  pendingOverdraft: 0,
-  overdraftCap: 2,
-  failed: [],
-};
+});
 const sale = (saleId: string, registrantId: string, sessionId = 'panel') => ({
   saleId,
   sessionId,

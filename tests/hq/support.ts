@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConferenceFile } from '../../core/conference';
+import type { SaleBasis } from '../../core/policy';
 import { schemaVersion, type MessageType, type Payload, type StationEventType } from '../../core/messages';
 import { parseHqConfig, type HqConfigInput } from '../../hq/config';
 import { startHq, type HqOptions, type HqService } from '../../hq/service';
@@ -29,6 +30,35 @@ export async function startTestHq(
     ...overrides,
   });
   return startHq(config, options);
+}
+
+/**
+ * The basis a station sends with a SeatSold: an online sale of one seat of ten with the seed's settings, changed by
+ * `over` (what HQ records of a sale's decision; the tests only need it to be a valid one).
+ */
+export function saleBasis(over: Partial<SaleBasis> = {}): SaleBasis {
+  return {
+    online: true,
+    allotmentRemaining: 0,
+    stalenessMin: 0,
+    stalenessUnknownReason: null,
+    maxStalenessMin: 60,
+    capacity: 10,
+    sold: 1,
+    allotted: 0,
+    unallocated: 9,
+    remainingRatio: 0.9,
+    minRemainingRatio: 0.1,
+    salesRatePerMin: 0,
+    alpha: 0.05,
+    z: 1.64,
+    expectedSalesSinceSync: 0,
+    kMax: 2,
+    pendingOverdraft: 0,
+    overdraftCap: 2,
+    failed: [],
+    ...over,
+  };
 }
 
 /** A station played with the raw SDK: it numbers its events like a real one and sends them to station-events. */

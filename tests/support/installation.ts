@@ -1,12 +1,15 @@
 /**
  * A venue's back office on this machine for runtime and e2e tests: the Service Bus emulator with Lanyard's
  * topology, the HQ ledger, and a net fault proxy per station so each station's link can be cut on its own.
- * Stations themselves are started by the test (a runtime, a browser-mode server...), with `syncFor(id)`.
+ * Stations are started by the test (a browser-mode server...) with `syncFor(id)`, or headless with `headlessStation`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StationMode } from '../../core/access';
 import type { ConferenceFile } from '../../core/conference';
 import { parseHqConfig } from '../../hq/config';
+import { parseRuntimeConfig } from '../../main/runtime/config';
+import { startRuntime, type Runtime } from '../../main/runtime/runtime';
 import { startHq, type HqService } from '../../hq/service';
 import { startFaultProxy, type FaultProxy } from '../../tools/net-fault-proxy/proxy';
 import { startEmulator, type RunningEmulator } from '../../tools/servicebus-emulator/index';
@@ -78,4 +81,22 @@ export async function startInstallation(o: {
       await bus.stop();
     },
   };
+}
+
+/**
+ * A station without a screen, as the app runs one (its runtime), in `dir`/`stationId` on `dir`/conference.json:
+ * the other desks and doors of a test that watches one station's screens.
+ */
+export async function headlessStation(
+  dir: string,
+  stationId: string,
+  mode: StationMode,
+  sync: Record<string, unknown>,
+): Promise<Runtime> {
+  const parsed = parseRuntimeConfig(
+    { stationId, mode, dataDir: join(dir, stationId), conferenceFile: join(dir, 'conference.json'), sync },
+    { baseDir: dir, defaultDataDir: dir },
+  );
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return startRuntime(parsed.config, { healthPollMs: 0 });
 }
