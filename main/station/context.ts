@@ -19,6 +19,7 @@ import { getConference, type RegistrantWriter } from '../store/catalog';
 import type { Payload, StationEventType, Envelope } from '../../core/messages';
 import { getValue, setValue, type EventOrigin, type OutboxWriter } from '../store/queues';
 import type { SaleWriter } from '../store/sales';
+import type { FeedWriter } from '../store/feed';
 import type { PaymentWriter } from '../store/money';
 import { findStaff } from '../store/staff';
 
@@ -33,6 +34,8 @@ export interface StationContext {
   auditLog: AuditWriter;
   payments: PaymentWriter;
   sales: SaleWriter;
+  /** The feed's inbox, availability and verdict statements, prepared; inside `inTx`. */
+  feed: FeedWriter;
   stationId: string;
   clock: Clock;
   /** Connected and the feed is current (fed by the sync engine; false when headless). */

@@ -19,6 +19,7 @@ import type { StationEvent } from '../../core/events';
 import { StationId } from '../../core/ids';
 import type { Result } from '../../core/result';
 import type { Clock } from '../../core/staleness';
+import { feedWriter } from '../store/feed';
 import { registrantWriter } from '../store/catalog';
 import { auditWriter } from '../store/audit';
 import { outboxWriter } from '../store/queues';
@@ -168,6 +169,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       auditLog: auditWriter(opened.raw),
       payments: paymentWriter(opened.raw),
       sales: saleWriter(opened.raw),
+      feed: feedWriter(opened.raw),
       stationId,
       clock: options.clock ?? systemClock(),
       isOnline: options.isOnline ?? (() => ctx.sync.engine?.connectivity.snapshot().state === 'online'),
@@ -230,6 +232,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         config: config.value,
         stationId,
         db: opened.db,
+        raw: opened.raw,
         sink: { call, quarantineFeedMessage: (body, reason, id) => quarantineFeedMessage(ctx, body, reason, id) },
         outboxAppended$: events.events$.pipe(filter((e) => e.type === 'outbox.appended')),
         ...(options.osOnline$ ? { osOnline$: options.osOnline$ } : {}),

@@ -1,5 +1,5 @@
 /** The two durable queues: the outbox of events this station produced and the inbox of what HQ told it. */
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Envelope, Payload, StationEventType } from '../../core/messages';
 import { schemaVersion } from '../../core/messages';
@@ -96,50 +96,59 @@ export function outboxWriter(raw: RawDb) {
 
 export type OutboxWriter = ReturnType<typeof outboxWriter>;
 
-/** Unsent rows in seq order; `afterSeq` skips rows already on their way (the relay reads ahead while it sends). */
-export async function unsentEvents(
-  q: Q,
-  limit: number,
-  afterSeq = 0,
-): Promise<{ seq: number; id: string; type: string; sessionId: string | null; body: string }[]> {
-  const rows = await q
-    .selectFrom('outbox')
-    .select(['seq', 'id', 'type', 'session_id', 'body'])
-    .where('sent_at', 'is', null)
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ seq: r.seq, id: r.id, type: r.type, sessionId: r.session_id, body: r.body }));
+/** An unsent outbox row as the relay sends it: the body as its UTF-8 bytes, the form it goes on the wire in. */
+export interface UnsentEvent {
+  seq: number;
+  id: string;
+  type: string;
+  sessionId: string | null;
+  body: Buffer;
 }
 
 /**
- * Marks the unsent rows from `firstSeq` to `lastSeq` sent. The relay sends unsent rows in seq order and seqs only
- * grow, so a batch is exactly the unsent rows of its seq range: one short statement however large the batch.
- *
- * The only write on the station that is not flushed to disk by itself (synchronous=NORMAL for this statement): a
- * mark lost to a power cut only sends its batch again, which the broker's duplicate detection and HQ's inbox absorb,
- * and the next command's commit (FULL) makes it durable anyway. A flush of hundreds of batches after an hour offline
- * then does not wait on the disk once per batch — on a disk other programs keep busy, that wait was most of the
- * relay's own time.
+ * The outbox as the relay reads and marks it: prepared statements, since a drain after an hour offline runs these
+ * for every batch (sync.drain: Kysely's building of them cost more than running them). Each call holds Kysely's one
+ * connection while it runs, so it waits for a command's open transaction to end rather than reading its rows before
+ * they are committed.
  */
-export async function markSent(db: Db, firstSeq: number, lastSeq: number, at: string): Promise<void> {
-  // One connection, held throughout: no other statement runs between the two pragmas.
-  await db.connection().execute(async (c) => {
-    await sql`PRAGMA synchronous = NORMAL`.execute(c);
-    try {
-      await c
-        .updateTable('outbox')
-        .set({ sent_at: at })
-        .where('seq', '>=', firstSeq)
-        .where('seq', '<=', lastSeq)
-        .where('sent_at', 'is', null)
-        .execute();
-    } finally {
-      await sql`PRAGMA synchronous = FULL`.execute(c);
-    }
-  });
+export function outboxQueue(db: Db, raw: RawDb) {
+  const unsent = raw.prepare<[number, number], UnsentEvent>(
+    // The body read as bytes (a TEXT column cast to BLOB is its UTF-8 as stored): no JavaScript string is made of
+    // it only to be encoded back to UTF-8 for the wire.
+    'SELECT seq, id, type, session_id AS sessionId, CAST(body AS BLOB) AS body FROM outbox WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const mark = raw.prepare<[string, number, number]>(
+    'UPDATE outbox SET sent_at = ? WHERE seq >= ? AND seq <= ? AND sent_at IS NULL',
+  );
+  const syncNormal = raw.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = raw.prepare('PRAGMA synchronous = FULL');
+  const alone = <T>(fn: () => T): Promise<T> => db.connection().execute(async () => fn());
+  return {
+    /** Unsent rows in seq order; `afterSeq` skips rows already on their way (the relay reads ahead while it sends). */
+    unsent: (limit: number, afterSeq = 0): Promise<UnsentEvent[]> => alone(() => unsent.all(afterSeq, limit)),
+    /**
+     * Marks the unsent rows from `firstSeq` to `lastSeq` sent. The relay sends unsent rows in seq order and seqs only
+     * grow, so a batch is exactly the unsent rows of its seq range: one short statement however large the batch.
+     *
+     * The only write on the station that is not flushed to disk by itself (synchronous=NORMAL for this statement): a
+     * mark lost to a power cut only sends its batch again, which the broker's duplicate detection and HQ's inbox
+     * absorb, and the next command's commit (FULL) makes it durable anyway. A flush of hundreds of batches after an
+     * hour offline then does not wait on the disk once per batch — on a disk other programs keep busy, that wait was
+     * most of the relay's own time.
+     */
+    markSent: (firstSeq: number, lastSeq: number, at: string): Promise<void> =>
+      alone(() => {
+        syncNormal.run();
+        try {
+          mark.run(at, firstSeq, lastSeq);
+        } finally {
+          syncFull.run();
+        }
+      }),
+  };
 }
+
+export type OutboxQueue = ReturnType<typeof outboxQueue>;
 
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
   // Only unsent rows: the partial index outbox_unsent keeps this cheap however long the sent history grows (the
@@ -165,18 +174,6 @@ export async function inboxSeen(q: Q, id: string): Promise<boolean> {
   return (await q.selectFrom('inbox').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-/**
- * Which of these ids the inbox already holds. The ids travel as one JSON array, so the statement's text is the same
- * for any number of them: prepared once, not once per batch size (group-committed feed batches vary in size).
- */
-export async function inboxHolds(q: Q, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await q.executeQuery(
-    CompiledQuery.raw('SELECT id FROM inbox WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]),
-  );
-  return new Set((rows.rows as { id: string }[]).map((r) => r.id));
-}
-
 export type InboxRow = {
   id: string;
   type: string;
@@ -187,30 +184,6 @@ export type InboxRow = {
   body: string;
   at: string;
 };
-
-/**
- * Records many inbox rows (a group-committed feed batch): one prepared insert run per row. (Multi-row inserts built
- * by Kysely cost more to build and prepare — a new statement for every batch size — than they save: the largest
- * share of the station's own time in the sync.apply profile.)
- */
-export async function recordInboxRows(q: Q, rows: InboxRow[]): Promise<void> {
-  for (const row of rows) {
-    await q.executeQuery(
-      CompiledQuery.raw(INSERT_INBOX, [
-        row.id,
-        row.type,
-        row.origin,
-        row.originSeq,
-        row.status,
-        row.note,
-        row.body,
-        row.at,
-      ]),
-    );
-  }
-}
-const INSERT_INBOX =
-  'INSERT INTO inbox (id, type, origin, origin_seq, status, note, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Inbox rows of one type with one note (e.g. snapshot chunks waiting for the first), oldest first. */
 export async function inboxWaiting(q: Q, type: string, note: string): Promise<{ id: string; body: string }[]> {

@@ -3,12 +3,11 @@
  * and marks them sent in one transaction after the broker accepted them. A crash between the two only re-sends;
  * the broker's duplicate detection and HQ's inbox absorb that.
  */
-import type { ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
+import type { ServiceBusMessageBatch } from '@azure/service-bus';
 import { BehaviorSubject, type Observable } from 'rxjs';
-import type { Db } from '../store/db';
-import { markSent, unsentEvents } from '../store/queues';
+import type { OutboxQueue, UnsentEvent } from '../store/queues';
 import type { Connectivity } from './connectivity';
-import { toServiceBusMessage } from './service-bus';
+import { toServiceBusMessage, type StationSender } from './service-bus';
 
 /** What the relay is doing (the outbox's own figures — depth, oldest unsent — come from the database: outboxStats). */
 export interface RelayProgress {
@@ -30,8 +29,8 @@ export interface OutboxRelay {
 }
 
 export function createOutboxRelay(opts: {
-  db: Db;
-  sender: ServiceBusSender;
+  queue: OutboxQueue;
+  sender: StationSender;
   connectivity: Connectivity;
   origin: string;
   batchSize: number;
@@ -60,18 +59,17 @@ export function createOutboxRelay(opts: {
     return s === 'online' || s === 'degraded';
   };
 
-  type Row = Awaited<ReturnType<typeof unsentEvents>>[number];
-  type Packed = { batch: ServiceBusMessageBatch; firstSeq: number; lastSeq: number; rest: Row[] };
+  type Packed = { batch: ServiceBusMessageBatch; firstSeq: number; lastSeq: number; rest: UnsentEvent[] };
 
   /**
    * The next batch: the rows the last one had no room for, then unsent rows read after `readSeq`, packed in seq order
    * until the broker's size limit; the rows that do not fit are kept for the batch after (each row is read once).
    */
-  async function pack(rest: Row[], readSeq: number, signal: AbortSignal): Promise<Packed | null> {
+  async function pack(rest: UnsentEvent[], readSeq: number, signal: AbortSignal): Promise<Packed | null> {
     const rows =
       rest.length >= opts.batchSize
         ? rest
-        : rest.concat(await unsentEvents(opts.db, opts.batchSize - rest.length, readSeq));
+        : rest.concat(await opts.queue.unsent(opts.batchSize - rest.length, readSeq));
     if (rows.length === 0) return null;
     const batch = await opts.sender.createMessageBatch({ abortSignal: signal });
     let n = 0;
@@ -101,7 +99,7 @@ export function createOutboxRelay(opts: {
         await sending;
         const following = !stopped && connected() ? await next : null;
         sending = following && quiet(opts.sender.sendMessages(following.batch, { abortSignal: abort.signal }));
-        await markSent(opts.db, current.firstSeq, current.lastSeq, new Date(opts.now()).toISOString());
+        await opts.queue.markSent(current.firstSeq, current.lastSeq, new Date(opts.now()).toISOString());
         sent += current.batch.count;
         opts.connectivity.reportSuccess();
         const elapsed = Math.max(1, opts.now() - started) / 1000;

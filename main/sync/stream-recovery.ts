@@ -5,18 +5,17 @@
  * then the database refuses new outbox rows, so the station never sends a seq HQ already holds.
  */
 import { filter, type Subscription } from 'rxjs';
-import type { ServiceBusSender } from '@azure/service-bus';
 import { v7 as uuidv7 } from 'uuid';
 import { schemaVersion } from '../../core/messages';
 import { markStreamRecoveryRequested, streamRecovery } from '../store/backup';
 import { getConference } from '../store/catalog';
 import type { Db } from '../store/db';
 import type { Connectivity } from './connectivity';
-import { toServiceBusMessage } from './service-bus';
+import { toServiceBusMessage, type StationSender } from './service-bus';
 
 export function startStreamRecoveryRequests(o: {
   db: Db;
-  sender: ServiceBusSender;
+  sender: StationSender;
   connectivity: Connectivity;
   stationId: string;
   now: () => number;

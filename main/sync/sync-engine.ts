@@ -3,7 +3,8 @@
  * Built by the station's composition root when sync is configured.
  */
 import { BehaviorSubject, defer, filter, from, type Observable, type Subscription } from 'rxjs';
-import type { Db } from '../store/db';
+import type { Db, RawDb } from '../store/db';
+import { outboxQueue } from '../store/queues';
 import { startAllotmentKeeper } from './allotment-keeper';
 import { parseConnectionString, type SyncConfig } from './config';
 import { createConnectivity, type Connectivity, type ConnectivitySnapshot } from './connectivity';
@@ -31,6 +32,8 @@ export function startSync(opts: {
   config: SyncConfig;
   stationId: string;
   db: Db;
+  /** The same connection's raw handle: the relay's statements are prepared on it. */
+  raw: RawDb;
   sink: FeedSink;
   /** Fires when a command appended to the outbox, so the relay sends at once. */
   outboxAppended$: Observable<unknown>;
@@ -54,7 +57,7 @@ export function startSync(opts: {
     feedFreshMs: opts.config.feedFreshMs,
   });
   const relay = createOutboxRelay({
-    db: opts.db,
+    queue: outboxQueue(opts.db, opts.raw),
     sender: bus.sender,
     connectivity,
     origin: `station:${opts.stationId}`,

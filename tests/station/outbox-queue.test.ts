@@ -3,11 +3,10 @@
  * sent by its seq range, and the one write that is not flushed to disk by itself — the mark — leaving the connection
  * as durable as before for everything else.
  */
-import { Kysely, SqliteDialect } from 'kysely';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StationDB } from '../../main/store/schema';
 import { openStationDb, type OpenedDb } from '../../main/store/db';
-import { appendEvent, markSent, outboxStats, unsentEvents } from '../../main/store/queues';
+import { appendEvent, outboxQueue, outboxStats } from '../../main/store/queues';
 import { dayAt, tempDir } from '../support/fixtures';
 
 let t: ReturnType<typeof tempDir>;
@@ -40,16 +39,36 @@ const sentSeqs = () =>
 
 describe('the outbox for the relay', () => {
   it('reads unsent rows in seq order after a point, and marks exactly the unsent rows of a seq range', async () => {
-    expect((await unsentEvents(o.db, 4)).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
-    expect((await unsentEvents(o.db, 4, 8)).map((r) => r.seq)).toEqual([9, 10]);
-    await markSent(o.db, 3, 5, at);
+    const queue = outboxQueue(o.db, o.raw);
+    expect((await queue.unsent(4)).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    expect((await queue.unsent(4, 8)).map((r) => r.seq)).toEqual([9, 10]);
+    await queue.markSent(3, 5, at);
     expect(sentSeqs()).toEqual([3, 4, 5]);
     // A range over rows already sent leaves their time alone.
-    await markSent(o.db, 1, 6, dayAt('09:05'));
+    await queue.markSent(1, 6, dayAt('09:05'));
     expect(sentSeqs()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(o.raw.prepare('SELECT sent_at FROM outbox WHERE seq = 4').pluck().get()).toBe(at);
-    expect((await unsentEvents(o.db, 100)).map((r) => r.seq)).toEqual([7, 8, 9, 10]);
+    expect((await queue.unsent(100)).map((r) => r.seq)).toEqual([7, 8, 9, 10]);
     expect(await outboxStats(o.db)).toMatchObject({ depth: 4, lastSeq: 10 });
+  });
+
+  it('reads a body as the UTF-8 bytes of its stored text, whatever the script', async () => {
+    await o.db
+      .transaction()
+      .execute((tx) =>
+        appendEvent(
+          tx,
+          { stationId: 'desk-a', conferenceId: 'conf-1', at },
+          'CheckedIn',
+          { registrantId: 'Zoë-李-😀', sessionId: null, at },
+          null,
+        ),
+      );
+    const [row] = await outboxQueue(o.db, o.raw).unsent(1, 10);
+    const text = o.raw.prepare('SELECT body FROM outbox WHERE seq = 11').pluck().get() as string;
+    expect(Buffer.isBuffer(row!.body)).toBe(true);
+    expect(row!.body.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(JSON.parse(row!.body.toString('utf8'))).toMatchObject({ payload: { registrantId: 'Zoë-李-😀' } });
   });
 
   it('the mark is written without waiting for the disk; every other write on the connection still does (synchronous=FULL)', async () => {
@@ -57,23 +76,59 @@ describe('the outbox for the relay', () => {
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     // The statements the mark runs, in order, on the same connection.
     const ran: string[] = [];
-    const db = new Kysely<StationDB>({
-      dialect: new SqliteDialect({ database: o.raw }),
-      log: (e) => void ran.push(e.query.sql.split(' where ')[0]!),
-    });
-    await markSent(db, 1, 2, at);
-    expect(ran).toEqual([
-      'PRAGMA synchronous = NORMAL',
-      'update "outbox" set "sent_at" = ?',
-      'PRAGMA synchronous = FULL',
-    ]);
+    const logged = new Proxy(o.raw, {
+      get(target, key) {
+        if (key !== 'prepare') return Reflect.get(target, key, target);
+        return (text: string) => {
+          const stmt = target.prepare(text);
+          return new Proxy(stmt, {
+            get: (s, k) =>
+              k === 'run'
+                ? (...args: unknown[]) => (ran.push(text.split(' WHERE ')[0]!), s.run(...args))
+                : Reflect.get(s, k, s),
+          });
+        };
+      },
+    }) as Database.Database;
+    const queue = outboxQueue(o.db, logged);
+    await queue.markSent(1, 2, at);
+    expect(ran).toEqual(['PRAGMA synchronous = NORMAL', 'UPDATE outbox SET sent_at = ?', 'PRAGMA synchronous = FULL']);
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     // Also when the mark fails.
     o.raw.exec(
       `CREATE TRIGGER outbox_mark_fails BEFORE UPDATE OF sent_at ON outbox WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
     );
-    await expect(markSent(db, 3, 3, at)).rejects.toThrow('disk full');
+    await expect(queue.markSent(3, 3, at)).rejects.toThrow('disk full');
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     expect(sentSeqs()).toEqual([1, 2]);
+  });
+
+  it('waits for a command’s open transaction: never reads rows before they are committed, nor marks inside it', async () => {
+    const queue = outboxQueue(o.db, o.raw);
+    await queue.markSent(1, 10, at);
+    let release!: () => void;
+    let appended!: () => void;
+    const appendedNow = new Promise<void>((r) => (appended = r));
+    const command = o.db.transaction().execute(async (tx) => {
+      await appendEvent(
+        tx,
+        { stationId: 'desk-a', conferenceId: 'conf-1', at },
+        'CheckedIn',
+        { registrantId: 'r-late', sessionId: null, at },
+        null,
+      );
+      appended();
+      await new Promise<void>((r) => (release = r)); // the command awaits something while its transaction is open
+      throw new Error('the command fails: its row is rolled back');
+    });
+    await appendedNow;
+    const read = queue.unsent(10);
+    const marked = queue.markSent(11, 11, at);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await expect(command).rejects.toThrow('rolled back');
+    expect(await read).toEqual([]);
+    await marked;
+    expect(o.raw.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(10);
   });
 });

@@ -20,18 +20,9 @@ import {
 } from '../../store/catalog';
 import { printsOf, recordPrint } from '../../store/printing';
 import type { Tx } from '../../store/db';
-import {
-  inboxHolds,
-  inboxSeen,
-  inboxWaiting,
-  recordInbox,
-  recordInboxRows,
-  setInboxOutcome,
-  type InboxRow,
-} from '../../store/queues';
+import { inboxSeen, inboxWaiting, recordInbox, setInboxOutcome, type InboxRow } from '../../store/queues';
 import {
   allotmentWithSeat,
-  applyAvailability,
   closeAllotment,
   getSale,
   grantEntitlement,
@@ -75,10 +66,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
   if (valid.length > 0) {
     await inTx(ctx, async (tx) => {
       let conference = await getConference(tx);
-      const seen = await inboxHolds(
-        tx,
-        valid.map((e) => e.id),
-      );
+      const seen = ctx.feed.inboxHolds(valid.map((e) => e.id));
       const fresh: Envelope<FeedMessageType>[] = [];
       for (const env of valid) {
         if (seen.has(env.id)) applied.set(env, { status: 'duplicate', type: env.type, note: null });
@@ -100,7 +88,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
       const at = nowIso(ctx);
       for (const env of fresh) {
         // A first snapshot chunk looks for chunks recorded before it: they must be in the inbox by then.
-        if (env.type === 'ConferenceSnapshotChunk') await recordInboxRows(tx, rows.splice(0));
+        if (env.type === 'ConferenceSnapshotChunk') ctx.feed.recordInbox(rows.splice(0));
         const r: Applied =
           conference && env.conferenceId !== conference.id
             ? { status: 'ignored', note: `for conference "${env.conferenceId}", not this station's "${conference.id}"` }
@@ -119,7 +107,7 @@ async function applyFeed(ctx: StationContext, raws: unknown[]): Promise<FeedBatc
         applied.set(env, { status: r.status, type: env.type, note: r.note });
         if (env.type === 'ConferenceSnapshotChunk' && !conference) conference = await getConference(tx); // just imported
       }
-      await recordInboxRows(tx, rows);
+      ctx.feed.recordInbox(rows);
     });
     ctx.events.emit({ type: 'hq.contact', hqTime: valid[valid.length - 1]!.at, messages: valid.length });
     for (const f of after) f(); // notifications only after the transaction committed
@@ -164,7 +152,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
 
     case 'SeatAvailability': {
       const p = env.payload;
-      if (await applyAvailability(tx, { ...p, hqTime: env.at, receivedAt: at })) {
+      if (ctx.feed.applyAvailability({ ...p, hqTime: env.at, receivedAt: at })) {
         return {
           status: 'applied',
           note: null,
@@ -177,7 +165,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
     }
 
     case 'SaleConfirmed': {
-      const sale = await getSale(tx, env.payload.saleId);
+      const sale = ctx.feed.sale(env.payload.saleId);
       if (!sale) return { status: 'ignored', note: 'not a sale of this station' };
       if (sale.status !== 'pending') return { status: 'ignored', note: `sale already ${sale.status}` };
       await updateSale(tx, sale.id, { status: 'confirmed', decided_at: at, at_risk: 0, proceed: 1 });
@@ -194,7 +182,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
     case 'SaleOversold': {
       const p = env.payload;
       if (p.station !== me) return { status: 'ignored', note: 'another station’s sale' };
-      const sale = await getSale(tx, p.saleId);
+      const sale = ctx.feed.sale(p.saleId);
       if (!sale) return { status: 'ignored', note: 'unknown sale' };
       if (sale.status !== 'pending') return { status: 'ignored', note: `sale already ${sale.status}` };
       if (sale.proceed === 0) {
