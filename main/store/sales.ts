@@ -238,37 +238,6 @@ export async function getAvailability(q: Q, sessionId: string): Promise<Selectab
   return q.selectFrom('availability').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
 }
 
-/** Applies HQ's numbers only if `version` is newer; returns whether anything changed. */
-export async function applyAvailability(
-  q: Q,
-  a: {
-    sessionId: string;
-    capacity: number;
-    sold: number;
-    allotted: number;
-    version: number;
-    salesRatePerMin: number;
-    hqTime: string;
-    receivedAt: string;
-  },
-): Promise<boolean> {
-  const r = await q
-    .updateTable('availability')
-    .set({
-      capacity: a.capacity,
-      sold: a.sold,
-      allotted: a.allotted,
-      version: a.version,
-      sales_rate: a.salesRatePerMin,
-      hq_time: a.hqTime,
-      received_at: a.receivedAt,
-    })
-    .where('session_id', '=', a.sessionId)
-    .where('version', '<', a.version)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
-}
-
 export async function availabilityView(q: Q, sessionId: string): Promise<AvailabilityView | undefined> {
   const a = await getAvailability(q, sessionId);
   if (!a) return undefined;
