@@ -32,7 +32,7 @@ import { getCaseBySale } from '../../store/cases';
 import { dropEntitlement, getEntitlement, recordSeatRelease, ticketRules } from '../../store/registrations';
 import { refreshImportedAvailability } from '../../store/catalog';
 import type { SaleRecord, SessionRecord } from '../../store/schema';
-import type { HqContact } from '../../../core/staleness';
+import type { HqContact, Staleness } from '../../../core/staleness';
 import {
   actor,
   audit,
@@ -279,30 +279,27 @@ function buyerMayBuy(
 export async function decide(
   ctx: StationContext,
   q: Db | Tx,
-  { sessionId, params }: SaleScope,
+  scope: SaleScope,
   override: boolean,
   online: boolean,
 ): Promise<SaleDecision> {
-  const a = await getAvailability(q, sessionId);
-  if (!a) throw new DomainError('not_found', `No seat numbers for session "${sessionId}".`);
-  return decideSale({
-    online,
-    capacity: a.capacity,
-    sold: a.sold,
-    allotted: a.allotted,
-    salesRatePerMin: a.sales_rate,
-    allotmentRemaining: await allotmentRemaining(q, sessionId),
-    staleness: await staleness(ctx, q),
-    pendingOverdraft: await pendingAtRisk(q, sessionId),
+  const availability = (await getAvailability(q, scope.sessionId)) ?? null;
+  return decideOn(
+    {
+      availability,
+      allotmentRemaining: await allotmentRemaining(q, scope.sessionId),
+      pendingAtRisk: await pendingAtRisk(q, scope.sessionId),
+      staleness: await staleness(ctx, q),
+    },
+    scope,
     override,
-    params,
-  });
+    online,
+  );
 }
 
-/** `decide` from the facts read in one query (the sale's own transaction). */
-function decideFrom(
-  ctx: StationContext,
-  f: SaleFacts,
+/** The policy's inputs gathered (by `decide`, or from the sale's one query), decided. */
+function decideOn(
+  f: Pick<SaleFacts, 'availability' | 'allotmentRemaining' | 'pendingAtRisk'> & { staleness: Staleness },
   { sessionId, params }: SaleScope,
   override: boolean,
   online: boolean,
@@ -316,7 +313,7 @@ function decideFrom(
     allotted: a.allotted,
     salesRatePerMin: a.sales_rate,
     allotmentRemaining: f.allotmentRemaining,
-    staleness: stalenessSince(ctx, f.hqContact === null ? null : (JSON.parse(f.hqContact) as HqContact)),
+    staleness: f.staleness,
     pendingOverdraft: f.pendingAtRisk,
     override,
     params,
@@ -364,7 +361,8 @@ async function sellAndWait(
     );
     const price = req.charge !== undefined ? req.charge : priceOf(session, conference.currency);
     requirePayment(price, req.payment, req.chargeFor ?? `A seat in "${session.title}"`);
-    const d = decideFrom(ctx, facts, scope, supervisor !== null, online);
+    const contact = facts.hqContact === null ? null : (JSON.parse(facts.hqContact) as HqContact);
+    const d = decideOn({ ...facts, staleness: stalenessSince(ctx, contact) }, scope, supervisor !== null, online);
     if (!d.allowed) {
       throw new DomainError('refused', `Sale refused: ${describeFailedConditions(d.failed)}.`, {
         failed: d.failed,
