@@ -9,7 +9,7 @@ export interface QueueCounts {
 
 export async function queueCounts(db: Db): Promise<QueueCounts> {
   const outbox = await db
-    .selectFrom('outbox')
+    .selectFrom('outbox_status')
     .select(['type', sql<number>`sum(sent_at IS NOT NULL)`.as('sent'), sql<number>`sum(sent_at IS NULL)`.as('unsent')])
     .groupBy('type')
     .orderBy('type')

@@ -2,6 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, RawDb, Tx } from './db';
 import type { PaymentRow } from './schema';
+import { unsentRow } from './queues';
 
 type Q = Db | Tx;
 
@@ -147,7 +148,7 @@ export async function unconfirmed(q: Q): Promise<{ sales: number; moneyUnsent: n
   const unsent = await q
     .selectFrom('outbox')
     .select(sql<number>`count(*)`.as('n'))
-    .where('sent_at', 'is', null)
+    .where(unsentRow)
     .where('type', 'in', ['PaymentRecorded', 'PaymentReversed'])
     .executeTakeFirstOrThrow();
   return { sales: sales.n, moneyUnsent: unsent.n };

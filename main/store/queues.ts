@@ -1,5 +1,5 @@
 /** The two durable queues: the outbox of events this station produced and the inbox of what HQ told it. */
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Envelope, Payload, StationEventType } from '../../core/messages';
 import { schemaVersion } from '../../core/messages';
@@ -114,11 +114,20 @@ export interface UnsentEvent {
 export function outboxQueue(db: Db, raw: RawDb) {
   const unsent = raw.prepare<[number, number], UnsentEvent>(
     // The body read as bytes (a TEXT column cast to BLOB is its UTF-8 as stored): no JavaScript string is made of
-    // it only to be encoded back to UTF-8 for the wire.
-    'SELECT seq, id, type, session_id AS sessionId, CAST(body AS BLOB) AS body FROM outbox WHERE sent_at IS NULL AND seq > ? ORDER BY seq LIMIT ?',
+    // it only to be encoded back to UTF-8 for the wire. Rows up to outbox_sent_through are sent: read from after it.
+    `SELECT seq, id, type, session_id AS sessionId, CAST(body AS BLOB) AS body FROM outbox
+     WHERE sent_at IS NULL AND seq > max(?, (SELECT seq FROM outbox_sent_through)) ORDER BY seq LIMIT ?`,
   );
-  const mark = raw.prepare<[string, number, number]>(
-    'UPDATE outbox SET sent_at = ? WHERE seq >= ? AND seq <= ? AND sent_at IS NULL',
+  // An unsent row before the batch: then the batch does not continue the sent prefix, and its rows are marked one by one.
+  const unsentBefore = raw.prepare<[number]>(
+    `SELECT 1 FROM outbox WHERE sent_at IS NULL AND seq > (SELECT seq FROM outbox_sent_through) AND seq < ? LIMIT 1`,
+  );
+  const moveThrough = raw.prepare<[number, string, number]>(
+    'UPDATE outbox_sent_through SET seq = ?, at = ? WHERE seq < ?',
+  );
+  const markRows = raw.prepare<[string, number, number]>(
+    `UPDATE outbox SET sent_at = ? WHERE seq >= ? AND seq <= ? AND sent_at IS NULL
+     AND seq > (SELECT seq FROM outbox_sent_through)`,
   );
   const syncNormal = raw.prepare('PRAGMA synchronous = NORMAL');
   const syncFull = raw.prepare('PRAGMA synchronous = FULL');
@@ -128,7 +137,9 @@ export function outboxQueue(db: Db, raw: RawDb) {
     unsent: (limit: number, afterSeq = 0): Promise<UnsentEvent[]> => alone(() => unsent.all(afterSeq, limit)),
     /**
      * Marks the unsent rows from `firstSeq` to `lastSeq` sent. The relay sends unsent rows in seq order and seqs only
-     * grow, so a batch is exactly the unsent rows of its seq range: one short statement however large the batch.
+     * grow, so a batch is exactly the unsent rows of its seq range. When no unsent row comes before it (the relay's
+     * every batch), the batch is marked by moving `outbox_sent_through` to `lastSeq`: one short row written however
+     * large the batch. Otherwise its rows get their own `sent_at`.
      *
      * The only write on the station that is not flushed to disk by itself (synchronous=NORMAL for this statement): a
      * mark lost to a power cut only sends its batch again, which the broker's duplicate detection and HQ's inbox
@@ -138,9 +149,11 @@ export function outboxQueue(db: Db, raw: RawDb) {
      */
     markSent: (firstSeq: number, lastSeq: number, at: string): Promise<void> =>
       alone(() => {
+        const prefix = unsentBefore.get(firstSeq) === undefined;
         syncNormal.run();
         try {
-          mark.run(at, firstSeq, lastSeq);
+          if (prefix) moveThrough.run(lastSeq, at, lastSeq);
+          else markRows.run(at, firstSeq, lastSeq);
         } finally {
           syncFull.run();
         }
@@ -150,19 +163,22 @@ export function outboxQueue(db: Db, raw: RawDb) {
 
 export type OutboxQueue = ReturnType<typeof outboxQueue>;
 
+/** An outbox row not yet sent: no `sent_at` of its own, and after the sent prefix (`outbox_sent_through`). */
+export const unsentRow = sql<SqlBool>`sent_at IS NULL AND seq > (SELECT seq FROM outbox_sent_through)`;
+
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
-  // Only unsent rows: the partial index outbox_unsent keeps this cheap however long the sent history grows (the
-  // relay asks after every batch).
+  // Only unsent rows: the partial index outbox_unsent, read from after the sent prefix, keeps this cheap however long
+  // the sent history grows (the relay asks after every batch).
   const r = await q
     .selectFrom('outbox')
     .select(sql<number>`count(*)`.as('depth'))
-    .where('sent_at', 'is', null)
+    .where(unsentRow)
     .executeTakeFirstOrThrow();
   // Rows are appended in seq order, so the oldest unsent is the first by seq (read through the index, not every row).
   const oldest = await q
     .selectFrom('outbox')
     .select('created_at')
-    .where('sent_at', 'is', null)
+    .where(unsentRow)
     .orderBy('seq')
     .limit(1)
     .executeTakeFirst();
@@ -250,13 +266,7 @@ export async function setValue(q: Q, table: 'settings' | 'sync_state', key: stri
 
 /** The oldest unsent outbox row's seq (null when everything is sent) and the last seq ever appended. */
 export async function outboxSeqs(q: Q): Promise<{ oldestUnsent: number | null; last: number }> {
-  const oldest = await q
-    .selectFrom('outbox')
-    .select('seq')
-    .where('sent_at', 'is', null)
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
+  const oldest = await q.selectFrom('outbox').select('seq').where(unsentRow).orderBy('seq').limit(1).executeTakeFirst();
   const last = await q.selectFrom('counter').select('value').where('name', '=', 'outbox').executeTakeFirst();
   return { oldestUnsent: oldest?.seq ?? null, last: last?.value ?? 0 };
 }

@@ -250,6 +250,22 @@ export interface OutboxRow {
   session_id: string | null;
   body: string;
   created_at: string;
+  /** Set when a row was marked sent on its own; most rows are sent by `outbox_sent_through` (read `outbox_status`). */
+  sent_at: string | null;
+}
+/** Every outbox row with seq <= `seq` is sent (the relay's batches in order); `at` is when the last one was marked. */
+export interface OutboxSentThroughRow {
+  id: number;
+  seq: number;
+  at: string | null;
+}
+/** The view `outbox_status`: each outbox row and when it was sent (null: not yet), however it was marked. */
+export interface OutboxStatusRow {
+  seq: number;
+  id: string;
+  type: string;
+  session_id: string | null;
+  created_at: string;
   sent_at: string | null;
 }
 export interface InboxRow {
@@ -395,6 +411,8 @@ export interface StationDB {
   badge_revocation: BadgeRevocationRow;
   check_in: CheckInRow;
   outbox: OutboxRow;
+  outbox_sent_through: OutboxSentThroughRow;
+  outbox_status: OutboxStatusRow;
   inbox: InboxRow;
   counter: CounterRow;
   stream_recovery: StreamRecoveryRow;

@@ -14,6 +14,7 @@ import * as m0010 from './0010-badge-prints';
 import * as m0011 from './0011-desk-day';
 import * as m0013 from './0013-print-batches';
 import * as m0015 from './0015-stream-recovery';
+import * as m0016 from './0016-outbox-sent-through';
 
 export const stationMigrations: Record<string, Migration> = {
   '0001-catalog': m0001,
@@ -27,4 +28,5 @@ export const stationMigrations: Record<string, Migration> = {
   '0011-desk-day': m0011,
   '0013-print-batches': m0013,
   '0015-stream-recovery': m0015,
+  '0016-outbox-sent-through': m0016,
 };

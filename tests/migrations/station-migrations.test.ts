@@ -124,6 +124,9 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0015-stream-recovery': (db) => {
     db.exec(`INSERT INTO stream_recovery VALUES (1, 'now', 'station-desk-a-old.db', 1, NULL)`);
   },
+  '0016-outbox-sent-through': (db) => {
+    db.exec(`UPDATE outbox_sent_through SET seq = 1, at = 'then'`);
+  },
 };
 
 /** What must hold once the migration (and every earlier one) has run. */
@@ -299,6 +302,22 @@ const checks: Record<string, (db: Raw) => void> = {
     db.exec('ROLLBACK TO answered');
     db.exec('RELEASE answered');
     expect(() => db.exec(`INSERT INTO stream_recovery VALUES (2, 'now', 'x', 0, NULL)`)).toThrow(/CHECK/);
+  },
+  '0016-outbox-sent-through': (db) => {
+    // Row 1 (written unsent by 0003's seed) is sent by the prefix; a row after it by its own sent_at, or not yet.
+    db.exec('SAVEPOINT rows');
+    db.exec('DELETE FROM stream_recovery');
+    db.exec(`INSERT INTO outbox VALUES (2, 'e2', 'SeatSold', 's1', '{}', 'now', NULL)`);
+    db.exec(`INSERT INTO outbox VALUES (3, 'e3', 'SeatSold', 's1', '{}', 'now', 'later')`);
+    expect(db.prepare(`SELECT seq, sent_at FROM outbox_status ORDER BY seq`).all()).toEqual([
+      { seq: 1, sent_at: 'then' },
+      { seq: 2, sent_at: null },
+      { seq: 3, sent_at: 'later' },
+    ]);
+    db.exec('ROLLBACK TO rows');
+    db.exec('RELEASE rows');
+    expect(() => db.exec(`INSERT INTO outbox_sent_through VALUES (2, 0, NULL)`)).toThrow(/CHECK/);
+    expect(() => db.exec(`UPDATE outbox_sent_through SET seq = -1`)).toThrow(/CHECK/);
   },
 };
 

@@ -148,7 +148,8 @@ describe('HQ killed and restarted mid-stream', () => {
     await until(
       () =>
         stations.every(
-          (s) => rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM outbox WHERE sent_at IS NULL`)[0]!.n === 0,
+          (s) =>
+            rawAll<{ n: number }>(dbOf(s.id), `SELECT count(*) n FROM outbox_status WHERE sent_at IS NULL`)[0]!.n === 0,
         ),
       10_000,
       'outboxes flushed',

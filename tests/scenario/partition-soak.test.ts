@@ -175,7 +175,7 @@ describe(`three stations, ${SALES} random sales each, random partitions for ${SE
       const settled = async () =>
         STATIONS.every(
           (id) =>
-            one<{ n: number }>(id, `SELECT count(*) n FROM outbox WHERE sent_at IS NULL`)[0]!.n === 0 &&
+            one<{ n: number }>(id, `SELECT count(*) n FROM outbox_status WHERE sent_at IS NULL`)[0]!.n === 0 &&
             one<{ n: number }>(id, `SELECT count(*) n FROM sale WHERE status = 'pending'`)[0]!.n === 0,
         ) && (await w.agree());
       await until(settled, 90_000, `convergence (seed ${SEED}, outcomes ${JSON.stringify(outcomes)})`).catch(

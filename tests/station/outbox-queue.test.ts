@@ -33,23 +33,52 @@ afterEach(async () => {
 });
 
 const sentSeqs = () =>
-  (o.raw.prepare('SELECT seq FROM outbox WHERE sent_at IS NOT NULL ORDER BY seq').all() as { seq: number }[]).map(
-    (r) => r.seq,
-  );
+  (
+    o.raw.prepare('SELECT seq FROM outbox_status WHERE sent_at IS NOT NULL ORDER BY seq').all() as { seq: number }[]
+  ).map((r) => r.seq);
+const sentThrough = () => o.raw.prepare('SELECT seq FROM outbox_sent_through').pluck().get();
 
 describe('the outbox for the relay', () => {
   it('reads unsent rows in seq order after a point, and marks exactly the unsent rows of a seq range', async () => {
     const queue = outboxQueue(o.db, o.raw);
     expect((await queue.unsent(4)).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect((await queue.unsent(4, 8)).map((r) => r.seq)).toEqual([9, 10]);
+    // Out of order (1 and 2 still unsent): the rows get their own sent_at.
     await queue.markSent(3, 5, at);
     expect(sentSeqs()).toEqual([3, 4, 5]);
-    // A range over rows already sent leaves their time alone.
+    expect(sentThrough()).toBe(0);
+    // A range over rows already sent leaves their time alone; from the first unsent row on, the sent prefix moves.
     await queue.markSent(1, 6, dayAt('09:05'));
     expect(sentSeqs()).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(o.raw.prepare('SELECT sent_at FROM outbox WHERE seq = 4').pluck().get()).toBe(at);
+    expect(sentThrough()).toBe(6);
+    expect(o.raw.prepare('SELECT sent_at FROM outbox_status WHERE seq = 4').pluck().get()).toBe(at);
+    expect(o.raw.prepare('SELECT sent_at FROM outbox_status WHERE seq = 2').pluck().get()).toBe(dayAt('09:05'));
     expect((await queue.unsent(100)).map((r) => r.seq)).toEqual([7, 8, 9, 10]);
+    expect((await queue.unsent(100, 2)).map((r) => r.seq)).toEqual([7, 8, 9, 10]);
     expect(await outboxStats(o.db)).toMatchObject({ depth: 4, lastSeq: 10 });
+    // A mark behind the prefix changes nothing.
+    await queue.markSent(2, 3, dayAt('09:10'));
+    expect(sentThrough()).toBe(6);
+    expect(o.raw.prepare('SELECT sent_at FROM outbox_status WHERE seq = 2').pluck().get()).toBe(dayAt('09:05'));
+  });
+
+  it('marks the relay’s batches in order by moving one number: no outbox row is rewritten', async () => {
+    const queue = outboxQueue(o.db, o.raw);
+    const rowsBefore = o.raw.prepare('SELECT seq, sent_at FROM outbox ORDER BY seq').all();
+    for (const [first, last] of [
+      [1, 4],
+      [5, 9],
+      [10, 10],
+    ] as const) {
+      const batch = await queue.unsent(100);
+      expect(batch[0]!.seq).toBe(first);
+      await queue.markSent(first, last, at);
+      expect(sentThrough()).toBe(last);
+    }
+    expect(await queue.unsent(100)).toEqual([]);
+    expect(sentSeqs()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(o.raw.prepare('SELECT seq, sent_at FROM outbox ORDER BY seq').all()).toEqual(rowsBefore);
+    expect(await outboxStats(o.db)).toMatchObject({ depth: 0, oldestUnsentAt: null, lastSeq: 10 });
   });
 
   it('reads a body as the UTF-8 bytes of its stored text, whatever the script', async () => {
@@ -82,25 +111,35 @@ describe('the outbox for the relay', () => {
         return (text: string) => {
           const stmt = target.prepare(text);
           return new Proxy(stmt, {
-            get: (s, k) =>
-              k === 'run'
-                ? (...args: unknown[]) => (ran.push(text.split(' WHERE ')[0]!), s.run(...args))
-                : Reflect.get(s, k, s),
+            get: (s, k) => {
+              if (k === 'run') return (...args: unknown[]) => (ran.push(text.split(' WHERE ')[0]!), s.run(...args));
+              const v: unknown = Reflect.get(s, k, s);
+              return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(s) : v; // reads: not logged
+            },
           });
         };
       },
     }) as Database.Database;
     const queue = outboxQueue(o.db, logged);
     await queue.markSent(1, 2, at);
+    expect(ran).toEqual([
+      'PRAGMA synchronous = NORMAL',
+      'UPDATE outbox_sent_through SET seq = ?, at = ?',
+      'PRAGMA synchronous = FULL',
+    ]);
+    expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
+    // A batch out of order is marked row by row, the same way.
+    ran.length = 0;
+    await queue.markSent(5, 5, at);
     expect(ran).toEqual(['PRAGMA synchronous = NORMAL', 'UPDATE outbox SET sent_at = ?', 'PRAGMA synchronous = FULL']);
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
     // Also when the mark fails.
     o.raw.exec(
-      `CREATE TRIGGER outbox_mark_fails BEFORE UPDATE OF sent_at ON outbox WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+      `CREATE TRIGGER outbox_mark_fails BEFORE UPDATE ON outbox_sent_through WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
     );
     await expect(queue.markSent(3, 3, at)).rejects.toThrow('disk full');
     expect(o.raw.pragma('synchronous', { simple: true })).toBe(FULL);
-    expect(sentSeqs()).toEqual([1, 2]);
+    expect(sentSeqs()).toEqual([1, 2, 5]);
   });
 
   it('waits for a command’s open transaction: never reads rows before they are committed, nor marks inside it', async () => {

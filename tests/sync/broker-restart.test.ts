@@ -87,7 +87,7 @@ function ranges(xs: number[]): string {
 async function expectConverged(dbPath: string, hq: HqRecorder): Promise<number> {
   const outbox = rawAll<{ seq: number; id: string; sent_at: string | null }>(
     dbPath,
-    'SELECT seq, id, sent_at FROM outbox ORDER BY seq',
+    'SELECT seq, id, sent_at FROM outbox_status ORDER BY seq',
   );
   expect(outbox.filter((r) => r.sent_at === null)).toEqual([]);
   expect(outbox.map((r) => r.seq)).toEqual(Array.from({ length: outbox.length }, (_, i) => i + 1));

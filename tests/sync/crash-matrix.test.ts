@@ -187,7 +187,7 @@ interface DbView {
 function readDb(): DbView {
   return withDb((db) => ({
     outbox: (
-      db.prepare('SELECT seq, id, sent_at FROM outbox ORDER BY seq').all() as {
+      db.prepare('SELECT seq, id, sent_at FROM outbox_status ORDER BY seq').all() as {
         seq: number;
         id: string;
         sent_at: string | null;
