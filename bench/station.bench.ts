@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { build } from 'esbuild';
 import type { ConferenceFile } from '../core/conference';
 import { schemaVersion } from '../core/messages';
+import { stationHostV8Flags } from '../main/runtime/host-flags';
 import { createStation } from '../main/station/create-station';
 import { openSqlite } from '../main/store/db';
 import { searchRegistrantsNaive } from '../main/store/search';
@@ -495,7 +496,7 @@ export const benchmarks: Benchmark[] = [
         const input = join(dir, 'conference.json');
         writeFileSync(input, JSON.stringify({ conference: conf, queries: mixedQueries(conf, 1000) }));
         const child = (...args: string[]) => {
-          const r = spawnSync(process.execPath, ['--expose-gc', bundle, ...args], {
+          const r = spawnSync(process.execPath, ['--expose-gc', ...stationHostV8Flags, bundle, ...args], {
             encoding: 'utf8',
             timeout: 300_000,
           });

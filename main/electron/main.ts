@@ -27,6 +27,7 @@ import { showOsNotifications } from './os-notifications';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectHost, type HostedStation } from '../runtime/remote';
+import { stationHostV8Flags } from '../runtime/host-flags';
 import { argValue, loadDesktopConfig, sealConfig, sealSecret } from './desktop-config';
 import { utilityHostLink } from './host-link';
 import { serveIpc, type StationIpc } from './ipc';
@@ -92,7 +93,11 @@ export async function startDesktop(o: DesktopOptions = {}): Promise<Desktop | nu
   const preload = join(dir, 'preload.cjs');
   const forkHost = () =>
     utilityHostLink(
-      utilityProcess.fork(join(dir, 'station-host.mjs'), [], { serviceName: 'Lanyard station', stdio: 'inherit' }),
+      utilityProcess.fork(join(dir, 'station-host.mjs'), [], {
+        serviceName: 'Lanyard station',
+        stdio: 'inherit',
+        execArgv: [...stationHostV8Flags],
+      }),
     );
 
   const restoring = argValue(argv, '--restore');

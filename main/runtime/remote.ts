@@ -15,6 +15,7 @@ import type { RestoreReport } from '../station/backups';
 import type { StationEndpoint } from '../station/create-station';
 import type { RuntimeConfig } from './config';
 import type { FromHost, Port, ToHost } from './host-protocol';
+import { stationHostV8Flags } from './host-flags';
 
 export interface HostedStation extends StationEndpoint {
   readonly settings: StationSettings;
@@ -203,7 +204,7 @@ export function forkNodeHost(env: NodeJS.ProcessEnv = process.env): HostLink {
   const child: ChildProcess = fork(hostModule, ['--lanyard-station-host'], {
     serialization: 'advanced',
     env,
-    execArgv: loaderArgs(),
+    execArgv: [...stationHostV8Flags, ...loaderArgs()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exitListeners: ((why: string) => void)[] = [];

@@ -70,6 +70,11 @@ describe('a kiosk', () => {
     ]);
   });
 
+  it('runs its station in a utility process whose young generation stays small (a kiosk PC has little memory)', () => {
+    const [, , options] = electron.utilityProcess.fork.mock.calls.at(-1) as unknown as [string, string[], object];
+    expect(options).toMatchObject({ serviceName: 'Lanyard station', execArgv: ['--max-semi-space-size=8'] });
+  });
+
   it('answers its own window as a kiosk caller: an attendee may search, not sell', async () => {
     expect(await call(win.webContents, 'registrant.search', { query: 'dimitris papadopoulos' })).toMatchObject({
       ok: true,
