@@ -10,7 +10,7 @@ import { contactGapMin, noOutages, outageLimits, recordOutage, type OutageHistor
 import type { Clock, HqContact, Staleness } from '../../core/staleness';
 import { estimateStaleness } from '../../core/staleness';
 import { DomainError } from '../../core/result';
-import type { Db, Tx } from '../store/db';
+import type { Db, OpenedDb, Tx } from '../store/db';
 import type { SyncEngine } from '../sync/sync-engine';
 import type { SyncConfig } from '../sync/config';
 import type { SyncWatch } from './sync-watch';
@@ -27,6 +27,8 @@ import type { StationEvents } from './events';
 
 export interface StationContext {
   db: Db;
+  /** Runs one command's transaction on the station's connection (`commandLane` in store/db.ts); see `inTx`. */
+  command: OpenedDb['command'];
   /** Bulk registrant writes (prepared statements); use inside `inTx`. */
   registrants: RegistrantWriter;
   /** The outbox, the audit chain, payments and a sale's reads and writes as prepared statements; inside `inTx`. */
@@ -113,16 +115,23 @@ export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now())
 /** One command = one transaction; a DomainError thrown inside rolls everything back. */
 export async function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   await requireSoundDatabase(ctx);
-  let open: Tx | null = null;
+  let lastSeq: number | undefined;
   let result: T;
   try {
-    result = await ctx.db.transaction().execute((tx) => fn((open = tx)));
+    result = await ctx.command(async (tx) => {
+      // The lane's transaction object serves every command: nothing kept for it from an earlier one, and what this
+      // one appended is read before the next command can begin.
+      appendedIn.delete(tx);
+      ctx.auditLog.forget(tx);
+      const r = await fn(tx);
+      lastSeq = appendedIn.get(tx);
+      return r;
+    });
   } finally {
     ctx.registrants.endBulk(); // an import's large page cache is given back once it committed (or rolled back)
   }
   // Wake the outbox relay only once the rows are committed, and for every transaction that appended any
   // (a verdict applied from the feed can append a release just as a sale does).
-  const lastSeq = open ? appendedIn.get(open) : undefined;
   if (lastSeq !== undefined) ctx.events.emit({ type: 'outbox.appended', lastSeq });
   return result;
 }

@@ -164,6 +164,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     };
     const ctx: StationContext = {
       db: opened.db,
+      command: opened.command,
       registrants: registrantWriter(opened.raw),
       outbox: outboxWriter(opened.raw),
       auditLog: auditWriter(opened.raw),

@@ -56,6 +56,10 @@ export function auditWriter(raw: RawDb) {
       writeHead.run(seq, hash);
       heads.set(tx, { seq, hash });
     },
+    /** A new command on `tx` (the command lane reuses one transaction object): read the head afresh. */
+    forget(tx: object): void {
+      heads.delete(tx);
+    },
   };
 }
 

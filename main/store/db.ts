@@ -13,7 +13,9 @@ import {
   type Driver,
   type SqliteDatabase,
   type SqliteDialectConfig,
-  type Transaction,
+  SingleConnectionProvider,
+  Transaction,
+  type ConnectionProvider,
 } from 'kysely';
 import { recordedMigrations } from '../../migrations/newer';
 import { stationMigrations } from '../../migrations/station/index';
@@ -28,6 +30,8 @@ export interface OpenedDb {
   db: Db;
   /** The raw handle, for pragmas, backups and the bulk-import fast path; repositories only. */
   raw: Database.Database;
+  /** One command's transaction (see `commandLane`). */
+  command<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -138,14 +142,68 @@ class StationSqliteDialect extends SqliteDialect {
 
 export async function openStationDb(path: string, opts: { busyTimeoutMs?: number } = {}): Promise<OpenedDb> {
   const raw = openSqlite(path, opts.busyTimeoutMs);
-  const db = new Kysely<StationDB>({ dialect: new StationSqliteDialect({ database: withStatementCache(raw) }) });
+  const dialect = new StationSqliteDialect({ database: withStatementCache(raw) });
+  const db = new Kysely<StationDB>({ dialect });
   try {
     await migrate(db);
   } catch (e) {
     await db.destroy();
     throw e;
   }
-  return { db, raw, close: () => db.destroy() };
+  return { db, raw, command: commandLane(db, raw, dialect), close: () => db.destroy() };
+}
+
+/**
+ * Runs a command's transaction as Kysely's `db.transaction()` does — the connection held for the whole command, so no
+ * other query runs in between; BEGIN IMMEDIATE; COMMIT, or ROLLBACK when the command throws — but with prepared
+ * statements and one Transaction object for every command, made once. Kysely builds a new Transaction, executor and
+ * compiled BEGIN/COMMIT for each: ~10 KB of garbage and a dozen promises a sale, ~0.03 ms of a sale's CPU
+ * (sale.commit). What Kysely's transaction also guarded is kept: a query on the transaction after its command ended
+ * fails instead of running outside it. Anything kept per transaction object (the audit chain's head, the outbox seq
+ * a command appended) must be reset when a command begins: `inTx` does.
+ */
+export function commandLane(db: Db, raw: Database.Database, dialect: SqliteDialect): OpenedDb['command'] {
+  const begin = raw.prepare('BEGIN IMMEDIATE');
+  const commit = raw.prepare('COMMIT');
+  const rollback = raw.prepare('ROLLBACK');
+  let open = false;
+  let bound: { connection: DatabaseConnection; tx: Tx } | null = null;
+  const txOn = (connection: DatabaseConnection): Tx => {
+    if (bound?.connection === connection) return bound.tx;
+    const single = new SingleConnectionProvider(connection);
+    const guarded: ConnectionProvider = {
+      provideConnection: (consumer) => {
+        if (!open) return Promise.reject(new Error('a command’s transaction was used after the command ended'));
+        return single.provideConnection(consumer);
+      },
+    };
+    // A Transaction runs its queries through `executor` only; the driver is never asked to begin or end one.
+    const tx = new Transaction<StationDB>({
+      config: { dialect },
+      dialect,
+      driver: dialect.createDriver(),
+      executor: db.getExecutor().withConnectionProvider(guarded),
+    });
+    bound = { connection, tx };
+    return tx;
+  };
+  return (fn) =>
+    db.getExecutor().provideConnection(async (connection) => {
+      const tx = txOn(connection);
+      begin.run();
+      open = true;
+      try {
+        const result = await fn(tx);
+        commit.run();
+        return result;
+      } catch (e) {
+        // A failed COMMIT (a deferred constraint, a full disk) leaves the transaction open: end it here too.
+        if (raw.inTransaction) rollback.run();
+        throw e;
+      } finally {
+        open = false;
+      }
+    });
 }
 
 export async function migrate(db: Kysely<StationDB>, target?: string): Promise<void> {

@@ -315,7 +315,7 @@ describe('crash matrix: SIGKILL while flushing and while applying', () => {
           { LANYARD_CS: bus.connectionString },
           { stdin: true },
         );
-      const backlogs = schedule.map((m) => (m === 'flush' ? intBetween(rng, 30, 150) : 0));
+      const backlogs = schedule.map((m) => (m === 'flush' ? intBetween(rng, 60, 200) : 0));
       let upNext: Child | null = spawnFor(0);
       live.add(upNext);
       for (const [n, mode] of schedule.entries()) {
@@ -353,7 +353,9 @@ describe('crash matrix: SIGKILL while flushing and while applying', () => {
             20_000,
             mode === 'flush' ? 'the flush to start' : 'the first apply',
           );
-          await sleep(intBetween(rng, 20, 300));
+          // A flush is killed within 40 ms of its first batch marked, while the backlog still drains: since a batch is
+          // marked by moving one number, 60–200 rows go in well under 300 ms, and kills 20–300 ms in missed it.
+          await sleep(mode === 'flush' ? intBetween(rng, 0, 40) : intBetween(rng, 20, 300));
         } finally {
           await kill9(child);
         }
