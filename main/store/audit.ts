@@ -33,7 +33,8 @@ function rowHash(
 /**
  * Appends to the chain with prepared statements on the raw connection, inside the command's transaction. The head
  * is read once a transaction and kept in memory for its further entries (a sale with a payment writes two); it is
- * keyed by the transaction, so one rolled back leaves nothing behind. Every entry on a station goes through here.
+ * keyed by the transaction object, which the command lane reuses: `forget` at each command's start (`inTx` does) so
+ * that one rolled back leaves nothing behind. Every entry on a station goes through here.
  */
 export function auditWriter(raw: RawDb) {
   const readHead = raw.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
