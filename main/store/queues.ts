@@ -111,23 +111,24 @@ export interface UnsentEvent {
  * connection while it runs, so it waits for a command's open transaction to end rather than reading its rows before
  * they are committed.
  */
+/** An outbox row not yet sent: no `sent_at` of its own, and after the sent prefix (`outbox_sent_through`). */
+const UNSENT = 'sent_at IS NULL AND seq > (SELECT seq FROM outbox_sent_through)';
+
 export function outboxQueue(db: Db, raw: RawDb) {
   const unsent = raw.prepare<[number, number], UnsentEvent>(
     // The body read as bytes (a TEXT column cast to BLOB is its UTF-8 as stored): no JavaScript string is made of
-    // it only to be encoded back to UTF-8 for the wire. Rows up to outbox_sent_through are sent: read from after it.
+    // it only to be encoded back to UTF-8 for the wire. `UNSENT` with the read-ahead point folded into one lower
+    // bound: the partial index keeps the prefix's rows, and one bound is where SQLite starts reading it.
     `SELECT seq, id, type, session_id AS sessionId, CAST(body AS BLOB) AS body FROM outbox
      WHERE sent_at IS NULL AND seq > max(?, (SELECT seq FROM outbox_sent_through)) ORDER BY seq LIMIT ?`,
   );
   // An unsent row before the batch: then the batch does not continue the sent prefix, and its rows are marked one by one.
-  const unsentBefore = raw.prepare<[number]>(
-    `SELECT 1 FROM outbox WHERE sent_at IS NULL AND seq > (SELECT seq FROM outbox_sent_through) AND seq < ? LIMIT 1`,
-  );
+  const unsentBefore = raw.prepare<[number]>(`SELECT 1 FROM outbox WHERE ${UNSENT} AND seq < ? LIMIT 1`);
   const moveThrough = raw.prepare<[number, string, number]>(
     'UPDATE outbox_sent_through SET seq = ?, at = ? WHERE seq < ?',
   );
   const markRows = raw.prepare<[string, number, number]>(
-    `UPDATE outbox SET sent_at = ? WHERE seq >= ? AND seq <= ? AND sent_at IS NULL
-     AND seq > (SELECT seq FROM outbox_sent_through)`,
+    `UPDATE outbox SET sent_at = ? WHERE seq >= ? AND seq <= ? AND ${UNSENT}`,
   );
   const syncNormal = raw.prepare('PRAGMA synchronous = NORMAL');
   const syncFull = raw.prepare('PRAGMA synchronous = FULL');
@@ -163,8 +164,8 @@ export function outboxQueue(db: Db, raw: RawDb) {
 
 export type OutboxQueue = ReturnType<typeof outboxQueue>;
 
-/** An outbox row not yet sent: no `sent_at` of its own, and after the sent prefix (`outbox_sent_through`). */
-export const unsentRow = sql<SqlBool>`sent_at IS NULL AND seq > (SELECT seq FROM outbox_sent_through)`;
+/** An outbox row not yet sent, for Kysely queries (`UNSENT` above). */
+export const unsentRow = sql.raw<SqlBool>(UNSENT);
 
 export async function outboxStats(q: Q): Promise<{ depth: number; oldestUnsentAt: string | null; lastSeq: number }> {
   // Only unsent rows: the partial index outbox_unsent, read from after the sent prefix, keeps this cheap however long
