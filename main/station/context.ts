@@ -114,7 +114,7 @@ export const nowIso = (ctx: StationContext): string => new Date(ctx.clock.now())
 
 /** One command = one transaction; a DomainError thrown inside rolls everything back. */
 export async function inTx<T>(ctx: StationContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  await requireSoundDatabase(ctx);
+  if (ctx.integrity.state !== 'ok') await requireSoundDatabase(ctx); // no await on every command once checked
   let lastSeq: number | undefined;
   let result: T;
   try {
@@ -145,15 +145,15 @@ export function noteAppended(tx: Tx, seq: number): void {
 }
 
 /** Appends a station event to the outbox in `tx`; the relay is woken when `tx` commits. */
-export async function emit<T extends StationEventType>(
+export function emit<T extends StationEventType>(
   ctx: StationContext,
   tx: Tx,
   type: T,
   payload: Payload<T>,
   sessionId: string | null = null,
-  origin?: EventOrigin,
-): Promise<Envelope<T>> {
-  const ev = ctx.outbox.append(origin ?? (await eventOrigin(ctx, tx)), type, payload, sessionId);
+  origin: EventOrigin = eventOrigin(ctx),
+): Envelope<T> {
+  const ev = ctx.outbox.append(origin, type, payload, sessionId);
   noteAppended(tx, ev.seq);
   return ev;
 }
@@ -193,13 +193,13 @@ export async function requireActor(
 
 export const NO_CONFERENCE = 'No conference is loaded on this station yet. Import one first.';
 
-export async function eventOrigin(ctx: StationContext, _tx: Tx): Promise<EventOrigin> {
+export function eventOrigin(ctx: StationContext): EventOrigin {
   const conferenceId = ctx.outbox.conferenceId();
   if (!conferenceId) throw new DomainError('not_found', NO_CONFERENCE);
   return { stationId: ctx.stationId, conferenceId, at: nowIso(ctx) };
 }
 
-export async function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): Promise<void> {
+export function audit(ctx: StationContext, tx: Tx, entry: AuditEntry): void {
   ctx.auditLog.append(tx, nowIso(ctx), entry);
 }
 

@@ -4,6 +4,7 @@ import type { AvailabilityView, Sale } from '../../core/api';
 import type { SaleBasis, SaleTier } from '../../core/policy';
 import type { Db, RawDb, Tx } from './db';
 import type { AvailabilityRow, RegistrantRow, SaleRow, SessionRow } from './schema';
+import { registrantRefResolver } from './search';
 
 type Q = Db | Tx;
 
@@ -430,6 +431,8 @@ export interface SaleFacts {
 
 /** What a sale needs to know of its buyer. */
 export interface BuyerFacts {
+  /** The registrant's id (the request may have named them by a code). */
+  id: string;
   first_name: string;
   last_name: string;
   status: Selectable<RegistrantRow>['status'];
@@ -481,9 +484,10 @@ export function saleWriter(raw: RawDb) {
     LEFT JOIN session s ON s.id = k.sid
     LEFT JOIN availability a ON a.session_id = s.id`);
   const buyer = raw.prepare<[string, string], BuyerFacts>(`
-    SELECT r.first_name, r.last_name, r.status, r.status_note, t.name AS ticket_name, t.days_json, t.tracks_json,
+    SELECT r.id, r.first_name, r.last_name, r.status, r.status_note, t.name AS ticket_name, t.days_json, t.tracks_json,
       EXISTS (SELECT 1 FROM entitlement e WHERE e.registrant_id = r.id AND e.session_id = ?) AS has_seat
     FROM registrant r LEFT JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ?`);
+  const registrantRef = registrantRefResolver(raw);
   const useSeat = raw.prepare('UPDATE allotment SET used = used + 1 WHERE id = ?');
   const sale = raw.prepare<unknown[], Selectable<SaleRow>>(`
     INSERT INTO sale (id, session_id, registrant_id, tier, status, at_risk, proceed, allotment_id, basis_json, staff_id,
@@ -553,10 +557,17 @@ export function saleWriter(raw: RawDb) {
         hqContact: r.x_hq_contact,
       };
     },
-    /** The buyer, and whether they already hold a seat in the session; undefined when nobody has this id. */
-    buyer(registrantId: string, sessionId: string): BuyerFacts | undefined {
+    /**
+     * The buyer, and whether they already hold a seat in the session; undefined when nobody has this id or code.
+     * `ref` is an id or a code for the person (station/registrant-refs.ts), resolved here inside the sale's
+     * transaction: resolving it before, as for other commands, cost every sale a read transaction of its own.
+     */
+    buyer(ref: string, sessionId: string): BuyerFacts | undefined {
       inTx();
-      return buyer.get(sessionId, registrantId);
+      const byId = buyer.get(sessionId, ref);
+      if (byId) return byId;
+      const id = registrantRef(ref);
+      return id === undefined || id === ref ? undefined : buyer.get(sessionId, id);
     },
     useAllotmentSeat(id: string): void {
       inTx();

@@ -117,4 +117,39 @@ describe('a paid sale', () => {
     must(await s.call('sale.sell', { sessionId: 'workshop', registrantId: 'r3', payment: { method: 'cash' } }));
     expect(must(await s.call('audit.verify', {})).ok).toBe(true);
   });
+
+  it('names the buyer by a confirmation code or its last group as by the id: every row names the registrant', async () => {
+    const byCode = must(
+      await s.call('sale.sell', { sessionId: 'workshop', registrantId: 'ldc-bbb222', payment: { method: 'cash' } }),
+    );
+    const byShort = must(
+      await s.call('registration.upgrade', {
+        sessionId: 'workshop',
+        registrantId: 'CCC333',
+        payment: { method: 'cash' },
+      }),
+    );
+    expect([byCode.sale!.registrantId, byShort.sale!.registrantId]).toEqual(['r2', 'r3']);
+    expect(rawAll(dbPath(), `SELECT registrant_id FROM entitlement WHERE source = 'sale' ORDER BY 1`)).toEqual([
+      { registrant_id: 'r2' },
+      { registrant_id: 'r3' },
+    ]);
+    expect(rawAll(dbPath(), 'SELECT registrant_id FROM payment ORDER BY 1')).toEqual([
+      { registrant_id: 'r2' },
+      { registrant_id: 'r3' },
+    ]);
+    const named = rawAll<{ body: string }>(dbPath(), 'SELECT body FROM outbox ORDER BY seq').map(
+      (r) => (JSON.parse(r.body) as Envelope<'SeatSold'>).payload.registrantId,
+    );
+    expect(named).toEqual(['r2', 'r2', 'r3', 'r3', 'r3']); // the upgrade: RegistrationUpgraded too
+
+    // A code naming nobody, and a seat already held asked for by code: refused, nothing written.
+    const before = dbDigest(dbPath());
+    const refused = [
+      await s.call('sale.sell', { sessionId: 'workshop', registrantId: 'LDC-ZZZ999', payment: { method: 'cash' } }),
+      await s.call('sale.sell', { sessionId: 'workshop', registrantId: 'BBB222', payment: { method: 'cash' } }),
+    ];
+    expect(refused.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['not_found', 'conflict']);
+    expect(dbDigest(dbPath())).toBe(before);
+  });
 });

@@ -32,14 +32,14 @@ export async function giveBack(
 ): Promise<{ allotmentId: string; sessionId: string; seats: number } | null> {
   const closed = await closeAllotment(tx, allotmentId, 'returned', nowIso(ctx));
   if (!closed) return null;
-  await emit(
+  emit(
     ctx,
     tx,
     'AllotmentReturned',
     { allotmentId, sessionId: closed.sessionId, seats: closed.unused },
     closed.sessionId,
   );
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor,
     action: 'allotment.return',
     subject: allotmentId,
@@ -59,8 +59,8 @@ export function allotmentHandlers(
         if (s.sellable !== 1)
           throw new DomainError('conflict', `"${s.title}" is not sold at the desk; it needs no allotment.`);
         const requestId = uuidv7();
-        await emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
-        await audit(ctx, tx, {
+        emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
+        audit(ctx, tx, {
           actor: await actor(tx, caller),
           action: 'allotment.request',
           subject: requestId,

@@ -190,7 +190,7 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
             },
             items,
           );
-          await audit(ctx, tx, {
+          audit(ctx, tx, {
             actor: by,
             action: 'print.batch',
             subject: id,
@@ -222,7 +222,7 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
         const p = deps.printerFor(b.printer_uri, caller);
         await inTx(ctx, async (tx) => {
           await setBatch(tx, batchId, { state: 'running', words: null, updated_at: nowIso(ctx) });
-          await audit(ctx, tx, {
+          audit(ctx, tx, {
             actor: await actor(tx, caller),
             action: 'print.batchResume',
             subject: batchId,
@@ -240,7 +240,7 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
           throw new DomainError('conflict', `This batch is ${b.state} already.`, { reason: 'other' });
         await inTx(ctx, async (tx) => {
           await setBatch(tx, batchId, { state: 'cancelled', updated_at: nowIso(ctx) });
-          await audit(ctx, tx, {
+          audit(ctx, tx, {
             actor: await actor(tx, caller),
             action: 'print.batchCancel',
             subject: batchId,

@@ -90,7 +90,7 @@ async function caseOpened(
 ): Promise<Applied> {
   if ((await upsertOpenedCase(tx, p, openedAt)) === 'updated')
     return { status: 'applied', note: 'case already known; details updated' };
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: 'hq',
     action: 'case.opened',
     subject: p.caseId,
@@ -190,7 +190,7 @@ async function caseResolved(
     if (p.resolution !== 'refuse') {
       for (const v of await validBadgeVersions(tx, p.registrantId)) {
         await voidBadge(tx, p.registrantId, v, why, at);
-        await emit(ctx, tx, 'BadgeVoided', { registrantId: p.registrantId, badgeVersion: v, reason: why });
+        emit(ctx, tx, 'BadgeVoided', { registrantId: p.registrantId, badgeVersion: v, reason: why });
       }
     }
   }
@@ -271,7 +271,7 @@ async function caseResolved(
       );
     }
   }
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: 'hq',
     action: 'case.resolved',
     subject: p.caseId,
@@ -328,7 +328,7 @@ async function requestRejected(
   if (p.station !== me(ctx)) return { status: 'ignored', note: 'another station’s request' };
   if (!(await answerRequest(tx, p.resolutionId, p.outcome, p.reason, nowIso(ctx))))
     return { status: 'ignored', note: 'request unknown or already answered' };
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: 'hq',
     action: `case.request.${p.outcome}`,
     subject: p.caseId,
@@ -378,7 +378,7 @@ async function waitlistPromoted(
       `promoted from the waitlist to ${session?.title ?? p.sessionId}: tell them they have the seat; no refund`,
       now,
     );
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: 'hq',
     action: 'waitlist.promoted',
     subject: p.entryId,

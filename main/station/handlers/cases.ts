@@ -144,7 +144,7 @@ export function caseHandlers(ctx: StationContext): Pick<Handlers, 'cases.list' |
             note: req.note,
             at: nowIso(ctx),
           });
-          await emit(
+          emit(
             ctx,
             tx,
             'OversellResolved',
@@ -159,7 +159,7 @@ export function caseHandlers(ctx: StationContext): Pick<Handlers, 'cases.list' |
             },
             fresh.session_id,
           );
-          await audit(ctx, tx, {
+          audit(ctx, tx, {
             actor: supervisor.id,
             action: 'case.resolve',
             subject: fresh.id,

@@ -116,7 +116,7 @@ export function catalogHandlers(
           seats,
         );
         await refreshImportedAvailability(tx);
-        await audit(ctx, tx, {
+        audit(ctx, tx, {
           actor: 'import',
           action: 'registrants.importCsv',
           subject: conference.id,
@@ -205,9 +205,9 @@ export function catalogHandlers(
       await inTx(ctx, async (tx) => {
         const by = await actor(tx, caller);
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
-        await emit(ctx, tx, 'RegistrantRegistered', { registrant });
+        emit(ctx, tx, 'RegistrantRegistered', { registrant });
         const name = `${registrant.firstName} ${registrant.lastName}`.trim();
-        await audit(ctx, tx, {
+        audit(ctx, tx, {
           actor: supervisor?.id ?? by,
           action: 'registrant.registerWalkUp',
           subject: registrant.id,
@@ -218,7 +218,7 @@ export function catalogHandlers(
             summary: `registered at ${ctx.stationId} (${ticket.name}${charge ? `, ${decimal(charge.amount, charge.currency)} ${charge.currency}` : ''})`,
           },
         });
-        await takePayment(ctx, tx, {
+        takePayment(ctx, tx, {
           registrantId: registrant.id,
           saleId: null,
           purpose: 'ticket',
@@ -328,7 +328,7 @@ export async function importConference(
       ? []
       : await cancelMissing(tx, round, `not in the conference file imported ${at.slice(0, 16).replace('T', ' ')} UTC`);
   for (const id of cancelled.slice(0, 1000)) {
-    await audit(ctx, tx, {
+    audit(ctx, tx, {
       actor: 'import',
       action: 'registration.cancelledByImport',
       subject: id,
@@ -337,7 +337,7 @@ export async function importConference(
   }
   // Availability is derived from the entitlements just written (until HQ sends its own numbers).
   await refreshImportedAvailability(tx);
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: 'import',
     action: 'conference.import',
     subject: data.conference.id,

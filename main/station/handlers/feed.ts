@@ -188,7 +188,7 @@ async function apply(ctx: StationContext, tx: Tx, env: Envelope<FeedMessageType>
       if (sale.proceed === 0) {
         // Nobody left with this seat yet: refuse on the spot and give the seat back at HQ.
         await updateSale(tx, sale.id, { status: 'refused', decided_at: at, at_risk: 0 });
-        await emit(
+        emit(
           ctx,
           tx,
           'SeatReleased',
@@ -328,7 +328,7 @@ async function applyPrintElsewhere(ctx: StationContext, tx: Tx, p: Payload<'Badg
   const [a, b] = [same[0]!, same.find((x) => x.station !== same[0]!.station)!];
   const at = nowIso(ctx);
   const text = `The badge of ${name} was printed twice while stations could not see each other: at ${a.station.replace('station:', '')} ${a.printedAt} and ${b.station.replace('station:', '')} ${b.printedAt}. Reprint it with a reason so that only one works at the doors.`;
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: 'hq',
     action: 'badge.printedTwice',
     subject: p.registrantId,

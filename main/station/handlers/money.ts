@@ -67,7 +67,7 @@ export function moneyHandlers(ctx: StationContext): Pick<Handlers, Channels> {
           );
         const status = kind === 'void' ? 'voided' : 'refunded';
         await closePayment(tx, p.id, { status, at: nowIso(ctx), by: supervisor.id, reason });
-        await emit(ctx, tx, 'PaymentReversed', {
+        emit(ctx, tx, 'PaymentReversed', {
           paymentId: p.id,
           registrantId: p.registrant_id,
           kind,
@@ -76,7 +76,7 @@ export function moneyHandlers(ctx: StationContext): Pick<Handlers, Channels> {
           reason: reason.slice(0, 500),
           supervisorId: supervisor.id,
         });
-        await audit(ctx, tx, {
+        audit(ctx, tx, {
           actor: supervisor.id,
           action: 'payment.reverse',
           subject: p.registrant_id,
@@ -96,7 +96,7 @@ export function moneyHandlers(ctx: StationContext): Pick<Handlers, Channels> {
       inTx(ctx, async (tx) => {
         const by = await actor(tx, caller);
         await recordStock(tx, { at: nowIso(ctx), cards, staffId: caller.session?.staffId ?? null, note });
-        await audit(ctx, tx, { actor: by, action: 'stock.record', subject: ctx.stationId, details: { cards, note } });
+        audit(ctx, tx, { actor: by, action: 'stock.record', subject: ctx.stationId, details: { cards, note } });
         return stock(tx, undefined);
       }),
 

@@ -8,6 +8,7 @@ import { DomainError } from '../../../core/result';
 import { closePayment, paymentsOfSale } from '../../store/money';
 import type { Tx } from '../../store/db';
 import { audit, emit, nowIso, type StationContext } from '../context';
+import type { EventOrigin } from '../../store/queues';
 
 export interface Charge {
   amount: number;
@@ -29,8 +30,11 @@ export function requirePayment(charge: Charge | null, payment: PaymentInput | un
   }
 }
 
-/** Records a payment (nothing for a free item) and tells HQ. Returns its id, or null when nothing was due. */
-export async function takePayment(
+/**
+ * Records a payment (nothing for a free item) and tells HQ. Returns its id, or null when nothing was due. `origin`:
+ * the event origin the command already has (a sale's), so that the payment's event need not look it up again.
+ */
+export function takePayment(
   ctx: StationContext,
   tx: Tx,
   p: {
@@ -43,7 +47,8 @@ export async function takePayment(
     staffId: string | null;
     actor: string;
   },
-): Promise<string | null> {
+  origin?: EventOrigin,
+): string | null {
   if (!p.charge || p.charge.amount <= 0 || !p.payment) return null;
   const id = uuidv7();
   const at = nowIso(ctx);
@@ -64,20 +69,27 @@ export async function takePayment(
     station: `station:${ctx.stationId}`,
     created_at: at,
   });
-  await emit(ctx, tx, 'PaymentRecorded', {
-    paymentId: id,
-    registrantId: p.registrantId,
-    saleId: p.saleId,
-    purpose: p.purpose,
-    description: p.description.slice(0, 300),
-    amount: p.charge.amount,
-    currency: p.charge.currency,
-    method: p.payment.method,
-    reference,
-    reason,
-    staffId: p.staffId,
-  });
-  await audit(ctx, tx, {
+  emit(
+    ctx,
+    tx,
+    'PaymentRecorded',
+    {
+      paymentId: id,
+      registrantId: p.registrantId,
+      saleId: p.saleId,
+      purpose: p.purpose,
+      description: p.description.slice(0, 300),
+      amount: p.charge.amount,
+      currency: p.charge.currency,
+      method: p.payment.method,
+      reference,
+      reason,
+      staffId: p.staffId,
+    },
+    null,
+    origin,
+  );
+  audit(ctx, tx, {
     actor: p.actor,
     action: 'payment.take',
     subject: p.registrantId,
@@ -101,7 +113,7 @@ export async function refundSale(ctx: StationContext, tx: Tx, saleId: string, re
   let n = 0;
   for (const p of await paymentsOfSale(tx, saleId)) {
     if (!(await closePayment(tx, p.id, { status: 'refunded', at: nowIso(ctx), by: 'station', reason }))) continue;
-    await emit(ctx, tx, 'PaymentReversed', {
+    emit(ctx, tx, 'PaymentReversed', {
       paymentId: p.id,
       registrantId: p.registrant_id,
       kind: 'refund',
@@ -110,7 +122,7 @@ export async function refundSale(ctx: StationContext, tx: Tx, saleId: string, re
       reason: reason.slice(0, 500),
       supervisorId: null,
     });
-    await audit(ctx, tx, {
+    audit(ctx, tx, {
       actor: 'station',
       action: 'payment.reverse',
       subject: p.registrant_id,

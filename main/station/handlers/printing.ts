@@ -234,7 +234,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     await insertStationKey(tx, { ...key, at });
     const conference = await getConference(tx);
     if (conference) {
-      await emit(
+      emit(
         ctx,
         tx,
         'StationHello',
@@ -252,7 +252,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
         },
       );
     }
-    await audit(ctx, tx, {
+    audit(ctx, tx, {
       actor: 'station',
       action: 'badge.key.created',
       subject: key.keyId,
@@ -336,15 +336,12 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     if (plan.voids !== null) {
       const why = req.reason ?? 'reprinted';
       await voidBadge(tx, req.registrantId, plan.voids, why, at);
-      await emit(
-        ctx,
-        tx,
-        'BadgeVoided',
-        { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why },
-        null,
-        { stationId: ctx.stationId, conferenceId: data.conference.id, at },
-      );
-      await audit(ctx, tx, {
+      emit(ctx, tx, 'BadgeVoided', { registrantId: req.registrantId, badgeVersion: plan.voids, reason: why }, null, {
+        stationId: ctx.stationId,
+        conferenceId: data.conference.id,
+        at,
+      });
+      audit(ctx, tx, {
         actor: by,
         action: 'badge.void',
         subject: req.registrantId,
@@ -506,7 +503,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
           words,
           actor: by,
         });
-        await audit(ctx, tx, { actor: by, action: 'print.confirm', subject: jobId, details: { printed } });
+        audit(ctx, tx, { actor: by, action: 'print.confirm', subject: jobId, details: { printed } });
         if (printed && job.kind === 'badge') {
           const latest = job.registrant_id ? await latestBadge(tx, job.registrant_id) : undefined;
           // A badge voided meanwhile (reprinted) stays voided; only the current version becomes "printed".

@@ -102,7 +102,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
               `${t.name} has no price to pay: a supervisor accepts the registration instead.`,
               { reason: 'other' },
             );
-          await takePayment(ctx, tx, {
+          takePayment(ctx, tx, {
             registrantId: before.id,
             saleId: null,
             purpose: 'balance',
@@ -153,7 +153,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
         }
         const charge = difference > 0 && currency ? { amount: difference, currency } : null;
         requirePayment(charge, payment, `Changing ${current.name} to ${target.name}`);
-        await takePayment(ctx, tx, {
+        takePayment(ctx, tx, {
           registrantId,
           saleId: null,
           purpose: 'ticket_change',
@@ -204,12 +204,12 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
           const why = `registration transferred to ${newName}`;
           const conference = await requireConference(tx);
           await voidBadge(tx, registrantId, badge.version, why, nowIso(ctx));
-          await emit(ctx, tx, 'BadgeVoided', { registrantId, badgeVersion: badge.version, reason: why }, null, {
+          emit(ctx, tx, 'BadgeVoided', { registrantId, badgeVersion: badge.version, reason: why }, null, {
             stationId: ctx.stationId,
             conferenceId: conference.id,
             at: nowIso(ctx),
           });
-          await audit(ctx, tx, {
+          audit(ctx, tx, {
             actor: by,
             action: 'badge.void',
             subject: registrantId,
@@ -288,7 +288,7 @@ async function changeRegistrant(
     throw new DomainError('conflict', 'Nothing would change: the registration already says that.', { reason: 'other' });
   ctx.registrants.upsert(conference.id, [after], 'walkup', nowIso(ctx), undefined, 'keep');
   await mergeDeskFields(tx, c.registrantId, Object.fromEntries(changed.map((k) => [k, c.fields[k]])));
-  await emit(ctx, tx, 'RegistrantChanged', {
+  emit(ctx, tx, 'RegistrantChanged', {
     registrant: after,
     kind: c.kind,
     fields: changed,
@@ -304,7 +304,7 @@ async function changeRegistrant(
     ]),
   );
   const summary = `${c.verb}: ${changed.map((k) => `${k} ${show((before as Record<string, unknown>)[k])} → ${show((after as Record<string, unknown>)[k])}`).join('; ')}${c.reason ? ` (${c.reason})` : ''}`;
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: c.by,
     action: c.action,
     subject: c.registrantId,
@@ -396,7 +396,7 @@ export async function applyRegistrantChange(
   await mergeDeskFields(tx, r.id, fields);
   if (p.kind === 'status') await setStatusNote(tx, r.id, p.reason);
   if (p.station !== `station:${ctx.stationId}`) {
-    await audit(ctx, tx, {
+    audit(ctx, tx, {
       actor: 'hq',
       action: 'registrant.changedElsewhere',
       subject: r.id,

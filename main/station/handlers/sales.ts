@@ -127,7 +127,7 @@ export function salesHandlers(
           staffId: caller.session?.staffId ?? null,
           station: ctx.stationId,
         });
-        await emit(ctx, tx, 'CheckedIn', { registrantId, sessionId, at }, sessionId);
+        emit(ctx, tx, 'CheckedIn', { registrantId, sessionId, at }, sessionId);
         return { registrantId, sessionId, at, firstTime };
       }),
   };
@@ -156,7 +156,7 @@ export async function releaseSale(
   // Cancelled while waiting for HQ: the person never had the seat, so what they paid goes back at once.
   // A seat they had is refunded by a supervisor (payment.reverse), if at all.
   if (sale.proceed === 0) await refundSale(ctx, tx, saleId, `sale cancelled before the seat was handed out: ${reason}`);
-  await emit(
+  emit(
     ctx,
     tx,
     'SeatReleased',
@@ -164,14 +164,14 @@ export async function releaseSale(
     sale.session_id,
   );
   const title = (await getSession(tx, sale.session_id))?.title ?? sale.session_id;
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: by,
     action: 'sale.release',
     subject: saleId,
     details: { reason, previousStatus: sale.status, summary: `seat in "${title}" released: ${reason}` },
   });
   // The registrant's history shows it too (the sale's own entry is keyed by the sale).
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: by,
     action: 'seat.release',
     subject: sale.registrant_id,
@@ -347,8 +347,9 @@ async function sellAndWait(
     const scope = scopeOf(ctx, facts.conference, facts.session, req.sessionId);
     const session = facts.session!;
     const conference = facts.conference!;
-    const buyer = ctx.sales.buyer(req.registrantId, req.sessionId);
+    const buyer = ctx.sales.buyer(req.registrantId, req.sessionId); // by id or by a code for them
     buyerMayBuy(buyer, req.registrantId, buyer?.has_seat === 1);
+    const registrantId = buyer.id;
     refuseIf(
       saleProblems(
         { startsOn: conference.starts_on, endsOn: conference.ends_on, timezone: conference.timezone },
@@ -382,7 +383,7 @@ async function sellAndWait(
     const written = ctx.sales.insertSale({
       id: saleId,
       sessionId: req.sessionId,
-      registrantId: req.registrantId,
+      registrantId,
       tier: d.tier,
       status: 'pending',
       atRisk,
@@ -392,42 +393,40 @@ async function sellAndWait(
       staffId: caller.session?.staffId ?? null,
       at,
     });
-    if (proceed) ctx.sales.grantEntitlement(req.registrantId, req.sessionId, saleId, at);
-    await takePayment(ctx, tx, {
-      registrantId: req.registrantId,
-      saleId,
-      purpose: 'seat',
-      description: req.chargeFor ?? session.title,
-      charge: price,
-      payment: req.payment,
-      staffId: caller.session?.staffId ?? null,
-      actor: by,
-    });
+    if (proceed) ctx.sales.grantEntitlement(registrantId, req.sessionId, saleId, at);
     const origin = { stationId: ctx.stationId, conferenceId: scope.conferenceId, at };
-    await emit(
+    takePayment(
+      ctx,
+      tx,
+      {
+        registrantId,
+        saleId,
+        purpose: 'seat',
+        description: req.chargeFor ?? session.title,
+        charge: price,
+        payment: req.payment,
+        staffId: caller.session?.staffId ?? null,
+        actor: by,
+      },
+      origin,
+    );
+    emit(
       ctx,
       tx,
       'SeatSold',
-      { saleId, sessionId: req.sessionId, registrantId: req.registrantId, tier: d.tier, allotmentId, basis: d.basis },
+      { saleId, sessionId: req.sessionId, registrantId, tier: d.tier, allotmentId, basis: d.basis },
       req.sessionId,
       origin,
     );
     if (upgrade)
-      await emit(
-        ctx,
-        tx,
-        'RegistrationUpgraded',
-        { registrantId: req.registrantId, sessionId: req.sessionId, saleId },
-        req.sessionId,
-        origin,
-      );
-    await audit(ctx, tx, {
+      emit(ctx, tx, 'RegistrationUpgraded', { registrantId, sessionId: req.sessionId, saleId }, req.sessionId, origin);
+    audit(ctx, tx, {
       actor: supervisor?.id ?? by,
       action: d.tier === 'override' ? 'sale.override' : upgrade ? 'registration.upgrade' : 'sale.sell',
       subject: saleId,
       details: {
         sessionId: req.sessionId,
-        registrantId: req.registrantId,
+        registrantId,
         tier: d.tier,
         failed: d.failed.map((f) => f.code),
         ...(supervisor ? { staff: by } : {}),
@@ -543,7 +542,7 @@ async function proceedWithoutVerdict(
   }
   await updateSale(tx, sale.id, { proceed: 1, at_risk: atRisk });
   await grantEntitlement(tx, sale.registrant_id, sale.session_id, sale.id, nowIso(ctx));
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: by,
     action: 'sale.proceedWithoutVerdict',
     subject: sale.id,
@@ -588,7 +587,7 @@ export async function releaseSeat(
       reason: r.reason,
       at: nowIso(ctx),
     });
-  await emit(
+  emit(
     ctx,
     tx,
     'SeatReturned',
@@ -602,7 +601,7 @@ export async function releaseSeat(
     r.sessionId,
   );
   await refreshImportedAvailability(tx);
-  await audit(ctx, tx, {
+  audit(ctx, tx, {
     actor: r.by,
     action: 'seat.release',
     subject: r.registrantId,

@@ -42,7 +42,7 @@ export async function checkPin(ctx: StationContext, staffId: string, pin: string
       const attempts = s.failed_attempts + 1;
       const lock = attempts >= MAX_PIN_ATTEMPTS ? new Date(now + LOCKOUT_MS).toISOString() : null;
       await recordPinFailure(tx, s.id, lock);
-      if (lock) await audit(ctx, tx, { actor: s.id, action: 'staff.lockedOut', subject: s.id, details: { attempts } });
+      if (lock) audit(ctx, tx, { actor: s.id, action: 'staff.lockedOut', subject: s.id, details: { attempts } });
     });
     const left = MAX_PIN_ATTEMPTS - (s.failed_attempts + 1);
     throw left > 0
@@ -97,7 +97,7 @@ export function staffHandlers(
       const pinHash = await hashPin(req.pin);
       return inTx(ctx, async (tx) => {
         await insertStaff(tx, { id: req.id, name: req.name, role: req.role, pinHash, at: nowIso(ctx) });
-        await audit(ctx, tx, {
+        audit(ctx, tx, {
           actor: by,
           action: 'staff.add',
           subject: req.id,
@@ -110,7 +110,7 @@ export function staffHandlers(
     // The shell keeps the session per window or connection once this succeeds (main/runtime/connection.ts).
     'staff.signIn': async (req, caller) => {
       const s = await checkPin(ctx, req.staffId, req.pin);
-      await inTx(ctx, (tx) =>
+      await inTx(ctx, async (tx) =>
         audit(ctx, tx, {
           actor: s.id,
           action: 'staff.signIn',

@@ -71,7 +71,7 @@ export async function applyStreamRecovered(
   let next: number | null = null;
   if (last) {
     next = (await endStreamRecovery(tx, p.nextSeq)) + 1;
-    await audit(ctx, tx, {
+    audit(ctx, tx, {
       actor: 'station',
       action: 'stream.recovered',
       subject: me,

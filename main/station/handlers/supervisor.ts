@@ -304,7 +304,7 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
           ctx.settings.printers = change.printers;
         }
         for (const f of saved) if (restartFields.includes(f)) ctx.pendingRestart.add(f);
-        await inTx(ctx, (tx) =>
+        await inTx(ctx, async (tx) =>
           audit(ctx, tx, {
             actor: supervisor.id,
             action: 'settings.save',
@@ -329,7 +329,7 @@ export function supervisorHandlers(ctx: StationContext): Pick<Handlers, Supervis
       const pinHash = await hashPin(pin);
       return inTx(ctx, async (tx) => {
         await setPinHash(tx, staffId, pinHash);
-        await audit(ctx, tx, {
+        audit(ctx, tx, {
           actor: supervisor.id,
           action: 'staff.setPin',
           subject: staffId,

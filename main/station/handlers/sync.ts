@@ -40,7 +40,7 @@ export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' 
       const by = await actor(ctx.db, caller);
       if (ctx.sync.engine) {
         ctx.sync.engine.setWorkOffline(on);
-        await inTx(ctx, (tx) =>
+        await inTx(ctx, async (tx) =>
           audit(ctx, tx, {
             actor: by,
             action: on ? 'sync.workOffline' : 'sync.workOnline',
