@@ -489,10 +489,10 @@ export function saleWriter(raw: RawDb) {
     FROM registrant r LEFT JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ?`);
   const registrantRef = registrantRefResolver(raw);
   const useSeat = raw.prepare('UPDATE allotment SET used = used + 1 WHERE id = ?');
-  const sale = raw.prepare<unknown[], Selectable<SaleRow>>(`
+  const sale = raw.prepare(`
     INSERT INTO sale (id, session_id, registrant_id, tier, status, at_risk, proceed, allotment_id, basis_json, staff_id,
                       created_at, decided_at, released_at, release_reason)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) RETURNING *`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
   const entitle = raw.prepare(
     `INSERT INTO entitlement (registrant_id, session_id, source, sale_id, created_at) VALUES (?, ?, 'sale', ?, ?)`,
   );
@@ -573,23 +573,43 @@ export function saleWriter(raw: RawDb) {
       inTx();
       useSeat.run(id);
     },
-    /** Writes the sale; returns its row as written (the answer to the desk, without reading it again). */
+    /**
+     * Writes the sale; returns its row as written — the values bound, the basis as its JSON — for the answer to the
+     * desk without reading it again (a RETURNING clause cost ~4 µs of every sale: sale.commit).
+     */
     insertSale(s: Parameters<typeof insertSale>[1]): Selectable<SaleRow> {
       inTx();
-      return sale.get(
-        s.id,
-        s.sessionId,
-        s.registrantId,
-        s.tier,
-        s.status,
-        s.atRisk ? 1 : 0,
-        s.proceed ? 1 : 0,
-        s.allotmentId,
-        JSON.stringify(s.basis),
-        s.staffId,
-        s.at,
-        s.status === 'pending' ? null : s.at,
-      )!;
+      const row: Selectable<SaleRow> = {
+        id: s.id,
+        session_id: s.sessionId,
+        registrant_id: s.registrantId,
+        tier: s.tier,
+        status: s.status,
+        at_risk: s.atRisk ? 1 : 0,
+        proceed: s.proceed ? 1 : 0,
+        allotment_id: s.allotmentId,
+        basis_json: JSON.stringify(s.basis),
+        staff_id: s.staffId,
+        created_at: s.at,
+        decided_at: s.status === 'pending' ? null : s.at,
+        released_at: null,
+        release_reason: null,
+      };
+      sale.run(
+        row.id,
+        row.session_id,
+        row.registrant_id,
+        row.tier,
+        row.status,
+        row.at_risk,
+        row.proceed,
+        row.allotment_id,
+        row.basis_json,
+        row.staff_id,
+        row.created_at,
+        row.decided_at,
+      );
+      return row;
     },
     grantEntitlement(registrantId: string, sessionId: string, saleId: string, at: string): void {
       inTx();
