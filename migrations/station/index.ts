@@ -15,6 +15,7 @@ import * as m0011 from './0011-desk-day';
 import * as m0013 from './0013-print-batches';
 import * as m0015 from './0015-stream-recovery';
 import * as m0016 from './0016-outbox-sent-through';
+import * as m0017 from './0017-allotment-seat-order';
 
 export const stationMigrations: Record<string, Migration> = {
   '0001-catalog': m0001,
@@ -29,4 +30,5 @@ export const stationMigrations: Record<string, Migration> = {
   '0013-print-batches': m0013,
   '0015-stream-recovery': m0015,
   '0016-outbox-sent-through': m0016,
+  '0017-allotment-seat-order': m0017,
 };

@@ -127,6 +127,10 @@ const seeds: Record<string, (db: Raw) => void> = {
   '0016-outbox-sent-through': (db) => {
     db.exec(`UPDATE outbox_sent_through SET seq = 1, at = 'then'`);
   },
+  '0017-allotment-seat-order': (db) => {
+    // An older allotment granted after a newer one was written (granted_at out of rowid order).
+    db.exec(`INSERT INTO allotment VALUES ('a0', 's1', NULL, 2, 0, 'active', 'earlier', NULL)`);
+  },
 };
 
 /** What must hold once the migration (and every earlier one) has run. */
@@ -318,6 +322,16 @@ const checks: Record<string, (db: Raw) => void> = {
     db.exec('RELEASE rows');
     expect(() => db.exec(`INSERT INTO outbox_sent_through VALUES (2, 0, NULL)`)).toThrow(/CHECK/);
     expect(() => db.exec(`UPDATE outbox_sent_through SET seq = -1`)).toThrow(/CHECK/);
+  },
+  '0017-allotment-seat-order': (db) => {
+    // The seat comes from the oldest allotment with seats left, read in index order: no sort.
+    const seat = `SELECT id FROM allotment WHERE session_id = 's1' AND status = 'active' AND used < seats
+                  ORDER BY granted_at LIMIT 1`;
+    expect(db.prepare(seat).get()).toEqual({ id: 'a0' });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${seat}`).all() as { detail: string }[]).map((r) => r.detail);
+    expect(plan.join('\n')).toMatch(/USING INDEX allotment_session_granted/);
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+    expect(db.prepare(`SELECT count(*) n FROM allotment`).get()).toEqual({ n: 2 });
   },
 };
 
