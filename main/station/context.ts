@@ -21,7 +21,7 @@ import { getValue, setValue, type EventOrigin, type OutboxWriter } from '../stor
 import type { SaleWriter } from '../store/sales';
 import type { FeedWriter } from '../store/feed';
 import type { PaymentWriter } from '../store/money';
-import { findStaff } from '../store/staff';
+import type { StaffReader } from '../store/staff';
 
 import type { StationEvents } from './events';
 
@@ -36,6 +36,8 @@ export interface StationContext {
   auditLog: AuditWriter;
   payments: PaymentWriter;
   sales: SaleWriter;
+  /** The staff member a command names (`actor`); inside `inTx`. */
+  staff: StaffReader;
   /** The feed's inbox, availability and verdict statements, prepared; inside `inTx`. */
   feed: FeedWriter;
   stationId: string;
@@ -168,19 +170,19 @@ export async function requireConference(q: Db | Tx): Promise<{ id: string; polic
  * The staff member a request names as its actor must exist on this station (and hold `role` where the action needs
  * one); otherwise the command fails before it writes. Returns the actor recorded in the audit log: the staff id, or
  * `anonymous` (a kiosk, a desk not signed in) when the request names nobody. The one place to change when actors come
- * from the signed-in session instead of the payload.
+ * from the signed-in session instead of the payload. `find` looks a staff member up (inside the command: `actor`).
  */
-export async function requireActor(
-  q: Db | Tx,
+export function requireActor(
+  find: (staffId: string) => { id: string; name: string; role: string } | undefined,
   staffId: string | undefined,
   anonymous: string,
   role?: 'supervisor',
-): Promise<string> {
+): string {
   if (staffId === undefined) {
     if (role) throw new DomainError('forbidden', `This needs a ${role}; name the ${role} who does it.`);
     return anonymous;
   }
-  const staff = await findStaff(q, staffId);
+  const staff = find(staffId);
   if (!staff)
     throw new DomainError(
       'unauthorized',
@@ -215,10 +217,11 @@ export function policyOf(
 
 /**
  * Who did it, for the audit log and the records a command writes: the signed-in staff member — who must still exist
- * on this station (requireActor) — or else the station mode (a kiosk's attendee), the operator, or the station.
+ * on this station (requireActor), read inside the command's transaction `tx` — or else the station mode (a kiosk's
+ * attendee), the operator, or the station.
  */
-export function actor(q: Db | Tx, caller: Caller, role?: 'supervisor'): Promise<string> {
-  return requireActor(q, caller.session?.staffId, actorOf(caller), role);
+export function actor(ctx: StationContext, _tx: Tx, caller: Caller, role?: 'supervisor'): string {
+  return requireActor(ctx.staff.find, caller.session?.staffId, actorOf(caller), role);
 }
 
 // ---- HQ contact and staleness --------------------------------------------------------------------------------

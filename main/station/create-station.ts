@@ -24,6 +24,7 @@ import { registrantWriter } from '../store/catalog';
 import { auditWriter } from '../store/audit';
 import { outboxWriter } from '../store/queues';
 import { saleWriter } from '../store/sales';
+import { staffReader } from '../store/staff';
 import { paymentWriter } from '../store/money';
 import { databaseFailure, openStationDb, StationDbError, type OpenedDb } from '../store/db';
 import {
@@ -170,6 +171,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       auditLog: auditWriter(opened.raw),
       payments: paymentWriter(opened.raw),
       sales: saleWriter(opened.raw),
+      staff: staffReader(opened.raw),
       feed: feedWriter(opened.raw),
       stationId,
       clock: options.clock ?? systemClock(),

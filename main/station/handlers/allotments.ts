@@ -61,7 +61,7 @@ export function allotmentHandlers(
         const requestId = uuidv7();
         emit(ctx, tx, 'AllotmentRequested', { requestId, sessionId, seats }, sessionId);
         audit(ctx, tx, {
-          actor: await actor(tx, caller),
+          actor: actor(ctx, tx, caller),
           action: 'allotment.request',
           subject: requestId,
           details: { sessionId, seats },
@@ -72,7 +72,7 @@ export function allotmentHandlers(
     'allotment.return': async ({ allotmentId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
         if (allotmentId !== undefined) {
-          const r = await giveBack(ctx, tx, allotmentId, await actor(tx, caller));
+          const r = await giveBack(ctx, tx, allotmentId, actor(ctx, tx, caller));
           if (!r) throw new DomainError('not_found', `No active allotment with id "${allotmentId}".`);
           return { returned: [r] };
         }
@@ -81,7 +81,7 @@ export function allotmentHandlers(
         const returned: { allotmentId: string; sessionId: string; seats: number }[] = [];
         // Bounded: each pass closes the allotment it found.
         for (let a = await allotmentWithSeat(tx, sessionId!); a; a = await allotmentWithSeat(tx, sessionId!)) {
-          const r = await giveBack(ctx, tx, a.id, await actor(tx, caller));
+          const r = await giveBack(ctx, tx, a.id, actor(ctx, tx, caller));
           if (!r) break;
           returned.push(r);
         }

@@ -144,7 +144,7 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
           });
         const id = uuidv7();
         await inTx(ctx, async (tx) => {
-          const by = await actor(tx, caller);
+          const by = actor(ctx, tx, caller);
           const people = await batchCandidates(tx, ticketTypeId ?? null);
           if (people.length === 0)
             throw new DomainError(
@@ -223,7 +223,7 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
         await inTx(ctx, async (tx) => {
           await setBatch(tx, batchId, { state: 'running', words: null, updated_at: nowIso(ctx) });
           audit(ctx, tx, {
-            actor: await actor(tx, caller),
+            actor: actor(ctx, tx, caller),
             action: 'print.batchResume',
             subject: batchId,
             details: { stoppedJob: b.stopped_job_id },
@@ -241,7 +241,7 @@ export function batchPrinting(ctx: StationContext, deps: BatchDeps): { handlers:
         await inTx(ctx, async (tx) => {
           await setBatch(tx, batchId, { state: 'cancelled', updated_at: nowIso(ctx) });
           audit(ctx, tx, {
-            actor: await actor(tx, caller),
+            actor: actor(ctx, tx, caller),
             action: 'print.batchCancel',
             subject: batchId,
             details: {},

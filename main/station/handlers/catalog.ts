@@ -203,7 +203,7 @@ export function catalogHandlers(
         sessions: [],
       });
       await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         ctx.registrants.upsert(conference.id, [registrant], 'walkup', nowIso(ctx));
         emit(ctx, tx, 'RegistrantRegistered', { registrant });
         const name = `${registrant.firstName} ${registrant.lastName}`.trim();

@@ -56,7 +56,7 @@ export function moneyHandlers(ctx: StationContext): Pick<Handlers, Channels> {
     'payment.reverse': async ({ paymentId, kind, reason, supervisor: auth }, caller) => {
       const supervisor = await checkSupervisor(ctx, auth);
       return inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         const p = await getPayment(tx, paymentId);
         if (!p) throw new DomainError('not_found', `No payment with id "${paymentId}" at this desk.`);
         if (p.status !== 'paid')
@@ -94,7 +94,7 @@ export function moneyHandlers(ctx: StationContext): Pick<Handlers, Channels> {
 
     'stock.record': async ({ cards, note }, caller) =>
       inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         await recordStock(tx, { at: nowIso(ctx), cards, staffId: caller.session?.staffId ?? null, note });
         audit(ctx, tx, { actor: by, action: 'stock.record', subject: ctx.stationId, details: { cards, note } });
         return stock(tx, undefined);

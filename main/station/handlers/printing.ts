@@ -328,7 +328,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
   ) => {
     const data = await registrantBadgeData(tx, req.registrantId);
     if (!data) throw new DomainError('not_found', `No registrant with id "${req.registrantId}".`);
-    const by = await actor(tx, caller);
+    const by = actor(ctx, tx, caller);
     // Cancelled, refunded or pending (no desk decision yet): no badge, at a kiosk or a desk, with the reason.
     refuseIf(standingProblems((await registrationRules(tx, req.registrantId))!.standing), 'No badge');
     const plan = await planVersion(tx, req.registrantId, req.reason, caller);
@@ -418,7 +418,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
         reason: null,
         reprintOf: null,
         staffId: caller.session?.staffId ?? null,
-        actor: await actor(tx, caller),
+        actor: actor(ctx, tx, caller),
         event: 'divider',
       }),
     finish: async (jobId, printer) => {
@@ -480,7 +480,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     'print.confirm': async ({ jobId, printed }, caller) => {
       await start();
       await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         const job = await getJob(tx, jobId);
         if (!job) throw new DomainError('not_found', `No print job with id "${jobId}".`);
         if (job.status !== 'uncertain')
@@ -703,7 +703,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     reprintOf: string | null,
     reason: string | null,
   ): Promise<string> {
-    const by = await actor(tx, caller);
+    const by = actor(ctx, tx, caller);
     const { bmp } = await receipt(tx, registrantId, p);
     return queueSlip(tx, {
       kind: 'receipt',
@@ -771,7 +771,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
       reason,
       reprintOf: jobId,
       staffId: caller.session?.staffId ?? null,
-      actor: await actor(tx, caller),
+      actor: actor(ctx, tx, caller),
       event: 'reprint',
     });
   }
@@ -807,7 +807,7 @@ export function printingService(ctx: StationContext, opts: PrintingOptions = {})
     reprintOf: string | null,
     reason: string | null,
   ): Promise<string> {
-    const by = await actor(tx, caller);
+    const by = actor(ctx, tx, caller);
     const at = nowIso(ctx);
     const id = uuidv7();
     const bytes = await renderTestJob(p, `station ${ctx.stationId} · ${p.uri}`.slice(0, 120), at, getEnv().fonts);

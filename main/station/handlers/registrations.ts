@@ -61,7 +61,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
   return {
     'registrant.correct': async ({ registrantId, changes, reason }, caller) => {
       await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         // An empty optional field is cleared (null in the desk's fields); the required ones stay strings.
         const fields: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(changes))
@@ -83,7 +83,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
     'registration.settle': async (req, caller) => {
       const supervisor = req.decision === 'accept' ? await checkSupervisor(ctx, req.supervisor) : null;
       await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         const before = await requireRecord(tx, req.registrantId);
         if (before.status !== 'pending')
           throw new DomainError(
@@ -134,7 +134,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
       if (!target) throw unknownTicketType(ticketTypeId, await listTicketTypes(ctx.db));
       const supervisor = auth ? await checkSupervisor(ctx, auth) : null;
       await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         const before = await requireRecord(tx, registrantId);
         const rules = standingProblems({ status: before.status ?? 'paid', note: null });
         refuseIf(rules, 'The ticket cannot be changed');
@@ -179,7 +179,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
 
     'registration.transfer': async ({ registrantId, to, reason }, caller) => {
       await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         const before = await requireRecord(tx, registrantId);
         refuseIf(
           standingProblems({ status: before.status ?? 'paid', note: null }),
@@ -222,7 +222,7 @@ export function registrationHandlers(ctx: StationContext): Pick<Handlers, Channe
 
     'seat.release': async ({ registrantId, sessionId, reason }, caller) => {
       const changed = await inTx(ctx, async (tx) =>
-        releaseSeat(ctx, tx, { registrantId, sessionId, reason, by: await actor(tx, caller) }),
+        releaseSeat(ctx, tx, { registrantId, sessionId, reason, by: actor(ctx, tx, caller) }),
       );
       afterRelease(ctx, changed);
       return detail(registrantId);
@@ -362,7 +362,7 @@ async function swapSeat(
       registrantId: req.registrantId,
       sessionId: req.fromSessionId,
       reason: `swapped for "${to!.title}"`,
-      by: await actor(tx, caller),
+      by: actor(ctx, tx, caller),
     }),
   );
   afterRelease(ctx, req.fromSessionId);

@@ -85,7 +85,7 @@ export function salesHandlers(
 
     'sale.release': async ({ saleId, reason }, caller) => {
       const sessionId = await inTx(ctx, async (tx) => {
-        const by = await actor(tx, caller);
+        const by = actor(ctx, tx, caller);
         const sale = await getSale(tx, saleId);
         if (sale) return releaseSale(ctx, tx, sale.id, reason, by);
         // A seat HQ sold (a reconciliation move, a waitlist promotion) has HQ's sale id and no sale here.
@@ -104,7 +104,7 @@ export function salesHandlers(
 
     'checkin.record': async ({ registrantId, sessionId }, caller) =>
       inTx(ctx, async (tx) => {
-        await actor(tx, caller); // a session's staff member must still exist here
+        actor(ctx, tx, caller); // a session's staff member must still exist here
         const rules = await registrationRules(tx, registrantId);
         if (!rules) throw new DomainError('not_found', `No registrant with id "${registrantId}".`);
         const now = ctx.clock.now();
@@ -341,7 +341,7 @@ async function sellAndWait(
   const supervisor = req.override ? await checkSupervisor(ctx, req.override) : null;
   const online = ctx.isOnline();
   const recorded = await inTx(ctx, async (tx) => {
-    const by = await actor(tx, caller);
+    const by = actor(ctx, tx, caller);
     // What the policy needs for the session, and the buyer: two prepared reads (sale.commit benchmark).
     const facts = ctx.sales.facts(req.sessionId);
     const scope = scopeOf(ctx, facts.conference, facts.session, req.sessionId);
@@ -472,7 +472,7 @@ async function sellAndWait(
       failed: [],
       message: 'The sale was cancelled while waiting for HQ.',
     };
-  return fallBackOffline(ctx, recorded.saleId, recorded.scope, await actor(ctx.db, caller));
+  return fallBackOffline(ctx, recorded.saleId, recorded.scope, caller);
 }
 
 /**
@@ -483,9 +483,10 @@ async function fallBackOffline(
   ctx: StationContext,
   saleId: string,
   scope: SaleScope,
-  by: string,
+  caller: Caller,
 ): Promise<SaleOutcome> {
   return inTx(ctx, async (tx) => {
+    const by = actor(ctx, tx, caller);
     const sale = await getSale(tx, saleId);
     if (!sale || sale.status !== 'pending') {
       // The verdict arrived between the timeout and this transaction.

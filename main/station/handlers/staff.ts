@@ -124,7 +124,7 @@ export function staffHandlers(
       if (caller.session)
         await inTx(ctx, async (tx) =>
           audit(ctx, tx, {
-            actor: await actor(tx, caller),
+            actor: actor(ctx, tx, caller),
             action: 'staff.signOut',
             subject: caller.session!.staffId,
             details: { mode: caller.mode },

@@ -37,18 +37,17 @@ export function syncHandlers(ctx: StationContext): Pick<Handlers, 'sync.status' 
   return {
     'sync.status': status,
     'sync.setWorkOffline': async ({ on }, caller) => {
-      const by = await actor(ctx.db, caller);
-      if (ctx.sync.engine) {
+      await inTx(ctx, async (tx) => {
+        const by = actor(ctx, tx, caller); // the staff member must still exist, sync or not
+        if (!ctx.sync.engine) return;
         ctx.sync.engine.setWorkOffline(on);
-        await inTx(ctx, async (tx) =>
-          audit(ctx, tx, {
-            actor: by,
-            action: on ? 'sync.workOffline' : 'sync.workOnline',
-            subject: ctx.stationId,
-            details: {},
-          }),
-        );
-      }
+        audit(ctx, tx, {
+          actor: by,
+          action: on ? 'sync.workOffline' : 'sync.workOnline',
+          subject: ctx.stationId,
+          details: {},
+        });
+      });
       return status();
     },
   };
