@@ -43,7 +43,8 @@ import type { CsvField } from './csv-mapping';
 
 export interface Progress {
   operation: string;
-  phase: 'validating' | 'writing' | 'done';
+  /** `indexing`: the second pass of a registrant import, the search index (as long again as writing the rows). */
+  phase: 'validating' | 'writing' | 'indexing' | 'done';
   done: number;
   total: number;
 }

@@ -89,7 +89,7 @@ export const stationEventSchemas = {
   progress: z
     .object({
       operation: z.string().max(80),
-      phase: z.enum(['validating', 'writing', 'done']),
+      phase: z.enum(['validating', 'writing', 'indexing', 'done']),
       done: count,
       total: count,
     })

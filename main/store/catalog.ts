@@ -167,7 +167,7 @@ export function registrantWriter(raw: RawDb) {
       registrants: Registrant[],
       origin: 'import' | 'walkup' | 'hq',
       at: string,
-      onProgress?: (done: number) => void,
+      onProgress?: (phase: 'writing' | 'indexing', done: number, total: number) => void,
       seats: 'replace' | 'keep' = 'replace',
       fileRound: number | null = null,
     ): { inserted: number; updated: number; entitlements: number } {
@@ -213,13 +213,17 @@ export function registrantWriter(raw: RawDb) {
           if (existing) dropImported.run(r.id);
           for (const sessionId of r.sessions) entitlements += entitle.run(r.id, sessionId, at, r.id, sessionId).changes;
         }
-        if (onProgress && ((i + 1) % 2000 === 0 || i + 1 === registrants.length)) onProgress(i + 1);
+        if (onProgress && ((i + 1) % 2000 === 0 || i + 1 === registrants.length))
+          onProgress('writing', i + 1, registrants.length);
       });
-      for (const [rowid, r] of toIndex) {
+      // The index pass takes about as long as the rows: its own progress, or a full bar would sit still meanwhile.
+      toIndex.forEach(([rowid, r], i) => {
         const f = indexRow(rowid, r);
         index.run(f.rowid, f.name, f.email, f.company, f.confirmation_code);
         vocabulary.add(r);
-      }
+        if (onProgress && ((i + 1) % 2000 === 0 || i + 1 === toIndex.length))
+          onProgress('indexing', i + 1, toIndex.length);
+      });
       vocabulary.flush();
       return { inserted, updated, entitlements };
     },

@@ -558,6 +558,8 @@ export const en = {
       reading: 'Sending the file…',
       progress: (done: number, total: number) =>
         `Writing ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`,
+      indexing: (done: number, total: number) =>
+        `Indexing for search: ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`,
       reportTitle: 'Import finished',
       report: (ins: number, upd: number, rej: number) =>
         `${ins.toLocaleString('en-GB')} added, ${upd.toLocaleString('en-GB')} updated, ${rej.toLocaleString('en-GB')} rejected.`,

@@ -564,6 +564,8 @@ export const pt: Words = {
       reading: 'A enviar o ficheiro…',
       progress: (done: number, total: number) =>
         `A gravar ${done.toLocaleString('pt-PT')} de ${total.toLocaleString('pt-PT')}`,
+      indexing: (done: number, total: number) =>
+        `A indexar para a pesquisa: ${done.toLocaleString('pt-PT')} de ${total.toLocaleString('pt-PT')}`,
       reportTitle: 'Importação terminada',
       report: (ins: number, upd: number, rej: number) =>
         `${ins.toLocaleString('pt-PT')} adicionados, ${upd.toLocaleString('pt-PT')} atualizados, ${rej.toLocaleString('pt-PT')} rejeitados.`,

@@ -377,9 +377,24 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     await page.getByText('Still needed before the import can run:').waitFor({ state: 'detached' });
     await page.locator('.preview-table').getByText('added').first().waitFor();
     await shot(page, 'supervisor-8-import-mapped');
+    // Every text the progress bar's label shows, as the page paints it.
+    await page.evaluate(`(() => {
+      const seen = (window.__importLabels = []);
+      new MutationObserver(() => {
+        const t = document.querySelector('label[for=import-progress]')?.textContent;
+        if (t && t !== seen.at(-1)) seen.push(t);
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('Import finished').waitFor({ timeout: 90_000 });
     await page.getByText('49,999 added, 0 updated, 1 rejected.').waitFor();
+    // The bar counts the rows written, then the search index built: it never sits full while work goes on.
+    const labels = (await page.evaluate('window.__importLabels')) as string[];
+    const writing = labels.findIndex((l) => l.startsWith('Writing '));
+    const indexing = labels.findIndex((l) => l.startsWith('Indexing for search: '));
+    expect(writing).toBeGreaterThanOrEqual(0);
+    expect(indexing).toBeGreaterThan(writing);
+    expect(labels.filter((l) => l.startsWith('Indexing')).at(-1)).toBe('Indexing for search: 49,999 of 49,999');
     await page.getByText(/^Line 1236: /).waitFor();
     await expectAccessible(page, 'import report');
     await shot(page, 'supervisor-9-import-report');

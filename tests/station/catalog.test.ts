@@ -20,21 +20,33 @@ afterEach(async () => {
 describe('conference.import', () => {
   it('imports the demo conference and re-imports without duplicating', async () => {
     const demo = demoConference();
-    const progress: number[] = [];
-    const sub = s.events$.subscribe((e) => e.type === 'progress' && progress.push(e.done));
+    const progress: { phase: string; done: number; total: number }[] = [];
+    const sub = s.events$.subscribe(
+      (e) => e.type === 'progress' && progress.push({ phase: e.phase, done: e.done, total: e.total }),
+    );
     const first = must(await s.call('conference.import', { data: demo }));
     expect(first).toMatchObject({
       conferenceId: demo.conference.id,
       sessions: demo.sessions.length,
       registrants: { inserted: demo.registrants.length, updated: 0 },
     });
-    expect(progress.at(-1)).toBe(demo.registrants.length);
-    expect(progress.length).toBeGreaterThan(2);
+    // The rows, then the search index, each counted up to every registrant, then done.
+    const n = demo.registrants.length;
+    expect(progress.map((p) => p.phase).filter((p, i, a) => p !== a[i - 1])).toEqual(['writing', 'indexing', 'done']);
+    for (const phase of ['writing', 'indexing']) {
+      const steps = progress.filter((p) => p.phase === phase);
+      expect(steps.length).toBeGreaterThan(0);
+      expect(steps.every((p, i) => p.total === n && (i === 0 || p.done > steps[i - 1]!.done))).toBe(true);
+      expect(steps.at(-1)!.done).toBe(n);
+    }
+    progress.length = 0;
 
     // Change one registrant, re-import: one update, nothing duplicated.
     demo.registrants[5]!.company = 'Renamed Ltd';
     const again = must(await s.call('conference.import', { data: demo }));
     expect(again.registrants).toEqual({ inserted: 0, updated: 1 });
+    // Only the changed registrant is indexed again, and the bar says so.
+    expect(progress.filter((p) => p.phase === 'indexing')).toEqual([{ phase: 'indexing', done: 1, total: 1 }]);
     sub.unsubscribe();
     const status = must(await s.call('station.status', {}));
     expect(status.counts.registrants).toBe(demo.registrants.length);

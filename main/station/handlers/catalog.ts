@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import distance from 'damerau-levenshtein';
 import {
+  type Progress,
   REJECTED_LISTED,
   type ImportReport,
   type RegistrantSummary,
@@ -54,7 +55,7 @@ export function catalogHandlers(
   | 'registrant.get'
   | 'registrant.registerWalkUp'
 > {
-  const progress = (operation: string, phase: 'validating' | 'writing' | 'done', done: number, total: number) =>
+  const progress = (operation: string, phase: Progress['phase'], done: number, total: number) =>
     ctx.events.emit({ type: 'progress', operation, phase, done, total });
 
   return {
@@ -112,7 +113,7 @@ export function catalogHandlers(
           plan.registrants,
           'import',
           nowIso(ctx),
-          (done) => progress('registrants.importCsv', 'writing', done, total),
+          (phase, done, of) => progress('registrants.importCsv', phase, done, of),
           seats,
         );
         await refreshImportedAvailability(tx);
@@ -304,7 +305,7 @@ export async function importConference(
   ctx: StationContext,
   tx: Tx,
   data: ConferenceFile,
-  progress: (op: string, phase: 'validating' | 'writing' | 'done', done: number, total: number) => void,
+  progress: (op: string, phase: Progress['phase'], done: number, total: number) => void,
   scope: 'whole file' | 'partial' = 'partial',
 ): Promise<ImportReport> {
   const at = nowIso(ctx);
@@ -319,7 +320,7 @@ export async function importConference(
     data.registrants,
     'import',
     at,
-    (done) => progress('conference.import', 'writing', done, total),
+    (phase, done, of) => progress('conference.import', phase, done, of),
     'replace',
     round,
   );

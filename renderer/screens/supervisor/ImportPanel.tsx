@@ -27,13 +27,13 @@ export function ImportPanel() {
   const [defaultTicket, setDefaultTicket] = useState('');
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [error, setError] = useState<AppError | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [progress, setProgress] = useState<{ phase: string; done: number; total: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
 
   useStationEvent(['progress'], (e) => {
     if (e.type === 'progress' && (e.operation === 'registrants.importCsv' || e.operation === 'conference.import'))
-      setProgress({ done: e.done, total: e.total });
+      setProgress({ phase: e.phase, done: e.done, total: e.total });
   });
 
   async function look(text: string, m: Partial<Record<Field, string>>, ticket: string) {
@@ -66,7 +66,7 @@ export function ImportPanel() {
     setBusy(true);
     setError(null);
     setReport(null);
-    setProgress({ done: 0, total: 0 });
+    setProgress({ phase: 'validating', done: 0, total: 0 });
     let r;
     if (file.kind === 'json') {
       let data: unknown;
@@ -212,7 +212,11 @@ export function ImportPanel() {
       {progress && busy && (
         <div className="drain">
           <label htmlFor="import-progress">
-            {progress.total > 0 ? iw.progress(progress.done, progress.total) : iw.reading}
+            {progress.total === 0
+              ? iw.reading
+              : progress.phase === 'indexing'
+                ? iw.indexing(progress.done, progress.total)
+                : iw.progress(progress.done, progress.total)}
           </label>
           <progress id="import-progress" max={progress.total || 1} value={progress.total ? progress.done : undefined} />
         </div>
