@@ -558,6 +558,7 @@ export const en = {
       reading: 'Sending the file…',
       progress: (done: number, total: number) =>
         `Writing ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`,
+      saving: 'Saving…',
       indexing: (done: number, total: number) =>
         `Indexing for search: ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')}`,
       reportTitle: 'Import finished',

@@ -564,6 +564,7 @@ export const pt: Words = {
       reading: 'A enviar o ficheiro…',
       progress: (done: number, total: number) =>
         `A gravar ${done.toLocaleString('pt-PT')} de ${total.toLocaleString('pt-PT')}`,
+      saving: 'A guardar…',
       indexing: (done: number, total: number) =>
         `A indexar para a pesquisa: ${done.toLocaleString('pt-PT')} de ${total.toLocaleString('pt-PT')}`,
       reportTitle: 'Importação terminada',

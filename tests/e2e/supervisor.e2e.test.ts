@@ -395,6 +395,13 @@ describe('supervisor console', { timeout: 120_000 }, () => {
     expect(writing).toBeGreaterThanOrEqual(0);
     expect(indexing).toBeGreaterThan(writing);
     expect(labels.filter((l) => l.startsWith('Indexing')).at(-1)).toBe('Indexing for search: 49,999 of 49,999');
+    // Then only the commit is left: the label never goes back to the rows.
+    expect(
+      labels
+        .slice(indexing)
+        .filter((l) => !l.startsWith('Indexing'))
+        .every((l) => l === 'Saving…'),
+    ).toBe(true);
     await page.getByText(/^Line 1236: /).waitFor();
     await expectAccessible(page, 'import report');
     await shot(page, 'supervisor-9-import-report');

@@ -216,7 +216,9 @@ export function ImportPanel() {
               ? iw.reading
               : progress.phase === 'indexing'
                 ? iw.indexing(progress.done, progress.total)
-                : iw.progress(progress.done, progress.total)}
+                : progress.phase === 'done'
+                  ? iw.saving
+                  : iw.progress(progress.done, progress.total)}
           </label>
           <progress id="import-progress" max={progress.total || 1} value={progress.total ? progress.done : undefined} />
         </div>
