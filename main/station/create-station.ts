@@ -51,7 +51,7 @@ import { caseHandlers } from './handlers/cases';
 import { moneyHandlers } from './handlers/money';
 import { registrationHandlers } from './handlers/registrations';
 import { withRegistrantRefs } from './registrant-refs';
-import { ensureSearchIndex } from '../store/search';
+import { ensureSearchIndex, registrantRefResolver } from '../store/search';
 import { reportHandlers } from './handlers/reports';
 import { catalogHandlers } from './handlers/catalog';
 import { feedHandlers, quarantineFeedMessage } from './handlers/feed';
@@ -163,6 +163,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       kioskIdleSec: options.kioskIdleSec ?? 60,
       staffIdleMin: options.staffIdleMin ?? 15,
     };
+    // An id or a code for a registrant (registrant-refs.ts): resolved before a handler, or inside a sale.
+    const registrantRef = registrantRefResolver(opened.raw);
     const ctx: StationContext = {
       db: opened.db,
       command: opened.command,
@@ -170,7 +172,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       outbox: outboxWriter(opened.raw),
       auditLog: auditWriter(opened.raw),
       payments: paymentWriter(opened.raw),
-      sales: saleWriter(opened.raw),
+      sales: saleWriter(opened.raw, registrantRef),
       staff: staffReader(opened.raw),
       feed: feedWriter(opened.raw),
       stationId,
@@ -188,7 +190,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     const printing = printingService(ctx, options.printing);
     // A database indexed by an older version is re-indexed once (the words a name is found by changed).
     if (integrity.state !== 'damaged') ensureSearchIndex(opened.raw);
-    const handlers: Handlers = withRegistrantRefs(opened.raw, {
+    const handlers: Handlers = withRegistrantRefs(registrantRef, {
       ...statusHandlers(ctx),
       ...syncHandlers(ctx),
       ...catalogHandlers(ctx),

@@ -7,8 +7,6 @@
  * of its own before every sale was a measurable part of the desk's busiest command (sale.commit benchmark).
  */
 import type { Channel } from '../../core/api';
-import type { RawDb } from '../store/db';
-import { registrantRefResolver } from '../store/search';
 import type { Handlers } from './serve';
 
 /** Channels that name a registrant, and the request field that does. */
@@ -31,8 +29,7 @@ export const registrantRefFields = {
   'receipt.print': 'registrantId',
 } as const satisfies Partial<Record<Channel, string>>;
 
-export function withRegistrantRefs(raw: RawDb, handlers: Handlers): Handlers {
-  const resolve = registrantRefResolver(raw);
+export function withRegistrantRefs(resolve: (ref: string) => string | undefined, handlers: Handlers): Handlers {
   const out = { ...handlers } as unknown as Record<
     string,
     (req: Record<string, unknown>, caller: never) => Promise<unknown>

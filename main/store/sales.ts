@@ -4,7 +4,6 @@ import type { AvailabilityView, Sale } from '../../core/api';
 import type { SaleBasis, SaleTier } from '../../core/policy';
 import type { Db, RawDb, Tx } from './db';
 import type { AvailabilityRow, RegistrantRow, SaleRow, SessionRow } from './schema';
-import { registrantRefResolver } from './search';
 
 type Q = Db | Tx;
 
@@ -469,7 +468,8 @@ type FactsRow = Selectable<SessionRow> & {
  * each costing more to build than to run. The same rows as the functions above; run inside the command's
  * transaction only (the raw connection is Kysely's, so an open transaction elsewhere would be read half-done).
  */
-export function saleWriter(raw: RawDb) {
+/** `registrantRef`: the station's resolver of registrant references (`registrantRefResolver`), shared. */
+export function saleWriter(raw: RawDb, registrantRef: (ref: string) => string | undefined) {
   // One row always (the conference and the session may each be missing: the caller words which).
   const facts = raw.prepare<[string], FactsRow>(`
     SELECT s.*, c.id AS x_conference_id, c.policy_json AS x_conference_policy, c.currency AS x_currency,
@@ -489,7 +489,6 @@ export function saleWriter(raw: RawDb) {
     SELECT r.id, r.first_name, r.last_name, r.status, r.status_note, t.name AS ticket_name, t.days_json, t.tracks_json,
       EXISTS (SELECT 1 FROM entitlement e WHERE e.registrant_id = r.id AND e.session_id = ?) AS has_seat
     FROM registrant r LEFT JOIN ticket_type t ON t.id = r.ticket_type_id WHERE r.id = ?`);
-  const registrantRef = registrantRefResolver(raw);
   const useSeat = raw.prepare('UPDATE allotment SET used = used + 1 WHERE id = ?');
   const sale = raw.prepare(`
     INSERT INTO sale (id, session_id, registrant_id, tier, status, at_risk, proceed, allotment_id, basis_json, staff_id,
